@@ -1,0 +1,47 @@
+"""What every API endpoint shares: pagination and one error format.
+
+Errors are ``{"error": {"code": ..., "message": ..., "fields": {...}}}`` with
+the message in the request's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        code = "not_found"
+    elif isinstance(exc, exceptions.APIException):
+        code = str(exc.default_code)
+    else:
+        code = "error"
+    data = response.data
+    fields: dict[str, Any] = {}
+    if isinstance(data, dict) and "detail" in data:
+        message = str(data["detail"])
+        code = getattr(data["detail"], "code", code) or code
+    elif isinstance(data, dict):
+        fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()}
+        message = str(exceptions.ValidationError.default_detail)
+    else:
+        message = "; ".join(str(m) for m in data) if isinstance(data, list) else str(data)
+    if response.status_code == status.HTTP_404_NOT_FOUND:
+        code = "not_found"
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _install_triggers(using: str = "default", **kwargs: Any) -> None:
+    from vigil.core.triggers import install_append_only_triggers
+
+    install_append_only_triggers(using)
+
+
+class CoreConfig(AppConfig):
+    name = "vigil.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # SQLite drops triggers whenever a migration rebuilds a table, so the
+        # installer runs again after every migrate, whichever app migrated.
+        post_migrate.connect(_install_triggers, dispatch_uid="vigil.core.triggers")

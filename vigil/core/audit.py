@@ -1,0 +1,252 @@
+"""The audit chain.
+
+Every audited write appends one event, last in the writing transaction. The
+sequence number is the head's plus one, taken under a lock on the one-row head
+updated in the same transaction, so the chain has no gaps and a cut tail shows.
+Each event's canonical text (sorted-key JSON of its columns, the previous hash
+included) is stored, and its hash is HMAC-SHA256 under ``VIGIL_AUDIT_KEY``,
+which lives outside the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core import clock
+from vigil.core.middleware import request_id_var
+from vigil.core.models import AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+GENESIS = "0" * 64
+# Columns that make up the canonical text, in no particular order (keys are sorted).
+CANONICAL_FIELDS = (
+    "seq", "at", "actor_id", "actor_label", "role", "agency_id", "agency_label",
+    "committee_id", "action", "object_type", "object_id", "classification",
+    "before", "after", "request_id", "prev_hash",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Work done by Vigil itself: the worker, the command line, the seed."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"system:{self.name}"
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """Who acted, in which role and agency: resolved by the org app."""
+
+    role: str = ""
+    agency_id: int | None = None
+    agency_label: str = ""
+
+
+class CoreAction(models.TextChoices):
+    OBJECT_VIEWED = "object.viewed", _("Classified object viewed")
+    OBJECT_EXPORTED = "object.exported", _("Classified object exported")
+    ADMIN_UNITS_IMPORTED = "admin_units.imported", _("Administrative units imported")
+
+
+_ACTIONS: dict[str, Any] = {}
+
+
+def register_actions(choices: type[models.TextChoices]) -> None:
+    """Declare an app's audit verbs; ``record`` accepts registered verbs only."""
+    for member in choices:
+        _ACTIONS[member.value] = member.label
+
+
+def action_label(value: str) -> str:
+    return str(_ACTIONS.get(value, value))
+
+
+def registered_actions() -> dict[str, Any]:
+    return dict(_ACTIONS)
+
+
+register_actions(CoreAction)
+
+
+class _ContextResolver(Protocol):
+    def __call__(self, user: Any) -> ActorContext: ...
+
+
+def _resolve_context(actor: Any) -> ActorContext:
+    if isinstance(actor, SystemActor):
+        return ActorContext()
+    resolver: _ContextResolver = import_string(settings.VIGIL_AUDIT_ACTOR_CONTEXT)
+    return resolver(actor)
+
+
+def jsonable(value: Any) -> Any:
+    """Values as JSON that reads back identically on SQLite and PostgreSQL."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, decimal.Decimal | uuid.UUID | float):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The audited state of ``obj``: its concrete columns, shadow columns left out."""
+    names = fields or [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.editable and not f.name.endswith("_folded")
+    ]
+    return {name: jsonable(getattr(obj, name)) for name in names}
+
+
+def canonical_text(values: Mapping[str, Any]) -> str:
+    payload = {name: jsonable(values[name]) for name in CANONICAL_FIELDS}
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compute_hash(canonical: str, key: str | None = None) -> str:
+    secret = (key if key is not None else settings.VIGIL_AUDIT_KEY).encode()
+    return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    actor: AbstractBaseUser | SystemActor,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    classification: int | None = None,
+    committee_id: int | None = None,
+) -> AuditEvent:
+    """Append one event. Call it last inside the transaction of the write it records."""
+    if action not in _ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the writing transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        if classification is None:
+            classification = int(getattr(obj, "classification", 0) or 0)
+        if committee_id is None:
+            committee_id = getattr(obj, "owning_committee_id", None)
+    context = _resolve_context(actor)
+    # Make sure the head exists (a test flush empties it), then lock it.
+    AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+    head = AuditHead.objects.select_for_update().get(id=1)
+    values: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "at": clock.now(),
+        "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
+        "actor_label": actor.label if isinstance(actor, SystemActor) else _user_label(actor),
+        "role": context.role,
+        "agency_id": context.agency_id,
+        "agency_label": context.agency_label,
+        "committee_id": committee_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "classification": classification or 0,
+        "before": jsonable(before) if before is not None else None,
+        "after": jsonable(after) if after is not None else None,
+        "request_id": request_id_var.get(),
+        "prev_hash": head.hash or GENESIS,
+    }
+    canonical = canonical_text(values)
+    event = AuditEvent.objects.create(
+        **values, canonical=canonical, hash=compute_hash(canonical)
+    )
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def _user_label(user: Any) -> str:
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{user.get_username()} ({full_name})" if full_name else user.get_username()
+
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def head(self) -> str:
+        return f"{self.head_seq}:{self.head_hash}"
+
+
+def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> Verification:
+    """Check every event's text, hash and link, then the head and the anchor."""
+    head = AuditHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
+    result = Verification(ok=True, checked=0, head_seq=head_seq, head_hash=head_hash)
+
+    def broken(seq: int, reason: str) -> Verification:
+        result.ok, result.broken_seq, result.reason = False, seq, reason
+        return result
+
+    expected_seq, prev_hash, anchor_seen = 1, GENESIS, False
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            return broken(expected_seq, "missing event")
+        values = {name: getattr(event, name) for name in CANONICAL_FIELDS}
+        if canonical_text(values) != event.canonical:
+            return broken(event.seq, "columns differ from the canonical text")
+        if event.prev_hash != prev_hash:
+            return broken(event.seq, "link to the previous event is broken")
+        if not hmac.compare_digest(compute_hash(event.canonical, key), event.hash):
+            return broken(event.seq, "hash does not match (edited, or rebuilt without the key)")
+        if anchor and event.seq == anchor[0]:
+            anchor_seen = True
+            if event.hash != anchor[1]:
+                return broken(event.seq, "differs from the recorded anchor")
+        prev_hash, expected_seq = event.hash, expected_seq + 1
+        result.checked += 1
+    last_seq = expected_seq - 1
+    if head is None and last_seq:
+        return broken(1, "the chain head is missing")
+    if head_seq > last_seq:
+        return broken(last_seq + 1, "events after this point are missing (tail cut)")
+    if head_seq < last_seq or (last_seq and head_hash != prev_hash):
+        return broken(head_seq + 1 if head_seq < last_seq else last_seq, "head does not match")
+    if anchor and not anchor_seen:
+        return broken(anchor[0], "the anchored event is missing")
+    return result

@@ -1,0 +1,49 @@
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def parse_addr(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit():
+        raise CommandError("--addr takes HOST:PORT, e.g. 127.0.0.1:8000")
+    return host.strip("[]"), int(port)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Command(BaseCommand):
+    help = "Serve Vigil with a production-grade WSGI server (waitress), static files included."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker", action="store_true",
+            help="do not start the background worker (it arrives with the scheduler)",
+        )  # fmt: skip
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = parse_addr(options["addr"])
+        if settings.DEMO and not is_loopback(host):
+            raise CommandError(
+                "The demo serves on loopback only (127.0.0.1 or ::1). "
+                "Set VIGIL_ENV=production with its settings to serve a network."
+            )
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from waitress import serve
+
+        from vigil.wsgi import application
+
+        self.stdout.write(f"Vigil on http://{options['addr']}/ ({settings.VIGIL_ENV})")
+        serve(application, host=host, port=port, threads=options["threads"], ident="vigil")

@@ -1,0 +1,118 @@
+"""Platform tables: the audit chain and the administrative units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.search import fold
+
+
+class AppendOnly(models.Model):
+    """Rows of a concrete subclass are never updated or deleted.
+
+    The database enforces it: ``core.triggers`` installs refusing triggers on
+    every concrete subclass's table.
+    """
+
+    class Meta:
+        abstract = True
+
+
+class AuditHead(models.Model):
+    """The one-row head of the audit chain, locked by every append.
+
+    Keeping the last sequence number and hash here makes a truncated tail
+    visible: the head says more than the table holds.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(_("last sequence number"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64, default="")
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="core_audithead_single_row",
+                violation_error_message=_("The audit chain has exactly one head."),
+            )
+        ]
+
+
+class AuditEvent(AppendOnly):
+    """One audited action, hash-chained to the one before it."""
+
+    seq = models.BigIntegerField(_("sequence number"), primary_key=True)
+    at = models.DateTimeField(_("time"))
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=200)
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    agency_id = models.BigIntegerField(_("agency id"), null=True, blank=True)
+    agency_label = models.CharField(_("agency"), max_length=300, blank=True)
+    committee_id = models.BigIntegerField(_("committee id"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    classification = models.PositiveSmallIntegerField(_("classification"), default=0)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    canonical = models.TextField(_("canonical text"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
+            models.Index(fields=["committee_id", "seq"], name="core_audit_committee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AdminUnit(models.Model):
+    """A province or commune-level unit (the two-level structure of 1 July 2025).
+
+    Imported from ``vietnam-provinces`` and then kept as editable data: names
+    and types change by resolution, not by release of a package.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        MUNICIPALITY = "municipality", _("Centrally run city")
+        WARD = "ward", _("Ward")
+        COMMUNE = "commune", _("Commune")
+        SPECIAL_ZONE = "special_zone", _("Special zone")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,27 @@
+"""Diacritic folding for Vietnamese search.
+
+"khủng bố" has letters with two marks and "đ" is a letter of its own, not a
+mark: NFD alone leaves it. Shadow columns store the folded text; queries are
+folded the same way and matched with LIKE.
+"""
+
+import unicodedata
+
+from django.db.models import Q
+
+_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without diacritics: "Đông Triều" -> "dong trieu"."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def folded_query(field: str, query: str) -> Q:
+    """Every word of ``query`` must appear in the folded column ``field``."""
+    q = Q()
+    for word in fold(query).split():
+        q &= Q(**{f"{field}__contains": word})
+    return q

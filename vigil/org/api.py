@@ -1,0 +1,250 @@
+"""REST API for the directory and contact points. Thin: scope, then services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vigil.core.classification import Classification
+from vigil.core.models import AdminUnit
+from vigil.core.search import folded_query
+from vigil.org import services
+from vigil.org.models import Agency, Committee, ContactPoint, Post, PostHolder
+from vigil.org.scope import admin_units_visible_to, get_visible_or_404
+
+# --- serializers
+
+
+class AdminUnitSerializer(serializers.ModelSerializer[AdminUnit]):
+    class Meta:
+        model = AdminUnit
+        fields = ["id", "code", "name", "kind", "parent"]
+
+
+class CommitteeSerializer(serializers.ModelSerializer[Committee]):
+    class Meta:
+        model = Committee
+        fields = ["id", "name", "short_name", "level", "parent", "admin_unit", "standing_agency"]
+
+
+class AgencySerializer(serializers.ModelSerializer[Agency]):
+    class Meta:
+        model = Agency
+        fields = [
+            "id", "name", "short_name", "kind", "committee", "electronic_code",
+            "admin_unit", "tax_code", "licensed_by",
+        ]  # fmt: skip
+
+
+class PostSerializer(serializers.ModelSerializer[Post]):
+    class Meta:
+        model = Post
+        fields = ["id", "committee", "kind", "title", "agency", "order"]
+
+
+class PostHolderSerializer(serializers.ModelSerializer[PostHolder]):
+    class Meta:
+        model = PostHolder
+        fields = ["id", "post", "holder_name", "position", "valid_from", "valid_to", "decision_number"]
+
+
+class ContactPointSerializer(serializers.ModelSerializer[ContactPoint]):
+    class Meta:
+        model = ContactPoint
+        fields = [
+            "id", "agency", "label", "phone", "email", "address", "note", "classification",
+            "owning_committee", "owning_agency", "shared_agencies", "shared_committees",
+        ]  # fmt: skip
+        read_only_fields = [
+            "owning_committee", "owning_agency", "shared_agencies", "shared_committees",
+        ]  # fmt: skip
+
+
+class ContactPointWriteSerializer(serializers.Serializer[Any]):
+    """Input validation only; the service writes."""
+
+    agency = serializers.IntegerField(required=False)
+    label = serializers.CharField(max_length=200, required=False)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+
+
+def _raise_as_api_error(exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        raise exceptions.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        ) from exc
+    raise exceptions.ValidationError({"non_field_errors": exc.messages}) from exc
+
+
+# --- filters
+
+
+class FoldedSearchFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("Search (diacritics optional)"))
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(folded_query("name_folded", value))
+
+
+class AgencyFilter(FoldedSearchFilterSet):
+    class Meta:
+        model = Agency
+        fields = ["kind", "committee"]
+
+
+class CommitteeFilter(FoldedSearchFilterSet):
+    class Meta:
+        model = Committee
+        fields = ["level", "parent"]
+
+
+class AdminUnitFilter(FoldedSearchFilterSet):
+    class Meta:
+        model = AdminUnit
+        fields = ["kind", "parent"]
+
+
+# --- views
+
+
+class CommitteeList(generics.ListAPIView[Committee]):
+    serializer_class = CommitteeSerializer
+    filterset_class = CommitteeFilter
+
+    def get_queryset(self) -> QuerySet[Committee]:
+        return Committee.objects.visible_to(self.request.user).order_by("path")
+
+
+class CommitteeDetail(generics.RetrieveAPIView[Committee]):
+    serializer_class = CommitteeSerializer
+
+    def get_object(self) -> Committee:
+        return get_visible_or_404(Committee.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+
+class AgencyList(generics.ListAPIView[Agency]):
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return Agency.objects.visible_to(self.request.user).prefetch_related("licensed_by")
+
+
+class AgencyDetail(generics.RetrieveAPIView[Agency]):
+    serializer_class = AgencySerializer
+
+    def get_object(self) -> Agency:
+        return get_visible_or_404(Agency.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+
+class PostList(generics.ListAPIView[Post]):
+    serializer_class = PostSerializer
+    filterset_fields = ["committee", "kind", "agency"]
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return Post.objects.visible_to(self.request.user)
+
+
+class PostDetail(generics.RetrieveAPIView[Post]):
+    serializer_class = PostSerializer
+
+    def get_object(self) -> Post:
+        return get_visible_or_404(Post.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+
+class PostHolderList(generics.ListAPIView[PostHolder]):
+    serializer_class = PostHolderSerializer
+    filterset_fields = ["post", "post__committee"]
+
+    def get_queryset(self) -> QuerySet[PostHolder]:
+        return PostHolder.objects.visible_to(self.request.user)
+
+
+class PostHolderDetail(generics.RetrieveAPIView[PostHolder]):
+    serializer_class = PostHolderSerializer
+
+    def get_object(self) -> PostHolder:
+        return get_visible_or_404(PostHolder.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+
+class AdminUnitList(generics.ListAPIView[AdminUnit]):
+    serializer_class = AdminUnitSerializer
+    filterset_class = AdminUnitFilter
+
+    def get_queryset(self) -> QuerySet[AdminUnit]:
+        return admin_units_visible_to(self.request.user)  # type: ignore[no-any-return]
+
+
+class AdminUnitDetail(generics.RetrieveAPIView[AdminUnit]):
+    serializer_class = AdminUnitSerializer
+
+    def get_object(self) -> AdminUnit:
+        obj = admin_units_visible_to(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise exceptions.NotFound
+        return obj  # type: ignore[no-any-return]
+
+
+class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
+    serializer_class = ContactPointSerializer
+    filterset_fields = ["agency", "classification", "owning_committee"]
+
+    def get_queryset(self) -> QuerySet[ContactPoint]:
+        return ContactPoint.objects.visible_to(self.request.user).prefetch_related(
+            "shared_agencies", "shared_committees"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ContactPointWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "agency" not in values or "label" not in values:
+            raise exceptions.ValidationError(
+                {k: [str(_("This field is required."))] for k in ("agency", "label") if k not in values}
+            )
+        agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
+        try:
+            contact = services.create_contact_point(agency, actor=request.user, **values)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc) or None) from exc
+        except ValidationError as exc:
+            _raise_as_api_error(exc)
+        return Response(ContactPointSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
+    serializer_class = ContactPointSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self) -> ContactPoint:
+        return get_visible_or_404(  # type: ignore[no-any-return]
+            ContactPoint.objects.select_related("agency__committee"),
+            self.request.user,
+            pk=self.kwargs["pk"],
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contact = self.get_object()
+        data = ContactPointWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if "agency" in changes:
+            raise exceptions.ValidationError({"agency": [str(_("A contact point cannot move."))]})
+        try:
+            contact = services.update_contact_point(contact, actor=request.user, **changes)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc) or None) from exc
+        except ValidationError as exc:
+            _raise_as_api_error(exc)
+        return Response(ContactPointSerializer(contact).data)

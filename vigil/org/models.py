@@ -1,0 +1,364 @@
+"""The committee tree, its agencies, posts and holders, memberships and contact points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.search import fold
+from vigil.org.scope import DirectoryQuerySet, Owned, OwnedQuerySet
+
+
+class OrgAction(models.TextChoices):
+    COMMITTEE_CREATED = "committee.created", _("Committee created")
+    COMMITTEE_UPDATED = "committee.updated", _("Committee updated")
+    AGENCY_CREATED = "agency.created", _("Agency created")
+    AGENCY_UPDATED = "agency.updated", _("Agency updated")
+    MEMBER_AGENCY_ADDED = "member_agency.added", _("Member agency added")
+    POST_CREATED = "post.created", _("Post created")
+    HOLDER_APPOINTED = "holder.appointed", _("Post holder appointed")
+    MEMBERSHIP_GRANTED = "membership.granted", _("Membership granted")
+    CONTACT_CREATED = "contact_point.created", _("Contact point created")
+    CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
+
+
+class Role(models.TextChoices):
+    # Committee-wide roles, held in a committee.
+    COMMITTEE_LEADER = "committee_leader", _("Committee leader")
+    STANDING_OFFICE = "standing_office", _("Standing office")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    # Agency roles, held in the agency only.
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    OFFICER = "officer", _("Officer")
+    STOREKEEPER = "storekeeper", _("Storekeeper")
+
+
+COMMITTEE_WIDE_ROLES = frozenset(
+    {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.AUDITOR, Role.ADMINISTRATOR}
+)
+
+
+class Committee(models.Model):
+    """A steering committee; committees form a tree of any depth."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        SECTOR = "sector", _("Ministry or sector")
+        PROVINCE = "province", _("Province")
+        COMMUNE = "commune", _("Commune")
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(
+        _("abbreviation"), max_length=30, help_text=_("Used in document symbols, e.g. BCĐ.")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Materialised path of ids ("/1/4/9/") so "this committee and below" is one prefix match.
+    path = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    admin_unit = models.ForeignKey(
+        "core.AdminUnit",
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    standing_agency = models.ForeignKey(
+        "Agency",
+        verbose_name=_("standing agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True, default="")
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Agency(models.Model):
+    """A member department or unit, a commune body, or a licensed organisation."""
+
+    class Kind(models.TextChoices):
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+        POLICE = "police", _("Police")
+        MILITARY = "military", _("Military command")
+        BORDER_GUARD = "border_guard", _("Border guard")
+        DEPARTMENT = "department", _("Department")
+        INSPECTORATE = "inspectorate", _("Inspectorate")
+        ENTERPRISE = "enterprise", _("State enterprise or airport")
+        COMMUNE_BODY = "commune_body", _("Commune body")
+        LICENSED_ORGANISATION = "licensed_organisation", _("Licensed organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("home committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        help_text=_("The committee whose directory holds this agency; none for licensed organisations."),
+    )
+    electronic_code = models.CharField(
+        _("electronic identifier code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mã định danh điện tử (Decision 20/2020/QĐ-TTg)."),
+    )
+    admin_unit = models.ForeignKey(
+        "core.AdminUnit",
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
+    licensed_by = models.ManyToManyField(
+        "self",
+        verbose_name=_("licensed by"),
+        symmetrical=False,
+        blank=True,
+        related_name="licensees",
+    )
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True, default="")
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["electronic_code"],
+                condition=~Q(electronic_code=""),
+                name="org_agency_electronic_code_unique",
+                violation_error_message=_("Another agency has this electronic identifier code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="licensed_organisation", committee__isnull=True)
+                | (~Q(kind="licensed_organisation") & Q(committee__isnull=False)),
+                name="org_agency_committee_by_kind",
+                violation_error_message=_(
+                    "A licensed organisation stands outside every committee; "
+                    "every other agency belongs to one."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(f"{self.name} {self.short_name}")
+        super().save(*args, **kwargs)
+
+
+class MemberAgency(models.Model):
+    """An agency's membership of a committee, with dates (members change by decision)."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="members"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="memberships_in"
+    )
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member agency")
+        verbose_name_plural = _("member agencies")
+        ordering = ["committee", "agency__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="org_memberagency_period",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.committee}"
+
+
+class Post(models.Model):
+    """A seat in a committee, appointed by post rather than by name."""
+
+    class Kind(models.TextChoices):
+        HEAD = "head", _("Head")
+        STANDING_DEPUTY = "standing_deputy", _("Standing deputy head")
+        DEPUTY = "deputy", _("Deputy head")
+        STANDING_MEMBER = "standing_member", _("Standing member")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="posts"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        help_text=_("The agency whose position fills this post."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["committee", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PostHolder(models.Model):
+    """Who held a post, from when to when, by which appointing decision."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="holders"
+    )
+    holder_name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(
+        _("position in the agency"), max_length=200, blank=True, help_text=_("e.g. Director of Provincial Police")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+    decision_number = models.CharField(_("appointing decision"), max_length=60, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post holder")
+        verbose_name_plural = _("post holders")
+        ordering = ["post", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="org_postholder_period",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} — {self.post}"
+
+
+class Membership(models.Model):
+    """A user's role in an agency (and, for committee-wide roles, in a committee)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="user_memberships"
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_memberships",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="org_membership_period",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(COMMITTEE_WIDE_ROLES), committee__isnull=False)
+                    | (~Q(role__in=sorted(COMMITTEE_WIDE_ROLES)) & Q(committee__isnull=True))
+                ),
+                name="org_membership_role_place",
+                violation_error_message=_(
+                    "Committee-wide roles are held in a committee; agency roles in the agency only."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class ContactPoint(Owned):
+    """An agency's phones, e-mail and address; scoped by the rule like any owned object."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="contact_points"
+    )
+    label = models.CharField(_("label"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["agency__name", "label"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,237 @@
+"""THE scope rule. Every list, detail, export, search, feed and API endpoint
+asks ``visible_to(user)``; what a user may not see is *not found*.
+
+A user sees an owned object when
+
+1. they hold a committee-wide role in the owning committee or a committee
+   above it, or
+2. the object is owned by, addressed or assigned to, or shared with one of
+   their agencies, or addressed to (shared with) a committee in which they
+   hold a committee-wide role;
+
+and the object's classification is at or below their clearance. Directory data
+(committees, agencies, posts, holders, admin units) is visible to every member
+of a committee; a licensed organisation's users see their own organisation and
+the agencies that license it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core import clock
+from vigil.core.audit import ActorContext
+from vigil.core.classification import Classification
+
+if TYPE_CHECKING:
+    from vigil.org.models import Membership
+
+M = TypeVar("M", bound=models.Model)
+
+# Which membership names the actor in the audit when a user holds several.
+ROLE_PRECEDENCE = (
+    "committee_leader", "administrator", "standing_office", "auditor",
+    "agency_head", "officer", "storekeeper",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What one user may see today, computed once per request."""
+
+    day: dt.date
+    clearance: int = -1
+    agency_ids: frozenset[int] = frozenset()
+    committee_ids: frozenset[int] = frozenset()  # committee-wide role held here
+    committees_below: frozenset[int] = frozenset()  # those and every committee under them
+    directory_member: bool = False
+    licensing_agency_ids: frozenset[int] = frozenset()
+    # (role, agency id, committee id, committee path) of each active membership
+    roles: tuple[tuple[str, int, int | None, str], ...] = field(default=())
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in roles for role, *_ in self.roles)
+
+    def committee_role_covers(self, committee_path: str, *roles: str) -> bool:
+        """A committee-wide role in this committee or one above it."""
+        return any(
+            role in roles and path and committee_path.startswith(path)
+            for role, _agency, _committee, path in self.roles
+        )
+
+    def agency_role_in(self, agency_id: int, *roles: str) -> bool:
+        return any(
+            role in roles and agency == agency_id and committee is None
+            for role, agency, committee, _path in self.roles
+        )
+
+
+NO_SCOPE = UserScope(day=dt.date.min)
+
+
+def active_memberships(user: Any, day: dt.date) -> models.QuerySet[Membership]:
+    from vigil.org.models import Membership
+
+    return (
+        Membership.objects.filter(user=user, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("agency", "committee")
+    )
+
+
+def scope_for(user: Any) -> UserScope:
+    """The user's scope for today; cached on the user object of this request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    day = clock.today()
+    cached: UserScope | None = getattr(user, "_vigil_scope", None)
+    if cached is not None and cached.day == day:
+        return cached
+    from vigil.org.models import COMMITTEE_WIDE_ROLES, Agency, Committee
+
+    memberships = list(active_memberships(user, day))
+    committee_ids = frozenset(
+        m.committee_id for m in memberships if m.role in COMMITTEE_WIDE_ROLES and m.committee_id
+    )
+    below: set[int] = set()
+    if committee_ids:
+        paths = Committee.objects.filter(pk__in=committee_ids).values_list("path", flat=True)
+        prefix = Q()
+        for path in paths:
+            prefix |= Q(path__startswith=path)
+        below = set(Committee.objects.filter(prefix).values_list("pk", flat=True))
+    agency_ids = frozenset(m.agency_id for m in memberships)
+    licensers = frozenset(
+        Agency.licensed_by.through.objects.filter(from_agency_id__in=agency_ids).values_list(
+            "to_agency_id", flat=True
+        )
+    )
+    scope = UserScope(
+        day=day,
+        clearance=user.clearance,
+        agency_ids=agency_ids,
+        committee_ids=committee_ids,
+        committees_below=frozenset(below),
+        directory_member=any(m.committee_id or m.agency.committee_id for m in memberships),
+        licensing_agency_ids=licensers,
+        roles=tuple(
+            (m.role, m.agency_id, m.committee_id, m.committee.path if m.committee else "")
+            for m in memberships
+        ),
+    )
+    user._vigil_scope = scope
+    return scope
+
+
+class OwnedQuerySet(models.QuerySet[M], Generic[M]):
+    def visible_to(self, user: Any) -> OwnedQuerySet[M]:
+        scope = scope_for(user)
+        model: Any = self.model
+        q = Q(owning_committee_id__in=scope.committees_below)
+        q |= Q(owning_agency_id__in=scope.agency_ids)
+        for name in model.scope_agency_fields:
+            q |= _addressed(model, name, scope.agency_ids)
+        for name in model.scope_committee_fields:
+            q |= _addressed(model, name, scope.committee_ids)
+        return self.filter(q, classification__lte=scope.clearance)
+
+
+def _addressed(model: Any, name: str, ids: frozenset[int]) -> Q:
+    """Objects whose field ``name`` (a foreign key or many-to-many) points into ``ids``."""
+    field_ = model._meta.get_field(name)
+    if not field_.many_to_many:
+        return Q(**{f"{name}_id__in": ids})
+    through = field_.remote_field.through
+    links = through.objects.filter(
+        **{f"{field_.m2m_reverse_field_name()}_id__in": ids}
+    ).values(f"{field_.m2m_field_name()}_id")
+    return Q(pk__in=links)
+
+
+class DirectoryQuerySet(models.QuerySet[M], Generic[M]):
+    def visible_to(self, user: Any) -> DirectoryQuerySet[M]:
+        scope = scope_for(user)
+        if scope.directory_member:
+            return self.all()
+        if self.model._meta.label == "org.Agency":
+            return self.filter(pk__in=scope.agency_ids | scope.licensing_agency_ids)
+        return self.none()
+
+
+class Owned(models.Model):
+    """An object with an owning committee and agency, a classification, and shares.
+
+    Models that are *addressed* or *assigned* to agencies or committees name
+    those fields in ``scope_agency_fields`` / ``scope_committee_fields``.
+    """
+
+    owning_committee = models.ForeignKey(
+        "org.Committee",
+        verbose_name=_("owning committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owning_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("owning agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+    shared_agencies = models.ManyToManyField(
+        "org.Agency", verbose_name=_("shared with agencies"), blank=True, related_name="+"
+    )
+    shared_committees = models.ManyToManyField(
+        "org.Committee", verbose_name=_("shared with committees"), blank=True, related_name="+"
+    )
+
+    scope_agency_fields: ClassVar[tuple[str, ...]] = ("shared_agencies",)
+    scope_committee_fields: ClassVar[tuple[str, ...]] = ("shared_committees",)
+
+    class Meta:
+        abstract = True
+
+
+def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
+    """The object if this user may see it; otherwise 404, exactly as if it did not exist."""
+    obj = queryset.visible_to(user).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def admin_units_visible_to(user: Any) -> Any:
+    from vigil.core.models import AdminUnit
+
+    return AdminUnit.objects.all() if scope_for(user).directory_member else AdminUnit.objects.none()
+
+
+def audit_actor_context(user: Any) -> ActorContext:
+    """The role and agency an audited action is taken in (settings.VIGIL_AUDIT_ACTOR_CONTEXT)."""
+    memberships = sorted(
+        active_memberships(user, clock.today()),
+        key=lambda m: ROLE_PRECEDENCE.index(m.role) if m.role in ROLE_PRECEDENCE else 99,
+    )
+    if not memberships:
+        return ActorContext()
+    first = memberships[0]
+    return ActorContext(role=first.role, agency_id=first.agency_id, agency_label=first.agency.name)
+
+
+# --- Writes: seeing is not changing (a visible object the user may not change is 403).
+
+
+def can_edit_contact_points(user: Any, agency: Any) -> bool:
+    scope = scope_for(user)
+    if scope.agency_role_in(agency.pk, "agency_head", "officer"):
+        return True
+    committee = agency.committee
+    return committee is not None and scope.committee_role_covers(
+        committee.path, "standing_office", "administrator"
+    )

@@ -1,0 +1,204 @@
+"""Directory pages: committees, agencies, contact points, administrative units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from vigil.core import audit, clock
+from vigil.core.search import folded_query
+from vigil.org import services
+from vigil.org.forms import AgencySearchForm, ContactPointForm, SearchForm
+from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
+from vigil.org.scope import (
+    admin_units_visible_to,
+    can_edit_contact_points,
+    get_visible_or_404,
+)
+
+
+def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: Any) -> None:
+    """One event per page that shows classified objects (not one per row)."""
+    classified = [o for o in objects if getattr(o, "classification", 0) > 0]
+    if not classified:
+        return
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED,
+            actor=request.user,  # type: ignore[arg-type]
+            obj=about,
+            classification=max(o.classification for o in classified),
+            after={
+                "path": request.path,
+                "shown": sorted(f"{o._meta.label_lower}:{o.pk}" for o in classified),
+            },
+        )
+
+
+def _current_holders() -> Prefetch[Any]:
+    today = clock.today()
+    current = PostHolder.objects.filter(valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return Prefetch("holders", queryset=current, to_attr="current_holders")
+
+
+def committee_tree(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    committees = Committee.objects.visible_to(request.user).select_related("admin_unit")
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        committees = committees.filter(folded_query("name_folded", query))
+    rows = list(committees.order_by("path"))
+    # Depth for indentation; the root of what this user sees starts at 0.
+    min_depth = min((c.path.count("/") for c in rows), default=0)
+    for c in rows:
+        c.depth = c.path.count("/") - min_depth  # type: ignore[attr-defined]
+    return render(request, "org/committee_tree.html", {"committees": rows, "form": form})
+
+
+def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    committee: Committee = get_visible_or_404(
+        Committee.objects.select_related("parent", "admin_unit", "standing_agency"),
+        request.user,
+        pk=pk,
+    )
+    today = clock.today()
+    members = (
+        MemberAgency.objects.visible_to(request.user)
+        .filter(committee=committee, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("agency")
+    )
+    posts = (
+        Post.objects.visible_to(request.user)
+        .filter(committee=committee)
+        .select_related("agency")
+        .prefetch_related(_current_holders())
+    )
+    children = Committee.objects.visible_to(request.user).filter(parent=committee)
+    return render(
+        request,
+        "org/committee_detail.html",
+        {"committee": committee, "members": members, "posts": posts, "children": children},
+    )
+
+
+def agency_list(request: HttpRequest) -> HttpResponse:
+    form = AgencySearchForm(request.GET)
+    agencies = Agency.objects.visible_to(request.user).select_related("committee", "admin_unit")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            agencies = agencies.filter(folded_query("name_folded", form.cleaned_data["q"]))
+        if form.cleaned_data["kind"]:
+            agencies = agencies.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(agencies, 50).get_page(request.GET.get("page"))
+    template = "org/agency_list.html"
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, {"form": form, "page": page})
+
+
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency: Agency = get_visible_or_404(
+        Agency.objects.select_related("committee", "admin_unit"), request.user, pk=pk
+    )
+    contacts = list(
+        ContactPoint.objects.visible_to(request.user).filter(agency=agency).order_by("label")
+    )
+    audit_classified_view(request, contacts, about=agency)
+    return render(
+        request,
+        "org/agency_detail.html",
+        {
+            "agency": agency,
+            "contacts": contacts,
+            "licensed_by": agency.licensed_by.visible_to(request.user),  # type: ignore[attr-defined]
+            "can_edit": can_edit_contact_points(request.user, agency),
+        },
+    )
+
+
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: ContactPoint = get_visible_or_404(
+        ContactPoint.objects.select_related("agency", "owning_committee"), request.user, pk=pk
+    )
+    audit_classified_view(request, [contact], about=contact)
+    return render(
+        request,
+        "org/contact_detail.html",
+        {"contact": contact, "can_edit": can_edit_contact_points(request.user, contact.agency)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency: Agency = get_visible_or_404(
+        Agency.objects.select_related("committee"), request.user, pk=agency_pk
+    )
+    if not can_edit_contact_points(request.user, agency):
+        raise PermissionDenied
+    user: Any = request.user
+    form = ContactPointForm(request.POST or None, clearance=user.clearance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.create_contact_point(agency, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Contact point saved."))
+            return redirect("org:contact_detail", pk=contact.pk)
+    return render(request, "org/contact_form.html", {"form": form, "agency": agency})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: ContactPoint = get_visible_or_404(
+        ContactPoint.objects.select_related("agency__committee"), request.user, pk=pk
+    )
+    if not can_edit_contact_points(request.user, contact.agency):
+        raise PermissionDenied
+    user: Any = request.user
+    form = ContactPointForm(request.POST or None, instance=contact, clearance=user.clearance)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if changes:
+                services.update_contact_point(contact, actor=user, **changes)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Contact point saved."))
+            return redirect("org:contact_detail", pk=contact.pk)
+    return render(
+        request, "org/contact_form.html", {"form": form, "agency": contact.agency, "contact": contact}
+    )
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def admin_unit_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    units = admin_units_visible_to(request.user).select_related("parent")
+    if form.is_valid() and form.cleaned_data["q"]:
+        units = units.filter(folded_query("name_folded", form.cleaned_data["q"]))
+    page = Paginator(units, 100).get_page(request.GET.get("page"))
+    template = "org/admin_unit_list.html"
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, {"form": form, "page": page})

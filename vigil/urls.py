@@ -1,0 +1,16 @@
+"""Every app's URLs, written out."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from vigil.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("vigil.home.urls")),
+    path("accounts/", include("vigil.accounts.urls")),
+    path("", include("vigil.org.urls")),
+    path("api/v1/", include("vigil.org.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

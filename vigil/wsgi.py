@@ -1,0 +1,8 @@
+"""WSGI entry point: ``vigil serve`` runs it under waitress."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+application = get_wsgi_application()
