@@ -36,13 +36,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-VIGIL_ENV = env_str("VIGIL_ENV", "demo")
+# pytest (8.2+) announces itself in PYTEST_VERSION: tests default to the test settings.
+VIGIL_ENV = env_str("VIGIL_ENV") or ("test" if "PYTEST_VERSION" in os.environ else "demo")
 if VIGIL_ENV not in {"demo", "production", "test"}:
     raise ImproperlyConfigured("VIGIL_ENV must be demo, production or test")
 PRODUCTION = VIGIL_ENV == "production"
 DEMO = VIGIL_ENV == "demo"
 
 DATA_DIR = Path(env_str("VIGIL_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+if VIGIL_ENV == "test":
+    # Fixed test secrets so a test can rebuild a chain with a known key.
+    os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+    os.environ.setdefault("VIGIL_AUDIT_KEY", "test-audit-key")
 
 
 def _secret_from_file(name: str, env_name: str) -> str:

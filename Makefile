@@ -1,0 +1,66 @@
+# Vigil — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VIGIL := $(BIN)/vigil
+ADDR ?= 127.0.0.1:8000
+export VIGIL_DATA_DIR ?= $(CURDIR)/var
+# PostgreSQL for the second test run; pytest-django creates and drops test_<name>.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
+VIGIL_TEST_SKIP ?=
+
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+messages: install
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: apt-get install gettext"; exit 1; }
+	cd vigil && ../$(VIGIL) compilemessages -v0
+
+run: install messages
+	$(VIGIL) migrate --noinput -v0
+	$(VIGIL) seed demo
+	$(VIGIL) serve --addr $(ADDR)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy vigil tests bench scripts
+
+checks: install-dev messages
+	VIGIL_ENV=test $(VIGIL) check --fail-level WARNING
+	VIGIL_ENV=test $(VIGIL) makemigrations --check --dry-run
+	$(BIN)/python scripts/check_translations.py
+
+test-sqlite: install-dev messages
+	VIGIL_ENV=test DATABASE_URL= $(BIN)/pytest -q
+
+test-pg: install-dev messages
+	@if [[ ",$(VIGIL_TEST_SKIP)," == *",pg,"* ]]; then echo "SKIPPED: PostgreSQL run (VIGIL_TEST_SKIP=pg)"; \
+	else $(BIN)/python scripts/require_postgres.py "$(PG_TEST_URL)" && \
+	VIGIL_ENV=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q; fi
+
+test: lint typecheck checks test-sqlite test-pg
+
+bench: install-dev
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,123 @@
+"""Shared test setup: the demo province seeded once per session, the personas,
+and the one deliberate way the suite lifts append-only triggers (for flush).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.test import Client, TransactionTestCase
+
+from vigil.core.triggers import append_only_tables, install_append_only_triggers, trigger_names
+
+PERSONA_NAMES = [
+    "lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b",
+    "kiemtoan", "kho_mo", "quantri",
+]  # fmt: skip
+
+
+def lift_append_only_triggers(alias: str = "default") -> None:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        for table in append_only_tables():
+            if connection.vendor == "postgresql":
+                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+            else:
+                for name in trigger_names(table):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def restore_append_only_triggers(alias: str = "default") -> None:
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in append_only_tables():
+                cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+    install_append_only_triggers(alias)
+
+
+_original_teardown = TransactionTestCase._fixture_teardown
+
+
+def teardown_with_triggers_lifted(self: TransactionTestCase) -> None:
+    """Flush empties append-only tables too; lift their triggers for the flush only."""
+    for alias in self._databases_names(include_mirrors=False):
+        lift_append_only_triggers(alias)
+    try:
+        _original_teardown(self)
+    finally:
+        for alias in self._databases_names(include_mirrors=False):
+            restore_append_only_triggers(alias)
+
+
+TransactionTestCase._fixture_teardown = teardown_with_triggers_lifted  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The demo province, seeded once through the services, under every test."""
+    from vigil.home.demo import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo()
+
+
+@pytest.fixture
+def persona(db: None) -> Callable[[str], Any]:
+    from vigil.accounts.models import User
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[str], Client]:
+    """A test client signed in as the named persona."""
+    from vigil.accounts.models import User
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db: None) -> Callable[..., Client]:
+    """A client that calls the API with a fresh bearer token of the persona."""
+    from vigil.accounts.models import User
+    from vigil.accounts.services import create_token
+    from vigil.core.audit import SystemActor
+
+    def make(username: str, scope: str = "read") -> Client:
+        user = User.objects.get(username=username)
+        _, raw = create_token(user, name="test", scope=scope, actor=SystemActor("test"))
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make
+
+
+@pytest.fixture
+def case_object() -> Callable[[int], Any]:
+    """The contact point that stands for scope case N of SCOPE-CASES.md."""
+    from vigil.org.demo import CASE_LABELS
+    from vigil.org.models import ContactPoint
+
+    def get(number: int) -> ContactPoint:
+        return ContactPoint.objects.get(label=CASE_LABELS[number])
+
+    return get
+
+
+@pytest.fixture
+def no_triggers(db: None) -> Iterator[None]:
+    """For tamper tests: an attacker with database access drops the triggers first."""
+    lift_append_only_triggers()
+    yield
+    restore_append_only_triggers()
