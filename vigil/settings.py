@@ -225,5 +225,7 @@ LOGGING = {
 VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 # Electronic identifier code of an agency (Decision 20/2020/QĐ-TTg): the
 # structure is a deployment fact, so it is a pattern here, not code.
-VIGIL_AGENCY_CODE_PATTERN = env_str("VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$")
+VIGIL_AGENCY_CODE_PATTERN = env_str(
+    "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
+)
 VIGIL_PROVINCE_CODE = int(env_str("VIGIL_PROVINCE_CODE", "22"))

@@ -43,7 +43,9 @@ def ward_code(code: int) -> str:
     return f"{code:05d}"
 
 
-def import_admin_units(*, actor: audit.SystemActor, provinces: set[int] | None = None) -> ImportResult:
+def import_admin_units(
+    *, actor: audit.SystemActor, provinces: set[int] | None = None
+) -> ImportResult:
     """Add the units that are missing. Existing rows are kept as edited."""
     created = kept = 0
     with transaction.atomic():
@@ -79,6 +81,9 @@ def import_admin_units(*, actor: audit.SystemActor, provinces: set[int] | None =
                 audit.CoreAction.ADMIN_UNITS_IMPORTED,
                 actor=actor,
                 object_type="core.adminunit",
-                after={"created": created, "source": f"vietnam-provinces {vietnam_provinces.__version__}"},
+                after={
+                    "created": created,
+                    "source": f"vietnam-provinces {vietnam_provinces.__version__}",
+                },
             )
     return ImportResult(created=created, kept=kept)

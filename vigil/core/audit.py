@@ -186,9 +186,7 @@ def record(
         "prev_hash": head.hash or GENESIS,
     }
     canonical = canonical_text(values)
-    event = AuditEvent.objects.create(
-        **values, canonical=canonical, hash=compute_hash(canonical)
-    )
+    event = AuditEvent.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
     return event

@@ -42,6 +42,9 @@ class AuditHead(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
 
 class AuditEvent(AppendOnly):
     """One audited action, hash-chained to the one before it."""

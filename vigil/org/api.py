@@ -52,7 +52,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 class PostHolderSerializer(serializers.ModelSerializer[PostHolder]):
     class Meta:
         model = PostHolder
-        fields = ["id", "post", "holder_name", "position", "valid_from", "valid_to", "decision_number"]
+        fields = [
+            "id",
+            "post",
+            "holder_name",
+            "position",
+            "valid_from",
+            "valid_to",
+            "decision_number",
+        ]
 
 
 class ContactPointSerializer(serializers.ModelSerializer[ContactPoint]):
@@ -71,7 +79,7 @@ class ContactPointWriteSerializer(serializers.Serializer[Any]):
     """Input validation only; the service writes."""
 
     agency = serializers.IntegerField(required=False)
-    label = serializers.CharField(max_length=200, required=False)
+    label = serializers.CharField(max_length=200, required=False)  # type: ignore[assignment]
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -90,7 +98,7 @@ def _raise_as_api_error(exc: ValidationError) -> None:
 # --- filters
 
 
-class FoldedSearchFilterSet(filters.FilterSet):
+class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
     q = filters.CharFilter(method="search", label=_("Search (diacritics optional)"))
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -211,7 +219,11 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
         values = dict(data.validated_data)
         if "agency" not in values or "label" not in values:
             raise exceptions.ValidationError(
-                {k: [str(_("This field is required."))] for k in ("agency", "label") if k not in values}
+                {
+                    k: [str(_("This field is required."))]
+                    for k in ("agency", "label")
+                    if k not in values
+                }
             )
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
         try:

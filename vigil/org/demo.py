@@ -88,10 +88,10 @@ def seed_org(actor: SystemActor) -> OrgWorld:
 
     mps = agency("mps", "Bộ Công an", K.POLICE, national, "000.00.00.G01", "BCA", unit=None)
     services.set_standing_agency(national, mps, actor=actor)
-    ubnd = agency("ubnd", "Ủy ban nhân dân tỉnh Quảng Ninh", K.PEOPLES_COMMITTEE, p, "000.00.00.H46", "UBND")  # fmt: skip
+    agency("ubnd", "Ủy ban nhân dân tỉnh Quảng Ninh", K.PEOPLES_COMMITTEE, p, "000.00.00.H46", "UBND")  # fmt: skip
     police = agency("police", "Công an tỉnh Quảng Ninh", K.POLICE, p, "000.00.01.H46", "CAT")
     services.set_standing_agency(p, police, actor=actor)
-    military = agency("military", "Bộ Chỉ huy Quân sự tỉnh", K.MILITARY, p, "000.00.02.H46", "BCHQS")  # fmt: skip
+    agency("military", "Bộ Chỉ huy Quân sự tỉnh", K.MILITARY, p, "000.00.02.H46", "BCHQS")  # fmt: skip
     border = agency("border", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", K.BORDER_GUARD, p, "000.00.03.H46", "BĐBP")  # fmt: skip
     dit = agency("dit", "Sở Công Thương", K.DEPARTMENT, p, "000.00.10.H46", "SCT")
     inspectorate = agency("inspectorate", "Thanh tra tỉnh", K.INSPECTORATE, p, "000.00.11.H46", "TTr")  # fmt: skip
@@ -146,13 +146,18 @@ def _seed_posts(w: OrgWorld, actor: SystemActor) -> None:
         (Post.Kind.MEMBER, "Ủy viên", ag["health"], None, ""),
     ]  # fmt: skip
     for order, (kind, title, agency, holder, position) in enumerate(posts):
-        post = services.create_post(p, kind=kind, title=title, agency=agency, order=order, actor=actor)
+        post = services.create_post(
+            p, kind=kind, title=title, agency=agency, order=order, actor=actor
+        )
         if holder:
             services.appoint_holder(
                 post, holder_name=holder, position=position, valid_from=START,
                 decision_number=f"{120 + order}/QĐ-UBND", actor=actor,
             )  # fmt: skip
-    for key, chair, chief in (("a", "Vũ Thị Mai", "Vũ Văn Bình"), ("b", "Lý Văn Hải", "Hoàng Văn Nam")):
+    for key, chair, chief in (
+        ("a", "Vũ Thị Mai", "Vũ Văn Bình"),
+        ("b", "Lý Văn Hải", "Hoàng Văn Nam"),
+    ):
         committee = w.committees[key]
         head = services.create_post(committee, kind=Post.Kind.HEAD, title="Trưởng ban",
                                     agency=ag[f"ubnd_{key}"], actor=actor)  # fmt: skip

@@ -125,7 +125,9 @@ class Agency(models.Model):
         null=True,
         blank=True,
         related_name="agencies",
-        help_text=_("The committee whose directory holds this agency; none for licensed organisations."),
+        help_text=_(
+            "The committee whose directory holds this agency; none for licensed organisations."
+        ),
     )
     electronic_code = models.CharField(
         _("electronic identifier code"),
@@ -259,7 +261,10 @@ class PostHolder(models.Model):
     )
     holder_name = models.CharField(_("name"), max_length=200)
     position = models.CharField(
-        _("position in the agency"), max_length=200, blank=True, help_text=_("e.g. Director of Provincial Police")
+        _("position in the agency"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Director of Provincial Police"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

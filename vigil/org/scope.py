@@ -149,9 +149,9 @@ def _addressed(model: Any, name: str, ids: frozenset[int]) -> Q:
     if not field_.many_to_many:
         return Q(**{f"{name}_id__in": ids})
     through = field_.remote_field.through
-    links = through.objects.filter(
-        **{f"{field_.m2m_reverse_field_name()}_id__in": ids}
-    ).values(f"{field_.m2m_field_name()}_id")
+    links = through.objects.filter(**{f"{field_.m2m_reverse_field_name()}_id__in": ids}).values(
+        f"{field_.m2m_field_name()}_id"
+    )
     return Q(pk__in=links)
 
 

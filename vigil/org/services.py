@@ -297,8 +297,10 @@ def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     # Lock the row: two officers saving at once must not lose an update silently.
-    contact = ContactPoint.objects.select_for_update().select_related("agency__committee").get(
-        pk=contact.pk
+    contact = (
+        ContactPoint.objects.select_for_update()
+        .select_related("agency__committee")
+        .get(pk=contact.pk)
     )
     _require_contact_editor(actor, contact.agency)
     if "classification" in changes:

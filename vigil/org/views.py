@@ -122,7 +122,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agency": agency,
             "contacts": contacts,
-            "licensed_by": agency.licensed_by.visible_to(request.user),  # type: ignore[attr-defined]
+            "licensed_by": agency.licensed_by.visible_to(request.user),
             "can_edit": can_edit_contact_points(request.user, agency),
         },
     )
@@ -180,7 +180,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
     return render(
-        request, "org/contact_form.html", {"form": form, "agency": contact.agency, "contact": contact}
+        request,
+        "org/contact_form.html",
+        {"form": form, "agency": contact.agency, "contact": contact},
     )
 
 

@@ -5,68 +5,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('province', 'Province'), ('municipality', 'Centrally run city'), ('ward', 'Ward'), ('commune', 'Commune'), ('special_zone', 'Special zone')], max_length=20, verbose_name='kind')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.adminunit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("municipality", "Centrally run city"),
+                            ("ward", "Ward"),
+                            ("commune", "Commune"),
+                            ("special_zone", "Special zone"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.adminunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['code'],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='sequence number')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name='actor id')),
-                ('actor_label', models.CharField(max_length=200, verbose_name='actor')),
-                ('role', models.CharField(blank=True, max_length=40, verbose_name='role')),
-                ('agency_id', models.BigIntegerField(blank=True, null=True, verbose_name='agency id')),
-                ('agency_label', models.CharField(blank=True, max_length=300, verbose_name='agency')),
-                ('committee_id', models.BigIntegerField(blank=True, null=True, verbose_name='committee id')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('classification', models.PositiveSmallIntegerField(default=0, verbose_name='classification')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('canonical', models.TextField(verbose_name='canonical text')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(max_length=64, verbose_name='hash')),
+                (
+                    "seq",
+                    models.BigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="sequence number"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="actor id"),
+                ),
+                ("actor_label", models.CharField(max_length=200, verbose_name="actor")),
+                ("role", models.CharField(blank=True, max_length=40, verbose_name="role")),
+                (
+                    "agency_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="agency id"),
+                ),
+                (
+                    "agency_label",
+                    models.CharField(blank=True, max_length=300, verbose_name="agency"),
+                ),
+                (
+                    "committee_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="committee id"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="classification"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="request id"),
+                ),
+                ("canonical", models.TextField(verbose_name="canonical text")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="previous hash")),
+                ("hash", models.CharField(max_length=64, verbose_name="hash")),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audit_object_idx'), models.Index(fields=['committee_id', 'seq'], name='core_audit_committee_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
+                    models.Index(fields=["committee_id", "seq"], name="core_audit_committee_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0, verbose_name='last sequence number')),
-                ('hash', models.CharField(default='', max_length=64, verbose_name='last hash')),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.BigIntegerField(default=0, verbose_name="last sequence number")),
+                ("hash", models.CharField(default="", max_length=64, verbose_name="last hash")),
             ],
             options={
-                'verbose_name': 'audit chain head',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='core_audithead_single_row', violation_error_message='The audit chain has exactly one head.')],
+                "verbose_name": "audit chain head",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)),
+                        name="core_audithead_single_row",
+                        violation_error_message="The audit chain has exactly one head.",
+                    )
+                ],
             },
         ),
     ]

@@ -6,168 +6,549 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='abbreviation')),
-                ('kind', models.CharField(choices=[('peoples_committee', "People's Committee"), ('police', 'Police'), ('military', 'Military command'), ('border_guard', 'Border guard'), ('department', 'Department'), ('inspectorate', 'Inspectorate'), ('enterprise', 'State enterprise or airport'), ('commune_body', 'Commune body'), ('licensed_organisation', 'Licensed organisation'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('electronic_code', models.CharField(blank=True, help_text='Mã định danh điện tử (Decision 20/2020/QĐ-TTg).', max_length=40, verbose_name='electronic identifier code')),
-                ('tax_code', models.CharField(blank=True, max_length=20, verbose_name='tax code')),
-                ('name_folded', models.CharField(db_index=True, default='', editable=False, max_length=300)),
-                ('admin_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminunit', verbose_name='administrative unit')),
-                ('licensed_by', models.ManyToManyField(blank=True, related_name='licensees', to='org.agency', verbose_name='licensed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=40, verbose_name="abbreviation"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("peoples_committee", "People's Committee"),
+                            ("police", "Police"),
+                            ("military", "Military command"),
+                            ("border_guard", "Border guard"),
+                            ("department", "Department"),
+                            ("inspectorate", "Inspectorate"),
+                            ("enterprise", "State enterprise or airport"),
+                            ("commune_body", "Commune body"),
+                            ("licensed_organisation", "Licensed organisation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "electronic_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mã định danh điện tử (Decision 20/2020/QĐ-TTg).",
+                        max_length=40,
+                        verbose_name="electronic identifier code",
+                    ),
+                ),
+                ("tax_code", models.CharField(blank=True, max_length=20, verbose_name="tax code")),
+                (
+                    "name_folded",
+                    models.CharField(db_index=True, default="", editable=False, max_length=300),
+                ),
+                (
+                    "admin_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
+                (
+                    "licensed_by",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="licensees",
+                        to="org.agency",
+                        verbose_name="licensed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Committee',
+            name="Committee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('short_name', models.CharField(help_text='Used in document symbols, e.g. BCĐ.', max_length=30, verbose_name='abbreviation')),
-                ('level', models.CharField(choices=[('national', 'National'), ('sector', 'Ministry or sector'), ('province', 'Province'), ('commune', 'Commune')], max_length=20, verbose_name='level')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=400)),
-                ('name_folded', models.CharField(db_index=True, default='', editable=False, max_length=300)),
-                ('admin_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.adminunit', verbose_name='administrative unit')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.committee', verbose_name='parent committee')),
-                ('standing_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='standing agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="Used in document symbols, e.g. BCĐ.",
+                        max_length=30,
+                        verbose_name="abbreviation",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "National"),
+                            ("sector", "Ministry or sector"),
+                            ("province", "Province"),
+                            ("commune", "Commune"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=400),
+                ),
+                (
+                    "name_folded",
+                    models.CharField(db_index=True, default="", editable=False, max_length=300),
+                ),
+                (
+                    "admin_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.adminunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.committee",
+                        verbose_name="parent committee",
+                    ),
+                ),
+                (
+                    "standing_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="standing agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committee',
-                'verbose_name_plural': 'committees',
-                'ordering': ['path'],
+                "verbose_name": "committee",
+                "verbose_name_plural": "committees",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='agency',
-            name='committee',
-            field=models.ForeignKey(blank=True, help_text='The committee whose directory holds this agency; none for licensed organisations.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='org.committee', verbose_name='home committee'),
+            model_name="agency",
+            name="committee",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The committee whose directory holds this agency; none for licensed organisations.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agencies",
+                to="org.committee",
+                verbose_name="home committee",
+            ),
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'Confidential (Mật)'), (2, 'Secret (Tối mật)'), (3, 'Top secret (Tuyệt mật)')], default=0, verbose_name='classification')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='org.agency', verbose_name='agency')),
-                ('owning_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='owning agency')),
-                ('owning_committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.committee', verbose_name='owning committee')),
-                ('shared_agencies', models.ManyToManyField(blank=True, related_name='+', to='org.agency', verbose_name='shared with agencies')),
-                ('shared_committees', models.ManyToManyField(blank=True, related_name='+', to='org.committee', verbose_name='shared with committees')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "Confidential (Mật)"),
+                            (2, "Secret (Tối mật)"),
+                            (3, "Top secret (Tuyệt mật)"),
+                        ],
+                        default=0,
+                        verbose_name="classification",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contact_points",
+                        to="org.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="owning agency",
+                    ),
+                ),
+                (
+                    "owning_committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.committee",
+                        verbose_name="owning committee",
+                    ),
+                ),
+                (
+                    "shared_agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="shared with agencies",
+                    ),
+                ),
+                (
+                    "shared_committees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="org.committee",
+                        verbose_name="shared with committees",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact point',
-                'verbose_name_plural': 'contact points',
-                'ordering': ['agency__name', 'label'],
+                "verbose_name": "contact point",
+                "verbose_name_plural": "contact points",
+                "ordering": ["agency__name", "label"],
             },
         ),
         migrations.CreateModel(
-            name='MemberAgency',
+            name="MemberAgency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships_in', to='org.agency', verbose_name='agency')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='org.committee', verbose_name='committee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships_in",
+                        to="org.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="org.committee",
+                        verbose_name="committee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member agency',
-                'verbose_name_plural': 'member agencies',
-                'ordering': ['committee', 'agency__name'],
+                "verbose_name": "member agency",
+                "verbose_name_plural": "member agencies",
+                "ordering": ["committee", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('committee_leader', 'Committee leader'), ('standing_office', 'Standing office'), ('auditor', 'Auditor'), ('administrator', 'Administrator'), ('agency_head', 'Agency head'), ('officer', 'Officer'), ('storekeeper', 'Storekeeper')], max_length=30, verbose_name='role')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='user_memberships', to='org.agency', verbose_name='agency')),
-                ('committee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='user_memberships', to='org.committee', verbose_name='committee')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("committee_leader", "Committee leader"),
+                            ("standing_office", "Standing office"),
+                            ("auditor", "Auditor"),
+                            ("administrator", "Administrator"),
+                            ("agency_head", "Agency head"),
+                            ("officer", "Officer"),
+                            ("storekeeper", "Storekeeper"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="user_memberships",
+                        to="org.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="user_memberships",
+                        to="org.committee",
+                        verbose_name="committee",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['user', 'valid_from'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["user", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('head', 'Head'), ('standing_deputy', 'Standing deputy head'), ('deputy', 'Deputy head'), ('standing_member', 'Standing member'), ('member', 'Member'), ('secretary', 'Secretary')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('agency', models.ForeignKey(blank=True, help_text='The agency whose position fills this post.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.agency', verbose_name='agency')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.committee', verbose_name='committee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("head", "Head"),
+                            ("standing_deputy", "Standing deputy head"),
+                            ("deputy", "Deputy head"),
+                            ("standing_member", "Standing member"),
+                            ("member", "Member"),
+                            ("secretary", "Secretary"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agency whose position fills this post.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="org.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="org.committee",
+                        verbose_name="committee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'post',
-                'verbose_name_plural': 'posts',
-                'ordering': ['committee', 'order', 'pk'],
+                "verbose_name": "post",
+                "verbose_name_plural": "posts",
+                "ordering": ["committee", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PostHolder',
+            name="PostHolder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('holder_name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.CharField(blank=True, help_text='e.g. Director of Provincial Police', max_length=200, verbose_name='position in the agency')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='appointing decision')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holders', to='org.post', verbose_name='post')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("holder_name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Director of Provincial Police",
+                        max_length=200,
+                        verbose_name="position in the agency",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="to")),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="appointing decision"),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="holders",
+                        to="org.post",
+                        verbose_name="post",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'post holder',
-                'verbose_name_plural': 'post holders',
-                'ordering': ['post', '-valid_from'],
+                "verbose_name": "post holder",
+                "verbose_name_plural": "post holders",
+                "ordering": ["post", "-valid_from"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('electronic_code', ''), _negated=True), fields=('electronic_code',), name='org_agency_electronic_code_unique', violation_error_message='Another agency has this electronic identifier code.'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("electronic_code", ""), _negated=True),
+                fields=("electronic_code",),
+                name="org_agency_electronic_code_unique",
+                violation_error_message="Another agency has this electronic identifier code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('committee__isnull', True), ('kind', 'licensed_organisation')), models.Q(models.Q(('kind', 'licensed_organisation'), _negated=True), ('committee__isnull', False)), _connector='OR'), name='org_agency_committee_by_kind', violation_error_message='A licensed organisation stands outside every committee; every other agency belongs to one.'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("committee__isnull", True), ("kind", "licensed_organisation")),
+                    models.Q(
+                        models.Q(("kind", "licensed_organisation"), _negated=True),
+                        ("committee__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="org_agency_committee_by_kind",
+                violation_error_message="A licensed organisation stands outside every committee; every other agency belongs to one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memberagency',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_memberagency_period', violation_error_message='The period ends before it starts.'),
+            model_name="memberagency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="org_memberagency_period",
+                violation_error_message="The period ends before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_membership_period', violation_error_message='The period ends before it starts.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="org_membership_period",
+                violation_error_message="The period ends before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('committee__isnull', False), ('role__in', ['administrator', 'auditor', 'committee_leader', 'standing_office'])), models.Q(models.Q(('role__in', ['administrator', 'auditor', 'committee_leader', 'standing_office']), _negated=True), ('committee__isnull', True)), _connector='OR'), name='org_membership_role_place', violation_error_message='Committee-wide roles are held in a committee; agency roles in the agency only.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("committee__isnull", False),
+                        (
+                            "role__in",
+                            ["administrator", "auditor", "committee_leader", "standing_office"],
+                        ),
+                    ),
+                    models.Q(
+                        models.Q(
+                            (
+                                "role__in",
+                                ["administrator", "auditor", "committee_leader", "standing_office"],
+                            ),
+                            _negated=True,
+                        ),
+                        ("committee__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="org_membership_role_place",
+                violation_error_message="Committee-wide roles are held in a committee; agency roles in the agency only.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postholder',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_postholder_period', violation_error_message='The period ends before it starts.'),
+            model_name="postholder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="org_postholder_period",
+                violation_error_message="The period ends before it starts.",
+            ),
         ),
     ]

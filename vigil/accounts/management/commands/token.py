@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        create = sub.add_parser("create", help="create a token and print it (only its hash is kept)")
+        create = sub.add_parser(
+            "create", help="create a token and print it (only its hash is kept)"
+        )
         create.add_argument("username", metavar="USERNAME")
         create.add_argument("--scope", choices=ApiToken.Scope.values, default=ApiToken.Scope.READ)
         create.add_argument("--days", type=int, default=90, metavar="N")

@@ -1,0 +1,108 @@
+"""The newcomer's path: seed, sign in, see the directory in Vietnamese."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from vigil.core import audit
+from vigil.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seeded_demo_verifies() -> None:
+    result = audit.verify()
+    assert result.ok
+    assert result.checked > 100
+    assert AuditEvent.objects.filter(actor_label="system:seed").count() == result.checked
+
+
+def test_seeding_twice_adds_nothing() -> None:
+    count = AuditEvent.objects.count()
+    out = io.StringIO()
+    call_command("seed", "demo", stdout=out)
+    assert "nothing seeded" in out.getvalue()
+    assert "vigil-demo-2026" in out.getvalue()  # the logins are printed each time
+    assert AuditEvent.objects.count() == count
+
+
+@override_settings(PRODUCTION=True)
+def test_the_demo_seed_refuses_production() -> None:
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed", "demo", stdout=io.StringIO())
+
+
+def test_the_login_page_is_vietnamese(client: Client) -> None:
+    body = client.get("/accounts/login/").content.decode()
+    assert '<html lang="vi">' in body
+    assert "Đăng nhập" in body
+    assert "Tên đăng nhập" in body or "Tên người dùng" in body
+
+
+def test_signing_in_is_audited(client: Client) -> None:
+    before = AuditEvent.objects.count()
+    response = client.post("/accounts/login/", {"username": "xa_a", "password": "vigil-demo-2026"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None
+    assert (event.action, event.actor_label.split()[0]) == ("session.signed_in", "xa_a")
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_wrong_password_gets_a_vietnamese_message(client: Client) -> None:
+    response = client.post("/accounts/login/", {"username": "xa_a", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_the_header_names_the_user_agency_and_role(client_for: Callable[[str], Client]) -> None:
+    body = client_for("thuongtruc").get("/").content.decode()
+    assert "Trần Minh Quân" in body
+    assert "Công an tỉnh Quảng Ninh" in body
+    assert "banner-demo" not in body  # test settings are not the demo
+    with override_settings(DEMO=True):
+        assert "banner-demo" in client_for("thuongtruc").get("/").content.decode()
+
+
+def test_the_committee_page_shows_posts_and_holders(client_for: Callable[[str], Client]) -> None:
+    from vigil.org.models import Committee
+
+    province = Committee.objects.get(name__endswith="tỉnh Quảng Ninh")
+    body = client_for("xa_b").get(f"/committees/{province.pk}/").content.decode()
+    assert "Phó Trưởng ban Thường trực" in body
+    assert "Phạm Quốc Đạt" in body
+    assert "Sở Công Thương" in body
+
+
+def test_no_page_loads_anything_from_another_host(client_for: Callable[[str], Client]) -> None:
+    import re
+
+    client = client_for("lanhdao")
+    for url in [
+        "/",
+        "/committees/",
+        "/agencies/",
+        "/admin-units/",
+        "/accounts/login/",
+        "/api/docs/",
+    ]:
+        body = client.get(url).content.decode()
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", body), url
+
+
+def test_healthz_needs_no_login_and_shows_no_data(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_openapi_schema_lists_the_directory(client_for: Callable[[str], Client]) -> None:
+    schema = client_for("xa_a").get("/api/schema/?format=json").json()
+    for path in ["/api/v1/committees/", "/api/v1/agencies/{id}/", "/api/v1/contact-points/"]:
+        assert path in schema["paths"]

@@ -1,0 +1,207 @@
+"""The generic scope test: every URL, every persona, against SCOPE-CASES.md.
+
+Later apps join by adding their URL names to the registries below; a URL that
+is in none of them fails ``test_every_url_is_registered``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONA_NAMES
+from vigil.org.models import Agency, Committee, ContactPoint, Post, PostHolder
+
+# SCOPE-CASES.md, columns in PERSONA_NAMES order:
+# lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
+CASES: dict[int, str] = {
+    1: "YYNNYNYNY",
+    2: "YYNNNNYNN",
+    3: "YYNNNNYNY",
+    6: "YNNNNNNNN",
+    7: "YYNYNNYNN",
+    8: "YYYNNNYYY",
+    9: "YYYYYYYNY",
+    10: "YYYYYYYNY",
+    11: "YYYYYYYYY",
+    12: "YYYNYNYNY",
+}
+CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
+
+# URL name -> the kind of object its single <pk> argument names.
+DETAIL_URLS: dict[str, str] = {
+    "org:committee_detail": "committee",
+    "org:agency_detail": "agency",
+    "org:contact_detail": "contact",
+    "api-committee-detail": "committee",
+    "api-agency-detail": "agency",
+    "api-post-detail": "post",
+    "api-postholder-detail": "holder",
+    "api-contactpoint-detail": "contact",
+}
+# Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
+WRITE_URLS: dict[str, tuple[str, str]] = {
+    "org:contact_edit": ("contact", "pk"),
+    "org:contact_create": ("agency", "agency_pk"),
+}
+# Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
+LIST_URLS: dict[str, str | None] = {
+    "home:index": None,
+    "org:committee_tree": "committee",
+    "org:agency_list": "agency",
+    "org:admin_unit_list": None,
+    "api-committee-list": "committee",
+    "api-agency-list": "agency",
+    "api-post-list": "post",
+    "api-postholder-list": "holder",
+    "api-contactpoint-list": "contact",
+    "api-adminunit-list": None,
+    "api-adminunit-detail": None,
+}
+# No object, no scope: public or the user's own session.
+UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_url_is_registered() -> None:
+    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+    assert _names(get_resolver()) - registered == set()
+
+
+def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
+    """The objects that stand for one case, by kind."""
+    if case in CONTACT_CASES:
+        return {"contact": case_object(case)}
+    if case == 9:
+        b = Committee.objects.get(name__endswith="phường Móng Cái 1")
+        post = Post.objects.filter(committee=b).first()
+        return {
+            "committee": b,
+            "post": post,
+            "holder": PostHolder.objects.filter(post__committee=b).first(),
+        }
+    name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
+    return {"agency": Agency.objects.get(name=name)}
+
+
+CELLS = [
+    (case, i, username) for case in CASES for i, username in enumerate(PERSONA_NAMES)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "column", "username"), CELLS)
+def test_detail_urls_follow_the_scope_cases(
+    case: int,
+    column: int,
+    username: str,
+    client_for: Callable[[str], Client],
+    case_object: Callable[[int], Any],
+) -> None:
+    visible = CASES[case][column] == "Y"
+    client = client_for(username)
+    objects = _objects(case, case_object)
+    checked = 0
+    for url_name, kind in DETAIL_URLS.items():
+        if kind in objects:
+            response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
+            assert response.status_code == (200 if visible else 404), (url_name, kind)
+            checked += 1
+    for url_name, (kind, arg) in WRITE_URLS.items():
+        if kind in objects:
+            response = client.get(reverse(url_name, kwargs={arg: objects[kind].pk}))
+            if visible:
+                assert response.status_code in (200, 403), url_name
+            else:
+                assert response.status_code == 404, url_name
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(("case", "column", "username"), CELLS)
+def test_lists_follow_the_scope_cases(
+    case: int,
+    column: int,
+    username: str,
+    client_for: Callable[[str], Client],
+    case_object: Callable[[int], Any],
+) -> None:
+    visible = CASES[case][column] == "Y"
+    client = client_for(username)
+    objects = _objects(case, case_object)
+    for url_name, kind in LIST_URLS.items():
+        if kind is None or kind not in objects or not url_name.startswith("api-"):
+            continue
+        ids: set[int] = set()
+        url: str | None = reverse(url_name) + "?page_size=500"
+        while url:
+            body = client.get(url).json()
+            ids |= {row["id"] for row in body["results"]}
+            url = body["next"]
+        assert (objects[kind].pk in ids) is visible, url_name
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_every_list_page_answers(username: str, client_for: Callable[[str], Client]) -> None:
+    client = client_for(username)
+    for url_name in LIST_URLS:
+        if "detail" in url_name:
+            continue
+        assert client.get(reverse(url_name)).status_code == 200, url_name
+
+
+def test_xa_a_token_finds_none_of_commune_b_objects(api_for: Callable[..., Client]) -> None:
+    api = api_for("xa_a")
+    b_contacts = ContactPoint.objects.filter(owning_committee__name__endswith="Móng Cái 1")
+    assert b_contacts.count() >= 3
+    for contact in b_contacts:
+        response = api.get(reverse("api-contactpoint-detail", kwargs={"pk": contact.pk}))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    listed = {
+        row["id"] for row in api.get("/api/v1/contact-points/?page_size=500").json()["results"]
+    }
+    assert listed.isdisjoint(set(b_contacts.values_list("pk", flat=True)))
+
+
+def test_kho_mo_sees_only_their_organisation_and_its_licensers(
+    api_for: Callable[..., Client],
+) -> None:
+    names = {row["name"] for row in api_for("kho_mo").get("/api/v1/agencies/").json()["results"]}
+    assert names == {"Công ty Cổ phần Than Demo Cẩm Phả", "Sở Công Thương"}
+
+
+def test_a_user_without_membership_sees_nothing(client: Client, db: None) -> None:
+    from vigil.accounts.services import create_user
+    from vigil.core.audit import SystemActor
+
+    user = create_user(username="nomember", full_name="X", password=None, actor=SystemActor("test"))
+    client.force_login(user)
+    assert client.get(reverse("org:committee_tree")).status_code == 200
+    for kind, obj in (
+        ("agency", Agency.objects.first()),
+        ("contact", ContactPoint.objects.first()),
+    ):
+        url_name = {"agency": "org:agency_detail", "contact": "org:contact_detail"}[kind]
+        assert obj is not None
+        assert client.get(reverse(url_name, kwargs={"pk": obj.pk})).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_sign_in(client: Client, db: None) -> None:
+    response = client.get(reverse("org:agency_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert client.get("/api/v1/agencies/").status_code in (401, 403)
