@@ -106,3 +106,18 @@ def test_the_openapi_schema_lists_the_directory(client_for: Callable[[str], Clie
     schema = client_for("xa_a").get("/api/schema/?format=json").json()
     for path in ["/api/v1/committees/", "/api/v1/agencies/{id}/", "/api/v1/contact-points/"]:
         assert path in schema["paths"]
+
+
+def test_not_found_and_not_allowed_pages_speak_vietnamese(
+    client_for: Callable[[str], Client],
+) -> None:
+    from vigil.org.models import Agency
+
+    client = client_for("kiemtoan")
+    missing = client.get("/agencies/999999/")
+    assert missing.status_code == 404
+    assert "Không tìm thấy" in missing.content.decode()
+    police = Agency.objects.get(name="Công an tỉnh Quảng Ninh")
+    refused = client.get(f"/agencies/{police.pk}/contacts/new/")
+    assert refused.status_code == 403
+    assert "Không được phép" in refused.content.decode()

@@ -55,3 +55,16 @@ def test_the_agency_search_answers_htmx_with_the_results_only(
 def test_the_api_searches_without_diacritics(api_for: Callable[..., Client]) -> None:
     rows = api_for("xa_a").get("/api/v1/admin-units/", {"q": "dong trieu"}).json()["results"]
     assert [r["name"] for r in rows] == ["Phường Đông Triều"]
+
+
+@pytest.mark.django_db
+def test_the_unit_page_lists_the_communes_of_a_province_and_keeps_filters_when_paging(
+    client_for: Callable[[str], Client],
+) -> None:
+    province = AdminUnit.objects.get(code="22")
+    response = client_for("xa_a").get("/admin-units/", {"province": province.pk})
+    body = response.content.decode()
+    assert "Đặc khu Cô Tô" in body
+    assert response.context["page"].paginator.count == 55  # the province and its 54 units
+    all_units = client_for("xa_a").get("/admin-units/", {"q": "xa"})
+    assert "q=xa&amp;page=2" in all_units.content.decode()

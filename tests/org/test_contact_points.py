@@ -148,3 +148,23 @@ def test_an_unclassified_page_view_is_not_audited(client_for: Callable[[str], Cl
         == 200
     )
     assert head_seq() == seq
+
+
+def test_the_api_audits_a_classified_detail_and_list_once_each(
+    api_for: Callable[..., Client], case_object: Callable[[int], ContactPoint]
+) -> None:
+    api = api_for("bienphong")
+    seq = head_seq()
+    assert api.get(f"/api/v1/contact-points/{case_object(7).pk}/").status_code == 200
+    assert api.get("/api/v1/contact-points/").status_code == 200
+    events = list(AuditEvent.objects.filter(seq__gt=seq))
+    assert [e.action for e in events] == ["object.viewed", "object.viewed"]
+    assert events[0].object_id == str(case_object(7).pk)
+    assert f"org.contactpoint:{case_object(7).pk}" in events[1].after["shown"]
+
+
+def test_the_api_does_not_audit_unclassified_reads(api_for: Callable[..., Client]) -> None:
+    api = api_for("congthuong")
+    seq = head_seq()
+    assert api.get("/api/v1/contact-points/").status_code == 200
+    assert head_seq() == seq

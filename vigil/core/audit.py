@@ -248,3 +248,29 @@ def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> 
     if anchor and not anchor_seen:
         return broken(anchor[0], "the anchored event is missing")
     return result
+
+
+def record_view(
+    actor: Any, objects: Iterable[Any], *, about: models.Model | None = None, path: str
+) -> None:
+    """One event for a page, export or API response that shows classified objects.
+
+    One per response, not one per row; responses without a classified object
+    record nothing (so polled fragments and unclassified lists stay quiet).
+    """
+    classified = [o for o in objects if getattr(o, "classification", 0) > 0]
+    if not classified:
+        return
+    with transaction.atomic():
+        record(
+            CoreAction.OBJECT_VIEWED,
+            actor=actor,
+            obj=about,
+            object_type="" if about else "page",
+            object_id="" if about else path[:64],
+            classification=max(o.classification for o in classified),
+            after={
+                "path": path,
+                "shown": sorted(f"{o._meta.label_lower}:{o.pk}" for o in classified),
+            },
+        )

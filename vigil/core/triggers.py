@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 from vigil.core.models import AppendOnly
 
@@ -34,7 +35,13 @@ def append_only_tables() -> list[str]:
 
 
 def trigger_names(table: str) -> list[str]:
-    return [f"vigil_ao_upd_{table}", f"vigil_ao_del_{table}", f"vigil_ao_trunc_{table}"]
+    """Update, delete, truncate (PostgreSQL) and replace (SQLite) triggers, in that order."""
+    return [
+        f"vigil_ao_upd_{table}",
+        f"vigil_ao_del_{table}",
+        f"vigil_ao_trunc_{table}",
+        f"vigil_ao_repl_{table}",
+    ]
 
 
 def install_append_only_triggers(using: str = "default") -> list[str]:
@@ -47,13 +54,13 @@ def install_append_only_triggers(using: str = "default") -> list[str]:
             # No params argument: with psycopg 3 any params turn '%' into placeholders.
             cursor.execute(PG_FUNCTION)
         for table in tables:
-            for sql in _trigger_sql(connection, table):
+            for sql in _trigger_sql(connection, table, cursor):
                 cursor.execute(sql)
     return tables
 
 
-def _trigger_sql(connection: BaseDatabaseWrapper, table: str) -> list[str]:
-    upd, dele, trunc = trigger_names(table)
+def _trigger_sql(connection: BaseDatabaseWrapper, table: str, cursor: CursorWrapper) -> list[str]:
+    upd, dele, trunc, repl = trigger_names(table)
     if connection.vendor == "postgresql":
         return [
             f'CREATE OR REPLACE TRIGGER {upd} BEFORE UPDATE ON "{table}" '
@@ -64,10 +71,19 @@ def _trigger_sql(connection: BaseDatabaseWrapper, table: str) -> list[str]:
             "FOR EACH STATEMENT EXECUTE FUNCTION vigil_refuse_change()",
         ]
     if connection.vendor == "sqlite":
+        # INSERT OR REPLACE deletes the row it conflicts with without firing
+        # DELETE triggers (unless recursive_triggers is on): refuse that insert.
+        # Table and column names come from the models, never from input.
+        pk = connection.introspection.get_primary_key_column(cursor, table)
+        replacing = f'WHEN EXISTS (SELECT 1 FROM "{table}" WHERE "{pk}" = NEW."{pk}") '  # noqa: S608
         return [
-            f'CREATE TRIGGER IF NOT EXISTS {name} BEFORE {op} ON "{table}" '
-            f"BEGIN SELECT RAISE(ABORT, 'vigil: {table} is append-only ({op} refused)'); END"
-            for name, op in ((upd, "UPDATE"), (dele, "DELETE"))
+            f'CREATE TRIGGER IF NOT EXISTS {name} BEFORE {op} ON "{table}" {when}'
+            f"BEGIN SELECT RAISE(ABORT, 'vigil: {table} is append-only ({verb} refused)'); END"
+            for name, op, verb, when in (
+                (upd, "UPDATE", "UPDATE", ""),
+                (dele, "DELETE", "DELETE", ""),
+                (repl, "INSERT", "REPLACE", replacing),
+            )
         ]
     raise NotImplementedError(f"append-only triggers are not written for {connection.vendor}")
 
@@ -78,7 +94,9 @@ def installed_triggers(using: str = "default") -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'vigil_ao_%%'",
+                # A disabled trigger refuses nothing, so it does not count.
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
+                "AND tgname LIKE 'vigil_ao_%%'",
                 [],
             )
         else:
@@ -92,6 +110,6 @@ def expected_triggers(using: str = "default") -> set[str]:
     vendor = connections[using].vendor
     names: set[str] = set()
     for table in append_only_tables():
-        upd, dele, trunc = trigger_names(table)
-        names |= {upd, dele} | ({trunc} if vendor == "postgresql" else set())
+        upd, dele, trunc, repl = trigger_names(table)
+        names |= {upd, dele} | ({trunc} if vendor == "postgresql" else {repl})
     return names

@@ -12,6 +12,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vigil.core import audit
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
@@ -213,6 +214,14 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
             "shared_agencies", "shared_committees"
         )
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        audit.record_view(request.user, rows, path=request.get_full_path())
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ContactPointWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -245,6 +254,11 @@ class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
             self.request.user,
             pk=self.kwargs["pk"],
         )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contact = self.get_object()
+        audit.record_view(request.user, [contact], about=contact, path=request.path)
+        return Response(self.get_serializer(contact).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.classification import Classification
+from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, ContactPoint
 
 
@@ -31,3 +32,13 @@ class AgencySearchForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class AdminUnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        required=False,
+        empty_label=_("All provinces"),
+        queryset=AdminUnit.objects.filter(parent__isnull=True).order_by("name"),
+    )

@@ -298,7 +298,7 @@ def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     # Lock the row: two officers saving at once must not lose an update silently.
     contact = (
-        ContactPoint.objects.select_for_update()
+        ContactPoint.objects.select_for_update(of=("self",))
         .select_related("agency__committee")
         .get(pk=contact.pk)
     )

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import audit, clock
+from vigil.core.classification import STAMPS, Classification
 from vigil.core.search import folded_query
 from vigil.org import services
-from vigil.org.forms import AgencySearchForm, ContactPointForm, SearchForm
+from vigil.org.forms import AdminUnitSearchForm, AgencySearchForm, ContactPointForm, SearchForm
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import (
     admin_units_visible_to,
@@ -26,22 +26,11 @@ from vigil.org.scope import (
 )
 
 
-def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: Any) -> None:
-    """One event per page that shows classified objects (not one per row)."""
-    classified = [o for o in objects if getattr(o, "classification", 0) > 0]
-    if not classified:
-        return
-    with transaction.atomic():
-        audit.record(
-            audit.CoreAction.OBJECT_VIEWED,
-            actor=request.user,  # type: ignore[arg-type]
-            obj=about,
-            classification=max(o.classification for o in classified),
-            after={
-                "path": request.path,
-                "shown": sorted(f"{o._meta.label_lower}:{o.pk}" for o in classified),
-            },
-        )
+def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: Any) -> str:
+    """Audit a page that shows classified objects; return its classification stamp."""
+    audit.record_view(request.user, objects, about=about, path=request.path)
+    level = max((getattr(o, "classification", 0) for o in objects), default=0)
+    return STAMPS[Classification(level)] if level else ""
 
 
 def _current_holders() -> Prefetch[Any]:
@@ -115,11 +104,12 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contacts = list(
         ContactPoint.objects.visible_to(request.user).filter(agency=agency).order_by("label")
     )
-    audit_classified_view(request, contacts, about=agency)
+    stamp = audit_classified_view(request, contacts, about=agency)
     return render(
         request,
         "org/agency_detail.html",
         {
+            "page_stamp": stamp,
             "agency": agency,
             "contacts": contacts,
             "licensed_by": agency.licensed_by.visible_to(request.user),
@@ -132,11 +122,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact: ContactPoint = get_visible_or_404(
         ContactPoint.objects.select_related("agency", "owning_committee"), request.user, pk=pk
     )
-    audit_classified_view(request, [contact], about=contact)
+    stamp = audit_classified_view(request, [contact], about=contact)
     return render(
         request,
         "org/contact_detail.html",
-        {"contact": contact, "can_edit": can_edit_contact_points(request.user, contact.agency)},
+        {
+            "page_stamp": stamp,
+            "contact": contact,
+            "can_edit": can_edit_contact_points(request.user, contact.agency),
+        },
     )
 
 
@@ -195,10 +189,14 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 def admin_unit_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
+    form = AdminUnitSearchForm(request.GET)
     units = admin_units_visible_to(request.user).select_related("parent")
-    if form.is_valid() and form.cleaned_data["q"]:
-        units = units.filter(folded_query("name_folded", form.cleaned_data["q"]))
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            units = units.filter(folded_query("name_folded", form.cleaned_data["q"]))
+        if form.cleaned_data["province"]:
+            province = form.cleaned_data["province"]
+            units = units.filter(Q(pk=province.pk) | Q(parent=province))
     page = Paginator(units, 100).get_page(request.GET.get("page"))
     template = "org/admin_unit_list.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]

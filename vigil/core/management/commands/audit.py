@@ -1,13 +1,17 @@
+import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.core import audit
 
+HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
 
 def parse_anchor(value: str) -> tuple[int, str]:
     seq, sep, digest = value.partition(":")
-    if not sep or not seq.isdigit() or len(digest) != 64:
+    # str.isdigit() also accepts digits int() refuses ("²"); a hash is 64 hex digits.
+    if not (sep and seq.isascii() and seq.isdigit() and HEX64.fullmatch(digest)):
         raise CommandError("--anchor takes SEQ:HASH as printed by 'vigil audit verify'")
     return int(seq), digest.lower()
 
