@@ -47,6 +47,7 @@ typecheck: install-dev
 checks: install-dev messages
 	VIGIL_ENV=test $(VIGIL) check --fail-level WARNING
 	VIGIL_ENV=test $(VIGIL) makemigrations --check --dry-run
+	VIGIL_ENV=test $(VIGIL) spectacular --validate --fail-on-warn --file /dev/null
 	$(BIN)/python scripts/check_translations.py
 
 test-sqlite: install-dev messages

@@ -160,7 +160,9 @@ def test_the_api_audits_a_classified_detail_and_list_once_each(
     events = list(AuditEvent.objects.filter(seq__gt=seq))
     assert [e.action for e in events] == ["object.viewed", "object.viewed"]
     assert events[0].object_id == str(case_object(7).pk)
-    assert f"org.contactpoint:{case_object(7).pk}" in events[1].after["shown"]
+    shown = events[1].after
+    assert shown is not None
+    assert f"org.contactpoint:{case_object(7).pk}" in shown["shown"]
 
 
 def test_the_api_does_not_audit_unclassified_reads(api_for: Callable[..., Client]) -> None:

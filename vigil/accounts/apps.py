@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from vigil.accounts import schema  # noqa: F401 - registers the OpenAPI extension
         from vigil.accounts.models import AccountAction
         from vigil.core import audit
 
