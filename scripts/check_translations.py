@@ -14,6 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "vigil" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 
+def msgids(po_text: str) -> list[str]:
+    """The msgids of a .po text, continuation lines joined; the header left out."""
+    found: list[str] = []
+    current: list[str] | None = None
+    for line in po_text.splitlines():
+        if line.startswith("msgid "):
+            current = [line.removeprefix("msgid ").strip().strip('"')]
+        elif current is not None and line.startswith('"'):
+            current.append(line.strip().strip('"'))
+        elif current is not None:
+            text = "".join(current)
+            if text:
+                found.append(text)
+            current = None
+    return found
+
+
 def main() -> int:
     subprocess.run(
         [sys.executable, "-m", "vigil", "makemessages", "-l", "vi", "--no-obsolete",
@@ -28,11 +45,7 @@ def main() -> int:
         ["msgattrib", "--only-fuzzy", "--no-obsolete", str(PO)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    missing = [
-        line.removeprefix("msgid ").strip('"')
-        for line in (untranslated + fuzzy).splitlines()
-        if line.startswith("msgid ") and line != 'msgid ""'
-    ]
+    missing = msgids(untranslated) + msgids(fuzzy)
     if missing:
         print(f"{len(missing)} string(s) lack a Vietnamese translation in {PO}:")
         for msgid in missing:

@@ -37,7 +37,7 @@ class SearchForm(forms.Form):
 class AdminUnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     province = forms.ModelChoiceField(
-        label=_("Province"),
+        label=_("Province or city"),
         required=False,
         empty_label=_("All provinces"),
         queryset=AdminUnit.objects.filter(parent__isnull=True).order_by("name"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.core.search import fold
 from vigil.org.scope import DirectoryQuerySet, Owned, OwnedQuerySet
@@ -21,7 +22,7 @@ class OrgAction(models.TextChoices):
     MEMBER_AGENCY_ADDED = "member_agency.added", _("Member agency added")
     POST_CREATED = "post.created", _("Post created")
     HOLDER_APPOINTED = "holder.appointed", _("Post holder appointed")
-    MEMBERSHIP_GRANTED = "membership.granted", _("Membership granted")
+    MEMBERSHIP_GRANTED = "membership.granted", _("Role assigned")
     CONTACT_CREATED = "contact_point.created", _("Contact point created")
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
 
@@ -49,8 +50,8 @@ class Committee(models.Model):
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         SECTOR = "sector", _("Ministry or sector")
-        PROVINCE = "province", _("Province")
-        COMMUNE = "commune", _("Commune")
+        PROVINCE = "province", pgettext_lazy("committee level", "Province")
+        COMMUNE = "commune", pgettext_lazy("committee level", "Commune")
 
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(
@@ -194,8 +195,8 @@ class MemberAgency(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="memberships_in"
     )
-    valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -238,7 +239,7 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="posts",
-        help_text=_("The agency whose position fills this post."),
+        help_text=_("The agency whose office-holder fills this post by virtue of that office."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -259,7 +260,7 @@ class PostHolder(models.Model):
     post = models.ForeignKey(
         Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="holders"
     )
-    holder_name = models.CharField(_("name"), max_length=200)
+    holder_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(
         _("position in the agency"),
         max_length=200,
@@ -274,8 +275,8 @@ class PostHolder(models.Model):
         blank=True,
         related_name="+",
     )
-    valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     decision_number = models.CharField(_("appointing decision"), max_length=60, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
@@ -317,12 +318,12 @@ class Membership(models.Model):
         related_name="user_memberships",
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         ordering = ["user", "valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -352,7 +353,9 @@ class ContactPoint(Owned):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="contact_points"
     )
-    label = models.CharField(_("label"), max_length=200)
+    label = models.CharField(
+        _("name of the contact point"), max_length=200, help_text=_("e.g. Duty desk, Hotline")
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
