@@ -49,7 +49,9 @@ def main() -> None:
     assert result.ok and result.checked >= N, result
     print(f"database: {connection.vendor}")
     print(f"appends: {N} in {appended:.2f} s = {N / appended:,.0f} audited transactions/s")
-    print(f"verify: {result.checked} events in {verified:.2f} s = {result.checked / verified:,.0f} events/s")
+    print(
+        f"verify: {result.checked} events in {verified:.2f} s = {result.checked / verified:,.0f} events/s"
+    )
 
 
 if __name__ == "__main__":

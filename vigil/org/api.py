@@ -266,7 +266,9 @@ class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         if "agency" in changes:
-            raise exceptions.ValidationError({"agency": [str(_("A contact point cannot be moved to another agency."))]})
+            raise exceptions.ValidationError(
+                {"agency": [str(_("A contact point cannot be moved to another agency."))]}
+            )
         try:
             contact = services.update_contact_point(contact, actor=request.user, **changes)
         except PermissionDenied as exc:

@@ -263,7 +263,9 @@ def create_contact_point(
     _check_classification(actor, classification)
     committee = owning_committee or agency.committee
     if committee is None:
-        raise ValidationError(_("Choose the committee that owns this organisation's contact points."))
+        raise ValidationError(
+            _("Choose the committee that owns this organisation's contact points.")
+        )
     contact = ContactPoint(
         agency=agency,
         owning_agency=agency,
