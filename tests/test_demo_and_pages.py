@@ -121,3 +121,21 @@ def test_not_found_and_not_allowed_pages_speak_vietnamese(
     refused = client.get(f"/agencies/{police.pk}/contacts/new/")
     assert refused.status_code == 403
     assert "Không được phép" in refused.content.decode()
+
+
+def test_pages_are_vietnamese_whatever_the_browser_asks(
+    client: Client, client_for: Callable[[str], Client]
+) -> None:
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    assert "Đăng nhập" in client.get("/accounts/login/", headers=english_browser).content.decode()
+    body = client_for("xa_a").get("/committees/", headers=english_browser).content.decode()
+    assert "Hệ thống Ban Chỉ đạo các cấp" in body
+    assert "Committee tree" not in body
+
+
+def test_a_user_who_chose_english_gets_english(client_for: Callable[[str], Client]) -> None:
+    from vigil.accounts.models import User
+
+    User.objects.filter(username="xa_a").update(language="en")
+    body = client_for("xa_a").get("/committees/").content.decode()
+    assert "Committee tree" in body
