@@ -195,6 +195,12 @@ def _seed_users(w: OrgWorld, actor: SystemActor) -> None:
         w.users[username] = user
 
 
+def _address(unit: AdminUnit | None) -> str:
+    if unit is None or unit.parent is None:
+        return "tỉnh Quảng Ninh"
+    return f"{unit.name}, tỉnh Quảng Ninh"
+
+
 def _seed_contacts(w: OrgWorld, actor: SystemActor, **ag: Agency) -> None:
     c = w.committees
     for agency in w.agencies.values():
@@ -202,7 +208,7 @@ def _seed_contacts(w: OrgWorld, actor: SystemActor, **ag: Agency) -> None:
         services.create_contact_point(
             agency, label="Văn phòng", phone="0203 3 800 000", actor=actor,
             email=f"vanphong.{agency.pk}@demo.vigil.invalid", owning_committee=owner,
-            address=f"{agency.admin_unit.name if agency.admin_unit else ''}, Quảng Ninh",
+            address=_address(agency.admin_unit),
             shared_agencies=list(agency.licensed_by.all()),
         )  # fmt: skip
     cp = services.create_contact_point
