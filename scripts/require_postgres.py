@@ -2,11 +2,21 @@
 
 import sys
 
+import dj_database_url
 import psycopg
 
 url = sys.argv[1]
+config = dj_database_url.parse(url)
 try:
-    psycopg.connect(url.replace("/vigil", "/postgres", 1), connect_timeout=5).close()
+    # The test database is created by the suite; the server's own database answers for it.
+    psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        connect_timeout=5,
+    ).close()
 except psycopg.OperationalError as exc:
     sys.exit(
         f"PostgreSQL is not reachable at {url}: {exc}\n"

@@ -139,3 +139,45 @@ def test_a_user_who_chose_english_gets_english(client_for: Callable[[str], Clien
     User.objects.filter(username="xa_a").update(language="en")
     body = client_for("xa_a").get("/committees/").content.decode()
     assert "Committee tree" in body
+
+
+def test_a_login_link_back_to_itself_does_not_loop(client_for: Callable[[str], Client]) -> None:
+    response = client_for("xa_a").get("/accounts/login/?next=/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_a_token_users_language_applies_to_the_api(api_for: Callable[..., Client]) -> None:
+    from vigil.accounts.models import User
+
+    User.objects.filter(username="xa_b").update(language="en")
+    response = api_for("xa_b").get("/api/v1/agencies/?page=999")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Invalid page."
+
+
+def test_the_api_schema_and_docs_need_a_signed_in_user(client: Client) -> None:
+    assert client.get("/api/schema/").status_code in (401, 403)
+    assert client.get("/api/docs/").status_code in (401, 403)
+
+
+def test_the_api_answers_json_only(api_for: Callable[..., Client]) -> None:
+    response = api_for("kho_mo").get("/api/v1/contact-points/", headers={"Accept": "text/html"})
+    assert response.status_code == 406
+    assert response.json()["error"]["code"] == "not_acceptable"
+
+
+def test_api_validation_messages_are_vietnamese(api_for: Callable[..., Client]) -> None:
+    api = api_for("thuongtruc", "write")
+    response = api.post(
+        "/api/v1/contact-points/",
+        {"agency": "abc", "label": "x" * 300},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"] == "Dữ liệu nhập không hợp lệ."
+    assert error["fields"]["agency"] == ["Cần một số nguyên hợp lệ."]
+    assert error["fields"]["label"] == ["Trường này không được quá 200 ký tự."]
+    broken = api.post("/api/v1/contact-points/", "{not json", content_type="application/json")
+    assert broken.json()["error"]["message"] == "Không đọc được nội dung yêu cầu dưới dạng JSON."

@@ -205,3 +205,46 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, db: None) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert client.get("/api/v1/agencies/").status_code in (401, 403)
+
+
+def test_filters_do_not_tell_an_unseen_id_from_a_missing_one(
+    api_for: Callable[..., Client],
+) -> None:
+    api = api_for("xa_a")
+    b = Committee.objects.get(name__endswith="phường Móng Cái 1")
+    police_b = Agency.objects.get(name="Công an phường Móng Cái 1")
+    for query in (f"owning_committee={b.pk}", "owning_committee=99999",
+                  f"agency={police_b.pk}", "agency=99999"):  # fmt: skip
+        response = api.get(f"/api/v1/contact-points/?{query}")
+        assert response.status_code == 200, query
+        assert response.json()["results"] == [], query
+
+
+def test_a_licensed_organisation_sees_no_committee_names(
+    client_for: Callable[[str], Client],
+    api_for: Callable[..., Client],
+    case_object: Callable[[int], Any],
+) -> None:
+    province_name = "Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh"
+    client = client_for("kho_mo")
+    mine = Agency.objects.get(name="Công ty Cổ phần Than Demo Cẩm Phả")
+    for url in [
+        "/agencies/",
+        f"/agencies/{mine.pk}/",
+        f"/contacts/{case_object(8).pk}/",
+        "/admin-units/",
+    ]:
+        body = client.get(url).content.decode()
+        assert province_name not in body, url
+        assert "Quảng Ninh</option>" not in body, url
+    api = api_for("kho_mo")
+    contact = api.get(f"/api/v1/contact-points/{case_object(8).pk}/").json()
+    assert (contact["owning_committee"], contact["shared_committees"]) == (None, [])
+    agencies = api.get("/api/v1/agencies/").json()["results"]
+    assert {a["committee"] for a in agencies} == {None}
+
+
+def test_an_unknown_api_path_answers_in_the_error_format(api_for: Callable[..., Client]) -> None:
+    response = api_for("xa_a").get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

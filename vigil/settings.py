@@ -43,7 +43,9 @@ if VIGIL_ENV not in {"demo", "production", "test"}:
 PRODUCTION = VIGIL_ENV == "production"
 DEMO = VIGIL_ENV == "demo"
 
-DATA_DIR = Path(env_str("VIGIL_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# In a checkout the data folder is the project's var/, wherever the command runs from.
+_CHECKOUT = BASE_DIR.parent if (BASE_DIR.parent / "pyproject.toml").exists() else Path.cwd()
+DATA_DIR = Path(env_str("VIGIL_DATA_DIR", str(_CHECKOUT / "var"))).resolve()
 if VIGIL_ENV == "test":
     # Fixed test secrets so a test can rebuild a chain with a known key.
     os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -163,6 +165,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Behind a TLS-terminating proxy (VIGIL_TRUSTED_PROXY = its address): trust its
+# X-Forwarded-Proto, and accept forms posted from the public https origins.
+VIGIL_TRUSTED_PROXY = env_str("VIGIL_TRUSTED_PROXY")
+if VIGIL_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [
+    f"https://{host}" for host in ALLOWED_HOSTS if host and not host.startswith(".")
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -197,6 +207,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "vigil.accounts.api_auth.TokenScopePermission",
     ],
+    # JSON only: the browsable renderer draws forms whose choices ignore scope.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "vigil.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -212,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vigil.core.views import healthz
 
+handler404 = "vigil.core.views.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("vigil.home.urls")),

@@ -211,3 +211,15 @@ def test_the_installer_enables_disabled_triggers_again(no_triggers: None) -> Non
 
     assert installed_triggers() >= expected_triggers()
     assert "append-only" in refused(f"UPDATE {AUDIT_TABLE} SET actor_label = 'x'")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps trigger bodies by name")
+def test_the_installer_replaces_a_trigger_whose_body_was_swapped(db: None) -> None:
+    table = AuditEvent._meta.db_table
+    name = f"vigil_ao_del_{table}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute(f'CREATE TRIGGER {name} BEFORE DELETE ON "{table}" BEGIN SELECT 1; END')
+    install_append_only_triggers()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).delete()

@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from vigil.accounts.models import AccountAction, User
 from vigil.accounts.services import create_token
@@ -198,6 +198,7 @@ def contact_form(contact: ContactPoint | None = None, **changes: Any) -> dict[st
     return current | changes
 
 
+@override_settings(VIGIL_TRUSTED_PROXY="127.0.0.1")
 def test_an_edit_through_its_page_carries_the_request_id(
     client_for: Callable[[str], Client],
 ) -> None:
@@ -217,6 +218,7 @@ def test_an_edit_through_its_page_carries_the_request_id(
     assert response["X-Request-Id"] == "req-audit-0001"
 
 
+@override_settings(VIGIL_TRUSTED_PROXY="127.0.0.1")
 def test_a_write_through_a_page_carries_the_request_id(
     client_for: Callable[[str], Client],
 ) -> None:
@@ -234,6 +236,23 @@ def test_a_write_through_a_page_carries_the_request_id(
     assert event.actor_label == "thuongtruc (Trần Minh Quân)"
     assert event.request_id == "req-audit-0002"
     assert response["X-Request-Id"] == "req-audit-0002"
+
+
+def test_a_request_id_from_an_untrusted_client_is_replaced(
+    client_for: Callable[[str], Client],
+) -> None:
+    seq_before, _ = head()
+
+    response = client_for("thuongtruc").post(
+        f"/agencies/{police().pk}/contacts/new/",
+        contact_form(label="Trực ban bến Cái Rồng", phone="0203 3 862 112", classification=0),
+        headers={"X-Request-Id": "req-audit-0003"},
+    )
+
+    assert response.status_code == 302
+    [event] = events_after(seq_before)
+    assert event.request_id != "req-audit-0003"
+    assert event.request_id == response["X-Request-Id"]
 
 
 def test_a_request_without_an_id_gets_one_that_the_event_keeps(
@@ -424,7 +443,7 @@ def test_it_catches_events_the_head_does_not_know(no_triggers: None) -> None:
 
     result = audit.verify()
     assert (result.ok, result.broken_seq) == (False, last)
-    assert "head does not match" in result.reason
+    assert "events beyond the head" in result.reason
 
 
 def test_it_catches_a_head_with_a_wrong_hash(no_triggers: None) -> None:
@@ -507,3 +526,22 @@ def test_an_anchor_with_another_hash_is_caught() -> None:
 
     assert (result.ok, result.broken_seq) == (False, seq)
     assert "differs from the recorded anchor" in result.reason
+
+
+def test_a_wiped_chain_does_not_verify(no_triggers: None) -> None:
+    AuditEvent.objects.all().delete()
+    AuditHead.objects.all().delete()
+
+    result = audit.verify()
+    assert (result.ok, result.broken_seq) == (False, 1)
+    assert "head is missing" in result.reason
+
+
+def test_a_write_refuses_to_restart_a_chain_whose_head_is_gone(
+    no_triggers: None, persona: Callable[[str], User]
+) -> None:
+    AuditHead.objects.all().delete()
+    count = AuditEvent.objects.count()
+    with pytest.raises(AuditHead.DoesNotExist):
+        create_token(persona("xa_a"), name="after the wipe", actor=SystemActor("test"))
+    assert AuditEvent.objects.count() == count

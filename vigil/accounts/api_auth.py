@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -29,6 +30,8 @@ class BearerTokenAuthentication(BaseAuthentication):
         token = authenticate_token(parts[1].decode("latin-1"))
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        # The language middleware ran before the token was known.
+        translation.activate(token.user.language)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

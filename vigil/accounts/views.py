@@ -21,6 +21,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_redirect_url(self) -> str:
+        # A `next` back to this page would loop (Django answers that with a 500).
+        url = super().get_redirect_url()
+        return "" if url.split("?")[0] == self.request.path else url
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)

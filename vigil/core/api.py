@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -25,6 +26,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's parse errors carry the parser's English text; say it plainly instead.
+        response.data = {"detail": _("The request body could not be read as JSON.")}
     if isinstance(exc, Http404 | exceptions.NotFound):
         code = "not_found"
     elif isinstance(exc, exceptions.APIException):

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 GENESIS = "0" * 64
+ACTOR_LABEL_MAX = AuditEvent._meta.get_field("actor_label").max_length or 200
+AGENCY_LABEL_MAX = AuditEvent._meta.get_field("agency_label").max_length or 300
 # Columns that make up the canonical text, in no particular order (keys are sorted).
 CANONICAL_FIELDS = (
     "seq", "at", "actor_id", "actor_label", "role", "agency_id", "agency_label",
@@ -164,18 +166,19 @@ def record(
         if committee_id is None:
             committee_id = getattr(obj, "owning_committee_id", None)
     context = _resolve_context(actor)
-    head = AuditHead.objects.select_for_update().filter(id=1).first()
-    if head is None:  # only after a test flush: the migration creates the head
-        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(id=1)
+    # The migration creates the head; a missing head means tampering, and the
+    # chain must not quietly start again from 1.
+    head = AuditHead.objects.select_for_update().get(id=1)
     values: dict[str, Any] = {
         "seq": head.seq + 1,
         "at": clock.now(),
         "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
-        "actor_label": actor.label if isinstance(actor, SystemActor) else _user_label(actor),
+        "actor_label": (actor.label if isinstance(actor, SystemActor) else _user_label(actor))[
+            :ACTOR_LABEL_MAX
+        ],
         "role": context.role,
         "agency_id": context.agency_id,
-        "agency_label": context.agency_label,
+        "agency_label": context.agency_label[:AGENCY_LABEL_MAX],
         "committee_id": committee_id,
         "action": action,
         "object_type": object_type,
@@ -213,17 +216,27 @@ class Verification:
 
 
 def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> Verification:
-    """Check every event's text, hash and link, then the head and the anchor."""
+    """Check every event's text, hash and link, then the head and the anchor.
+
+    Events are checked up to the head read first, so writes that land while
+    verification runs do not look like tampering; rows beyond the head are
+    broken only if they are still beyond it when read again at the end.
+    """
     head = AuditHead.objects.filter(id=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
-    result = Verification(ok=True, checked=0, head_seq=head_seq, head_hash=head_hash)
+    if head is None:
+        return Verification(
+            ok=False, checked=0, head_seq=0, head_hash="", broken_seq=1,
+            reason="the chain head is missing",
+        )  # fmt: skip
+    result = Verification(ok=True, checked=0, head_seq=head.seq, head_hash=head.hash)
 
     def broken(seq: int, reason: str) -> Verification:
         result.ok, result.broken_seq, result.reason = False, seq, reason
         return result
 
     expected_seq, prev_hash, anchor_seen = 1, GENESIS, False
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+    events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq")
+    for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return broken(expected_seq, "missing event")
         values = {name: getattr(event, name) for name in CANONICAL_FIELDS}
@@ -240,14 +253,15 @@ def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> 
         prev_hash, expected_seq = event.hash, expected_seq + 1
         result.checked += 1
     last_seq = expected_seq - 1
-    if head is None and last_seq:
-        return broken(1, "the chain head is missing")
-    if head_seq > last_seq:
+    if head.seq > last_seq:
         return broken(last_seq + 1, "events after this point are missing (tail cut)")
-    if head_seq < last_seq or (last_seq and head_hash != prev_hash):
-        return broken(head_seq + 1 if head_seq < last_seq else last_seq, "head does not match")
+    if last_seq and head.hash != prev_hash:
+        return broken(last_seq, "head does not match")
     if anchor and not anchor_seen:
         return broken(anchor[0], "the anchored event is missing")
+    now_head = AuditHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    if AuditEvent.objects.filter(seq__gt=max(now_head, head.seq)).exists():
+        return broken(max(now_head, head.seq) + 1, "events beyond the head")
     return result
 
 
@@ -262,6 +276,7 @@ def record_view(
     classified = [o for o in objects if getattr(o, "classification", 0) > 0]
     if not classified:
         return
+    top = max(classified, key=lambda o: o.classification)
     with transaction.atomic():
         record(
             CoreAction.OBJECT_VIEWED,
@@ -269,7 +284,10 @@ def record_view(
             obj=about,
             object_type="" if about else "page",
             object_id="" if about else path[:64],
-            classification=max(o.classification for o in classified),
+            classification=top.classification,
+            # The committee whose auditors must find this event: the one owning
+            # the most classified object shown.
+            committee_id=getattr(top, "owning_committee_id", None),
             after={
                 "path": path,
                 "shown": sorted(f"{o._meta.label_lower}:{o.pk}" for o in classified),

@@ -5,6 +5,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -16,7 +17,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-Id", "")
+        # A client could reuse an id to muddle the audit trail: only the
+        # trusted proxy's id is taken, anything else gets a fresh one.
+        incoming = request.headers.get("X-Request-Id", "") if settings.VIGIL_TRUSTED_PROXY else ""
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         try:

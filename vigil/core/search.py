@@ -9,6 +9,7 @@ import unicodedata
 
 from django.db.models import Q
 
+MAX_WORDS = 8
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
 
 
@@ -22,6 +23,8 @@ def fold(text: str) -> str:
 def folded_query(field: str, query: str) -> Q:
     """Every word of ``query`` must appear in the folded column ``field``."""
     q = Q()
-    for word in fold(query).split():
+    # A handful of distinct words: a query is typed by a person, and every word
+    # adds a condition (SQLite refuses an expression tree that grows too large).
+    for word in list(dict.fromkeys(fold(query).split()))[:MAX_WORDS]:
         q &= Q(**{f"{field}__contains": word})
     return q

@@ -9,7 +9,7 @@ suite's flush handling lives in ``tests/conftest.py``.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
@@ -49,7 +49,7 @@ def install_append_only_triggers(using: str = "default") -> list[str]:
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     tables = [t for t in append_only_tables() if t in existing]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # No params argument: with psycopg 3 any params turn '%' into placeholders.
             cursor.execute(PG_FUNCTION)
@@ -76,15 +76,20 @@ def _trigger_sql(connection: BaseDatabaseWrapper, table: str, cursor: CursorWrap
         # Table and column names come from the models, never from input.
         pk = connection.introspection.get_primary_key_column(cursor, table)
         replacing = f'WHEN EXISTS (SELECT 1 FROM "{table}" WHERE "{pk}" = NEW."{pk}") '  # noqa: S608
-        return [
-            f'CREATE TRIGGER IF NOT EXISTS {name} BEFORE {op} ON "{table}" {when}'
-            f"BEGIN SELECT RAISE(ABORT, 'vigil: {table} is append-only ({verb} refused)'); END"
-            for name, op, verb, when in (
-                (upd, "UPDATE", "UPDATE", ""),
-                (dele, "DELETE", "DELETE", ""),
-                (repl, "INSERT", "REPLACE", replacing),
+        # Dropped and created again (in the installer's transaction): a trigger
+        # replaced by a harmless body of the same name must not survive.
+        statements: list[str] = []
+        for name, op, verb, when in (
+            (upd, "UPDATE", "UPDATE", ""),
+            (dele, "DELETE", "DELETE", ""),
+            (repl, "INSERT", "REPLACE", replacing),
+        ):
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+            statements.append(
+                f'CREATE TRIGGER {name} BEFORE {op} ON "{table}" {when}'
+                f"BEGIN SELECT RAISE(ABORT, 'vigil: {table} is append-only ({verb} refused)'); END"
             )
-        ]
+        return statements
     raise NotImplementedError(f"append-only triggers are not written for {connection.vendor}")
 
 

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,3 +17,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the API's one error format under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        error: dict[str, Any] = {"code": "not_found", "message": _("Not found."), "fields": {}}
+        return JsonResponse({"error": error}, status=404)
+    return defaults.page_not_found(request, exception or Exception())

@@ -23,5 +23,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
         "header_agency": agency,
         "header_role": Role(primary[0]).label if primary else "",
         "header_clearance": Classification(user.clearance).label,
+        # Committee names are directory data: not for a licensed organisation's users.
+        "directory_member": scope.directory_member,
         "CLASSIFICATION_STAMPS": STAMPS,
     }

@@ -18,9 +18,23 @@ from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, Post, PostHolder
-from vigil.org.scope import admin_units_visible_to, get_visible_or_404
+from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
 
 # --- serializers
+
+
+class HidesCommittees:
+    """Committee references are directory data: null for users outside every committee."""
+
+    committee_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None and not scope_for(request.user).directory_member:
+            for name in self.committee_fields:
+                data[name] = [] if isinstance(data.get(name), list) else None
+        return data
 
 
 class AdminUnitSerializer(serializers.ModelSerializer[AdminUnit]):
@@ -35,7 +49,9 @@ class CommitteeSerializer(serializers.ModelSerializer[Committee]):
         fields = ["id", "name", "short_name", "level", "parent", "admin_unit", "standing_agency"]
 
 
-class AgencySerializer(serializers.ModelSerializer[Agency]):
+class AgencySerializer(HidesCommittees, serializers.ModelSerializer[Agency]):
+    committee_fields = ("committee",)
+
     class Meta:
         model = Agency
         fields = [
@@ -64,16 +80,16 @@ class PostHolderSerializer(serializers.ModelSerializer[PostHolder]):
         ]
 
 
-class ContactPointSerializer(serializers.ModelSerializer[ContactPoint]):
+class ContactPointSerializer(HidesCommittees, serializers.ModelSerializer[ContactPoint]):
+    committee_fields = ("owning_committee", "shared_committees")
+
     class Meta:
         model = ContactPoint
         fields = [
             "id", "agency", "label", "phone", "email", "address", "note", "classification",
             "owning_committee", "owning_agency", "shared_agencies", "shared_committees",
         ]  # fmt: skip
-        read_only_fields = [
-            "owning_committee", "owning_agency", "shared_agencies", "shared_committees",
-        ]  # fmt: skip
+        read_only_fields = fields
 
 
 class ContactPointWriteSerializer(serializers.Serializer[Any]):
@@ -97,31 +113,66 @@ def _raise_as_api_error(exc: ValidationError) -> None:
 
 
 # --- filters
+# Foreign keys are filtered as plain numbers: an id the user may not see and an
+# id that does not exist both give an empty list, never "invalid choice".
 
 
 class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
-    q = filters.CharFilter(method="search", label=_("Search (diacritics optional)"))
+    q = filters.CharFilter(method="search", max_length=100, label=_("Search (diacritics optional)"))
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(folded_query("name_folded", value))
 
 
 class AgencyFilter(FoldedSearchFilterSet):
+    committee = filters.NumberFilter(field_name="committee_id")
+
     class Meta:
         model = Agency
-        fields = ["kind", "committee"]
+        fields = ["kind"]
 
 
 class CommitteeFilter(FoldedSearchFilterSet):
+    parent = filters.NumberFilter(field_name="parent_id")
+
     class Meta:
         model = Committee
-        fields = ["level", "parent"]
+        fields = ["level"]
 
 
 class AdminUnitFilter(FoldedSearchFilterSet):
+    parent = filters.NumberFilter(field_name="parent_id")
+
     class Meta:
         model = AdminUnit
-        fields = ["kind", "parent"]
+        fields = ["kind"]
+
+
+class PostFilter(filters.FilterSet):  # type: ignore[misc]
+    committee = filters.NumberFilter(field_name="committee_id")
+    agency = filters.NumberFilter(field_name="agency_id")
+
+    class Meta:
+        model = Post
+        fields = ["kind"]
+
+
+class PostHolderFilter(filters.FilterSet):  # type: ignore[misc]
+    post = filters.NumberFilter(field_name="post_id")
+    committee = filters.NumberFilter(field_name="post__committee_id")
+
+    class Meta:
+        model = PostHolder
+        fields: list[str] = []
+
+
+class ContactPointFilter(filters.FilterSet):  # type: ignore[misc]
+    agency = filters.NumberFilter(field_name="agency_id")
+    owning_committee = filters.NumberFilter(field_name="owning_committee_id")
+
+    class Meta:
+        model = ContactPoint
+        fields = ["classification"]
 
 
 # --- views
@@ -159,7 +210,7 @@ class AgencyDetail(generics.RetrieveAPIView[Agency]):
 
 class PostList(generics.ListAPIView[Post]):
     serializer_class = PostSerializer
-    filterset_fields = ["committee", "kind", "agency"]
+    filterset_class = PostFilter
 
     def get_queryset(self) -> QuerySet[Post]:
         return Post.objects.visible_to(self.request.user)
@@ -174,7 +225,7 @@ class PostDetail(generics.RetrieveAPIView[Post]):
 
 class PostHolderList(generics.ListAPIView[PostHolder]):
     serializer_class = PostHolderSerializer
-    filterset_fields = ["post", "post__committee"]
+    filterset_class = PostHolderFilter
 
     def get_queryset(self) -> QuerySet[PostHolder]:
         return PostHolder.objects.visible_to(self.request.user)
@@ -207,7 +258,7 @@ class AdminUnitDetail(generics.RetrieveAPIView[AdminUnit]):
 
 class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
     serializer_class = ContactPointSerializer
-    filterset_fields = ["agency", "classification", "owning_committee"]
+    filterset_class = ContactPointFilter
 
     def get_queryset(self) -> QuerySet[ContactPoint]:
         return ContactPoint.objects.visible_to(self.request.user).prefetch_related(
@@ -241,7 +292,10 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
             raise exceptions.PermissionDenied(str(exc) or None) from exc
         except ValidationError as exc:
             _raise_as_api_error(exc)
-        return Response(ContactPointSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ContactPointSerializer(contact, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
@@ -275,4 +329,4 @@ class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
             raise exceptions.PermissionDenied(str(exc) or None) from exc
         except ValidationError as exc:
             _raise_as_api_error(exc)
-        return Response(ContactPointSerializer(contact).data)
+        return Response(ContactPointSerializer(contact, context={"request": request}).data)

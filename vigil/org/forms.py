@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.classification import Classification
@@ -40,5 +43,11 @@ class AdminUnitSearchForm(forms.Form):
         label=_("Province or city"),
         required=False,
         empty_label=_("All provinces"),
-        queryset=AdminUnit.objects.filter(parent__isnull=True).order_by("name"),
+        queryset=AdminUnit.objects.none(),
     )
+
+    def __init__(self, *args: Any, units: QuerySet[AdminUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["province"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units.filter(parent__isnull=True).order_by("name")

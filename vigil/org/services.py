@@ -36,6 +36,22 @@ from vigil.org.models import (
 from vigil.org.scope import can_edit_contact_points, scope_for
 
 
+def _require_administrator(actor: Any, committee: Committee | None) -> None:
+    """Directory writes: an administrator of this committee or one above (or Vigil itself)."""
+    if isinstance(actor, SystemActor):
+        return
+    if committee is None or not scope_for(actor).committee_role_covers(
+        committee.path, "administrator"
+    ):
+        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+
+
+def _licensing_committee(agency: Agency) -> Committee | None:
+    """Where a licensed organisation is administered: its licensing agency's committee."""
+    licenser = agency.licensed_by.select_related("committee").first()
+    return licenser.committee if licenser else None
+
+
 def _check_period(valid_from: dt.date, valid_to: dt.date | None) -> None:
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("The period ends before it starts.")})
@@ -56,6 +72,7 @@ def create_committee(
     admin_unit: AdminUnit | None = None,
     actor: Any,
 ) -> Committee:
+    _require_administrator(actor, parent)
     committee = Committee(
         name=name, short_name=short_name, level=level, parent=parent, admin_unit=admin_unit
     )
@@ -71,6 +88,7 @@ def create_committee(
 
 @transaction.atomic
 def set_standing_agency(committee: Committee, agency: Agency, *, actor: Any) -> Committee:
+    _require_administrator(actor, committee)
     before = audit.snapshot(committee, ["standing_agency_id"])
     committee.standing_agency = agency
     committee.save(update_fields=["standing_agency"])
@@ -104,6 +122,9 @@ def create_agency(
     licensed_by: Iterable[Agency] = (),
     actor: Any,
 ) -> Agency:
+    licensers = list(licensed_by)
+    home = committee or next((a.committee for a in licensers if a.committee), None)
+    _require_administrator(actor, home)
     _check_electronic_code(electronic_code)
     agency = Agency(
         name=name,
@@ -116,7 +137,6 @@ def create_agency(
     )
     _clean(agency, exclude=["name_folded"])
     agency.save()
-    licensers = list(licensed_by)
     if licensers:
         agency.licensed_by.set(licensers)
     after = audit.snapshot(agency) | {"licensed_by": sorted(a.pk for a in licensers)}
@@ -128,6 +148,7 @@ def create_agency(
 def add_member_agency(
     committee: Committee, agency: Agency, *, valid_from: dt.date, actor: Any
 ) -> MemberAgency:
+    _require_administrator(actor, committee)
     if agency.kind == Agency.Kind.LICENSED_ORGANISATION:
         raise ValidationError(_("A licensed organisation cannot be a member of a committee."))
     member = MemberAgency(committee=committee, agency=agency, valid_from=valid_from)
@@ -149,6 +170,7 @@ def create_post(
     order: int = 0,
     actor: Any,
 ) -> Post:
+    _require_administrator(actor, committee)
     post = Post(committee=committee, kind=kind, title=title, agency=agency, order=order)
     _clean(post)
     post.save()
@@ -168,7 +190,10 @@ def appoint_holder(
     user: Any = None,
     actor: Any,
 ) -> PostHolder:
+    _require_administrator(actor, post.committee)
     _check_period(valid_from, valid_to)
+    # Lock the post so two appointments cannot both pass the overlap check.
+    Post.objects.select_for_update().filter(pk=post.pk).first()
     # One holder at a time: periods of the same post may not overlap.
     overlapping = PostHolder.objects.filter(post=post).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
@@ -203,6 +228,7 @@ def grant_membership(
     valid_to: dt.date | None = None,
     actor: Any,
 ) -> Membership:
+    _require_administrator(actor, committee or agency.committee or _licensing_committee(agency))
     _check_period(valid_from, valid_to)
     if role in COMMITTEE_WIDE_ROLES and committee is None:
         raise ValidationError({"committee": _("This role is held in a committee.")})
@@ -307,6 +333,9 @@ def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -
     _require_contact_editor(actor, contact.agency)
     if "classification" in changes:
         _check_classification(actor, int(changes["classification"]))
+    changes = {k: v for k, v in changes.items() if getattr(contact, k) != v}
+    if not changes:
+        return contact
     before = audit.snapshot(contact, CONTACT_EDITABLE)
     for name, value in changes.items():
         setattr(contact, name, value)

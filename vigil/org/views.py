@@ -162,6 +162,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_contact_points(request.user, contact.agency):
         raise PermissionDenied
     user: Any = request.user
+    stamp = audit_classified_view(request, [contact], about=contact)
     form = ContactPointForm(request.POST or None, instance=contact, clearance=user.clearance)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -176,7 +177,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "org/contact_form.html",
-        {"form": form, "agency": contact.agency, "contact": contact},
+        {"form": form, "agency": contact.agency, "contact": contact, "page_stamp": stamp},
     )
 
 
@@ -189,8 +190,9 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 def admin_unit_list(request: HttpRequest) -> HttpResponse:
-    form = AdminUnitSearchForm(request.GET)
-    units = admin_units_visible_to(request.user).select_related("parent")
+    visible = admin_units_visible_to(request.user)
+    form = AdminUnitSearchForm(request.GET, units=visible)
+    units = visible.select_related("parent")
     if form.is_valid():
         if form.cleaned_data["q"]:
             units = units.filter(folded_query("name_folded", form.cleaned_data["q"]))

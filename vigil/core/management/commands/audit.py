@@ -2,8 +2,10 @@ import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from vigil.core import audit
+from vigil.core.models import AuditHead
 
 HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -29,6 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = parse_anchor(options["anchor"]) if options.get("anchor") else None
+        if AuditHead._meta.db_table not in connection.introspection.table_names():
+            raise CommandError("This database has no audit chain yet: run 'vigil migrate' first.")
         result = audit.verify(anchor=anchor)
         if not result.ok:
             self.stderr.write(

@@ -46,4 +46,21 @@ class Command(BaseCommand):
         from vigil.wsgi import application
 
         self.stdout.write(f"Vigil on http://{options['addr']}/ ({settings.VIGIL_ENV})")
-        serve(application, host=host, port=port, threads=options["threads"], ident="vigil")
+        proxy = settings.VIGIL_TRUSTED_PROXY
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="vigil",
+            # Only the configured proxy may say who the client is and which scheme it used.
+            **(
+                {
+                    "trusted_proxy": proxy,
+                    "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+                    "clear_untrusted_proxy_headers": True,
+                }
+                if proxy
+                else {"clear_untrusted_proxy_headers": True}
+            ),
+        )
