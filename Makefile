@@ -10,7 +10,7 @@ export VIGIL_DATA_DIR ?= $(CURDIR)/var
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 VIGIL_TEST_SKIP ?=
 
-.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg bench clean
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,15 @@ test-pg: install-dev messages
 	else $(BIN)/python scripts/require_postgres.py "$(PG_TEST_URL)" && \
 	VIGIL_ENV=test DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q; fi
 
-test: lint typecheck checks test-sqlite test-pg
+# Browser tests: once, on PostgreSQL, in Debian's Chromium.
+test-browser: install-dev messages
+	@if [[ ",$(VIGIL_TEST_SKIP)," == *",browser,"* || ",$(VIGIL_TEST_SKIP)," == *",pg,"* ]]; then \
+	echo "SKIPPED: browser tests (VIGIL_TEST_SKIP=$(VIGIL_TEST_SKIP))"; \
+	else $(BIN)/python scripts/require_postgres.py "$(PG_TEST_URL)" && \
+	VIGIL_ENV=test DATABASE_URL="$(PG_TEST_URL)" DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(BIN)/pytest -q -m browser tests/browser; fi
+
+test: lint typecheck checks test-sqlite test-pg test-browser
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
