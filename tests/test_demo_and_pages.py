@@ -181,3 +181,24 @@ def test_api_validation_messages_are_vietnamese(api_for: Callable[..., Client]) 
     assert error["fields"]["label"] == ["Trường này không được quá 200 ký tự."]
     broken = api.post("/api/v1/contact-points/", "{not json", content_type="application/json")
     assert broken.json()["error"]["message"] == "Không đọc được nội dung yêu cầu dưới dạng JSON."
+
+
+def test_the_committee_page_keeps_the_history_of_its_posts(
+    client_for: Callable[[str], Client],
+) -> None:
+    import datetime as dt
+
+    from vigil.core.audit import SystemActor
+    from vigil.org import services
+    from vigil.org.models import Committee, Post
+
+    province = Committee.objects.get(name__endswith="tỉnh Quảng Ninh")
+    post = Post.objects.get(committee=province, kind=Post.Kind.HEAD)
+    services.appoint_holder(
+        post, holder_name="Trần Văn Cũ", valid_from=dt.date(2021, 1, 1), valid_to=dt.date(2025, 6, 30),
+        decision_number="15/QĐ-UBND", actor=SystemActor("test"),
+    )  # fmt: skip
+    body = client_for("xa_b").get(f"/committees/{province.pk}/").content.decode()
+    current, history = body.split("Người đảm nhiệm trước đây")
+    assert "Trần Văn Cũ" in history and "Trần Văn Cũ" not in current
+    assert "01/01/2021 – 30/06/2025" in history

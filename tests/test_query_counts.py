@@ -28,6 +28,7 @@ LISTS = [
     "api-agency-list",
     "api-post-list",
     "api-postholder-list",
+    "api-memberagency-list",
     "api-contactpoint-list",
     "api-adminunit-list",
 ]

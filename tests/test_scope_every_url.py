@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
-from vigil.org.models import Agency, Committee, ContactPoint, Post, PostHolder
+from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 
 # SCOPE-CASES.md, columns in PERSONA_NAMES order:
 # lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
@@ -41,6 +41,7 @@ DETAIL_URLS: dict[str, str] = {
     "api-agency-detail": "agency",
     "api-post-detail": "post",
     "api-postholder-detail": "holder",
+    "api-memberagency-detail": "member",
     "api-contactpoint-detail": "contact",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
@@ -58,6 +59,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-agency-list": "agency",
     "api-post-list": "post",
     "api-postholder-list": "holder",
+    "api-memberagency-list": "member",
     "api-contactpoint-list": "contact",
     "api-adminunit-list": None,
     "api-adminunit-detail": None,
@@ -91,6 +93,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         post = Post.objects.filter(committee=b).first()
         return {
             "committee": b,
+            "member": MemberAgency.objects.filter(committee=b).first(),
             "post": post,
             "holder": PostHolder.objects.filter(post__committee=b).first(),
         }

@@ -17,7 +17,7 @@ from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
 from vigil.org import services
-from vigil.org.models import Agency, Committee, ContactPoint, Post, PostHolder
+from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
 
 # --- serializers
@@ -58,6 +58,12 @@ class AgencySerializer(HidesCommittees, serializers.ModelSerializer[Agency]):
             "id", "name", "short_name", "kind", "committee", "electronic_code",
             "admin_unit", "tax_code", "licensed_by",
         ]  # fmt: skip
+
+
+class MemberAgencySerializer(serializers.ModelSerializer[MemberAgency]):
+    class Meta:
+        model = MemberAgency
+        fields = ["id", "committee", "agency", "valid_from", "valid_to"]
 
 
 class PostSerializer(serializers.ModelSerializer[Post]):
@@ -148,6 +154,15 @@ class AdminUnitFilter(FoldedSearchFilterSet):
         fields = ["kind"]
 
 
+class MemberAgencyFilter(filters.FilterSet):  # type: ignore[misc]
+    committee = filters.NumberFilter(field_name="committee_id")
+    agency = filters.NumberFilter(field_name="agency_id")
+
+    class Meta:
+        model = MemberAgency
+        fields: list[str] = []
+
+
 class PostFilter(filters.FilterSet):  # type: ignore[misc]
     committee = filters.NumberFilter(field_name="committee_id")
     agency = filters.NumberFilter(field_name="agency_id")
@@ -206,6 +221,21 @@ class AgencyDetail(generics.RetrieveAPIView[Agency]):
 
     def get_object(self) -> Agency:
         return get_visible_or_404(Agency.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+
+class MemberAgencyList(generics.ListAPIView[MemberAgency]):
+    serializer_class = MemberAgencySerializer
+    filterset_class = MemberAgencyFilter
+
+    def get_queryset(self) -> QuerySet[MemberAgency]:
+        return MemberAgency.objects.visible_to(self.request.user)
+
+
+class MemberAgencyDetail(generics.RetrieveAPIView[MemberAgency]):
+    serializer_class = MemberAgencySerializer
+
+    def get_object(self) -> MemberAgency:
+        return get_visible_or_404(MemberAgency.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
 
 class PostList(generics.ListAPIView[Post]):

@@ -7,6 +7,12 @@ urlpatterns = [
     path("committees/<int:pk>/", api.CommitteeDetail.as_view(), name="api-committee-detail"),
     path("agencies/", api.AgencyList.as_view(), name="api-agency-list"),
     path("agencies/<int:pk>/", api.AgencyDetail.as_view(), name="api-agency-detail"),
+    path("member-agencies/", api.MemberAgencyList.as_view(), name="api-memberagency-list"),
+    path(
+        "member-agencies/<int:pk>/",
+        api.MemberAgencyDetail.as_view(),
+        name="api-memberagency-detail",
+    ),
     path("posts/", api.PostList.as_view(), name="api-post-list"),
     path("posts/<int:pk>/", api.PostDetail.as_view(), name="api-post-detail"),
     path("post-holders/", api.PostHolderList.as_view(), name="api-postholder-list"),

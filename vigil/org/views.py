@@ -75,10 +75,30 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(_current_holders())
     )
     children = Committee.objects.visible_to(request.user).filter(parent=committee)
+    # History: who held the posts before, and agencies that are members no longer.
+    past_holders = (
+        PostHolder.objects.visible_to(request.user)
+        .filter(post__committee=committee, valid_to__lt=today)
+        .select_related("post")
+        .order_by("-valid_to")
+    )
+    past_members = (
+        MemberAgency.objects.visible_to(request.user)
+        .filter(committee=committee, valid_to__lt=today)
+        .select_related("agency")
+        .order_by("-valid_to")
+    )
     return render(
         request,
         "org/committee_detail.html",
-        {"committee": committee, "members": members, "posts": posts, "children": children},
+        {
+            "committee": committee,
+            "members": members,
+            "posts": posts,
+            "children": children,
+            "past_holders": past_holders,
+            "past_members": past_members,
+        },
     )
 
 
