@@ -10,7 +10,7 @@ export VIGIL_DATA_DIR ?= $(CURDIR)/var
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 VIGIL_TEST_SKIP ?=
 
-.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser bench clean
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ test-browser: install-dev messages
 	$(BIN)/pytest -q -m browser tests/browser; fi
 
 test: lint typecheck checks test-sqlite test-pg test-browser
+
+# A long, random run of the API contract test (not part of `make test`).
+fuzz: install-dev messages
+	VIGIL_ENV=test VIGIL_FUZZ_EXAMPLES=$${VIGIL_FUZZ_EXAMPLES:-300} $(BIN)/pytest -q tests/test_api_contract.py
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -97,17 +99,24 @@ class ContactPointSerializer(HidesCommittees, serializers.ModelSerializer[Contac
         ]  # fmt: skip
         read_only_fields = fields
 
+    # May be empty: an EmailField would promise the format to API clients.
+    email = serializers.CharField(read_only=True)
 
-class ContactPointWriteSerializer(serializers.Serializer[Any]):
+
+class ContactPointUpdateSerializer(serializers.Serializer[Any]):
     """Input validation only; the service writes."""
 
-    agency = serializers.IntegerField(required=False)
     label = serializers.CharField(max_length=200, required=False)  # type: ignore[assignment]
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+
+
+class ContactPointCreateSerializer(ContactPointUpdateSerializer):
+    agency = serializers.IntegerField(min_value=1)
+    label = serializers.CharField(max_length=200)
 
 
 def _raise_as_api_error(exc: ValidationError) -> None:
@@ -119,8 +128,29 @@ def _raise_as_api_error(exc: ValidationError) -> None:
 
 
 # --- filters
+
+ID_MAX = 2**63 - 1
 # Foreign keys are filtered as plain numbers: an id the user may not see and an
 # id that does not exist both give an empty list, never "invalid choice".
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": ID_MAX,
+        "description": "An id; unseen ids match nothing.",
+    }
+)
+class IdFilter(filters.NumberFilter):  # type: ignore[misc]
+    """A foreign key as a plain number (no existence oracle), bounded like our ids."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
@@ -131,7 +161,7 @@ class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
 
 
 class AgencyFilter(FoldedSearchFilterSet):
-    committee = filters.NumberFilter(field_name="committee_id")
+    committee = IdFilter(field_name="committee_id")
 
     class Meta:
         model = Agency
@@ -139,7 +169,7 @@ class AgencyFilter(FoldedSearchFilterSet):
 
 
 class CommitteeFilter(FoldedSearchFilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Committee
@@ -147,7 +177,7 @@ class CommitteeFilter(FoldedSearchFilterSet):
 
 
 class AdminUnitFilter(FoldedSearchFilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = AdminUnit
@@ -155,8 +185,8 @@ class AdminUnitFilter(FoldedSearchFilterSet):
 
 
 class MemberAgencyFilter(filters.FilterSet):  # type: ignore[misc]
-    committee = filters.NumberFilter(field_name="committee_id")
-    agency = filters.NumberFilter(field_name="agency_id")
+    committee = IdFilter(field_name="committee_id")
+    agency = IdFilter(field_name="agency_id")
 
     class Meta:
         model = MemberAgency
@@ -164,8 +194,8 @@ class MemberAgencyFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class PostFilter(filters.FilterSet):  # type: ignore[misc]
-    committee = filters.NumberFilter(field_name="committee_id")
-    agency = filters.NumberFilter(field_name="agency_id")
+    committee = IdFilter(field_name="committee_id")
+    agency = IdFilter(field_name="agency_id")
 
     class Meta:
         model = Post
@@ -173,8 +203,8 @@ class PostFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class PostHolderFilter(filters.FilterSet):  # type: ignore[misc]
-    post = filters.NumberFilter(field_name="post_id")
-    committee = filters.NumberFilter(field_name="post__committee_id")
+    post = IdFilter(field_name="post_id")
+    committee = IdFilter(field_name="post__committee_id")
 
     class Meta:
         model = PostHolder
@@ -182,8 +212,8 @@ class PostHolderFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class ContactPointFilter(filters.FilterSet):  # type: ignore[misc]
-    agency = filters.NumberFilter(field_name="agency_id")
-    owning_committee = filters.NumberFilter(field_name="owning_committee_id")
+    agency = IdFilter(field_name="agency_id")
+    owning_committee = IdFilter(field_name="owning_committee_id")
 
     class Meta:
         model = ContactPoint
@@ -303,18 +333,11 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ContactPointWriteSerializer(data=request.data)
+    @extend_schema(request=ContactPointCreateSerializer, responses={201: ContactPointSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ContactPointCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "agency" not in values or "label" not in values:
-            raise exceptions.ValidationError(
-                {
-                    k: [str(_("This field is required."))]
-                    for k in ("agency", "label")
-                    if k not in values
-                }
-            )
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
         try:
             contact = services.create_contact_point(agency, actor=request.user, **values)
@@ -344,12 +367,13 @@ class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
         audit.record_view(request.user, [contact], about=contact, path=request.path)
         return Response(self.get_serializer(contact).data)
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    @extend_schema(request=ContactPointUpdateSerializer, responses={200: ContactPointSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()
-        data = ContactPointWriteSerializer(data=request.data, partial=True)
+        data = ContactPointUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        if "agency" in changes:
+        if "agency" in request.data:
             raise exceptions.ValidationError(
                 {"agency": [str(_("A contact point cannot be moved to another agency."))]}
             )

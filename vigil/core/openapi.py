@@ -1,0 +1,71 @@
+"""drf-spectacular postprocessing: document the one error format on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+# Status codes any endpoint may answer with an error body.
+ERRORS = {
+    "400": "Invalid input; nothing was written.",
+    "401": "Missing, invalid, expired or revoked token.",
+    "403": "Visible, but this user or token may not do it.",
+    "404": "Not found, or not yours to see.",
+    "405": "Method not allowed.",
+    "406": "Only JSON is served.",
+    "415": "Unsupported media type.",
+}
+
+
+NO_NUL = "^[^\\x00]*$"  # DRF refuses NUL characters in text
+NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"  # and trims text that must not be blank
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    # Say in the request schemas what the serializers refuse, so clients
+    # (and the contract test) know it before they send.
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            if prop.get("type") == "string" and "format" not in prop and "enum" not in prop:
+                prop.setdefault("pattern", NOT_BLANK if prop.get("minLength") else NO_NUL)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                # An empty choice means "any", as the HTML filter forms send it.
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("enum"):
+                    values = [str(v) for v in schema["enum"] if v != ""]
+                    schema.update(type="string", enum=[*values, ""])
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result
