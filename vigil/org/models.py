@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,30 @@ class Role(models.TextChoices):
 COMMITTEE_WIDE_ROLES = frozenset(
     {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.AUDITOR, Role.ADMINISTRATOR}
 )
+
+
+class Period(models.Model):
+    """Valid from a day, to a day or open-ended: members, holders and roles change by decision."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_period",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+        ]
+
+    @staticmethod
+    def current_on(day: dt.date, prefix: str = "") -> Q:
+        """Rows whose period covers ``day`` (``prefix`` for a related model, e.g. "post__")."""
+        return Q(**{f"{prefix}valid_from__lte": day}) & (
+            Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+        )
 
 
 class Committee(models.Model):
@@ -186,7 +211,7 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
 
-class MemberAgency(models.Model):
+class MemberAgency(Period):
     """An agency's membership of a committee, with dates (members change by decision)."""
 
     committee = models.ForeignKey(
@@ -195,8 +220,6 @@ class MemberAgency(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="memberships_in"
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -204,13 +227,7 @@ class MemberAgency(models.Model):
         verbose_name = _("member agency")
         verbose_name_plural = _("member agencies")
         ordering = ["committee", "agency__name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="org_memberagency_period",
-                violation_error_message=_("The period ends before it starts."),
-            ),
-        ]
+        constraints = list(Period.Meta.constraints)
 
     def __str__(self) -> str:
         return f"{self.agency} — {self.committee}"
@@ -254,7 +271,7 @@ class Post(models.Model):
         return self.title
 
 
-class PostHolder(models.Model):
+class PostHolder(Period):
     """Who held a post, from when to when, by which appointing decision."""
 
     post = models.ForeignKey(
@@ -275,8 +292,6 @@ class PostHolder(models.Model):
         blank=True,
         related_name="+",
     )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     decision_number = models.CharField(_("appointing decision"), max_length=60, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
@@ -285,19 +300,13 @@ class PostHolder(models.Model):
         verbose_name = _("post holder")
         verbose_name_plural = _("post holders")
         ordering = ["post", "-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="org_postholder_period",
-                violation_error_message=_("The period ends before it starts."),
-            ),
-        ]
+        constraints = list(Period.Meta.constraints)
 
     def __str__(self) -> str:
         return f"{self.holder_name} — {self.post}"
 
 
-class Membership(models.Model):
+class Membership(Period):
     """A user's role in an agency (and, for committee-wide roles, in a committee)."""
 
     user = models.ForeignKey(
@@ -318,19 +327,13 @@ class Membership(models.Model):
         related_name="user_memberships",
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         ordering = ["user", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="org_membership_period",
-                violation_error_message=_("The period ends before it starts."),
-            ),
+            *Period.Meta.constraints,
             models.CheckConstraint(
                 condition=(
                     Q(role__in=sorted(COMMITTEE_WIDE_ROLES), committee__isnull=False)

@@ -77,12 +77,10 @@ NO_SCOPE = UserScope(day=dt.date.min)
 
 
 def active_memberships(user: Any, day: dt.date) -> models.QuerySet[Membership]:
-    from vigil.org.models import Membership
+    from vigil.org.models import Membership, Period
 
-    return (
-        Membership.objects.filter(user=user, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .select_related("agency", "committee")
+    return Membership.objects.filter(Period.current_on(day), user=user).select_related(
+        "agency", "committee"
     )
 
 

@@ -18,7 +18,15 @@ from vigil.core.classification import STAMPS, Classification
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.forms import AdminUnitSearchForm, AgencySearchForm, ContactPointForm, SearchForm
-from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
+from vigil.org.models import (
+    Agency,
+    Committee,
+    ContactPoint,
+    MemberAgency,
+    Period,
+    Post,
+    PostHolder,
+)
 from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
@@ -34,10 +42,7 @@ def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: An
 
 
 def _current_holders() -> Prefetch[Any]:
-    today = clock.today()
-    current = PostHolder.objects.filter(valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
+    current = PostHolder.objects.filter(Period.current_on(clock.today()))
     return Prefetch("holders", queryset=current, to_attr="current_holders")
 
 
@@ -64,8 +69,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.today()
     members = (
         MemberAgency.objects.visible_to(request.user)
-        .filter(committee=committee, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Period.current_on(today), committee=committee)
         .select_related("agency")
     )
     posts = (
