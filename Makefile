@@ -10,7 +10,7 @@ export VIGIL_DATA_DIR ?= $(CURDIR)/var
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 VIGIL_TEST_SKIP ?=
 
-.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser fuzz bench clean
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser fuzz bench clean messages-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ install-dev: $(VENV)/.dev
 messages: install
 	@command -v msgfmt >/dev/null || { echo "gettext is missing: apt-get install gettext"; exit 1; }
 	cd vigil && ../$(VIGIL) compilemessages -v0
+
+# After adding strings: re-extract the Vietnamese catalogue, then translate what it lists.
+messages-update: install-dev
+	$(BIN)/python scripts/check_translations.py --update
 
 run: install messages
 	$(VIGIL) migrate --noinput -v0

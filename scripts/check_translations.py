@@ -1,7 +1,10 @@
 """Fail when one of our user-facing strings has no Vietnamese translation.
 
-Re-extracts the messages (so a new string in code counts at once), then asks
-msgfmt for the statistics of the Vietnamese catalogue.
+Re-extracts the messages (so a new string in code counts at once) and lists
+what is untranslated or fuzzy. The committed catalogue is left as it was, so
+`make test` changes no file; with --update the re-extracted catalogue stays
+(then translate what is listed and commit it). A committed catalogue whose
+strings differ from the code's fails too: it would ship stale.
 """
 
 from __future__ import annotations
@@ -32,6 +35,16 @@ def msgids(po_text: str) -> list[str]:
 
 
 def main() -> int:
+    update = "--update" in sys.argv[1:]
+    committed = PO.read_text(encoding="utf-8")
+    try:
+        return check(committed, update=update)
+    finally:
+        if not update:
+            PO.write_text(committed, encoding="utf-8")
+
+
+def check(committed: str, *, update: bool) -> int:
     subprocess.run(
         [sys.executable, "-m", "vigil", "makemessages", "-l", "vi", "--no-obsolete",
          "--no-location", "-v0", "-i", "tests/*", "-i", "bench/*", "-i", ".venv/*"],
@@ -50,6 +63,11 @@ def main() -> int:
         print(f"{len(missing)} string(s) lack a Vietnamese translation in {PO}:")
         for msgid in missing:
             print(f"  - {msgid}")
+        if not update:
+            print("Run scripts/check_translations.py --update, translate them, and commit.")
+        return 1
+    if not update and set(msgids(PO.read_text(encoding="utf-8"))) != set(msgids(committed)):
+        print(f"{PO} is out of date: run scripts/check_translations.py --update and commit it.")
         return 1
     print("Vietnamese catalogue complete.")
     return 0

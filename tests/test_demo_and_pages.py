@@ -154,6 +154,7 @@ def test_a_token_users_language_applies_to_the_api(api_for: Callable[..., Client
     response = api_for("xa_b").get("/api/v1/agencies/?page=999")
     assert response.status_code == 404
     assert response.json()["error"]["message"] == "Invalid page."
+    assert response["Content-Language"] == "en"
 
 
 def test_the_api_schema_and_docs_need_a_signed_in_user(client: Client) -> None:
@@ -202,3 +203,12 @@ def test_the_committee_page_keeps_the_history_of_its_posts(
     current, history = body.split("Người đảm nhiệm trước đây")
     assert "Trần Văn Cũ" in history and "Trần Văn Cũ" not in current
     assert "01/01/2021 – 30/06/2025" in history
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "0", "501", "-1", "abc"])
+def test_a_bad_page_size_is_explained_in_the_error_format(
+    value: str, api_for: Callable[..., Client]
+) -> None:
+    response = api_for("xa_a").get("/api/v1/agencies/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["page_size"] == ["Một số nguyên từ 1 đến 500."]

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
+from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 
 # SCOPE-CASES.md, columns in PERSONA_NAMES order:
@@ -29,6 +30,7 @@ CASES: dict[int, str] = {
     10: "YYYYYYYNY",
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
+    13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
 }
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
 
@@ -42,6 +44,7 @@ DETAIL_URLS: dict[str, str] = {
     "api-post-detail": "post",
     "api-postholder-detail": "holder",
     "api-memberagency-detail": "member",
+    "api-adminunit-detail": "adminunit",
     "api-contactpoint-detail": "contact",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
@@ -61,8 +64,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-postholder-list": "holder",
     "api-memberagency-list": "member",
     "api-contactpoint-list": "contact",
-    "api-adminunit-list": None,
-    "api-adminunit-detail": None,
+    "api-adminunit-list": "adminunit",
 }
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
@@ -97,6 +99,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             "post": post,
             "holder": PostHolder.objects.filter(post__committee=b).first(),
         }
+    if case == 13:
+        return {"adminunit": AdminUnit.objects.get(code="06994")}
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     return {"agency": Agency.objects.get(name=name)}
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from vigil.core.views import healthz
 
 handler404 = "vigil.core.views.not_found"
+handler500 = "vigil.core.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from vigil.accounts.models import AccountAction, User
 from vigil.accounts.services import create_token
@@ -90,9 +90,6 @@ def middle() -> int:
 # --- One event per write, with everything an investigator asks.
 
 
-# update_contact_point locks the row with select_for_update() across the nullable
-# agency -> committee join, which PostgreSQL refuses (vigil/org/services.py).
-# Strict: once that is fixed these pass, fail here, and this marker goes.
 @dataclass
 class Write:
     head_before: tuple[int, str]
@@ -198,7 +195,6 @@ def contact_form(contact: ContactPoint | None = None, **changes: Any) -> dict[st
     return current | changes
 
 
-@override_settings(VIGIL_TRUSTED_PROXY="127.0.0.1")
 def test_an_edit_through_its_page_carries_the_request_id(
     client_for: Callable[[str], Client],
 ) -> None:
@@ -214,11 +210,9 @@ def test_an_edit_through_its_page_carries_the_request_id(
     [event] = events_after(seq_before)
     assert event.action == OrgAction.CONTACT_UPDATED
     assert event.actor_label == "thuongtruc (Trần Minh Quân)"
-    assert event.request_id == "req-audit-0001"
-    assert response["X-Request-Id"] == "req-audit-0001"
+    assert event.request_id == response["X-Request-Id"] != "req-audit-0001"
 
 
-@override_settings(VIGIL_TRUSTED_PROXY="127.0.0.1")
 def test_a_write_through_a_page_carries_the_request_id(
     client_for: Callable[[str], Client],
 ) -> None:
@@ -234,11 +228,10 @@ def test_a_write_through_a_page_carries_the_request_id(
     [event] = events_after(seq_before)
     assert event.action == OrgAction.CONTACT_CREATED
     assert event.actor_label == "thuongtruc (Trần Minh Quân)"
-    assert event.request_id == "req-audit-0002"
-    assert response["X-Request-Id"] == "req-audit-0002"
+    assert event.request_id == response["X-Request-Id"] != "req-audit-0002"
 
 
-def test_a_request_id_from_an_untrusted_client_is_replaced(
+def test_a_request_id_chosen_by_the_client_is_replaced(
     client_for: Callable[[str], Client],
 ) -> None:
     seq_before, _ = head()

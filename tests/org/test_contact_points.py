@@ -170,3 +170,28 @@ def test_the_api_does_not_audit_unclassified_reads(api_for: Callable[..., Client
     seq = head_seq()
     assert api.get("/api/v1/contact-points/").status_code == 200
     assert head_seq() == seq
+
+
+def test_saving_a_classified_contact_through_its_page_records_the_change_only(
+    client_for: Callable[[str], Client], case_object: Callable[[int], ContactPoint]
+) -> None:
+    contact = case_object(7)  # Mật
+    seq = head_seq()
+    response = client_for("thuongtruc").post(
+        reverse("org:contact_edit", kwargs={"pk": contact.pk}),
+        {"label": contact.label, "phone": "0203 3 770 771", "classification": 1},
+    )
+    assert response.status_code == 302
+    assert [e.action for e in AuditEvent.objects.filter(seq__gt=seq)] == ["contact_point.updated"]
+
+
+def test_showing_a_classified_contact_in_its_edit_form_is_audited(
+    client_for: Callable[[str], Client], case_object: Callable[[int], ContactPoint]
+) -> None:
+    seq = head_seq()
+    response = client_for("thuongtruc").get(
+        reverse("org:contact_edit", kwargs={"pk": case_object(7).pk})
+    )
+    assert response.status_code == 200
+    assert "banner-classified" in response.content.decode()
+    assert [e.action for e in AuditEvent.objects.filter(seq__gt=seq)] == ["object.viewed"]

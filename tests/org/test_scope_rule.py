@@ -80,6 +80,10 @@ def test_a_committee_wide_role_below_does_not_see_the_committee_above(
     user = fresh_user()
     grant(user, agency("Công an đặc khu Vân Đồn"), Role.STANDING_OFFICE, committee("Vân Đồn"))
     assert not sees(user, province_object)
+    below = services.create_contact_point(
+        agency("Ủy ban nhân dân đặc khu Vân Đồn"), label="owned by A", actor=SYSTEM
+    )
+    assert sees(user, below)  # the same role does see its own committee's objects
 
 
 def test_an_agency_role_sees_what_its_agency_owns(province_object: ContactPoint) -> None:
@@ -94,6 +98,8 @@ def test_an_agency_role_does_not_see_other_agencies_of_its_committee(
     user = fresh_user()
     grant(user, agency("Sở Y tế"), Role.OFFICER)
     assert not sees(user, province_object)
+    own = services.create_contact_point(agency("Sở Y tế"), label="health's own", actor=SYSTEM)
+    assert sees(user, own)
 
 
 def test_an_object_addressed_to_an_agency_is_seen_by_its_officers() -> None:
@@ -160,6 +166,8 @@ def test_a_membership_gives_nothing_before_it_starts(province_object: ContactPoi
     grant(user, agency("Công an tỉnh Quảng Ninh"), Role.OFFICER, valid_from=dt.date(2026, 3, 11))
     with time_machine.travel(DAY, tick=False):
         assert not sees(user, province_object)
+    with time_machine.travel(DAY + dt.timedelta(days=1), tick=False):
+        assert sees(user, province_object)
 
 
 def test_two_memberships_see_the_union(case_object: Callable[[int], Any]) -> None:
@@ -175,6 +183,7 @@ def test_two_memberships_see_the_union(case_object: Callable[[int], Any]) -> Non
 def test_a_deactivated_user_sees_nothing(province_object: ContactPoint) -> None:
     user = fresh_user()
     grant(user, agency("Công an tỉnh Quảng Ninh"), Role.OFFICER)
+    assert sees(user, province_object)
     user.is_active = False
     assert not sees(user, province_object)
 

@@ -26,6 +26,7 @@ class UserLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # A token user's language is only known inside the API view.
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
         translation.deactivate()
         return response

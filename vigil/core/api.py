@@ -6,6 +6,7 @@ the message in the request's language.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -26,7 +27,7 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
                 {
                     self.page_size_query_param: [
@@ -38,7 +39,11 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw not in self.last_page_strings and not raw.isdigit():
+        if (
+            raw is not None
+            and raw not in self.last_page_strings
+            and not re.fullmatch(r"[0-9]{1,9}", raw)
+        ):
             raise exceptions.ValidationError(
                 {self.page_query_param: [_("A page number: 1, 2, 3…")]}
             )

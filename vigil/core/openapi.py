@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -24,13 +27,13 @@ ERROR_SCHEMA = {
 }
 # Status codes any endpoint may answer with an error body.
 ERRORS = {
-    "400": "Invalid input; nothing was written.",
-    "401": "Missing, invalid, expired or revoked token.",
-    "403": "Visible, but this user or token may not do it.",
-    "404": "Not found, or not yours to see.",
-    "405": "Method not allowed.",
-    "406": "Only JSON is served.",
-    "415": "Unsupported media type.",
+    "400": gettext_noop("Invalid input; nothing was written."),
+    "401": gettext_noop("Missing, invalid, expired or revoked token."),
+    "403": gettext_noop("Visible, but this user or token may not do it."),
+    "404": gettext_noop("Not found, or not yours to see."),
+    "405": gettext_noop("Method not allowed."),
+    "406": gettext_noop("Only JSON is served."),
+    "415": gettext_noop("Unsupported media type."),
 }
 
 
@@ -62,7 +65,7 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 responses.setdefault(
                     status,
                     {
-                        "description": description,
+                        "description": _(description),
                         "content": {
                             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                         },

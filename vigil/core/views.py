@@ -25,3 +25,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         error: dict[str, Any] = {"code": "not_found", "message": _("Not found."), "fields": {}}
         return JsonResponse({"error": error}, status=404)
     return defaults.page_not_found(request, exception or Exception())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 in the API's error format under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        error: dict[str, Any] = {
+            "code": "server_error",
+            "message": _("A server error occurred."),
+            "fields": {},
+        }
+        return JsonResponse({"error": error}, status=500)
+    return defaults.server_error(request)

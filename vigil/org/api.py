@@ -101,6 +101,10 @@ class ContactPointSerializer(HidesCommittees, serializers.ModelSerializer[Contac
 
     # May be empty: an EmailField would promise the format to API clients.
     email = serializers.CharField(read_only=True)
+    # Null for users outside every committee (HidesCommittees).
+    owning_committee: serializers.PrimaryKeyRelatedField[Committee] = (
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    )
 
 
 class ContactPointUpdateSerializer(serializers.Serializer[Any]):
@@ -139,7 +143,7 @@ ID_MAX = 2**63 - 1
         "type": "integer",
         "minimum": 1,
         "maximum": ID_MAX,
-        "description": "An id; unseen ids match nothing.",
+        "description": _("An id; ids you may not see match nothing."),
     }
 )
 class IdFilter(filters.NumberFilter):  # type: ignore[misc]

@@ -186,7 +186,6 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_contact_points(request.user, contact.agency):
         raise PermissionDenied
     user: Any = request.user
-    stamp = audit_classified_view(request, [contact], about=contact)
     form = ContactPointForm(request.POST or None, instance=contact, clearance=user.clearance)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -198,6 +197,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
+    # Audited as a view only when the form (with the contact's data) is shown.
+    stamp = audit_classified_view(request, [contact], about=contact)
     return render(
         request,
         "org/contact_form.html",
