@@ -140,9 +140,9 @@ ID_MAX = 2**63 - 1
 
 @extend_schema_field(
     {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": ID_MAX,
+        # A string so that an empty value ("any", as filter forms send it) is valid.
+        "type": "string",
+        "pattern": "^([1-9][0-9]{0,17})?$",
         "description": _("An id; ids you may not see match nothing."),
     }
 )
