@@ -245,4 +245,3 @@ VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 VIGIL_AGENCY_CODE_PATTERN = env_str(
     "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
 )
-VIGIL_PROVINCE_CODE = int(env_str("VIGIL_PROVINCE_CODE", "22"))

@@ -79,14 +79,6 @@ def register_actions(choices: type[models.TextChoices]) -> None:
         _ACTIONS[member.value] = member.label
 
 
-def action_label(value: str) -> str:
-    return str(_ACTIONS.get(value, value))
-
-
-def registered_actions() -> dict[str, Any]:
-    return dict(_ACTIONS)
-
-
 register_actions(CoreAction)
 
 

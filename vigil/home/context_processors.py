@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from vigil.core.classification import STAMPS, Classification
+from vigil.core.classification import Classification
 from vigil.org.models import Agency, Role
 from vigil.org.scope import ROLE_PRECEDENCE, scope_for
 
@@ -25,5 +25,4 @@ def header(request: HttpRequest) -> dict[str, Any]:
         "header_clearance": Classification(user.clearance).label,
         # Committee names are directory data: not for a licensed organisation's users.
         "directory_member": scope.directory_member,
-        "CLASSIFICATION_STAMPS": STAMPS,
     }

@@ -56,9 +56,6 @@ class UserScope:
     # (role, agency id, committee id, committee path) of each active membership
     roles: tuple[tuple[str, int, int | None, str], ...] = field(default=())
 
-    def has_role(self, *roles: str) -> bool:
-        return any(role in roles for role, *_ in self.roles)
-
     def committee_role_covers(self, committee_path: str, *roles: str) -> bool:
         """A committee-wide role in this committee or one above it."""
         return any(
