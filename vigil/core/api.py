@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -60,6 +61,15 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        # Services refuse bad input with Django's ValidationError (the pages show
+        # it on their forms); the API shows the same messages, field by field.
+        exc = exceptions.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
+    # DRF itself turns Django's Http404 and PermissionDenied into its own.
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -121,14 +120,6 @@ class ContactPointUpdateSerializer(serializers.Serializer[Any]):
 class ContactPointCreateSerializer(ContactPointUpdateSerializer):
     agency = serializers.IntegerField(min_value=1)
     label = serializers.CharField(max_length=200)
-
-
-def _raise_as_api_error(exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        raise exceptions.ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        ) from exc
-    raise exceptions.ValidationError({"non_field_errors": exc.messages}) from exc
 
 
 # --- filters
@@ -343,12 +334,7 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
-        try:
-            contact = services.create_contact_point(agency, actor=request.user, **values)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        except ValidationError as exc:
-            _raise_as_api_error(exc)
+        contact = services.create_contact_point(agency, actor=request.user, **values)
         return Response(
             ContactPointSerializer(contact, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -381,10 +367,5 @@ class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
             raise exceptions.ValidationError(
                 {"agency": [str(_("A contact point cannot be moved to another agency."))]}
             )
-        try:
-            contact = services.update_contact_point(contact, actor=request.user, **changes)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        except ValidationError as exc:
-            _raise_as_api_error(exc)
+        contact = services.update_contact_point(contact, actor=request.user, **changes)
         return Response(ContactPointSerializer(contact, context={"request": request}).data)
