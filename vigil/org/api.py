@@ -218,107 +218,101 @@ class ContactPointFilter(filters.FilterSet):  # type: ignore[misc]
 # --- views
 
 
-class CommitteeList(generics.ListAPIView[Committee]):
+class Scoped(generics.GenericAPIView[Any]):
+    """Every row an endpoint reads comes from ``visible_to(user)``: lists show
+    it, and DRF's ``get_object`` looks the id up in it, so what is not yours
+    answers 404 exactly like what does not exist."""
+
+    model: Any
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.visible_to(self.request.user)  # type: ignore[no-any-return]
+
+
+class CommitteeList(Scoped, generics.ListAPIView[Committee]):
+    model = Committee
     serializer_class = CommitteeSerializer
     filterset_class = CommitteeFilter
 
     def get_queryset(self) -> QuerySet[Committee]:
-        return Committee.objects.visible_to(self.request.user).order_by("path")
+        return super().get_queryset().order_by("path")
 
 
-class CommitteeDetail(generics.RetrieveAPIView[Committee]):
+class CommitteeDetail(Scoped, generics.RetrieveAPIView[Committee]):
+    model = Committee
     serializer_class = CommitteeSerializer
 
-    def get_object(self) -> Committee:
-        return get_visible_or_404(Committee.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
-
-class AgencyList(generics.ListAPIView[Agency]):
+class AgencyList(Scoped, generics.ListAPIView[Agency]):
+    model = Agency
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
 
     def get_queryset(self) -> QuerySet[Agency]:
-        return Agency.objects.visible_to(self.request.user).prefetch_related("licensed_by")
+        return super().get_queryset().prefetch_related("licensed_by")
 
 
-class AgencyDetail(generics.RetrieveAPIView[Agency]):
+class AgencyDetail(Scoped, generics.RetrieveAPIView[Agency]):
+    model = Agency
     serializer_class = AgencySerializer
 
-    def get_object(self) -> Agency:
-        return get_visible_or_404(Agency.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
-
-class MemberAgencyList(generics.ListAPIView[MemberAgency]):
+class MemberAgencyList(Scoped, generics.ListAPIView[MemberAgency]):
+    model = MemberAgency
     serializer_class = MemberAgencySerializer
     filterset_class = MemberAgencyFilter
 
-    def get_queryset(self) -> QuerySet[MemberAgency]:
-        return MemberAgency.objects.visible_to(self.request.user)
 
-
-class MemberAgencyDetail(generics.RetrieveAPIView[MemberAgency]):
+class MemberAgencyDetail(Scoped, generics.RetrieveAPIView[MemberAgency]):
+    model = MemberAgency
     serializer_class = MemberAgencySerializer
 
-    def get_object(self) -> MemberAgency:
-        return get_visible_or_404(MemberAgency.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
-
-class PostList(generics.ListAPIView[Post]):
+class PostList(Scoped, generics.ListAPIView[Post]):
+    model = Post
     serializer_class = PostSerializer
     filterset_class = PostFilter
 
-    def get_queryset(self) -> QuerySet[Post]:
-        return Post.objects.visible_to(self.request.user)
 
-
-class PostDetail(generics.RetrieveAPIView[Post]):
+class PostDetail(Scoped, generics.RetrieveAPIView[Post]):
+    model = Post
     serializer_class = PostSerializer
 
-    def get_object(self) -> Post:
-        return get_visible_or_404(Post.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
-
-class PostHolderList(generics.ListAPIView[PostHolder]):
+class PostHolderList(Scoped, generics.ListAPIView[PostHolder]):
+    model = PostHolder
     serializer_class = PostHolderSerializer
     filterset_class = PostHolderFilter
 
-    def get_queryset(self) -> QuerySet[PostHolder]:
-        return PostHolder.objects.visible_to(self.request.user)
 
-
-class PostHolderDetail(generics.RetrieveAPIView[PostHolder]):
+class PostHolderDetail(Scoped, generics.RetrieveAPIView[PostHolder]):
+    model = PostHolder
     serializer_class = PostHolderSerializer
 
-    def get_object(self) -> PostHolder:
-        return get_visible_or_404(PostHolder.objects, self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
-
-class AdminUnitList(generics.ListAPIView[AdminUnit]):
-    serializer_class = AdminUnitSerializer
-    filterset_class = AdminUnitFilter
+class AdminUnits(Scoped):
+    """Admin units live in core, which knows nothing of scope: org says who sees them."""
 
     def get_queryset(self) -> QuerySet[AdminUnit]:
         return admin_units_visible_to(self.request.user)  # type: ignore[no-any-return]
 
 
-class AdminUnitDetail(generics.RetrieveAPIView[AdminUnit]):
+class AdminUnitList(AdminUnits, generics.ListAPIView[AdminUnit]):
+    serializer_class = AdminUnitSerializer
+    filterset_class = AdminUnitFilter
+
+
+class AdminUnitDetail(AdminUnits, generics.RetrieveAPIView[AdminUnit]):
     serializer_class = AdminUnitSerializer
 
-    def get_object(self) -> AdminUnit:
-        obj = admin_units_visible_to(self.request.user).filter(pk=self.kwargs["pk"]).first()
-        if obj is None:
-            raise exceptions.NotFound
-        return obj  # type: ignore[no-any-return]
 
-
-class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
+class ContactPointList(Scoped, generics.ListCreateAPIView[ContactPoint]):
+    model = ContactPoint
     serializer_class = ContactPointSerializer
     filterset_class = ContactPointFilter
 
     def get_queryset(self) -> QuerySet[ContactPoint]:
-        return ContactPoint.objects.visible_to(self.request.user).prefetch_related(
-            "shared_agencies", "shared_committees"
-        )
+        return super().get_queryset().prefetch_related("shared_agencies", "shared_committees")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -341,16 +335,13 @@ class ContactPointList(generics.ListCreateAPIView[ContactPoint]):
         )
 
 
-class ContactPointDetail(generics.RetrieveUpdateAPIView[ContactPoint]):
+class ContactPointDetail(Scoped, generics.RetrieveUpdateAPIView[ContactPoint]):
+    model = ContactPoint
     serializer_class = ContactPointSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
-    def get_object(self) -> ContactPoint:
-        return get_visible_or_404(  # type: ignore[no-any-return]
-            ContactPoint.objects.select_related("agency__committee"),
-            self.request.user,
-            pk=self.kwargs["pk"],
-        )
+    def get_queryset(self) -> QuerySet[ContactPoint]:
+        return super().get_queryset().select_related("agency__committee")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()
