@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vigil.core.search import fold
-from vigil.org.scope import DirectoryQuerySet, Owned, OwnedQuerySet
+from vigil.org.scope import AgencyQuerySet, DirectoryQuerySet, Owned, OwnedQuerySet
 
 
 class OrgAction(models.TextChoices):
@@ -179,7 +179,7 @@ class Agency(models.Model):
     )
     name_folded = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
-    objects = DirectoryQuerySet.as_manager()
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")

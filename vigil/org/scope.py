@@ -153,11 +153,17 @@ def _addressed(model: Any, name: str, ids: frozenset[int]) -> Q:
 class DirectoryQuerySet(models.QuerySet[M], Generic[M]):
     def visible_to(self, user: Any) -> DirectoryQuerySet[M]:
         scope = scope_for(user)
-        if scope.directory_member:
-            return self.all()
-        if self.model._meta.label == "org.Agency":
-            return self.filter(pk__in=scope.agency_ids | scope.licensing_agency_ids)
+        return self.all() if scope.directory_member else self.outside_committees(scope)
+
+    def outside_committees(self, scope: UserScope) -> DirectoryQuerySet[M]:
+        """What a user outside every committee (a licensed organisation's) sees."""
         return self.none()
+
+
+class AgencyQuerySet(DirectoryQuerySet[M]):
+    def outside_committees(self, scope: UserScope) -> AgencyQuerySet[M]:
+        # Their own organisation and the agencies that license it.
+        return self.filter(pk__in=scope.agency_ids | scope.licensing_agency_ids)
 
 
 class Owned(models.Model):
