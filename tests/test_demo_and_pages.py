@@ -212,3 +212,13 @@ def test_a_bad_page_size_is_explained_in_the_error_format(
     response = api_for("xa_a").get("/api/v1/agencies/", {"page_size": value})
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["page_size"] == ["Một số nguyên từ 1 đến 500."]
+
+
+def test_signing_out_is_audited_and_ends_the_session(client_for: Callable[[str], Client]) -> None:
+    client = client_for("xa_a")
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None
+    assert (event.action, event.actor_label.split()[0]) == ("session.signed_out", "xa_a")
+    assert client.get("/agencies/").status_code == 302  # back to sign-in

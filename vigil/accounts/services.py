@@ -6,10 +6,12 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import AccountAction, ApiToken, User, token_digest
@@ -97,6 +99,22 @@ def revoke_token(token: ApiToken, *, actor: Any) -> None:
     audit.record(
         AccountAction.TOKEN_REVOKED, actor=actor, obj=token, after={"revoked_at": token.revoked_at}
     )
+
+
+@transaction.atomic
+def sign_in(request: HttpRequest, user: Any) -> None:
+    """Start a session (Django rotates its id) and record it."""
+    login(request, user)
+    audit.record(AccountAction.SIGNED_IN, actor=user, obj=user)
+
+
+@transaction.atomic
+def sign_out(request: HttpRequest) -> None:
+    """Record the end of the session, then end it."""
+    user: Any = request.user
+    if user.is_authenticated:
+        audit.record(AccountAction.SIGNED_OUT, actor=user, obj=user)
+    logout(request)
 
 
 def authenticate_token(raw: str) -> ApiToken | None:
