@@ -197,3 +197,9 @@ def test_directory_data_is_for_committee_members_only() -> None:
     assert Committee.objects.visible_to(member).count() == Committee.objects.count()
     assert scope_for(member).directory_member
     assert not scope_for(outsider).directory_member
+
+
+def test_every_role_has_a_place_in_the_precedence() -> None:
+    from vigil.org.scope import ROLE_PRECEDENCE
+
+    assert sorted(ROLE_PRECEDENCE) == sorted(Role.values)

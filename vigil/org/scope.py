@@ -213,16 +213,23 @@ def admin_units_visible_to(user: Any) -> Any:
     return AdminUnit.objects.all() if scope_for(user).directory_member else AdminUnit.objects.none()
 
 
+def primary_membership(user: Any) -> Membership | None:
+    """The role a user acts in when they hold several: the header shows it, the audit records it."""
+    return min(
+        active_memberships(user, clock.today()),
+        key=lambda m: ROLE_PRECEDENCE.index(m.role),
+        default=None,
+    )
+
+
 def audit_actor_context(user: Any) -> ActorContext:
     """The role and agency an audited action is taken in (settings.VIGIL_AUDIT_ACTOR_CONTEXT)."""
-    memberships = sorted(
-        active_memberships(user, clock.today()),
-        key=lambda m: ROLE_PRECEDENCE.index(m.role) if m.role in ROLE_PRECEDENCE else 99,
-    )
-    if not memberships:
+    primary = primary_membership(user)
+    if primary is None:
         return ActorContext()
-    first = memberships[0]
-    return ActorContext(role=first.role, agency_id=first.agency_id, agency_label=first.agency.name)
+    return ActorContext(
+        role=primary.role, agency_id=primary.agency_id, agency_label=primary.agency.name
+    )
 
 
 # --- Writes: seeing is not changing (a visible object the user may not change is 403).
