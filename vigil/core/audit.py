@@ -66,7 +66,6 @@ class ActorContext:
 
 class CoreAction(models.TextChoices):
     OBJECT_VIEWED = "object.viewed", _("Classified object viewed")
-    OBJECT_EXPORTED = "object.exported", _("Classified object exported")
     ADMIN_UNITS_IMPORTED = "admin_units.imported", _("Administrative units imported")
 
 

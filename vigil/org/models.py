@@ -19,7 +19,6 @@ class OrgAction(models.TextChoices):
     COMMITTEE_CREATED = "committee.created", _("Committee created")
     COMMITTEE_UPDATED = "committee.updated", _("Committee updated")
     AGENCY_CREATED = "agency.created", _("Agency created")
-    AGENCY_UPDATED = "agency.updated", _("Agency updated")
     MEMBER_AGENCY_ADDED = "member_agency.added", _("Member agency added")
     POST_CREATED = "post.created", _("Post created")
     HOLDER_APPOINTED = "holder.appointed", _("Post holder appointed")
