@@ -68,6 +68,12 @@ LIST_URLS: dict[str, str | None] = {
 }
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
+# The user's own account: nothing of anyone else's is reachable (a token of another user is 404).
+OWN_ACCOUNT_URLS = {
+    "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",
+    "accounts:recovery_codes", "accounts:password_change", "accounts:tokens",
+    "accounts:token_revoke",
+}  # fmt: skip
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -82,7 +88,9 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_is_registered() -> None:
-    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+    registered = (
+        set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS | OWN_ACCOUNT_URLS
+    )
     assert _names(get_resolver()) - registered == set()
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "template_partials",
     "django_filters",
     "rest_framework",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vigil.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "vigil.accounts.middleware.SessionTimeoutMiddleware",
+    "vigil.accounts.middleware.SecondFactorMiddleware",
     "vigil.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +173,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# The client address: the trusted proxy's X-Forwarded-For, else the peer itself.
+AXES_CLIENT_IP_CALLABLE = "vigil.accounts.lockout.client_ip"
+# A lockout is answered with the sign-in page and a message saying when to retry.
+AXES_LOCKOUT_CALLABLE = "vigil.accounts.lockout.locked_out_response"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,10 +194,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    # __Host- cookies are sent over HTTPS only, to this host only, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Sessions: 30 idle minutes, 8 hours at most (vigil.accounts.middleware).
+VIGIL_IDLE_TIMEOUT = dt.timedelta(minutes=30)
+VIGIL_ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)
+SESSION_COOKIE_AGE = int(VIGIL_ABSOLUTE_TIMEOUT.total_seconds())
+# Second factor: "roles" (committee leaders, standing office, administrators,
+# auditors), "all" or "off". Production never runs without it.
+VIGIL_MFA_REQUIRED = env_str("VIGIL_MFA_REQUIRED", "roles" if PRODUCTION else "off")
+if VIGIL_MFA_REQUIRED not in {"roles", "all", "off"}:
+    raise ImproperlyConfigured("VIGIL_MFA_REQUIRED must be roles, all or off")
+if PRODUCTION and VIGIL_MFA_REQUIRED == "off":
+    raise ImproperlyConfigured("VIGIL_MFA_REQUIRED cannot be off when VIGIL_ENV=production")
+# Who needs a second factor under "roles" is the org app's business.
+VIGIL_MFA_POLICY = "vigil.org.scope.requires_second_factor"
+OTP_TOTP_ISSUER = "Vigil"
 # Behind a TLS-terminating proxy (VIGIL_TRUSTED_PROXY = its address): trust its
 # X-Forwarded-Proto, and accept forms posted from the public https origins.
 VIGIL_TRUSTED_PROXY = env_str("VIGIL_TRUSTED_PROXY")
-if VIGIL_TRUSTED_PROXY:
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if len(_proxy_ssl_header) == 2:
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
+elif _proxy_ssl_header:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER takes HEADER,VALUE")
+elif VIGIL_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [
     f"https://{host}" for host in ALLOWED_HOSTS if host and not host.startswith(".")
@@ -197,6 +230,30 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = True
+    # The health check is asked over plain HTTP by local monitoring.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+CSRF_FAILURE_VIEW = "vigil.core.views.csrf_failure"
+# No inline script or style anywhere (htmx: allowEval false, indicator styles
+# in vigil.css); the API docs add data: images for their own icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

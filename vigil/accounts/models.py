@@ -21,6 +21,13 @@ class AccountAction(models.TextChoices):
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     ACCOUNT_UNLOCKED = "user.unlocked", _("Account unlocked")
     MFA_RESET = "user.mfa_reset", _("Second factor reset")
+    MFA_ENROLLED = "user.mfa_enrolled", _("Authenticator app enrolled")
+    RECOVERY_CODES_ISSUED = "user.recovery_codes_issued", _("Recovery codes issued")
+    RECOVERY_CODE_USED = "user.recovery_code_used", _("Recovery code used")
+    PASSWORD_CHANGED = "user.password_changed", _("Password changed")
+    LOCKED_OUT = "user.locked_out", _("Account locked after failed sign-ins")
+    LANGUAGE_CHANGED = "user.language_changed", _("Language changed")
+    SESSION_EXPIRED = "session.expired", _("Session expired")
 
 
 class User(AbstractUser):

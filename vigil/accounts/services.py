@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from axes.models import AccessAttempt
-from django.contrib.auth import login, logout
+from django.conf import settings
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -15,9 +17,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigil.accounts import mfa
 from vigil.accounts.models import AccountAction, ApiToken, User, UserSession, token_digest
 from vigil.core import audit, clock
 from vigil.core.classification import Classification
@@ -105,24 +109,189 @@ def revoke_token(token: ApiToken, *, actor: Any) -> None:
     )
 
 
+# Session keys of the timeouts (vigil.accounts.middleware), as POSIX seconds.
+STARTED_KEY = "vigil_started"
+SEEN_KEY = "vigil_seen"
+
+
 @transaction.atomic
 def sign_in(request: HttpRequest, user: Any) -> None:
-    """Start a session (Django rotates its id) and record it."""
+    """Start a session (Django rotates its id) and record it.
+
+    The session may still owe a second factor (mfa.PENDING_KEY): then it reaches
+    nothing but the code or enrolment page until it is given."""
     login(request, user)
+    now = clock.now()
+    request.session[STARTED_KEY] = request.session[SEEN_KEY] = now.timestamp()
+    pending = mfa.pending_step(user)
+    if pending:
+        request.session[mfa.PENDING_KEY] = pending
+    request.session.save()
     UserSession.objects.create(
-        session_key=str(request.session.session_key), user=user, started_at=clock.now()
+        session_key=str(request.session.session_key), user=user, started_at=now
     )
-    audit.record(AccountAction.SIGNED_IN, actor=user, obj=user)
+    audit.record(
+        AccountAction.SIGNED_IN, actor=user, obj=user, after={"second_factor": pending or "none"}
+    )
 
 
 @transaction.atomic
-def sign_out(request: HttpRequest) -> None:
-    """Record the end of the session, then end it."""
+def sign_out(request: HttpRequest, *, reason: str = "") -> None:
+    """Record the end of the session, then end it.
+
+    ``reason`` ("idle", "absolute") marks a session the timeouts ended."""
     user: Any = request.user
     if user.is_authenticated:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
-        audit.record(AccountAction.SIGNED_OUT, actor=user, obj=user)
+        if reason:
+            audit.record(
+                AccountAction.SESSION_EXPIRED, actor=user, obj=user, after={"reason": reason}
+            )
+        else:
+            audit.record(AccountAction.SIGNED_OUT, actor=user, obj=user)
     logout(request)
+
+
+@dataclass(frozen=True)
+class SecondFactorResult:
+    ok: bool
+    wait_seconds: int = 0  # > 0: too many wrong codes, try again after this
+
+
+@transaction.atomic
+def verify_second_factor(request: HttpRequest, code: str) -> SecondFactorResult:
+    """Check a code from the authenticator app (digits) or a recovery code (letters).
+
+    django-otp refuses a TOTP code at or before the last one accepted (no replay),
+    deletes a recovery code once used, and throttles wrong codes per device."""
+    user: Any = request.user
+    code = "".join(code.split()).lower()
+    device: TOTPDevice | StaticDevice | None = (
+        mfa.authenticator(user) if code.isdigit() and len(code) == 6 else mfa.recovery_device(user)
+    )
+    if device is None or not code:
+        return SecondFactorResult(ok=False)
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        until = (why or {}).get("locked_until")
+        wait = int((until - clock.now()).total_seconds()) + 1 if until else 60
+        return SecondFactorResult(ok=False, wait_seconds=max(wait, 1))
+    if not device.verify_token(code):
+        return SecondFactorResult(ok=False)
+    otp_login(request, device)
+    request.session.pop(mfa.PENDING_KEY, None)
+    if isinstance(device, StaticDevice):
+        audit.record(
+            AccountAction.RECOVERY_CODE_USED,
+            actor=user,
+            obj=user,
+            after={"codes_left": device.token_set.count()},
+        )
+    return SecondFactorResult(ok=True)
+
+
+def _issue_recovery_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=mfa.RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(mfa.RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@transaction.atomic
+def enrol_authenticator(
+    user: User, *, key: str, code: str, actor: Any, request: HttpRequest | None = None
+) -> list[str]:
+    """Confirm an authenticator app by a code it shows; replace any earlier one.
+
+    Returns a fresh set of recovery codes, shown once. With ``request``, the
+    session counts as verified by the new device."""
+    device = TOTPDevice(user=user, name="Vigil", key=key, confirmed=True)
+    code = "".join(code.split())
+    if not code.isdigit() or not device.verify_token(code):
+        raise ValidationError(
+            {"code": _("That code is not right. Enter the 6 digits the app shows now.")}
+        )
+    replaced, _rows = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = _issue_recovery_codes(user)
+    if request is not None:
+        otp_login(request, device)
+        request.session.pop(mfa.PENDING_KEY, None)
+    audit.record(
+        AccountAction.MFA_ENROLLED,
+        actor=actor,
+        obj=user,
+        after={"replaced_devices": replaced, "recovery_codes": len(codes)},
+    )
+    return codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user: User, *, actor: Any) -> list[str]:
+    """A new set of recovery codes; the old ones stop working. Shown once."""
+    if mfa.authenticator(user) is None:
+        raise ValidationError(_("Set up an authenticator app first."))
+    codes = _issue_recovery_codes(user)
+    audit.record(
+        AccountAction.RECOVERY_CODES_ISSUED, actor=actor, obj=user, after={"codes": len(codes)}
+    )
+    return codes
+
+
+@transaction.atomic
+def change_password(user: User, *, password: str, request: HttpRequest) -> int:
+    """Set a new password (validated), end the user's other sessions, keep this one.
+
+    Returns how many other sessions ended."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    old_key = request.session.session_key
+    ended = end_sessions(user, keep=old_key)
+    # Django rotates this session's id with the new password hash; follow it.
+    update_session_auth_hash(request, user)
+    request.session.save()
+    UserSession.objects.filter(session_key=old_key or "").update(
+        session_key=str(request.session.session_key)
+    )
+    audit.record(
+        AccountAction.PASSWORD_CHANGED, actor=user, obj=user, after={"sessions_ended": ended}
+    )
+    return ended
+
+
+@transaction.atomic
+def set_language(user: User, *, language: str, actor: Any) -> None:
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Choose Vietnamese or English.")})
+    if user.language == language:
+        return
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    audit.record(
+        AccountAction.LANGUAGE_CHANGED,
+        actor=actor,
+        obj=user,
+        before={"language": before},
+        after={"language": language},
+    )
+
+
+@transaction.atomic
+def record_lockout(username: str, *, ip_address: str) -> None:
+    """The failure that locked an account (axes keeps every attempt; this makes the lockout
+    itself part of the audit trail)."""
+    user = User.objects.filter(username=username).first()
+    audit.record(
+        AccountAction.LOCKED_OUT,
+        actor=audit.SystemActor("lockout"),
+        obj=user,
+        object_type="" if user else "accounts.user",
+        after={"username": username[:150], "ip_address": ip_address},
+    )
 
 
 def end_sessions(user: User, *, keep: str | None = None) -> int:

@@ -37,3 +37,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse({"error": error}, status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: Django's own page carries inline style (refused by our
+    CSP) and talks to developers; this one tells the user what to do."""
+    from django.shortcuts import render
+
+    message = _(
+        "The form had expired or came from elsewhere. Go back, reload the page and try again."
+    )
+    return render(request, "403.html", {"csrf_message": message}, status=403)

@@ -243,3 +243,15 @@ def can_edit_contact_points(user: Any, agency: Any) -> bool:
     return committee is not None and scope.committee_role_covers(
         committee.path, "standing_office", "administrator"
     )
+
+
+MFA_ROLES = frozenset({"committee_leader", "standing_office", "administrator", "auditor"})
+
+
+def requires_second_factor(user: Any) -> bool:
+    """settings.VIGIL_MFA_POLICY: committee leaders, standing office, administrators and
+    auditors hold the committee's keys, so they sign in with a second factor."""
+    return any(
+        role in MFA_ROLES and committee is not None
+        for role, _agency, committee, _path in scope_for(user).roles
+    )
