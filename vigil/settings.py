@@ -111,10 +111,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "vigil.accounts.middleware.SessionTimeoutMiddleware",
-    "vigil.accounts.middleware.SecondFactorMiddleware",
     "vigil.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an ended session says so on the sign-in page.
+    "vigil.accounts.middleware.SessionTimeoutMiddleware",
+    "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
