@@ -50,6 +50,8 @@ typecheck: install-dev
 
 checks: install-dev messages
 	VIGIL_ENV=test $(VIGIL) check --fail-level WARNING
+	VIGIL_ENV=production SECRET_KEY=deploy-check-only-9f2Kq7Lm3Xv8Rt1Wz6Yb4Nc0Hd5Jg2Ps7Ue ALLOWED_HOSTS=vigil.example \
+	VIGIL_AUDIT_KEY=deploy-check-only DATABASE_URL= $(VIGIL) check --deploy --fail-level WARNING
 	VIGIL_ENV=test $(VIGIL) makemigrations --check --dry-run
 	VIGIL_ENV=test $(VIGIL) spectacular --validate --fail-on-warn --file /dev/null
 	$(BIN)/python scripts/check_translations.py

@@ -238,6 +238,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Browser preload lists are for public domains: a deployment on an internal or
+    # isolated network cannot join one, and joining is the owner's decision anyway.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_SSL_REDIRECT = True
     # The health check is asked over plain HTTP by local monitoring.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

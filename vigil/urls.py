@@ -1,9 +1,9 @@
 """Every app's URLs, written out."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
-from vigil.core.views import healthz
+from vigil.core.views import ApiDocsView, healthz
 
 handler404 = "vigil.core.views.not_found"
 handler500 = "vigil.core.views.server_error"
@@ -15,5 +15,5 @@ urlpatterns = [
     path("", include("vigil.org.urls")),
     path("api/v1/", include("vigil.org.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
