@@ -28,23 +28,57 @@ VENDOR_PO = ROOT / "vigil" / "locale_vendor" / "vi" / "LC_MESSAGES" / "django.po
 
 # (package, files relative to it, glob patterns): the modules whose messages reach users.
 VENDOR_SOURCES: list[tuple[str, list[str]]] = [
-    ("django", [
-        "core/validators.py", "core/paginator.py", "forms/fields.py", "forms/forms.py",
-        "forms/models.py", "forms/formsets.py", "forms/utils.py", "forms/widgets.py",
-        "db/models/base.py", "db/models/constraints.py", "db/models/fields/__init__.py",
-        "db/models/fields/related.py", "contrib/auth/forms.py",
-        "contrib/auth/password_validation.py", "contrib/auth/validators.py",
-        "contrib/auth/models.py", "contrib/auth/base_user.py",
-    ]),
-    ("rest_framework", [
-        "exceptions.py", "fields.py", "serializers.py", "validators.py", "relations.py",
-        "authentication.py", "permissions.py", "pagination.py", "filters.py", "generics.py",
-        "parsers.py", "versioning.py", "throttling.py", "views.py",
-    ]),
+    (
+        "django",
+        [
+            "core/validators.py",
+            "core/paginator.py",
+            "forms/fields.py",
+            "forms/forms.py",
+            "forms/models.py",
+            "forms/formsets.py",
+            "forms/utils.py",
+            "forms/widgets.py",
+            "db/models/base.py",
+            "db/models/constraints.py",
+            "db/models/fields/__init__.py",
+            "db/models/fields/related.py",
+            "contrib/auth/forms.py",
+            "contrib/auth/password_validation.py",
+            "contrib/auth/validators.py",
+            "contrib/auth/models.py",
+            "contrib/auth/base_user.py",
+        ],
+    ),
+    (
+        "rest_framework",
+        [
+            "exceptions.py",
+            "fields.py",
+            "serializers.py",
+            "validators.py",
+            "relations.py",
+            "authentication.py",
+            "permissions.py",
+            "pagination.py",
+            "filters.py",
+            "generics.py",
+            "parsers.py",
+            "versioning.py",
+            "throttling.py",
+            "views.py",
+        ],
+    ),
     ("django_filters", ["fields.py", "filters.py", "filterset.py", "widgets.py", "utils.py"]),
-    ("django_otp", [
-        "forms.py", "models.py", "plugins/otp_totp/models.py", "plugins/otp_static/models.py",
-    ]),
+    (
+        "django_otp",
+        [
+            "forms.py",
+            "models.py",
+            "plugins/otp_totp/models.py",
+            "plugins/otp_static/models.py",
+        ],
+    ),
     ("axes", ["conf.py"]),
 ]
 # Same in both languages.
@@ -101,7 +135,9 @@ def po_entries(po_text: str) -> list[tuple[str, str, str]]:
             elif line.startswith('"') and current:
                 fields[current] += _unquote(line)
         if fields.get("msgid"):
-            entries.append((fields.get("msgctxt", ""), fields["msgid"], fields.get("msgid_plural", "")))
+            entries.append(
+                (fields.get("msgctxt", ""), fields["msgid"], fields.get("msgid_plural", ""))
+            )
     return entries
 
 
@@ -152,7 +188,9 @@ def check_vendor() -> int:
                 )
                 untranslated = found in {msgid, plural}
             else:
-                found = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                found = (
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                )
                 untranslated = found == msgid
             if untranslated:
                 missing.append(f"{context}\x04{msgid}" if context else msgid)

@@ -27,7 +27,9 @@ def test_a_user_creates_a_token_and_sees_its_secret_once(
     client_for: Callable[[str], Client], persona: Callable[[str], User]
 ) -> None:
     client = client_for("thuongtruc")
-    response = client.post("/accounts/me/tokens/", {"name": "báo cáo", "scope": "write", "days": 30})
+    response = client.post(
+        "/accounts/me/tokens/", {"name": "báo cáo", "scope": "write", "days": 30}
+    )
     assert response.status_code == 200
     secret = response.context["secret"]
     token = ApiToken.objects.get(user=persona("thuongtruc"), name="báo cáo")
@@ -35,9 +37,10 @@ def test_a_user_creates_a_token_and_sees_its_secret_once(
     assert secret in response.content.decode()
     listing = client.get("/accounts/me/tokens/").content.decode()
     assert secret not in listing and token.prefix in listing
-    assert Client(headers={"Authorization": f"Bearer {secret}"}).get(
-        "/api/v1/agencies/"
-    ).status_code == 200
+    assert (
+        Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/v1/agencies/").status_code
+        == 200
+    )
     assert AuditEvent.objects.filter(action="token.created", object_id=str(token.pk)).exists()
 
 
@@ -65,9 +68,10 @@ def test_a_user_revokes_their_token_but_cannot_reach_anothers(
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.revoked_at is not None and theirs.revoked_at is None
-    assert Client(headers={"Authorization": f"Bearer {raw}"}).get(
-        "/api/v1/agencies/"
-    ).status_code == 401
+    assert (
+        Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/agencies/").status_code
+        == 401
+    )
     assert "theirs" not in client.get("/accounts/me/tokens/").content.decode()
 
 

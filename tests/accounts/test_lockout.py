@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,14 +21,14 @@ PASSWORD = "vigil-demo-2026"
 T0 = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
 
 
-def attempt(client: Client, password: str, username: str = "xa_a", **extra: str) -> int:
+def attempt(client: Client, password: str, username: str = "xa_a", **extra: Any) -> int:
     response = client.post(
         "/accounts/login/", {"username": username, "password": password}, **extra
     )
     return response.status_code
 
 
-def fail_five_times(client: Client, username: str = "xa_a", **extra: str) -> None:
+def fail_five_times(client: Client, username: str = "xa_a", **extra: Any) -> None:
     for _ in range(5):
         attempt(client, "wrong-password", username, **extra)
 

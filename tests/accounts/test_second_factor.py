@@ -178,7 +178,9 @@ def test_a_required_user_without_a_device_must_enrol_before_anything_else(
         assert htmx["HX-Redirect"] == "/accounts/me/authenticator/"
         client.get("/accounts/me/authenticator/")
         key = client.session[ENROL_KEY]
-        assert client.post("/accounts/me/authenticator/", {"code": code_for(key)}).status_code == 200
+        assert (
+            client.post("/accounts/me/authenticator/", {"code": code_for(key)}).status_code == 200
+        )
         assert client.get("/agencies/").status_code == 200
     assert mfa.authenticator(persona("thuongtruc")) is not None
 

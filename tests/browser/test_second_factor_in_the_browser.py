@@ -22,9 +22,7 @@ def code(key: bytes, steps_ahead: int = 0) -> str:
     return f"{totp(key, drift=steps_ahead):06d}"
 
 
-def test_a_liaison_enrols_signs_in_with_a_code_and_switches_language(
-    page: Any, site: str
-) -> None:
+def test_a_liaison_enrols_signs_in_with_a_code_and_switches_language(page: Any, site: str) -> None:
     sign_in(page, site, "congthuong")
     page.get_by_title("Tài khoản của tôi").click()
     page.get_by_role("link", name="Thiết lập ứng dụng xác thực").click()
@@ -65,9 +63,9 @@ def test_pages_htmx_and_the_api_docs_run_under_the_csp(page: Any, site: str) -> 
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     sign_in(page, site, "thuongtruc")
     page.goto(f"{site}/agencies/")

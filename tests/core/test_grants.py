@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -38,7 +39,7 @@ def test_the_command_prints_them_and_refuses_odd_names() -> None:
         call_command("grants", "--role", "app; DROP TABLE x")
 
 
-def as_role(role: str, statement: str, params: list[object] | None = None) -> None:
+def as_role(role: str, statement: str, params: list[Any] | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {role}")
         cursor.execute(statement, params)
@@ -76,9 +77,7 @@ def test_the_application_role_cannot_alter_the_audit_chain(
     # Its own work goes on: reading, appending to the chain (which updates the head).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {role}")
-        appended = audit.record(
-            "user.password_changed", actor=persona("xa_a"), obj=persona("xa_a")
-        )
+        appended = audit.record("user.password_changed", actor=persona("xa_a"), obj=persona("xa_a"))
         cursor.execute("SELECT count(*) FROM org_agency")
     assert appended.seq > event.seq
     assert audit.verify().ok

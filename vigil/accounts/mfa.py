@@ -56,6 +56,4 @@ def pending_step(user: Any) -> str:
 
 def qr_svg(data: str) -> str:
     """The QR code as inline SVG markup: no image request, no data: URI, nothing for CSP to refuse."""
-    return str(
-        segno.make(data, error="m").svg_inline(scale=5, dark="#1d2430", light="#ffffff")
-    )
+    return str(segno.make(data, error="m").svg_inline(scale=5, dark="#1d2430", light="#ffffff"))

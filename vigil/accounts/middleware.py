@@ -91,7 +91,11 @@ class SessionTimeoutMiddleware:
             messages.info(request, _("Your session has ended. Please sign in again."))
             login_url = resolve_url(settings.LOGIN_URL)
             next_path = request.get_full_path() if request.method == "GET" else ""
-            if next_path and not _is_polling(request) and request.headers.get("HX-Request") != "true":
+            if (
+                next_path
+                and not _is_polling(request)
+                and request.headers.get("HX-Request") != "true"
+            ):
                 login_url += "?" + urlencode({"next": next_path})
             return _go_to(request, login_url)
         if not _is_polling(request) and now - float(seen) >= self.TOUCH_EVERY:
@@ -103,7 +107,10 @@ class SecondFactorMiddleware:
     """A session that still owes its second factor reaches only the pages that take it."""
 
     ALWAYS = {"accounts:login", "accounts:logout", "accounts:language", "healthz"}
-    ALLOWED = {mfa.VERIFY: ALWAYS | {"accounts:mfa_verify"}, mfa.ENROL: ALWAYS | {"accounts:mfa_enrol"}}
+    ALLOWED = {
+        mfa.VERIFY: ALWAYS | {"accounts:mfa_verify"},
+        mfa.ENROL: ALWAYS | {"accounts:mfa_enrol"},
+    }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -166,7 +166,7 @@ def verify_second_factor(request: HttpRequest, code: str) -> SecondFactorResult:
     deletes a recovery code once used, and throttles wrong codes per device."""
     user: Any = request.user
     code = "".join(code.split()).lower()
-    device: TOTPDevice | StaticDevice | None = (
+    device: Any = (  # TOTPDevice, StaticDevice or None (django-otp is untyped)
         mfa.authenticator(user) if code.isdigit() and len(code) == 6 else mfa.recovery_device(user)
     )
     if device is None or not code:

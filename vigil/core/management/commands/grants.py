@@ -25,7 +25,9 @@ def grants_sql(role: str, schema: str = "public") -> list[str]:
         raise ValueError("role and schema names are lower-case letters, digits and _")
     append_only = set(append_only_tables())
     never_deleted = {
-        model._meta.db_table for model in apps.get_models() if getattr(model, "never_deleted", False)
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model, "never_deleted", False)
     }
     tables = sorted(connection.introspection.django_table_names(include_views=False))
     sql = [
