@@ -64,7 +64,7 @@ def every_url(user: User) -> list[str]:
     urls = []
     for name, pattern in _patterns(get_resolver()).items():
         args = list(pattern.pattern.regex.groupindex)
-        kwargs = dict.fromkeys(args, objects[kinds[name]].pk)
+        kwargs = dict.fromkeys(args, objects[kinds[name]].pk) if args else {}
         urls.append(reverse(name, kwargs=kwargs) if kwargs else reverse(name))
     return urls
 
