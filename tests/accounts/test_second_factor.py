@@ -138,8 +138,12 @@ def test_new_recovery_codes_replace_the_old(
     client_for: Callable[[str], Client], persona: Callable[[str], User]
 ) -> None:
     user = persona("xa_a")
-    _device, old = enrolled(user)
     client = client_for("xa_a")
+    client.get("/accounts/me/authenticator/")
+    enrolment = client.post(
+        "/accounts/me/authenticator/", {"code": code_for(client.session[ENROL_KEY])}
+    )
+    old = enrolment.context["codes"]
     response = client.post("/accounts/me/recovery-codes/")
     new = response.context["codes"]
     assert len(new) == 10
@@ -206,3 +210,17 @@ def test_after_a_reset_the_user_signs_in_with_the_password_alone(
     enrolled(user)
     reset_second_factor(user, actor=SystemActor("test"))
     assert sign_in(client, "congthuong") == "/"
+
+
+def test_a_session_that_did_not_give_the_code_cannot_replace_the_factor(
+    client_for: Callable[[str], Client], persona: Callable[[str], User]
+) -> None:
+    user = persona("xa_a")
+    device, codes = enrolled(user)
+    client = client_for("xa_a")  # a session older than the enrolment: never verified
+    assert client.get("/accounts/me/authenticator/")["Location"] == "/accounts/me/"
+    assert client.post("/accounts/me/recovery-codes/").status_code == 302
+    assert mfa.authenticator(user) == device
+    assert set(
+        StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    ) == set(codes)

@@ -126,7 +126,6 @@ def sign_in(request: HttpRequest, user: Any) -> None:
     pending = mfa.pending_step(user)
     if pending:
         request.session[mfa.PENDING_KEY] = pending
-    request.session.save()
     UserSession.objects.create(
         session_key=str(request.session.session_key), user=user, started_at=now
     )

@@ -101,6 +101,8 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(mfa.PENDING_KEY)
     if pending == mfa.VERIFY:
         return redirect("accounts:mfa_verify")
+    if refused := _unverified_change(request):
+        return refused
     key = request.session.get(ENROL_KEY) or default_key()
     request.session[ENROL_KEY] = key
     form = EnrolForm(request.POST or None)
@@ -138,9 +140,23 @@ def _b32(raw: bytes) -> str:
     return b32encode(raw).decode()
 
 
+def _unverified_change(request: HttpRequest) -> HttpResponse | None:
+    """Replacing a second factor takes a session that gave the current one."""
+    user: Any = request.user
+    if mfa.authenticator(user) is not None and not user.is_verified():
+        messages.error(
+            request,
+            _("Sign out and sign in again with your code to change your second factor."),
+        )
+        return redirect("accounts:account")
+    return None
+
+
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    if refused := _unverified_change(request):
+        return refused
     try:
         codes = services.regenerate_recovery_codes(user, actor=user)
     except ValidationError as error:
