@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -79,7 +81,9 @@ def test_signing_in_asks_for_the_code_and_nothing_opens_before_it(
         device, _codes = enrolled(persona("xa_a"))
         assert sign_in(client, "xa_a").startswith("/accounts/verify/")
         assert client.get("/agencies/")["Location"].startswith("/accounts/verify/")
-        assert client.get("/api/v1/agencies/").status_code == 401
+        api = client.get("/api/v1/agencies/")
+        assert api.status_code == 401
+        assert api.json()["error"]["code"] == "not_authenticated"
         assert client.get("/accounts/me/tokens/").status_code == 302
         wrong = client.post("/accounts/verify/", {"code": "123456"})
         assert wrong.status_code == 200
@@ -89,7 +93,12 @@ def test_signing_in_asks_for_the_code_and_nothing_opens_before_it(
     with time_machine.travel(T0 + dt.timedelta(minutes=5, seconds=40), tick=False):
         response = client.post("/accounts/verify/", {"code": code_for(device.key)})
         assert response.status_code == 302
-        assert client.get("/agencies/").status_code == 200
+        page = client.get("/agencies/")
+        assert page.status_code == 200
+        # django-otp's own login: the session names the device, the user is verified.
+        assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+        signed_in: Any = page.wsgi_request.user
+        assert signed_in.is_verified()
 
 
 def test_a_used_code_cannot_be_used_again(client: Client, persona: Callable[[str], User]) -> None:

@@ -136,7 +136,7 @@ class SecondFactorMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {"error": {"code": "not_authenticated",
-                           "message": _("Give your second factor first.")}},
+                           "message": _("Give your second factor first."), "fields": {}}},
                 status=401,
             )  # fmt: skip
         return _go_to(request, target)
