@@ -72,7 +72,7 @@ UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "
 OWN_ACCOUNT_URLS = {
     "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",
     "accounts:recovery_codes", "accounts:password_change", "accounts:tokens",
-    "accounts:token_revoke",
+    "accounts:token_revoke", "accounts:end_other_sessions",
 }  # fmt: skip
 
 

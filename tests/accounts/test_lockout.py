@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client, RequestFactory, override_settings
 
-from vigil.accounts.lockout import client_ip
+from vigil.accounts.lockout import client_ip, current_lockouts
 from vigil.accounts.models import User
 from vigil.accounts.services import unlock_account
 from vigil.core.audit import SystemActor
@@ -133,3 +133,15 @@ def test_unlock_without_a_lockout_records_nothing(persona: Callable[[str], User]
     before = AuditEvent.objects.count()
     assert unlock_account(persona("xa_b"), actor=SystemActor("test")) == 0
     assert AuditEvent.objects.count() == before
+
+
+def test_the_administrator_can_list_current_lockouts(client: Client) -> None:
+    with time_machine.travel(T0, tick=False) as clock:
+        fail_five_times(client)
+        for _ in range(4):
+            attempt(client, "wrong-password", username="xa_b")  # not locked
+        lockouts = current_lockouts()
+        assert [(lock.username, lock.ip_address) for lock in lockouts] == [("xa_a", "127.0.0.1")]
+        assert lockouts[0].until == T0 + dt.timedelta(minutes=30)
+        clock.shift(dt.timedelta(minutes=31))
+        assert current_lockouts() == []

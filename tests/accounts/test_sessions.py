@@ -151,3 +151,15 @@ def test_a_weak_new_password_is_refused_in_vietnamese() -> None:
     assert "Mật khẩu quá ngắn" in body
     assert not AuditEvent.objects.filter(action="user.password_changed").exists()
     assert User.objects.get(username="xa_a").check_password(PASSWORD)
+
+
+def test_a_user_signs_out_their_other_sessions_from_the_account_page() -> None:
+    here, elsewhere, again = signed_in(), signed_in(), signed_in()
+    page = here.get("/accounts/me/").content.decode()
+    assert page.count("Đăng nhập lúc") == 3
+    assert here.post("/accounts/me/sessions/end-others/").status_code == 302
+    assert here.get("/agencies/").status_code == 200
+    for other in (elsewhere, again):
+        assert other.get("/agencies/").status_code == 302
+    event = AuditEvent.objects.order_by("-seq")[0]
+    assert (event.action, event.after) == ("session.others_ended", {"sessions_ended": 2})

@@ -66,3 +66,30 @@ def sign_in(page: Any, site: str, username: str) -> None:
     page.get_by_label("Mật khẩu").fill("vigil-demo-2026")
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{site}/")
+
+
+def totp_code(key: bytes, steps_ahead: int = 0) -> str:
+    """The authenticator app's code. A later 30-second step is still inside the device's
+    tolerance: that is how a second sign-in within one step avoids the (refused) replay."""
+    from django_otp.oath import totp
+
+    return f"{totp(key, drift=steps_ahead):06d}"
+
+
+def enrol_authenticator(page: Any) -> bytes:
+    """From any signed-in page: set up the authenticator app as a user would (scan = read
+    the key shown), keep the recovery codes; return the key."""
+    from base64 import b32decode
+
+    from playwright.sync_api import expect
+
+    page.get_by_title("Tài khoản của tôi").click()
+    page.get_by_role("link", name="Thiết lập ứng dụng xác thực").click()
+    expect(page.get_by_role("img", name="Mã QR cho ứng dụng xác thực")).to_be_visible()
+    key = b32decode(page.locator("code.secret").inner_text().replace(" ", ""))
+    page.get_by_label("Mã trên ứng dụng").fill(totp_code(key))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.locator("h1")).to_have_text("Mã khôi phục của đồng chí")
+    expect(page.locator(".codes li")).to_have_count(10)
+    page.get_by_role("link", name="Tôi đã lưu các mã").click()
+    return key

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from base64 import b32decode
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import enrol_authenticator, sign_in, totp_code
 from vigil.accounts.models import User
 
 pytestmark = pytest.mark.browser
 
 
-def code(key: bytes, steps_ahead: int = 0) -> str:
-    # A code of a later 30-second step is still inside the device's tolerance;
-    # it is how a second sign-in in the same step avoids the (refused) replay.
-    return f"{totp(key, drift=steps_ahead):06d}"
-
-
 def test_a_liaison_enrols_signs_in_with_a_code_and_switches_language(page: Any, site: str) -> None:
     sign_in(page, site, "congthuong")
-    page.get_by_title("Tài khoản của tôi").click()
-    page.get_by_role("link", name="Thiết lập ứng dụng xác thực").click()
-    expect(page.get_by_role("img", name="Mã QR cho ứng dụng xác thực")).to_be_visible()
-    secret = page.locator("code.secret").inner_text().replace(" ", "")
-    page.get_by_label("Mã trên ứng dụng").fill(code(b32decode(secret)))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("h1")).to_have_text("Mã khôi phục của đồng chí")
-    expect(page.locator(".codes li")).to_have_count(10)
-    page.get_by_role("link", name="Tôi đã lưu các mã").click()
-
+    key = enrol_authenticator(page)
     device = TOTPDevice.objects.get(user__username="congthuong")
-    assert device.bin_key == b32decode(secret)
+    assert device.bin_key == key
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(f"{site}/accounts/login/")
 
@@ -45,7 +28,7 @@ def test_a_liaison_enrols_signs_in_with_a_code_and_switches_language(page: Any, 
     page.wait_for_url(f"{site}/accounts/verify/**")
     page.goto(f"{site}/agencies/")  # nothing opens before the code
     page.wait_for_url(f"{site}/accounts/verify/**")
-    page.get_by_label("Mã", exact=True).fill(code(device.bin_key, steps_ahead=1))
+    page.get_by_label("Mã", exact=True).fill(totp_code(device.bin_key, steps_ahead=1))
     page.get_by_role("button", name="Tiếp tục").click()
     page.wait_for_url(f"{site}/")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -44,6 +45,25 @@ def locked_until(username: str, ip_address: str | None = None) -> dt.datetime | 
         return None
     until: dt.datetime = last + settings.AXES_COOLOFF_TIME
     return until if until > clock.now() else None
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    ip_address: str
+    until: dt.datetime
+
+
+def current_lockouts() -> list[Lockout]:
+    """Who is locked out now, from where, until when: for the administrator's unlock."""
+    since = clock.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gt=since
+    ).order_by("username", "-attempt_time")
+    return [
+        Lockout(a.username or "", a.ip_address or "", a.attempt_time + settings.AXES_COOLOFF_TIME)
+        for a in attempts
+    ]
 
 
 def lockout_message(until: dt.datetime | None) -> str:

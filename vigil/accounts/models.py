@@ -28,6 +28,7 @@ class AccountAction(models.TextChoices):
     LOCKED_OUT = "user.locked_out", _("Account locked after failed sign-ins")
     LANGUAGE_CHANGED = "user.language_changed", _("Language changed")
     SESSION_EXPIRED = "session.expired", _("Session expired")
+    OTHER_SESSIONS_ENDED = "session.others_ended", _("Other sessions signed out")
 
 
 class User(AbstractUser):

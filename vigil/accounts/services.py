@@ -151,6 +151,17 @@ def sign_out(request: HttpRequest, *, reason: str = "") -> None:
     logout(request)
 
 
+@transaction.atomic
+def sign_out_other_sessions(request: HttpRequest) -> int:
+    """End every session of the signed-in user but this one (a browser left signed in)."""
+    user: Any = request.user
+    ended = end_sessions(user, keep=request.session.session_key)
+    audit.record(
+        AccountAction.OTHER_SESSIONS_ENDED, actor=user, obj=user, after={"sessions_ended": ended}
+    )
+    return ended
+
+
 @dataclass(frozen=True)
 class SecondFactorResult:
     ok: bool

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/authenticator/", views.mfa_enrol, name="mfa_enrol"),
     path("me/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("me/password/", views.password_change, name="password_change"),
+    path("me/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

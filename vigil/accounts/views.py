@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import default_key
 from vigil.accounts import mfa, services
 from vigil.accounts.forms import CodeForm, EnrolForm, SignInForm, TokenForm
 from vigil.accounts.lockout import client_ip
-from vigil.accounts.models import ApiToken
+from vigil.accounts.models import ApiToken, UserSession
 
 ENROL_KEY = "vigil_totp_key"
 
@@ -173,8 +173,17 @@ def account(request: HttpRequest) -> HttpResponse:
         "codes_left": recovery.token_set.count() if recovery else 0,
         "mfa_required": mfa.requires_second_factor(user),
         "token_count": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
+        "sessions": UserSession.objects.filter(user=user).order_by("-started_at"),
+        "current_session": request.session.session_key,
     }
     return render(request, "accounts/account.html", context)
+
+
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    ended = services.sign_out_other_sessions(request)
+    messages.success(request, _("%(count)d other session(s) ended.") % {"count": ended})
+    return redirect("accounts:account")
 
 
 def password_change(request: HttpRequest) -> HttpResponse:
