@@ -217,8 +217,12 @@ def test_after_a_reset_the_user_signs_in_with_the_password_alone(
 ) -> None:
     user = persona("congthuong")
     enrolled(user)
+    elsewhere = Client()
+    sign_in(elsewhere, "congthuong")
     reset_second_factor(user, actor=SystemActor("test"))
+    assert elsewhere.get("/agencies/").status_code == 302  # a lost phone may be a stolen one
     assert sign_in(client, "congthuong") == "/"
+    assert not StaticToken.objects.filter(device__user=user).exists()
 
 
 def test_a_session_that_did_not_give_the_code_cannot_replace_the_factor(

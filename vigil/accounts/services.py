@@ -351,14 +351,18 @@ def unlock_account(user: User, *, actor: Any) -> int:
 
 @transaction.atomic
 def reset_second_factor(user: User, *, actor: Any) -> None:
-    """Remove the user's authenticator and recovery codes; they enrol again at sign-in."""
+    """Remove the user's authenticator and recovery codes; they enrol again at sign-in.
+
+    A lost phone may be a stolen one: the user's sessions end too."""
     totp, _rows = TOTPDevice.objects.filter(user=user).delete()
     static, _rows = StaticDevice.objects.filter(user=user).delete()
+    ended = end_sessions(user)
     audit.record(
         AccountAction.MFA_RESET,
         actor=actor,
         obj=user,
         before={"totp_devices": totp, "recovery_code_sets": static},
+        after={"sessions_ended": ended},
     )
 
 
