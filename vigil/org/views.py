@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from vigil.core import audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.search import folded_query
 from vigil.org import services
+from vigil.org.duty import roster
 from vigil.org.forms import AdminUnitSearchForm, AgencySearchForm, ContactPointForm, SearchForm
 from vigil.org.models import (
     Agency,
@@ -128,13 +130,17 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contacts = list(
         ContactPoint.objects.visible_to(request.user).filter(agency=agency).order_by("label")
     )
-    stamp = audit_classified_view(request, contacts, about=agency)
+    now = clock.now()
+    on_duty = roster(agency, request.user, now, now + dt.timedelta(seconds=1)).first()
+    shown = [*contacts, *([on_duty] if on_duty else [])]
+    stamp = audit_classified_view(request, shown, about=agency)
     return render(
         request,
         "org/agency_detail.html",
         {
             "page_stamp": stamp,
             "agency": agency,
+            "on_duty": on_duty,
             "contacts": contacts,
             "licensed_by": agency.licensed_by.visible_to(request.user),
             "can_edit": can_edit_contact_points(request.user, agency),
@@ -171,7 +177,7 @@ def contact_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         try:
             contact = services.create_contact_point(agency, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
@@ -193,7 +199,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if changes:
                 services.update_contact_point(contact, actor=user, **changes)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
@@ -206,7 +212,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
+def add_form_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form it came from."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
