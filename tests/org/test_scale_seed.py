@@ -60,3 +60,20 @@ def test_only_the_system_writes_audit_events_in_bulk(persona: Callable[[str], Us
 
     with pytest.raises(TypeError), transaction.atomic():
         audit.record_many("user.created", actor=persona("quantri"), entries=[])  # type: ignore[arg-type]
+
+
+def test_the_tree_opens_along_the_users_branch_and_on_demand(
+    client_for: Callable[[str], Client],
+) -> None:
+    call_command("seed", "demo", "--scale", "1", stdout=io.StringIO())
+    other = Committee.objects.filter(level="province").exclude(name__contains="Quảng Ninh").get()
+    commune = other.children.order_by("path").first()
+    assert commune is not None
+    client = client_for("thuongtruc")
+    body = client.get("/committees/").content.decode()
+    assert "phường Móng Cái 1" in body  # own province: opened
+    assert other.name in body and commune.name not in body  # another province: closed
+    assert f"?open={other.pk}" in body
+    assert commune.name in client.get(f"/committees/?open={other.pk}").content.decode()
+    # A search lists matches anywhere in the tree.
+    assert commune.name in client.get("/committees/", {"q": commune.name}).content.decode()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
     get_visible_or_404,
+    scope_for,
 )
 
 
@@ -48,18 +49,60 @@ def _current_holders() -> Prefetch[Any]:
     return Prefetch("holders", queryset=current, to_attr="current_holders")
 
 
+# A search shows at most this many committees; more means "narrow it down".
+TREE_SEARCH_LIMIT = 100
+# At most this many branches opened by hand (?open=ID) at once.
+TREE_MAX_OPEN = 20
+
+
 def committee_tree(request: HttpRequest) -> HttpResponse:
+    """The committee tree, opened along the user's own branch.
+
+    A country has thousands of committees: the tree shows the top levels, every
+    committee on the way down to the user's own (and their children), and the
+    branches opened with ``?open=ID``; a search lists matches flat."""
     form = SearchForm(request.GET)
-    committees = Committee.objects.visible_to(request.user).select_related("admin_unit")
+    visible = Committee.objects.visible_to(request.user).select_related("admin_unit")
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    truncated = False
     if query:
-        committees = committees.filter(folded_query("name_folded", query))
-    rows = list(committees.order_by("path"))
+        rows = list(visible.filter(folded_query("name_folded", query))[: TREE_SEARCH_LIMIT + 1])
+        truncated = len(rows) > TREE_SEARCH_LIMIT
+        rows = rows[:TREE_SEARCH_LIMIT]
+        opened: set[int] = set()
+    else:
+        opened = _opened_branches(request)
+        rows = list(
+            visible.filter(Q(parent__isnull=True) | Q(parent_id__in=opened))
+            .annotate(below=Count("children"))
+            .order_by("path")
+        )
     # Depth for indentation; the root of what this user sees starts at 0.
     min_depth = min((c.path.count("/") for c in rows), default=0)
     for c in rows:
         c.depth = c.path.count("/") - min_depth  # type: ignore[attr-defined]
-    return render(request, "org/committee_tree.html", {"committees": rows, "form": form})
+        c.is_open = c.pk in opened  # type: ignore[attr-defined]
+    return render(
+        request,
+        "org/committee_tree.html",
+        {"committees": rows, "form": form, "truncated": truncated, "limit": TREE_SEARCH_LIMIT},
+    )
+
+
+def _opened_branches(request: HttpRequest) -> set[int]:
+    """Ids of the committees whose children the tree shows: every committee on
+    the path to the user's own committees and to those asked for with ?open=."""
+    scope = scope_for(request.user)
+    asked = {int(v) for v in request.GET.getlist("open")[:TREE_MAX_OPEN] if v.isdigit()}
+    paths = set(
+        Agency.objects.filter(pk__in=scope.agency_ids, committee__isnull=False).values_list(
+            "committee__path", flat=True
+        )
+    )
+    paths |= set(
+        Committee.objects.filter(pk__in=scope.committee_ids | asked).values_list("path", flat=True)
+    )
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:

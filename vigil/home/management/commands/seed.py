@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not 0 <= scale <= MAX_SCALE:
             raise CommandError(f"--scale takes 0 to {MAX_SCALE} provinces.")
         if is_seeded():
-            self.stdout.write("The database already holds the demo province; not seeded again.")
+            self.stdout.write("The database already holds the demo province; nothing seeded.")
         else:
             seed_demo()
             self.stdout.write(self.style.SUCCESS("Demo province seeded."))
