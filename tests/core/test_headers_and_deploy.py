@@ -20,6 +20,7 @@ from tests.test_scope_every_url import (
     DETAIL_URLS,
     LIST_URLS,
     OWN_ACCOUNT_URLS,
+    POST_URLS,
     UNSCOPED_URLS,
     WRITE_URLS,
 )
@@ -27,7 +28,15 @@ from vigil.accounts.models import User
 from vigil.accounts.services import create_token
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
+from vigil.org.models import (
+    Agency,
+    Committee,
+    ContactPoint,
+    DutyShift,
+    MemberAgency,
+    Post,
+    PostHolder,
+)
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +58,7 @@ def every_url(user: User) -> list[str]:
     there are any (else any object: its 404 page must carry the headers too)."""
     models: dict[str, Any] = {
         "committee": Committee, "agency": Agency, "contact": ContactPoint, "post": Post,
-        "holder": PostHolder, "member": MemberAgency,
+        "holder": PostHolder, "member": MemberAgency, "dutyshift": DutyShift,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -59,7 +68,10 @@ def every_url(user: User) -> list[str]:
         "adminunit": AdminUnit.objects.first(),
         "token": create_token(user, name="walk", actor=SystemActor("test"))[0],
     }
-    kinds = {**DETAIL_URLS, **{name: kind for name, (kind, _arg) in WRITE_URLS.items()}}
+    kinds = {
+        **DETAIL_URLS,
+        **{name: kind for name, (kind, _arg) in (WRITE_URLS | POST_URLS).items()},
+    }
     kinds["accounts:token_revoke"] = "token"
     urls = []
     for name, pattern in _patterns(get_resolver()).items():
@@ -70,7 +82,8 @@ def every_url(user: User) -> list[str]:
 
 
 def test_the_walk_covers_every_registered_url(persona: Callable[[str], User]) -> None:
-    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(POST_URLS) | set(LIST_URLS)
+    registered |= UNSCOPED_URLS
     assert len(every_url(persona("lanhdao"))) == len(registered | OWN_ACCOUNT_URLS)
 
 
