@@ -117,12 +117,20 @@ def create_agency(
 
 @transaction.atomic
 def add_member_agency(
-    committee: Committee, agency: Agency, *, valid_from: dt.date, actor: Any
+    committee: Committee,
+    agency: Agency,
+    *,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    actor: Any,
 ) -> MemberAgency:
     require_administrator(actor, committee)
+    check_period(valid_from, valid_to)
     if agency.kind == Agency.Kind.LICENSED_ORGANISATION:
         raise ValidationError(_("A licensed organisation cannot be a member of a committee."))
-    member = MemberAgency(committee=committee, agency=agency, valid_from=valid_from)
+    member = MemberAgency(
+        committee=committee, agency=agency, valid_from=valid_from, valid_to=valid_to
+    )
     clean(member)
     member.save()
     audit.record(
