@@ -28,7 +28,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
 
 
 def admin_link(user: Any) -> str:
-    """"Quản trị" for administrators, and for leaders while a clearance request waits."""
+    """ "Quản trị" for administrators, and for leaders while a clearance request waits."""
     if is_administrator(user):
         return reverse("org:admin_index")
     if pending_for_leader(user).exists():

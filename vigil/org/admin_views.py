@@ -284,10 +284,9 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 @GET_POST
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    get_visible_or_404(Agency.objects, request.user, pk=pk)
     agency = admin_scope.agencies_administered(request.user).filter(pk=pk).first()
     if agency is None:
-        get_visible_or_404(Agency.objects, request.user, pk=pk)
         raise PermissionDenied(_("You do not administer this agency."))
     initial = {name: getattr(agency, name) for name in f.AgencyForm.base_fields}
     form = f.AgencyForm(request.POST or None, initial=initial)
