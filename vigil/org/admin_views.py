@@ -444,7 +444,8 @@ def _user_action(
     intro: str,
 ) -> HttpResponse:
     user = _user(request, pk)
-    form = f.DecisionForm(request.POST or None)
+    # A confirmation: a bound form without fields, valid on any POST.
+    form = f.DecisionForm(request.POST if request.method == "POST" else None)
     del form.fields["note"]
     if _submit(request, form, lambda _d: action(user)):
         messages.success(request, done)
