@@ -20,7 +20,8 @@ from vigil.accounts.models import User
 from vigil.org import admin_scope, services
 from vigil.org import api_writes as w
 from vigil.org.api import IdFilter
-from vigil.org.models import ClearanceRequest, Membership
+from vigil.org.models import Agency, ClearanceRequest, Committee, Membership
+from vigil.org.scope import get_visible_or_404
 
 
 def _one(queryset: QuerySet[Any], *, pk: int) -> Any:
@@ -101,13 +102,12 @@ class UserList(Administered, generics.ListCreateAPIView[User]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create a user with their first role; a clearance above yours waits for a leader."""
         values = w.valid(w.UserCreateSerializer, request)
-        values["agency"] = _one(
-            admin_scope.agencies_administered(request.user), pk=values["agency"]
-        )
+        values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
         committee = values.pop("committee", None)
         if committee is not None:
-            values["committee"] = _one(
-                admin_scope.committees_administered(request.user),
+            values["committee"] = get_visible_or_404(
+                Committee.objects,
+                request.user,
                 pk=committee,
             )
         user, pending = services.create_member_user(actor=request.user, **values)
@@ -189,14 +189,16 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
             admin_scope.users_administered_by(request.user),
             pk=values.pop("user"),
         )
-        values["agency"] = _one(
-            admin_scope.agencies_administered(request.user),
+        values["agency"] = get_visible_or_404(
+            Agency.objects,
+            request.user,
             pk=values["agency"],
         )
         committee = values.pop("committee", None)
         if committee is not None:
-            values["committee"] = _one(
-                admin_scope.committees_administered(request.user),
+            values["committee"] = get_visible_or_404(
+                Committee.objects,
+                request.user,
                 pk=committee,
             )
         membership = services.grant_membership(user, actor=request.user, **values)
