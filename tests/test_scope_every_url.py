@@ -318,7 +318,7 @@ def test_administration_follows_the_administrators_tree(
     target = User.objects.get(username="xa_a")
     request = services.set_clearance(target, 1, actor=User.objects.get(username="quantri"))
     assert isinstance(request, ClearanceRequest)
-    objects = {
+    objects: dict[str, Any] = {
         "user": target,
         "membership": Membership.objects.filter(user=target).first(),
         "clearance": request,

@@ -196,7 +196,7 @@ def test_a_holder_period_that_ends_before_it_starts_is_a_400(
 def test_a_role_outside_the_tree_is_refused_through_the_api(
     api_for: Callable[..., Client], persona: Callable[[str], User]
 ) -> None:
-    user, _ = services.create_member_user(
+    _user, _ = services.create_member_user(
         username="quantri_a", full_name="Quản trị xã A", email="qa@demo.vigil.invalid",
         password=PASSWORD, agency=Agency.objects.get(name="Công an đặc khu Vân Đồn"),
         role="administrator", committee=Committee.objects.get(name__endswith="Vân Đồn"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,7 @@ def workbook(
     rows: dict[str, list[list[Any]]], *, headers: dict[str, list[str]] | None = None
 ) -> bytes:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for spec in imports.SHEETS:
         sheet = book.create_sheet(spec.name)
         sheet.append((headers or {}).get(spec.name, spec.headers))
@@ -126,7 +127,7 @@ def test_a_role_outside_the_administrators_tree_is_refused(
         username="quantri_a", full_name="Quản trị xã A", email="qa@demo.vigil.invalid",
         password=PASSWORD, agency=Agency.objects.get(name="Công an đặc khu Vân Đồn"),
         role="administrator", committee=Agency.objects.get(name="Công an đặc khu Vân Đồn").committee,
-        valid_from=imports.dt.date(2025, 7, 1), actor=SystemActor("test"),
+        valid_from=dt.date(2025, 7, 1), actor=SystemActor("test"),
     )  # fmt: skip
     rows = {
         "Nguoi_dung": [

@@ -39,7 +39,7 @@ class CommitteeCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=300)
     short_name = serializers.CharField(max_length=30)
     level = serializers.ChoiceField(choices=Committee.Level.choices)
-    parent = Id()
+    parent = Id()  # type: ignore[assignment]
     admin_unit = Id(required=False, allow_null=True)
 
 
