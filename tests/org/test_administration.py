@@ -420,3 +420,30 @@ def test_a_committee_and_an_agency_are_created_and_edited(
     police.refresh_from_db()
     assert police.short_name == "CAX"
     assert AuditEvent.objects.filter(action="agency.updated", object_id=str(police.pk)).exists()
+
+
+def test_the_header_links_administration_for_administrators_only(
+    client_for: Callable[[str], Client], persona: Callable[[str], User]
+) -> None:
+    link = reverse("org:admin_index")
+    assert link in client_for("quantri").get("/").content.decode()
+    for username in ("xa_a", "thuongtruc", "lanhdao"):  # lanhdao: no request waits
+        assert link not in client_for(username).get("/").content.decode(), username
+        assert (
+            reverse("org:admin_clearance_list")
+            not in client_for(username).get("/").content.decode()
+        )
+
+
+def test_the_audit_chain_holds_after_the_administrators_work(
+    client_for: Callable[[str], Client], persona: Callable[[str], User]
+) -> None:
+    from vigil.core.audit import verify
+
+    services.set_clearance(persona("xa_b"), C.CONFIDENTIAL, actor=persona("quantri"))
+    services.end_membership(
+        Membership.objects.get(user=persona("xa_b")),
+        on=dt.date(2026, 2, 1),
+        actor=persona("quantri"),
+    )
+    assert verify().ok

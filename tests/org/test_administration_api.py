@@ -235,3 +235,18 @@ def test_a_role_is_granted_and_ended_through_the_api(
     )
     assert response.status_code == 200
     assert Membership.objects.get(pk=pk).valid_to == dt.date(2026, 3, 31)
+
+
+def test_a_post_is_renamed_through_the_api(api_for: Callable[..., Client]) -> None:
+    post = Post.objects.filter(committee__name__endswith="Vân Đồn").first()
+    assert post is not None
+    response = api_for("xa_a", "write").patch(
+        f"/api/v1/posts/{post.pk}/", {"title": "Trưởng Ban"}, content_type=JSON
+    )
+    assert response.status_code == 403
+    response = api_for("quantri", "write").patch(
+        f"/api/v1/posts/{post.pk}/", {"title": "Trưởng Ban", "order": 3}, content_type=JSON
+    )
+    assert response.status_code == 200, response.content
+    post.refresh_from_db()
+    assert (post.title, post.order) == ("Trưởng Ban", 3)

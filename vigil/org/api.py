@@ -356,6 +356,15 @@ class PostDetail(Scoped, generics.RetrieveAPIView[Post]):
     model = Post
     serializer_class = PostSerializer
 
+    @extend_schema(request=w.PostUpdateSerializer, responses={200: PostSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        post = self.get_object()
+        values = w.valid(w.PostUpdateSerializer, request)
+        if values.get("agency") is not None:
+            values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
+        post = services.update_post(post, actor=request.user, **values)
+        return Response(PostSerializer(post, context={"request": request}).data)
+
 
 class PostHolderList(Scoped, generics.ListCreateAPIView[PostHolder]):
     model = PostHolder

@@ -78,6 +78,13 @@ class PostCreateSerializer(serializers.Serializer[Any]):
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
+class PostUpdateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=Post.Kind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    agency = Id(required=False, allow_null=True)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
 class PostHolderCreateSerializer(serializers.Serializer[Any]):
     post = Id()
     holder_name = serializers.CharField(max_length=200)

@@ -25,6 +25,7 @@ class OrgAction(models.TextChoices):
     MEMBER_AGENCY_UPDATED = "member_agency.updated", _("Member agency dates changed")
     MEMBER_AGENCY_ENDED = "member_agency.ended", _("Member agency's membership ended")
     POST_CREATED = "post.created", _("Post created")
+    POST_UPDATED = "post.updated", _("Post updated")
     HOLDER_APPOINTED = "holder.appointed", _("Post holder appointed")
     HOLDER_TERM_ENDED = "holder.term_ended", _("Post holder's term ended")
     MEMBERSHIP_GRANTED = "membership.granted", _("Role assigned")

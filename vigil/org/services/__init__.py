@@ -25,6 +25,7 @@ from vigil.org.services.directory import (
     update_agency,
     update_committee,
     update_member_agency,
+    update_post,
 )
 from vigil.org.services.people import (
     approve_clearance_request,
@@ -69,4 +70,5 @@ __all__ = [
     "update_contact_point",
     "update_member_agency",
     "update_membership",
+    "update_post",
 ]

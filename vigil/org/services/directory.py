@@ -302,3 +302,27 @@ def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Any) -> PostHolde
         valid_to=on,
     )  # fmt: skip
     return result
+
+
+POST_EDITABLE = ("kind", "title", "agency", "order")
+
+
+@transaction.atomic
+def update_post(post: Post, *, actor: Any, **changes: Any) -> Post:
+    """Rename or reorder a post; it stays in its committee."""
+    post = Post.objects.select_for_update().select_related("committee").get(pk=post.pk)
+    require_administrator(actor, post.committee)
+    changes = _changed(post, changes, POST_EDITABLE)
+    if not changes:
+        return post
+    fields = _attnames(Post, POST_EDITABLE)
+    before = audit.snapshot(post, fields)
+    for name, value in changes.items():
+        setattr(post, name, value)
+    clean(post)
+    post.save(update_fields=list(changes))
+    audit.record(
+        OrgAction.POST_UPDATED, actor=actor, obj=post, before=before,
+        after=audit.snapshot(post, fields),
+    )  # fmt: skip
+    return post
