@@ -9,6 +9,7 @@ from vigil.org.services.contacts import (
     CONTACT_EDITABLE,
     add_duty_shift,
     create_contact_point,
+    remove_duty_shift,
     update_contact_point,
 )
 from vigil.org.services.directory import (
@@ -60,6 +61,7 @@ __all__ = [
     "end_membership",
     "grant_membership",
     "reject_clearance_request",
+    "remove_duty_shift",
     "require_user_administrator",
     "reset_member_second_factor",
     "set_clearance",

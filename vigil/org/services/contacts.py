@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from vigil.core import audit
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
+from vigil.org.duty import rosterable_members
 from vigil.org.models import (
     Agency,
     Committee,
     ContactPoint,
     DutyShift,
-    Membership,
     OrgAction,
 )
 from vigil.org.scope import can_edit_contact_points, scope_for
@@ -138,14 +138,16 @@ def add_duty_shift(
     note: str = "",
     actor: Any,
 ) -> DutyShift:
-    """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap."""
+    """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap.
+
+    Whoever keeps the agency's contact points keeps its roster."""
     _require_contact_editor(actor, agency)
     committee = agency.committee
     if committee is None:
         raise ValidationError(_("Duty rosters are kept by member agencies of a committee."))
     # The agency row is the lock that serialises roster changes for that agency.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    if not Membership.objects.filter(user=officer, agency=agency).exists():
+    if not rosterable_members(agency).filter(pk=officer.pk).exists():
         raise ValidationError({"officer": _("The duty officer must be a member of the agency.")})
     shift = DutyShift(
         agency=agency,
@@ -178,3 +180,21 @@ def add_duty_shift(
         after=audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"]),
     )
     return shift
+
+
+@transaction.atomic
+def remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
+    """Take a shift off the roster (entered by mistake, or replaced); audited with its content."""
+    _require_contact_editor(actor, shift.agency)
+    before = audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"])
+    pk, committee_id, classification = shift.pk, shift.owning_committee_id, shift.classification
+    shift.delete()
+    audit.record(
+        OrgAction.DUTY_SHIFT_REMOVED,
+        actor=actor,
+        object_type=DutyShift._meta.label_lower,
+        object_id=str(pk),
+        committee_id=committee_id,
+        classification=classification,
+        before=before,
+    )
