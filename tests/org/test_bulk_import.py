@@ -186,6 +186,16 @@ def test_too_many_rows_are_refused(
     assert not Agency.objects.filter(name="Sở Giáo dục và Đào tạo").exists()
 
 
+def test_too_many_users_are_refused(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "MAX_USER_ROWS", 1)
+    response = upload(client_for("quantri"), workbook(good_rows()))
+    assert response.context["report"] is None
+    assert "1" in str(response.context["form"].errors)
+    assert not User.objects.filter(username="lienlac_sgd").exists()
+
+
 def test_the_template_is_formula_safe_and_imports_as_nothing(
     client_for: Callable[[str], Client],
 ) -> None:
