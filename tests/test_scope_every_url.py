@@ -68,6 +68,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_post_create": ("committee", "pk"),
     "org:admin_member_end": ("member", "pk"),
     "org:admin_holder_appoint": ("post", "pk"),
+    "org:admin_post_edit": ("post", "pk"),
     "org:admin_holder_end": ("holder", "pk"),
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),

@@ -447,3 +447,17 @@ def test_the_audit_chain_holds_after_the_administrators_work(
         actor=persona("quantri"),
     )
     assert verify().ok
+
+
+def test_a_post_is_renamed_on_its_page(client_for: Callable[[str], Client]) -> None:
+    post = services.create_post(
+        commune("Vân Đồn"), kind=Post.Kind.MEMBER, title="Ủy viên", actor=SYSTEM
+    )
+    response = client_for("quantri").post(
+        reverse("org:admin_post_edit", args=[post.pk]),
+        {"kind": "deputy", "title": "Phó Trưởng ban", "order": "2"},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.kind, post.title, post.order) == ("deputy", "Phó Trưởng ban", 2)
+    assert client_for("xa_a").get(reverse("org:admin_post_edit", args=[post.pk])).status_code == 403

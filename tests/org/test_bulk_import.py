@@ -86,6 +86,11 @@ def test_a_valid_workbook_writes_every_row(client_for: Callable[[str], Client]) 
     assert ClearanceRequest.objects.filter(user=stp, level=1, status="pending").exists()
     assert AuditEvent.objects.filter(action="import.completed").exists()
     assert AuditEvent.objects.filter(action="agency.created", object_id=str(education.pk)).exists()
+    # The new liaison signs in with the initial password.
+    response = Client().post(
+        reverse("accounts:login"), {"username": "lienlac_sgd", "password": PASSWORD}
+    )
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -223,6 +223,28 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post: Post = get_visible_or_404(Post.objects.select_related("committee"), request.user, pk=pk)
+    _require_committee_admin(request, post.committee)
+    initial = {
+        "kind": post.kind,
+        "title": post.title,
+        "agency": post.agency_id,
+        "order": post.order,
+    }
+    form = f.PostForm(
+        request.POST or None,
+        initial=initial,
+        agencies=admin_scope.agencies_administered(request.user),
+    )
+    if _submit(request, form, lambda d: services.update_post(post, actor=request.user, **d)):
+        messages.success(request, _("Post saved."))
+        return redirect("org:admin_committee", pk=post.committee_id)
+    back = reverse("org:admin_committee", args=[post.committee_id])
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": post.title}, back=back)
+
+
+@GET_POST
 def holder_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     post: Post = get_visible_or_404(Post.objects.select_related("committee"), request.user, pk=pk)
     _require_committee_admin(request, post.committee)

@@ -26,6 +26,7 @@ urlpatterns += [
     path(f"{A}committees/<int:pk>/members/new/", adm.member_add, name="admin_member_add"),
     path(f"{A}committees/<int:pk>/posts/new/", adm.post_create, name="admin_post_create"),
     path(f"{A}member-agencies/<int:pk>/end/", adm.member_end, name="admin_member_end"),
+    path(f"{A}posts/<int:pk>/edit/", adm.post_edit, name="admin_post_edit"),
     path(f"{A}posts/<int:pk>/appoint/", adm.holder_appoint, name="admin_holder_appoint"),
     path(f"{A}holders/<int:pk>/end/", adm.holder_end, name="admin_holder_end"),
     path(f"{A}agencies/", adm.agency_list, name="admin_agency_list"),
