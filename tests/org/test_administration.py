@@ -461,3 +461,16 @@ def test_a_post_is_renamed_on_its_page(client_for: Callable[[str], Client]) -> N
     post.refresh_from_db()
     assert (post.kind, post.title, post.order) == ("deputy", "Phó Trưởng ban", 2)
     assert client_for("xa_a").get(reverse("org:admin_post_edit", args=[post.pk])).status_code == 403
+
+
+def test_a_decision_must_be_chosen(
+    client_for: Callable[[str], Client], persona: Callable[[str], User]
+) -> None:
+    request = services.set_clearance(persona("xa_a"), C.CONFIDENTIAL, actor=persona("quantri"))
+    assert request is not None
+    response = client_for("lanhdao").post(
+        reverse("org:admin_clearance_decide", args=[request.pk]), {"note": "?"}
+    )
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == "pending"

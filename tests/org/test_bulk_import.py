@@ -116,6 +116,8 @@ def test_one_bad_row_and_nothing_is_written(
     assert not report.ok
     errors = [(r.sheet, r.row) for r in report.errors]
     assert errors == expected, [r.message for r in report.rows]
+    if bad == "not-an-address":
+        assert report.errors[0].message.startswith("Thư điện tử: ")
     # The other rows were checked too, and reported valid.
     assert sum(r.ok for r in report.rows) == 5 - len(expected)
     after = (seq(), Agency.objects.count(), User.objects.count(), PostHolder.objects.count())

@@ -535,9 +535,12 @@ def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:
         raise Http404
     form = f.DecisionForm(request.POST or None)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    approve = decision == "approve"
 
     def decide(d: dict[str, Any]) -> None:
+        if decision not in ("approve", "reject"):
+            raise ValidationError(_("Choose to approve or to reject."))
         service = (
             services.approve_clearance_request if approve else services.reject_clearance_request
         )

@@ -402,11 +402,13 @@ class Importer:
         return _("User %(name)s created.") % {"name": user.username}
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, spec: SheetSpec) -> str:
+    headers = {c.key: c.header for c in spec.columns}
     if isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):
+            # Name the template's column where the service names a field.
             return "; ".join(
-                f"{name}: {m}" if name != "__all__" else str(m)
+                f"{headers.get(name, name)}: {m}" if name != "__all__" else str(m)
                 for name, errors in exc.error_dict.items()
                 for e in errors
                 for m in e.messages
@@ -437,7 +439,7 @@ def run_import(upload: Any, *, actor: Any) -> Report:
                     with transaction.atomic():
                         message = handle(row)
                 except (ValidationError, PermissionDenied, DatabaseError) as exc:
-                    report.rows.append(RowResult(spec.name, number, False, _message(exc)))
+                    report.rows.append(RowResult(spec.name, number, False, _message(exc, spec)))
                 else:
                     report.rows.append(RowResult(spec.name, number, True, message))
         if not report.ok or not report.rows:
