@@ -109,6 +109,7 @@ ADMIN_URLS: dict[str, str | None] = {
     "org:admin_import_template": None,
     "org:admin_user_detail": "user",
     "org:admin_membership_grant": "user",
+    "org:admin_user_edit": "user",
     "org:admin_user_clearance": "user",
     "org:admin_user_deactivate": "user",
     "org:admin_user_unlock": "user",

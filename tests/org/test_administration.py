@@ -474,3 +474,28 @@ def test_a_decision_must_be_chosen(
     assert response.status_code == 200
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+def test_a_users_name_and_e_mail_are_corrected(
+    client_for: Callable[[str], Client],
+    api_for: Callable[..., Client],
+    persona: Callable[[str], User],
+) -> None:
+    xa_a = persona("xa_a")
+    url = reverse("org:admin_user_edit", args=[xa_a.pk])
+    response = client_for("quantri").post(url, {"full_name": "Vũ Văn Bình", "email": "nope"})
+    assert response.status_code == 200
+    assert User.objects.get(pk=xa_a.pk).email == xa_a.email
+    response = client_for("quantri").post(url, {"full_name": "Vũ Văn Bình", "email": "b@x.vn"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=xa_a.pk).email == "b@x.vn"
+    assert AuditEvent.objects.filter(action="user.updated", object_id=str(xa_a.pk)).exists()
+    response = api_for("quantri", "write").patch(
+        f"/api/v1/users/{xa_a.pk}/", {"full_name": "Vũ V. Bình"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["full_name"] == "Vũ V. Bình"
+    response = api_for("xa_b", "write").patch(
+        f"/api/v1/users/{xa_a.pk}/", {"full_name": "X"}, content_type="application/json"
+    )
+    assert response.status_code == 404

@@ -159,6 +159,11 @@ class UserCreateForm(RoleFields):
     field_order = ["username", "full_name", "email", "password", "clearance"]
 
 
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+
+
 class ClearanceForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Clearance"), choices=Classification.choices, coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -396,6 +396,19 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request, pk)
+    form = f.UserEditForm(
+        request.POST or None, initial={"full_name": user.full_name, "email": user.email}
+    )
+    if _submit(request, form, lambda d: services.update_member_user(user, actor=request.user, **d)):
+        messages.success(request, _("User saved."))
+        return redirect("org:admin_user_detail", pk=user.pk)
+    back = reverse("org:admin_user_detail", args=[user.pk])
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": user.username}, back=back)
+
+
+@GET_POST
 def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, pk)
     form = f.RoleFields(request.POST or None, **_role_forms(request))

@@ -120,6 +120,14 @@ class UserList(Administered, generics.ListCreateAPIView[User]):
 class UserDetail(Administered, generics.RetrieveAPIView[User]):
     serializer_class = UserSerializer
 
+    @extend_schema(request=w.UserUpdateSerializer, responses={200: UserSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Correct the account's full name or e-mail."""
+        user = self.get_object()
+        values = w.valid(w.UserUpdateSerializer, request)
+        user = services.update_member_user(user, actor=request.user, **values)
+        return Response(UserSerializer(user).data)
+
 
 class UserAction(Administered):
     serializer_class = UserSerializer

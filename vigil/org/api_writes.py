@@ -121,6 +121,11 @@ class UserCreateSerializer(serializers.Serializer[Any]):
     valid_to = serializers.DateField(required=False, allow_null=True)
 
 
+class UserUpdateSerializer(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+
+
 class ClearanceGrantSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Classification.choices)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

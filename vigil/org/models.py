@@ -31,6 +31,7 @@ class OrgAction(models.TextChoices):
     MEMBERSHIP_GRANTED = "membership.granted", _("Role assigned")
     MEMBERSHIP_UPDATED = "membership.updated", _("Role dates changed")
     MEMBERSHIP_ENDED = "membership.ended", _("Role ended")
+    USER_UPDATED = "user.updated", _("User's name or e-mail changed")
     CLEARANCE_CHANGED = "user.clearance_changed", _("Clearance changed")
     CLEARANCE_REQUESTED = "clearance.requested", _("Clearance requested")
     CLEARANCE_APPROVED = "clearance.approved", _("Clearance request approved")

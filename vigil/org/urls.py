@@ -35,6 +35,7 @@ urlpatterns += [
     path(f"{A}users/", adm.user_list, name="admin_user_list"),
     path(f"{A}users/new/", adm.user_create, name="admin_user_create"),
     path(f"{A}users/<int:pk>/", adm.user_detail, name="admin_user_detail"),
+    path(f"{A}users/<int:pk>/edit/", adm.user_edit, name="admin_user_edit"),
     path(f"{A}users/<int:pk>/roles/new/", adm.membership_grant, name="admin_membership_grant"),
     path(f"{A}users/<int:pk>/clearance/", adm.user_clearance, name="admin_user_clearance"),
     path(f"{A}users/<int:pk>/deactivate/", adm.user_deactivate, name="admin_user_deactivate"),

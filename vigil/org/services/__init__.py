@@ -39,6 +39,7 @@ from vigil.org.services.people import (
     reset_member_second_factor,
     set_clearance,
     unlock_member,
+    update_member_user,
     update_membership,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "update_committee",
     "update_contact_point",
     "update_member_agency",
+    "update_member_user",
     "update_membership",
     "update_post",
 ]

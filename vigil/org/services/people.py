@@ -160,6 +160,35 @@ def create_member_user(
 
 
 @transaction.atomic
+def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
+    """Correct an account's full name or e-mail (an account holds nothing more)."""
+    require_user_administrator(actor, user)
+    unknown = set(changes) - {"full_name", "email"}
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if "email" in changes:
+        changes["email"] = _check_email(changes["email"])
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"].strip()
+        if not changes["full_name"]:
+            raise ValidationError({"full_name": _("Enter the user's full name.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {k: v for k, v in changes.items() if getattr(user, k) != v}
+    if not changes:
+        return user
+    before = audit.snapshot(user, ["full_name", "email"])
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(changes))
+    audit.record(
+        OrgAction.USER_UPDATED, actor=actor, obj=user, before=before,
+        after=audit.snapshot(user, ["full_name", "email"]),
+    )  # fmt: skip
+    return user
+
+
+@transaction.atomic
 def set_clearance(
     user: Any, level: int, *, actor: Any, reason: str = ""
 ) -> ClearanceRequest | None:
