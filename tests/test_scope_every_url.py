@@ -61,6 +61,16 @@ DETAIL_URLS: dict[str, str] = {
 WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:contact_edit": ("contact", "pk"),
     "org:contact_create": ("agency", "agency_pk"),
+    "org:admin_committee": ("committee", "pk"),
+    "org:admin_committee_create": ("committee", "pk"),
+    "org:admin_committee_edit": ("committee", "pk"),
+    "org:admin_member_add": ("committee", "pk"),
+    "org:admin_post_create": ("committee", "pk"),
+    "org:admin_member_end": ("member", "pk"),
+    "org:admin_holder_appoint": ("post", "pk"),
+    "org:admin_post_edit": ("post", "pk"),
+    "org:admin_holder_end": ("holder", "pk"),
+    "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible, a redirect or 403 when it is.
@@ -80,8 +90,41 @@ LIST_URLS: dict[str, str | None] = {
     "api-memberagency-list": "member",
     "api-contactpoint-list": "contact",
     "api-adminunit-list": "adminunit",
+    "api-user-list": None,  # what an administrator answers for: ADMIN_URLS below
+    "api-membership-list": None,
+    "api-clearancerequest-list": None,
     "api-dutyshift-list": "dutyshift",
 }
+# Administration: URL name -> the kind of object its <pk> names (None: no object).
+# A page without an object is for administrators (403 for others; leaders reach
+# the clearance requests); an object an administrator does not answer for is 404.
+ADMIN_URLS: dict[str, str | None] = {
+    "org:admin_index": None,
+    "org:admin_agency_list": None,
+    "org:admin_agency_create": None,
+    "org:admin_user_list": None,
+    "org:admin_user_create": None,
+    "org:admin_clearance_list": None,
+    "org:admin_import": None,
+    "org:admin_import_template": None,
+    "org:admin_user_detail": "user",
+    "org:admin_membership_grant": "user",
+    "org:admin_user_edit": "user",
+    "org:admin_user_clearance": "user",
+    "org:admin_user_deactivate": "user",
+    "org:admin_user_unlock": "user",
+    "org:admin_user_reset_mfa": "user",
+    "org:admin_membership_end": "membership",
+    "org:admin_clearance_decide": "clearance",
+    "api-user-detail": "user",
+    "api-membership-detail": "membership",
+    "api-clearancerequest-detail": "clearance",
+}
+# POST-only actions (GET answers 405): tested in tests/org/test_administration_api.py.
+POST_ONLY_URLS = {
+    "api-user-deactivate", "api-user-unlock", "api-user-reset-second-factor",
+    "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
+}  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
 # The user's own account: nothing of anyone else's is reachable (a token of another user is 404).
@@ -105,7 +148,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 def test_every_url_is_registered() -> None:
     registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(POST_URLS) | set(LIST_URLS)
-    registered |= UNSCOPED_URLS | OWN_ACCOUNT_URLS
+    registered |= UNSCOPED_URLS | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS
     assert _names(get_resolver()) - registered == set()
 
 
@@ -292,3 +335,45 @@ def test_an_unknown_api_path_answers_in_the_error_format(api_for: Callable[..., 
     response = api_for("xa_a").get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+# Who answers for commune A's liaison xa_a: quantri (province administrator). Their
+# clearance request is decided by lanhdao (province leader), seen by both.
+ADMIN_SEES_XA_A = {"quantri"}
+CLEARANCE_SEES = {"quantri", "lanhdao"}
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_administration_follows_the_administrators_tree(
+    username: str, client_for: Callable[[str], Client]
+) -> None:
+    from vigil.accounts.models import User
+    from vigil.org import services
+    from vigil.org.models import ClearanceRequest, Membership
+
+    target = User.objects.get(username="xa_a")
+    request = services.set_clearance(target, 1, actor=User.objects.get(username="quantri"))
+    assert isinstance(request, ClearanceRequest)
+    objects: dict[str, Any] = {
+        "user": target,
+        "membership": Membership.objects.filter(user=target).first(),
+        "clearance": request,
+    }
+    client = client_for(username)
+    for url_name, kind in ADMIN_URLS.items():
+        if kind is None:
+            response = client.get(reverse(url_name))
+            if username == "quantri":
+                expected = {200}
+            elif username == "lanhdao" and url_name in (
+                "org:admin_index",
+                "org:admin_clearance_list",
+            ):
+                expected = {200, 302}
+            else:
+                expected = {403}
+        else:
+            response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
+            sees = CLEARANCE_SEES if kind == "clearance" else ADMIN_SEES_XA_A
+            expected = {200} if username in sees else {404}
+        assert response.status_code in expected, (url_name, response.status_code)

@@ -314,6 +314,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vigil.core.openapi.add_error_responses",
     ],
+    # Choice sets that several components share, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "vigil.org.models.Agency.Kind",
+        "PostKindEnum": "vigil.org.models.Post.Kind",
+        "CommitteeLevelEnum": "vigil.org.models.Committee.Level",
+        "ClassificationEnum": "vigil.core.classification.Classification",
+        "RoleEnum": "vigil.org.models.Role",
+    },
 }
 
 LOGGING = {

@@ -18,6 +18,8 @@ DRF_MESSAGES = [
     gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
     gettext_noop("Ensure this field has at least {min_length} characters."),
     gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop("This value does not match the required pattern."),
     gettext_noop("Ensure this value is greater than or equal to {min_value}."),
     gettext_noop("Ensure this value is less than or equal to {max_value}."),
     gettext_noop("Enter a valid email address."),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from vigil.core.classification import Classification
+from vigil.org.admin_scope import is_administrator, pending_for_leader
 from vigil.org.scope import primary_membership, scope_for
 
 
@@ -21,4 +23,14 @@ def header(request: HttpRequest) -> dict[str, Any]:
         "header_clearance": Classification(user.clearance).label,
         # Committee names are directory data: not for a licensed organisation's users.
         "directory_member": scope_for(user).directory_member,
+        "admin_link": admin_link(user),
     }
+
+
+def admin_link(user: Any) -> str:
+    """ "Quản trị" for administrators, and for leaders while a clearance request waits."""
+    if is_administrator(user):
+        return reverse("org:admin_index")
+    if pending_for_leader(user).exists():
+        return reverse("org:admin_clearance_list")
+    return ""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -17,6 +18,7 @@ from vigil.core import audit
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
+from vigil.org import api_writes as w
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
@@ -84,6 +86,7 @@ class PostHolderSerializer(serializers.ModelSerializer[PostHolder]):
             "valid_from",
             "valid_to",
             "decision_number",
+            "decision_date",
         ]
 
 
@@ -229,7 +232,7 @@ class Scoped(generics.GenericAPIView[Any]):
         return self.model.objects.visible_to(self.request.user)  # type: ignore[no-any-return]
 
 
-class CommitteeList(Scoped, generics.ListAPIView[Committee]):
+class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
     model = Committee
     serializer_class = CommitteeSerializer
     filterset_class = CommitteeFilter
@@ -237,13 +240,36 @@ class CommitteeList(Scoped, generics.ListAPIView[Committee]):
     def get_queryset(self) -> QuerySet[Committee]:
         return super().get_queryset().order_by("path")
 
+    @extend_schema(request=w.CommitteeCreateSerializer, responses={201: CommitteeSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.CommitteeCreateSerializer, request)
+        parent = get_visible_or_404(Committee.objects, request.user, pk=values.pop("parent"))
+        unit = values.pop("admin_unit", None)
+        if unit is not None:
+            values["admin_unit"] = admin_units_visible_to(request.user).filter(pk=unit).first()
+            if values["admin_unit"] is None:
+                raise Http404
+        committee = services.create_committee(parent=parent, actor=request.user, **values)
+        return w.created(CommitteeSerializer, committee, request)
+
 
 class CommitteeDetail(Scoped, generics.RetrieveAPIView[Committee]):
     model = Committee
     serializer_class = CommitteeSerializer
 
+    @extend_schema(request=w.CommitteeUpdateSerializer, responses={200: CommitteeSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        committee = self.get_object()
+        values = w.valid(w.CommitteeUpdateSerializer, request)
+        if "standing_agency" in values:
+            values["standing_agency"] = get_visible_or_404(
+                Agency.objects, request.user, pk=values["standing_agency"]
+            )
+        committee = services.update_committee(committee, actor=request.user, **values)
+        return Response(CommitteeSerializer(committee, context={"request": request}).data)
 
-class AgencyList(Scoped, generics.ListAPIView[Agency]):
+
+class AgencyList(Scoped, generics.ListCreateAPIView[Agency]):
     model = Agency
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
@@ -251,43 +277,121 @@ class AgencyList(Scoped, generics.ListAPIView[Agency]):
     def get_queryset(self) -> QuerySet[Agency]:
         return super().get_queryset().prefetch_related("licensed_by")
 
+    @extend_schema(request=w.AgencyCreateSerializer, responses={201: AgencySerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.AgencyCreateSerializer, request)
+        committee = values.pop("committee", None)
+        if committee is not None:
+            values["committee"] = get_visible_or_404(Committee.objects, request.user, pk=committee)
+        else:
+            values["committee"] = None
+        values["licensed_by"] = [
+            get_visible_or_404(Agency.objects, request.user, pk=pk)
+            for pk in values.pop("licensed_by", [])
+        ]
+        agency = services.create_agency(actor=request.user, **values)
+        return w.created(AgencySerializer, agency, request)
+
 
 class AgencyDetail(Scoped, generics.RetrieveAPIView[Agency]):
     model = Agency
     serializer_class = AgencySerializer
 
+    @extend_schema(request=w.AgencyUpdateSerializer, responses={200: AgencySerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        agency = self.get_object()
+        values = w.valid(w.AgencyUpdateSerializer, request)
+        agency = services.update_agency(agency, actor=request.user, **values)
+        return Response(AgencySerializer(agency, context={"request": request}).data)
 
-class MemberAgencyList(Scoped, generics.ListAPIView[MemberAgency]):
+
+class MemberAgencyList(Scoped, generics.ListCreateAPIView[MemberAgency]):
     model = MemberAgency
     serializer_class = MemberAgencySerializer
     filterset_class = MemberAgencyFilter
+
+    @extend_schema(request=w.MemberAgencyCreateSerializer, responses={201: MemberAgencySerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.MemberAgencyCreateSerializer, request)
+        committee = get_visible_or_404(Committee.objects, request.user, pk=values.pop("committee"))
+        agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
+        member = services.add_member_agency(committee, agency, actor=request.user, **values)
+        return w.created(MemberAgencySerializer, member, request)
 
 
 class MemberAgencyDetail(Scoped, generics.RetrieveAPIView[MemberAgency]):
     model = MemberAgency
     serializer_class = MemberAgencySerializer
 
+    @extend_schema(request=w.PeriodSerializer, responses={200: MemberAgencySerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        values = w.valid(w.PeriodSerializer, request)
+        member = services.update_member_agency(
+            member,
+            valid_from=values.get("valid_from", member.valid_from),
+            valid_to=values.get("valid_to", member.valid_to),
+            actor=request.user,
+        )
+        return Response(MemberAgencySerializer(member, context={"request": request}).data)
 
-class PostList(Scoped, generics.ListAPIView[Post]):
+
+class PostList(Scoped, generics.ListCreateAPIView[Post]):
     model = Post
     serializer_class = PostSerializer
     filterset_class = PostFilter
+
+    @extend_schema(request=w.PostCreateSerializer, responses={201: PostSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.PostCreateSerializer, request)
+        committee = get_visible_or_404(Committee.objects, request.user, pk=values.pop("committee"))
+        agency = values.pop("agency", None)
+        if agency is not None:
+            values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=agency)
+        post = services.create_post(committee, actor=request.user, **values)
+        return w.created(PostSerializer, post, request)
 
 
 class PostDetail(Scoped, generics.RetrieveAPIView[Post]):
     model = Post
     serializer_class = PostSerializer
 
+    @extend_schema(request=w.PostUpdateSerializer, responses={200: PostSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        post = self.get_object()
+        values = w.valid(w.PostUpdateSerializer, request)
+        if values.get("agency") is not None:
+            values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
+        post = services.update_post(post, actor=request.user, **values)
+        return Response(PostSerializer(post, context={"request": request}).data)
 
-class PostHolderList(Scoped, generics.ListAPIView[PostHolder]):
+
+class PostHolderList(Scoped, generics.ListCreateAPIView[PostHolder]):
     model = PostHolder
     serializer_class = PostHolderSerializer
     filterset_class = PostHolderFilter
+
+    @extend_schema(request=w.PostHolderCreateSerializer, responses={201: PostHolderSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.PostHolderCreateSerializer, request)
+        post = get_visible_or_404(
+            Post.objects.select_related("committee"), request.user, pk=values.pop("post")
+        )
+        holder = services.appoint_holder(post, actor=request.user, **values)
+        return w.created(PostHolderSerializer, holder, request)
 
 
 class PostHolderDetail(Scoped, generics.RetrieveAPIView[PostHolder]):
     model = PostHolder
     serializer_class = PostHolderSerializer
+
+    @extend_schema(request=w.EndTermSerializer, responses={200: PostHolderSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """End the holder's term: ``valid_to`` is their last day in the post."""
+        holder = self.get_object()
+        values = w.valid(w.EndTermSerializer, request)
+        holder = services.end_holder_term(holder, on=values["valid_to"], actor=request.user)
+        return Response(PostHolderSerializer(holder, context={"request": request}).data)
 
 
 class AdminUnits(Scoped):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.org import api, duty_api
+from vigil.org import api, api_admin, duty_api
 
 urlpatterns = [
     path("committees/", api.CommitteeList.as_view(), name="api-committee-list"),
@@ -25,4 +25,40 @@ urlpatterns = [
     path("duty-shifts/<int:pk>/", duty_api.DutyShiftDetail.as_view(), name="api-dutyshift-detail"),
     path("admin-units/", api.AdminUnitList.as_view(), name="api-adminunit-list"),
     path("admin-units/<int:pk>/", api.AdminUnitDetail.as_view(), name="api-adminunit-detail"),
+    path("users/", api_admin.UserList.as_view(), name="api-user-list"),
+    path("users/<int:pk>/", api_admin.UserDetail.as_view(), name="api-user-detail"),
+    path(
+        "users/<int:pk>/deactivate/", api_admin.UserDeactivate.as_view(), name="api-user-deactivate"
+    ),
+    path("users/<int:pk>/unlock/", api_admin.UserUnlock.as_view(), name="api-user-unlock"),
+    path(
+        "users/<int:pk>/reset-second-factor/",
+        api_admin.UserResetSecondFactor.as_view(),
+        name="api-user-reset-second-factor",
+    ),
+    path("users/<int:pk>/clearance/", api_admin.UserClearance.as_view(), name="api-user-clearance"),
+    path("memberships/", api_admin.MembershipList.as_view(), name="api-membership-list"),
+    path(
+        "memberships/<int:pk>/", api_admin.MembershipDetail.as_view(), name="api-membership-detail"
+    ),
+    path(
+        "clearance-requests/",
+        api_admin.ClearanceRequestList.as_view(),
+        name="api-clearancerequest-list",
+    ),
+    path(
+        "clearance-requests/<int:pk>/",
+        api_admin.ClearanceRequestDetail.as_view(),
+        name="api-clearancerequest-detail",
+    ),
+    path(
+        "clearance-requests/<int:pk>/approve/",
+        api_admin.ClearanceApprove.as_view(),
+        name="api-clearancerequest-approve",
+    ),
+    path(
+        "clearance-requests/<int:pk>/reject/",
+        api_admin.ClearanceReject.as_view(),
+        name="api-clearancerequest-reject",
+    ),
 ]

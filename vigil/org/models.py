@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vigil.core.classification import Classification
 from vigil.core.search import fold
 from vigil.org.scope import AgencyQuerySet, DirectoryQuerySet, Owned, OwnedQuerySet
 
@@ -19,10 +20,23 @@ class OrgAction(models.TextChoices):
     COMMITTEE_CREATED = "committee.created", _("Committee created")
     COMMITTEE_UPDATED = "committee.updated", _("Committee updated")
     AGENCY_CREATED = "agency.created", _("Agency created")
+    AGENCY_UPDATED = "agency.updated", _("Agency updated")
     MEMBER_AGENCY_ADDED = "member_agency.added", _("Member agency added")
+    MEMBER_AGENCY_UPDATED = "member_agency.updated", _("Member agency dates changed")
+    MEMBER_AGENCY_ENDED = "member_agency.ended", _("Member agency's membership ended")
     POST_CREATED = "post.created", _("Post created")
+    POST_UPDATED = "post.updated", _("Post updated")
     HOLDER_APPOINTED = "holder.appointed", _("Post holder appointed")
+    HOLDER_TERM_ENDED = "holder.term_ended", _("Post holder's term ended")
     MEMBERSHIP_GRANTED = "membership.granted", _("Role assigned")
+    MEMBERSHIP_UPDATED = "membership.updated", _("Role dates changed")
+    MEMBERSHIP_ENDED = "membership.ended", _("Role ended")
+    USER_UPDATED = "user.updated", _("User's name or e-mail changed")
+    CLEARANCE_CHANGED = "user.clearance_changed", _("Clearance changed")
+    CLEARANCE_REQUESTED = "clearance.requested", _("Clearance requested")
+    CLEARANCE_APPROVED = "clearance.approved", _("Clearance request approved")
+    CLEARANCE_REJECTED = "clearance.rejected", _("Clearance request rejected")
+    IMPORT_COMPLETED = "import.completed", _("Bulk import completed")
     CONTACT_CREATED = "contact_point.created", _("Contact point created")
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
     DUTY_SHIFT_ADDED = "duty_shift.added", _("Duty shift added")
@@ -294,6 +308,7 @@ class PostHolder(Period):
         related_name="+",
     )
     decision_number = models.CharField(_("appointing decision"), max_length=60, blank=True)
+    decision_date = models.DateField(_("date of the decision"), null=True, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -414,3 +429,67 @@ class DutyShift(Owned):
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.officer} {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class ClearanceRequest(models.Model):
+    """A clearance above the granting administrator's own: it waits for a
+    committee leader's approval, and only approval changes the user's clearance."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="clearance_requests",
+    )
+    level = models.PositiveSmallIntegerField(
+        _("clearance requested"), choices=Classification.choices
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("clearance request")
+        verbose_name_plural = _("clearance requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="org_clearance_one_pending_per_user",
+                violation_error_message=_("A clearance request for this user is already waiting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="org_clearance_decided_when_not_pending",
+                violation_error_message=_("A decided request records when it was decided."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_level_display()} ({self.get_status_display()})"

@@ -1,0 +1,177 @@
+"""Forms of the administration pages: they validate input for the services and never save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core import clock
+from vigil.core.classification import Classification
+from vigil.org.models import Agency, Committee, Post, Role
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE_INPUT,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    short_name = forms.CharField(label=_("Abbreviation"), max_length=30)
+    level = forms.ChoiceField(label=_("Level"), choices=Committee.Level.choices)
+
+
+class CommitteeEditForm(CommitteeForm):
+    standing_agency = forms.ModelChoiceField(
+        label=_("Standing agency"), queryset=Agency.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["standing_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(committee=committee)
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    short_name = forms.CharField(label=_("Abbreviation"), max_length=40, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Agency.Kind.choices)
+    electronic_code = forms.CharField(
+        label=_("Electronic identifier code"), max_length=40, required=False
+    )
+    tax_code = forms.CharField(label=_("Tax code"), max_length=20, required=False)
+
+
+class AgencyCreateForm(AgencyForm):
+    committee = forms.ModelChoiceField(
+        label=_("Home committee"), queryset=Committee.objects.none(), required=False,
+        help_text=_("Leave empty for a licensed organisation and choose its licensing agency."),
+    )  # fmt: skip
+    licensed_by = forms.ModelChoiceField(
+        label=_("Licensed by"), queryset=Agency.objects.none(), required=False
+    )
+
+    def __init__(
+        self, *args: Any, committees: QuerySet[Committee], agencies: QuerySet[Agency], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        for name, queryset in (("committee", committees), ("licensed_by", agencies)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class MemberAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    valid_from = _date(_("Member from"))
+    valid_to = _date(_("Member until"), required=False)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies.exclude(kind=Agency.Kind.LICENSED_ORGANISATION)
+
+
+class EndForm(forms.Form):
+    on = _date(_("Last day"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": clock.today()})
+        super().__init__(*args, **kwargs)
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Post.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies
+
+
+class HolderForm(forms.Form):
+    holder_name = forms.CharField(label=_("Full name"), max_length=200)
+    position = forms.CharField(label=_("Position in the agency"), max_length=200, required=False)
+    decision_number = forms.CharField(
+        label=_("Appointing decision number"), max_length=60, required=False
+    )
+    decision_date = _date(_("Date of the decision"), required=False)
+    valid_from = _date(_("In the post from"))
+    valid_to = _date(_("In the post until"), required=False)
+
+
+class RoleFields(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    committee = forms.ModelChoiceField(
+        label=_("Committee (committee-wide roles only)"),
+        queryset=Committee.objects.none(),
+        required=False,
+    )
+    valid_from = _date(_("From"))
+    valid_to = _date(_("Until"), required=False)
+
+    def __init__(
+        self, *args: Any, committees: QuerySet[Committee], agencies: QuerySet[Agency], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        for name, queryset in (("committee", committees), ("agency", agencies)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        self.fields["valid_from"].initial = clock.today()
+
+
+class UserCreateForm(RoleFields):
+    username = forms.RegexField(
+        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and . @ + - _ only."),
+    )  # fmt: skip
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
+        help_text=_("Give it to the user in person; at least 12 characters."),
+    )  # fmt: skip
+    clearance = forms.TypedChoiceField(
+        label=_("Clearance"), choices=Classification.choices, coerce=int,
+        initial=Classification.UNCLASSIFIED,
+        help_text=_("Above your own clearance, the grant waits for a committee leader."),
+    )  # fmt: skip
+
+    field_order = ["username", "full_name", "email", "password", "clearance"]
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+
+
+class ClearanceForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Clearance"), choices=Classification.choices, coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

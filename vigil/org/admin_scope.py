@@ -1,0 +1,143 @@
+"""Who an administrator (or a committee leader) answers for: their committee
+and the committees below it, and the people whose roles lie there.
+
+Reads only; the services check the same rules before every write. A user an
+administrator does not answer for is *not found* on their pages and API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from vigil.accounts.models import User
+from vigil.core import clock
+from vigil.core.audit import SystemActor
+from vigil.core.classification import Classification
+from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role
+from vigil.org.scope import scope_for
+
+
+def role_paths(user: Any, role: str) -> list[str]:
+    """The paths of the committees in which ``user`` holds the committee-wide ``role`` today."""
+    return sorted({path for r, _a, _c, path in scope_for(user).roles if r == role and path})
+
+
+def _prefixes(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def committees_in_tree(paths: list[str]) -> QuerySet[Committee]:
+    if not paths:
+        return Committee.objects.none()
+    return Committee.objects.filter(_prefixes(paths, "path"))
+
+
+def committees_administered(user: Any) -> QuerySet[Committee]:
+    return committees_in_tree(role_paths(user, Role.ADMINISTRATOR))
+
+
+def agencies_administered(user: Any) -> QuerySet[Agency]:
+    """Agencies homed in the tree, and licensed organisations licensed from it."""
+    paths = role_paths(user, Role.ADMINISTRATOR)
+    if not paths:
+        return Agency.objects.none()
+    licensed = Agency.licensed_by.through.objects.filter(
+        _prefixes(paths, "to_agency__committee__path")
+    ).values("from_agency_id")
+    return Agency.objects.filter(
+        _prefixes(paths, "committee__path") | Q(pk__in=licensed)
+    ).select_related("committee")
+
+
+def _memberships_in_tree(paths: list[str]) -> QuerySet[Membership]:
+    licensed = Agency.licensed_by.through.objects.filter(
+        _prefixes(paths, "to_agency__committee__path")
+    ).values("from_agency_id")
+    return Membership.objects.filter(
+        _prefixes(paths, "committee__path")
+        | _prefixes(paths, "agency__committee__path")
+        | Q(agency_id__in=licensed)
+    )
+
+
+def _live() -> Q:
+    """Roles that have not ended: current, or starting later."""
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=clock.today())
+
+
+def users_in_tree(paths: list[str]) -> QuerySet[User]:
+    """Users with a live role in the tree; a user whose roles have all ended
+    belongs where their roles were (so they can be given a role again)."""
+    if not paths:
+        return User.objects.none()
+    in_tree = _memberships_in_tree(paths).filter(user=OuterRef("pk"))
+    live_anywhere = Membership.objects.filter(_live(), user=OuterRef("pk"))
+    return User.objects.filter(
+        Exists(in_tree.filter(_live())) | (Exists(in_tree) & ~Exists(live_anywhere))
+    )
+
+
+def users_administered_by(user: Any) -> QuerySet[User]:
+    return users_in_tree(role_paths(user, Role.ADMINISTRATOR))
+
+
+def users_led_by(user: Any) -> QuerySet[User]:
+    return users_in_tree(role_paths(user, Role.COMMITTEE_LEADER))
+
+
+def memberships_administered_by(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user__in=users_administered_by(user))
+
+
+def can_administer_user(actor: Any, user: Any) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    return users_administered_by(actor).filter(pk=user.pk).exists()
+
+
+def can_lead_user(actor: Any, user: Any) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    return users_led_by(actor).filter(pk=user.pk).exists()
+
+
+def actor_clearance(actor: Any) -> int:
+    if isinstance(actor, SystemActor):
+        return int(Classification.TOP_SECRET)
+    return int(actor.clearance)
+
+
+def clearance_requests_visible_to(user: Any) -> QuerySet[ClearanceRequest]:
+    """Requests about the people a user administers or leads."""
+    return ClearanceRequest.objects.filter(
+        Q(user__in=users_administered_by(user)) | Q(user__in=users_led_by(user))
+    )
+
+
+def is_administrator(user: Any) -> bool:
+    return bool(role_paths(user, Role.ADMINISTRATOR))
+
+
+def pending_for_leader(user: Any) -> QuerySet[ClearanceRequest]:
+    if not role_paths(user, Role.COMMITTEE_LEADER):
+        return ClearanceRequest.objects.none()
+    return ClearanceRequest.objects.filter(
+        status=ClearanceRequest.Status.PENDING, user__in=users_led_by(user)
+    )
+
+
+def locked_out(users: QuerySet[User]) -> QuerySet[User]:
+    """Those of ``users`` whom django-axes holds locked out right now."""
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
+    )
+    return users.filter(username__in=attempts.values("username"))

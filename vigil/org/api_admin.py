@@ -1,0 +1,271 @@
+"""REST API of administration: users, their roles, clearance requests.
+
+What an administrator answers for (``admin_scope``) is what these endpoints
+list; anyone else is not found. The same services as the pages do the writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vigil.accounts.models import User
+from vigil.org import admin_scope, services
+from vigil.org import api_writes as w
+from vigil.org.api import IdFilter
+from vigil.org.models import Agency, ClearanceRequest, Committee, Membership
+from vigil.org.scope import get_visible_or_404
+
+
+def _one(queryset: QuerySet[Any], *, pk: int) -> Any:
+    """The row in what this administrator answers for, else not found."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "clearance", "is_active"]
+        read_only_fields = fields
+
+    # May be empty for accounts made before e-mail was required.
+    email = serializers.CharField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "agency", "committee", "role", "valid_from", "valid_to"]
+        read_only_fields = fields
+
+
+class ClearanceRequestSerializer(serializers.ModelSerializer[ClearanceRequest]):
+    class Meta:
+        model = ClearanceRequest
+        fields = [
+            "id", "user", "level", "reason", "requested_by", "requested_at", "status",
+            "decided_by", "decided_at", "decision_note",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ClearanceResultSerializer(serializers.Serializer[Any]):
+    user = UserSerializer()
+    clearance_request = ClearanceRequestSerializer(allow_null=True)
+
+
+class UserFilter(filters.FilterSet):  # type: ignore[misc]
+    username = filters.CharFilter(lookup_expr="icontains", max_length=150)
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+class MembershipFilter(filters.FilterSet):  # type: ignore[misc]
+    user = IdFilter(field_name="user_id")
+    agency = IdFilter(field_name="agency_id")
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class ClearanceRequestFilter(filters.FilterSet):  # type: ignore[misc]
+    user = IdFilter(field_name="user_id")
+
+    class Meta:
+        model = ClearanceRequest
+        fields = ["status"]
+
+
+class Administered(generics.GenericAPIView[Any]):
+    def get_queryset(self) -> QuerySet[User]:
+        return admin_scope.users_administered_by(self.request.user).order_by("username")
+
+
+class UserList(Administered, generics.ListCreateAPIView[User]):
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+
+    @extend_schema(request=w.UserCreateSerializer, responses={201: ClearanceResultSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a user with their first role; a clearance above yours waits for a leader."""
+        values = w.valid(w.UserCreateSerializer, request)
+        values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
+        committee = values.pop("committee", None)
+        if committee is not None:
+            values["committee"] = get_visible_or_404(
+                Committee.objects,
+                request.user,
+                pk=committee,
+            )
+        user, pending = services.create_member_user(actor=request.user, **values)
+        return Response(
+            ClearanceResultSerializer({"user": user, "clearance_request": pending}).data,
+            status=201,
+        )
+
+
+class UserDetail(Administered, generics.RetrieveAPIView[User]):
+    serializer_class = UserSerializer
+
+    @extend_schema(request=w.UserUpdateSerializer, responses={200: UserSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Correct the account's full name or e-mail."""
+        user = self.get_object()
+        values = w.valid(w.UserUpdateSerializer, request)
+        user = services.update_member_user(user, actor=request.user, **values)
+        return Response(UserSerializer(user).data)
+
+
+class UserAction(Administered):
+    serializer_class = UserSerializer
+
+    def act(self, user: User) -> None:
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.get_object()
+        self.act(user)
+        user.refresh_from_db()
+        return Response(UserSerializer(user).data)
+
+
+class UserDeactivate(UserAction):
+    """Deactivate: the account cannot sign in, its sessions end, its tokens are revoked."""
+
+    def act(self, user: User) -> None:
+        services.deactivate_member(user, actor=self.request.user)
+
+
+class UserUnlock(UserAction):
+    """Lift a lockout after failed sign-ins before its cool-off ends."""
+
+    def act(self, user: User) -> None:
+        services.unlock_member(user, actor=self.request.user)
+
+
+class UserResetSecondFactor(UserAction):
+    """Remove the authenticator and recovery codes; the user enrols again."""
+
+    def act(self, user: User) -> None:
+        services.reset_member_second_factor(user, actor=self.request.user)
+
+
+class UserClearance(Administered):
+    serializer_class = ClearanceResultSerializer
+
+    @extend_schema(request=w.ClearanceGrantSerializer, responses={200: ClearanceResultSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Grant a clearance up to your own at once; above it, file a request for a leader."""
+        user = self.get_object()
+        values = w.valid(w.ClearanceGrantSerializer, request)
+        pending = services.set_clearance(
+            user, int(values["level"]), reason=values.get("reason", ""), actor=request.user
+        )
+        user.refresh_from_db()
+        return Response(
+            ClearanceResultSerializer({"user": user, "clearance_request": pending}).data
+        )
+
+
+class Memberships(generics.GenericAPIView[Any]):
+    def get_queryset(self) -> QuerySet[Membership]:
+        return admin_scope.memberships_administered_by(self.request.user).order_by("pk")
+
+
+class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+
+    @extend_schema(request=w.MembershipCreateSerializer, responses={201: MembershipSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = w.valid(w.MembershipCreateSerializer, request)
+        user = _one(
+            admin_scope.users_administered_by(request.user),
+            pk=values.pop("user"),
+        )
+        values["agency"] = get_visible_or_404(
+            Agency.objects,
+            request.user,
+            pk=values["agency"],
+        )
+        committee = values.pop("committee", None)
+        if committee is not None:
+            values["committee"] = get_visible_or_404(
+                Committee.objects,
+                request.user,
+                pk=committee,
+            )
+        membership = services.grant_membership(user, actor=request.user, **values)
+        return w.created(MembershipSerializer, membership, request)
+
+
+class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
+    serializer_class = MembershipSerializer
+
+    @extend_schema(request=w.PeriodSerializer, responses={200: MembershipSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a role's dates; ``valid_to`` ends it (its last day)."""
+        membership = self.get_object()
+        values = w.valid(w.PeriodSerializer, request)
+        membership = services.update_membership(
+            membership,
+            valid_from=values.get("valid_from", membership.valid_from),
+            valid_to=values.get("valid_to", membership.valid_to),
+            actor=request.user,
+        )
+        return Response(MembershipSerializer(membership).data)
+
+
+class ClearanceRequests(generics.GenericAPIView[Any]):
+    def get_queryset(self) -> QuerySet[ClearanceRequest]:
+        return admin_scope.clearance_requests_visible_to(self.request.user)
+
+
+class ClearanceRequestList(ClearanceRequests, generics.ListAPIView[ClearanceRequest]):
+    serializer_class = ClearanceRequestSerializer
+    filterset_class = ClearanceRequestFilter
+
+
+class ClearanceRequestDetail(ClearanceRequests, generics.RetrieveAPIView[ClearanceRequest]):
+    serializer_class = ClearanceRequestSerializer
+
+
+class ClearanceDecision(ClearanceRequests):
+    serializer_class = ClearanceRequestSerializer
+    approve = True
+
+    @extend_schema(request=w.DecisionSerializer, responses={200: ClearanceRequestSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.get_object()
+        values = w.valid(w.DecisionSerializer, request)
+        service = (
+            services.approve_clearance_request
+            if self.approve
+            else services.reject_clearance_request
+        )
+        item = service(item, note=values.get("note", ""), actor=request.user)
+        return Response(ClearanceRequestSerializer(item).data)
+
+
+class ClearanceApprove(ClearanceDecision):
+    """A committee leader over the user's committee approves (up to their own clearance)."""
+
+    approve = True
+
+
+class ClearanceReject(ClearanceDecision):
+    approve = False

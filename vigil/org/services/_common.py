@@ -1,0 +1,76 @@
+"""Checks the org use cases share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from vigil.core import audit
+from vigil.core.audit import SystemActor
+from vigil.org.models import (
+    Agency,
+    Committee,
+)
+from vigil.org.scope import scope_for
+
+
+def require_administrator(actor: Any, committee: Committee | None) -> None:
+    """Directory writes: an administrator of this committee or one above (or Vigil itself)."""
+    if isinstance(actor, SystemActor):
+        return
+    if committee is None or not scope_for(actor).committee_role_covers(
+        committee.path, "administrator"
+    ):
+        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+
+
+def licensing_committee(agency: Agency) -> Committee | None:
+    """Where a licensed organisation is administered: its licensing agency's committee."""
+    licenser = agency.licensed_by.select_related("committee").first()
+    return licenser.committee if licenser else None
+
+
+def check_period(valid_from: dt.date, valid_to: dt.date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The period ends before it starts.")})
+
+
+def clean(obj: Any, exclude: Iterable[str] = ()) -> None:
+    """Model validation (field rules and named constraints) before any write."""
+    obj.full_clean(exclude=list(exclude))
+
+
+def set_period(
+    obj: Any, action: str, *, committee: Committee, actor: Any, **period: dt.date | None
+) -> Any:
+    """Change the dates of a member agency, a holder's term or a role (locked, audited)."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    require_administrator(actor, committee)
+    changes = {k: v for k, v in period.items() if getattr(obj, k) != v}
+    if not changes:
+        return obj
+    before = audit.snapshot(obj, ["valid_from", "valid_to"])
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    check_period(obj.valid_from, obj.valid_to)
+    clean(obj)
+    obj.save(update_fields=list(changes))
+    audit.record(
+        action,
+        actor=actor,
+        obj=obj,
+        before=before,
+        after=audit.snapshot(obj, ["valid_from", "valid_to"]),
+    )
+    return obj
+
+
+def end_on(obj: Any, on: dt.date) -> None:
+    if obj.valid_to is not None and obj.valid_to <= on:
+        raise ValidationError(
+            {"valid_to": _("This already ended on %s.") % obj.valid_to.strftime("%d/%m/%Y")}
+        )

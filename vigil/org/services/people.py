@@ -1,0 +1,304 @@
+"""Memberships, users and clearance: what an administrator does for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vigil.accounts import services as accounts
+from vigil.accounts.models import User
+from vigil.accounts.services import create_user
+from vigil.core import audit, clock
+from vigil.core.audit import SystemActor
+from vigil.core.classification import Classification
+from vigil.org.admin_scope import actor_clearance, can_administer_user, can_lead_user
+from vigil.org.models import (
+    COMMITTEE_WIDE_ROLES,
+    Agency,
+    ClearanceRequest,
+    Committee,
+    Membership,
+    OrgAction,
+    Role,
+)
+from vigil.org.services._common import (
+    check_period,
+    clean,
+    end_on,
+    licensing_committee,
+    require_administrator,
+    set_period,
+)
+
+
+@transaction.atomic
+def grant_membership(
+    user: Any,
+    *,
+    agency: Agency,
+    role: str,
+    committee: Committee | None = None,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    actor: Any,
+) -> Membership:
+    require_administrator(actor, committee or agency.committee or licensing_committee(agency))
+    check_period(valid_from, valid_to)
+    if role in COMMITTEE_WIDE_ROLES and committee is None:
+        raise ValidationError({"committee": _("This role is held in a committee.")})
+    if role not in COMMITTEE_WIDE_ROLES and committee is not None:
+        raise ValidationError({"committee": _("This role is held in the agency only.")})
+    if role == Role.STOREKEEPER and agency.kind != Agency.Kind.LICENSED_ORGANISATION:
+        raise ValidationError({"role": _("Storekeepers belong to licensed organisations.")})
+    membership = Membership(
+        user=user,
+        agency=agency,
+        committee=committee,
+        role=role,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    clean(membership)
+    membership.save()
+    audit.record(
+        OrgAction.MEMBERSHIP_GRANTED, actor=actor, obj=membership, after=audit.snapshot(membership)
+    )
+    return membership
+
+
+def _membership_committee(membership: Membership) -> Committee | None:
+    agency = membership.agency
+    return membership.committee or agency.committee or licensing_committee(agency)
+
+
+@transaction.atomic
+def update_membership(
+    membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
+) -> Membership:
+    committee = _membership_committee(membership)
+    require_administrator(actor, committee)
+    assert committee is not None
+    result: Membership = set_period(
+        membership, OrgAction.MEMBERSHIP_UPDATED, committee=committee, actor=actor,
+        valid_from=valid_from, valid_to=valid_to,
+    )  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Membership:
+    """The role's last day is ``on``; from the day after it gives nothing."""
+    committee = _membership_committee(membership)
+    require_administrator(actor, committee)
+    assert committee is not None
+    end_on(membership, on)
+    result: Membership = set_period(
+        membership, OrgAction.MEMBERSHIP_ENDED, committee=committee, actor=actor, valid_to=on
+    )
+    return result
+
+
+def require_user_administrator(actor: Any, user: Any) -> None:
+    if not can_administer_user(actor, user):
+        raise PermissionDenied(_("You do not administer this user's committee."))
+
+
+def _check_email(email: str) -> str:
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": _("Enter the user's e-mail address.")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            {"email": _("“%(value)s” is not an e-mail address.") % {"value": email}}
+        ) from None
+    return email
+
+
+@transaction.atomic
+def create_member_user(
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str | None,
+    clearance: int = Classification.UNCLASSIFIED,
+    agency: Agency,
+    role: str,
+    committee: Committee | None = None,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    actor: Any,
+) -> tuple[User, ClearanceRequest | None]:
+    """A new account with its first role. A clearance above the administrator's
+    own starts at Thường and waits, as a request, for a committee leader."""
+    require_administrator(actor, committee or agency.committee or licensing_committee(agency))
+    email = _check_email(email)
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Enter the user's full name.")})
+    if clearance not in Classification.values:
+        raise ValidationError({"clearance": _("Unknown classification.")})
+    start = clearance if clearance <= actor_clearance(actor) else Classification.UNCLASSIFIED
+    user = create_user(
+        username=username.strip(), full_name=full_name.strip(), email=email,
+        password=password, clearance=start, actor=actor,
+    )  # fmt: skip
+    grant_membership(
+        user, agency=agency, role=role, committee=committee,
+        valid_from=valid_from, valid_to=valid_to, actor=actor,
+    )  # fmt: skip
+    request = None
+    if clearance != start:
+        request = set_clearance(user, clearance, actor=actor)
+    return user, request
+
+
+@transaction.atomic
+def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
+    """Correct an account's full name or e-mail (an account holds nothing more)."""
+    require_user_administrator(actor, user)
+    unknown = set(changes) - {"full_name", "email"}
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if "email" in changes:
+        changes["email"] = _check_email(changes["email"])
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"].strip()
+        if not changes["full_name"]:
+            raise ValidationError({"full_name": _("Enter the user's full name.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {k: v for k, v in changes.items() if getattr(user, k) != v}
+    if not changes:
+        return user
+    before = audit.snapshot(user, ["full_name", "email"])
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(changes))
+    audit.record(
+        OrgAction.USER_UPDATED, actor=actor, obj=user, before=before,
+        after=audit.snapshot(user, ["full_name", "email"]),
+    )  # fmt: skip
+    return user
+
+
+@transaction.atomic
+def set_clearance(
+    user: Any, level: int, *, actor: Any, reason: str = ""
+) -> ClearanceRequest | None:
+    """Grant ``level`` at once when it is at most the administrator's own
+    clearance; above it, file a request for a committee leader (returned)."""
+    require_user_administrator(actor, user)
+    if level not in Classification.values:
+        raise ValidationError({"level": _("Unknown classification.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if level == user.clearance:
+        raise ValidationError({"level": _("The user already holds this clearance.")})
+    if level <= actor_clearance(actor):
+        before = {"clearance": user.clearance}
+        user.clearance = level
+        user.save(update_fields=["clearance"])
+        audit.record(
+            OrgAction.CLEARANCE_CHANGED, actor=actor, obj=user, before=before,
+            after={"clearance": level},
+        )  # fmt: skip
+        return None
+    if ClearanceRequest.objects.filter(user=user, status=ClearanceRequest.Status.PENDING).exists():
+        raise ValidationError(_("A clearance request for this user is already waiting."))
+    request = ClearanceRequest(
+        user=user,
+        level=level,
+        reason=reason.strip(),
+        requested_by=None if isinstance(actor, SystemActor) else actor,
+        requested_at=clock.now(),
+    )
+    clean(request)
+    request.save()
+    audit.record(
+        OrgAction.CLEARANCE_REQUESTED, actor=actor, obj=request,
+        after=audit.snapshot(request, ["user_id", "level", "reason", "status"]),
+    )  # fmt: skip
+    return request
+
+
+def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) -> ClearanceRequest:
+    request = ClearanceRequest.objects.select_for_update().get(pk=request.pk)
+    if not can_lead_user(actor, request.user):
+        raise PermissionDenied(
+            _("Only a committee leader over this user's committee may decide this request.")
+        )
+    if request.status != ClearanceRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not isinstance(actor, SystemActor) and request.requested_by_id == actor.pk:
+        raise PermissionDenied(_("You cannot decide a request you made yourself."))
+    if approve and request.level > actor_clearance(actor):
+        raise PermissionDenied(_("You cannot approve a clearance above your own."))
+    user = User.objects.select_for_update().get(pk=request.user_id)
+    before = {"status": request.status, "clearance": user.clearance}
+    if approve:
+        user.clearance = request.level
+        user.save(update_fields=["clearance"])
+    request.status = (
+        ClearanceRequest.Status.APPROVED if approve else ClearanceRequest.Status.REJECTED
+    )
+    request.decided_by = None if isinstance(actor, SystemActor) else actor
+    request.decided_at = clock.now()
+    request.decision_note = note.strip()
+    clean(request)
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        OrgAction.CLEARANCE_APPROVED if approve else OrgAction.CLEARANCE_REJECTED,
+        actor=actor,
+        obj=request,
+        before=before,
+        after={
+            "status": request.status,
+            "clearance": user.clearance,
+            "note": request.decision_note,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def approve_clearance_request(
+    request: ClearanceRequest, *, actor: Any, note: str = ""
+) -> ClearanceRequest:
+    """A committee leader over the user's committee, cleared at least as high, approves."""
+    return _decide(request, actor=actor, note=note, approve=True)
+
+
+@transaction.atomic
+def reject_clearance_request(
+    request: ClearanceRequest, *, actor: Any, note: str = ""
+) -> ClearanceRequest:
+    return _decide(request, actor=actor, note=note, approve=False)
+
+
+@transaction.atomic
+def deactivate_member(user: Any, *, actor: Any) -> None:
+    """Deactivate an account the administrator answers for (sessions end, tokens revoked)."""
+    require_user_administrator(actor, user)
+    if not isinstance(actor, SystemActor) and user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    accounts.deactivate_user(user, actor=actor)
+
+
+@transaction.atomic
+def unlock_member(user: Any, *, actor: Any) -> int:
+    """Lift a lockout before its cool-off ends; how many failure records were cleared."""
+    require_user_administrator(actor, user)
+    return accounts.unlock_account(user, actor=actor)
+
+
+@transaction.atomic
+def reset_member_second_factor(user: Any, *, actor: Any) -> None:
+    """Remove a lost authenticator; the user enrols again at their next sign-in."""
+    require_user_administrator(actor, user)
+    accounts.reset_second_factor(user, actor=actor)
