@@ -18,6 +18,9 @@ class AccountAction(models.TextChoices):
     SIGNED_OUT = "session.signed_out", _("Signed out")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    ACCOUNT_UNLOCKED = "user.unlocked", _("Account unlocked")
+    MFA_RESET = "user.mfa_reset", _("Second factor reset")
 
 
 class User(AbstractUser):
@@ -85,3 +88,22 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > clock.now() and self.user.is_active
+
+
+class UserSession(models.Model):
+    """The sessions a user holds, so that they can be ended from outside them
+    (deactivation, a password change elsewhere, an administrator)."""
+
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    started_at = models.DateTimeField(_("started at"))
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.started_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
@@ -26,6 +27,7 @@ from vigil.org.models import (
     Agency,
     Committee,
     ContactPoint,
+    DutyShift,
     MemberAgency,
     Membership,
     OrgAction,
@@ -349,3 +351,56 @@ def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -
         after=audit.snapshot(contact, CONTACT_EDITABLE),
     )
     return contact
+
+
+@transaction.atomic
+def add_duty_shift(
+    agency: Agency,
+    *,
+    officer: Any,
+    phone: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    note: str = "",
+    actor: Any,
+) -> DutyShift:
+    """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap."""
+    _require_contact_editor(actor, agency)
+    committee = agency.committee
+    if committee is None:
+        raise ValidationError(_("Duty rosters are kept by member agencies of a committee."))
+    # The agency row is the lock that serialises roster changes for that agency.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    if not Membership.objects.filter(user=officer, agency=agency).exists():
+        raise ValidationError({"officer": _("The duty officer must be a member of the agency.")})
+    shift = DutyShift(
+        agency=agency,
+        owning_agency=agency,
+        owning_committee=committee,
+        officer=officer,
+        phone=phone.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+    )
+    _clean(shift)
+    overlapping = DutyShift.objects.filter(
+        agency=agency, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).first()
+    if overlapping is not None:
+        raise ValidationError(
+            _("This shift overlaps the shift of %(officer)s from %(start)s to %(end)s.")
+            % {
+                "officer": overlapping.officer,
+                "start": timezone.localtime(overlapping.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "end": timezone.localtime(overlapping.ends_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    shift.save()
+    audit.record(
+        OrgAction.DUTY_SHIFT_ADDED,
+        actor=actor,
+        obj=shift,
+        after=audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"]),
+    )
+    return shift
