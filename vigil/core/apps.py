@@ -20,3 +20,4 @@ class CoreConfig(AppConfig):
         # SQLite drops triggers whenever a migration rebuilds a table, so the
         # installer runs again after every migrate, whichever app migrated.
         post_migrate.connect(_install_triggers, dispatch_uid="vigil.core.triggers")
+        from vigil.core import workdays  # noqa: F401 - registers its audit verbs

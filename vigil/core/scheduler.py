@@ -53,15 +53,14 @@ def registered_sweeps() -> dict[str, Sweep]:
     return dict(_REGISTRY)
 
 
-def _claim(sweep: Sweep, now: dt.datetime) -> bool:
+def _claim(sweep: Sweep, now: dt.datetime, known: dt.datetime | None) -> bool:
     """Compare-and-swap: move the sweep's next run forward if it is due; True if we did."""
-    claimed = SweepState.objects.filter(name=sweep.name, next_run_at__lte=now).update(
-        next_run_at=now + sweep.every, last_started_at=now
-    )
-    if claimed:
-        return True
-    if SweepState.objects.filter(name=sweep.name).exists():
-        return False
+    if known is not None:
+        return bool(
+            SweepState.objects.filter(name=sweep.name, next_run_at__lte=now).update(
+                next_run_at=now + sweep.every, last_started_at=now
+            )
+        )
     try:
         with transaction.atomic():
             SweepState.objects.create(
@@ -78,10 +77,16 @@ def run_due_sweeps(now: dt.datetime, *, names: list[str] | None = None) -> list[
     A failing sweep is logged and recorded on its state row; the others still run.
     """
     ran: list[str] = []
+    # One read decides what may be due; only those are claimed (a write), so an
+    # idle worker polling often does not keep taking SQLite's write lock.
+    schedule = dict(SweepState.objects.values_list("name", "next_run_at"))
     for sweep in list(_REGISTRY.values()):
         if names is not None and sweep.name not in names:
             continue
-        if not _claim(sweep, now):
+        known = schedule.get(sweep.name)
+        if known is not None and known > now:
+            continue
+        if not _claim(sweep, now, known):
             continue
         error = ""
         try:
