@@ -51,6 +51,11 @@ DETAIL_URLS: dict[str, str] = {
 WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:contact_edit": ("contact", "pk"),
     "org:contact_create": ("agency", "agency_pk"),
+    # One's own inbox entries: another user's is 404 (tests/inbox/test_pages_and_api.py).
+    "inbox:mark_read": ("inbox_entry", "pk"),
+    "api-notification-read": ("inbox_entry", "pk"),
+    # The holiday table is not scoped; a non-administrator's write is 403 (same file).
+    "inbox:holiday_delete": ("holiday", "pk"),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -65,9 +70,14 @@ LIST_URLS: dict[str, str | None] = {
     "api-memberagency-list": "member",
     "api-contactpoint-list": "contact",
     "api-adminunit-list": "adminunit",
+    "inbox:index": None,
+    "inbox:holidays": None,
+    "api-notification-list": None,
+    "api-holiday-list": None,
 }
 # No object, no scope: public or the user's own session.
-UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
+UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
+                 "inbox:mark_all_read", "inbox:unread_count"}  # fmt: skip
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:

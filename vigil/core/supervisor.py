@@ -32,7 +32,7 @@ class Supervisor:
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
         self._backoff = min_backoff
-        self._not_before = 0.0
+        self._not_before: float | None = None
         self._started_at = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -49,13 +49,15 @@ class Supervisor:
         now = self.monotonic()
         if now - self._started_at > 60:  # it ran a good while: not a crash loop
             self._backoff = self.min_backoff
-        if self._not_before == 0.0:
+        if self._not_before is None:
             logger.warning("worker exited with %s; restarting", self.process.returncode)
+            # The first death restarts at once; a crash loop waits longer each time.
             self._not_before = now + (0 if self.restarts == 0 else self._backoff)
         if now < self._not_before:
             return False
-        self._not_before = 0.0
-        self._backoff = min(self._backoff * 2, self.max_backoff)
+        self._not_before = None
+        if self.restarts:
+            self._backoff = min(self._backoff * 2, self.max_backoff)
         self.restarts += 1
         self.start()
         return True

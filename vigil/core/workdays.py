@@ -126,9 +126,11 @@ def package_holidays(year: int) -> list[tuple[dt.date, str, str]]:
 
     calendar = holidays.country_holidays("VN", years=[year], language="vi")
     rows = [(day, str(name), Holiday.Kind.HOLIDAY.value) for day, name in calendar.items()]
-    makeup = getattr(calendar, "weekend_workdays", set())
+    makeup: set[dt.date] = set(getattr(calendar, "weekend_workdays", set()))
     rows += [
-        (day, "Ngày làm bù", Holiday.Kind.MAKEUP_WORKDAY.value) for day in makeup if day.year == year
+        (day, "Ngày làm bù", Holiday.Kind.MAKEUP_WORKDAY.value)
+        for day in makeup
+        if day.year == year
     ]
     return sorted(rows)
 
@@ -139,9 +141,7 @@ def seed_holidays(years: Iterable[int], *, actor: audit.SystemActor | object) ->
     with transaction.atomic():
         for year in sorted(set(years)):
             rows = package_holidays(year)
-            existing = set(
-                Holiday.objects.filter(date__year=year).values_list("date", flat=True)
-            )
+            existing = set(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
             new = [Holiday(date=d, name=n[:200], kind=k) for d, n, k in rows if d not in existing]
             Holiday.objects.bulk_create(new)
             created += len(new)
@@ -158,9 +158,11 @@ def seed_holidays(years: Iterable[int], *, actor: audit.SystemActor | object) ->
 
 def create_holiday(*, day: dt.date, name: str, kind: str, actor: object) -> Holiday:
     """Add one row. The caller has checked the actor may (org's administrators)."""
+    message = gettext("This date is already in the holiday table.")
+    if Holiday.objects.filter(date=day).exists():
+        raise ValidationError({"date": message})
     holiday = Holiday(date=day, name=name.strip(), kind=kind)
     holiday.full_clean()
-    message = gettext("This date is already in the holiday table.")
     try:
         with transaction.atomic():
             holiday.save()

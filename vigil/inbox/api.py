@@ -53,7 +53,9 @@ class NotificationFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class HolidayFilter(filters.FilterSet):  # type: ignore[misc]
-    year = filters.NumberFilter(field_name="date", lookup_expr="year", min_value=1900, max_value=2200)
+    year = filters.NumberFilter(
+        field_name="date", lookup_expr="year", min_value=1900, max_value=2200
+    )
 
     class Meta:
         model = Holiday
@@ -65,7 +67,7 @@ class Own(generics.GenericAPIView[InboxEntry]):
 
     def get_queryset(self) -> QuerySet[InboxEntry]:
         return (
-            InboxEntry.objects.filter(user=self.request.user)
+            InboxEntry.objects.filter(user=self.request.user.pk)
             .select_related("notification")
             .order_by("-created_at", "-pk")
         )

@@ -31,7 +31,7 @@ from vigil.accounts.models import User
 from vigil.core import audit
 from vigil.core.audit import SystemActor
 from vigil.inbox.models import InboxAction, InboxEntry, Notification
-from vigil.org.models import COMMITTEE_WIDE_ROLES, Membership, Period, Role
+from vigil.org.models import Membership, Period, Role
 
 logger = logging.getLogger("vigil.inbox")
 
@@ -56,9 +56,9 @@ def claim_notifications(now: dt.datetime, *, limit: int = 50) -> list[Notificati
     )
     claimed = []
     for pk in candidates:
-        won = Notification.objects.filter(
-            _claimable(now), pk=pk, delivered_at__isnull=True
-        ).update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+        won = Notification.objects.filter(_claimable(now), pk=pk, delivered_at__isnull=True).update(
+            claimed_until=now + LEASE, attempts=F("attempts") + 1
+        )
         if won:
             claimed.append(pk)
     return list(Notification.objects.filter(pk__in=claimed).order_by("pk"))
@@ -72,7 +72,9 @@ def recipients_of(notification: Notification, day: dt.date) -> list[int]:
         if target.user_id:
             user_ids.add(target.user_id)
         elif target.agency_id:
-            members |= Q(agency_id=target.agency_id, **({"role": target.role} if target.role else {}))
+            members |= Q(
+                agency_id=target.agency_id, **({"role": target.role} if target.role else {})
+            )
         elif target.committee_id:
             roles = [target.role] if target.role else list(COMMITTEE_OFFICE_ROLES)
             members |= Q(committee_id=target.committee_id, role__in=roles)
@@ -93,9 +95,7 @@ def recipients_of(notification: Notification, day: dt.date) -> list[int]:
 def deliver_to(notification: Notification, user_ids: Iterable[int], now: dt.datetime) -> int:
     """One chunk of the fan-out, in one transaction; entries already there are left alone."""
     ids = list(user_ids)
-    with_email = set(
-        User.objects.filter(pk__in=ids).exclude(email="").values_list("pk", flat=True)
-    )
+    with_email = set(User.objects.filter(pk__in=ids).exclude(email="").values_list("pk", flat=True))
     pending, none = InboxEntry.EmailState.PENDING, InboxEntry.EmailState.NONE
     rows = [
         InboxEntry(
@@ -187,9 +187,8 @@ def build_email(entry: InboxEntry) -> EmailMessage:
         else:
             subject = notification.subject
             link = settings.VIGIL_BASE_URL + notification.url if notification.url else inbox_url
-            body = "{}\n\n{}\n\n{}".format(notification.subject, notification.body, link).replace(
-                "\n\n\n\n", "\n\n"
-            )
+            parts = [notification.subject, notification.body, link]
+            body = "\n\n".join(part for part in parts if part)
     return EmailMessage(
         subject=f"[Vigil] {subject}",
         body=body,
@@ -205,7 +204,7 @@ def send_pending_email(now: dt.datetime) -> int:
         for entry in batch:
             try:
                 connection.send_messages([build_email(entry)])
-            except Exception:  # noqa: BLE001 - a failed send is retried after the lease
+            except Exception:  # a failed send is retried after the lease
                 logger.warning("e-mail for inbox entry %s failed", entry.pk, exc_info=True)
                 if entry.attempts >= MAX_EMAIL_ATTEMPTS:
                     InboxEntry.objects.filter(pk=entry.pk).update(

@@ -79,7 +79,7 @@ DEFAULT_POLICIES: dict[str, Policy] = {
     CaseKind.LICENCE: Policy(True, _steps((5 * D, T.DUTY_OFFICER), (10 * D, T.AGENCY_HEAD),
                                           (20 * D, T.STANDING_OFFICE))),
 }  # fmt: skip
-NOTIFICATION_KIND = {
+NOTIFICATION_KIND: dict[str, str] = {
     CaseKind.TASK: Kind.TASK,
     CaseKind.ALERT: Kind.ALERT,
     CaseKind.PLAN_REVIEW: Kind.PLAN_REVIEW,
@@ -109,9 +109,9 @@ def policy_for(committee: Committee, kind: str) -> Policy:
     ids = [int(part) for part in committee.path.strip("/").split("/") if part]
     rows = {
         row.committee_id: row
-        for row in EscalationPolicy.objects.filter(kind=kind, committee_id__in=ids).prefetch_related(
-            "steps"
-        )
+        for row in EscalationPolicy.objects.filter(
+            kind=kind, committee_id__in=ids
+        ).prefetch_related("steps")
     }
     row = next((rows[i] for i in reversed(ids) if i in rows), None)
     if row is None:
@@ -190,7 +190,9 @@ def open_case(
         )
         case.next_due_at = _due_at(case, policy_for(case.committee, kind), 1)
         case.save()
-        EscalationEvent.objects.create(case=case, type=EscalationEvent.Type.OPENED, at=case.opened_at)
+        EscalationEvent.objects.create(
+            case=case, type=EscalationEvent.Type.OPENED, at=case.opened_at
+        )
     return case
 
 
@@ -230,7 +232,11 @@ def _recipients(case: EscalationCase, target: str, at: dt.datetime) -> tuple[Any
         if officer is not None:
             return officer, str(officer), ""
         # Nobody rostered: the agency as a whole must still hear of it.
-        return case.agency, str(case.agency), _("No duty officer on the roster: sent to the agency.")
+        return (
+            case.agency,
+            str(case.agency),
+            _("No duty officer on the roster: sent to the agency."),
+        )
     if target == StepTarget.AGENCY_HEAD:
         return AgencyRole(case.agency, Role.AGENCY_HEAD), str(case.agency), ""
     return CommitteeRole(case.committee, Role.STANDING_OFFICE), str(case.committee), ""

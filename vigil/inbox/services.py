@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from vigil.accounts.models import User
 from vigil.core import audit, clock, workdays
 from vigil.core.audit import SystemActor
 from vigil.core.models import Holiday
@@ -67,7 +68,7 @@ def _targets(recipients: Recipient | Iterable[Recipient]) -> list[NotificationTa
             targets.append(NotificationTarget(agency=item))
         elif isinstance(item, Committee):
             targets.append(NotificationTarget(committee=item))
-        elif getattr(item, "is_authenticated", False):
+        elif isinstance(item, User):
             targets.append(NotificationTarget(user=item))
         else:
             raise TypeError(f"cannot notify {item!r}")
@@ -131,7 +132,7 @@ def _wake_worker() -> None:
 
     try:
         deliver.enqueue()
-    except Exception:  # noqa: BLE001 - the sweep delivers anyway; a lost wake-up loses nothing
+    except Exception:  # the sweep delivers anyway; a lost wake-up loses nothing
         import logging
 
         logging.getLogger("vigil.inbox").warning("could not wake the worker", exc_info=True)
@@ -193,9 +194,7 @@ def mark_read(entry: InboxEntry, *, actor: Any) -> InboxEntry:
 
 @transaction.atomic
 def mark_all_read(*, actor: Any) -> int:
-    count = InboxEntry.objects.filter(user=actor, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+    count = InboxEntry.objects.filter(user=actor, read_at__isnull=True).update(read_at=clock.now())
     if count:
         audit.record(
             InboxAction.NOTIFICATIONS_ALL_READ,

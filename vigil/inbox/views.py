@@ -26,7 +26,8 @@ from vigil.inbox.models import InboxEntry
 
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
-    entries = InboxEntry.objects.filter(user=request.user).select_related("notification")
+    user: Any = request.user
+    entries = InboxEntry.objects.filter(user=user).select_related("notification")
     state = "unread"
     if form.is_valid():
         state = form.cleaned_data["state"] or "unread"
@@ -64,7 +65,9 @@ def _back(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's entry is not found, exactly as if it did not exist.
-    entry = get_object_or_404(InboxEntry.objects.select_related("notification"), pk=pk, user=request.user)
+    entry = get_object_or_404(
+        InboxEntry.objects.select_related("notification"), pk=pk, user=request.user
+    )
     services.mark_read(entry, actor=request.user)
     return _back(request)
 
