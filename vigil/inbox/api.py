@@ -44,12 +44,19 @@ class HolidaySerializer(serializers.ModelSerializer[Holiday]):
 
 
 class NotificationFilter(filters.FilterSet):  # type: ignore[misc]
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    unread = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_unread"
+    )
     kind = filters.ChoiceFilter(field_name="notification__kind", choices=Kind.choices)
 
     class Meta:
         model = InboxEntry
         fields: list[str] = []
+
+    def filter_unread(
+        self, queryset: QuerySet[InboxEntry], name: str, value: str
+    ) -> QuerySet[InboxEntry]:
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 class HolidayFilter(filters.FilterSet):  # type: ignore[misc]

@@ -111,7 +111,7 @@ def deliver_to(notification: Notification, user_ids: Iterable[int], now: dt.date
     return len(rows)
 
 
-def finish(notification: Notification, now: dt.datetime) -> bool:
+def finish(notification: Notification, now: dt.datetime, *, actor: SystemActor = WORKER) -> bool:
     """Mark the fan-out done (only if our lease still holds the row) and audit it."""
     count = InboxEntry.objects.filter(notification=notification).count()
     with transaction.atomic():
@@ -121,7 +121,7 @@ def finish(notification: Notification, now: dt.datetime) -> bool:
         if done:
             audit.record(
                 InboxAction.NOTIFICATION_DELIVERED,
-                actor=WORKER,
+                actor=actor,
                 obj=notification,
                 committee_id=notification.owning_committee_id,
                 after={"recipients": count},
@@ -129,20 +129,25 @@ def finish(notification: Notification, now: dt.datetime) -> bool:
     return bool(done)
 
 
-def deliver_notification(notification: Notification, now: dt.datetime) -> int:
+def deliver_notification(
+    notification: Notification, now: dt.datetime, *, actor: SystemActor = WORKER
+) -> int:
     user_ids = recipients_of(notification, timezone.localdate(now))
     for start in range(0, len(user_ids), CHUNK):
         deliver_to(notification, user_ids[start : start + CHUNK], now)
-    finish(notification, now)
+    finish(notification, now, actor=actor)
     return len(user_ids)
 
 
-def deliver_pending(now: dt.datetime) -> int:
-    """The delivery sweep (and the task): fan out what is due, then send e-mail."""
+def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER) -> int:
+    """The delivery sweep (and the task): fan out what is due, then send e-mail.
+
+    ``actor`` names who delivers in the audit: the worker, or the demo seed.
+    """
     delivered = 0
     while batch := claim_notifications(now):
         for notification in batch:
-            delivered += deliver_notification(notification, now)
+            delivered += deliver_notification(notification, now, actor=actor)
     send_pending_email(now)
     return delivered
 

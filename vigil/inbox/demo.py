@@ -45,4 +45,4 @@ def seed_inbox(w: OrgWorld, actor: SystemActor) -> None:
     notify([u["kiemtoan"], u["quantri"]], "Bảng ngày nghỉ lễ năm sau đã được nạp",
            kind=Kind.INFO, url="/holidays/")  # fmt: skip
     # The demo runs without waiting for the worker's first sweep.
-    deliver_pending(clock.now())
+    deliver_pending(clock.now(), actor=actor)
