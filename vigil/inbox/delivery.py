@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -67,17 +68,20 @@ def claim_notifications(now: dt.datetime, *, limit: int = 50) -> list[Notificati
 def recipients_of(notification: Notification, day: dt.date) -> list[int]:
     """The users a notification reaches: its targets' members, cleared for its level."""
     user_ids: set[int] = set()
+    whole_agencies: set[int] = set()
     members = Q()
     for target in notification.targets.all():
         if target.user_id:
             user_ids.add(target.user_id)
+        elif target.agency_id and not target.role:
+            whole_agencies.add(target.agency_id)
         elif target.agency_id:
-            members |= Q(
-                agency_id=target.agency_id, **({"role": target.role} if target.role else {})
-            )
+            members |= Q(agency_id=target.agency_id, role=target.role)
         elif target.committee_id:
             roles = [target.role] if target.role else list(COMMITTEE_OFFICE_ROLES)
             members |= Q(committee_id=target.committee_id, role__in=roles)
+    if whole_agencies:
+        members |= Q(agency_id__in=whole_agencies)
     if members:
         user_ids |= set(
             Membership.objects.filter(members, Period.current_on(day)).values_list(
@@ -142,14 +146,19 @@ def deliver_notification(
 def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER) -> int:
     """The delivery sweep (and the task): fan out what is due, then send e-mail.
 
-    ``actor`` names who delivers in the audit: the worker, or the demo seed.
+    Inboxes come first: between e-mail batches, notifications that arrived
+    meanwhile are fanned out before the next batch is mailed. ``actor`` names
+    who delivers in the audit: the worker, or the demo seed.
     """
     delivered = 0
-    while batch := claim_notifications(now):
-        for notification in batch:
-            delivered += deliver_notification(notification, now, actor=actor)
-    send_pending_email(now)
-    return delivered
+    while True:
+        fanned = 0
+        while batch := claim_notifications(now):
+            for notification in batch:
+                delivered += deliver_notification(notification, now, actor=actor)
+                fanned += 1
+        if not send_email_batch(now) and not fanned:
+            return delivered
 
 
 # --- E-mail: at least once, with a stable Message-ID so clients fold repeats
@@ -202,22 +211,37 @@ def build_email(entry: InboxEntry) -> EmailMessage:
     )
 
 
+def send_email_batch(now: dt.datetime, connection: Any = None) -> int:
+    """Claim and send one batch of e-mail; return how many were tried (0: none pending).
+
+    A failed send keeps its lease, so the same sweep does not try it again at once.
+    """
+    batch = claim_emails(now)
+    if not batch:
+        return 0
+    connection = connection or get_connection()
+    done: list[int] = []
+    for entry in batch:
+        try:
+            connection.send_messages([build_email(entry)])
+        except Exception:  # a failed send is retried after the lease
+            logger.warning("e-mail for inbox entry %s failed", entry.pk, exc_info=True)
+            if entry.attempts >= MAX_EMAIL_ATTEMPTS:
+                InboxEntry.objects.filter(pk=entry.pk).update(
+                    email_state=InboxEntry.EmailState.FAILED
+                )
+            continue
+        done.append(entry.pk)
+    # Recorded per batch: a crash before this line resends the batch (at least once).
+    InboxEntry.objects.filter(pk__in=done).update(
+        email_state=InboxEntry.EmailState.SENT, email_sent_at=now, claimed_until=None
+    )
+    return len(batch)
+
+
 def send_pending_email(now: dt.datetime) -> int:
-    sent = 0
     connection = get_connection()
-    while batch := claim_emails(now):
-        for entry in batch:
-            try:
-                connection.send_messages([build_email(entry)])
-            except Exception:  # a failed send is retried after the lease
-                logger.warning("e-mail for inbox entry %s failed", entry.pk, exc_info=True)
-                if entry.attempts >= MAX_EMAIL_ATTEMPTS:
-                    InboxEntry.objects.filter(pk=entry.pk).update(
-                        email_state=InboxEntry.EmailState.FAILED
-                    )
-                continue
-            InboxEntry.objects.filter(pk=entry.pk).update(
-                email_state=InboxEntry.EmailState.SENT, email_sent_at=now, claimed_until=None
-            )
-            sent += 1
-    return sent
+    tried = 0
+    while count := send_email_batch(now, connection):
+        tried += count
+    return tried
