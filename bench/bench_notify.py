@@ -123,7 +123,7 @@ def child() -> None:
             stamp: list[float] = []
             with transaction.atomic():
                 # Registered first, so it runs first after COMMIT: the moment of commit.
-                transaction.on_commit(lambda: stamp.append(time.perf_counter()))
+                transaction.on_commit(lambda s=stamp: s.append(time.perf_counter()))
                 n: Notification = notify(agencies, f"Thông báo thử {run}", body="Bench")
             while InboxEntry.objects.filter(notification=n).count() < expected:
                 time.sleep(0.005)

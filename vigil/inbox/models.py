@@ -213,9 +213,11 @@ class InboxEntry(models.Model):
         indexes = [
             # The header's unread count: one index-only count per page.
             models.Index(
-                fields=["user"], condition=Q(read_at__isnull=True), name="inbox_unread_idx"
+                fields=["user", "-created_at", "-id"],
+                condition=Q(read_at__isnull=True),
+                name="inbox_unread_idx",
             ),
-            models.Index(fields=["user", "-created_at"], name="inbox_entry_user_idx"),
+            models.Index(fields=["user", "-created_at", "-id"], name="inbox_entry_user_idx"),
             models.Index(
                 fields=["claimed_until"],
                 condition=Q(email_state="pending"),
