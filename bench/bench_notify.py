@@ -43,7 +43,7 @@ def free_port() -> int:
 def parent() -> None:
     engines = os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(",")
     for engine in engines:
-        env = os.environ | {"BENCH_CHILD": engine, "VIGIL_ENV": "demo"}
+        env = os.environ | {"BENCH_CHILD": engine, "VIGIL_ENV": "demo", "EMAIL_URL": "dummy://"}
         env["VIGIL_DATA_DIR"] = tempfile.mkdtemp(prefix="vigil-bench-notify-")
         db_name = ""
         if engine == "postgresql":
