@@ -121,9 +121,13 @@ def child() -> None:
         latencies: list[float] = []
         for run in range(RUNS):
             stamp: list[float] = []
+
+            def committed(stamp: list[float] = stamp) -> None:
+                stamp.append(time.perf_counter())
+
             with transaction.atomic():
                 # Registered first, so it runs first after COMMIT: the moment of commit.
-                transaction.on_commit(lambda s=stamp: s.append(time.perf_counter()))
+                transaction.on_commit(committed)
                 n: Notification = notify(agencies, f"Thông báo thử {run}", body="Bench")
             while InboxEntry.objects.filter(notification=n).count() < expected:
                 time.sleep(0.005)
