@@ -5,6 +5,8 @@ leaves an event on the object's timeline."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,13 +122,14 @@ def test_an_alert_counts_every_hour_and_stops_when_closed(tet_2027: None) -> Non
     assert [e.type for e in escalation_events_for(obj)] == ["opened", "step", "resolved"]  # type: ignore[arg-type]
 
 
-def test_a_committee_policy_overrides_the_default() -> None:
+def test_a_committee_policy_overrides_the_default(persona: Callable[[str], Any]) -> None:
     unit, obj = _setup("own")
     set_policy(
         unit.committee,  # type: ignore[attr-defined]
         CaseKind.LICENCE,
         steps=[(dt.timedelta(hours=1), StepTarget.STANDING_OFFICE)],
         working_time=False,
+        actor=persona("quantri"),
     )
     with time_machine.travel(vn(2027, 3, 6, 8), tick=False):
         case = open_case(obj, kind=CaseKind.LICENCE, subject="Giấy phép")  # type: ignore[arg-type]
@@ -145,3 +148,26 @@ def test_without_a_duty_officer_the_agency_is_told() -> None:
     deliver_pending(vn(2027, 3, 1, 9))
     assert InboxEntry.objects.filter(notification=event.notification).count() == 3
     assert event.note
+
+
+def test_only_an_administrator_sets_a_policy_and_bad_steps_change_nothing(
+    persona: Callable[[str], Any],
+) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
+
+    from vigil.inbox.models import EscalationPolicy
+    from vigil.org.models import Committee
+
+    province = Committee.objects.get(name__endswith="tỉnh Quảng Ninh")
+    steps = [(dt.timedelta(hours=2), StepTarget.AGENCY_HEAD)]
+    with pytest.raises(PermissionDenied):
+        set_policy(province, CaseKind.TASK, steps=steps, working_time=True,
+                   actor=persona("thuongtruc"))  # fmt: skip
+    backwards = [(dt.timedelta(hours=2), StepTarget.AGENCY_HEAD),
+                 (dt.timedelta(hours=1), StepTarget.STANDING_OFFICE)]  # fmt: skip
+    with translation.override("vi"), pytest.raises(ValidationError) as info:
+        set_policy(province, CaseKind.TASK, steps=backwards, working_time=True,
+                   actor=persona("quantri"))  # fmt: skip
+    assert "phải muộn hơn" in str(info.value)
+    assert not EscalationPolicy.objects.filter(committee=province, kind=CaseKind.TASK).exists()

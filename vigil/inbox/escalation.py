@@ -20,10 +20,12 @@ run twice, or in two workers, escalates once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
@@ -43,6 +45,7 @@ from vigil.inbox.models import (
 from vigil.inbox.services import AgencyRole, CommitteeRole, about_fields, notify, object_url
 from vigil.org.duty import duty_officer
 from vigil.org.models import Agency, Committee, Role
+from vigil.org.scope import scope_for
 
 WORKER = audit.SystemActor("worker")
 H = dt.timedelta(hours=1)
@@ -124,15 +127,43 @@ def policy_for(committee: Committee, kind: str) -> Policy:
     )
 
 
+def _check_steps(kind: str, steps: Sequence[tuple[dt.timedelta, str]]) -> None:
+    if kind not in CaseKind.values:
+        raise ValidationError({"kind": _("Unknown kind of case.")})
+    if not 1 <= len(steps) <= 10:
+        raise ValidationError({"steps": _("A policy has from 1 to 10 steps.")})
+    previous = dt.timedelta(0)
+    for after, target in steps:
+        if target not in StepTarget.values:
+            raise ValidationError({"steps": _("Unknown recipient of a step.")})
+        if after <= previous:
+            raise ValidationError(
+                {"steps": _("Each step must come later than the one before it (and after 0).")}
+            )
+        previous = after
+
+
 @transaction.atomic
 def set_policy(
     committee: Committee | None,
     kind: str,
     *,
-    steps: list[tuple[dt.timedelta, str]],
+    steps: Sequence[tuple[dt.timedelta, str]],
     working_time: bool,
+    actor: Any,
 ) -> EscalationPolicy:
-    """Replace a committee's (or the default) policy for ``kind``. Callers check permission."""
+    """Replace a committee's policy for ``kind`` (no committee: the default).
+
+    An administrator of the committee (or one above) may; the default only Vigil itself.
+    Cases already open follow the new steps from their next one.
+    """
+    if not isinstance(actor, audit.SystemActor) and (
+        committee is None
+        or not scope_for(actor).committee_role_covers(committee.path, "administrator")
+    ):
+        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+    _check_steps(kind, steps)
+    before = _policy_snapshot(committee, kind)
     row, _created = EscalationPolicy.objects.update_or_create(
         committee=committee, kind=kind, defaults={"working_time": working_time}
     )
@@ -141,7 +172,25 @@ def set_policy(
         EscalationStep(policy=row, order=i, after=after, target=target)
         for i, (after, target) in enumerate(steps, start=1)
     )
+    audit.record(
+        InboxAction.POLICY_SET,
+        actor=actor,
+        obj=row,
+        committee_id=committee.pk if committee else None,
+        before=before,
+        after=_policy_snapshot(committee, kind),
+    )
     return row
+
+
+def _policy_snapshot(committee: Committee | None, kind: str) -> dict[str, Any] | None:
+    row = EscalationPolicy.objects.filter(committee=committee, kind=kind).first()
+    if row is None:
+        return None
+    return {
+        "working_time": row.working_time,
+        "steps": [[s.after.total_seconds(), s.target] for s in row.steps.order_by("order")],
+    }
 
 
 def _due_at(case: EscalationCase, policy: Policy, order: int) -> dt.datetime | None:

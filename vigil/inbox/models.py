@@ -27,6 +27,7 @@ class InboxAction(models.TextChoices):
     NOTIFICATION_READ = "notification.read", _("Notification marked read")
     NOTIFICATIONS_ALL_READ = "notification.all_read", _("All notifications marked read")
     CASE_ESCALATED = "escalation.step", _("Escalation step taken")
+    POLICY_SET = "escalation_policy.set", _("Escalation policy set")
 
 
 class Kind(models.TextChoices):
