@@ -72,6 +72,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-adminunit-list": "adminunit",
     "inbox:index": None,
     "inbox:holidays": None,
+    "inbox:policies": None,
     "api-notification-list": None,
     "api-holiday-list": None,
 }

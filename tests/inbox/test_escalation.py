@@ -171,3 +171,32 @@ def test_only_an_administrator_sets_a_policy_and_bad_steps_change_nothing(
                    actor=persona("quantri"))  # fmt: skip
     assert "phải muộn hơn" in str(info.value)
     assert not EscalationPolicy.objects.filter(committee=province, kind=CaseKind.TASK).exists()
+
+
+def test_the_policy_page_shows_the_default_and_lets_an_administrator_set_one(
+    client_for: Callable[[str], Any],
+) -> None:
+    from django.urls import reverse
+
+    from vigil.inbox.models import EscalationPolicy
+    from vigil.org.models import Committee
+
+    page = client_for("xa_a").get(reverse("inbox:policies")).content.decode()
+    assert "Cán bộ trực của cơ quan" in page and '<form method="post" novalidate>' not in page
+
+    province = Committee.objects.get(name__endswith="tỉnh Quảng Ninh")
+    data = {"committee": province.pk, "kind": "plan_review", "working_time": "on",
+            "after_1": "3", "unit_1": "days", "target_1": "duty_officer",
+            "after_2": "7", "unit_2": "days", "target_2": "standing_office"}  # fmt: skip
+    assert client_for("thuongtruc").post(reverse("inbox:policies"), data).status_code == 403
+    bad = data | {"after_2": "2"}
+    response = client_for("quantri").post(reverse("inbox:policies"), bad)
+    assert response.status_code == 400
+    assert "Mỗi bước phải muộn hơn bước trước đó" in response.content.decode()
+    assert not EscalationPolicy.objects.filter(committee=province, kind="plan_review").exists()
+
+    assert client_for("quantri").post(reverse("inbox:policies"), data).status_code == 302
+    policy = policy_for(province, CaseKind.PLAN_REVIEW)
+    assert [(s.after, s.target) for s in policy.steps] == [
+        (dt.timedelta(days=3), "duty_officer"), (dt.timedelta(days=7), "standing_office"),
+    ]  # fmt: skip

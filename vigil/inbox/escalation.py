@@ -183,6 +183,62 @@ def set_policy(
     return row
 
 
+def administered_committee_ids(user: Any) -> set[int]:
+    """Committees whose policies ``user`` may set: where they administer, and below."""
+    scope = scope_for(user)
+    return {
+        c.pk
+        for c in Committee.objects.filter(pk__in=scope.committees_below).only("path")
+        if scope.committee_role_covers(c.path, "administrator")
+    }
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    committee: Committee | None
+    kind: str
+    policy: Policy
+
+    @property
+    def kind_label(self) -> str:
+        return str(CaseKind(self.kind).label)
+
+    @property
+    def step_labels(self) -> list[str]:
+        return [
+            _("after %(delay)s → %(target)s")
+            % {"delay": _format_delta(s.after), "target": StepTarget(s.target).label}
+            for s in self.policy.steps
+        ]
+
+
+def _format_delta(delta: dt.timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours and hours % 24 == 0:
+        return _("%(n)d days") % {"n": hours // 24}
+    if hours:
+        return _("%(n)d hours") % {"n": hours}
+    return _("%(n)d minutes") % {"n": int(delta.total_seconds() // 60)}
+
+
+def policy_rows(committees: QuerySet[Committee]) -> list[PolicyRow]:
+    """The default policies, then each committee's own (where it has one)."""
+    rows = [PolicyRow(None, kind, policy_for_default(kind)) for kind in CaseKind.values]
+    own = EscalationPolicy.objects.filter(committee__in=committees).select_related("committee")
+    for row in own.prefetch_related("steps").order_by("committee__path", "kind"):
+        steps = tuple(Step(s.order, s.after, s.target) for s in row.steps.all())
+        rows.append(PolicyRow(row.committee, row.kind, Policy(row.working_time, steps)))
+    return rows
+
+
+def policy_for_default(kind: str) -> Policy:
+    row = EscalationPolicy.objects.filter(kind=kind, committee=None).first()
+    if row is None:
+        return DEFAULT_POLICIES[kind]
+    steps = tuple(Step(s.order, s.after, s.target) for s in row.steps.order_by("order"))
+    return Policy(row.working_time, steps)
+
+
 def _policy_snapshot(committee: Committee | None, kind: str) -> dict[str, Any] | None:
     row = EscalationPolicy.objects.filter(committee=committee, kind=kind).first()
     if row is None:

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vigil.core import audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.models import Holiday
-from vigil.inbox import services
-from vigil.inbox.forms import HolidayForm, InboxFilterForm
+from vigil.inbox import escalation, services
+from vigil.inbox.forms import HolidayForm, InboxFilterForm, PolicyForm
 from vigil.inbox.models import InboxEntry
+from vigil.org.models import Committee
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -142,3 +143,39 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+# --- Escalation policies
+
+
+@require_http_methods(["GET", "POST"])
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every visible committee's escalation policies; administrators set their committees'."""
+    user: Any = request.user
+    visible = Committee.objects.visible_to(user)
+    administered = visible.filter(pk__in=escalation.administered_committee_ids(user))
+    form = PolicyForm(request.POST or None, committees=administered)
+    if request.method == "POST":
+        if not administered.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                escalation.set_policy(
+                    form.cleaned_data["committee"],
+                    form.cleaned_data["kind"],
+                    steps=form.steps(),
+                    working_time=form.cleaned_data["working_time"],
+                    actor=user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Escalation policy saved."))
+                return redirect("inbox:policies")
+    rows = escalation.policy_rows(visible)
+    return render(
+        request,
+        "inbox/policies.html",
+        {"form": form, "rows": rows, "can_edit": administered.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
