@@ -46,3 +46,24 @@ def test_a_failing_sweep_is_recorded_and_the_others_still_run(calls: list[dt.dat
 
 def test_the_inbox_registers_its_sweeps() -> None:
     assert {"inbox.deliver", "inbox.escalate"} <= set(scheduler.registered_sweeps())
+
+
+def test_old_task_rows_are_pruned_and_recent_ones_kept() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from vigil.inbox.tasks import deliver
+
+    old, recent, abandoned = (deliver.enqueue() for _ in range(3))
+    rows = DBTaskResult.objects.filter(id__in=[old.id, recent.id, abandoned.id])
+    assert rows.count() == 3
+    DBTaskResult.objects.filter(id=old.id).update(
+        status="SUCCESSFUL", finished_at=T0 - dt.timedelta(days=2)
+    )
+    DBTaskResult.objects.filter(id=recent.id).update(
+        status="SUCCESSFUL", finished_at=T0 - dt.timedelta(hours=1)
+    )
+    DBTaskResult.objects.filter(id=abandoned.id).update(
+        status="RUNNING", started_at=T0 - dt.timedelta(days=3)
+    )
+    assert scheduler.prune_task_results(T0) == 2
+    assert [str(pk) for pk in rows.values_list("id", flat=True)] == [str(recent.id)]

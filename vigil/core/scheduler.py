@@ -102,3 +102,20 @@ def run_due_sweeps(now: dt.datetime, *, names: list[str] | None = None) -> list[
 def run_sweep_now(name: str, now: dt.datetime) -> object:
     """Run one sweep regardless of its schedule (commands and tests)."""
     return _REGISTRY[name].fn(now)
+
+
+TASK_RESULT_KEEP = dt.timedelta(days=1)
+
+
+def prune_task_results(now: dt.datetime) -> int:
+    """Drop task rows older than a day: finished ones, and those a dead worker left running.
+
+    Tasks only wake the worker; the rows they act on are swept anyway, so an
+    abandoned RUNNING task (django-tasks has no lease) loses nothing when it goes.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - TASK_RESULT_KEEP
+    finished = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff)
+    stale = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
+    return finished.delete()[0] + stale.delete()[0]
