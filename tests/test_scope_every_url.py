@@ -72,6 +72,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_holder_end": ("holder", "pk"),
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
+    # One's own inbox entries: another user's is 404 (tests/inbox/test_pages_and_api.py).
+    "inbox:mark_read": ("inbox_entry", "pk"),
+    "api-notification-read": ("inbox_entry", "pk"),
+    # The holiday table is not scoped; a non-administrator's write is 403 (same file).
+    "inbox:holiday_delete": ("holiday", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible, a redirect or 403 when it is.
 POST_URLS: dict[str, tuple[str, str]] = {
@@ -94,6 +99,11 @@ LIST_URLS: dict[str, str | None] = {
     "api-membership-list": None,
     "api-clearancerequest-list": None,
     "api-dutyshift-list": "dutyshift",
+    "inbox:index": None,
+    "inbox:holidays": None,
+    "inbox:policies": None,
+    "api-notification-list": None,
+    "api-holiday-list": None,
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -126,7 +136,8 @@ POST_ONLY_URLS = {
     "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
-UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs"}
+UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
+                 "inbox:mark_all_read", "inbox:unread_count"}  # fmt: skip
 # The user's own account: nothing of anyone else's is reachable (a token of another user is 404).
 OWN_ACCOUNT_URLS = {
     "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",

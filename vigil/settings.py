@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from vigil.core.emailurl import parse_email_url
+
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -98,7 +100,10 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.org",
+    "vigil.inbox",
     "vigil.home",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vigil.core.context_processors.vigil",
                 "vigil.home.context_processors.header",
+                "vigil.inbox.context_processors.unread",
             ],
         },
     }
@@ -338,3 +344,14 @@ VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 VIGIL_AGENCY_CODE_PATTERN = env_str(
     "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
 )
+
+# Background work: tasks only wake the worker early; outbox rows are the truth.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail: the console unless EMAIL_URL says otherwise (vigil/core/emailurl.py).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("VIGIL_EMAIL_FROM", "vigil@localhost")
+if env_str("EMAIL_URL"):
+    globals().update(parse_email_url(env_str("EMAIL_URL")))
+# Links in e-mail point here; Message-IDs use its host name.
+VIGIL_BASE_URL = env_str("VIGIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -20,3 +20,10 @@ class CoreConfig(AppConfig):
         # SQLite drops triggers whenever a migration rebuilds a table, so the
         # installer runs again after every migrate, whichever app migrated.
         post_migrate.connect(_install_triggers, dispatch_uid="vigil.core.triggers")
+        import datetime as dt
+
+        from vigil.core import scheduler, workdays  # noqa: F401 - workdays registers its audit verbs
+
+        scheduler.register_sweep(
+            "tasks.prune", scheduler.prune_task_results, every=dt.timedelta(hours=1)
+        )

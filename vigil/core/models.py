@@ -122,3 +122,57 @@ class AdminUnit(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+
+class Holiday(models.Model):
+    """A day off (public holiday, Tết, substituted day) or a declared make-up working day.
+
+    Seeded from the ``holidays`` package, then maintained by the administrator:
+    the government declares substitutions and make-up Saturdays (*ngày làm bù*)
+    each year, and this table, not the package, is what deadlines count on.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Day off")
+        MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day")
+
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                name="core_holiday_date_unique",
+                violation_error_message=_("This date is already in the holiday table."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class SweepState(models.Model):
+    """When a registered sweep may run next; claimed by compare-and-swap.
+
+    Several worker processes share this row: the one whose UPDATE moves
+    ``next_run_at`` forward runs the sweep, the others skip it.
+    """
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("sweep state")
+        verbose_name_plural = _("sweep states")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

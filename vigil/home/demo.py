@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
 from vigil.core.audit import SystemActor
+from vigil.core.workdays import seed_holidays
+from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
 
@@ -17,5 +20,9 @@ def is_seeded() -> bool:
 def seed_demo() -> OrgWorld:
     actor = SystemActor("seed")
     import_admin_units(actor=actor)
+    year = clock.today().year
+    seed_holidays([year, year + 1], actor=actor)
     with transaction.atomic():
-        return seed_org(actor)
+        world = seed_org(actor)
+        seed_inbox(world, actor)
+    return world

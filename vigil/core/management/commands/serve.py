@@ -1,9 +1,18 @@
 import ipaddress
+import signal
+import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigil.core.supervisor import Supervisor
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def parse_addr(value: str) -> tuple[str, int]:
@@ -30,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
             "--no-worker", action="store_true",
-            help="do not start the background worker (it arrives with the scheduler)",
+            help="do not start the background worker (run 'vigil worker' yourself)",
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,11 +56,27 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Vigil on http://{options['addr']}/ ({settings.VIGIL_ENV})")
         proxy = settings.VIGIL_TRUSTED_PROXY
+        supervisor = None
+        if not options["no_worker"]:
+            supervisor = Supervisor([sys.executable, "-m", "vigil", "worker"])
+            supervisor.start()
+            supervisor.watch()
+        # SIGTERM must unwind through `finally` so the worker is stopped with us.
+        signal.signal(signal.SIGTERM, _exit)
+        try:
+            self._serve(serve, application, host, port, options["threads"], proxy)
+        finally:
+            if supervisor is not None:
+                supervisor.stop()
+
+    def _serve(
+        self, serve: Any, application: Any, host: str, port: int, threads: int, proxy: str
+    ) -> None:
         serve(
             application,
             host=host,
             port=port,
-            threads=options["threads"],
+            threads=threads,
             ident="vigil",
             # Only the configured proxy may say who the client is and which scheme it used.
             **(

@@ -1,0 +1,194 @@
+"""The inbox page, its polled unread count, mark read, the API, and the holiday table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.inbox.helpers import SYSTEM, make_unit
+from vigil.core.models import AuditHead, Holiday
+from vigil.core.workdays import seed_holidays
+from vigil.inbox.delivery import deliver_pending
+from vigil.inbox.models import InboxEntry, Kind
+from vigil.inbox.services import notify
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
+
+
+def _send(user: Any, subject: str, kind: str = Kind.INFO, url: str = "") -> InboxEntry:
+    n = notify(user, subject, kind=kind, url=url)
+    deliver_pending(T0)
+    return InboxEntry.objects.get(notification=n, user=user)
+
+
+def test_the_demo_personas_have_something_in_their_inbox(persona: Callable[[str], Any]) -> None:
+    for username in ("lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "kho_mo"):
+        assert InboxEntry.objects.filter(user=persona(username)).exists(), username
+
+
+def test_the_inbox_lists_filters_and_marks_read(
+    persona: Callable[[str], Any], client_for: Callable[[str], Client]
+) -> None:
+    user = persona("congthuong")
+    task = _send(user, "Nộp báo cáo quý IV", Kind.TASK, url="/agencies/")
+    info = _send(user, "Thông báo lịch họp", Kind.INFO)
+    client = client_for("congthuong")
+    page = client.get(reverse("inbox:index")).content.decode()
+    assert "Nộp báo cáo quý IV" in page and 'href="/agencies/"' in page
+    page = client.get(reverse("inbox:index") + "?kind=task").content.decode()
+    assert "Nộp báo cáo quý IV" in page and "Thông báo lịch họp" not in page
+
+    response = client.post(reverse("inbox:mark_read", args=[task.pk]))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.read_at is not None
+    assert "Nộp báo cáo quý IV" not in client.get(reverse("inbox:index")).content.decode()
+    assert (
+        "Nộp báo cáo quý IV" in client.get(reverse("inbox:index") + "?state=all").content.decode()
+    )
+
+    client.post(reverse("inbox:mark_all_read"))
+    assert not InboxEntry.objects.filter(user=user, read_at__isnull=True).exists()
+    info.refresh_from_db()
+    assert info.read_at is not None
+
+
+def test_another_users_entry_is_not_found(
+    persona: Callable[[str], Any],
+    client_for: Callable[[str], Client],
+    api_for: Callable[..., Client],
+) -> None:
+    entry = _send(persona("xa_b"), "Riêng của xã B")
+    assert client_for("xa_a").post(reverse("inbox:mark_read", args=[entry.pk])).status_code == 404
+    api = api_for("xa_a", "write")
+    assert api.post(f"/api/v1/notifications/{entry.pk}/read/").status_code == 404
+    ids = {r["id"] for r in api.get("/api/v1/notifications/?page_size=500").json()["results"]}
+    assert entry.pk not in ids
+    entry.refresh_from_db()
+    assert entry.read_at is None
+
+
+def test_the_api_lists_own_notifications_and_marks_one_read(
+    persona: Callable[[str], Any], api_for: Callable[..., Client]
+) -> None:
+    entry = _send(persona("bienphong"), "Kiểm tra đường dây nóng")
+    api = api_for("bienphong", "write")
+    rows = api.get("/api/v1/notifications/?unread=true").json()["results"]
+    assert entry.pk in {r["id"] for r in rows}
+    body = api.post(f"/api/v1/notifications/{entry.pk}/read/").json()
+    assert body["read"] is True and body["subject"] == "Kiểm tra đường dây nóng"
+    rows = api.get("/api/v1/notifications/?unread=true").json()["results"]
+    assert entry.pk not in {r["id"] for r in rows}
+
+
+def test_the_polled_count_is_one_query_and_writes_no_audit_event(
+    persona: Callable[[str], Any], client_for: Callable[[str], Client],
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    user = persona("xa_a")
+    _send(user, "Một")
+    _send(user, "Hai")
+    unread = InboxEntry.objects.filter(user=user, read_at__isnull=True).count()
+    client = client_for("xa_a")
+    head = AuditHead.objects.get().seq
+    url = reverse("inbox:unread_count") + "?poll=1"
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.content.decode() == str(unread)
+    assert AuditHead.objects.get().seq == head
+    # The session, the user, the count: nothing else.
+    with django_assert_num_queries(3):
+        client.get(url, headers={"HX-Request": "true"})
+
+
+def test_the_header_polls_without_filters_or_inline_handlers(
+    client_for: Callable[[str], Client],
+) -> None:
+    page = client_for("xa_a").get(reverse("home:index")).content.decode()
+    assert 'hx-trigger="every 60s"' in page
+    assert "?poll=1" in page
+    assert "hx-on" not in page and "every 60s [" not in page
+
+
+def test_signed_out_polling_is_told_to_stop(client: Client) -> None:
+    response = client.get(reverse("inbox:unread_count") + "?poll=1")
+    assert response.status_code == 286
+
+
+# --- Holidays
+
+
+def test_an_administrator_adds_and_deletes_a_holiday(client_for: Callable[[str], Client]) -> None:
+    client = client_for("quantri")
+    response = client.post(
+        reverse("inbox:holidays"),
+        {"date": "15/06/2027", "name": "Nghỉ bù theo quyết định", "kind": "holiday"},
+    )
+    assert response.status_code == 302
+    holiday = Holiday.objects.get(date=dt.date(2027, 6, 15))
+    assert client.post(reverse("inbox:holiday_delete", args=[holiday.pk])).status_code == 302
+    assert not Holiday.objects.filter(date=dt.date(2027, 6, 15)).exists()
+
+
+def test_a_second_holiday_on_a_date_is_refused_in_vietnamese(
+    client_for: Callable[[str], Client],
+) -> None:
+    seed_holidays([2027], actor=SYSTEM)
+    before = (Holiday.objects.count(), AuditHead.objects.get().seq)
+    response = client_for("quantri").post(
+        reverse("inbox:holidays"), {"date": "06/02/2027", "name": "Trùng", "kind": "holiday"}
+    )
+    assert response.status_code == 400
+    assert "Ngày này đã có trong bảng ngày nghỉ." in response.content.decode()
+    assert (Holiday.objects.count(), AuditHead.objects.get().seq) == before
+
+
+def test_only_administrators_change_the_holiday_table(
+    client_for: Callable[[str], Client],
+) -> None:
+    seed_holidays([2027], actor=SYSTEM)
+    holiday = Holiday.objects.filter(date__year=2027).first()
+    assert holiday is not None
+    client = client_for("thuongtruc")
+    assert client.get(reverse("inbox:holidays") + "?year=2027").status_code == 200
+    response = client.post(
+        reverse("inbox:holidays"), {"date": "16/06/2027", "name": "X", "kind": "holiday"}
+    )
+    assert response.status_code == 403
+    assert client.post(reverse("inbox:holiday_delete", args=[holiday.pk])).status_code == 403
+    assert Holiday.objects.filter(pk=holiday.pk).exists()
+
+
+def test_the_api_lists_holidays_by_year(api_for: Callable[..., Client]) -> None:
+    seed_holidays([2027], actor=SYSTEM)
+    rows = api_for("xa_a").get("/api/v1/holidays/?year=2027&page_size=500").json()["results"]
+    assert {"date": "2027-02-06", "kind": "holiday"}.items() <= next(
+        r for r in rows if r["date"] == "2027-02-06"
+    ).items()
+    _ = make_unit  # the helpers module is shared with the other inbox tests
+
+
+@pytest.mark.parametrize("url", ["/inbox/?state=all", "/api/v1/notifications/"])
+def test_the_inbox_costs_the_same_queries_for_more_rows(
+    url: str, persona: Callable[[str], Any], client_for: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("kho_mo")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(10):
+        _send(persona("kho_mo"), f"Thông báo {i}")
+    assert count() == before

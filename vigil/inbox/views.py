@@ -1,0 +1,181 @@
+"""The inbox, its unread count (polled), and the holiday table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigil.core import audit, clock
+from vigil.core.classification import STAMPS, Classification
+from vigil.core.models import Holiday
+from vigil.inbox import escalation, services
+from vigil.inbox.forms import HolidayForm, InboxFilterForm, PolicyForm
+from vigil.inbox.models import InboxEntry
+from vigil.org.models import Committee
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET)
+    user: Any = request.user
+    entries = InboxEntry.objects.filter(user=user).select_related("notification")
+    state = "unread"
+    if form.is_valid():
+        state = form.cleaned_data["state"] or "unread"
+        if form.cleaned_data["kind"]:
+            entries = entries.filter(notification__kind=form.cleaned_data["kind"])
+    if state == "unread":
+        entries = entries.filter(read_at__isnull=True)
+    page = Paginator(entries.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    notifications = [entry.notification for entry in page]
+    # Messages about classified objects carry their content here: audit the page.
+    audit.record_view(request.user, notifications, about=None, path=request.path)
+    level = max((n.classification for n in notifications), default=0)
+    template = "inbox/inbox.html"
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "state": state,
+            "page_stamp": STAMPS[Classification(level)] if level else "",
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("inbox:index")
+
+
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another user's entry is not found, exactly as if it did not exist.
+    entry = get_object_or_404(
+        InboxEntry.objects.select_related("notification"), pk=pk, user=request.user
+    )
+    services.mark_read(entry, actor=request.user)
+    return _back(request)
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.mark_all_read(actor=request.user)
+    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    return _back(request)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def unread_count(request: HttpRequest) -> HttpResponse:
+    """The header's polled count: one indexed query, no audit, no session write.
+
+    Signed out (or timed out): 286 tells htmx to stop polling.
+    """
+    user: Any = request.user
+    if not user.is_authenticated:
+        return HttpResponse(status=286)
+    count = services.unread_count(user)
+    return HttpResponse(str(count) if count else "", content_type="text/plain; charset=utf-8")
+
+
+# --- Holidays
+
+
+@require_http_methods(["GET", "POST"])
+def holidays(request: HttpRequest) -> HttpResponse:
+    can_edit = services.can_edit_holidays(request.user)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_holiday(
+                    day=form.cleaned_data["date"],
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Holiday saved."))
+                return redirect("inbox:holidays")
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isascii() and year_raw.isdigit() else clock.today().year
+    rows = Holiday.objects.filter(date__year=year).order_by("date")
+    return render(
+        request,
+        "inbox/holidays.html",
+        {"form": form, "holidays": rows, "year": year, "can_edit": can_edit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = get_object_or_404(Holiday, pk=pk)
+    services.delete_holiday(holiday, actor=request.user)
+    messages.success(request, _("Holiday deleted."))
+    return redirect(f"{reverse('inbox:holidays')}?year={holiday.date.year}")
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Escalation policies
+
+
+@require_http_methods(["GET", "POST"])
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every visible committee's escalation policies; administrators set their committees'."""
+    user: Any = request.user
+    visible = Committee.objects.visible_to(user)
+    administered = visible.filter(pk__in=escalation.administered_committee_ids(user))
+    form = PolicyForm(request.POST or None, committees=administered)
+    if request.method == "POST":
+        if not administered.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                escalation.set_policy(
+                    form.cleaned_data["committee"],
+                    form.cleaned_data["kind"],
+                    steps=form.steps(),
+                    working_time=form.cleaned_data["working_time"],
+                    actor=user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Escalation policy saved."))
+                return redirect("inbox:policies")
+    rows = escalation.policy_rows(visible)
+    return render(
+        request,
+        "inbox/policies.html",
+        {"form": form, "rows": rows, "can_edit": administered.exists()},
+        status=400 if request.method == "POST" else 200,
+    )
