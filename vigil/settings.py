@@ -245,3 +245,5 @@ VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 VIGIL_AGENCY_CODE_PATTERN = env_str(
     "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
 )
+# Largest attachment accepted, in megabytes.
+VIGIL_MAX_UPLOAD_MB = int(env_str("VIGIL_MAX_UPLOAD_MB", "20") or "20")

@@ -13,7 +13,9 @@ urlpatterns = [
     path("", include("vigil.home.urls")),
     path("accounts/", include("vigil.accounts.urls")),
     path("", include("vigil.org.urls")),
+    path("", include("vigil.core.urls")),
     path("api/v1/", include("vigil.org.api_urls")),
+    path("api/v1/", include("vigil.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -251,7 +251,7 @@ def content_disposition(name: str) -> str:
     """RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, both free of path and quotes."""
     name = safe_name(name, os.path.splitext(name)[1].lower() or "")
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = re.sub(r'[^A-Za-z0-9._ -]', "_", fallback).strip() or "file"
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", fallback).strip() or "file"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 

@@ -86,6 +86,11 @@ def register_actions(choices: type[models.TextChoices]) -> None:
 register_actions(CoreAction)
 
 
+def registered_actions() -> dict[str, str]:
+    """Every audited verb and its label (for filters)."""
+    return {value: str(label) for value, label in _ACTIONS.items()}
+
+
 class _ContextResolver(Protocol):
     def __call__(self, user: Any) -> ActorContext: ...
 

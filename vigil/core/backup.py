@@ -76,11 +76,20 @@ def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(
+            _("%(name)s is not installed: apt-get install postgresql-client") % {"name": name}
+        )
+    return found
+
+
 def _snapshot_sqlite(alias: str, target: Path) -> str:
     """Copy the live database page by page (consistent even while others write)."""
     connection = connections[alias]
     connection.ensure_connection()
-    source: sqlite3.Connection = connection.connection  # type: ignore[assignment]
+    source: sqlite3.Connection = connection.connection
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
@@ -101,7 +110,7 @@ def _snapshot_postgresql(alias: str, target: Path) -> str:
         cursor.execute("SELECT seq, hash FROM core_audithead WHERE id = 1")
         row = cursor.fetchone()
         done = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+            [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
              f"--snapshot={snapshot}", "--file", str(target), *args],
             env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
@@ -170,7 +179,9 @@ def read_archive(path: Path, into: Path) -> dict[str, Any]:
             for entry in entries:
                 name = entry.name
                 if not entry.isfile() or name.startswith("/") or ".." in Path(name).parts:
-                    raise BackupError(_("The archive holds an unexpected entry: %(n)s") % {"n": name})
+                    raise BackupError(
+                        _("The archive holds an unexpected entry: %(n)s") % {"n": name}
+                    )
             tar.extractall(into, filter="data")
     except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
         if isinstance(exc, FileNotFoundError):
@@ -180,7 +191,7 @@ def read_archive(path: Path, into: Path) -> dict[str, Any]:
         ) from exc
     manifest_file = into / MANIFEST
     try:
-        manifest = json.loads(manifest_file.read_text())
+        manifest: dict[str, Any] = json.loads(manifest_file.read_text())
         members: dict[str, str] = manifest["members"]
         engine = manifest["engine"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -201,7 +212,9 @@ def read_archive(path: Path, into: Path) -> dict[str, Any]:
         )
     for name, digest in members.items():
         if _file_sha256(into / name) != digest:
-            raise BackupError(_("Checksum mismatch for %(name)s: the archive is damaged.") % {"name": name})
+            raise BackupError(
+                _("Checksum mismatch for %(name)s: the archive is damaged.") % {"name": name}
+            )
     return manifest
 
 
@@ -276,7 +289,7 @@ def _restore_postgresql(alias: str, db_file: Path) -> None:
     args, env = _pg_env(connection.settings_dict)
     connection.close()
     done = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
          "--single-transaction", *args, str(db_file)],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import ElementTree
+from defusedxml import ElementTree  # type: ignore[import-untyped]
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -36,7 +36,9 @@ KINDS = {
             ".docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        FileKind("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        FileKind(
+            "xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
         FileKind("txt", ".txt", "text/plain; charset=utf-8"),
         FileKind("csv", ".csv", "text/csv; charset=utf-8"),
     )

@@ -152,9 +152,7 @@ class NumberRegister(models.Model):
     """
 
     committee_id = models.BigIntegerField(_("committee id"))
-    issuer_code = models.CharField(
-        _("issuer abbreviation"), max_length=30, help_text=_("e.g. BCĐ")
-    )
+    issuer_code = models.CharField(_("issuer abbreviation"), max_length=30, help_text=_("e.g. BCĐ"))
     year = models.PositiveSmallIntegerField(_("year"))
     doc_type = models.CharField(_("document type"), max_length=10, blank=True)
     last_number = models.PositiveIntegerField(_("last number issued"), default=0)

@@ -1,12 +1,15 @@
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 
 @login_not_required
@@ -37,3 +40,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse({"error": error}, status=500)
     return defaults.server_error(request)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file, when its parent is visible to the user and the file within clearance."""
+    from vigil.core.attachments import download_response
+
+    return download_response(request, pk)
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from vigil.core.attachments import delete_attachment, visible_attachment
+
+    attachment, parent = visible_attachment(pk, request.user)
+    delete_attachment(attachment, parent, actor=request.user)
+    messages.success(request, _("Attachment deleted."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return redirect(target)

@@ -64,7 +64,7 @@ def _put(cell: Cell, value: Any) -> None:
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """An .xlsx file with one worksheet per ``Sheet``."""
     book = Workbook(write_only=False)
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(title=sheet.title[:31] or "Sheet")
         lengths = [len(str(h)) for h in sheet.headers]

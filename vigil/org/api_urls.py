@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.org import api
+from vigil.org import api, records_api
 
 urlpatterns = [
     path("committees/", api.CommitteeList.as_view(), name="api-committee-list"),
@@ -23,4 +23,6 @@ urlpatterns = [
     ),
     path("admin-units/", api.AdminUnitList.as_view(), name="api-adminunit-list"),
     path("admin-units/<int:pk>/", api.AdminUnitDetail.as_view(), name="api-adminunit-detail"),
+    path("issued-numbers/", records_api.IssuedNumberList.as_view(), name="api-issuednumber-list"),
+    path("audit-events/", records_api.AuditEventList.as_view(), name="api-auditevent-list"),
 ]

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             result = restore(Path(options["path"]))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"restored {options['path']} (audit head at backup {result.manifest['audit_head']})")
+        self.stdout.write(
+            f"restored {options['path']} (audit head at backup {result.manifest['audit_head']})"
+        )
         for name, check in result.verifications.items():
             if check.ok:
                 self.stdout.write(f"{name} verify: OK, {check.checked} entries, head {check.head}")
