@@ -58,7 +58,8 @@ def files_on_disk() -> list[Path]:
 
 @pytest.fixture
 def contact(case_object: Callable[[int], Any]) -> ContactPoint:
-    return case_object(1)  # commune A's duty desk, Thường
+    found: ContactPoint = case_object(1)  # commune A's duty desk, Thường
+    return found
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ def contact(case_object: Callable[[int], Any]) -> ContactPoint:
         ("van-ban.docx", docx_bytes(), "docx"),
         ("bang.xlsx", xlsx_bytes(), "xlsx"),
         ("ghi-chu.txt", "Ghi chú tiếng Việt\n".encode(), "txt"),
-        ("so-lieu.csv", "a,b\n1,2\n".encode(), "csv"),
+        ("so-lieu.csv", b"a,b\n1,2\n", "csv"),
         ("khong-duoi", PDF, "pdf"),
     ],
 )

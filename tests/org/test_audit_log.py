@@ -80,7 +80,9 @@ def test_filters_by_action_object_actor_agency_and_date(
         ).values_list("seq", flat=True)
     )
     assert seqs(api, actor="xa_a") == updated
-    police_a = Agency.objects.get(pk=AuditEvent.objects.get(seq=max(updated)).agency_id)
+    agency_id = AuditEvent.objects.get(seq=max(updated)).agency_id
+    assert agency_id is not None
+    police_a = Agency.objects.get(pk=agency_id)
     assert max(updated) in seqs(api, agency=str(police_a.pk))
     assert seqs(api, date_from="2001-01-01", date_to="2001-01-02") == set()
     bad = api.get("/api/v1/audit-events/?date_from=yesterday")

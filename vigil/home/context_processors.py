@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from vigil.core.classification import Classification
-from vigil.org.scope import primary_membership, scope_for
+from vigil.org.scope import can_read_audit, primary_membership, scope_for
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +21,5 @@ def header(request: HttpRequest) -> dict[str, Any]:
         "header_clearance": Classification(user.clearance).label,
         # Committee names are directory data: not for a licensed organisation's users.
         "directory_member": scope_for(user).directory_member,
+        "audit_reader": can_read_audit(user),
     }

@@ -37,6 +37,7 @@ from vigil.org.models import (
 from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
+    can_keep_numbers,
     can_read_audit,
     get_visible_or_404,
 )
@@ -110,6 +111,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "past_holders": past_holders,
             "past_members": past_members,
+            "can_keep_numbers": can_keep_numbers(request.user, committee),
         },
     )
 
