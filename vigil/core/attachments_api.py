@@ -8,7 +8,6 @@ returns the file and ``DELETE /api/v1/attachments/<id>/`` removes it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import FileResponse
@@ -16,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -106,27 +104,17 @@ class AttachmentDetail(generics.GenericAPIView[Attachment]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FileRenderer(BaseRenderer):
-    """Lets a client ask for the file itself; errors still go out as JSON."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
-
-
 class AttachmentDownload(generics.GenericAPIView[Attachment]):
     serializer_class = AttachmentSerializer
     queryset = Attachment.objects.none()
-    renderer_classes = [JSONRenderer, FileRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The file goes out as it is whatever the client accepts; errors as JSON.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, "*/*"): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="The file."
             )
         }
