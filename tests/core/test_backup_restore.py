@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from vigil.core.backup import BackupError, read_archive
 
@@ -72,6 +73,7 @@ def vigil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 WRITER = """
 import pathlib
+from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
@@ -82,8 +84,13 @@ agency = Agency.objects.get(name="Sở Công Thương")
 stop = pathlib.Path({stop!r})
 i = 0
 while not stop.exists() or i < 3:
-    contact = services.create_contact_point(agency, label=f"Ghi trong lúc sao lưu {{i}}", actor=actor)
-    attachments.attach(contact, SimpleUploadedFile(f"t{{i}}.txt", f"tệp {{i}}".encode()), actor=actor)
+    with transaction.atomic():  # a contact point and its file: both in the backup or neither
+        contact = services.create_contact_point(
+            agency, label=f"Ghi trong lúc sao lưu {{i}}", actor=actor
+        )
+        attachments.attach(
+            contact, SimpleUploadedFile(f"t{{i}}.txt", f"tệp {{i}}".encode()), actor=actor
+        )
     i += 1
     if i == 1:
         print("started", flush=True)
@@ -194,7 +201,7 @@ def test_a_damaged_or_incomplete_archive_is_refused_before_anything(
     for change, message in (("flip", "Checksum mismatch"), ("drop", "missing")):
         broken = tmp_path / f"{change}.tar.gz"
         repack(archive, broken, change)
-        with pytest.raises(BackupError, match=message):
+        with translation.override("en"), pytest.raises(BackupError, match=message):
             read_archive(broken, tmp_path / f"x-{change}")
         refused = vigil(dst | {"LANGUAGE": "en"}, "restore", str(broken))
         assert refused.returncode != 0

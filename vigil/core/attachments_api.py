@@ -114,9 +114,7 @@ class AttachmentDownload(generics.GenericAPIView[Attachment]):
 
     @extend_schema(
         responses={
-            (200, "*/*"): OpenApiResponse(
-                response=OpenApiTypes.BINARY, description="The file."
-            )
+            (200, "*/*"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The file.")
         }
     )
     def get(self, request: Request, pk: int) -> FileResponse:

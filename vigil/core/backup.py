@@ -267,6 +267,11 @@ def restore(path: Path, *, alias: str = "default") -> RestoreResult:
     results: dict[str, verification.ChainResult] = {}
     for name, check in verification.verifiers().items():
         result = check()
+        if name == "audit" and result.ok and result.head != manifest["audit_head"]:
+            result = verification.ChainResult(
+                ok=False, checked=result.checked, head=result.head,
+                reason=f"the head differs from the archive's ({manifest['audit_head']})",
+            )  # fmt: skip
         verification.record_run(name, result, actor=actor)
         results[name] = result
     return RestoreResult(manifest=manifest, verifications=results)
