@@ -60,6 +60,25 @@ def test_a_shared_register_numbers_every_type_in_one_series() -> None:
 
 
 @pytest.mark.django_db
+def test_a_year_keeps_its_mode_when_the_setting_changes(
+    client_for: Callable[[str], Client],
+) -> None:
+    p = province()
+    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2026)
+    response = client_for("quantri").post(f"/committees/{p.pk}/numbers/", {"per_type": "0"})
+    assert response.status_code == 302
+    assert not core_numbering.per_type(p.pk)
+    # 2026 started per type: no second "01/BC-BCĐ"; 2027 starts shared.
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2026).number == 2
+    assert numbering.issue_number(p, DocType.KE_HOACH, actor=SYSTEM, year=2027).number == 1
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2027).number == 2
+    assert (
+        client_for("thuongtruc").post(f"/committees/{p.pk}/numbers/", {"per_type": "1"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
 def test_a_paper_number_already_used_is_refused_with_nothing_written() -> None:
     p = province()
     numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM)

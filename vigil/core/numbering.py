@@ -56,7 +56,7 @@ def per_type(committee_id: int) -> bool:
 
 
 def set_per_type(committee_id: int, value: bool, *, actor: Any) -> NumberingSetting:
-    """Change the committee's setting; registers already used keep their numbers."""
+    """Change the committee's setting; it applies from the first year without numbers."""
     with transaction.atomic():
         setting, _created = NumberingSetting.objects.select_for_update().get_or_create(
             committee_id=committee_id
@@ -86,7 +86,15 @@ def register_for(
     """The register a document of this type takes its number from (created on first use)."""
     _check_type(doc_type)
     year = year or clock.today().year
-    key = doc_type if per_type(committee_id) else ""
+    # A year keeps the mode it started in: switching mid-year would start a
+    # second series and give "01/BC-BCĐ" twice.
+    this_year = NumberRegister.objects.filter(committee_id=committee_id, year=year)
+    if this_year.filter(doc_type="").exists():
+        key = ""
+    elif this_year.exists():
+        key = doc_type
+    else:
+        key = doc_type if per_type(committee_id) else ""
     register = NumberRegister.objects.filter(
         committee_id=committee_id, year=year, doc_type=key
     ).first()

@@ -19,7 +19,12 @@ from vigil.core.audit import SystemActor
 from vigil.core.models import IssuedNumber, NumberRegister
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee
-from vigil.org.scope import RECORDS_ROLES, can_keep_numbers, committees_with_role
+from vigil.org.scope import (
+    RECORDS_ROLES,
+    can_keep_numbers,
+    can_set_numbering,
+    committees_with_role,
+)
 
 __all__ = [
     "DocType",
@@ -79,9 +84,7 @@ def record_external_number(
 
 def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
     """One series per document type, or one shared by all (from the next register on)."""
-    if not isinstance(actor, SystemActor) and not committees_with_role(actor, "administrator") & {
-        committee.pk
-    }:
+    if not isinstance(actor, SystemActor) and not can_set_numbering(actor, committee):
         raise PermissionDenied(_("Only an administrator of this committee may do this."))
     numbering.set_per_type(committee.pk, per_type, actor=actor)
 

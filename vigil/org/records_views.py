@@ -18,7 +18,7 @@ from vigil.core.models import IssuedNumber, NumberRegister
 from vigil.org import numbering
 from vigil.org.forms import AttachmentForm, NumberForm
 from vigil.org.models import Committee, ContactPoint
-from vigil.org.scope import can_keep_numbers, get_visible_or_404
+from vigil.org.scope import can_keep_numbers, can_set_numbering, get_visible_or_404
 
 
 def _errors(exc: ValidationError) -> str:
@@ -31,6 +31,11 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
     committee: Committee = get_visible_or_404(Committee.objects, request.user, pk=pk)
     if not can_keep_numbers(request.user, committee):
         raise Http404
+    if request.method == "POST" and "per_type" in request.POST:
+        # The administrator's setting: one series per type, or one shared.
+        numbering.set_per_type(committee, request.POST["per_type"] == "1", actor=request.user)
+        messages.success(request, _("Numbering setting saved."))
+        return redirect("org:committee_numbers", pk=committee.pk)
     form = NumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,6 +72,7 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "form": form,
             "per_type": core_numbering.per_type(committee.pk),
+            "can_set_numbering": can_set_numbering(request.user, committee),
         },
     )
 

@@ -267,6 +267,10 @@ def can_keep_numbers(user: Any, committee: Any) -> bool:
     return scope_for(user).committee_role_covers(committee.path, *RECORDS_ROLES)
 
 
+def can_set_numbering(user: Any, committee: Any) -> bool:
+    return scope_for(user).committee_role_covers(committee.path, "administrator")
+
+
 def can_read_audit(user: Any, committee: Any | None = None) -> bool:
     """An auditor or the standing office (of ``committee`` or above, when given)."""
     scope = scope_for(user)
