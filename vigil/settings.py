@@ -245,5 +245,10 @@ VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 VIGIL_AGENCY_CODE_PATTERN = env_str(
     "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
 )
-# Largest attachment accepted, in megabytes.
+# Largest attachment accepted, in megabytes; an upload past it stops being read.
 VIGIL_MAX_UPLOAD_MB = int(env_str("VIGIL_MAX_UPLOAD_MB", "20") or "20")
+FILE_UPLOAD_HANDLERS = [
+    "vigil.core.attachments.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

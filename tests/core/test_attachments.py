@@ -120,6 +120,30 @@ def test_an_oversized_file_is_refused_and_leaves_no_file(
     assert attachments.attach(contact, upload("ok.txt", b"a" * 1024 * 1024), actor=SYSTEM).size
 
 
+def test_an_oversized_upload_stops_being_read_and_gets_the_same_message(
+    contact: ContactPoint,
+    client_for: Callable[[str], Client],
+    api_for: Callable[..., Client],
+    settings: Any,
+) -> None:
+    settings.VIGIL_MAX_UPLOAD_MB = 1
+    big = b"a" * (1024 * 1024 + 10)
+    page = client_for("xa_a").post(
+        reverse("org:contact_attachment_upload", args=[contact.pk]),
+        {"file": upload("big.txt", big), "classification": "0"},
+        follow=True,
+    )
+    assert "lớn hơn 1 MB" in page.content.decode()
+    api = api_for("xa_a", "write").post(
+        "/api/v1/attachments/",
+        {"parent_type": "org.contactpoint", "parent_id": contact.pk, "file": upload("b.txt", big)},
+    )
+    assert api.status_code == 400
+    assert "1 MB" in str(api.json()), api.json()
+    assert Attachment.objects.count() == 0
+    assert files_on_disk() == []
+
+
 def test_an_attachment_is_at_least_as_classified_as_its_parent(
     case_object: Callable[[int], Any],
 ) -> None:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -271,3 +272,33 @@ def download_response(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops reading an upload once it passes the limit, before it fills the disk.
+
+    The request is marked, and the views answer with the same message as the
+    service (the file never reaches them).
+    """
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > max_upload_bytes():
+            if self.request is not None:
+                self.request.vigil_upload_too_large = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def upload_too_large(request: Any) -> ValidationError | None:
+    """The size refusal for a request whose upload the handler stopped."""
+    if getattr(request, "vigil_upload_too_large", False) or getattr(
+        getattr(request, "_request", None), "vigil_upload_too_large", False
+    ):
+        return ValidationError(
+            _("The file is larger than %(mb)s MB, the most Vigil accepts.")
+            % {"mb": max_upload_bytes() // (1024 * 1024)}
+        )
+    return None

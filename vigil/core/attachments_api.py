@@ -78,6 +78,9 @@ class AttachmentList(generics.GenericAPIView[Attachment]):
     @extend_schema(request=UploadSerializer, responses={201: AttachmentSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         upload = UploadSerializer(data=request.data)
+        too_large = attachments.upload_too_large(request)
+        if too_large is not None:
+            raise too_large
         upload.is_valid(raise_exception=True)
         parent = self._parent(request.data)
         attachment = attachments.attach(

@@ -86,6 +86,10 @@ def contact_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     user: Any = request.user
     form = AttachmentForm(request.POST, request.FILES, clearance=user.clearance)
+    too_large = attachments.upload_too_large(request)
+    if too_large is not None:
+        messages.error(request, _errors(too_large))
+        return redirect("org:contact_detail", pk=contact.pk)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
