@@ -27,14 +27,15 @@ PG = os.environ.get("BENCH_PG_SERVER", "").rstrip("/")
 VIGIL = [sys.executable, "-m", "vigil"]
 
 ATTACH = """
+import os
 from django.core.files.uploadedfile import SimpleUploadedFile
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
 from vigil.org.models import ContactPoint
 contacts = list(ContactPoint.objects.all())
 for i in range({files}):
-    data = (f"tệp {{i}} " * 10000).encode()[:100_000]
-    attachments.attach(contacts[i % len(contacts)], SimpleUploadedFile(f"t{{i}}.txt", data),
+    data = b"\\x89PNG\\r\\n\\x1a\\n" + os.urandom(100_000 - 8)  # incompressible, like photos
+    attachments.attach(contacts[i % len(contacts)], SimpleUploadedFile(f"t{{i}}.png", data),
                        actor=SystemActor("bench"))
 """
 
