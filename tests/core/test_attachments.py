@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
@@ -12,7 +13,9 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, TestCase
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from vigil.core import attachments
@@ -254,10 +257,11 @@ def test_a_classified_download_is_audited(
     assert event.committee_id == case_object(2).owning_committee_id
 
 
-def test_delete_removes_row_and_file_and_is_audited(
+def test_delete_removes_the_row_audited_and_prune_the_file_later(
     contact: ContactPoint, client_for: Callable[[str], Client]
 ) -> None:
     attachment = attachments.attach(contact, upload("a.txt", b"x"), actor=SYSTEM)
+    kept = attachments.attach(contact, upload("b.txt", b"y"), actor=SYSTEM)
     path = attachments.stored_path(attachment.stored_name)
     assert (
         client_for("kiemtoan")
@@ -265,15 +269,33 @@ def test_delete_removes_row_and_file_and_is_audited(
         .status_code
         == 403
     )
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client_for("xa_a").post(
-            reverse("core:attachment_delete", args=[attachment.pk]),
-            {"next": reverse("org:contact_detail", args=[contact.pk])},
-        )
+    response = client_for("xa_a").post(
+        reverse("core:attachment_delete", args=[attachment.pk]),
+        {"next": reverse("org:contact_detail", args=[contact.pk])},
+    )
     assert response.status_code == 302
+    assert response["Location"] == reverse("org:contact_detail", args=[contact.pk])
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert last is not None and last.action == "attachment.deleted"
+    # Within the grace period (a backup may be copying it) the file stays.
+    assert attachments.prune_unreferenced() == []
+    assert path.exists()
+    out = io.StringIO()
+    call_command("attachments", "prune", "--hours", "0", stdout=out)
+    assert "1 unreferenced file(s) deleted" in out.getvalue()
     assert not path.exists()
-    assert AuditEvent.objects.order_by("-seq").first().action == "attachment.deleted"  # type: ignore[union-attr]
+    assert attachments.stored_path(kept.stored_name).exists()
+
+
+def test_a_rolled_back_upload_leaves_a_file_that_prune_removes(contact: ContactPoint) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attachments.attach(contact, upload("a.txt", b"x"), actor=SYSTEM)
+        raise RuntimeError("the caller's transaction fails after the upload")
+    assert Attachment.objects.count() == 0
+    assert len(files_on_disk()) == 1
+    assert len(attachments.prune_unreferenced(older_than=dt.timedelta(0))) == 1
+    assert files_on_disk() == []
 
 
 def test_the_api_lists_uploads_downloads_and_deletes(

@@ -13,6 +13,7 @@ Core knows no app: a model accepts attachments once its app registers it with
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -228,10 +229,13 @@ def attach(
 
 
 def delete_attachment(attachment: Attachment, parent: models.Model, *, actor: Any) -> None:
-    """Remove the row (audited) and, once that commits, the file."""
+    """Remove the row (audited). The file goes with the next ``prune_unreferenced``.
+
+    Leaving the file for a while keeps a backup that is copying the media folder
+    from missing a file its database snapshot still names.
+    """
     if not may_attach(actor, parent):
         raise PermissionDenied(_("You may not delete files of this object."))
-    path = stored_path(attachment.stored_name)
     with transaction.atomic():
         before = audit.snapshot(attachment)
         pk = attachment.pk
@@ -245,7 +249,33 @@ def delete_attachment(attachment: Attachment, parent: models.Model, *, actor: An
             committee_id=attachment.committee_id,
             before=before,
         )
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+PRUNE_GRACE = dt.timedelta(hours=1)
+
+
+def prune_unreferenced(*, older_than: dt.timedelta = PRUNE_GRACE) -> list[Path]:
+    """Delete stored files no attachment row names, last changed before ``older_than`` ago.
+
+    They are files of deleted attachments, and files of uploads whose
+    transaction rolled back after the file was written. The grace period lets
+    a running backup finish copying and a slow upload commit.
+    """
+    root = storage_dir()
+    if not root.exists():
+        return []
+    cutoff = clock.now().timestamp() - older_than.total_seconds()
+    candidates = [p for p in root.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    names = {p.name.removeprefix(".").removesuffix(".part") for p in candidates}
+    known = set(
+        Attachment.objects.filter(stored_name__in=names).values_list("stored_name", flat=True)
+    )
+    removed = []
+    for path in candidates:
+        if path.name.removeprefix(".").removesuffix(".part") not in known:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def content_disposition(name: str) -> str:
