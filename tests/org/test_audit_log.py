@@ -130,3 +130,36 @@ def test_the_command_line_verification_is_recorded_too() -> None:
     call_command("audit", "verify", stdout=io.StringIO())
     run = VerificationRun.objects.get()
     assert run.ok and run.actor_label == "system:command line"
+
+
+def test_the_agency_filter_offers_the_readers_agencies_only(
+    client_for: Callable[[str], Client],
+) -> None:
+    page = client_for("xa_a").get(reverse("org:audit_log")).content.decode()
+    assert "Công an đặc khu Vân Đồn" in page
+    assert "Công an phường Móng Cái 1" not in page
+    police_a = Agency.objects.get(name="Công an đặc khu Vân Đồn")
+    filtered = client_for("xa_a").get(reverse("org:audit_log"), {"agency": police_a.pk})
+    assert filtered.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/api/v1/audit-events/"])
+def test_the_log_costs_the_same_queries_for_more_events(
+    url: str, client_for: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.test_query_counts import grow_the_directory
+
+    client = client_for("kiemtoan")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    grow_the_directory(5)
+    assert count() == before

@@ -52,7 +52,8 @@ def filter_events(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySe
             by_label | Q(actor_id=int(actor)) if actor.isdigit() and len(actor) < 19 else by_label
         )
     if data.get("agency"):
-        events = events.filter(agency_id=data["agency"])
+        agency = data["agency"]
+        events = events.filter(agency_id=getattr(agency, "pk", agency))
     if data.get("object_type"):
         events = events.filter(object_type=data["object_type"])
     if data.get("object_id"):
@@ -87,7 +88,11 @@ def _render_events(
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    form = AuditFilterForm(request.GET or None)
+    readable = committees_with_role(request.user, *AUDIT_ROLES)
+    form = AuditFilterForm(
+        request.GET or None,
+        agencies=Agency.objects.filter(committee_id__in=readable).order_by("name"),
+    )
     events = events_visible_to(request.user)
     if form.is_bound and form.is_valid():
         events = filter_events(events, form.cleaned_data)

@@ -89,8 +89,11 @@ class AttachmentForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=100)
-    agency = forms.IntegerField(
-        label=_("Agency (id)"), required=False, min_value=1, max_value=2**63 - 1
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("All agencies"),
     )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
@@ -102,10 +105,13 @@ class AuditFilterForm(forms.Form):
         label=_("To (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         from vigil.core.audit import registered_actions
 
         super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies
         field = self.fields["action"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("All actions")), *sorted(registered_actions().items())]
