@@ -69,6 +69,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         seed_demo()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files go to a folder of each test's own, never to the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def persona(db: None) -> Callable[[str], Any]:
     from vigil.accounts.models import User

@@ -10,11 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
-from vigil.core.models import AdminUnit
+from vigil.core import attachments
+from vigil.core.audit import SystemActor
+from vigil.core.models import AdminUnit, Attachment
 from vigil.org.models import (
     Agency,
     Committee,
@@ -56,6 +59,9 @@ DETAIL_URLS: dict[str, str] = {
     "api-adminunit-detail": "adminunit",
     "api-contactpoint-detail": "contact",
     "api-dutyshift-detail": "dutyshift",
+    "core:attachment_download": "attachment",
+    "api-attachment-detail": "attachment",
+    "api-attachment-download": "attachment",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -79,8 +85,25 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "inbox:holiday_delete": ("holiday", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible, a redirect or 403 when it is.
+# POST-only actions on an object: 404 when it is not visible; otherwise done, refused
+# (403) or sent back with a message (302/400).
 POST_URLS: dict[str, tuple[str, str]] = {
     "org:duty_shift_remove": ("dutyshift", "pk"),
+    "org:contact_attachment_upload": ("contact", "pk"),
+    "core:attachment_delete": ("attachment", "pk"),
+}
+# Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
+PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
+# Pages for some roles only: URL name -> (kwargs maker, personas who get 200; others 404).
+READERS = {"kiemtoan", "thuongtruc", "xa_a", "xa_b"}  # auditors and standing offices
+ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
+    "org:audit_log": (dict, READERS),
+    "api-auditevent-list": (dict, READERS),
+    "org:audit_object": (lambda: {"object_type": "org.agency", "object_id": "1"}, READERS),
+    "org:committee_numbers": (
+        lambda: {"pk": Committee.objects.get(name__endswith="phường Móng Cái 1").pk},
+        {"lanhdao", "thuongtruc", "quantri", "xa_b"},
+    ),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -104,6 +127,7 @@ LIST_URLS: dict[str, str | None] = {
     "inbox:policies": None,
     "api-notification-list": None,
     "api-holiday-list": None,
+    "api-issuednumber-list": None,
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -144,6 +168,8 @@ OWN_ACCOUNT_URLS = {
     "accounts:recovery_codes", "accounts:password_change", "accounts:tokens",
     "accounts:token_revoke", "accounts:end_other_sessions",
 }  # fmt: skip
+# Verifying the chains: auditors only (403 for the standing office, 404 for the rest).
+AUDITOR_ACTIONS = {"org:audit_verify"}
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -158,18 +184,21 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_is_registered() -> None:
-    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(POST_URLS) | set(LIST_URLS)
-    registered |= UNSCOPED_URLS | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS
+    registered = (
+        set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+        | set(POST_URLS) | set(PARENT_LIST_URLS) | set(ROLE_URLS) | AUDITOR_ACTIONS
+        | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS
+    )  # fmt: skip
     assert _names(get_resolver()) - registered == set()
 
 
 def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     """The objects that stand for one case, by kind."""
     if case in CONTACT_CASES:
-        objects = {"contact": case_object(case)}
+        contact = case_object(case)
+        objects = {"contact": contact, "attachment": _attachment_on(contact)}
         if case in DUTY_CASES:
             # A shift owned like the case's contact point: same agency, committee, level.
-            contact = objects["contact"]
             objects["dutyshift"] = DutyShift.objects.filter(
                 agency=contact.agency,
                 owning_committee=contact.owning_committee,
@@ -189,6 +218,11 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         return {"adminunit": AdminUnit.objects.get(code="06994")}
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     return {"agency": Agency.objects.get(name=name)}
+
+
+def _attachment_on(contact: ContactPoint) -> Attachment:
+    upload = SimpleUploadedFile("biên bản.txt", "Nội dung thử\n".encode())
+    return attachments.attach(contact, upload, actor=SystemActor("test"))
 
 
 CELLS = [
@@ -224,9 +258,32 @@ def test_detail_urls_follow_the_scope_cases(
     for url_name, (kind, arg) in POST_URLS.items():
         if kind in objects:
             response = client.post(reverse(url_name, kwargs={arg: objects[kind].pk}))
-            assert response.status_code in ((302, 403) if visible else (404,)), url_name
+            if visible:
+                assert response.status_code in (302, 400, 403), url_name
+            else:
+                assert response.status_code == 404, url_name
+            checked += 1
+    for url_name, kind in PARENT_LIST_URLS.items():
+        if kind in objects:
+            parent = objects[kind]
+            label = f"{parent._meta.app_label}.{parent._meta.model_name}"
+            response = client.get(reverse(url_name), {"parent_type": label, "parent_id": parent.pk})
+            assert response.status_code == (200 if visible else 404), url_name
             checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_role_pages_answer_their_roles_only(
+    username: str, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for(username)
+    for url_name, (kwargs, readers) in ROLE_URLS.items():
+        response = client.get(reverse(url_name, kwargs=kwargs()))
+        assert response.status_code == (200 if username in readers else 404), url_name
+    response = client.post(reverse("org:audit_verify"))
+    expected = {"kiemtoan": 302, "thuongtruc": 403, "xa_a": 403, "xa_b": 403}
+    assert response.status_code == expected.get(username, 404)
 
 
 @pytest.mark.parametrize(("case", "column", "username"), CELLS)

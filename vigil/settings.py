@@ -355,3 +355,10 @@ if env_str("EMAIL_URL"):
     globals().update(parse_email_url(env_str("EMAIL_URL")))
 # Links in e-mail point here; Message-IDs use its host name.
 VIGIL_BASE_URL = env_str("VIGIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Largest attachment accepted, in megabytes; an upload past it stops being read.
+VIGIL_MAX_UPLOAD_MB = int(env_str("VIGIL_MAX_UPLOAD_MB", "20") or "20")
+FILE_UPLOAD_HANDLERS = [
+    "vigil.core.attachments.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -67,6 +67,11 @@ class ActorContext:
 class CoreAction(models.TextChoices):
     OBJECT_VIEWED = "object.viewed", _("Classified object viewed")
     ADMIN_UNITS_IMPORTED = "admin_units.imported", _("Administrative units imported")
+    NUMBER_ISSUED = "number.issued", _("Document number issued")
+    NUMBER_RECORDED = "number.recorded", _("Document number given on paper recorded")
+    NUMBERING_CHANGED = "numbering.changed", _("Numbering setting changed")
+    ATTACHMENT_ADDED = "attachment.added", _("File attached")
+    ATTACHMENT_DELETED = "attachment.deleted", _("Attachment deleted")
 
 
 _ACTIONS: dict[str, Any] = {}
@@ -79,6 +84,11 @@ def register_actions(choices: type[models.TextChoices]) -> None:
 
 
 register_actions(CoreAction)
+
+
+def registered_actions() -> dict[str, str]:
+    """Every audited verb and its label (for filters)."""
+    return {value: str(label) for value, label in _ACTIONS.items()}
 
 
 class _ContextResolver(Protocol):
@@ -241,6 +251,12 @@ def _event_values(
         "request_id": request_id_var.get(),
         "prev_hash": head.hash or GENESIS,
     }
+
+
+def actor_label(actor: Any) -> str:
+    """How an actor is named in the audit and on rows that keep who did something."""
+    label = actor.label if isinstance(actor, SystemActor) else _user_label(actor)
+    return label[:ACTOR_LABEL_MAX]
 
 
 def _user_label(user: Any) -> str:

@@ -28,9 +28,6 @@ class AuditHead(models.Model):
     visible: the head says more than the table holds.
     """
 
-    # Updated by every append, never deleted: `vigil grants` gives no DELETE on it.
-    never_deleted = True
-
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(_("last sequence number"), default=0)
     hash = models.CharField(_("last hash"), max_length=64, default="")
@@ -122,6 +119,162 @@ class AdminUnit(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+
+class NumberingSetting(models.Model):
+    """A committee's choice: one number series per document type, or one shared series.
+
+    Keyed by the committee's id (core knows no committees); a committee without
+    a row keeps one series per document type.
+    """
+
+    committee_id = models.BigIntegerField(_("committee id"), unique=True)
+    per_type = models.BooleanField(
+        _("separate series per document type"),
+        default=True,
+        help_text=_("Off: every document type takes its number from one shared series."),
+    )
+
+    class Meta:
+        verbose_name = _("numbering setting")
+        verbose_name_plural = _("numbering settings")
+        ordering = ["committee_id"]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id}: {'per type' if self.per_type else 'shared'}"
+
+
+class NumberRegister(models.Model):
+    """A document number series (sổ đăng ký văn bản) of one issuer for one year.
+
+    ``doc_type`` is empty for a series shared by every type. ``last_number``
+    is the counter, locked by every issue so two issuers never get one number.
+    """
+
+    committee_id = models.BigIntegerField(_("committee id"))
+    issuer_code = models.CharField(_("issuer abbreviation"), max_length=30, help_text=_("e.g. BCĐ"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    doc_type = models.CharField(_("document type"), max_length=10, blank=True)
+    last_number = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number register")
+        verbose_name_plural = _("number registers")
+        ordering = ["committee_id", "-year", "doc_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee_id", "year", "doc_type"],
+                name="core_numberregister_unique",
+                violation_error_message=_("This committee already has this register for the year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_code} {self.year} {self.doc_type or '*'}"
+
+
+class IssuedNumber(AppendOnly):
+    """One number taken from a register: never updated, deleted or given again."""
+
+    register = models.ForeignKey(
+        NumberRegister,
+        verbose_name=_("register"),
+        on_delete=models.PROTECT,
+        related_name="numbers",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    doc_type = models.CharField(_("document type"), max_length=10)
+    symbol = models.CharField(_("number and symbol"), max_length=80)
+    issued_at = models.DateTimeField(_("issued at"))
+    external = models.BooleanField(
+        _("numbered outside Vigil"), default=False, help_text=_("A number given on paper.")
+    )
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    actor_label = models.CharField(_("issued by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("issued number")
+        verbose_name_plural = _("issued numbers")
+        ordering = ["register", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"],
+                name="core_issuednumber_unique",
+                violation_error_message=_("This number has already been used in this register."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class Attachment(models.Model):
+    """A file attached to any object, stored under a name the server chose.
+
+    The parent is found through its content type; whoever may not see the
+    parent may not see the file. ``committee_id`` copies the parent's owning
+    committee so audit events about the file reach that committee's auditors.
+    """
+
+    parent_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("parent type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parent_id = models.BigIntegerField(_("parent id"))
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=10)
+    content_type = models.CharField(_("media type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    classification = models.PositiveSmallIntegerField(_("classification"), default=0)
+    committee_id = models.BigIntegerField(_("committee id"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by_id = models.BigIntegerField(_("uploaded by (id)"), null=True, blank=True)
+    uploaded_by_label = models.CharField(_("uploaded by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["parent_type", "parent_id", "uploaded_at", "pk"]
+        indexes = [
+            models.Index(fields=["parent_type", "parent_id"], name="core_attachment_parent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owning_committee_id(self) -> int | None:
+        """What the audit reads to file events under the parent's committee."""
+        return self.committee_id
+
+
+class VerificationRun(AppendOnly):
+    """The result of one verification of a hash chain (the audit chain, the ledger ...).
+
+    Not itself an audit event: appending one would move the head it reports.
+    """
+
+    at = models.DateTimeField(_("time"))
+    verifier = models.CharField(_("chain"), max_length=40)
+    ok = models.BooleanField(_("intact"))
+    checked = models.BigIntegerField(_("entries checked"), default=0)
+    head = models.CharField(_("head"), max_length=100, blank=True)
+    broken_at = models.BigIntegerField(_("first broken entry"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    actor_label = models.CharField(_("run by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.verifier} {self.at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'BROKEN'}"
 
 
 class Holiday(models.Model):

@@ -1,14 +1,17 @@
 from typing import Any
 
 from csp.decorators import csp_update
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
@@ -59,3 +62,23 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     icons are data: images, allowed on this page only)."""
 
     template_name = "api_docs.html"
+
+
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file, when its parent is visible to the user and the file within clearance."""
+    from vigil.core.attachments import download_response
+
+    return download_response(request, pk)
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from vigil.core.attachments import delete_attachment, visible_attachment
+
+    attachment, parent = visible_attachment(pk, request.user)
+    delete_attachment(attachment, parent, actor=request.user)
+    messages.success(request, _("Attachment deleted."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return redirect(target)

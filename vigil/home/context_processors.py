@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from vigil.core.classification import Classification
 from vigil.org.admin_scope import is_administrator, pending_for_leader
-from vigil.org.scope import primary_membership, scope_for
+from vigil.org.scope import can_read_audit, primary_membership, scope_for
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
         # Committee names are directory data: not for a licensed organisation's users.
         "directory_member": scope_for(user).directory_member,
         "admin_link": admin_link(user),
+        "audit_reader": can_read_audit(user),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.org import api, api_admin, duty_api
+from vigil.org import api, api_admin, duty_api, records_api
 
 urlpatterns = [
     path("committees/", api.CommitteeList.as_view(), name="api-committee-list"),
@@ -61,4 +61,6 @@ urlpatterns = [
         api_admin.ClearanceReject.as_view(),
         name="api-clearancerequest-reject",
     ),
+    path("issued-numbers/", records_api.IssuedNumberList.as_view(), name="api-issuednumber-list"),
+    path("audit-events/", records_api.AuditEventList.as_view(), name="api-auditevent-list"),
 ]

@@ -12,3 +12,11 @@ class OrgConfig(AppConfig):
         from vigil.org.models import OrgAction
 
         audit.register_actions(OrgAction)
+
+        from vigil.core.attachments import register_attachable
+        from vigil.org.models import ContactPoint
+        from vigil.org.scope import can_edit_contact_points
+
+        register_attachable(
+            ContactPoint, lambda user, contact: can_edit_contact_points(user, contact.agency)
+        )

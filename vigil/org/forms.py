@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
+from vigil.core.numbering import DocType
 from vigil.org.models import Agency, ContactPoint
 
 
@@ -84,4 +85,74 @@ class DutyShiftForm(forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("A duty shift must end after it starts."))
+        return data
+
+
+class NumberForm(forms.Form):
+    """Take the next number, or (with ``number``) record one given on paper."""
+
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=DocType.choices)
+    number = forms.IntegerField(
+        label=_("Number given on paper"),
+        required=False,
+        min_value=1,
+        max_value=999999,
+        help_text=_("Leave empty to take the register's next number."),
+    )
+    unit = forms.RegexField(
+        label=_("Drafting unit (optional)"),
+        required=False,
+        max_length=20,
+        regex=r"^[0-9A-ZĐ]+$",
+        error_messages={"invalid": _("Capital letters and digits only, e.g. VPTT.")},
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+    classification = forms.TypedChoiceField(
+        label=_("Classification"), coerce=int, choices=Classification.choices, initial=0
+    )
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["classification"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(v, label) for v, label in Classification.choices if v <= clearance]
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=100)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("All agencies"),
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(
+        label=_("From (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    date_to = forms.DateField(
+        label=_("To (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        from vigil.core.audit import registered_actions
+
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All actions")), *sorted(registered_actions().items())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
         return data

@@ -255,3 +255,37 @@ def requires_second_factor(user: Any) -> bool:
         role in MFA_ROLES and committee is not None
         for role, _agency, committee, _path in scope_for(user).roles
     )
+
+
+def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
+    """Ids of the committees where ``user`` holds one of ``roles``, and every committee below."""
+    from vigil.org.models import Committee
+
+    paths = {path for role, _a, _c, path in scope_for(user).roles if role in roles and path}
+    if not paths:
+        return frozenset()
+    prefix = Q()
+    for path in paths:
+        prefix |= Q(path__startswith=path)
+    return frozenset(Committee.objects.filter(prefix).values_list("pk", flat=True))
+
+
+# Who keeps a committee's records: its number registers and its audit log.
+RECORDS_ROLES = ("standing_office", "administrator", "committee_leader")
+AUDIT_ROLES = ("auditor", "standing_office")
+
+
+def can_keep_numbers(user: Any, committee: Any) -> bool:
+    return scope_for(user).committee_role_covers(committee.path, *RECORDS_ROLES)
+
+
+def can_set_numbering(user: Any, committee: Any) -> bool:
+    return scope_for(user).committee_role_covers(committee.path, "administrator")
+
+
+def can_read_audit(user: Any, committee: Any | None = None) -> bool:
+    """An auditor or the standing office (of ``committee`` or above, when given)."""
+    scope = scope_for(user)
+    if committee is None:
+        return any(role in AUDIT_ROLES and path for role, _a, _c, path in scope.roles)
+    return scope.committee_role_covers(committee.path, *AUDIT_ROLES)

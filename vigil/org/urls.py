@@ -1,7 +1,7 @@
 from django.urls import path
 
 from vigil.org import admin_views as adm
-from vigil.org import duty_views, views
+from vigil.org import audit_views, duty_views, records_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -15,6 +15,19 @@ urlpatterns = [
     path("agencies/<int:agency_pk>/duty/", duty_views.duty_roster, name="duty_roster"),
     path("duty-shifts/<int:pk>/remove/", duty_views.duty_shift_remove, name="duty_shift_remove"),
     path("admin-units/", views.admin_unit_list, name="admin_unit_list"),
+    path("committees/<int:pk>/numbers/", records_views.committee_numbers, name="committee_numbers"),
+    path(
+        "contacts/<int:pk>/attachments/",
+        records_views.contact_attachment_upload,
+        name="contact_attachment_upload",
+    ),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
+    path(
+        "audit/object/<str:object_type>/<str:object_id>/",
+        audit_views.audit_object,
+        name="audit_object",
+    ),
 ]
 # Administration ("Quản trị"): the administrator's committee and those below it.
 A = "administration/"

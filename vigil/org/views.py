@@ -11,15 +11,22 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vigil.core import audit, clock
+from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.duty import roster
-from vigil.org.forms import AdminUnitSearchForm, AgencySearchForm, ContactPointForm, SearchForm
+from vigil.org.forms import (
+    AdminUnitSearchForm,
+    AgencySearchForm,
+    AttachmentForm,
+    ContactPointForm,
+    SearchForm,
+)
 from vigil.org.models import (
     Agency,
     Committee,
@@ -32,6 +39,8 @@ from vigil.org.models import (
 from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
+    can_keep_numbers,
+    can_read_audit,
     get_visible_or_404,
     scope_for,
 )
@@ -147,6 +156,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "past_holders": past_holders,
             "past_members": past_members,
+            "can_keep_numbers": can_keep_numbers(request.user, committee),
         },
     )
 
@@ -187,6 +197,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "licensed_by": agency.licensed_by.visible_to(request.user),
             "can_edit": can_edit_contact_points(request.user, agency),
+            "can_read_audit": agency.committee is not None
+            and can_read_audit(request.user, agency.committee),
         },
     )
 
@@ -195,14 +207,22 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact: ContactPoint = get_visible_or_404(
         ContactPoint.objects.select_related("agency", "owning_committee"), request.user, pk=pk
     )
-    stamp = audit_classified_view(request, [contact], about=contact)
+    files = list(attachments.attachments_of(contact, request.user))
+    stamp = audit_classified_view(request, [contact, *files], about=contact)
+    user: Any = request.user
     return render(
         request,
         "org/contact_detail.html",
         {
             "page_stamp": stamp,
             "contact": contact,
-            "can_edit": can_edit_contact_points(request.user, contact.agency),
+            "can_edit": can_edit_contact_points(user, contact.agency),
+            "attachment_list": files,
+            "can_attach": attachments.may_attach(user, contact),
+            "attach_url": reverse("org:contact_attachment_upload", args=[contact.pk]),
+            "attachment_form": AttachmentForm(clearance=user.clearance),
+            "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
+            "can_read_audit": can_read_audit(user, contact.owning_committee),
         },
     )
 

@@ -4,7 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from vigil.core import audit
+from vigil.core import audit, verification
+from vigil.core.audit import SystemActor
 from vigil.core.models import AuditHead
 
 HEX64 = re.compile(r"[0-9a-fA-F]{64}")
@@ -34,6 +35,14 @@ class Command(BaseCommand):
         if AuditHead._meta.db_table not in connection.introspection.table_names():
             raise CommandError("This database has no audit chain yet: run 'vigil migrate' first.")
         result = audit.verify(anchor=anchor)
+        verification.record_run(
+            "audit",
+            verification.ChainResult(
+                ok=result.ok, checked=result.checked, head=result.head,
+                broken_at=result.broken_seq, reason=result.reason,
+            ),
+            actor=SystemActor("command line"),
+        )  # fmt: skip
         if not result.ok:
             self.stderr.write(
                 f"BROKEN at sequence {result.broken_seq}: {result.reason} "

@@ -1,0 +1,102 @@
+"""A committee's document numbers: the committee-facing side of ``vigil.core.numbering``.
+
+Later apps number what they issue with
+``issue_number(committee, DocType.BAO_CAO, actor=user, about=report)``.
+Only the committee's standing office, administrator or leaders (of it or a
+committee above), or Vigil itself, take numbers from its registers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+from vigil.core import numbering
+from vigil.core.audit import SystemActor
+from vigil.core.models import IssuedNumber, NumberRegister
+from vigil.core.numbering import DocType
+from vigil.org.models import Committee
+from vigil.org.scope import (
+    RECORDS_ROLES,
+    can_keep_numbers,
+    can_set_numbering,
+    committees_with_role,
+)
+
+__all__ = [
+    "DocType",
+    "issue_number",
+    "record_external_number",
+    "register_for",
+    "set_per_type",
+    "visible_registers",
+]
+
+
+def _require_keeper(actor: Any, committee: Committee) -> None:
+    if isinstance(actor, SystemActor):
+        return
+    if not can_keep_numbers(actor, committee):
+        raise PermissionDenied(_("Only the committee's standing office may number its documents."))
+
+
+def register_for(committee: Committee, doc_type: str, *, year: int | None = None) -> NumberRegister:
+    return numbering.register_for(
+        committee.pk, doc_type, issuer_code=committee.short_name, year=year
+    )
+
+
+def issue_number(
+    committee: Committee,
+    doc_type: str,
+    *,
+    actor: Any,
+    about: models.Model | None = None,
+    unit: str = "",
+    year: int | None = None,
+) -> IssuedNumber:
+    """The next number of the committee's register for this type and year (Số: 05/BC-BCĐ)."""
+    _require_keeper(actor, committee)
+    register = register_for(committee, doc_type, year=year)
+    return numbering.issue_number(register, doc_type, actor=actor, about=about, unit=unit)
+
+
+def record_external_number(
+    committee: Committee,
+    doc_type: str,
+    number: int,
+    *,
+    actor: Any,
+    about: models.Model | None = None,
+    unit: str = "",
+    year: int | None = None,
+) -> IssuedNumber:
+    """A number given on paper; refused when the register has already used it."""
+    _require_keeper(actor, committee)
+    register = register_for(committee, doc_type, year=year)
+    return numbering.record_external_number(
+        register, doc_type, number, actor=actor, about=about, unit=unit
+    )
+
+
+def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
+    """One series per document type, or one shared by all (from the next register on)."""
+    if not isinstance(actor, SystemActor) and not can_set_numbering(actor, committee):
+        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+    numbering.set_per_type(committee.pk, per_type, actor=actor)
+
+
+def visible_registers(user: Any) -> models.QuerySet[NumberRegister]:
+    """Registers of the committees whose records this user keeps."""
+    return NumberRegister.objects.filter(
+        committee_id__in=committees_with_role(user, *RECORDS_ROLES)
+    )
+
+
+def visible_numbers(user: Any) -> models.QuerySet[IssuedNumber]:
+    return IssuedNumber.objects.filter(
+        register__committee_id__in=committees_with_role(user, *RECORDS_ROLES)
+    ).select_related("register")
