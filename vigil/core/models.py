@@ -28,6 +28,9 @@ class AuditHead(models.Model):
     visible: the head says more than the table holds.
     """
 
+    # Updated by every append, never deleted: `vigil grants` gives no DELETE on it.
+    never_deleted = True
+
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(_("last sequence number"), default=0)
     hash = models.CharField(_("last hash"), max_length=64, default="")
