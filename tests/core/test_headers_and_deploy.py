@@ -66,14 +66,12 @@ def every_url(user: User) -> list[str]:
         kind: model.objects.visible_to(user).first() or model.objects.first()
         for kind, model in models.items()
     }
-    objects |= {
-        kind: model.objects.first()
-        for kind, model in {
+    others: dict[str, Any] = {
             "adminunit": AdminUnit, "user": User, "membership": Membership,
             "clearance": ClearanceRequest, "attachment": Attachment, "holiday": Holiday,
             "inbox_entry": InboxEntry,
-        }.items()
     }  # fmt: skip
+    objects |= {kind: model.objects.first() for kind, model in others.items()}
     objects["token"] = create_token(user, name="walk", actor=SystemActor("test"))[0]
     kinds = {
         **DETAIL_URLS,
