@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -295,6 +296,19 @@ def test_a_rolled_back_upload_leaves_a_file_that_prune_removes(contact: ContactP
     assert Attachment.objects.count() == 0
     assert len(files_on_disk()) == 1
     assert len(attachments.prune_unreferenced(older_than=dt.timedelta(0))) == 1
+    assert files_on_disk() == []
+
+
+def test_the_worker_prunes_them_hourly(contact: ContactPoint) -> None:
+    from vigil.core import clock, scheduler
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attachments.attach(contact, upload("a.txt", b"x"), actor=SYSTEM)
+        raise RuntimeError("rolled back")
+    assert len(files_on_disk()) == 1
+    later = clock.now() + dt.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        assert "attachments.prune" in scheduler.run_due_sweeps(later, names=["attachments.prune"])
     assert files_on_disk() == []
 
 

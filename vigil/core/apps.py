@@ -11,6 +11,13 @@ def _install_triggers(using: str = "default", **kwargs: Any) -> None:
     install_append_only_triggers(using)
 
 
+def _prune_attachment_files(now: Any) -> int:
+    """Files of deleted attachments and of rolled-back uploads, after their grace period."""
+    from vigil.core.attachments import prune_unreferenced
+
+    return len(prune_unreferenced())
+
+
 class CoreConfig(AppConfig):
     name = "vigil.core"
     label = "core"
@@ -26,4 +33,7 @@ class CoreConfig(AppConfig):
 
         scheduler.register_sweep(
             "tasks.prune", scheduler.prune_task_results, every=dt.timedelta(hours=1)
+        )
+        scheduler.register_sweep(
+            "attachments.prune", _prune_attachment_files, every=dt.timedelta(hours=1)
         )
