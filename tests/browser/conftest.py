@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from vigil.org.demo import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -60,10 +62,10 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(page: Any, site: str, username: str) -> None:
+def sign_in(page: Any, site: str, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("vigil-demo-2026")
+    page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{site}/")
 
