@@ -15,7 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
+from vigil.org.models import (
+    Agency,
+    Committee,
+    ContactPoint,
+    DutyShift,
+    MemberAgency,
+    Post,
+    PostHolder,
+)
 
 # SCOPE-CASES.md, columns in PERSONA_NAMES order:
 # lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
@@ -33,6 +41,7 @@ CASES: dict[int, str] = {
     13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
 }
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
+DUTY_CASES = [1, 3]  # the demo's commune A police and provincial police rosters
 
 # URL name -> the kind of object its single <pk> argument names.
 DETAIL_URLS: dict[str, str] = {
@@ -46,11 +55,17 @@ DETAIL_URLS: dict[str, str] = {
     "api-memberagency-detail": "member",
     "api-adminunit-detail": "adminunit",
     "api-contactpoint-detail": "contact",
+    "api-dutyshift-detail": "dutyshift",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:contact_edit": ("contact", "pk"),
     "org:contact_create": ("agency", "agency_pk"),
+    "org:duty_roster": ("agency", "agency_pk"),
+}
+# POST-only actions on an object: 404 when it is not visible, a redirect or 403 when it is.
+POST_URLS: dict[str, tuple[str, str]] = {
+    "org:duty_shift_remove": ("dutyshift", "pk"),
     # One's own inbox entries: another user's is 404 (tests/inbox/test_pages_and_api.py).
     "inbox:mark_read": ("inbox_entry", "pk"),
     "api-notification-read": ("inbox_entry", "pk"),
@@ -70,6 +85,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-memberagency-list": "member",
     "api-contactpoint-list": "contact",
     "api-adminunit-list": "adminunit",
+    "api-dutyshift-list": "dutyshift",
     "inbox:index": None,
     "inbox:holidays": None,
     "inbox:policies": None,
@@ -93,14 +109,24 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_is_registered() -> None:
-    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+    registered = set(DETAIL_URLS) | set(WRITE_URLS) | set(POST_URLS) | set(LIST_URLS)
+    registered |= UNSCOPED_URLS
     assert _names(get_resolver()) - registered == set()
 
 
 def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     """The objects that stand for one case, by kind."""
     if case in CONTACT_CASES:
-        return {"contact": case_object(case)}
+        objects = {"contact": case_object(case)}
+        if case in DUTY_CASES:
+            # A shift owned like the case's contact point: same agency, committee, level.
+            contact = objects["contact"]
+            objects["dutyshift"] = DutyShift.objects.filter(
+                agency=contact.agency,
+                owning_committee=contact.owning_committee,
+                classification=contact.classification,
+            ).first()
+        return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
         post = Post.objects.filter(committee=b).first()
@@ -145,6 +171,11 @@ def test_detail_urls_follow_the_scope_cases(
                 assert response.status_code in (200, 403), url_name
             else:
                 assert response.status_code == 404, url_name
+            checked += 1
+    for url_name, (kind, arg) in POST_URLS.items():
+        if kind in objects:
+            response = client.post(reverse(url_name, kwargs={arg: objects[kind].pk}))
+            assert response.status_code in ((302, 403) if visible else (404,)), url_name
             checked += 1
     assert checked
 

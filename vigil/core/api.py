@@ -89,7 +89,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(data["detail"], "code", code) or code
     elif isinstance(data, dict):
         fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()}
-        message = str(exceptions.ValidationError.default_detail)
+        # A refusal of the whole request (not of one field) is the message itself.
+        general = fields.get("non_field_errors", [])
+        message = "; ".join(general) or str(exceptions.ValidationError.default_detail)
     else:
         message = "; ".join(str(m) for m in data) if isinstance(data, list) else str(data)
     if response.status_code == status.HTTP_404_NOT_FOUND:

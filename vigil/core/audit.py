@@ -160,7 +160,68 @@ def record(
     # The migration creates the head; a missing head means tampering, and the
     # chain must not quietly start again from 1.
     head = AuditHead.objects.select_for_update().get(id=1)
-    values: dict[str, Any] = {
+    values = _event_values(
+        head, action, actor, context, object_type=object_type, object_id=object_id,
+        before=before, after=after, classification=classification, committee_id=committee_id,
+    )  # fmt: skip
+    canonical = canonical_text(values)
+    event = AuditEvent.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def record_many(
+    action: str,
+    *,
+    actor: SystemActor,
+    entries: Iterable[tuple[models.Model, Mapping[str, Any] | None]],
+    batch_size: int = 2000,
+) -> int:
+    """Append one event per (object, after) in bulk: the fast path of bulk seeding.
+
+    The chain is exactly what ``record`` would build one call at a time; only a
+    system actor may write in bulk. Returns how many events were appended."""
+    if action not in _ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    if not isinstance(actor, SystemActor):
+        raise TypeError("only the system writes audit events in bulk")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the writing transaction")
+    context = _resolve_context(actor)
+    head = AuditHead.objects.select_for_update().get(id=1)
+    events: list[AuditEvent] = []
+    for obj, after in entries:
+        values = _event_values(
+            head, action, actor, context, object_type=obj._meta.label_lower,
+            object_id=str(obj.pk), before=None, after=after,
+            classification=int(getattr(obj, "classification", 0) or 0),
+            committee_id=getattr(obj, "owning_committee_id", None),
+        )  # fmt: skip
+        canonical = canonical_text(values)
+        event = AuditEvent(**values, canonical=canonical, hash=compute_hash(canonical))
+        head.seq, head.hash = event.seq, event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    head.save(update_fields=["seq", "hash"])
+    return len(events)
+
+
+def _event_values(
+    head: AuditHead,
+    action: str,
+    actor: Any,
+    context: ActorContext,
+    *,
+    object_type: str,
+    object_id: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    classification: int | None,
+    committee_id: int | None,
+) -> dict[str, Any]:
+    """The columns of the event that follows ``head`` (its canonical text is built from them)."""
+    return {
         "seq": head.seq + 1,
         "at": clock.now(),
         "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
@@ -180,11 +241,6 @@ def record(
         "request_id": request_id_var.get(),
         "prev_hash": head.hash or GENESIS,
     }
-    canonical = canonical_text(values)
-    event = AuditEvent.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
-    return event
 
 
 def _user_label(user: Any) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.org import api
+from vigil.org import api, duty_api
 
 urlpatterns = [
     path("committees/", api.CommitteeList.as_view(), name="api-committee-list"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path(
         "contact-points/<int:pk>/", api.ContactPointDetail.as_view(), name="api-contactpoint-detail"
     ),
+    path("duty-shifts/", duty_api.DutyShiftList.as_view(), name="api-dutyshift-list"),
+    path("duty-shifts/<int:pk>/", duty_api.DutyShiftDetail.as_view(), name="api-dutyshift-detail"),
     path("admin-units/", api.AdminUnitList.as_view(), name="api-adminunit-list"),
     path("admin-units/<int:pk>/", api.AdminUnitDetail.as_view(), name="api-adminunit-detail"),
 ]

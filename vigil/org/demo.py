@@ -11,8 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from vigil.accounts.models import User
 from vigil.accounts.services import create_user
+from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification as C
 from vigil.core.models import AdminUnit
@@ -126,6 +129,7 @@ def seed_org(actor: SystemActor) -> OrgWorld:
 
     _seed_posts(w, actor)
     _seed_users(w, actor)
+    _seed_duty(w, actor)
     _seed_contacts(w, actor, mine=mine, police=police, police_a=police_a, police_b=police_b,
                    border=border, dit=dit, inspectorate=inspectorate, ubnd_a=ubnd_a)  # fmt: skip
     return w
@@ -224,3 +228,24 @@ def _seed_contacts(w: OrgWorld, actor: SystemActor, **ag: Agency) -> None:
        shared_agencies=[ag["dit"]], actor=actor)  # fmt: skip
     cp(ag["ubnd_a"], label=CASE_LABELS[12], phone="0203 3 793 200",
        shared_agencies=[ag["dit"]], actor=actor)  # fmt: skip
+
+
+def _seed_duty(w: OrgWorld, actor: SystemActor) -> None:
+    """A week of 24-hour shifts from 07:30 yesterday, so someone is on duty now."""
+    ag, u = w.agencies, w.users
+    rosters = {
+        "police": ([u["thuongtruc"], u["quantri"]], "0203 3 825 113"),
+        "dit": ([u["congthuong"]], "0203 3 835 600"),
+        "border": ([u["bienphong"]], "0203 3 881 069"),
+        "police_a": ([u["xa_a"]], "0203 3 793 113"),
+        "police_b": ([u["xa_b"]], "0203 3 881 113"),
+    }
+    yesterday = clock.today() - dt.timedelta(days=1)
+    first = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(7, 30)))
+    for key, (officers, phone) in rosters.items():
+        for day in range(8):
+            starts = first + dt.timedelta(days=day)
+            services.add_duty_shift(
+                ag[key], officer=officers[day % len(officers)], phone=phone,
+                starts_at=starts, ends_at=starts + dt.timedelta(days=1), actor=actor,
+            )  # fmt: skip

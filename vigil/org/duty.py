@@ -1,14 +1,19 @@
 """Duty roster queries: who answers for an agency at a given moment.
 
 Later apps (alerts, escalations) call ``duty_officer(agency, at)`` to address the
-officer on duty first."""
+officer on duty first. Writes are the services ``add_duty_shift`` and
+``remove_duty_shift``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from vigil.org.models import Agency, DutyShift
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from vigil.core import clock
+from vigil.org.models import Agency, DutyShift, Membership, Period
 
 
 def shift_at(agency: Agency | int, at: dt.datetime) -> DutyShift | None:
@@ -25,3 +30,25 @@ def duty_officer(agency: Agency | int, at: dt.datetime) -> Any | None:
     """The user on duty for ``agency`` at ``at``, or None when nobody is rostered."""
     shift = shift_at(agency, at)
     return shift.officer if shift is not None else None
+
+
+def roster(
+    agency: Agency, user: Any, since: dt.datetime, until: dt.datetime
+) -> QuerySet[DutyShift]:
+    """The shifts ``user`` may see that overlap [since, until), in order."""
+    return (
+        DutyShift.objects.visible_to(user)
+        .filter(agency=agency, starts_at__lt=until, ends_at__gt=since)
+        .select_related("officer")
+        .order_by("starts_at")
+    )
+
+
+def rosterable_members(agency: Agency) -> QuerySet[Any]:
+    """Users who hold a current role in the agency: those who can be put on duty."""
+    current = Membership.objects.filter(Period.current_on(clock.today()), agency=agency)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=current.values("user_id"))
+        .order_by("full_name", "username")
+    )

@@ -26,6 +26,7 @@ class OrgAction(models.TextChoices):
     CONTACT_CREATED = "contact_point.created", _("Contact point created")
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
     DUTY_SHIFT_ADDED = "duty_shift.added", _("Duty shift added")
+    DUTY_SHIFT_REMOVED = "duty_shift.removed", _("Duty shift removed")
 
 
 class Role(models.TextChoices):

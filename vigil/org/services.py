@@ -22,6 +22,7 @@ from vigil.core import audit
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
+from vigil.org.duty import rosterable_members
 from vigil.org.models import (
     COMMITTEE_WIDE_ROLES,
     Agency,
@@ -364,14 +365,16 @@ def add_duty_shift(
     note: str = "",
     actor: Any,
 ) -> DutyShift:
-    """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap."""
+    """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap.
+
+    Whoever keeps the agency's contact points keeps its roster."""
     _require_contact_editor(actor, agency)
     committee = agency.committee
     if committee is None:
         raise ValidationError(_("Duty rosters are kept by member agencies of a committee."))
     # The agency row is the lock that serialises roster changes for that agency.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    if not Membership.objects.filter(user=officer, agency=agency).exists():
+    if not rosterable_members(agency).filter(pk=officer.pk).exists():
         raise ValidationError({"officer": _("The duty officer must be a member of the agency.")})
     shift = DutyShift(
         agency=agency,
@@ -404,3 +407,21 @@ def add_duty_shift(
         after=audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"]),
     )
     return shift
+
+
+@transaction.atomic
+def remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
+    """Take a shift off the roster (entered by mistake, or replaced); audited with its content."""
+    _require_contact_editor(actor, shift.agency)
+    before = audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"])
+    pk, committee_id, classification = shift.pk, shift.owning_committee_id, shift.classification
+    shift.delete()
+    audit.record(
+        OrgAction.DUTY_SHIFT_REMOVED,
+        actor=actor,
+        object_type=DutyShift._meta.label_lower,
+        object_id=str(pk),
+        committee_id=committee_id,
+        classification=classification,
+        before=before,
+    )

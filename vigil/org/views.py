@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from vigil.core import audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.search import folded_query
 from vigil.org import services
+from vigil.org.duty import roster
 from vigil.org.forms import AdminUnitSearchForm, AgencySearchForm, ContactPointForm, SearchForm
 from vigil.org.models import (
     Agency,
@@ -31,6 +33,7 @@ from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
     get_visible_or_404,
+    scope_for,
 )
 
 
@@ -46,18 +49,60 @@ def _current_holders() -> Prefetch[Any]:
     return Prefetch("holders", queryset=current, to_attr="current_holders")
 
 
+# A search shows at most this many committees; more means "narrow it down".
+TREE_SEARCH_LIMIT = 100
+# At most this many branches opened by hand (?open=ID) at once.
+TREE_MAX_OPEN = 20
+
+
 def committee_tree(request: HttpRequest) -> HttpResponse:
+    """The committee tree, opened along the user's own branch.
+
+    A country has thousands of committees: the tree shows the top levels, every
+    committee on the way down to the user's own (and their children), and the
+    branches opened with ``?open=ID``; a search lists matches flat."""
     form = SearchForm(request.GET)
-    committees = Committee.objects.visible_to(request.user).select_related("admin_unit")
+    visible = Committee.objects.visible_to(request.user).select_related("admin_unit")
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    truncated = False
     if query:
-        committees = committees.filter(folded_query("name_folded", query))
-    rows = list(committees.order_by("path"))
+        rows = list(visible.filter(folded_query("name_folded", query))[: TREE_SEARCH_LIMIT + 1])
+        truncated = len(rows) > TREE_SEARCH_LIMIT
+        rows = rows[:TREE_SEARCH_LIMIT]
+        opened: set[int] = set()
+    else:
+        opened = _opened_branches(request)
+        rows = list(
+            visible.filter(Q(parent__isnull=True) | Q(parent_id__in=opened))
+            .annotate(below=Count("children"))
+            .order_by("path")
+        )
     # Depth for indentation; the root of what this user sees starts at 0.
     min_depth = min((c.path.count("/") for c in rows), default=0)
     for c in rows:
         c.depth = c.path.count("/") - min_depth  # type: ignore[attr-defined]
-    return render(request, "org/committee_tree.html", {"committees": rows, "form": form})
+        c.is_open = c.pk in opened  # type: ignore[attr-defined]
+    return render(
+        request,
+        "org/committee_tree.html",
+        {"committees": rows, "form": form, "truncated": truncated, "limit": TREE_SEARCH_LIMIT},
+    )
+
+
+def _opened_branches(request: HttpRequest) -> set[int]:
+    """Ids of the committees whose children the tree shows: every committee on
+    the path to the user's own committees and to those asked for with ?open=."""
+    scope = scope_for(request.user)
+    asked = {int(v) for v in request.GET.getlist("open")[:TREE_MAX_OPEN] if v.isdigit()}
+    paths = set(
+        Agency.objects.filter(pk__in=scope.agency_ids, committee__isnull=False).values_list(
+            "committee__path", flat=True
+        )
+    )
+    paths |= set(
+        Committee.objects.filter(pk__in=scope.committee_ids | asked).values_list("path", flat=True)
+    )
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -128,13 +173,17 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contacts = list(
         ContactPoint.objects.visible_to(request.user).filter(agency=agency).order_by("label")
     )
-    stamp = audit_classified_view(request, contacts, about=agency)
+    now = clock.now()
+    on_duty = roster(agency, request.user, now, now + dt.timedelta(seconds=1)).first()
+    shown = [*contacts, *([on_duty] if on_duty else [])]
+    stamp = audit_classified_view(request, shown, about=agency)
     return render(
         request,
         "org/agency_detail.html",
         {
             "page_stamp": stamp,
             "agency": agency,
+            "on_duty": on_duty,
             "contacts": contacts,
             "licensed_by": agency.licensed_by.visible_to(request.user),
             "can_edit": can_edit_contact_points(request.user, agency),
@@ -171,7 +220,7 @@ def contact_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         try:
             contact = services.create_contact_point(agency, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
@@ -193,7 +242,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if changes:
                 services.update_contact_point(contact, actor=user, **changes)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Contact point saved."))
             return redirect("org:contact_detail", pk=contact.pk)
@@ -206,7 +255,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
+def add_form_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form it came from."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

@@ -1,0 +1,78 @@
+"""An agency's duty roster: who is on duty now, the coming shifts, and adding them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.core import clock
+from vigil.org import services
+from vigil.org.duty import roster, rosterable_members
+from vigil.org.forms import DutyShiftForm
+from vigil.org.models import Agency, DutyShift
+from vigil.org.scope import can_edit_contact_points, get_visible_or_404
+from vigil.org.views import add_form_errors, audit_classified_view
+
+# The roster page shows the past day and the coming fortnight.
+LOOK_BACK = dt.timedelta(days=1)
+LOOK_AHEAD = dt.timedelta(days=14)
+
+
+@require_http_methods(["GET", "POST"])
+def duty_roster(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency: Agency = get_visible_or_404(
+        Agency.objects.select_related("committee"), request.user, pk=agency_pk
+    )
+    user: Any = request.user
+    can_edit = can_edit_contact_points(user, agency)
+    form = None
+    if can_edit:
+        form = DutyShiftForm(request.POST or None, members=rosterable_members(agency))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.add_duty_shift(agency, actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Duty shift added."))
+                return redirect("org:duty_roster", agency_pk=agency.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    now = clock.now()
+    shifts = list(roster(agency, user, now - LOOK_BACK, now + LOOK_AHEAD))
+    on_duty = next((s for s in shifts if s.starts_at <= now < s.ends_at), None)
+    stamp = audit_classified_view(request, shifts, about=agency)
+    return render(
+        request,
+        "org/duty_roster.html",
+        {
+            "agency": agency,
+            "shifts": shifts,
+            "on_duty": on_duty,
+            "now": now,
+            "form": form,
+            "can_edit": can_edit,
+            "page_stamp": stamp,
+            "until": timezone.localtime(now + LOOK_AHEAD),
+        },
+    )
+
+
+@require_POST
+def duty_shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    shift: DutyShift = get_visible_or_404(
+        DutyShift.objects.select_related("agency__committee"), request.user, pk=pk
+    )
+    if not can_edit_contact_points(request.user, shift.agency):
+        raise PermissionDenied
+    services.remove_duty_shift(shift, actor=request.user)
+    messages.success(request, _("Duty shift removed."))
+    return redirect("org:duty_roster", agency_pk=shift.agency_id)
