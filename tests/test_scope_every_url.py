@@ -78,19 +78,18 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_holder_end": ("holder", "pk"),
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
-    # One's own inbox entries: another user's is 404 (tests/inbox/test_pages_and_api.py).
-    "inbox:mark_read": ("inbox_entry", "pk"),
-    "api-notification-read": ("inbox_entry", "pk"),
-    # The holiday table is not scoped; a non-administrator's write is 403 (same file).
-    "inbox:holiday_delete": ("holiday", "pk"),
 }
-# POST-only actions on an object: 404 when it is not visible, a redirect or 403 when it is.
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
 POST_URLS: dict[str, tuple[str, str]] = {
     "org:duty_shift_remove": ("dutyshift", "pk"),
     "org:contact_attachment_upload": ("contact", "pk"),
     "core:attachment_delete": ("attachment", "pk"),
+    # One's own inbox entries: another user's is 404 (tests/inbox/test_pages_and_api.py).
+    "inbox:mark_read": ("inbox_entry", "pk"),
+    "api-notification-read": ("inbox_entry", "pk"),
+    # The holiday table is not scoped; a non-administrator's write is 403 (same file).
+    "inbox:holiday_delete": ("holiday", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
