@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from vigil.core import audit
 from vigil.core.classification import Classification
+from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.org import admin_scope, services
 from vigil.org.models import Agency, Committee, OrgAction, Post, Role
 
@@ -119,30 +119,20 @@ ROLE_NAMES = {
 }  # fmt: skip
 
 
-def formula_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def template_bytes() -> bytes:
-    book = Workbook()
-    default = book.active
-    assert default is not None
-    book.remove(default)
-    bold = Font(bold=True)
-    for spec in SHEETS:
-        sheet = book.create_sheet(spec.name)
-        sheet.append([formula_safe(h) for h in spec.headers])
-        sheet.append([formula_safe(c.example) for c in spec.columns])
-        for cell in sheet[1]:
-            cell.font = bold
-        for i, column in enumerate(spec.columns):
-            sheet.column_dimensions[chr(ord("A") + i)].width = max(14, len(column.header) + 4)
-    notes = book.create_sheet(NOTES_SHEET)
+    """The workbook to fill in: one sheet per kind with an example row, and the notes.
+
+    Written by the one safe writer (``vigil.core.xlsx``): nothing in it is a formula."""
+    sheets = [
+        Sheet(
+            spec.name,
+            spec.headers,
+            [[c.example for c in spec.columns]],
+            widths=[max(14, len(c.header) + 4) for c in spec.columns],
+        )
+        for spec in SHEETS
+    ]
     lines: list[tuple[str, ...]] = [
-        ("Hướng dẫn nhập liệu Vigil",),
         ("Mỗi trang tính một loại dữ liệu; giữ nguyên tên trang và dòng tiêu đề.",),
         (f"Dòng bắt đầu bằng “{EXAMPLE_MARK}” là dòng ví dụ và được bỏ qua.",),
         ("Không dùng công thức: tệp có công thức bị từ chối.",),
@@ -160,14 +150,8 @@ def template_bytes() -> bytes:
     lines.append(())
     lines.append(("Vai trò", "Mã"))
     lines.extend((name, code) for code, name in ROLE_NAMES.items())
-    for line in lines:
-        notes.append([formula_safe(v) for v in line])
-    notes["A1"].font = bold
-    notes.column_dimensions["A"].width = 40
-    notes.column_dimensions["B"].width = 90
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    notes = Sheet(NOTES_SHEET, ("Hướng dẫn nhập liệu Vigil",), lines, widths=(40, 90))
+    return workbook_bytes([*sheets, notes])
 
 
 # --- reading
