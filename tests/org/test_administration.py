@@ -499,3 +499,49 @@ def test_a_users_name_and_e_mail_are_corrected(
         f"/api/v1/users/{xa_a.pk}/", {"full_name": "X"}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_a_commune_administrator_cannot_give_anyone_a_provincial_agency(
+    quantri_a: User,
+) -> None:
+    """A role's agency is one of the user's agencies in the scope rule: a commune
+    administrator handing themselves the provincial police would see its objects."""
+    seq = audit_seq()
+    for committee in (commune("Vân Đồn"), None):
+        with pytest.raises((ValidationError, PermissionDenied)):
+            services.grant_membership(
+                quantri_a, agency=agency("Công an tỉnh Quảng Ninh"),
+                role="standing_office" if committee else "officer", committee=committee,
+                valid_from=START, actor=quantri_a,
+            )  # fmt: skip
+    assert not Membership.objects.filter(
+        user=quantri_a, agency=agency("Công an tỉnh Quảng Ninh")
+    ).exists()
+    assert audit_seq() == seq
+    api = Client()
+    api.force_login(quantri_a)
+    response = api.post(
+        "/api/v1/memberships/",
+        {"user": quantri_a.pk, "agency": agency("Công an tỉnh Quảng Ninh").pk,
+         "role": "standing_office", "committee": commune("Vân Đồn").pk,
+         "valid_from": START.isoformat()},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "agency" in response.json()["error"]["fields"]
+
+
+def test_a_user_with_a_role_above_is_not_the_communes_to_administer(
+    quantri_a: User, persona: Callable[[str], User]
+) -> None:
+    """lanhdao also sits in commune A's committee: still not commune A's to deactivate."""
+    services.grant_membership(
+        persona("lanhdao"), agency=agency("Ủy ban nhân dân đặc khu Vân Đồn"),
+        role="committee_leader", committee=commune("Vân Đồn"), valid_from=START, actor=SYSTEM,
+    )  # fmt: skip
+    client = signed_in(quantri_a)
+    for page in USER_PAGES:
+        assert client.post(reverse(page, args=[persona("lanhdao").pk])).status_code == 404, page
+    with pytest.raises(PermissionDenied):
+        services.deactivate_member(persona("lanhdao"), actor=quantri_a)
+    assert User.objects.get(username="lanhdao").is_active

@@ -72,14 +72,20 @@ def _live() -> Q:
 
 
 def users_in_tree(paths: list[str]) -> QuerySet[User]:
-    """Users with a live role in the tree; a user whose roles have all ended
-    belongs where their roles were (so they can be given a role again)."""
+    """Users whose live roles all lie in the tree; a user whose roles have all ended
+    belongs where their roles were (so they can be given a role again).
+
+    A user who also holds a live role elsewhere (a provincial leader with a
+    commune role, say) is not the commune's to deactivate, reset or re-clear."""
     if not paths:
         return User.objects.none()
-    in_tree = _memberships_in_tree(paths).filter(user=OuterRef("pk"))
+    in_tree = _memberships_in_tree(paths)
+    mine = in_tree.filter(user=OuterRef("pk"))
     live_anywhere = Membership.objects.filter(_live(), user=OuterRef("pk"))
+    live_elsewhere = live_anywhere.exclude(pk__in=in_tree.values("pk"))
     return User.objects.filter(
-        Exists(in_tree.filter(_live())) | (Exists(in_tree) & ~Exists(live_anywhere))
+        (Exists(mine.filter(_live())) & ~Exists(live_elsewhere))
+        | (Exists(mine) & ~Exists(live_anywhere))
     )
 
 

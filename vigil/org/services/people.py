@@ -16,7 +16,12 @@ from vigil.accounts.services import create_user
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
-from vigil.org.admin_scope import actor_clearance, can_administer_user, can_lead_user
+from vigil.org.admin_scope import (
+    actor_clearance,
+    agencies_administered,
+    can_administer_user,
+    can_lead_user,
+)
 from vigil.org.models import (
     COMMITTEE_WIDE_ROLES,
     Agency,
@@ -48,6 +53,15 @@ def grant_membership(
     actor: Any,
 ) -> Membership:
     require_administrator(actor, committee or agency.committee or licensing_committee(agency))
+    # A role's agency is one of the user's agencies in the scope rule: it must lie in
+    # the administrator's tree, or a commune could hand itself the province's police.
+    if (
+        not isinstance(actor, SystemActor)
+        and not agencies_administered(actor).filter(pk=agency.pk).exists()
+    ):
+        raise ValidationError(
+            {"agency": _("This agency is outside the committees you administer.")}
+        )
     check_period(valid_from, valid_to)
     if role in COMMITTEE_WIDE_ROLES and committee is None:
         raise ValidationError({"committee": _("This role is held in a committee.")})
