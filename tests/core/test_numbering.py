@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.test import Client
+from django.utils import translation
 
 from vigil.core import numbering as core_numbering
 from vigil.core.audit import SystemActor
@@ -90,11 +91,23 @@ def test_a_paper_number_already_used_is_refused_with_nothing_written() -> None:
 
 
 @pytest.mark.django_db
-def test_a_paper_number_ahead_moves_the_counter_past_it() -> None:
+def test_the_next_number_given_on_paper_moves_the_counter_past_it() -> None:
     p = province()
-    recorded = numbering.record_external_number(p, DocType.BAO_CAO, 7, actor=SYSTEM)
-    assert recorded.external and recorded.symbol == "07/BC-BCĐ"
-    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM).number == 8
+    recorded = numbering.record_external_number(p, DocType.BAO_CAO, 1, actor=SYSTEM)
+    assert recorded.external and recorded.symbol == "01/BC-BCĐ"
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM).number == 2
+
+
+@pytest.mark.django_db
+def test_a_paper_number_that_would_leave_a_gap_is_refused() -> None:
+    p = province()
+    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM)
+    before = (IssuedNumber.objects.count(), AuditEvent.objects.count())
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        numbering.record_external_number(p, DocType.BAO_CAO, 9999, actor=SYSTEM)
+    assert "2" in str(refused.value) and "khoảng trống" in str(refused.value)
+    assert (IssuedNumber.objects.count(), AuditEvent.objects.count()) == before
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM).number == 2
 
 
 @pytest.mark.django_db

@@ -150,6 +150,28 @@ def test_without_a_duty_officer_the_agency_is_told() -> None:
     assert event.note
 
 
+def test_a_duty_officer_below_the_objects_level_does_not_swallow_the_step() -> None:
+    """The officer on duty is cleared Thường, the object is Mật: the step goes to the
+    agency, where delivery reaches those cleared for it."""
+    unit = make_unit("lowdt", officers=2)
+    services.add_duty_shift(
+        unit.agency, officer=unit.officers[0], phone="0203 3 000 001",
+        starts_at=vn(2027, 1, 1), ends_at=vn(2027, 12, 31), actor=SYSTEM,
+    )  # fmt: skip
+    cleared = unit.officers[1]
+    cleared.clearance = 1
+    cleared.save(update_fields=["clearance"])
+    obj = contact_of(unit, classification=1)
+    with time_machine.travel(vn(2027, 3, 1, 8), tick=False):
+        open_case(obj, kind=CaseKind.ALERT, subject="Cảnh báo mật")
+    escalate_due(vn(2027, 3, 1, 9))
+    (event,) = escalation_events_for(obj).filter(type="step")
+    assert event.recipient_label == unit.agency.name and event.note
+    deliver_pending(vn(2027, 3, 1, 9))
+    readers = InboxEntry.objects.filter(notification=event.notification)
+    assert list(readers.values_list("user", flat=True)) == [cleared.pk]
+
+
 def test_only_an_administrator_sets_a_policy_and_bad_steps_change_nothing(
     persona: Callable[[str], Any],
 ) -> None:

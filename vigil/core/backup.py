@@ -144,7 +144,11 @@ def backup(path: Path, *, alias: str = "default") -> dict[str, Any]:
         snap = _snapshot_sqlite if engine == "sqlite" else _snapshot_postgresql
         head = snap(alias, db_file)
         partial = path.with_name(path.name + ".part")
-        with tarfile.open(partial, "w:gz") as tar:
+        # The archive holds password hashes, second-factor secrets and classified
+        # rows: readable by its owner only, from the first byte.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(partial, 0o600)
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             members[db_file.name] = _file_sha256(db_file)
             tar.add(db_file, arcname=db_file.name)
             # Files are written before the row that names them commits, so every

@@ -163,7 +163,10 @@ def record_external_number(
 ) -> IssuedNumber:
     """A number given on paper, entered so the register never gives it again.
 
-    The counter moves up to it when it lies ahead, so later numbers follow it.
+    It must be one the register has not used: the next one (the counter then
+    moves past it) or an earlier one left free. A number further on would leave
+    a gap of numbers nobody gave (a typo of 9999 for 9 would waste a year's
+    series), so it is refused.
     """
     _check_type(doc_type)
     if number < 1:
@@ -178,6 +181,16 @@ def record_external_number(
                         "Number %(number)s has already been used in this register (%(symbol)s)."
                     )
                     % {"number": number, "symbol": taken.symbol}
+                }
+            )
+        if number > locked.last_number + 1:
+            raise ValidationError(
+                {
+                    "number": _(
+                        "The next number of this register is %(next)s; a later number "
+                        "would leave a gap. Check the number on the paper document."
+                    )
+                    % {"next": locked.last_number + 1}
                 }
             )
         if number > locked.last_number:

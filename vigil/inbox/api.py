@@ -74,7 +74,7 @@ class Own(generics.GenericAPIView[InboxEntry]):
 
     def get_queryset(self) -> QuerySet[InboxEntry]:
         return (
-            InboxEntry.objects.filter(user=self.request.user.pk)
+            InboxEntry.objects.of(self.request.user)
             .select_related("notification")
             .order_by("-created_at", "-pk")
         )

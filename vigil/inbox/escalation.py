@@ -334,14 +334,16 @@ def _recipients(case: EscalationCase, target: str, at: dt.datetime) -> tuple[Any
     """(recipients, label, note) for one step."""
     if target == StepTarget.DUTY_OFFICER:
         officer = duty_officer(case.agency, at)
-        if officer is not None:
+        if officer is not None and officer.is_active and officer.clearance >= case.classification:
             return officer, str(officer), ""
-        # Nobody rostered: the agency as a whole must still hear of it.
-        return (
-            case.agency,
-            str(case.agency),
-            _("No duty officer on the roster: sent to the agency."),
+        # Nobody rostered, or the officer on duty may not read this object: the
+        # agency as a whole must still hear of it (delivery keeps to clearances).
+        note = (
+            _("No duty officer on the roster: sent to the agency.")
+            if officer is None
+            else _("The duty officer may not read this object: sent to the agency.")
         )
+        return case.agency, str(case.agency), note
     if target == StepTarget.AGENCY_HEAD:
         return AgencyRole(case.agency, Role.AGENCY_HEAD), str(case.agency), ""
     return CommitteeRole(case.committee, Role.STANDING_OFFICE), str(case.committee), ""

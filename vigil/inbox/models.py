@@ -169,6 +169,13 @@ class NotificationTarget(models.Model):
         return str(self.user or self.agency or self.committee)
 
 
+class InboxEntryQuerySet(models.QuerySet["InboxEntry"]):
+    def of(self, user: Any) -> InboxEntryQuerySet:
+        """``user``'s entries they may still read: a clearance lowered since delivery
+        hides what it no longer covers."""
+        return self.filter(user=user, notification__classification__lte=user.clearance)
+
+
 class InboxEntry(models.Model):
     """A notification in one user's inbox; also the outbox row of its e-mail."""
 
@@ -199,6 +206,8 @@ class InboxEntry(models.Model):
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    objects = InboxEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inbox entry")

@@ -172,7 +172,7 @@ def remind_once(
 
 def unread_count(user: Any) -> int:
     """One indexed count (``inbox_unread_idx``)."""
-    return InboxEntry.objects.filter(user=user, read_at__isnull=True).count()
+    return InboxEntry.objects.of(user).filter(read_at__isnull=True).count()
 
 
 @transaction.atomic
@@ -194,7 +194,7 @@ def mark_read(entry: InboxEntry, *, actor: Any) -> InboxEntry:
 
 @transaction.atomic
 def mark_all_read(*, actor: Any) -> int:
-    count = InboxEntry.objects.filter(user=actor, read_at__isnull=True).update(read_at=clock.now())
+    count = InboxEntry.objects.of(actor).filter(read_at__isnull=True).update(read_at=clock.now())
     if count:
         audit.record(
             InboxAction.NOTIFICATIONS_ALL_READ,
@@ -209,9 +209,18 @@ def mark_all_read(*, actor: Any) -> int:
 
 
 def can_edit_holidays(user: Any) -> bool:
+    """The holiday table moves every deadline in the deployment: administrators of a
+    provincial (or higher) committee keep it, not those of a commune."""
+    from vigil.org.models import Committee
+
     if isinstance(user, SystemActor):
         return True
-    return any(role == "administrator" for role, *_rest in scope_for(user).roles)
+    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
+    return (
+        Committee.objects.filter(pk__in=committees)
+        .exclude(level=Committee.Level.COMMUNE)
+        .exists()
+    )
 
 
 def _require_holiday_editor(actor: Any) -> None:

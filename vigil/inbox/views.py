@@ -28,7 +28,7 @@ from vigil.org.models import Committee
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     user: Any = request.user
-    entries = InboxEntry.objects.filter(user=user).select_related("notification")
+    entries = InboxEntry.objects.of(user).select_related("notification")
     state = "unread"
     if form.is_valid():
         state = form.cleaned_data["state"] or "unread"
@@ -67,7 +67,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's entry is not found, exactly as if it did not exist.
     entry = get_object_or_404(
-        InboxEntry.objects.select_related("notification"), pk=pk, user=request.user
+        InboxEntry.objects.of(request.user).select_related("notification"), pk=pk
     )
     services.mark_read(entry, actor=request.user)
     return _back(request)
