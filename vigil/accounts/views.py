@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import default_key
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from vigil.accounts import mfa, services
 from vigil.accounts.forms import CodeForm, EnrolForm, SignInForm, TokenForm
@@ -120,24 +121,18 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 {"codes": codes, "enrolled": True, "next": _safe_next(request)},
             )
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice(user=user, key=key)
+    secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
         "qr": mfa.qr_svg(device.config_url),
-        "secret": " ".join(_b32(device.bin_key)[i : i + 4] for i in range(0, 32, 4)),
+        # In groups of four, as authenticator apps show keys typed in by hand.
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "required": pending == mfa.ENROL,
         "replacing": mfa.authenticator(user) is not None,
         "next": _safe_next(request),
     }
     return render(request, "accounts/mfa_enrol.html", context)
-
-
-def _b32(raw: bytes) -> str:
-    from base64 import b32encode
-
-    return b32encode(raw).decode()
 
 
 def _unverified_change(request: HttpRequest) -> HttpResponse | None:

@@ -217,9 +217,7 @@ def can_edit_holidays(user: Any) -> bool:
         return True
     committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
     return (
-        Committee.objects.filter(pk__in=committees)
-        .exclude(level=Committee.Level.COMMUNE)
-        .exists()
+        Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
     )
 
 
