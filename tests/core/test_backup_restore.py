@@ -166,6 +166,7 @@ def test_backup_while_writing_then_restore_into_an_empty_database(
     written = int(writer.communicate(timeout=600)[0].strip().splitlines()[-1])
     assert writer.returncode == 0
     assert backed_up.returncode == 0, backed_up.stderr
+    assert archive.stat().st_mode & 0o777 == 0o600  # hashes, secrets, classified rows
 
     manifest = read_archive(archive, tmp_path / "check")
     assert manifest["engine"] == ("postgresql" if ON_PG else "sqlite")

@@ -74,6 +74,31 @@ def test_another_users_entry_is_not_found(
     assert entry.read_at is None
 
 
+def test_a_lowered_clearance_hides_what_it_no_longer_covers(
+    persona: Callable[[str], Any],
+    client_for: Callable[[str], Client],
+    api_for: Callable[..., Client],
+) -> None:
+    user = persona("bienphong")  # Mật
+    n = notify(user, "Phương án mật cửa khẩu", classification=1)
+    deliver_pending(T0)
+    entry = InboxEntry.objects.get(notification=n, user=user)
+    assert (
+        "Phương án mật cửa khẩu"
+        in client_for("bienphong").get("/inbox/?state=all").content.decode()
+    )
+    user.clearance = 0
+    user.save(update_fields=["clearance"])
+    assert (
+        "Phương án mật cửa khẩu"
+        not in client_for("bienphong").get("/inbox/?state=all").content.decode()
+    )
+    api = api_for("bienphong", "write")
+    ids = {r["id"] for r in api.get("/api/v1/notifications/?page_size=500").json()["results"]}
+    assert entry.pk not in ids
+    assert api.post(f"/api/v1/notifications/{entry.pk}/read/").status_code == 404
+
+
 def test_the_api_lists_own_notifications_and_marks_one_read(
     persona: Callable[[str], Any], api_for: Callable[..., Client]
 ) -> None:
@@ -149,7 +174,7 @@ def test_a_second_holiday_on_a_date_is_refused_in_vietnamese(
 
 
 def test_only_administrators_change_the_holiday_table(
-    client_for: Callable[[str], Client],
+    client_for: Callable[[str], Client], persona: Callable[[str], Any]
 ) -> None:
     seed_holidays([2027], actor=SYSTEM)
     holiday = Holiday.objects.filter(date__year=2027).first()
@@ -162,6 +187,22 @@ def test_only_administrators_change_the_holiday_table(
     assert response.status_code == 403
     assert client.post(reverse("inbox:holiday_delete", args=[holiday.pk])).status_code == 403
     assert Holiday.objects.filter(pk=holiday.pk).exists()
+    # A commune's administrator does not move the whole province's deadlines.
+    from vigil.org import services
+    from vigil.org.models import Agency, Committee
+
+    commune_admin = persona("xa_a")
+    services.grant_membership(
+        commune_admin, agency=Agency.objects.get(name="Công an đặc khu Vân Đồn"),
+        role="administrator", committee=Committee.objects.get(name__endswith="Vân Đồn"),
+        valid_from=dt.date(2025, 7, 1), actor=SYSTEM,
+    )  # fmt: skip
+    client = client_for("xa_a")
+    assert client.post(reverse("inbox:holiday_delete", args=[holiday.pk])).status_code == 403
+    assert client_for("quantri").post(
+        reverse("inbox:holiday_delete", args=[holiday.pk])
+    ).status_code in (200, 302)
+    assert not Holiday.objects.filter(pk=holiday.pk).exists()
 
 
 def test_the_api_lists_holidays_by_year(api_for: Callable[..., Client]) -> None:
