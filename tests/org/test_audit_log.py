@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -55,6 +56,21 @@ def test_a_commune_standing_office_reads_its_commune_not_the_province(
         - set(AuditEvent.objects.filter(classification__gt=1).values_list("seq", flat=True))
         <= auditor
     )
+
+
+def test_lockouts_and_sign_ins_of_the_trees_people_are_in_the_log(
+    api_for: Callable[..., Client], persona: Callable[[str], Any]
+) -> None:
+    """Events filed under no committee still reach the auditors of the people concerned."""
+    from vigil.accounts.services import record_lockout
+
+    with transaction.atomic():
+        record_lockout("xa_b", ip_address="203.0.113.9")
+    lockout = AuditEvent.objects.filter(action="user.locked_out").latest("seq")
+    assert lockout.committee_id is None
+    assert lockout.seq in seqs(api_for("kiemtoan"))  # the province's auditor
+    assert lockout.seq in seqs(api_for("xa_b"))  # commune B's standing office
+    assert lockout.seq not in seqs(api_for("xa_a"))  # not commune A's business
 
 
 def test_others_get_not_found(api_for: Callable[..., Client]) -> None:

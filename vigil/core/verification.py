@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from vigil.core import audit, clock
 from vigil.core.models import VerificationRun
 
@@ -26,10 +28,17 @@ class ChainResult:
 
 Verifier = Callable[[], ChainResult]
 _VERIFIERS: dict[str, Verifier] = {}
+_LABELS: dict[str, Any] = {}
 
 
-def register_verifier(name: str, verifier: Verifier) -> None:
+def register_verifier(name: str, verifier: Verifier, *, label: Any = None) -> None:
+    """``label``: what the pages call the chain (a lazy translation), e.g. "Audit chain"."""
     _VERIFIERS[name] = verifier
+    _LABELS[name] = label or name
+
+
+def verifier_label(name: str) -> Any:
+    return _LABELS.get(name, name)
 
 
 def verifiers() -> dict[str, Verifier]:
@@ -47,7 +56,7 @@ def verify_audit_chain(anchor: tuple[int, str] | None = None) -> ChainResult:
     )
 
 
-register_verifier("audit", verify_audit_chain)
+register_verifier("audit", verify_audit_chain, label=_("Audit chain"))
 
 
 def record_run(name: str, result: ChainResult, *, actor: Any) -> VerificationRun:

@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 from vigil.core import audit, verification
 from vigil.core.models import AuditEvent, AuditHead, VerificationRun
 from vigil.org.forms import AuditFilterForm
-from vigil.org.models import Agency
+from vigil.org.models import Agency, Membership
 from vigil.org.scope import AUDIT_ROLES, committees_with_role, scope_for
 
 
@@ -36,6 +37,15 @@ def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     q = Q(committee_id__in=committee_ids)
     q |= Q(object_type="org.committee", object_id__in=[str(pk) for pk in committee_ids])
     q |= Q(object_type="org.agency", object_id__in=[str(pk) for pk in agency_ids])
+    # Events filed under no committee (sign-ins, tokens, lockouts, deactivations):
+    # those of the tree's people, by what they did or what was done to their account.
+    people = (
+        Membership.objects.filter(agency_id__in=agency_ids)
+        .annotate(uid=Cast("user_id", CharField()))
+        .values("uid")
+    )
+    q |= Q(committee_id__isnull=True, agency_id__in=agency_ids)
+    q |= Q(committee_id__isnull=True, object_type="accounts.user", object_id__in=people)
     return AuditEvent.objects.filter(q, classification__lte=scope_for(user).clearance)
 
 
@@ -106,7 +116,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "head": head,
-            "runs": verification.latest_runs(),
+            "runs": {
+                verification.verifier_label(name): run
+                for name, run in verification.latest_runs().items()
+            },
             "can_verify": _is_auditor(request.user),
         },
     )
