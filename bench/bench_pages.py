@@ -43,7 +43,7 @@ def child(scale: int, requests: int) -> None:
     from vigil.org.models import Agency, Committee
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    with override_settings(ROOT_URLCONF="bench_urls"):
+    with override_settings(ROOT_URLCONF="_bench_urls"):
         client = Client()
         client.force_login(User.objects.get(username=USER))
         police = Agency.objects.get(name="Công an tỉnh Quảng Ninh")

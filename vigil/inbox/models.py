@@ -173,6 +173,8 @@ class InboxEntryQuerySet(models.QuerySet["InboxEntry"]):
     def of(self, user: Any) -> InboxEntryQuerySet:
         """``user``'s entries they may still read: a clearance lowered since delivery
         hides what it no longer covers."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
         return self.filter(user=user, notification__classification__lte=user.clearance)
 
 
