@@ -70,8 +70,8 @@ def test_an_overlapping_shift_is_refused_and_nothing_is_written(
 @pytest.mark.parametrize(
     ("start", "end", "officer", "message"),
     [
-        (10, 10, "congthuong", "kết thúc sau"),
-        (10, 5, "congthuong", "kết thúc sau"),
+        (10, 10, "congthuong", "bắt đầu"),
+        (10, 5, "congthuong", "bắt đầu"),
         (0, 8, "bienphong", "phải là thành viên"),
     ],
 )
