@@ -92,6 +92,19 @@ def test_email_is_sent_at_least_once_with_a_stable_message_id() -> None:
     assert len([m for m in mail.outbox if m.to == [unit.officers[0].email]]) == 2
 
 
+def test_the_seed_fills_inboxes_and_leaves_the_email_to_the_worker() -> None:
+    unit = make_unit("seedmail", officers=1)
+    n = notify(unit.officers[0], "Chào mừng", kind=Kind.INFO)
+    mail.outbox.clear()
+    delivery.deliver_pending(T0, mail=False)
+    entry = InboxEntry.objects.get(notification=n)
+    assert entry.email_state == InboxEntry.EmailState.PENDING and mail.outbox == []
+    delivery.deliver_pending(T0)
+    entry.refresh_from_db()
+    assert entry.email_state == InboxEntry.EmailState.SENT
+    assert len([m for m in mail.outbox if m.to == [unit.officers[0].email]]) == 1
+
+
 def test_an_unclassified_email_carries_the_message_and_a_link() -> None:
     unit = make_unit("plain", officers=1)
     notify(unit.officers[0], "Đề nghị cập nhật số điện thoại trực ban", url="/agencies/1/")

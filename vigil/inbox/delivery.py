@@ -143,12 +143,13 @@ def deliver_notification(
     return len(user_ids)
 
 
-def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER) -> int:
+def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER, mail: bool = True) -> int:
     """The delivery sweep (and the task): fan out what is due, then send e-mail.
 
     Inboxes come first: between e-mail batches, notifications that arrived
     meanwhile are fanned out before the next batch is mailed. ``actor`` names
-    who delivers in the audit: the worker, or the demo seed.
+    who delivers in the audit: the worker, or the demo seed (which leaves the
+    e-mail to the worker: ``mail=False``).
     """
     delivered = 0
     while True:
@@ -157,7 +158,7 @@ def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER) -> int:
             for notification in batch:
                 delivered += deliver_notification(notification, now, actor=actor)
                 fanned += 1
-        if not send_email_batch(now) and not fanned:
+        if not (mail and send_email_batch(now)) and not fanned:
             return delivered
 
 

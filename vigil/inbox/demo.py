@@ -44,5 +44,7 @@ def seed_inbox(w: OrgWorld, actor: SystemActor) -> None:
            kind=Kind.LICENCE)  # fmt: skip
     notify([u["kiemtoan"], u["quantri"]], "Bảng ngày nghỉ lễ năm sau đã được nạp",
            kind=Kind.INFO, url="/holidays/")  # fmt: skip
-    # The demo runs without waiting for the worker's first sweep.
-    deliver_pending(clock.now(), actor=actor)
+    # The inboxes fill without waiting for the worker's first sweep; the e-mail
+    # is the worker's (under `vigil serve` it prints to the console), so the
+    # seed's own output stays the list of demo logins.
+    deliver_pending(clock.now(), actor=actor, mail=False)
