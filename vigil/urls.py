@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("vigil.org.api_urls")),
     path("api/v1/", include("vigil.inbox.api_urls")),
     path("api/v1/", include("vigil.core.api_urls")),
+    path("api/v1/", include("vigil.controlled.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

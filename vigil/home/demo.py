@@ -7,6 +7,7 @@ from django.db import transaction
 from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
 from vigil.core.audit import SystemActor
+from vigil.controlled.demo import seed_controlled
 from vigil.core.workdays import seed_holidays
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
@@ -25,4 +26,5 @@ def seed_demo() -> OrgWorld:
     with transaction.atomic():
         world = seed_org(actor)
         seed_inbox(world, actor)
+        seed_controlled(world, actor)
     return world
