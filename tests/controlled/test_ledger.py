@@ -157,7 +157,7 @@ BAD: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
                 code="T-SUNG", defaults={"name": "Súng thử", "item_class": ItemClass.WEAPON}
             )[0],
             "unit": "pcs",
-        },  # fmt: skip
+        },
         "No licence in force permits",
     ),
     "over capacity": (lambda: {"quantity": "30000"}, "exceed its capacity"),
@@ -193,9 +193,12 @@ def test_bad_input_is_refused_with_nothing_written(case: str) -> None:
 
 def test_an_expired_licence_is_refused() -> None:
     state = written()
-    with time_machine.travel(clock.now() + dt.timedelta(days=400), tick=False):
-        with pytest.raises(ValidationError, match="expired or is not in force"):
-            receive("1", key="t-expired")
+    later = clock.now() + dt.timedelta(days=400)
+    with (
+        time_machine.travel(later, tick=False),
+        pytest.raises(ValidationError, match="expired or is not in force"),
+    ):
+        receive("1", key="t-expired")
     assert written() == state
 
 
@@ -251,10 +254,11 @@ def _sql_refused(sql: str) -> None:
 def test_triggers_refuse_update_delete_and_truncate() -> None:
     table = LedgerEntry._meta.db_table
     pk = LedgerEntry.objects.order_by("pk").values_list("pk", flat=True).first()
-    _sql_refused(f'UPDATE "{table}" SET quantity = quantity + 1 WHERE id = {pk}')  # noqa: S608
-    _sql_refused(f'DELETE FROM "{table}" WHERE id = {pk}')  # noqa: S608
+    _sql_refused(f'UPDATE "{table}" SET quantity = quantity + 1 WHERE id = {pk}')
+    _sql_refused(f'DELETE FROM "{table}" WHERE id = {pk}')
     if connection.vendor == "postgresql":
         _sql_refused(f'TRUNCATE "{table}" CASCADE')
+    assert pk is not None
     entry = LedgerEntry.objects.get(pk=pk)
     entry.quantity += 1
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -275,8 +279,7 @@ def edited(no_triggers: None) -> Iterator[LedgerEntry]:
     entry = LedgerEntry.objects.order_by("pk")[2]
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE "{LedgerEntry._meta.db_table}" SET quantity = quantity + 1000 '  # noqa: S608
-            "WHERE id = %s",
+            f'UPDATE "{LedgerEntry._meta.db_table}" SET quantity = quantity + 1000 WHERE id = %s',
             [entry.pk],
         )
     yield entry

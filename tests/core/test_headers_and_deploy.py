@@ -25,8 +25,8 @@ from tests.test_scope_every_url import (
 )
 from vigil.accounts.models import User
 from vigil.accounts.services import create_token
-from vigil.core.audit import SystemActor
 from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
+from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, Holiday
 from vigil.inbox.models import InboxEntry
 from vigil.org.models import (

@@ -127,7 +127,9 @@ class BatchItemSerializer(MovementInSerializer):
 
 
 class BatchSerializer(serializers.Serializer[Any]):
-    movements = BatchItemSerializer(many=True, max_length=BATCH_MAX, allow_empty=False)
+    movements = serializers.ListField(
+        child=BatchItemSerializer(), max_length=BATCH_MAX, allow_empty=False
+    )
 
 
 # --- reading
@@ -143,7 +145,7 @@ class ItemDetail(Scoped, generics.RetrieveAPIView[Item]):
     serializer_class = ItemSerializer
 
 
-class LicenceFilter(filters.FilterSet):
+class LicenceFilter(filters.FilterSet):  # type: ignore[misc]
     expiring_within = filters.NumberFilter(
         method="filter_expiring", label="days", min_value=0, max_value=3660
     )
@@ -186,7 +188,7 @@ class StoreDetail(Scoped, generics.RetrieveAPIView[Store]):
     serializer_class = StoreSerializer
 
 
-class BalanceFilter(filters.FilterSet):
+class BalanceFilter(filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = Balance
         fields = ["store", "item", "lot"]
@@ -209,7 +211,7 @@ class BalanceDetail(Scoped, generics.RetrieveAPIView[Balance]):
         return super().get_queryset().select_related("item")
 
 
-class MovementFilter(filters.FilterSet):
+class MovementFilter(filters.FilterSet):  # type: ignore[misc]
     store = filters.NumberFilter(method="filter_store")
     since = filters.DateFilter(field_name="at", lookup_expr="date__gte")
     until = filters.DateFilter(field_name="at", lookup_expr="date__lte")

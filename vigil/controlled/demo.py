@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vigil.controlled import services
-from vigil.controlled.models import Account, Item, ItemClass, Store
+from vigil.controlled.models import Account, ItemClass, Store
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.org.demo import OrgWorld
@@ -25,7 +25,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
     }
     mine = w.agencies["mine"]
     assert mine.admin_unit is not None
-    caps = {
+    caps: dict[str, int] = {
         ItemClass.EXPLOSIVE: 20_000_000,  # 20 t in grams
         ItemClass.DETONATOR: 50_000,
         ItemClass.CORD: 5_000_000,  # 50 km in centimetres

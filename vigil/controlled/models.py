@@ -137,7 +137,7 @@ class Licence(LicensedRecord):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     item_classes = models.JSONField(_("permitted item classes"), default=list)
-    stores = models.ManyToManyField(
+    stores: models.ManyToManyField[Store, Any] = models.ManyToManyField(
         "Store",
         verbose_name=_("permitted stores"),
         blank=True,
@@ -224,6 +224,9 @@ class StoreTotal(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.store}: {self.item_class} {self.quantity}/{self.capacity}"
+
 
 class Account(models.Model):
     """One side of a movement: a store, or an account outside every store."""
@@ -274,6 +277,9 @@ class LedgerHead(models.Model):
     )
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.seq}:{self.hash}"
 
 
 class LedgerEntry(AppendOnly, LicensedRecord):

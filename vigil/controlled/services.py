@@ -20,15 +20,15 @@ from vigil.controlled.models import (
     Balance,
     ControlledAction,
     Item,
-    Licence,
     LedgerEntry,
     LedgerHead,
+    Licence,
     Store,
     StoreTotal,
 )
 from vigil.core import audit, clock
-from vigil.core.models import AdminUnit
 from vigil.core.audit import SystemActor, compute_hash
+from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import scope_for
 
@@ -133,11 +133,13 @@ def create_licence(
         _check_class(c)
     if issuer.committee is None:
         raise ValidationError(_("A licence is issued by a member agency of a committee."))
-    committee = (
-        stores[0].owning_committee
-        if stores
-        else province_committee(organisation.admin_unit or issuer.committee.admin_unit)
-    )
+    unit = organisation.admin_unit or issuer.committee.admin_unit
+    if stores:
+        committee = stores[0].owning_committee
+    elif unit is not None:
+        committee = province_committee(unit)
+    else:
+        raise ValidationError(_("Record the organisation's commune first."))
     _require_system_or_admin(actor, committee)
     licence = Licence(
         number=number, kind=kind, valid_from=valid_from, valid_to=valid_to,

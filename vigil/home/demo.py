@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vigil.controlled.demo import seed_controlled
 from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
 from vigil.core.audit import SystemActor
-from vigil.controlled.demo import seed_controlled
 from vigil.core.workdays import seed_holidays
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
