@@ -68,6 +68,7 @@ DETAIL_URLS: dict[str, str] = {
     "api-store-detail": "store",
     "api-balance-detail": "balance",
     "api-movement-detail": "movement",
+    "controlled:store_detail": "store",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -84,6 +85,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_holder_end": ("holder", "pk"),
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
+    "controlled:movement_create": ("store", "store_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -138,6 +140,9 @@ LIST_URLS: dict[str, str | None] = {
     "api-store-list": "store",
     "api-balance-list": "balance",
     "api-movement-list": "movement",
+    "controlled:store_list": "store",
+    "controlled:movement_list": "movement",
+    "controlled:licence_list": "licence",
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("", include("vigil.org.urls")),
     path("", include("vigil.inbox.urls")),
+    path("", include("vigil.controlled.urls")),
     path("", include("vigil.core.urls")),
     path("api/v1/", include("vigil.org.api_urls")),
     path("api/v1/", include("vigil.inbox.api_urls")),

@@ -49,7 +49,7 @@ def _world() -> tuple[list[Agency], list[Store], object]:
                     kind=Store.Kind.PERMANENT,
                     capacities={ItemClass.EXPLOSIVE: 60_000},
                     actor=SYSTEM,
-                )  # fmt: skip
+                )
             )
         services.create_licence(
             org, number=f"T{n}/GP", kind="use", issuer=dit, valid_from=today,
@@ -78,7 +78,7 @@ def test_concurrent_writers_never_lose_an_update() -> None:
             outcomes[outcome] += 1
 
     def writer(number: int) -> None:
-        rng = random.Random(number)  # noqa: S311 - test data
+        rng = random.Random(number)
         try:
             start.wait()
             for i in range(MOVES):

@@ -399,3 +399,54 @@ def test_expiring_licences_are_listed(api_for: Callable[..., Client]) -> None:
             x["id"] for x in client.get("/api/v1/licences/?expiring_within=30").json()["results"]
         ]
         assert licence.pk not in ids, username
+
+
+# --- pages
+
+
+def test_the_storekeeper_records_a_receipt_and_congthuong_sees_it(
+    client_for: Callable[[str], Client],
+) -> None:
+    kho = client_for("kho_mo")
+    page = kho.get(f"/controlled/stores/{store().pk}/movement/")
+    assert page.status_code == 200
+    key = page.context["form"].initial["idempotency_key"]
+    before = balance(store(), item())
+    body = {
+        "direction": "in", "counterpart": "supplier", "item": item().pk, "quantity": "12,5",
+        "unit": "kg", "lot": "", "document_ref": "PN-WEB", "reason": "", "idempotency_key": key,
+    }  # fmt: skip
+    response = kho.post(f"/controlled/stores/{store().pk}/movement/", body)
+    assert response.status_code == 302, response.context["form"].errors
+    kho.post(f"/controlled/stores/{store().pk}/movement/", body)  # pressed twice
+    assert balance(store(), item()) == before + 12_500
+    assert LedgerEntry.objects.filter(idempotency_key=key).count() == 1
+    shown_now = f"{(before + 12_500) / 1000:.1f}".replace(".", ",")
+    seen = client_for("congthuong").get(f"/controlled/stores/{store().pk}/")
+    assert shown_now in seen.content.decode()
+    assert (
+        client_for("congthuong").get(f"/controlled/stores/{store().pk}/movement/").status_code
+        == 403
+    )
+
+
+def test_a_refused_movement_is_explained_on_the_form(client_for: Callable[[str], Client]) -> None:
+    kho = client_for("kho_mo")
+    state = written()
+    body = {
+        "direction": "out", "counterpart": "consumption", "item": item().pk,
+        "quantity": "999999", "unit": "kg", "idempotency_key": "web-too-much",
+    }  # fmt: skip
+    response = kho.post(f"/controlled/stores/{store().pk}/movement/", body)
+    assert response.status_code == 200
+    assert "holds only" in response.content.decode() or "chỉ còn" in response.content.decode()
+    assert written() == state
+
+
+def test_the_expiring_licences_page_lists_the_mines_licence(
+    client_for: Callable[[str], Client],
+) -> None:
+    for username in ("thuongtruc", "congthuong", "kho_mo"):
+        page = client_for(username).get("/controlled/licences/?expiring=1")
+        assert "125/GP-SCT" in page.content.decode(), username
+    assert "125/GP-SCT" not in client_for("bienphong").get("/controlled/licences/").content.decode()
