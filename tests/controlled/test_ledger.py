@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import translation
 
 from vigil.controlled import ledger, services
 from vigil.controlled.models import (
@@ -34,6 +35,13 @@ from vigil.org.models import Agency
 SYSTEM = SystemActor("test")
 MINE = "Công ty Cổ phần Than Demo Cẩm Phả"
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are matched in English here; the Vietnamese is checked by the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 def mine() -> Agency:
