@@ -8,9 +8,15 @@ class ControlledConfig(AppConfig):
     verbose_name = _("Weapons, explosives and support tools")
 
     def ready(self) -> None:
+        import datetime as dt
+
         from vigil.controlled import ledger
         from vigil.controlled.models import ControlledAction
-        from vigil.core import audit, verification
+        from vigil.controlled.reminders import remind_expiring_licences
+        from vigil.core import audit, scheduler, verification
 
         audit.register_actions(ControlledAction)
         verification.register_verifier("ledger", ledger.verify_chain_result, label=_("Ledger"))
+        scheduler.register_sweep(
+            "controlled.licence_expiry", remind_expiring_licences, every=dt.timedelta(hours=1)
+        )
