@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from vigil.controlled.models import (
     shown,
 )
 from vigil.core import clock
-from vigil.org.api import Scoped
+from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import Id
 from vigil.org.scope import get_visible_or_404, scope_for
 
@@ -189,9 +190,12 @@ class StoreDetail(Scoped, generics.RetrieveAPIView[Store]):
 
 
 class BalanceFilter(filters.FilterSet):  # type: ignore[misc]
+    store = IdFilter(field_name="store_id")
+    item = IdFilter(field_name="item_id")
+
     class Meta:
         model = Balance
-        fields = ["store", "item", "lot"]
+        fields = ["lot"]
 
 
 class BalanceList(Scoped, generics.ListAPIView[Balance]):
@@ -211,14 +215,28 @@ class BalanceDetail(Scoped, generics.RetrieveAPIView[Balance]):
         return super().get_queryset().select_related("item")
 
 
+class PresentDateField(forms.DateField):
+    """A date parameter that, when sent, must be a date (an empty value is refused)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value == "":
+            raise ValidationError(_("Enter a date."), code="invalid")
+        return super().to_python(value)
+
+
+class PresentDateFilter(filters.DateFilter):  # type: ignore[misc]
+    field_class = PresentDateField
+
+
 class MovementFilter(filters.FilterSet):  # type: ignore[misc]
-    store = filters.NumberFilter(method="filter_store")
-    since = filters.DateFilter(field_name="at", lookup_expr="date__gte")
-    until = filters.DateFilter(field_name="at", lookup_expr="date__lte")
+    store = IdFilter(method="filter_store")
+    item = IdFilter(field_name="item_id")
+    since = PresentDateFilter(field_name="at", lookup_expr="date__gte")
+    until = PresentDateFilter(field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = LedgerEntry
-        fields = ["item", "lot", "document_ref"]
+        fields = ["lot", "document_ref"]
 
     def filter_store(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
         return queryset.filter(from_account__store_id=value) | queryset.filter(
