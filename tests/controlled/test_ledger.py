@@ -458,3 +458,25 @@ def test_the_expiring_licences_page_lists_the_mines_licence(
         page = client_for(username).get("/controlled/licences/?expiring=1")
         assert "125/GP-SCT" in page.content.decode(), username
     assert "125/GP-SCT" not in client_for("bienphong").get("/controlled/licences/").content.decode()
+
+
+def test_a_batch_is_chained_entry_by_entry_and_audited_once() -> None:
+    events = AuditEvent.objects.count()
+    moves = [
+        services.Movement(
+            item=item(),
+            quantity=1000,
+            from_account=supplier(),
+            to_account=store().account,
+            idempotency_key=f"t-batch-ok-{n}",
+        )
+        for n in range(3)
+    ]
+    entries = services.post_movements(mine(), moves, actor=SYSTEM)
+    assert [e.seq for e in entries] == [entries[0].seq + n for n in range(3)]
+    assert entries[1].prev_hash == entries[0].hash
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.order_by("-seq").first().action == "movement.batch_posted"  # type: ignore[union-attr]
+    assert services.post_movements(mine(), moves, actor=SYSTEM) == entries  # replayed
+    assert AuditEvent.objects.count() == events + 1
+    assert ledger.verify().ok

@@ -28,6 +28,7 @@ class ControlledAction(models.TextChoices):
     ITEM_CREATED = "item.created", _("Catalogue item added")
     MOVEMENT_POSTED = "movement.posted", _("Stock movement posted")
     MOVEMENT_REVERSED = "movement.reversed", _("Stock movement reversed")
+    MOVEMENTS_POSTED = "movement.batch_posted", _("Batch of stock movements posted")
 
 
 class ItemClass(models.TextChoices):

@@ -303,28 +303,81 @@ def post_movement(
 def post_movements(
     organisation: Agency, movements: Iterable[Movement], *, actor: Any
 ) -> list[LedgerEntry]:
-    """All or nothing: every movement is posted, or none is."""
+    """All or nothing: every movement is posted, or none is. One audit event for
+    the call (each entry is in the organisation's own chain)."""
     movements = list(movements)
     require_storekeeper(actor, organisation)
     _require_licensed(organisation)
+    count = len(movements)
+    if count == 1:
+        replay = _replay(organisation, movements[0])  # a retry needs no lock
+        if replay is not None:
+            return [replay]
     try:
         with transaction.atomic():
-            return [
-                _post_numbered(organisation, m, i, len(movements), actor)
-                for i, m in enumerate(movements, 1)
-            ]
+            # The chain head first (one writer per organisation at a time), then the balances.
+            LedgerHead.objects.get_or_create(organisation=organisation)
+            head = LedgerHead.objects.select_for_update().get(organisation=organisation)
+            entries: list[LedgerEntry] = []
+            new: list[LedgerEntry] = []
+            for number, m in enumerate(movements, 1):
+                entry, created = _post_numbered(organisation, m, number, count, head, actor)
+                entries.append(entry)
+                if created:
+                    new.append(entry)
+            if new:
+                head.save(update_fields=["seq", "hash"])
+                _audit(new, actor)
+            return entries
     except IntegrityError as exc:
         # A check the validation did not catch (a racing writer): refused, nothing written.
         raise ValidationError(_("The movement was refused by the ledger's rules.")) from exc
 
 
+def _audit(new: list[LedgerEntry], actor: Any) -> None:
+    first = new[0]
+    if len(new) == 1:
+        action = (
+            ControlledAction.MOVEMENT_REVERSED if first.reverses_id
+            else ControlledAction.MOVEMENT_POSTED
+        )  # fmt: skip
+        after = {name: getattr(first, name) for name in AUDITED}
+        audit.record(action, actor=actor, obj=first, after=after)
+        return
+    audit.record(
+        ControlledAction.MOVEMENTS_POSTED, actor=actor, obj=first,
+        after={"entries": [e.pk for e in new], "last_seq": new[-1].seq, "head": new[-1].hash},
+    )  # fmt: skip
+
+
+AUDITED = (
+    "seq", "item_id", "lot", "quantity", "from_account_id", "to_account_id",
+    "idempotency_key", "document_ref", "reason", "reverses_id", "hash",
+)  # fmt: skip
+
+
+def _replay(organisation: Agency, m: Movement) -> LedgerEntry | None:
+    """The entry this key already made (same body), None if new; a different body is refused."""
+    existing = LedgerEntry.objects.filter(
+        owning_agency=organisation, idempotency_key=m.idempotency_key
+    ).first()
+    if existing is None:
+        return None
+    if _same_body(existing, m):
+        return existing
+    raise ValidationError(
+        _("The idempotency key %(key)s was already used for a different movement.")
+        % {"key": m.idempotency_key}
+    )
+
+
 def _post_numbered(
-    organisation: Agency, m: Movement, number: int, count: int, actor: Any
-) -> LedgerEntry:
+    organisation: Agency, m: Movement, number: int, count: int, head: LedgerHead, actor: Any
+) -> tuple[LedgerEntry, bool]:
     if count == 1:
-        return _post(organisation, m, actor=actor)
+        return _post(organisation, m, head, actor)
     try:
-        return _post(organisation, m, actor=actor)
+        return _post(organisation, m, head, actor)
     except ValidationError as exc:
         raise ValidationError(
             _("Movement %(n)d of %(count)d: %(error)s")
@@ -332,32 +385,14 @@ def _post_numbered(
         ) from exc
 
 
-def _post(organisation: Agency, m: Movement, *, actor: Any) -> LedgerEntry:
-    existing = LedgerEntry.objects.filter(
-        owning_agency=organisation, idempotency_key=m.idempotency_key
-    ).first()
+def _post(
+    organisation: Agency, m: Movement, head: LedgerHead, actor: Any
+) -> tuple[LedgerEntry, bool]:
+    # Under the head's lock: a racing writer's entry with this key is visible now.
+    existing = _replay(organisation, m)
     if existing is not None:
-        if _same_body(existing, m):
-            return existing
-        raise ValidationError(
-            _("The idempotency key %(key)s was already used for a different movement.")
-            % {"key": m.idempotency_key}
-        )
+        return existing, False
     _validate(organisation, m)
-    # The chain head first (one writer per organisation at a time), then the balances.
-    head, _created = LedgerHead.objects.get_or_create(organisation=organisation)
-    head = LedgerHead.objects.select_for_update().get(pk=head.pk)
-    # A racing writer may have posted the same key while this one waited for the head.
-    existing = LedgerEntry.objects.filter(
-        owning_agency=organisation, idempotency_key=m.idempotency_key
-    ).first()
-    if existing is not None:
-        if _same_body(existing, m):
-            return existing
-        raise ValidationError(
-            _("The idempotency key %(key)s was already used for a different movement.")
-            % {"key": m.idempotency_key}
-        )
     _apply(m)
     first_store = m.from_account.store or m.to_account.store
     assert first_store is not None
@@ -381,17 +416,10 @@ def _post(organisation: Agency, m: Movement, *, actor: Any) -> LedgerEntry:
         "reverses_id": m.reverses.pk if m.reverses else None,
         "prev_hash": head.hash or audit.GENESIS,
     }
-    # Stored as the database returns it (microseconds, UTC), so the text reads back the same.
     canonical = canonical_text(values)
     entry = LedgerEntry.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
     head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
-    audit.record(
-        ControlledAction.MOVEMENT_REVERSED if m.reverses else ControlledAction.MOVEMENT_POSTED,
-        actor=actor, obj=entry,
-        after={k: v for k, v in values.items() if k not in ("prev_hash",)},
-    )  # fmt: skip
-    return entry
+    return entry, True
 
 
 def _apply(m: Movement) -> None:
