@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
+from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment
@@ -62,6 +63,12 @@ DETAIL_URLS: dict[str, str] = {
     "core:attachment_download": "attachment",
     "api-attachment-detail": "attachment",
     "api-attachment-download": "attachment",
+    "api-item-detail": "item",
+    "api-licence-detail": "licence",
+    "api-store-detail": "store",
+    "api-balance-detail": "balance",
+    "api-movement-detail": "movement",
+    "controlled:store_detail": "store",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -78,6 +85,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_holder_end": ("holder", "pk"),
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
+    "controlled:movement_create": ("store", "store_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -127,6 +135,14 @@ LIST_URLS: dict[str, str | None] = {
     "api-notification-list": None,
     "api-holiday-list": None,
     "api-issuednumber-list": None,
+    "api-item-list": "item",
+    "api-licence-list": "licence",
+    "api-store-list": "store",
+    "api-balance-list": "balance",
+    "api-movement-list": "movement",
+    "controlled:store_list": "store",
+    "controlled:movement_list": "movement",
+    "controlled:licence_list": "licence",
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -157,6 +173,7 @@ ADMIN_URLS: dict[str, str | None] = {
 POST_ONLY_URLS = {
     "api-user-deactivate", "api-user-unlock", "api-user-reset-second-factor",
     "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
+    "api-movement-batch",  # tests/controlled/test_ledger.py
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
@@ -203,6 +220,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
                 owning_committee=contact.owning_committee,
                 classification=contact.classification,
             ).first()
+        if case == 8:
+            objects |= _controlled_objects()
         return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
@@ -216,7 +235,21 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     if case == 13:
         return {"adminunit": AdminUnit.objects.get(code="06994")}
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
-    return {"agency": Agency.objects.get(name=name)}
+    objects = {"agency": Agency.objects.get(name=name)}
+    if case == 11:
+        objects["item"] = Item.objects.order_by("pk").first()  # the catalogue: everyone reads it
+    return objects
+
+
+def _controlled_objects() -> dict[str, Any]:
+    """The demo mine's records: owned by the province, shared with DIT (case 8)."""
+    store = Store.objects.get(name="Kho VLNCN trung tâm Cẩm Phả")
+    return {
+        "store": store,
+        "licence": Licence.objects.get(number="125/GP-SCT"),
+        "balance": Balance.objects.filter(store=store).order_by("pk").first(),
+        "movement": LedgerEntry.objects.filter(owning_agency=store.owning_agency_id).first(),
+    }
 
 
 def _attachment_on(contact: ContactPoint) -> Attachment:

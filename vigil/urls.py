@@ -14,10 +14,12 @@ urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("", include("vigil.org.urls")),
     path("", include("vigil.inbox.urls")),
+    path("", include("vigil.controlled.urls")),
     path("", include("vigil.core.urls")),
     path("api/v1/", include("vigil.org.api_urls")),
     path("api/v1/", include("vigil.inbox.api_urls")),
     path("api/v1/", include("vigil.core.api_urls")),
+    path("api/v1/", include("vigil.controlled.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

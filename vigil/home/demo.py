@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vigil.controlled.demo import seed_controlled
 from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
 from vigil.core.audit import SystemActor
@@ -25,4 +26,5 @@ def seed_demo() -> OrgWorld:
     with transaction.atomic():
         world = seed_org(actor)
         seed_inbox(world, actor)
+        seed_controlled(world, actor)
     return world

@@ -1,0 +1,340 @@
+"""REST API of the registry and the ledger. Thin: scope, then services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vigil.controlled import services
+from vigil.controlled.models import (
+    UNITS,
+    Account,
+    Balance,
+    Item,
+    LedgerEntry,
+    Licence,
+    Store,
+    StoreTotal,
+    shown,
+)
+from vigil.core import clock
+from vigil.org.api import IdFilter, Scoped
+from vigil.org.api_writes import Id
+from vigil.org.scope import get_visible_or_404, scope_for
+
+BATCH_MAX = 500
+
+# --- serializers
+
+
+class ItemSerializer(serializers.ModelSerializer[Item]):
+    base_unit = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Item
+        fields = ["id", "code", "name", "item_class", "maker", "base_unit", "unit"]
+
+
+class LicenceSerializer(serializers.ModelSerializer[Licence]):
+    licensee = serializers.IntegerField(source="owning_agency_id", read_only=True)
+    issuer = serializers.IntegerField(source="licensing_agency_id", read_only=True)
+
+    class Meta:
+        model = Licence
+        fields = [
+            "id", "number", "kind", "licensee", "issuer", "valid_from", "valid_to",
+            "item_classes", "stores", "status",
+        ]  # fmt: skip
+
+
+class StoreTotalSerializer(serializers.ModelSerializer[StoreTotal]):
+    class Meta:
+        model = StoreTotal
+        fields = ["item_class", "quantity", "capacity"]
+
+
+class StoreSerializer(serializers.ModelSerializer[Store]):
+    licensee = serializers.IntegerField(source="owning_agency_id", read_only=True)
+    totals = StoreTotalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Store
+        fields = ["id", "name", "licensee", "admin_unit", "kind", "totals"]
+
+
+class BalanceSerializer(serializers.ModelSerializer[Balance]):
+    shown = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Balance
+        fields = ["id", "store", "item", "lot", "quantity", "shown"]
+
+    def get_shown(self, obj: Balance) -> str:
+        return shown(obj.item.item_class, obj.quantity)
+
+
+class AccountSerializer(serializers.ModelSerializer[Account]):
+    class Meta:
+        model = Account
+        fields = ["kind", "store"]
+
+
+class MovementSerializer(serializers.ModelSerializer[LedgerEntry]):
+    organisation = serializers.IntegerField(source="owning_agency_id", read_only=True)
+    from_account = AccountSerializer(read_only=True)
+    to_account = AccountSerializer(read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id", "organisation", "seq", "at", "item", "lot", "quantity", "from_account",
+            "to_account", "idempotency_key", "document_ref", "reason", "actor_label",
+            "reverses", "hash",
+        ]  # fmt: skip
+
+
+KINDS = "supplier, consumption, destruction, in_transit, lost"
+UNIT_CHOICES = sorted({u for base, shown_unit, _f in UNITS.values() for u in (base, shown_unit)})
+
+
+class MovementInSerializer(serializers.Serializer[Any]):
+    item = Id()
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3)
+    unit = serializers.ChoiceField(choices=UNIT_CHOICES, required=False)
+    lot = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    from_store = Id(required=False)
+    from_kind = serializers.CharField(max_length=20, required=False, help_text=KINDS)
+    to_store = Id(required=False)
+    to_kind = serializers.CharField(max_length=20, required=False, help_text=KINDS)
+    document_ref = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class BatchItemSerializer(MovementInSerializer):
+    idempotency_key = serializers.CharField(max_length=100)
+
+
+class BatchSerializer(serializers.Serializer[Any]):
+    movements = serializers.ListField(
+        child=BatchItemSerializer(), max_length=BATCH_MAX, allow_empty=False
+    )
+
+
+# --- reading
+
+
+class ItemList(Scoped, generics.ListAPIView[Item]):
+    model = Item
+    serializer_class = ItemSerializer
+
+
+class ItemDetail(Scoped, generics.RetrieveAPIView[Item]):
+    model = Item
+    serializer_class = ItemSerializer
+
+
+class LicenceFilter(filters.FilterSet):  # type: ignore[misc]
+    expiring_within = filters.NumberFilter(
+        method="filter_expiring", label="days", min_value=0, max_value=3660
+    )
+
+    class Meta:
+        model = Licence
+        fields = ["status", "kind"]
+
+    def filter_expiring(self, queryset: QuerySet[Licence], name: str, value: Any) -> Any:
+        today = clock.today()
+        return queryset.filter(
+            valid_to__gte=today, valid_to__lte=today + dt.timedelta(days=int(value))
+        )
+
+
+class LicenceList(Scoped, generics.ListAPIView[Licence]):
+    model = Licence
+    serializer_class = LicenceSerializer
+    filterset_class = LicenceFilter
+
+    def get_queryset(self) -> QuerySet[Licence]:
+        return super().get_queryset().prefetch_related("stores").order_by("valid_to", "pk")
+
+
+class LicenceDetail(Scoped, generics.RetrieveAPIView[Licence]):
+    model = Licence
+    serializer_class = LicenceSerializer
+
+
+class StoreList(Scoped, generics.ListAPIView[Store]):
+    model = Store
+    serializer_class = StoreSerializer
+
+    def get_queryset(self) -> QuerySet[Store]:
+        return super().get_queryset().prefetch_related("totals").order_by("name", "pk")
+
+
+class StoreDetail(Scoped, generics.RetrieveAPIView[Store]):
+    model = Store
+    serializer_class = StoreSerializer
+
+
+class BalanceFilter(filters.FilterSet):  # type: ignore[misc]
+    store = IdFilter(field_name="store_id")
+    item = IdFilter(field_name="item_id")
+
+    class Meta:
+        model = Balance
+        fields = ["lot"]
+
+
+class BalanceList(Scoped, generics.ListAPIView[Balance]):
+    model = Balance
+    serializer_class = BalanceSerializer
+    filterset_class = BalanceFilter
+
+    def get_queryset(self) -> QuerySet[Balance]:
+        return super().get_queryset().select_related("item").order_by("pk")
+
+
+class BalanceDetail(Scoped, generics.RetrieveAPIView[Balance]):
+    model = Balance
+    serializer_class = BalanceSerializer
+
+    def get_queryset(self) -> QuerySet[Balance]:
+        return super().get_queryset().select_related("item")
+
+
+class PresentDateField(forms.DateField):
+    """A date parameter that, when sent, must be a date (an empty value is refused)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value == "":
+            raise ValidationError(_("Enter a date."), code="invalid")
+        return super().to_python(value)
+
+
+class PresentDateFilter(filters.DateFilter):  # type: ignore[misc]
+    field_class = PresentDateField
+
+
+class MovementFilter(filters.FilterSet):  # type: ignore[misc]
+    store = IdFilter(method="filter_store")
+    item = IdFilter(field_name="item_id")
+    since = PresentDateFilter(field_name="at", lookup_expr="date__gte")
+    until = PresentDateFilter(field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["lot", "document_ref"]
+
+    def filter_store(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
+        return queryset.filter(from_account__store_id=value) | queryset.filter(
+            to_account__store_id=value
+        )
+
+
+def _account(request: Request, organisation: Any, store_id: int | None, kind: str | None) -> Any:
+    if store_id is not None:
+        if kind not in (None, Account.Kind.STORE):
+            raise ValidationError(_("Give either a store or an outside account, not both."))
+        store = get_visible_or_404(Store.objects, request.user, pk=store_id)
+        return store.account
+    if kind is None:
+        raise ValidationError(_("Say where the movement comes from and where it goes."))
+    return services.external_account(organisation, kind)
+
+
+def _movement(request: Request, values: dict[str, Any], key: str) -> tuple[Any, Any]:
+    """The organisation and the service's movement for one validated request body."""
+    item = get_visible_or_404(Item.objects, request.user, pk=values["item"])
+    stores = [
+        get_visible_or_404(Store.objects, request.user, pk=values[side])
+        for side in ("from_store", "to_store")
+        if values.get(side) is not None
+    ]
+    if not stores:
+        raise ValidationError(_("A movement must start or end in a store."))
+    scope = scope_for(request.user)
+    mine = [s for s in stores if scope.agency_role_in(s.owning_agency_id, "storekeeper")]
+    if not mine:
+        raise PermissionDenied(_("Only a storekeeper of this organisation may record movements."))
+    organisation = mine[0].owning_agency
+    movement = services.Movement(
+        item=item,
+        quantity=services.to_base_units(item, values["quantity"], values.get("unit")),
+        from_account=_account(request, organisation, values.get("from_store"),
+                              values.get("from_kind")),
+        to_account=_account(request, organisation, values.get("to_store"), values.get("to_kind")),
+        idempotency_key=key,
+        lot=values.get("lot", ""),
+        document_ref=values.get("document_ref", ""),
+        reason=values.get("reason", ""),
+    )  # fmt: skip
+    return organisation, movement
+
+
+class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
+    model = LedgerEntry
+    serializer_class = MovementSerializer
+    filterset_class = MovementFilter
+
+    def get_queryset(self) -> QuerySet[LedgerEntry]:
+        return super().get_queryset().select_related("from_account", "to_account").order_by("-pk")
+
+    @extend_schema(
+        request=MovementInSerializer,
+        responses={201: MovementSerializer, 200: MovementSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, True)],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > services.KEY_MAX:
+            raise ValidationError(_("Send an Idempotency-Key header of 1 to 100 characters."))
+        data = MovementInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation, movement = _movement(request, dict(data.validated_data), key)
+        before = LedgerEntry.objects.filter(
+            owning_agency=organisation, idempotency_key=key
+        ).exists()
+        entry = services.post_movements(organisation, [movement], actor=request.user)[0]
+        body = MovementSerializer(entry, context={"request": request}).data
+        return Response(body, status=200 if before else 201)
+
+
+class MovementDetail(Scoped, generics.RetrieveAPIView[LedgerEntry]):
+    model = LedgerEntry
+    serializer_class = MovementSerializer
+
+    def get_queryset(self) -> QuerySet[LedgerEntry]:
+        return super().get_queryset().select_related("from_account", "to_account")
+
+
+class MovementBatch(Scoped):
+    model = LedgerEntry
+    serializer_class = BatchSerializer
+
+    @extend_schema(request=BatchSerializer, responses={201: MovementSerializer(many=True)})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = BatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pairs = [
+            _movement(request, dict(m), m["idempotency_key"])
+            for m in data.validated_data["movements"]
+        ]
+        organisations = {org.pk for org, _m in pairs}
+        if len(organisations) != 1:
+            raise ValidationError(_("A batch holds the movements of one organisation."))
+        entries = services.post_movements(pairs[0][0], [m for _org, m in pairs], actor=request.user)
+        body = MovementSerializer(entries, many=True, context={"request": request}).data
+        return Response(body, status=201)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ControlledConfig(AppConfig):
+    name = "vigil.controlled"
+    label = "controlled"
+    verbose_name = _("Weapons, explosives and support tools")
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from vigil.controlled import ledger
+        from vigil.controlled.models import ControlledAction
+        from vigil.controlled.reminders import remind_expiring_licences
+        from vigil.core import audit, scheduler, verification
+
+        audit.register_actions(ControlledAction)
+        verification.register_verifier("ledger", ledger.verify_chain_result, label=_("Ledger"))
+        scheduler.register_sweep(
+            "controlled.licence_expiry", remind_expiring_licences, every=dt.timedelta(hours=1)
+        )

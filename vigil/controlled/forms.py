@@ -1,0 +1,57 @@
+"""Forms of the registry pages (validation of shape only; the services decide)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vigil.controlled.models import UNITS, Account, Item, Store
+
+DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
+
+
+class MovementForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
+    counterpart = forms.ChoiceField(label=_("From or to"))
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=20, decimal_places=3, localize=True
+    )
+    unit = forms.ChoiceField(label=_("Unit"))
+    lot = forms.CharField(label=_("Lot"), max_length=60, required=False)
+    document_ref = forms.CharField(label=_("Document"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    # Made when the form is shown: submitting it twice records one movement.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["idempotency_key"] = f"web-{uuid.uuid4()}"
+        super().__init__(*args, **kwargs)
+        item_field: Any = self.fields["item"]
+        item_field.queryset = Item.objects.all()
+        others = Store.objects.filter(owning_agency_id=store.owning_agency_id).exclude(pk=store.pk)
+        choices: list[tuple[str, Any]] = [
+            (kind, label) for kind, label in Account.Kind.choices if kind != Account.Kind.STORE
+        ]
+        choices += [(f"store:{s.pk}", _("Store: %(name)s") % {"name": s.name}) for s in others]
+        counterpart: Any = self.fields["counterpart"]
+        counterpart.choices = choices
+        unit: Any = self.fields["unit"]
+        unit.choices = sorted({(u, u) for b, s, _f in UNITS.values() for u in (b, s)})
+
+
+class MovementFilterForm(forms.Form):
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none(), required=False)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), required=False)
+    since = forms.DateField(label=_("From date"), required=False)
+    until = forms.DateField(label=_("To date"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        store: Any = self.fields["store"]
+        store.queryset = Store.objects.visible_to(user)
+        item: Any = self.fields["item"]
+        item.queryset = Item.objects.visible_to(user)

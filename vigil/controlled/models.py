@@ -1,0 +1,375 @@
+"""Weapons, explosives and support tools: the registry and the stock ledger.
+
+Quantities are integers of the item's smallest unit (grams, pieces,
+centimetres). A licensed organisation's records are owned by the committee of
+the province its store lies in, owned by the organisation itself, and shared
+with the agency that licensed it (``licensing_agency``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.classification import Classification
+from vigil.core.models import AppendOnly
+from vigil.org.scope import OwnedQuerySet
+
+
+class ControlledAction(models.TextChoices):
+    LICENCE_CREATED = "licence.created", _("Licence recorded")
+    STORE_CREATED = "store.created", _("Store recorded")
+    CAPACITY_SET = "store.capacity_set", _("Store capacity set")
+    ITEM_CREATED = "item.created", _("Catalogue item added")
+    MOVEMENT_POSTED = "movement.posted", _("Stock movement posted")
+    MOVEMENT_REVERSED = "movement.reversed", _("Stock movement reversed")
+    MOVEMENTS_POSTED = "movement.batch_posted", _("Batch of stock movements posted")
+
+
+class ItemClass(models.TextChoices):
+    EXPLOSIVE = "explosive", _("Explosive")
+    DETONATOR = "detonator", _("Detonator")
+    CORD = "cord", _("Detonating cord or fuse")
+    WEAPON = "weapon", _("Weapon")
+    SUPPORT_TOOL = "support_tool", _("Support tool")
+
+
+# class -> (stored unit, shown unit, stored units per shown unit)
+UNITS: dict[str, tuple[str, str, int]] = {
+    ItemClass.EXPLOSIVE: ("g", "kg", 1000),
+    ItemClass.DETONATOR: ("pcs", "pcs", 1),
+    ItemClass.CORD: ("cm", "m", 100),
+    ItemClass.WEAPON: ("pcs", "pcs", 1),
+    ItemClass.SUPPORT_TOOL: ("pcs", "pcs", 1),
+}
+
+
+def shown(item_class: str, quantity: int) -> str:
+    """A stored quantity in the unit people use: 12500 g -> "12,5 kg"."""
+    _base, unit, factor = UNITS[item_class]
+    value = Decimal(quantity) / factor
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text} {unit}"
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def visible_to(self, user: Any) -> ItemQuerySet:
+        """The catalogue is reference data: every signed-in user reads it."""
+        return self.all() if getattr(user, "is_authenticated", False) else self.none()
+
+
+class Item(models.Model):
+    """A kind of explosive, detonator, cord, weapon or support tool."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    item_class = models.CharField(_("class"), max_length=20, choices=ItemClass.choices)
+    maker = models.CharField(_("maker"), max_length=200, blank=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        ordering = ["item_class", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def base_unit(self) -> str:
+        return UNITS[self.item_class][0]
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.item_class][1]
+
+
+class LicensedRecord(models.Model):
+    """Owned by the province's committee and the organisation, shared with its licenser."""
+
+    owning_committee = models.ForeignKey(
+        "org.Committee",
+        verbose_name=_("owning committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owning_agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    licensing_agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("licensing agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+
+    scope_agency_fields: ClassVar[tuple[str, ...]] = ("licensing_agency",)
+    scope_committee_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+
+class Licence(LicensedRecord):
+    class Kind(models.TextChoices):
+        USE = "use", _("Use")
+        TRADE = "trade", _("Trade")
+        STORAGE = "storage", _("Storage")
+        TRANSPORT = "transport", _("Transport")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+
+    number = models.CharField(_("licence number"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    item_classes = models.JSONField(_("permitted item classes"), default=list)
+    stores: models.ManyToManyField[Store, Any] = models.ManyToManyField(
+        "Store",
+        verbose_name=_("permitted stores"),
+        blank=True,
+        related_name="licences",
+        help_text=_("None: every store of the organisation."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["valid_to", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licensing_agency", "number"], name="controlled_licence_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")),
+                name="controlled_licence_period",
+                violation_error_message=_("The licence ends before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
+
+
+class Store(LicensedRecord):
+    """A store (kho) of a licensed organisation."""
+
+    class Kind(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent")
+        TEMPORARY = "temporary", _("Temporary")
+        MOBILE = "mobile", _("Mobile")
+
+    name = models.CharField(_("name"), max_length=200)
+    admin_unit = models.ForeignKey(
+        "core.AdminUnit",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoreTotal(models.Model):
+    """What a store holds of one item class, against its capacity."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="totals")
+    item_class = models.CharField(_("class"), max_length=20, choices=ItemClass.choices)
+    quantity = models.BigIntegerField(_("quantity"), default=0)
+    capacity = models.BigIntegerField(_("capacity"), default=0)
+
+    class Meta:
+        verbose_name = _("store total")
+        verbose_name_plural = _("store totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "item_class"], name="controlled_storetotal_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="controlled_storetotal_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=F("capacity")),
+                name="controlled_storetotal_within_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store}: {self.item_class} {self.quantity}/{self.capacity}"
+
+
+class Account(models.Model):
+    """One side of a movement: a store, or an account outside every store."""
+
+    class Kind(models.TextChoices):
+        STORE = "store", _("Store")
+        SUPPLIER = "supplier", _("Supplier")
+        CONSUMPTION = "consumption", _("Used in blasting")
+        DESTRUCTION = "destruction", _("Destroyed")
+        IN_TRANSIT = "in_transit", _("In transit")
+        LOST = "lost", _("Lost or under investigation")
+
+    organisation = models.ForeignKey(
+        "org.Agency", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    store = models.OneToOneField(
+        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="account"
+    )
+
+    class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="store") & Q(store__isnull=False))
+                | (~Q(kind="store") & Q(store__isnull=True)),
+                name="controlled_account_store_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(store__isnull=True),
+                name="controlled_account_external_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.store) if self.store_id else str(self.get_kind_display())
+
+
+class LedgerHead(models.Model):
+    """One organisation's chain head, locked by every append to that chain."""
+
+    never_deleted = True
+
+    organisation = models.OneToOneField(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", primary_key=True
+    )
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.seq}:{self.hash}"
+
+
+class LedgerEntry(AppendOnly, LicensedRecord):
+    """One movement of a positive quantity of one item (and lot) between two accounts."""
+
+    seq = models.BigIntegerField(_("sequence number"))
+    at = models.DateTimeField(_("time"))
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("lot"), max_length=60, blank=True)
+    quantity = models.BigIntegerField(_("quantity"))
+    from_account = models.ForeignKey(
+        Account, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_account = models.ForeignKey(
+        Account, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    document_ref = models.CharField(_("document"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=200)
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    canonical = models.TextField(_("canonical text"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_agency", "seq"], name="controlled_entry_seq_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["owning_agency", "idempotency_key"], name="controlled_entry_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="controlled_entry_reversed_once",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="controlled_entry_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_account=F("to_account")), name="controlled_entry_two_accounts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.item} {shown(self.item.item_class, self.quantity)}"
+
+
+class Balance(LicensedRecord):
+    """The projection: what one store holds of one item and lot."""
+
+    store = models.ForeignKey(
+        Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="balances"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("lot"), max_length=60, blank=True)
+    quantity = models.BigIntegerField(_("quantity"), default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("balance")
+        verbose_name_plural = _("balances")
+        ordering = ["store", "item", "lot"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "item", "lot"], name="controlled_balance_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="controlled_balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store}: {self.item} {shown(self.item.item_class, self.quantity)}"
