@@ -18,8 +18,8 @@ from vigil.controlled import services
 from vigil.controlled.forms import MovementFilterForm, MovementForm
 from vigil.controlled.models import LedgerEntry, Licence, Store, shown
 from vigil.core import clock
+from vigil.core.forms import add_form_errors
 from vigil.org.scope import get_visible_or_404, scope_for
-from vigil.org.views import add_form_errors
 
 EXPIRY_DAYS = 60
 

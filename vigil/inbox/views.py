@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigil.core import audit, clock
 from vigil.core.classification import STAMPS, Classification
+from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
 from vigil.inbox import escalation, services
 from vigil.inbox.forms import HolidayForm, InboxFilterForm, PolicyForm
@@ -114,7 +115,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Holiday saved."))
                 return redirect("inbox:holidays")
@@ -135,14 +136,6 @@ def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_holiday(holiday, actor=request.user)
     messages.success(request, _("Holiday deleted."))
     return redirect(f"{reverse('inbox:holidays')}?year={holiday.date.year}")
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Escalation policies
@@ -168,7 +161,7 @@ def policies(request: HttpRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Escalation policy saved."))
                 return redirect("inbox:policies")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.accounts.models import User
 from vigil.core import clock
+from vigil.core.forms import add_form_errors
 from vigil.org import admin_forms as f
 from vigil.org import admin_scope, imports, services
 from vigil.org.models import (
@@ -50,14 +51,6 @@ def _require_committee_admin(request: HttpRequest, committee: Committee) -> None
         raise PermissionDenied(_("You do not administer this committee."))
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any]) -> bool:
     """Run ``action`` on a valid POSTed form; a refusal lands on the form, nothing written."""
     if request.method != "POST" or not form.is_valid():
@@ -65,7 +58,7 @@ def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], 
     try:
         action(form.cleaned_data)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_form_errors(form, exc)
         return False
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or _("You may not do this."))

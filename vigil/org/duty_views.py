@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import clock
+from vigil.core.forms import add_form_errors
 from vigil.org import services
 from vigil.org.duty import roster, rosterable_members
 from vigil.org.forms import DutyShiftForm
 from vigil.org.models import Agency, DutyShift
 from vigil.org.scope import can_edit_contact_points, get_visible_or_404
-from vigil.org.views import add_form_errors, audit_classified_view
+from vigil.org.views import audit_classified_view
 
 # The roster page shows the past day and the coming fortnight.
 LOOK_BACK = dt.timedelta(days=1)

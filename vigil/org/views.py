@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
+from vigil.core.forms import add_form_errors
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.duty import roster
@@ -273,15 +274,6 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "org/contact_form.html",
         {"form": form, "agency": contact.agency, "contact": contact, "page_stamp": stamp},
     )
-
-
-def add_form_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form it came from."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def admin_unit_list(request: HttpRequest) -> HttpResponse:
