@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.org",
     "vigil.inbox",
+    "vigil.work",
     "vigil.controlled",
     "vigil.home",
     "django_tasks",

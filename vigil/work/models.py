@@ -1,0 +1,1 @@
+"""Work plans, issued and incoming documents, meetings, tasks and report obligations."""
