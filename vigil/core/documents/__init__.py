@@ -1,0 +1,6 @@
+"""Official documents: the Decree 30/2020 .docx builder and the edXML mapping.
+
+Every app that issues a document describes it as an ``OfficialDocument`` and
+calls ``build_docx``; every app that exchanges documents with an agency's
+document management system goes through ``edxml``.
+"""
