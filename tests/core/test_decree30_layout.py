@@ -155,7 +155,7 @@ def test_every_variant_passes_the_layout_checker(name: str) -> None:
 def test_the_long_document_really_spans_sections_and_pages() -> None:
     data = build_docx(VARIANTS["long body, tables, landscape table, page and section breaks"]())
     document = Document(io.BytesIO(data))
-    orientations = [s.page_width > s.page_height for s in document.sections]
+    orientations = [(s.page_width or 0) > (s.page_height or 0) for s in document.sections]
     assert orientations == [False, True, False, True, False]
     assert len(document.paragraphs) > 50
 
@@ -171,7 +171,10 @@ def test_header_number_date_and_signature_read_as_decree_30_prints_them() -> Non
     assert "KẾ HOẠCH\nCông tác phòng, chống khủng bố năm 2027" in text
     assert "KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN THƯỜNG TRỰC" in text
     assert "GIÁM ĐỐC CÔNG AN TỈNH\nNguyễn Văn A" in text
-    assert "Nơi nhận:\n- Văn phòng TT BCĐ PCKB quốc gia (để b/c);\n- Như trên;\n- Lưu: VT, VPTT." in text
+    assert (
+        "Nơi nhận:\n- Văn phòng TT BCĐ PCKB quốc gia (để b/c);\n- Như trên;\n- Lưu: VT, VPTT."
+        in text
+    )
 
 
 def test_letters_and_addressees() -> None:
@@ -195,11 +198,13 @@ def test_appendices_are_numbered_and_refer_to_the_document() -> None:
     sections = Document(io.BytesIO(data)).sections
     starts = [s._sectPr.find(qn("w:pgNumType")) for s in sections]
     assert [s is not None and s.get(qn("w:start")) == "1" for s in starts] == [False, True, True]
-    assert sections[2].page_width > sections[2].page_height
+    assert (sections[2].page_width or 0) > (sections[2].page_height or 0)
 
 
 def test_stamps_are_boxed_and_sized_by_the_rule() -> None:
-    document = Document(io.BytesIO(build_docx(plan(urgency="THƯỢNG KHẨN", classification_stamp="MẬT"))))
+    document = Document(
+        io.BytesIO(build_docx(plan(urgency="THƯỢNG KHẨN", classification_stamp="MẬT")))
+    )
     width = Mm(210) - Mm(30) - Mm(15)
     boxes = {}
     for paragraph in document.paragraphs:

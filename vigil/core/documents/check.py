@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -19,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-from django.utils.translation import gettext as _
 
 from vigil.core.documents.decree30 import CIRCULATION_NOTICES, CLASSIFICATION_STAMPS, URGENCIES
 from vigil.core.documents.metrics import text_width_pt
@@ -161,7 +162,9 @@ class _Checker:
                 if value is None or not Mm(low) - TOLERANCE <= value <= Mm(high) + TOLERANCE:
                     self.fail(
                         "page.margins",
-                        _("Section %(n)s: the %(side)s margin is %(mm)s mm, not %(low)s–%(high)s mm.")
+                        _(
+                            "Section %(n)s: the %(side)s margin is %(mm)s mm, not %(low)s–%(high)s mm."
+                        )
                         % {"n": number, "side": side, "mm": _mm(value), "low": low, "high": high},
                     )
 
@@ -330,7 +333,9 @@ class _Checker:
             self.fail("header.number", _("The number line must be regular, size 13."))
         for paragraph in left[number_at + 1 :]:
             text = paragraph.text.strip()
-            if text.startswith("V/v") and (not _within(paragraph, 12, 13) or _all(paragraph, "bold")):
+            if text.startswith("V/v") and (
+                not _within(paragraph, 12, 13) or _all(paragraph, "bold")
+            ):
                 self.fail("header.subject", _("The “V/v” line must be regular, size 12–13."))
 
     def _motto(self, right: list[DocxParagraph], width: int) -> None:
@@ -344,7 +349,9 @@ class _Checker:
                 self.fail("header.motto", _("The Quốc hiệu must be bold, size 12–13."))
         slogan_at = next((i for i, t in enumerate(texts) if t == SLOGAN), None)
         if slogan_at is None:
-            self.fail("header.slogan", _("The header has no Tiêu ngữ “%(text)s”.") % {"text": SLOGAN})
+            self.fail(
+                "header.slogan", _("The header has no Tiêu ngữ “%(text)s”.") % {"text": SLOGAN}
+            )
         else:
             slogan = right[slogan_at]
             if not _all(slogan, "bold") or not _within(slogan, 13, 14):
@@ -392,7 +399,10 @@ class _Checker:
         for element in list(self.document.element.body.iterchildren())[1:]:
             if element.tag in (qn("w:p"), qn("w:tbl")):
                 items.append((element, section))
-            if element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            if (
+                element.tag == qn("w:p")
+                and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+            ):
                 section += 1
         return items
 
@@ -495,16 +505,21 @@ class _Checker:
         if text.startswith("Phụ lục"):
             return
         if not _within(paragraph, 13, 14):
-            self.fail("body.size", _("Body text must be size 13–14: “%(text)s”.") % {"text": text[:40]})
+            self.fail(
+                "body.size", _("Body text must be size 13–14: “%(text)s”.") % {"text": text[:40]}
+            )
             return
         fmt = paragraph.paragraph_format
         if paragraph.alignment != WD_ALIGN_PARAGRAPH.JUSTIFY:
-            self.fail("body.justify", _("Body text must be justified: “%(text)s”.") % {"text": text[:40]})
+            self.fail(
+                "body.justify", _("Body text must be justified: “%(text)s”.") % {"text": text[:40]}
+            )
         indent = fmt.first_line_indent or 0
         if not any(abs(indent - Cm(c)) <= Mm(0.3) for c in (1.0, 1.27)):
             self.fail(
                 "body.indent",
-                _("The first line must be indented 1 or 1.27 cm: “%(text)s”.") % {"text": text[:40]},
+                _("The first line must be indented 1 or 1.27 cm: “%(text)s”.")
+                % {"text": text[:40]},
             )
         before, after = fmt.space_before or 0, fmt.space_after or 0
         if max(before, after) < Pt(6) - 1:
@@ -584,12 +599,13 @@ class _Checker:
                 )
         # Space for the signature and seal: empty lines between two lines of the block.
         filled = [i for i, p in enumerate(right) if p.text.strip()]
-        gaps = [b - a - 1 for a, b in zip(filled, filled[1:], strict=False)]
+        gaps = [b - a - 1 for a, b in itertools.pairwise(filled)]
         if max(gaps, default=0) < 2:
             self.fail("signature.space", _("The signature block leaves no space to sign."))
 
     # Page numbers and appendices ---------------------------------------------
     def _page_field(self, part: Any) -> DocxParagraph | None:
+        paragraph: DocxParagraph
         for paragraph in part.paragraphs:
             instructions = "".join(paragraph._p.xpath(".//w:instrText/text()"))
             simple = paragraph._p.xpath(".//w:fldSimple/@w:instr")
@@ -617,7 +633,7 @@ class _Checker:
                 continue
             if not _centred(field):
                 self.fail("page_numbers.style", _("The page number must be centred."))
-            runs = [r for r in field.runs]
+            runs = list(field.runs)
             sizes = {_size(r, field) for r in runs if r._r.xpath("./w:t")}
             if not sizes or not all(s is not None and 13 <= s <= 14 for s in sizes):
                 self.fail("page_numbers.style", _("The page number must be size 13–14."))
