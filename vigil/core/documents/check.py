@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -153,10 +154,10 @@ class _Checker:
             if number == 1 and width > height:
                 self.fail("page.orientation", _("The first page is not portrait."))
             ranges = (
-                (_("top"), section.top_margin, 20, 25),
-                (_("bottom"), section.bottom_margin, 20, 25),
-                (_("left"), section.left_margin, 30, 35),
-                (_("right"), section.right_margin, 15, 20),
+                (pgettext("page margin", "top"), section.top_margin, 20, 25),
+                (pgettext("page margin", "bottom"), section.bottom_margin, 20, 25),
+                (pgettext("page margin", "left"), section.left_margin, 30, 35),
+                (pgettext("page margin", "right"), section.right_margin, 15, 20),
             )
             for side, value, low, high in ranges:
                 if value is None or not Mm(low) - TOLERANCE <= value <= Mm(high) + TOLERANCE:
