@@ -491,3 +491,13 @@ def test_the_command_checks_files(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("docx", "check", str(good), str(bad), stdout=out)
     assert "page.margins" in out.getvalue()
+
+
+def test_a_plain_word_file_fails_without_crashing_the_checker() -> None:
+    document = Document()
+    document.add_paragraph("Hello")
+    document.add_table(rows=1, cols=2).cell(0, 0).text = "Nơi nhận:"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    found = rules(check_docx(buffer.getvalue()))
+    assert {"page.size", "font.defaults", "header.table", "page_numbers.field"} <= found

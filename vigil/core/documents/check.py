@@ -549,6 +549,9 @@ class _Checker:
             return
         left = [p for p in table.columns[0].cells[0].paragraphs if p.text.strip()]
         right = list(table.columns[1].cells[0].paragraphs)
+        if not left:
+            self.fail("signature.recipients", _("“Nơi nhận:” must be bold italic on its own line."))
+            return
         head = left[0]
         if _norm(head.text) != "Nơi nhận:" or not (_all(head, "bold") and _all(head, "italic")):
             self.fail("signature.recipients", _("“Nơi nhận:” must be bold italic on its own line."))
