@@ -33,7 +33,7 @@ from vigil.core.documents.decree30 import (
     date_line,
     number_line,
 )
-from vigil.core.documents.metrics import text_width_pt
+from vigil.core.documents.metrics import text_width_pt, wrapped_width_pt
 
 FONT = "Times New Roman"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -53,7 +53,9 @@ SPACING = Pt(6)
 LINE_SPACING = 1.15
 # The header's and the signature's two columns (165 mm of text width).
 HEADER_LEFT, HEADER_RIGHT = Cm(6.0), Cm(10.5)
-FOOTER_LEFT, FOOTER_RIGHT = Cm(7.5), Cm(9.0)
+FOOTER_LEFT, FOOTER_RIGHT = Cm(6.5), Cm(10.0)
+# Word's default cell margins (108 twips each side): a cell's text is this much narrower.
+CELL_MARGINS = Cm(0.381)
 ISSUER_RULE = 0.4  # of the issuer's text length (1/3–1/2)
 SUBJECT_RULE = 0.4
 # Box 10b widths; the secrecy stamps follow the same three steps (≈ TT 24/2020/BCA).
@@ -211,7 +213,7 @@ def _rule(container: Any, length: float, available: int) -> Any:
 
 def _measured(text: str, size: float, bold: bool, available: int) -> float:
     """The text's length in EMU: its widest line when it wraps."""
-    return min(Pt(text_width_pt(text, size, bold=bold)), available - Cm(0.2))
+    return float(Pt(wrapped_width_pt(text, size, available / Pt(1), bold=bold)))
 
 
 def _no_borders(table: Any) -> None:
@@ -246,7 +248,8 @@ def _header(document: Any, doc: OfficialDocument) -> None:
     """Boxes 1–5b: issuer and number on the left, motto and date on the right."""
     table = _two_columns(document, 2, (HEADER_LEFT, HEADER_RIGHT))
     left, right = table.rows[0].cells
-    left_width, right_width = int(HEADER_LEFT), int(HEADER_RIGHT)
+    left_width = int(HEADER_LEFT - CELL_MARGINS)
+    right_width = int(HEADER_RIGHT - CELL_MARGINS)
     if doc.parent_body:
         _paragraph(left, doc.parent_body.upper(), 13, reuse=True)
     issuer = doc.issuing_body.upper()
@@ -284,6 +287,12 @@ def _stamp(document: Any, text: str, *, right_side: bool = False, red: bool = Fa
             run.font.color.rgb = RED
         for edge in paragraph._p.pPr.find(qn("w:pBdr")):
             edge.set(qn("w:color"), "FF0000")
+    # Word draws one box around neighbouring paragraphs with the same borders:
+    # a thin unbordered line keeps two stamps apart.
+    gap = document.add_paragraph()
+    gap.paragraph_format.space_before = gap.paragraph_format.space_after = Pt(0)
+    gap.paragraph_format.line_spacing = Pt(4)
+    _mark_font(gap, 4)
 
 
 def _title(document: Any, doc: OfficialDocument) -> None:

@@ -30,7 +30,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from vigil.core.documents.decree30 import CIRCULATION_NOTICES, CLASSIFICATION_STAMPS, URGENCIES
-from vigil.core.documents.metrics import text_width_pt
+from vigil.core.documents.metrics import wrapped_width_pt
 
 FONT = "Times New Roman"
 MOTTOS = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -236,6 +236,16 @@ class _Checker:
             return all(edge.get(qn("w:val")) in ("nil", "none") for edge in borders)
         return table.style is None or table.style.name in ("Normal Table", "Table Normal")
 
+    def _cell_margins(self, table: DocxTable) -> int:
+        """Left plus right cell margin (Word's default: 108 twips each side)."""
+        total = 0
+        margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+        for side in ("left", "right"):
+            edge = margins.find(qn(f"w:{side}")) if margins is not None else None
+            twips = int(edge.get(qn("w:w"), "108")) if edge is not None else 108
+            total += twips * 635  # EMU per twip
+        return total
+
     def _rule_after(
         self, paragraphs: list[DocxParagraph], index: int, text: str, size: float, width: int,
         low: float, high: float, rule: str, what: str,
@@ -254,7 +264,7 @@ class _Checker:
         if abs(left - right) > Mm(1):
             self.fail(rule, _("The rule under %(what)s is not centred.") % {"what": what})
         length = width - left - right
-        measured = min(Pt(text_width_pt(_norm(text), size, bold=True)), width - Cm(0.2))
+        measured = Pt(wrapped_width_pt(_norm(text), size, width / Pt(1), bold=True))
         ratio = length / measured if measured else 0
         if not low <= ratio <= high:
             self.fail(
@@ -276,7 +286,8 @@ class _Checker:
             return False
         if not self._borderless(table):
             self.fail("header.table", _("The header table has visible borders."))
-        width = [int(c.width or 0) for c in table.columns]
+        margins = self._cell_margins(table)
+        width = [int(c.width or 0) - margins for c in table.columns]
         left = [p for cell in table.columns[0].cells for p in cell.paragraphs]
         right = [p for cell in table.columns[1].cells for p in cell.paragraphs]
         self._issuer(left, width[0])

@@ -60,3 +60,16 @@ def text_width_pt(text: str, size: float, *, bold: bool = False) -> float:
     table = BOLD if bold else REGULAR
     units = sum(table.get(_base(char), 500) for char in text)
     return units * size / 1000
+
+
+def wrapped_width_pt(text: str, size: float, available_pt: float, *, bold: bool = False) -> float:
+    """The widest line of ``text`` broken at spaces to fit ``available_pt``, in points."""
+    widest, line = 0.0, ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width_pt(candidate, size, bold=bold) > available_pt:
+            widest = max(widest, text_width_pt(line, size, bold=bold))
+            line = word
+        else:
+            line = candidate
+    return max(widest, text_width_pt(line, size, bold=bold))
