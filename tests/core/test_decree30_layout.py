@@ -266,6 +266,11 @@ def _default_font(d: Any) -> None:
     fonts.find(qn("w:rFonts")).set(qn("w:asciiTheme"), "minorHAnsi")
 
 
+def _themed_table_style(d: Any) -> None:
+    fonts = d.styles["Table Grid"].element.rPr.rFonts
+    fonts.set(qn("w:eastAsiaTheme"), "minorEastAsia")
+
+
 def _date_without_zero(d: Any) -> None:
     set_text(header_cell(d, 1, 1).paragraphs[0], "Quảng Ninh, ngày 3 tháng 12 năm 2026")
 
@@ -441,6 +446,7 @@ BROKEN_MORE = [
     ("title.subject", _subject_small),
     ("signature.authority", _unknown_form),
     ("header.parent", _parent_bold),
+    ("font.styles", _themed_table_style),
     ("header.date", _march_with_zero),
     ("header.date", _date_upright),
     ("header.number", _number_spaces),
@@ -491,6 +497,12 @@ def test_the_command_checks_files(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("docx", "check", str(good), str(bad), stdout=out)
     assert "page.margins" in out.getvalue()
+    garbage = tmp_path / "not-word.docx"
+    garbage.write_bytes(b"plain text, not a zip")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("docx", "check", str(garbage), stdout=out)
+    assert "not-word.docx" in out.getvalue()
 
 
 def test_a_plain_word_file_fails_without_crashing_the_checker() -> None:

@@ -115,6 +115,14 @@ def _styles(document: Any) -> None:
             rpr = OxmlElement("w:rPr")
             style.append(rpr)
         set_fonts(rpr)
+    # Table styles carry fonts in their conditional parts (w:tblStylePr) too.
+    for fonts in list(styles.iter(qn("w:rFonts"))):
+        set_fonts(fonts.getparent())
+    # The template's Word 2010 copy of the styles still names theme fonts; Word
+    # reads styles.xml, so the copy goes.
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rel_id)
 
 
 def _page(section: Any, *, landscape: bool = False) -> None:

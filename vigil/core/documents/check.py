@@ -194,6 +194,17 @@ class _Checker:
         normal = self._slots(self.document.styles["Normal"].element.rPr)
         if any({**base, **normal}.get(s) != FONT for s in ("ascii", "hAnsi", "eastAsia", "cs")):
             self.fail("font.styles", _("The Normal style is not Times New Roman in every slot."))
+        themed = [
+            fonts
+            for fonts in styles.iter(qn("w:rFonts"))
+            if any(name.endswith(("Theme", "theme")) for name in fonts.attrib)
+        ]
+        if themed:
+            self.fail(
+                "font.styles",
+                _("%(count)s styles take their font from the theme, not Times New Roman.")
+                % {"count": len(themed)},
+            )
         bad = []
         for paragraph in self._every_paragraph():
             inherited = dict(base)

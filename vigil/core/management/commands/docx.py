@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vigil.core.documents.check import check_docx
 
@@ -23,19 +24,30 @@ class Command(BaseCommand):
         for name in options["files"]:
             path = Path(name)
             if not path.is_file():
-                raise CommandError(f"No such file: {name}. Give the path of a .docx file.")
+                raise CommandError(
+                    _("No such file: %(name)s. Give the path of a .docx file.") % {"name": name}
+                )
             try:
                 findings = check_docx(path)
             except Exception as exc:  # not a zip, not a Word document: say so, go on
-                self.stdout.write(f"{name}: cannot be read as a .docx ({exc.__class__.__name__})")
+                self.stdout.write(
+                    _("%(name)s: cannot be read as a .docx (%(error)s).")
+                    % {"name": name, "error": exc.__class__.__name__}
+                )
                 failed += 1
                 continue
             if not findings:
-                self.stdout.write(f"{name}: OK")
+                self.stdout.write(_("%(name)s: follows the Decree 30 layout.") % {"name": name})
                 continue
             failed += 1
-            self.stdout.write(f"{name}: {len(findings)} problem(s)")
+            self.stdout.write(
+                _("%(name)s: %(count)s problem(s) with the Decree 30 layout:")
+                % {"name": name, "count": len(findings)}
+            )
             for finding in findings:
                 self.stdout.write(f"  {finding}")
         if failed:
-            raise CommandError(f"{failed} of {len(options['files'])} file(s) break the layout.")
+            raise CommandError(
+                _("%(failed)s of %(total)s file(s) break the Decree 30 layout.")
+                % {"failed": failed, "total": len(options["files"])}
+            )
