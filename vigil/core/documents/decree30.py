@@ -61,7 +61,7 @@ class Table:
     # tables not made into appendices); the body goes on in portrait after it.
     landscape: bool = False
     title: str = ""  # printed bold and centred above the table
-    widths: Sequence[float] = ()  # column widths in cm; even when empty
+    widths: Sequence[float] = ()  # column widths in cm; shared evenly when empty
 
 
 @dataclass(frozen=True)
