@@ -290,3 +290,13 @@ def test_a_large_attachment_round_trips() -> None:
     doc = dataclasses.replace(directive(), attachments=[EdxmlAttachment("lon.pdf", "", big)])
     (again,) = parse_package(build_package(doc), max_attachment_bytes=20 * 1024 * 1024).attachments
     assert again.data == big
+
+
+def test_a_deployment_with_another_code_structure_reads_its_packages() -> None:
+    data = package().replace(b"000.00.31.H40", b"H40.31")
+    with pytest.raises(EdxmlError):
+        parse_package(data)
+    pattern = r"^(H\d{2}\.\d{2}|\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})$"
+    assert parse_package(data, organ_id_pattern=pattern).sender.code == "H40.31"
+    with override_settings(VIGIL_ORGAN_ID_PATTERN=pattern):
+        assert parse_package(data).sender.code == "H40.31"
