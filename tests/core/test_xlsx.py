@@ -28,7 +28,9 @@ def test_formula_like_text_round_trips_as_text_not_a_formula() -> None:
     assert ws is not None
     for row, value in enumerate(DANGEROUS, start=2):
         cell = ws.cell(row=row, column=1)
-        assert cell.value == value.replace("\r", "\n")  # XML reads a lone CR as LF
+        # A raw CR is read back as LF; openpyxl writing through lxml (pinned since
+        # issue 13) escapes it as &#13; and it comes back as CR. Both are text.
+        assert cell.value in (value, value.replace("\r", "\n"))
         assert cell.data_type == "s"
         assert cell.quotePrefix is True
     assert ws.cell(row=2, column=2).value == 1
