@@ -346,6 +346,11 @@ VIGIL_AUDIT_ACTOR_CONTEXT = "vigil.org.scope.audit_actor_context"
 VIGIL_AGENCY_CODE_PATTERN = env_str(
     "VIGIL_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}(\.[0-9A-Z]{2,3}){1,3}$"
 )
+# The same code as read from and written to edXML packages (core/documents/edxml.py):
+# by default the four groups of Decision 20/2020, the level-1 unit last ("000.00.31.H40").
+VIGIL_ORGAN_ID_PATTERN = env_str(
+    "VIGIL_ORGAN_ID_PATTERN", r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$"
+)
 
 # Background work: tasks only wake the worker early; outbox rows are the truth.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

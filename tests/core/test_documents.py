@@ -70,13 +70,13 @@ def test_edxml_round_trip() -> None:
         date=dt.date(2026, 12, 3),
         type_name="Kế hoạch",
         subject="Công tác năm 2027",
-        attachments=[EdxmlAttachment("kh.pdf", "application/pdf", b"%PDF-1.4 test")],
+        attachments=[EdxmlAttachment("kh.pdf", "application/pdf", b"%PDF-1.4 test\n%%EOF\n")],
     )
     again = parse_package(build_package(original))
     assert (again.number, again.notation, again.date, again.sender, again.subject) == (
         "12", "KH-BCĐ", dt.date(2026, 12, 3), original.sender, "Công tác năm 2027",
     )  # fmt: skip
-    assert again.attachments[0].data == b"%PDF-1.4 test"
+    assert again.attachments[0].data == b"%PDF-1.4 test\n%%EOF\n"
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,11 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # The signing forms of box 7a, in the order the rule lists them.
 SIGNING_FORMS = ("", "TM.", "KT.", "TL.", "TUQ.", "Q.")
 URGENCIES = ("", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+# Box 10a (secrecy stamp) and box 11 (circulation notice). The unclassified
+# stamp of vigil.core.classification, "LƯU HÀNH NỘI BỘ", is a circulation
+# notice: given as classification_stamp it is printed as one.
+CLASSIFICATION_STAMPS = ("", "MẬT", "TỐI MẬT", "TUYỆT MẬT")
+CIRCULATION_NOTICES = ("", "XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ")
 
 
 @dataclass(frozen=True)
@@ -43,15 +49,46 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    bold: bool = False
+    italic: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
+    # A wide table gets pages of its own in landscape (Decree 30 allows it for
+    # tables not made into appendices); the body goes on in portrait after it.
+    landscape: bool = False
+    title: str = ""  # printed bold and centred above the table
+    widths: Sequence[float] = ()  # column widths in cm; shared evenly when empty
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class SectionBreak:
+    """Start a new page; the pages after it are landscape or portrait."""
+
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | SectionBreak | PageBreak
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A "Phụ lục" after the signature: own pages, own page numbers."""
+
+    title: str
+    body: Sequence[Block] = field(default_factory=tuple)
+    landscape: bool = False
+    # The "(Kèm theo … số … ngày … của …)" line without its brackets; built
+    # from the document when empty.
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +107,10 @@ class OfficialDocument:
     recipients: Sequence[str] = field(default_factory=tuple)  # "Nơi nhận:" lines
     classification_stamp: str = ""  # "MẬT", "TỐI MẬT", "TUYỆT MẬT" or ""
     urgency: str = ""  # one of URGENCIES
+    circulation: str = ""  # one of CIRCULATION_NOTICES (box 11)
+    appendices: Sequence[Appendix] = field(default_factory=tuple)
+    drafter_mark: str = ""  # box 12: drafter's initials and copies, "PL.(300)"
+    contact: str = ""  # box 13: address, telephone, e-mail; page 1 only
 
 
 def date_line(place: str, day: dt.date) -> str:
@@ -79,15 +120,54 @@ def date_line(place: str, day: dt.date) -> str:
 
 
 def number_line(number: str, symbol: str = "") -> str:
-    """Box 3: ``Số: 05/BC-BCĐ``; a draft keeps the space for the number."""
+    """Box 3: ``Số: 05/BC-BCĐ``; a draft keeps the space for the number.
+
+    Numbers below 10 take a leading zero ("5/BC-BCĐ" is printed "05/BC-BCĐ").
+    """
     if number:
+        found = re.fullmatch(r"\s*(\d+)\s*/\s*(.+?)\s*", number)
+        if found:
+            number = f"{int(found[1]):02d}/{found[2]}"
+        elif number.strip().isdigit() and symbol:
+            number = f"{int(number):02d}/{symbol}"
         return f"Số: {number}"
     return f"Số:      /{symbol}" if symbol else "Số:"
 
 
+def document_kind(doc: OfficialDocument) -> str:
+    """The type as named in a sentence: "Kế hoạch", or "Công văn" for a letter."""
+    name = doc.doc_type.strip() or "Công văn"
+    return name[:1].upper() + name[1:].lower()
+
+
+def appendix_reference(doc: OfficialDocument) -> str:
+    """``Kèm theo Kế hoạch số 12/KH-BCĐ ngày 03 tháng 12 năm 2026 của Ban Chỉ đạo …``."""
+    number = number_line(doc.number, doc.symbol).removeprefix("Số:").strip()
+    day = date_line("", doc.date).removeprefix(", ")
+    issuer = doc.issuing_body.strip()
+    if issuer.isupper():
+        issuer = issuer[:1] + issuer[1:].lower()
+    return f"Kèm theo {document_kind(doc)} số {number or '...'} {day} của {issuer}"
+
+
+def check_document(doc: OfficialDocument) -> None:
+    """Refuse what the layout cannot print: a programming error, not user input."""
+    if doc.signature.form.upper() not in SIGNING_FORMS:
+        raise ValueError(f"unknown signing form {doc.signature.form!r}")
+    if doc.urgency.upper() not in URGENCIES:
+        raise ValueError(f"unknown urgency {doc.urgency!r}")
+    stamp = doc.classification_stamp.upper()
+    if stamp not in CLASSIFICATION_STAMPS + CIRCULATION_NOTICES:
+        raise ValueError(f"unknown classification stamp {doc.classification_stamp!r}")
+    if doc.circulation.upper() not in CIRCULATION_NOTICES:
+        raise ValueError(f"unknown circulation notice {doc.circulation!r}")
+
+
 def build_docx(doc: OfficialDocument) -> bytes:
+    """The document as .docx bytes, laid out as Decree 30/2020 prescribes."""
     from vigil.core.documents import _layout
 
+    check_document(doc)
     return _layout.render(doc)
 
 
