@@ -19,6 +19,8 @@ from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment
+from vigil.work.demo import CASE_4_SUBJECT
+from vigil.work.models import IssuedDocument, Task
 from vigil.org.models import (
     Agency,
     Committee,
@@ -42,6 +44,7 @@ CASES: dict[int, str] = {
     10: "YYYYYYYNY",
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
+    4: "YYYNNNYNY",
     13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
 }
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
@@ -69,6 +72,11 @@ DETAIL_URLS: dict[str, str] = {
     "api-balance-detail": "balance",
     "api-movement-detail": "movement",
     "controlled:store_detail": "store",
+    "work:task_detail": "task",
+    "work:document_detail": "document",
+    "work:document_docx": "document",
+    "api-task-detail": "task",
+    "api-document-detail": "document",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -86,6 +94,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
     "controlled:movement_create": ("store", "store_pk"),
+    "work:document_create": ("committee", "committee_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -98,6 +107,14 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-notification-read": ("inbox_entry", "pk"),
     # The holiday table is not scoped; a non-administrator's write is 403 (same file).
     "inbox:holiday_delete": ("holiday", "pk"),
+    # Task actions: the assignee or the issuer acts, others 403; a page without the
+    # version it read is sent back (302), the API answers 400 (tests/work).
+    **{f"work:task_{verb}": ("task", "pk") for verb in (
+        "acknowledge", "progress", "done", "accept", "return", "cancel", "edit")},
+    **{f"api-task-{verb}": ("task", "pk") for verb in (
+        "acknowledge", "progress", "done", "accept", "return", "cancel")},
+    "work:task_attachment_upload": ("task", "pk"),
+    "work:document_attachment_upload": ("document", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -111,6 +128,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
         lambda: {"pk": Committee.objects.get(name__endswith="phường Móng Cái 1").pk},
         {"lanhdao", "thuongtruc", "quantri", "xa_b"},
     ),
+    # Assigning a task: the standing offices and leaders of a committee.
+    "work:task_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -143,6 +162,13 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:store_list": "store",
     "controlled:movement_list": "movement",
     "controlled:licence_list": "licence",
+    "work:task_list": "task",
+    "work:document_list": "document",
+    "work:scorecard": None,
+    "work:scorecard_xlsx": None,
+    "api-task-list": "task",
+    "api-document-list": "document",
+    "api-scorecard": None,
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -234,6 +260,9 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         }
     if case == 13:
         return {"adminunit": AdminUnit.objects.get(code="06994")}
+    if case == 4:
+        document = IssuedDocument.objects.get(subject=CASE_4_SUBJECT)
+        return {"task": Task.objects.get(document=document), "document": document}
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:

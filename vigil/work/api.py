@@ -69,7 +69,7 @@ class TaskCreateSerializer(serializers.Serializer[Any]):
 
 class VersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(
-        required=False, min_value=1, help_text="The version you read; refused if it changed."
+        min_value=1, help_text="The task's version you read; refused (409) if it changed since."
     )
 
 
@@ -232,7 +232,7 @@ class TaskAcknowledge(_TaskAction):
         return super().post(request, *args, **kwargs)
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
-        services.acknowledge_task(task, actor=request.user, version=values.get("version"))
+        services.acknowledge_task(task, actor=request.user, version=values["version"])
 
 
 class TaskProgress(_TaskAction):
@@ -245,7 +245,7 @@ class TaskProgress(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.report_progress(
             task, note=values["note"], files=request.FILES.getlist("files"),
-            actor=request.user, version=values.get("version"),
+            actor=request.user, version=values["version"],
         )  # fmt: skip
 
 
@@ -259,7 +259,7 @@ class TaskDone(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.report_done(
             task, note=values["note"], files=request.FILES.getlist("files"),
-            actor=request.user, version=values.get("version"),
+            actor=request.user, version=values["version"],
         )  # fmt: skip
 
 
@@ -273,7 +273,7 @@ class TaskAccept(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.accept_task(
             task, note=values["note"], for_the_head=values["for_the_head"],
-            actor=request.user, version=values.get("version"),
+            actor=request.user, version=values["version"],
         )  # fmt: skip
 
 
@@ -286,7 +286,7 @@ class TaskReturn(_TaskAction):
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.return_task(
-            task, reason=values["reason"], actor=request.user, version=values.get("version")
+            task, reason=values["reason"], actor=request.user, version=values["version"]
         )
 
 
@@ -299,7 +299,7 @@ class TaskCancel(_TaskAction):
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.cancel_task(
-            task, reason=values["reason"], actor=request.user, version=values.get("version")
+            task, reason=values["reason"], actor=request.user, version=values["version"]
         )
 
 

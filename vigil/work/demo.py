@@ -16,6 +16,9 @@ from vigil.work.models import SigningForm, Task, Urgency
 from vigil.work.services import PointSpec
 
 
+CASE_4_SUBJECT = "Báo cáo tình hình quản lý vật liệu nổ công nghiệp"
+
+
 def _holder(committee: Committee, kind: str) -> PostHolder:
     return PostHolder.objects.filter(post__committee=committee, post__kind=kind).first()  # type: ignore[return-value]
 
@@ -66,6 +69,16 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
     services.acknowledge_task(tasks[(ag["border"].pk, 3)], actor=actor)
     services.acknowledge_task(tasks[(ag["police_a"].pk, 2)], actor=actor)
 
+    # Scope case 4 of SCOPE-CASES.md: a task in P assigned to DIT only (and its letter).
+    services.issue_document(
+        p, doc_type=DocType.CONG_VAN, issue_date=issued, subject=CASE_4_SUBJECT,
+        signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
+        signing_form=SigningForm.KT,
+        points=[PointSpec(text="Báo cáo số lượng vật liệu nổ công nghiệp tồn kho tại các mỏ.",
+                          title=CASE_4_SUBJECT, lead=[ag["dit"]],
+                          deadline=today + dt.timedelta(days=12))],
+        actor=actor,
+    )  # fmt: skip
     services.issue_document(
         p, doc_type=DocType.KE_HOACH, issue_date=issued,
         subject="Kiểm tra an ninh khu vực biên giới",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -214,7 +214,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     committees = issuer_committees(user)
     if not committees.exists():
-        raise PermissionDenied
+        raise Http404  # a page for the standing offices and leaders only
     form = TaskCreateForm(request.POST or None, committees=committees, clearance=user.clearance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
