@@ -19,8 +19,6 @@ from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment
-from vigil.work.demo import CASE_4_SUBJECT
-from vigil.work.models import IssuedDocument, Task
 from vigil.org.models import (
     Agency,
     Committee,
@@ -30,6 +28,8 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.work.demo import CASE_4_SUBJECT
+from vigil.work.models import IssuedDocument, Task
 
 # SCOPE-CASES.md, columns in PERSONA_NAMES order:
 # lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
@@ -109,10 +109,14 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "inbox:holiday_delete": ("holiday", "pk"),
     # Task actions: the assignee or the issuer acts, others 403; a page without the
     # version it read is sent back (302), the API answers 400 (tests/work).
-    **{f"work:task_{verb}": ("task", "pk") for verb in (
-        "acknowledge", "progress", "done", "accept", "return", "cancel", "edit")},
-    **{f"api-task-{verb}": ("task", "pk") for verb in (
-        "acknowledge", "progress", "done", "accept", "return", "cancel")},
+    **{
+        f"work:task_{verb}": ("task", "pk")
+        for verb in ("acknowledge", "progress", "done", "accept", "return", "cancel", "edit")
+    },
+    **{
+        f"api-task-{verb}": ("task", "pk")
+        for verb in ("acknowledge", "progress", "done", "accept", "return", "cancel")
+    },
     "work:task_attachment_upload": ("task", "pk"),
     "work:document_attachment_upload": ("document", "pk"),
 }

@@ -26,7 +26,6 @@ from tests.test_scope_every_url import (
 from vigil.accounts.models import User
 from vigil.accounts.services import create_token
 from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
-from vigil.work.models import IssuedDocument, Task
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, Holiday
 from vigil.inbox.models import InboxEntry
@@ -41,6 +40,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.work.models import IssuedDocument, Task
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
 from tests.work.helpers import SEED, agency, directive, head, holder, province
+from vigil.core import clock
+from vigil.core.documents.decree30 import build_docx
 from vigil.core.models import AuditEvent
 from vigil.core.numbering import DocType
 from vigil.org.models import Post
 from vigil.work import services
 from vigil.work.docx import official_document
 from vigil.work.models import IssuedDocument, SigningForm, Task, TaskEvent
-from vigil.core.documents.decree30 import build_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_fan_out_to_n_agencies_gives_n_tasks_each_with_its_own_state() -> None:
 def test_lead_and_supporting_agencies_get_one_task_each() -> None:
     tasks = services.assign_task(
         province(), lead=[agency("dit")], supporting=[agency("police"), agency("dit")],
-        title="Kiểm tra kho", deadline=dt.date.today() + dt.timedelta(days=5), actor=SEED,
+        title="Kiểm tra kho", deadline=clock.today() + dt.timedelta(days=5), actor=SEED,
     )  # fmt: skip
     assert [(t.assignee.name, t.role) for t in tasks] == [
         ("Sở Công Thương", "lead"), ("Công an tỉnh Quảng Ninh", "support"),

@@ -149,6 +149,7 @@ def test_a_deputy_accepts_on_the_heads_behalf_recorded_as_such(
     assert event.on_behalf_of == "KT. Trưởng ban — Phó Trưởng ban Phạm Đức Thắng"
     assert event.actor_id == deputy_user.pk
     audit = AuditEvent.objects.filter(action="work.task.accepted", object_id=str(task.pk)).get()
+    assert audit.after is not None
     assert audit.after["on_behalf_of"] == event.on_behalf_of
 
 

@@ -325,10 +325,14 @@ class DocumentList(Scoped, generics.ListAPIView[IssuedDocument]):
         signer = get_visible_or_404(PostHolder.objects, request.user, pk=values.pop("signer"))
         points = [
             services.PointSpec(
-                text=p["text"], title=p["title"], lead=_agencies(request, p["lead"]),
-                supporting=_agencies(request, p["supporting"]), deadline=p["deadline"],
-                deadline_working_days=p["deadline_working_days"], priority=p["priority"],
-            )  # fmt: skip
+                text=p["text"],
+                title=p["title"],
+                lead=_agencies(request, p["lead"]),
+                supporting=_agencies(request, p["supporting"]),
+                deadline=p["deadline"],
+                deadline_working_days=p["deadline_working_days"],
+                priority=p["priority"],
+            )
             for p in values.pop("points")
         ]
         document = services.issue_document(

@@ -15,7 +15,6 @@ from vigil.work import services
 from vigil.work.models import SigningForm, Task, Urgency
 from vigil.work.services import PointSpec
 
-
 CASE_4_SUBJECT = "Báo cáo tình hình quản lý vật liệu nổ công nghiệp"
 
 

@@ -8,7 +8,9 @@ from vigil.work.models import IssuedDocument, SigningForm
 
 
 def _parent_body(document: IssuedDocument) -> str:
-    head = document.signing_post.committee.posts.filter(kind="head").select_related("agency").first()
+    head = (
+        document.signing_post.committee.posts.filter(kind="head").select_related("agency").first()
+    )
     agency = head.agency if head is not None else None
     return agency.name.upper() if agency is not None else ""
 

@@ -40,7 +40,9 @@ class DeadlineMixin(forms.Form):
 
 
 class TaskCreateForm(_ClassifiedForm, DeadlineMixin):
-    committee = forms.ModelChoiceField(label=_("Issuing committee"), queryset=Committee.objects.none())
+    committee = forms.ModelChoiceField(
+        label=_("Issuing committee"), queryset=Committee.objects.none()
+    )
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
     lead = forms.ModelMultipleChoiceField(label=_("Lead agencies"), queryset=Agency.objects.none())
@@ -57,7 +59,9 @@ class TaskCreateForm(_ClassifiedForm, DeadlineMixin):
         paths = Q()
         for path in committees.values_list("path", flat=True):
             paths |= Q(committee__path__startswith=path)
-        agencies = Agency.objects.filter(paths).order_by("name") if committees else Agency.objects.none()
+        agencies = (
+            Agency.objects.filter(paths).order_by("name") if committees else Agency.objects.none()
+        )
         self.fields["lead"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["supporting"].queryset = agencies  # type: ignore[attr-defined]
         self.limit_classification(clearance)
@@ -72,7 +76,9 @@ class DocumentForm(_ClassifiedForm):
     issue_date = forms.DateField(label=_("Date of issue"), widget=DATE)
     subject = forms.CharField(label=_("Subject"), max_length=500)
     body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
-    signing_post = forms.ModelChoiceField(label=_("Signed for the post"), queryset=Post.objects.none())
+    signing_post = forms.ModelChoiceField(
+        label=_("Signed for the post"), queryset=Post.objects.none()
+    )
     signing_form = forms.ChoiceField(
         label=_("Signing form"), choices=SigningForm.choices, required=False
     )
@@ -86,14 +92,17 @@ class DocumentForm(_ClassifiedForm):
             committee=committee
         )
         self.fields["signer"].queryset = (  # type: ignore[attr-defined]
-            PostHolder.objects.filter(Period.current_on(clock.today()), post__committee=committee)
-            .select_related("post")
+            PostHolder.objects.filter(
+                Period.current_on(clock.today()), post__committee=committee
+            ).select_related("post")
         )
         self.limit_classification(clearance)
 
 
 class PointForm(DeadlineMixin):
-    text = forms.CharField(label=_("Point"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(
+        label=_("Point"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     lead = forms.ModelMultipleChoiceField(
         label=_("Lead agencies"), queryset=Agency.objects.none(), required=False
     )
@@ -120,9 +129,11 @@ class VersionForm(forms.Form):
 
 
 class NoteForm(VersionForm):
-    note = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    # The view reads every selected file from request.FILES.getlist("files").
-    files = forms.FileField(label=_("Files"), required=False, widget=MultipleFileInput)
+    note = forms.CharField(
+        label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    # The view reads every selected file from request.FILES.getlist("report_files").
+    report_files = forms.FileField(label=_("Files"), required=False, widget=MultipleFileInput)
 
 
 class AcceptForm(VersionForm):
@@ -136,7 +147,9 @@ class ReasonForm(VersionForm):
 
 class TaskEditForm(VersionForm):
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
-    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Task.Priority.choices)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Task.Priority.choices
+    )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
 

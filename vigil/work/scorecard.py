@@ -52,6 +52,7 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
     for agency_id, done_on, deadline in tasks.filter(
         state__in=FINISHED, done_on__gt=F("deadline")
     ).values_list("assignee_id", "done_on", "deadline"):
+        assert done_on is not None
         late.setdefault(agency_id, []).append((done_on - deadline).days)
     agencies = Agency.objects.in_bulk([f["assignee_id"] for f in figures])
     rows = [

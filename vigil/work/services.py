@@ -382,7 +382,7 @@ class StaleTask(ValidationError):
 
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    # type: (states it may start from, state after)
+    # event -> (the states it may start from, the state after it)
     TaskEvent.Type.ACKNOWLEDGED: (("assigned",), "acknowledged"),
     TaskEvent.Type.PROGRESS: (("acknowledged", "in_progress"), "in_progress"),
     TaskEvent.Type.DONE: (("acknowledged", "in_progress"), "done"),
@@ -391,7 +391,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     TaskEvent.Type.CANCELLED: (("assigned", "acknowledged", "in_progress", "done"), "cancelled"),
 }
 
-AUDIT_ACTIONS = {
+AUDIT_ACTIONS: dict[str, str] = {
     TaskEvent.Type.ACKNOWLEDGED: WorkAction.TASK_ACKNOWLEDGED,
     TaskEvent.Type.PROGRESS: WorkAction.TASK_PROGRESS,
     TaskEvent.Type.DONE: WorkAction.TASK_DONE,
@@ -404,7 +404,7 @@ AUDIT_ACTIONS = {
 
 def _refusal(task: Task, event_type: str) -> str:
     state = task.get_state_display()
-    messages = {
+    messages: dict[str, str] = {
         TaskEvent.Type.ACKNOWLEDGED: _("Only a newly assigned task can be acknowledged."),
         TaskEvent.Type.PROGRESS: _("Acknowledge the task before reporting progress.")
         if task.state == Task.State.ASSIGNED
@@ -477,7 +477,7 @@ def _transition(
         AUDIT_ACTIONS[event_type], actor=actor, obj=task, before=before,
         after={"state": after, "version": task.version, "note": note,
                "on_behalf_of": on_behalf_of, "attachments": event.attachment_ids,
-               **{k: v for k, v in (extra or {}).items()}},
+               **dict((extra or {}).items())},
     )  # fmt: skip
     return event
 
@@ -498,9 +498,7 @@ def _as_assignee(task: Task, actor: Any) -> None:
 def acknowledge_task(task: Task, *, actor: Any, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     _as_assignee(fresh, actor)
-    event = _transition(
-        fresh, TaskEvent.Type.ACKNOWLEDGED, actor=actor, version=_v(task, version)
-    )
+    event = _transition(fresh, TaskEvent.Type.ACKNOWLEDGED, actor=actor, version=_v(task, version))
     _copy(fresh, task)
     return event
 
@@ -558,9 +556,11 @@ def acting_post(actor: Any, committee: Committee) -> PostHolder | None:
         return None
     return (
         PostHolder.objects.filter(
-            _current(clock.today()), user=actor, post__committee=committee,
+            _current(clock.today()),
+            user=actor,
+            post__committee=committee,
             post__kind__in=DEPUTY_KINDS,
-        )  # fmt: skip
+        )
         .select_related("post")
         .first()
     )
@@ -631,9 +631,7 @@ def cancel_task(task: Task, *, reason: str, actor: Any, version: int | None = No
         fresh, TaskEvent.Type.CANCELLED, actor=actor, version=_v(task, version),
         note=reason.strip(),
     )  # fmt: skip
-    notify(
-        fresh.assignee, _("Task cancelled: %(title)s") % {"title": fresh.title}, about=fresh
-    )
+    notify(fresh.assignee, _("Task cancelled: %(title)s") % {"title": fresh.title}, about=fresh)
     _copy(fresh, task)
     return event
 

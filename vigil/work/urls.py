@@ -9,8 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work/tasks/new/", views.task_create, name="task_create"),
     path("work/tasks/<int:pk>/", views.task_detail, name="task_detail"),
     *[
-        path(f"work/tasks/<int:pk>/{verb}/", views.task_action, {"verb": verb},
-             name=f"task_{verb}")  # fmt: skip
+        path(f"work/tasks/<int:pk>/{verb}/", views.task_action, {"verb": verb}, name=f"task_{verb}")
         for verb in ("acknowledge", "progress", "done", "accept", "return", "cancel", "edit")
     ],
     path(

@@ -98,9 +98,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignee = services.can_act_for(user, task.assignee_id)
     judge = services.can_judge(user, task)
     deputy = services.acting_post(user, task.owning_committee)
-    siblings = (
-        _tasks(user).filter(batch=task.batch).exclude(pk=task.pk).order_by("assignee__name")
-    )
+    siblings = _tasks(user).filter(batch=task.batch).exclude(pk=task.pk).order_by("assignee__name")
     return render(
         request,
         "work/task_detail.html",
@@ -144,7 +142,7 @@ def task_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         return redirect(task)
     data = form.cleaned_data
     version = data["version"]
-    files = request.FILES.getlist("files")
+    files = request.FILES.getlist("report_files")
     try:
         if verb == "acknowledge":
             services.acknowledge_task(task, actor=user, version=version)
@@ -307,9 +305,12 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
         data = form.cleaned_data
         specs = [
             services.PointSpec(
-                text=p["text"], lead=list(p["lead"]), supporting=list(p["supporting"]),
-                deadline=p["deadline"], deadline_working_days=p["deadline_working_days"],
-            )  # fmt: skip
+                text=p["text"],
+                lead=list(p["lead"]),
+                supporting=list(p["supporting"]),
+                deadline=p["deadline"],
+                deadline_working_days=p["deadline_working_days"],
+            )
             for p in points.cleaned_data
             if p and p.get("text", "").strip()
         ]
@@ -354,5 +355,3 @@ def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
                _("Median days late")]  # fmt: skip
     sheet = scorecards.sheet(_scorecard_rows(request), headers=headers, title=_("Scorecard"))
     return xlsx_response(f"bang-diem-{dt.date.isoformat(clock.today())}.xlsx", [sheet])
-
-
