@@ -21,7 +21,16 @@ from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
 from vigil.work import scorecard as scorecards
 from vigil.work import services
-from vigil.work.models import IssuedDocument, SigningForm, Task, TaskEvent, Urgency
+from vigil.work.models import (
+    IncomingDocument,
+    IssuedDocument,
+    Meeting,
+    SigningForm,
+    Task,
+    TaskEvent,
+    Urgency,
+    WorkPlan,
+)
 
 # --- serializers
 
@@ -355,3 +364,86 @@ class ScorecardView(APIView):
         committee_id = int(committee) if committee and committee.isdigit() else None
         rows = scorecards.scorecard(request.user, committee_id=committee_id)
         return Response(ScorecardRowSerializer(rows, many=True).data)
+
+
+# --- plans, meetings, incoming documents (read; written through the pages and services)
+
+
+class PlanSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "committee", "year", "title", "classification", "items"]
+
+    def get_items(self, obj: Any) -> list[dict[str, Any]]:
+        return [{"order": i.order, "text": i.text} for i in obj.items.all()]
+
+
+class MeetingSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+    points = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "committee", "kind", "title", "held_on", "agenda", "invited",
+                  "attending", "conclusions", "classification", "points"]  # fmt: skip
+
+    def get_points(self, obj: Any) -> list[dict[str, Any]]:
+        return [{"order": p.order, "text": p.text} for p in obj.points.all()]
+
+
+class IncomingSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+
+    class Meta:
+        model = IncomingDocument
+        fields = ["id", "committee", "issuer", "issuer_name", "issuer_code", "issuer_unknown",
+                  "number", "notation", "type_name", "doc_date", "subject", "deadline",
+                  "handler", "classification", "from_edxml"]  # fmt: skip
+
+
+class PlanList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = PlanSerializer
+
+    model = WorkPlan
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().prefetch_related("items").order_by("-year", "pk")
+
+
+class PlanDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = WorkPlan
+    serializer_class = PlanSerializer
+
+
+class MeetingList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = MeetingSerializer
+
+    model = Meeting
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            super().get_queryset().prefetch_related("points", "invited", "attending")
+            .order_by("-held_on", "-pk")
+        )  # fmt: skip
+
+
+class MeetingDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = Meeting
+    serializer_class = MeetingSerializer
+
+
+class IncomingList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = IncomingSerializer
+
+    model = IncomingDocument
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by("-received_at", "-pk")
+
+
+class IncomingDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = IncomingDocument
+    serializer_class = IncomingSerializer

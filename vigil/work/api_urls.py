@@ -14,4 +14,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("documents/", api.DocumentList.as_view(), name="api-document-list"),
     path("documents/<int:pk>/", api.DocumentDetail.as_view(), name="api-document-detail"),
     path("scorecard/", api.ScorecardView.as_view(), name="api-scorecard"),
+    path("work-plans/", api.PlanList.as_view(), name="api-workplan-list"),
+    path("work-plans/<int:pk>/", api.PlanDetail.as_view(), name="api-workplan-detail"),
+    path("meetings/", api.MeetingList.as_view(), name="api-meeting-list"),
+    path("meetings/<int:pk>/", api.MeetingDetail.as_view(), name="api-meeting-detail"),
+    path("incoming-documents/", api.IncomingList.as_view(), name="api-incomingdocument-list"),
+    path(
+        "incoming-documents/<int:pk>/",
+        api.IncomingDetail.as_view(),
+        name="api-incomingdocument-detail",
+    ),
 ]

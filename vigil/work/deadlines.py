@@ -22,7 +22,7 @@ from vigil.inbox import escalation
 from vigil.inbox.models import EscalationCase
 from vigil.inbox.services import remind_once
 from vigil.work.calendar import CalendarItem
-from vigil.work.models import Task
+from vigil.work.models import Meeting, Task
 
 RULE = "work.task_deadline"
 # Working days before the deadline at which the assignee is reminded (0: due today).
@@ -114,4 +114,22 @@ def task_calendar_items(user: Any, start: dt.date, end: dt.date) -> Iterable[Cal
             title=f"{task.title} — {task.assignee.name}",
             url=task.get_absolute_url(),
             start=task.deadline,
+            classification=task.classification,
+        )
+
+
+def meeting_calendar_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(held_on__gte=start, held_on__lte=end)
+        .order_by("held_on", "pk")
+    )
+    for meeting in meetings:
+        yield CalendarItem(
+            uid=f"meeting-{meeting.pk}@vigil",
+            kind="meeting",
+            title=meeting.title,
+            url=meeting.get_absolute_url(),
+            start=meeting.held_on,
+            classification=meeting.classification,
         )

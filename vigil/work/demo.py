@@ -11,8 +11,8 @@ from vigil.core.classification import Classification as C
 from vigil.core.numbering import DocType
 from vigil.org.demo import OrgWorld
 from vigil.org.models import Committee, Post, PostHolder
-from vigil.work import services
-from vigil.work.models import SigningForm, Task, Urgency
+from vigil.work import records, services
+from vigil.work.models import Meeting, SigningForm, Task, Urgency
 from vigil.work.services import PointSpec
 
 CASE_4_SUBJECT = "Báo cáo tình hình quản lý vật liệu nổ công nghiệp"
@@ -105,4 +105,58 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
             points=[PointSpec(text="Kiểm tra an toàn khu vực bến tàu, nhà ga.",
                               lead=[ag[keys[0]]], deadline_working_days=5)],
             actor=actor,
+        )  # fmt: skip
+    _seed_records(w, actor)
+
+
+def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
+    p, a, b = w.committees["province"], w.committees["a"], w.committees["b"]
+    ag = w.agencies
+    today = clock.today()
+    records.create_work_plan(
+        p, year=today.year, title=f"Kế hoạch công tác phòng, chống khủng bố năm {today.year}",
+        items=[
+            PointSpec(text="Tổ chức hội nghị sơ kết 6 tháng.", lead=[ag["police"]],
+                      deadline=dt.date(today.year, 12, 31)),
+            PointSpec(text="Diễn tập phương án tại cảng hàng không.", lead=[ag["airport"]],
+                      supporting=[ag["police_a"]], deadline=dt.date(today.year, 12, 31)),
+        ],
+        actor=actor,
+    )  # fmt: skip
+    records.record_meeting(
+        p, kind=Meeting.Kind.REGULAR, title="Họp Ban Chỉ đạo thường kỳ quý IV",
+        held_on=today - dt.timedelta(days=7), agenda="Đánh giá tình hình; triển khai nhiệm vụ.",
+        invited=[ag["dit"], ag["border"], ag["police"]], attending=[ag["dit"], ag["police"]],
+        conclusions="Các thành viên tăng cường phối hợp, trao đổi thông tin.",
+        points=[PointSpec(text="Sở Công Thương rà soát kho vật liệu nổ trước Tết.",
+                          lead=[ag["dit"]], deadline_working_days=15)],
+        actor=actor,
+    )  # fmt: skip
+    records.record_meeting(
+        p, kind=Meeting.Kind.EXTRAORDINARY, title="Họp đột xuất về bảo vệ mục tiêu biên giới",
+        held_on=today + dt.timedelta(days=3), invited=[ag["border"]],
+        classification=C.CONFIDENTIAL, actor=actor,
+    )  # fmt: skip
+    records.register_incoming(
+        p, issuer=ag["mps"], number="125", notation="CV-BCĐ",
+        doc_date=today - dt.timedelta(days=5), type_name="Công văn",
+        subject="Triển khai công tác phòng, chống khủng bố dịp Tết Nguyên đán",
+        deadline=today + dt.timedelta(days=20),
+        points=[PointSpec(text="Báo cáo kết quả triển khai về Văn phòng thường trực BCĐ quốc gia.",
+                          lead=[ag["police"]], deadline=today + dt.timedelta(days=18))],
+        actor=actor,
+    )  # fmt: skip
+    # Commune A's issuer is found by its code; commune B's is kept as named and flagged.
+    for committee, handler, code in ((a, ag["police_a"], "000.00.01.H46"),
+                                     (b, ag["police_b"], "000.99.99.H46")):  # fmt: skip
+        doc = records.register_incoming(
+            committee, issuer_name="Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh",
+            issuer_code=code, number="45", notation="KH-BCĐ",
+            doc_date=today - dt.timedelta(days=10), subject="Kế hoạch kiểm tra mục tiêu",
+            actor=actor,
+        )  # fmt: skip
+        records.assign_incoming(doc, handler=handler, actor=actor)
+        records.record_meeting(
+            committee, kind=Meeting.Kind.WRITTEN, title="Lấy ý kiến bằng văn bản về quy chế",
+            held_on=today - dt.timedelta(days=2), invited=[handler], actor=actor,
         )  # fmt: skip

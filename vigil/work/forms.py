@@ -12,7 +12,7 @@ from vigil.core import clock
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Period, Post, PostHolder
-from vigil.work.models import SigningForm, Task, Urgency
+from vigil.work.models import Meeting, SigningForm, Task, Urgency
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -159,3 +159,73 @@ class TaskFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
+
+
+class PlanForm(_ClassifiedForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("year", clock.today().year)
+        super().__init__(*args, **kwargs)
+        self.limit_classification(clearance)
+
+
+class MeetingForm(_ClassifiedForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Invited agencies"), queryset=Agency.objects.none(), required=False
+    )
+    attending = forms.ModelMultipleChoiceField(
+        label=_("Attending agencies"), queryset=Agency.objects.none(), required=False
+    )
+    conclusions = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, committee: Committee, clearance: int, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("held_on", clock.today())
+        super().__init__(*args, **kwargs)
+        agencies = _tree_agencies(committee)
+        self.fields["invited"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["attending"].queryset = agencies  # type: ignore[attr-defined]
+        self.limit_classification(clearance)
+
+
+class IncomingForm(_ClassifiedForm):
+    issuer = forms.ModelChoiceField(
+        label=_("Issuer (from the directory)"), queryset=Agency.objects.none(), required=False
+    )
+    issuer_name = forms.CharField(label=_("or the issuer as named"), max_length=300, required=False)
+    number = forms.CharField(label=_("Number"), max_length=20)
+    notation = forms.CharField(label=_("Symbol"), max_length=60, required=False)
+    doc_date = forms.DateField(label=_("Date of the document"), widget=DATE)
+    subject = forms.CharField(label=_("Subject"), max_length=500)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = Agency.objects.exclude(  # type: ignore[attr-defined]
+            kind=Agency.Kind.LICENSED_ORGANISATION
+        ).order_by("name")
+        self.limit_classification(clearance)
+
+
+class EdxmlImportForm(_ClassifiedForm):
+    package = forms.FileField(label=_("edXML package"))
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_classification(clearance)
+
+
+class HandlerForm(forms.Form):
+    handler = forms.ModelChoiceField(
+        label=_("Assign for handling to"), queryset=Agency.objects.none()
+    )
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = _tree_agencies(committee)  # type: ignore[attr-defined]

@@ -28,6 +28,13 @@ class WorkAction(models.TextChoices):
     TASK_ACCEPTED = "work.task.accepted", _("Task accepted")
     TASK_RETURNED = "work.task.returned", _("Task returned")
     TASK_CANCELLED = "work.task.cancelled", _("Task cancelled")
+    MEETING_RECORDED = "work.meeting.recorded", _("Meeting recorded")
+    PLAN_CREATED = "work.plan.created", _("Work plan created")
+    INCOMING_REGISTERED = "work.incoming.registered", _("Incoming document registered")
+    INCOMING_ASSIGNED = "work.incoming.assigned", _("Incoming document assigned for handling")
+    DOCUMENT_EXPORTED = "work.document.exported", _("Document exported as edXML")
+    FEED_CREATED = "work.calendar_feed.created", _("Private calendar feed created")
+    FEED_REVOKED = "work.calendar_feed.revoked", _("Private calendar feed revoked")
 
 
 # The type's name as printed on the document (Decree 30, Appendix III).
@@ -149,6 +156,193 @@ class DocumentPoint(models.Model):
         return f"{self.order}. {self.text[:80]}"
 
 
+class WorkPlan(Owned):
+    """A committee's plan for a year; its items become tasks."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    created_at = models.DateTimeField(_("created at"))
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_committee", "year"],
+                name="work_plan_one_per_year",
+                violation_error_message=_("This committee already has a work plan for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work:plan_detail", args=[self.pk])
+
+
+class WorkPlanItem(models.Model):
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("work plan"), on_delete=models.PROTECT, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("work plan item")
+        verbose_name_plural = _("work plan items")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="work_plan_item_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:80]}"
+
+
+class Meeting(Owned):
+    """A committee meeting: regular, extraordinary or by written consultation."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular meeting")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+        WRITTEN = "written", _("Written consultation")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("date"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    invited = models.ManyToManyField(
+        "org.Agency", verbose_name=_("invited agencies"), blank=True, related_name="+"
+    )
+    attending = models.ManyToManyField(
+        "org.Agency", verbose_name=_("attending agencies"), blank=True, related_name="+"
+    )
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    objects = OwnedQuerySet.as_manager()
+    scope_agency_fields: ClassVar[tuple[str, ...]] = ("shared_agencies", "invited")
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work:meeting_detail", args=[self.pk])
+
+
+class ConclusionPoint(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="points"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("conclusion point")
+        verbose_name_plural = _("conclusion points")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "order"], name="work_conclusion_order_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:80]}"
+
+
+class IncomingDocument(Owned):
+    """A document received (from the level above or a member), registered and handled."""
+
+    issuer = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issuer_name = models.CharField(_("issuer as named"), max_length=300)
+    issuer_code = models.CharField(
+        _("issuer's electronic identifier code"), max_length=40, blank=True
+    )
+    issuer_unknown = models.BooleanField(
+        _("issuer not in the directory"),
+        default=False,
+        help_text=_("Kept as named in the document; an officer should check it."),
+    )
+    number = models.CharField(_("number"), max_length=20)
+    notation = models.CharField(_("symbol"), max_length=60, blank=True)
+    type_name = models.CharField(_("document type"), max_length=60, blank=True)
+    doc_date = models.DateField(_("date of the document"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    content = models.TextField(_("content"), blank=True)
+    signer_name = models.CharField(_("signer"), max_length=200, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    handler = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("assigned for handling to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("registered at"))
+    registered_by_label = models.CharField(_("registered by"), max_length=200)
+    from_edxml = models.BooleanField(_("imported from an edXML package"), default=False)
+
+    objects = OwnedQuerySet.as_manager()
+    scope_agency_fields: ClassVar[tuple[str, ...]] = ("shared_agencies", "handler")
+
+    class Meta:
+        verbose_name = _("incoming document")
+        verbose_name_plural = _("incoming documents")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.notation} — {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("work:incoming_detail", args=[self.pk])
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.number}/{self.notation}" if self.notation else self.number
+
+
+class IncomingPoint(models.Model):
+    document = models.ForeignKey(
+        IncomingDocument,
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="points",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("incoming document point")
+        verbose_name_plural = _("incoming document points")
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="work_incoming_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:80]}"
+
+
 class TaskQuerySet(OwnedQuerySet["Task"]):
     def open(self) -> TaskQuerySet:
         return self.filter(state__in=Task.OPEN_STATES)
@@ -189,6 +383,30 @@ class Task(Owned):
     point = models.ForeignKey(
         DocumentPoint,
         verbose_name=_("point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    plan_item = models.ForeignKey(
+        WorkPlanItem,
+        verbose_name=_("work plan item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    conclusion = models.ForeignKey(
+        ConclusionPoint,
+        verbose_name=_("meeting conclusion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    incoming_point = models.ForeignKey(
+        IncomingPoint,
+        verbose_name=_("point of an incoming document"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -301,3 +519,33 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.get_type_display()}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed: the URL carries a random token, stored hashed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="calendar_feeds",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="work_one_live_feed_per_user",
+                violation_error_message=_("This user already has a live calendar feed."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.created_at:%d/%m/%Y}"

@@ -75,7 +75,8 @@ def may_attach_to_task(user: Any, task: Task) -> bool:
     return can_act_for(user, task.assignee_id) or can_judge(user, task)
 
 
-def may_attach_to_document(user: Any, document: IssuedDocument) -> bool:
+def may_attach_to_document(user: Any, document: Any) -> bool:
+    """Issued and incoming documents, meetings (their minutes), plans: the issuer's."""
     return can_issue(user, document.owning_committee)
 
 
@@ -256,7 +257,7 @@ def issue_document(
                 title=spec.title or spec.text[:300], description=spec.text,
                 deadline=spec.deadline, deadline_working_days=spec.deadline_working_days,
                 priority=spec.priority, classification=classification, assigned_on=issue_date,
-                document=document, point=point, actor=actor,
+                links={"document": document, "point": point}, actor=actor,
             )  # fmt: skip
     audit.record(
         WorkAction.DOCUMENT_ISSUED, actor=actor, obj=document,
@@ -298,10 +299,11 @@ def _fan_out(
     priority: int,
     classification: int,
     assigned_on: dt.date,
-    document: IssuedDocument | None,
-    point: DocumentPoint | None,
+    links: dict[str, Any],
     actor: Any,
 ) -> list[Task]:
+    """One task per agency; ``links`` names where it comes from (document and point,
+    plan item, meeting conclusion or incoming point)."""
     if not lead:
         raise ValidationError({"agencies": _("Name at least one lead agency.")})
     if not title.strip():
@@ -320,7 +322,7 @@ def _fan_out(
                          *((a, Task.Role.SUPPORT) for a in supporting)]:  # fmt: skip
         task = Task(
             owning_committee=committee, owning_agency=standing, classification=classification,
-            document=document, point=point, batch=batch, assignee=agency, role=role,
+            **links, batch=batch, assignee=agency, role=role,
             title=title.strip()[:300], description=description, priority=priority,
             assigned_on=assigned_on, deadline=due, deadline_working_days=deadline_working_days,
             created_at=now,
@@ -369,9 +371,32 @@ def assign_task(
     return _fan_out(
         committee, lead=lead, supporting=supporting, title=title, description=description,
         deadline=deadline, deadline_working_days=deadline_working_days, priority=priority,
-        classification=level, assigned_on=assigned_on, document=document, point=point,
-        actor=actor,
+        classification=level, assigned_on=assigned_on,
+        links={"document": document, "point": point}, actor=actor,
     )  # fmt: skip
+
+
+def tasks_from_points(
+    committee: Committee,
+    specs: Sequence[tuple[PointSpec, dict[str, Any]]],
+    *,
+    assigned_on: dt.date,
+    classification: int,
+    actor: Any,
+) -> list[Task]:
+    """Fan out the points of a plan, a meeting or an incoming document (in the caller's
+    transaction): each (spec, links) with agencies gives one task per agency."""
+    tasks: list[Task] = []
+    for spec, links in specs:
+        if spec.lead or spec.supporting:
+            tasks += _fan_out(
+                committee, lead=spec.lead, supporting=spec.supporting,
+                title=spec.title or spec.text[:300], description=spec.text,
+                deadline=spec.deadline, deadline_working_days=spec.deadline_working_days,
+                priority=spec.priority, classification=classification, assigned_on=assigned_on,
+                links=links, actor=actor,
+            )  # fmt: skip
+    return tasks
 
 
 # --- tasks: the state machine
