@@ -172,3 +172,28 @@ def test_a_persona_does_not_see_what_is_above_their_clearance(
     for name in ("thuongtruc", "kiemtoan", "congthuong"):
         assert api_for(name).get(f"/api/v1/tasks/{secret.pk}/").status_code == 404
     assert api_for("lanhdao").get(f"/api/v1/tasks/{secret.pk}/").status_code == 200
+
+
+def test_assigning_through_the_api_refuses_an_agency_outside_the_tree(
+    api_for: Callable[..., Client],
+) -> None:
+    from tests.work.helpers import commune
+
+    api = api_for("xa_a", "write")
+    body = {"committee": commune("a").pk, "title": "Kiểm tra bến tàu",
+            "lead": [agency("police_a").pk], "deadline_working_days": 3}  # fmt: skip
+    created = api.post("/api/v1/tasks/", body, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    assert [t["agency"] for t in created.json()] == [agency("police_a").pk]
+    count = Task.objects.count()
+    outside = api.post(
+        "/api/v1/tasks/", {**body, "lead": [agency("dit").pk]}, content_type="application/json"
+    )
+    assert outside.status_code == 400
+    assert "agencies" in outside.json()["error"]["fields"]
+    assert Task.objects.count() == count
+    # Commune B's committee is not xa_a's to task: not found.
+    other = api.post(
+        "/api/v1/tasks/", {**body, "committee": commune("b").pk}, content_type="application/json"
+    )
+    assert other.status_code in (403, 404)

@@ -450,6 +450,9 @@ class Task(Owned):
                 fields=["owning_committee", "state", "deadline"], name="work_task_committee_idx"
             ),
             models.Index(fields=["state", "deadline"], name="work_task_state_deadline_idx"),
+            # Lists are ordered by deadline: with it the first page is read in order and
+            # stops after 50 rows instead of sorting every visible task.
+            models.Index(fields=["deadline", "id"], name="work_task_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(

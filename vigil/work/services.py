@@ -225,6 +225,8 @@ def issue_document(
     if standing is None:
         raise ValidationError(_("The committee has no standing agency to keep its documents."))
     document = IssuedDocument(
+        # The register records which document took each number, so the row exists
+        # first (a placeholder symbol) and takes its number in the same transaction.
         owning_committee=committee, owning_agency=standing, classification=classification,
         doc_type=doc_type, number=0, symbol=f"draft-{uuid.uuid4().hex}",
         issue_date=issue_date, place=_place(committee), signing_post=signing_post, signer=signer,
