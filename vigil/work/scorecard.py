@@ -70,9 +70,7 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
             done=f["done"],
             on_time=f["on_time"],
             overdue=f["overdue"],
-            median_days_late=statistics.median(late[f["agency"]])
-            if f["agency"] in late
-            else None,
+            median_days_late=statistics.median(late[f["agency"]]) if f["agency"] in late else None,
         )
         for f in figures
     ]
