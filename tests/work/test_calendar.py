@@ -57,3 +57,19 @@ def test_replacing_the_feed_kills_the_old_address(
     assert client.get(reverse("work:calendar_feed", args=[old])).status_code == 404
     assert client.get(reverse("work:calendar_feed", args=[new])).status_code == 200
     assert client.get(reverse("work:calendar_feed", args=["guess"])).status_code == 404
+
+
+def test_a_calendar_page_with_classified_items_is_audited(
+    client_for: Callable[[str], Client],
+) -> None:
+    from vigil.core.models import AuditEvent
+
+    meeting = Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")
+    before = AuditEvent.objects.filter(action="object.viewed").count()
+    month = meeting.held_on.strftime("%Y-%m")
+    response = client_for("bienphong").get(reverse("work:calendar") + f"?month={month}")
+    assert meeting.title in response.content.decode()
+    event = AuditEvent.objects.filter(action="object.viewed").order_by("-seq").first()
+    assert AuditEvent.objects.filter(action="object.viewed").count() == before + 1
+    assert event is not None and event.after is not None
+    assert f"meeting-{meeting.pk}@vigil" in event.after["shown"]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.core import attachments, clock
+from vigil.core import attachments, audit, clock
 from vigil.core.forms import add_form_errors
 from vigil.org.forms import AttachmentForm
 from vigil.org.models import Committee
@@ -372,6 +373,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     first = _month(request)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     items = items_for(request.user, first, last)
+    _audit_classified(request, [i for i in items if i.classification])
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = last + dt.timedelta(days=1)
     feed = feeds.live_feed(request.user)
@@ -383,6 +385,19 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "feed": feed, "feed_url": request.session.pop("vigil_feed_url", None),
         },
     )  # fmt: skip
+
+
+def _audit_classified(request: HttpRequest, shown: list[Any]) -> None:
+    """One view event for a calendar page that shows classified items (as record_view)."""
+    if not shown:
+        return
+    user: Any = request.user
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
+            object_id=request.path[:64], classification=max(i.classification for i in shown),
+            after={"path": request.get_full_path(), "shown": sorted(i.uid for i in shown)},
+        )  # fmt: skip
 
 
 @require_POST
