@@ -28,6 +28,8 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.work.demo import CASE_4_SUBJECT
+from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 
 # SCOPE-CASES.md, columns in PERSONA_NAMES order:
 # lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
@@ -42,6 +44,7 @@ CASES: dict[int, str] = {
     10: "YYYYYYYNY",
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
+    4: "YYYNNNYNY",
     13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
 }
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
@@ -69,6 +72,18 @@ DETAIL_URLS: dict[str, str] = {
     "api-balance-detail": "balance",
     "api-movement-detail": "movement",
     "controlled:store_detail": "store",
+    "work:task_detail": "task",
+    "work:document_detail": "document",
+    "work:document_docx": "document",
+    "api-task-detail": "task",
+    "api-document-detail": "document",
+    "work:document_edxml": "document",
+    "work:plan_detail": "plan",
+    "work:meeting_detail": "meeting",
+    "work:incoming_detail": "incoming",
+    "api-workplan-detail": "plan",
+    "api-meeting-detail": "meeting",
+    "api-incomingdocument-detail": "incoming",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -86,6 +101,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "org:admin_agency_edit": ("agency", "pk"),
     "org:duty_roster": ("agency", "agency_pk"),
     "controlled:movement_create": ("store", "store_pk"),
+    "work:document_create": ("committee", "committee_pk"),
+    "work:plan_create": ("committee", "committee_pk"),
+    "work:meeting_create": ("committee", "committee_pk"),
+    "work:incoming_create": ("committee", "committee_pk"),
+    "work:incoming_import": ("committee", "committee_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -98,6 +118,23 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-notification-read": ("inbox_entry", "pk"),
     # The holiday table is not scoped; a non-administrator's write is 403 (same file).
     "inbox:holiday_delete": ("holiday", "pk"),
+    # Task actions: the assignee or the issuer acts, others 403; a page without the
+    # version it read is sent back (302), the API answers 400 (tests/work).
+    **{
+        f"work:task_{verb}": ("task", "pk")
+        for verb in ("acknowledge", "progress", "done", "accept", "return", "cancel", "edit")
+    },
+    **{
+        f"api-task-{verb}": ("task", "pk")
+        for verb in ("acknowledge", "progress", "done", "accept", "return", "cancel")
+    },
+    "work:task_attachment_upload": ("task", "pk"),
+    "work:document_attachment_upload": ("document", "pk"),
+    "work:plan_attachment_upload": ("plan", "pk"),
+    "work:meeting_attachment_upload": ("meeting", "pk"),
+    "work:incoming_attachment_upload": ("incoming", "pk"),
+    "work:incoming_assign": ("incoming", "pk"),
+    "work:incoming_tasks": ("incoming", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -111,6 +148,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
         lambda: {"pk": Committee.objects.get(name__endswith="phường Móng Cái 1").pk},
         {"lanhdao", "thuongtruc", "quantri", "xa_b"},
     ),
+    # Assigning a task: the standing offices and leaders of a committee.
+    "work:task_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -143,6 +182,20 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:store_list": "store",
     "controlled:movement_list": "movement",
     "controlled:licence_list": "licence",
+    "work:task_list": "task",
+    "work:document_list": "document",
+    "work:scorecard": None,
+    "work:scorecard_xlsx": None,
+    "api-task-list": "task",
+    "api-document-list": "document",
+    "api-scorecard": None,
+    "work:plan_list": "plan",
+    "work:meeting_list": "meeting",
+    "work:incoming_list": "incoming",
+    "work:calendar": None,
+    "api-workplan-list": "plan",
+    "api-meeting-list": "meeting",
+    "api-incomingdocument-list": "incoming",
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -183,6 +236,8 @@ OWN_ACCOUNT_URLS = {
     "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",
     "accounts:recovery_codes", "accounts:password_change", "accounts:tokens",
     "accounts:token_revoke", "accounts:end_other_sessions",
+    # One's own calendar feed; the feed itself answers its token only (tests/work/test_calendar.py).
+    "work:calendar_feed_manage", "work:calendar_feed",
 }  # fmt: skip
 # Verifying the chains: auditors only (403 for the standing office, 404 for the rest).
 AUDITOR_ACTIONS = {"org:audit_verify"}
@@ -222,6 +277,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             ).first()
         if case == 8:
             objects |= _controlled_objects()
+        objects |= _work_objects(case)
         return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
@@ -234,11 +290,27 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         }
     if case == 13:
         return {"adminunit": AdminUnit.objects.get(code="06994")}
+    if case == 4:
+        document = IssuedDocument.objects.get(subject=CASE_4_SUBJECT)
+        return {"task": Task.objects.get(document=document), "document": document}
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
         objects["item"] = Item.objects.order_by("pk").first()  # the catalogue: everyone reads it
     return objects
+
+
+def _work_objects(case: int) -> dict[str, Any]:
+    """The demo's plan and incoming letter of the province (case 3: addressed to no one)
+    and its confidential meeting with the Border Guard (case 7)."""
+    if case == 3:
+        return {
+            "plan": WorkPlan.objects.get(owning_committee__level="province"),
+            "incoming": IncomingDocument.objects.get(notation="CV-BCĐ", number="125"),
+        }
+    if case == 7:
+        return {"meeting": Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")}
+    return {}
 
 
 def _controlled_objects() -> dict[str, Any]:

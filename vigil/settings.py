@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "CommitteeLevelEnum": "vigil.org.models.Committee.Level",
         "ClassificationEnum": "vigil.core.classification.Classification",
         "RoleEnum": "vigil.org.models.Role",
+        "TaskStateEnum": "vigil.work.models.Task.State",
+        "TaskRoleEnum": "vigil.work.models.Task.Role",
     },
 }
 

@@ -40,6 +40,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,8 @@ def every_url(user: User) -> list[str]:
         "committee": Committee, "agency": Agency, "contact": ContactPoint, "post": Post,
         "holder": PostHolder, "member": MemberAgency, "dutyshift": DutyShift,
         "item": Item, "licence": Licence, "store": Store, "balance": Balance,
-        "movement": LedgerEntry,
+        "movement": LedgerEntry, "task": Task, "document": IssuedDocument, "plan": WorkPlan,
+        "meeting": Meeting, "incoming": IncomingDocument,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -81,6 +83,7 @@ def every_url(user: User) -> list[str]:
         **{name: kind for name, (kind, _arg) in (WRITE_URLS | POST_URLS).items()},
         **{name: kind for name, kind in ADMIN_URLS.items() if kind},
         "accounts:token_revoke": "token",
+        "work:calendar_feed": "calendar_feed",  # none: a guessed token is 404
         "api-user-deactivate": "user", "api-user-unlock": "user",
         "api-user-reset-second-factor": "user", "api-user-clearance": "user",
         "api-clearancerequest-approve": "clearance", "api-clearancerequest-reject": "clearance",

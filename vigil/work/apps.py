@@ -6,3 +6,27 @@ class WorkConfig(AppConfig):
     name = "vigil.work"
     label = "work"
     verbose_name = _("Committee work")
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from vigil.core import attachments, audit, scheduler
+        from vigil.work import calendar, deadlines, services
+        from vigil.work.models import (
+            IncomingDocument,
+            IssuedDocument,
+            Meeting,
+            Task,
+            WorkAction,
+            WorkPlan,
+        )
+
+        audit.register_actions(WorkAction)
+        attachments.register_attachable(Task, services.may_attach_to_task)
+        for model in (IssuedDocument, IncomingDocument, Meeting, WorkPlan):
+            attachments.register_attachable(model, services.may_attach_to_document)
+        scheduler.register_sweep(
+            "work.task_deadlines", deadlines.sweep_task_deadlines, every=dt.timedelta(minutes=10)
+        )
+        calendar.register_source("tasks", deadlines.task_calendar_items)
+        calendar.register_source("meetings", deadlines.meeting_calendar_items)

@@ -23,6 +23,8 @@ class CalendarItem:
     url: str  # the object's page, relative to the site
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime | None = None
+    # The private feed shows titles of unclassified items only.
+    classification: int = 0
 
 
 CalendarSource = Callable[[Any, dt.date, dt.date], Iterable[CalendarItem]]

@@ -1,0 +1,75 @@
+"""The calendar page and the private, revocable iCalendar feed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+
+from vigil.work import feeds
+from vigil.work.models import CalendarFeed, Meeting, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_calendar_page_lists_this_months_deadlines(client_for: Callable[[str], Client]) -> None:
+    response = client_for("congthuong").get(reverse("work:calendar"))
+    assert response.status_code == 200
+
+
+def test_the_feed_token_is_stored_hashed_shown_once_and_revocable(
+    persona: Callable[[str], Any], client: Client
+) -> None:
+    user = persona("bienphong")
+    token = feeds.create_feed(actor=user)
+    feed = CalendarFeed.objects.get(user=user, revoked_at__isnull=True)
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in feed.token_hash
+    url = reverse("work:calendar_feed", args=[token])
+    response = client.get(url)  # no session: the token is the credential
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.content)
+    summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
+    uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+    visible = Task.objects.visible_to(user)
+    assert any(f"task-{t.pk}@vigil" in uids for t in visible)
+    # bienphong sees a Mật meeting and a Mật task: their titles stay out of the feed.
+    secret_meeting = Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")
+    assert f"meeting-{secret_meeting.pk}@vigil" in uids
+    assert secret_meeting.title not in summaries
+    for task in visible.filter(classification__gt=0):
+        assert not any(task.title in s for s in summaries)
+    feeds.revoke_feed(actor=user)
+    assert client.get(url).status_code == 404
+
+
+def test_replacing_the_feed_kills_the_old_address(
+    persona: Callable[[str], Any], client: Client
+) -> None:
+    user = persona("congthuong")
+    old = feeds.create_feed(actor=user)
+    new = feeds.create_feed(actor=user)
+    assert client.get(reverse("work:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("work:calendar_feed", args=[new])).status_code == 200
+    assert client.get(reverse("work:calendar_feed", args=["guess"])).status_code == 404
+
+
+def test_a_calendar_page_with_classified_items_is_audited(
+    client_for: Callable[[str], Client],
+) -> None:
+    from vigil.core.models import AuditEvent
+
+    meeting = Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")
+    before = AuditEvent.objects.filter(action="object.viewed").count()
+    month = meeting.held_on.strftime("%Y-%m")
+    response = client_for("bienphong").get(reverse("work:calendar") + f"?month={month}")
+    assert meeting.title in response.content.decode()
+    event = AuditEvent.objects.filter(action="object.viewed").order_by("-seq").first()
+    assert AuditEvent.objects.filter(action="object.viewed").count() == before + 1
+    assert event is not None and event.after is not None
+    assert f"meeting-{meeting.pk}@vigil" in event.after["shown"]

@@ -1,0 +1,449 @@
+"""REST API of tasks, issued documents and scorecards. Thin: scope, then services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vigil.core import clock
+from vigil.core.classification import Classification
+from vigil.core.numbering import DocType
+from vigil.org.api import Scoped
+from vigil.org.api_writes import Id, created, valid
+from vigil.org.models import Agency, Committee, Post, PostHolder
+from vigil.org.scope import get_visible_or_404
+from vigil.work import scorecard as scorecards
+from vigil.work import services
+from vigil.work.models import (
+    IncomingDocument,
+    IssuedDocument,
+    Meeting,
+    SigningForm,
+    Task,
+    TaskEvent,
+    Urgency,
+    WorkPlan,
+)
+
+# --- serializers
+
+
+class TaskEventSerializer(serializers.ModelSerializer[TaskEvent]):
+    class Meta:
+        model = TaskEvent
+        fields = ["type", "at", "actor_label", "on_behalf_of", "state_after", "note",
+                  "attachment_ids"]  # fmt: skip
+
+
+class TaskSerializer(serializers.ModelSerializer[Task]):
+    agency = serializers.IntegerField(source="assignee_id", read_only=True)
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id", "title", "description", "agency", "role", "committee", "document", "point",
+            "priority", "assigned_on", "deadline", "deadline_working_days", "state", "version",
+            "done_on", "accepted_at", "return_reason", "classification",
+        ]  # fmt: skip
+
+
+class TaskDetailSerializer(TaskSerializer):
+    events = TaskEventSerializer(many=True, read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "events"]
+
+
+class TaskCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    lead = serializers.ListField(child=Id(), min_length=1, max_length=200)
+    supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline_working_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=365
+    )
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, default=1)
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+
+
+class VersionSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The task's version you read; refused (409) if it changed since."
+    )
+
+
+class NoteSerializer(VersionSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class AcceptSerializer(NoteSerializer):
+    for_the_head = serializers.BooleanField(required=False, default=False)
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class DocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+    points = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedDocument
+        fields = [
+            "id", "committee", "doc_type", "number", "symbol", "external_number", "issue_date",
+            "place", "signing_post", "signer", "signing_form", "subject", "body", "urgency",
+            "classification", "recipients", "points",
+        ]  # fmt: skip
+
+    def get_points(self, obj: IssuedDocument) -> list[dict[str, Any]]:
+        return [{"order": p.order, "text": p.text} for p in obj.points.all()]
+
+
+class PointInSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=5000)
+    title = serializers.CharField(max_length=300, required=False, default="")
+    lead = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline_working_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=365
+    )
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, default=1)
+
+
+class DocumentCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    doc_type = serializers.ChoiceField(choices=DocType.choices)
+    subject = serializers.CharField(max_length=500)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    issue_date = serializers.DateField()
+    signing_post = Id()
+    signer = Id()
+    signing_form = serializers.ChoiceField(choices=SigningForm.choices, default="")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default="")
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+    external_number = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    recipients = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    points = PointInSerializer(many=True, required=False, default=list)
+
+
+class ScorecardRowSerializer(serializers.Serializer[Any]):
+    agency = serializers.IntegerField(source="agency.pk")
+    agency_name = serializers.CharField(source="agency.name")
+    assigned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    median_days_late = serializers.FloatField(allow_null=True)
+
+
+# --- helpers
+
+
+def _agencies(request: Request, ids: list[int]) -> list[Agency]:
+    return [get_visible_or_404(Agency.objects, request.user, pk=pk) for pk in ids]
+
+
+def _committee(request: Request, pk: int) -> Committee:
+    return get_visible_or_404(Committee.objects, request.user, pk=pk)  # type: ignore[no-any-return]
+
+
+# --- tasks
+
+
+class TaskFilter(filters.FilterSet):  # type: ignore[misc]
+    overdue = filters.BooleanFilter(method="filter_overdue")
+    mine = filters.BooleanFilter(method="filter_mine", label="tasks of my agencies")
+
+    class Meta:
+        model = Task
+        fields = ["state", "priority", "document"]
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: Any) -> Any:
+        if not value:
+            return queryset
+        return queryset.filter(state__in=Task.OPEN_STATES, deadline__lt=clock.today())
+
+    def filter_mine(self, queryset: QuerySet[Task], name: str, value: Any) -> Any:
+        from vigil.org.scope import scope_for
+
+        if not value:
+            return queryset
+        return queryset.filter(assignee_id__in=scope_for(self.request.user).agency_ids)
+
+
+class TaskList(Scoped, generics.ListAPIView[Task]):
+    model = Task
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return super().get_queryset().order_by("deadline", "pk")
+
+    @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer(many=True)})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(TaskCreateSerializer, request)
+        committee = _committee(request, values.pop("committee"))
+        tasks = services.assign_task(
+            committee, lead=_agencies(request, values.pop("lead")),
+            supporting=_agencies(request, values.pop("supporting")), actor=request.user,
+            **values,
+        )  # fmt: skip
+        return Response(TaskSerializer(tasks, many=True).data, status=201)
+
+
+class TaskDetail(Scoped, generics.RetrieveAPIView[Task]):
+    model = Task
+    serializer_class = TaskDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return super().get_queryset().prefetch_related("events")
+
+
+class _TaskAction(Scoped):
+    model = Task
+    serializer_class = VersionSerializer
+    input_class: type[serializers.Serializer[Any]] = VersionSerializer
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        task: Task = self.get_object()
+        values = valid(self.input_class, request)
+        self.act(task, values, request)
+        task.refresh_from_db()
+        return Response(TaskDetailSerializer(task).data)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.StaleTask):
+            return Response(
+                {"error": {"code": "conflict", "message": exc.messages[0], "fields": {}}},
+                status=409,
+            )
+        return super().handle_exception(exc)
+
+
+class TaskAcknowledge(_TaskAction):
+    @extend_schema(request=VersionSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.acknowledge_task(task, actor=request.user, version=values["version"])
+
+
+class TaskProgress(_TaskAction):
+    input_class = NoteSerializer
+
+    @extend_schema(request=NoteSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.report_progress(
+            task, note=values["note"], files=request.FILES.getlist("files"),
+            actor=request.user, version=values["version"],
+        )  # fmt: skip
+
+
+class TaskDone(_TaskAction):
+    input_class = NoteSerializer
+
+    @extend_schema(request=NoteSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.report_done(
+            task, note=values["note"], files=request.FILES.getlist("files"),
+            actor=request.user, version=values["version"],
+        )  # fmt: skip
+
+
+class TaskAccept(_TaskAction):
+    input_class = AcceptSerializer
+
+    @extend_schema(request=AcceptSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.accept_task(
+            task, note=values["note"], for_the_head=values["for_the_head"],
+            actor=request.user, version=values["version"],
+        )  # fmt: skip
+
+
+class TaskReturn(_TaskAction):
+    input_class = ReasonSerializer
+
+    @extend_schema(request=ReasonSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.return_task(
+            task, reason=values["reason"], actor=request.user, version=values["version"]
+        )
+
+
+class TaskCancel(_TaskAction):
+    input_class = ReasonSerializer
+
+    @extend_schema(request=ReasonSerializer, responses={200: TaskDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
+        services.cancel_task(
+            task, reason=values["reason"], actor=request.user, version=values["version"]
+        )
+
+
+# --- documents
+
+
+class DocumentList(Scoped, generics.ListAPIView[IssuedDocument]):
+    model = IssuedDocument
+    serializer_class = DocumentSerializer
+    filterset_fields = ["doc_type"]
+
+    def get_queryset(self) -> QuerySet[IssuedDocument]:
+        return (
+            super().get_queryset().prefetch_related("points", "recipients")
+            .order_by("-issue_date", "-pk")
+        )  # fmt: skip
+
+    @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(DocumentCreateSerializer, request)
+        committee = _committee(request, values.pop("committee"))
+        post = get_visible_or_404(Post.objects, request.user, pk=values.pop("signing_post"))
+        signer = get_visible_or_404(PostHolder.objects, request.user, pk=values.pop("signer"))
+        points = [
+            services.PointSpec(
+                text=p["text"],
+                title=p["title"],
+                lead=_agencies(request, p["lead"]),
+                supporting=_agencies(request, p["supporting"]),
+                deadline=p["deadline"],
+                deadline_working_days=p["deadline_working_days"],
+                priority=p["priority"],
+            )
+            for p in values.pop("points")
+        ]
+        document = services.issue_document(
+            committee, signing_post=post, signer=signer, points=points,
+            recipients=_agencies(request, values.pop("recipients")), actor=request.user,
+            **values,
+        )  # fmt: skip
+        return created(DocumentSerializer, document, request)
+
+
+class DocumentDetail(Scoped, generics.RetrieveAPIView[IssuedDocument]):
+    model = IssuedDocument
+    serializer_class = DocumentSerializer
+
+
+class ScorecardView(APIView):
+    @extend_schema(responses={200: ScorecardRowSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        committee = request.query_params.get("committee")
+        committee_id = int(committee) if committee and committee.isdigit() else None
+        rows = scorecards.scorecard(request.user, committee_id=committee_id)
+        return Response(ScorecardRowSerializer(rows, many=True).data)
+
+
+# --- plans, meetings, incoming documents (read; written through the pages and services)
+
+
+class PlanSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "committee", "year", "title", "classification", "items"]
+
+    def get_items(self, obj: Any) -> list[dict[str, Any]]:
+        return [{"order": i.order, "text": i.text} for i in obj.items.all()]
+
+
+class MeetingSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+    points = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "committee", "kind", "title", "held_on", "agenda", "invited",
+                  "attending", "conclusions", "classification", "points"]  # fmt: skip
+
+    def get_points(self, obj: Any) -> list[dict[str, Any]]:
+        return [{"order": p.order, "text": p.text} for p in obj.points.all()]
+
+
+class IncomingSerializer(serializers.ModelSerializer[Any]):
+    committee = serializers.IntegerField(source="owning_committee_id", read_only=True)
+
+    class Meta:
+        model = IncomingDocument
+        fields = ["id", "committee", "issuer", "issuer_name", "issuer_code", "issuer_unknown",
+                  "number", "notation", "type_name", "doc_date", "subject", "deadline",
+                  "handler", "classification", "from_edxml"]  # fmt: skip
+
+
+class PlanList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = PlanSerializer
+
+    model = WorkPlan
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().prefetch_related("items").order_by("-year", "pk")
+
+
+class PlanDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = WorkPlan
+    serializer_class = PlanSerializer
+
+
+class MeetingList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = MeetingSerializer
+
+    model = Meeting
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            super().get_queryset().prefetch_related("points", "invited", "attending")
+            .order_by("-held_on", "-pk")
+        )  # fmt: skip
+
+
+class MeetingDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = Meeting
+    serializer_class = MeetingSerializer
+
+
+class IncomingList(Scoped, generics.ListAPIView[Any]):
+    serializer_class = IncomingSerializer
+
+    model = IncomingDocument
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by("-received_at", "-pk")
+
+
+class IncomingDetail(Scoped, generics.RetrieveAPIView[Any]):
+    model = IncomingDocument
+    serializer_class = IncomingSerializer

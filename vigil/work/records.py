@@ -1,0 +1,300 @@
+"""Work plans, meetings and incoming documents: the use cases. Each point can
+become tasks through the same fan-out as a directive's (``services``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vigil.core import attachments, audit, clock
+from vigil.core.classification import Classification
+from vigil.core.documents import edxml
+from vigil.core.models import Attachment
+from vigil.org.models import Agency, Committee
+from vigil.work.models import (
+    ConclusionPoint,
+    IncomingDocument,
+    IncomingPoint,
+    IssuedDocument,
+    Meeting,
+    Task,
+    WorkAction,
+    WorkPlan,
+    WorkPlanItem,
+)
+from vigil.work.services import (
+    PointSpec,
+    _agencies_in_tree,
+    _check_classification,
+    _require,
+    can_issue,
+    tasks_from_points,
+)
+
+
+def _standing(committee: Committee) -> Agency:
+    if committee.standing_agency is None:
+        raise ValidationError(_("The committee has no standing agency to keep its documents."))
+    return committee.standing_agency
+
+
+def _issuer_only(actor: Any, committee: Committee) -> None:
+    _require(can_issue(actor, committee), _("Only the committee's standing office may do this."))
+
+
+# --- work plans
+
+
+@transaction.atomic
+def create_work_plan(
+    committee: Committee,
+    *,
+    year: int,
+    title: str,
+    items: Sequence[PointSpec] = (),
+    classification: int = Classification.UNCLASSIFIED,
+    actor: Any,
+) -> WorkPlan:
+    _issuer_only(actor, committee)
+    _check_classification(actor, classification)
+    if WorkPlan.objects.filter(owning_committee=committee, year=year).exists():
+        raise ValidationError({"year": _("This committee already has a work plan for this year.")})
+    plan = WorkPlan(
+        owning_committee=committee, owning_agency=_standing(committee), year=year,
+        title=title.strip(), classification=classification, created_at=clock.now(),
+    )  # fmt: skip
+    plan.full_clean()
+    plan.save()
+    specs = []
+    for order, spec in enumerate(items, start=1):
+        item = WorkPlanItem.objects.create(plan=plan, order=order, text=spec.text)
+        specs.append((spec, {"plan_item": item}))
+    start = max(clock.today(), dt.date(year, 1, 1))
+    tasks = tasks_from_points(
+        committee, specs, assigned_on=start, classification=classification, actor=actor
+    )
+    audit.record(
+        WorkAction.PLAN_CREATED, actor=actor, obj=plan,
+        after={**audit.snapshot(plan), "items": len(items), "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return plan
+
+
+# --- meetings
+
+
+@transaction.atomic
+def record_meeting(
+    committee: Committee,
+    *,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    agenda: str = "",
+    invited: Iterable[Agency] = (),
+    attending: Iterable[Agency] = (),
+    conclusions: str = "",
+    points: Sequence[PointSpec] = (),
+    classification: int = Classification.UNCLASSIFIED,
+    actor: Any,
+) -> Meeting:
+    """A meeting and its conclusions; each conclusion point may become tasks."""
+    _issuer_only(actor, committee)
+    _check_classification(actor, classification)
+    if kind not in Meeting.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of meeting.")})
+    invited = _agencies_in_tree(committee, invited)
+    attending = _agencies_in_tree(committee, attending)
+    meeting = Meeting(
+        owning_committee=committee, owning_agency=_standing(committee), kind=kind,
+        title=title.strip(), held_on=held_on, agenda=agenda, conclusions=conclusions,
+        classification=classification, created_at=clock.now(),
+    )  # fmt: skip
+    meeting.full_clean()
+    meeting.save()
+    meeting.invited.set(invited)
+    meeting.attending.set(attending)
+    specs = []
+    for order, spec in enumerate(points, start=1):
+        point = ConclusionPoint.objects.create(meeting=meeting, order=order, text=spec.text)
+        specs.append((spec, {"conclusion": point}))
+    tasks = tasks_from_points(
+        committee, specs, assigned_on=held_on, classification=classification, actor=actor
+    )
+    audit.record(
+        WorkAction.MEETING_RECORDED, actor=actor, obj=meeting,
+        after={**audit.snapshot(meeting), "invited": [a.pk for a in invited],
+               "attending": [a.pk for a in attending], "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return meeting
+
+
+# --- incoming documents
+
+
+def _issuer_by_code(code: str) -> Agency | None:
+    return Agency.objects.filter(electronic_code=code).first() if code else None
+
+
+@transaction.atomic
+def register_incoming(
+    committee: Committee,
+    *,
+    issuer: Agency | None = None,
+    issuer_name: str = "",
+    issuer_code: str = "",
+    number: str,
+    notation: str = "",
+    doc_date: dt.date,
+    subject: str,
+    type_name: str = "",
+    place: str = "",
+    content: str = "",
+    signer_name: str = "",
+    signer_position: str = "",
+    deadline: dt.date | None = None,
+    classification: int = Classification.UNCLASSIFIED,
+    files: Sequence[Any] = (),
+    points: Sequence[PointSpec] = (),
+    from_edxml: bool = False,
+    actor: Any,
+) -> IncomingDocument:
+    """Register a document received; an issuer not in the directory is kept as named
+    and flagged for the officer."""
+    _issuer_only(actor, committee)
+    _check_classification(actor, classification)
+    if issuer is None:
+        issuer = _issuer_by_code(issuer_code)
+    if not number.strip():
+        raise ValidationError({"number": _("Give the document's number.")})
+    if not subject.strip():
+        raise ValidationError({"subject": _("Give the document's subject.")})
+    if issuer is None and not issuer_name.strip():
+        raise ValidationError({"issuer_name": _("Name the issuing body.")})
+    if deadline is not None and deadline < doc_date:
+        raise ValidationError({"deadline": _("The deadline cannot be before the date of issue.")})
+    document = IncomingDocument(
+        owning_committee=committee, owning_agency=_standing(committee), issuer=issuer,
+        issuer_name=issuer_name.strip() or (issuer.name if issuer else ""),
+        issuer_code=issuer_code or (issuer.electronic_code if issuer else ""),
+        issuer_unknown=issuer is None, number=number.strip(), notation=notation.strip(),
+        type_name=type_name, doc_date=doc_date, place=place, subject=subject.strip(),
+        content=content, signer_name=signer_name, signer_position=signer_position,
+        deadline=deadline, classification=classification, received_at=clock.now(),
+        registered_by_label=audit.actor_label(actor), from_edxml=from_edxml,
+    )  # fmt: skip
+    document.full_clean()
+    document.save()
+    saved = [attachments.attach(document, f, actor=actor) for f in files]
+    specs = []
+    for order, spec in enumerate(points, start=1):
+        point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
+        specs.append((spec, {"incoming_point": point}))
+    tasks = tasks_from_points(
+        committee, specs, assigned_on=clock.today(), classification=classification, actor=actor
+    )
+    audit.record(
+        WorkAction.INCOMING_REGISTERED, actor=actor, obj=document,
+        after={**audit.snapshot(document), "attachments": [a.pk for a in saved],
+               "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return document
+
+
+def import_incoming_edxml(
+    committee: Committee, data: bytes, *, classification: int = 0, actor: Any
+) -> IncomingDocument:
+    """Register the document an edXML package carries, with its attachments."""
+    try:
+        package = edxml.parse_package(data, max_attachment_bytes=attachments.max_upload_bytes())
+    except edxml.EdxmlError as exc:
+        raise ValidationError(str(exc)) from exc
+    files = [SimpleUploadedFile(a.name, a.data, a.content_type) for a in package.attachments]
+    return register_incoming(
+        committee, issuer_code=package.sender.code, issuer_name=package.sender.name,
+        number=package.number, notation=package.notation, doc_date=package.date,
+        subject=package.subject, type_name=package.type_name, place=package.place,
+        content=package.content, signer_name=package.signer_name,
+        signer_position=package.signer_position, deadline=package.due_date,
+        classification=classification, files=files, from_edxml=True, actor=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def assign_incoming(document: IncomingDocument, *, handler: Agency, actor: Any) -> IncomingDocument:
+    """Hand the document to an agency for handling (it then sees it)."""
+    committee = document.owning_committee
+    _issuer_only(actor, committee)
+    (handler,) = _agencies_in_tree(committee, [handler])
+    before = {"handler": document.handler_id}
+    IncomingDocument.objects.filter(pk=document.pk).update(handler=handler)
+    document.handler = handler
+    audit.record(
+        WorkAction.INCOMING_ASSIGNED, actor=actor, obj=document, before=before,
+        after={"handler": handler.pk},
+    )  # fmt: skip
+    return document
+
+
+@transaction.atomic
+def tasks_from_incoming(
+    document: IncomingDocument, *, points: Sequence[PointSpec], actor: Any
+) -> list[Task]:
+    """Turn further points of a registered document into tasks."""
+    committee = document.owning_committee
+    _issuer_only(actor, committee)
+    start = document.points.count()
+    specs = []
+    for order, spec in enumerate(points, start=start + 1):
+        point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
+        specs.append((spec, {"incoming_point": point}))
+    return tasks_from_points(
+        committee, specs, assigned_on=clock.today(),
+        classification=document.classification, actor=actor,
+    )  # fmt: skip
+
+
+# --- issued documents out as edXML
+
+
+def _file_bytes(attachment: Attachment) -> bytes:
+    return attachments.stored_path(attachment.stored_name).read_bytes()
+
+
+def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
+    """The document as an edXML package for the agencies' document management systems."""
+    committee = document.owning_committee
+    sender_agency = committee.standing_agency
+    sender = edxml.Organ(
+        code=sender_agency.electronic_code if sender_agency else "", name=committee.name
+    )
+    files = list(
+        Attachment.objects.filter(
+            parent_type__app_label="work", parent_type__model="issueddocument",
+            parent_id=document.pk,
+        ).order_by("pk")
+    )  # fmt: skip
+    number, _slash, notation = document.symbol.partition("/")
+    package = edxml.EdxmlDocument(
+        sender=sender,
+        recipients=[edxml.Organ(a.electronic_code, a.name) for a in document.recipients.all()],
+        number=number, notation=notation, place=document.place, date=document.issue_date,
+        type_name=document.type_name or "Công văn", type_code=document.doc_type,
+        subject=document.subject, document_id=f"vigil-{committee.pk}-{document.pk}",
+        content=document.body, signer_name=document.signer.holder_name,
+        signer_position=document.signer.post.title,
+        attachments=[edxml.EdxmlAttachment(a.name, a.content_type, _file_bytes(a)) for a in files],
+    )  # fmt: skip
+    data = edxml.build_package(package)
+    with transaction.atomic():
+        audit.record(
+            WorkAction.DOCUMENT_EXPORTED, actor=actor, obj=document,
+            after={"attachments": [a.pk for a in files], "bytes": len(data)},
+        )  # fmt: skip
+    return data
