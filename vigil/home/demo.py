@@ -12,6 +12,7 @@ from vigil.core.workdays import seed_holidays
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
+from vigil.work.obligations.demo import seed_obligations
 
 
 def is_seeded() -> bool:
@@ -27,4 +28,5 @@ def seed_demo() -> OrgWorld:
         world = seed_org(actor)
         seed_inbox(world, actor)
         seed_controlled(world, actor)
+        seed_obligations(world, actor)
     return world
