@@ -104,10 +104,10 @@ def consolidate(period: ReportPeriod) -> Consolidation:
     template = period.template
     indicators = list(template.indicators.all())
     sections = list(template.sections.all())
-    submissions = list(
-        ReportSubmission.objects.filter(period=period)
-        .select_related("agency", "committee")
-        .order_by("committee_id", "agency__name", "committee__name", "pk")
+    # Agencies first, then committees, each by name (the same on every database).
+    submissions = sorted(
+        ReportSubmission.objects.filter(period=period).select_related("agency", "committee"),
+        key=lambda s: (s.committee_id is not None, s.unit_name, s.pk),
     )
     units = [
         UnitRow(

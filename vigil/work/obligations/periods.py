@@ -80,7 +80,7 @@ def due_date(period_end: dt.date, rule: str, day: int) -> dt.date:
 
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:
     if kind == "monthly":
-        return _("Month %(month)02d/%(year)d") % {"month": start.month, "year": start.year}
+        return _("Month %(month)d/%(year)d") % {"month": start.month, "year": start.year}
     if kind == "quarterly":
         quarter = ROMAN[(start.month - 1) // 3]
         return _("Quarter %(quarter)s/%(year)d") % {"quarter": quarter, "year": start.year}
