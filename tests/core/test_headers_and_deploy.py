@@ -29,6 +29,7 @@ from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, Holiday
 from vigil.inbox.models import InboxEntry
+from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
 from vigil.org.models import (
     Agency,
     ClearanceRequest,
@@ -63,7 +64,8 @@ def every_url(user: User) -> list[str]:
         "committee": Committee, "agency": Agency, "contact": ContactPoint, "post": Post,
         "holder": PostHolder, "member": MemberAgency, "dutyshift": DutyShift,
         "item": Item, "licence": Licence, "store": Store, "balance": Balance,
-        "movement": LedgerEntry,
+        "movement": LedgerEntry, "report_obligation": ReportObligation,
+        "report_submission": ReportSubmission, "report_period": ReportPeriod,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -84,6 +86,10 @@ def every_url(user: User) -> list[str]:
         "api-user-deactivate": "user", "api-user-unlock": "user",
         "api-user-reset-second-factor": "user", "api-user-clearance": "user",
         "api-clearancerequest-approve": "clearance", "api-clearancerequest-reject": "clearance",
+        "api-reportobligation-open-period": "report_obligation",
+        "api-reportsubmission-submit": "report_submission",
+        "api-reportsubmission-return": "report_submission",
+        "api-reportsubmission-accept": "report_submission",
     }  # fmt: skip
     urls = []
     for name, pattern in _patterns(get_resolver()).items():

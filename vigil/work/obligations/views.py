@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -72,7 +72,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
 def obligation_create(request: HttpRequest) -> HttpResponse:
     committees = issuing_committees(request.user)
     if not committees.exists():
-        raise PermissionDenied
+        raise Http404  # a page for standing offices only, like the number registers
     form = ObligationForm(request.POST or None, committees=committees)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
