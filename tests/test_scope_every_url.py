@@ -298,9 +298,11 @@ def _report_objects(case: int) -> dict[str, Any]:
         return {"report_obligation": obligation}
     if case == 17:
         return {"report_period": latest}
-    unit = {"agency__name": "Sở Công Thương"} if case == 14 else {
-        "committee__name__endswith": "đặc khu Vân Đồn"
-    }
+    unit = (
+        {"agency__name": "Sở Công Thương"}
+        if case == 14
+        else {"committee__name__endswith": "đặc khu Vân Đồn"}
+    )
     return {"report_submission": ReportSubmission.objects.get(period=latest, **unit)}
 
 

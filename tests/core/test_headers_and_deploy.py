@@ -29,7 +29,6 @@ from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, Holiday
 from vigil.inbox.models import InboxEntry
-from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
 from vigil.org.models import (
     Agency,
     ClearanceRequest,
@@ -41,6 +40,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -73,7 +73,9 @@ def by_unit(period: Any) -> dict[Any, ReportSubmission]:
     return {s.unit: s for s in period.submissions.select_related("agency", "committee")}
 
 
-def report(sub: ReportSubmission, actor: User, values: dict[str, Any], text: str = "Ổn định.") -> None:
+def report(
+    sub: ReportSubmission, actor: Any, values: dict[str, Any], text: str = "Ổn định."
+) -> None:
     services.save_draft(
         sub, values=values, narrative={"situation": text}, revision=None, actor=actor
     )

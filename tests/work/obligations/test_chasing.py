@@ -39,7 +39,10 @@ def thresholds(sub: ReportSubmission) -> set[str]:
 def chase(now: dt.datetime, period: Any = None) -> int:
     """Run the sweep; count the reminders and cases it made for ``period``'s reports
     (the demo's own reports are chased too, and are not counted)."""
-    ids = [str(pk) for pk in ReportSubmission.objects.filter(period=period).values_list("pk", flat=True)]
+    ids = [
+        str(pk)
+        for pk in ReportSubmission.objects.filter(period=period).values_list("pk", flat=True)
+    ]
     before = Reminder.objects.filter(about_id__in=ids).count()
     cases = EscalationCase.objects.filter(about_id__in=ids, about_type__model="reportsubmission")
     opened = cases.count()
@@ -80,9 +83,13 @@ def test_reminders_count_working_days_across_tet(world: World, tet: dict[str, An
     assert thresholds(dit) == {"3wd", "1wd"}
     with time_machine.travel(at(2027, 2, 11), tick=False):
         deliver_pending(at(2027, 2, 11))
-    assert InboxEntry.objects.filter(
-        user__username="congthuong", notification__subject__startswith="Report due on 12/02/2027"
-    ).count() == 2
+    assert (
+        InboxEntry.objects.filter(
+            user__username="congthuong",
+            notification__subject__startswith="Report due on 12/02/2027",
+        ).count()
+        == 2
+    )
     assert not InboxEntry.objects.filter(
         user__username="bienphong", notification__about_id=str(dit.pk)
     ).exists()
@@ -115,7 +122,9 @@ def test_late_units_escalate_in_working_time_over_the_weekend(
     with time_machine.travel(at(2027, 2, 15, 12), tick=False):
         escalate_due(at(2027, 2, 15, 12))
     assert not EscalationEvent.objects.filter(case=case, type="step").exists()
-    ours = EscalationEvent.objects.filter(case__about_id__in=[str(s.pk) for s in tet["subs"].values()], type="step")
+    ours = EscalationEvent.objects.filter(
+        case__about_id__in=[str(s.pk) for s in tet["subs"].values()], type="step"
+    )
     with time_machine.travel(at(2027, 2, 16, 1), tick=False):
         escalate_due(at(2027, 2, 16, 1))
         assert ours.count() == 4

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.work.obligations.conftest import INDICATORS, SECTIONS, World, by_unit, report
+from tests.work.obligations.conftest import World, by_unit, report
+from vigil.core.audit import SystemActor
 from vigil.org.models import Agency
 from vigil.work.obligations import services
 from vigil.work.obligations.consolidation import as_json, consolidate
@@ -34,7 +35,7 @@ def scene(world: World, make_obligation: Callable[..., ReportObligation]) -> dic
     )  # fmt: skip
     below = services.open_period(commune, day=FEB, actor=xa_a).period
     units = by_unit(below)
-    seed = services.SystemActor("test")
+    seed = SystemActor("test")
     report(units[world.police_a], seed, {"incidents": 1, "readiness": "90", "plans_updated": True,
            "smallest": 4, "largest": "7.5", "proposals": "Tăng cường tuần tra"}, "Ổn định.")  # fmt: skip
     report(units[world.ubnd_a], seed, {"incidents": 2, "readiness": "85.5", "plans_updated": False,
@@ -70,7 +71,9 @@ HAND = {
 }
 
 
-def test_the_consolidation_equals_the_hand_computed_figures(world: World, scene: dict[str, Any]) -> None:
+def test_the_consolidation_equals_the_hand_computed_figures(
+    world: World, scene: dict[str, Any]
+) -> None:
     totals = _totals(scene["period"])
     assert {k: totals[k] for k in HAND} == HAND
     assert totals["proposals"] == (
@@ -79,7 +82,7 @@ def test_the_consolidation_equals_the_hand_computed_figures(world: World, scene:
     )
     c = consolidate(scene["period"])
     assert (c.accepted, len(c.units)) == (3, 4)
-    (section, rows), = c.narrative
+    ((section, rows),) = c.narrative
     assert section.code == "situation"
     assert dict(rows)["Sở Công Thương"] == "Không có vụ việc."
     assert dict(rows)[world.a.name] == (
@@ -105,7 +108,7 @@ def test_the_child_roll_up_is_a_frozen_snapshot(world: World, scene: dict[str, A
     xa_a = world.user("xa_a")
     assert services.open_period(scene["commune"], day=FEB, actor=xa_a).created == 1
     late = by_unit(scene["below"])[airport]
-    report(late, services.SystemActor("test"), {"incidents": 10, "readiness": "50",
+    report(late, SystemActor("test"), {"incidents": 10, "readiness": "50",
            "plans_updated": True, "smallest": 0, "largest": "99"})  # fmt: skip
     services.accept_submission(late, actor=xa_a)
     assert _totals(scene["below"])["incidents"] == 13  # commune A's own view moved on
@@ -124,7 +127,9 @@ def test_filling_needs_a_matching_own_obligation(world: World, scene: dict[str, 
         services.fill_from_consolidation(b_sub, actor=world.user("xa_b"))
 
 
-def test_the_api_gives_the_same_figures(scene: dict[str, Any], api_for: Callable[..., Client]) -> None:
+def test_the_api_gives_the_same_figures(
+    scene: dict[str, Any], api_for: Callable[..., Client]
+) -> None:
     body = api_for("thuongtruc").get(f"/api/v1/consolidations/{scene['period'].pk}/").json()
     values = {t["code"]: t["value"] for t in body["totals"]}
     assert values["incidents"] == 7 and values["readiness"] == "93.95"
@@ -134,7 +139,9 @@ def test_the_api_gives_the_same_figures(scene: dict[str, Any], api_for: Callable
     assert scene["period"].pk in {row["id"] for row in listed}
 
 
-def test_the_xlsx_carries_the_figures(scene: dict[str, Any], client_for: Callable[[str], Client]) -> None:
+def test_the_xlsx_carries_the_figures(
+    scene: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
     from openpyxl import load_workbook
 
     response = client_for("thuongtruc").get(f"/reports/periods/{scene['period'].pk}/xlsx/")
@@ -147,7 +154,9 @@ def test_the_xlsx_carries_the_figures(scene: dict[str, Any], client_for: Callabl
     assert len(book.worksheets) == 4  # totals, by unit, narrative, reported from below
 
 
-def test_the_docx_is_a_decree_30_report(scene: dict[str, Any], client_for: Callable[[str], Client]) -> None:
+def test_the_docx_is_a_decree_30_report(
+    scene: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
     import docx
 
     response = client_for("thuongtruc").get(f"/reports/periods/{scene['period'].pk}/docx/")

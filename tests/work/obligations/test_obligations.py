@@ -36,6 +36,7 @@ def test_the_standing_office_sets_an_obligation_with_its_audit_event(
     ]
     event = AuditEvent.objects.filter(object_id=str(obligation.pk)).latest("seq")
     assert event.action == "report_obligation.created"
+    assert event.after is not None
     assert event.after["template"]["version"] == 1
 
 
@@ -56,7 +57,9 @@ def test_it_refuses_an_agency_outside_the_committee_tree(
 
 
 @pytest.mark.parametrize("username", ["congthuong", "xa_a", "kiemtoan", "lanhdao"])
-def test_only_the_standing_office_may_set_one(username: str, world: World, make_obligation: Make) -> None:
+def test_only_the_standing_office_may_set_one(
+    username: str, world: World, make_obligation: Make
+) -> None:
     with pytest.raises(PermissionDenied):
         make_obligation(actor=world.user(username))
 
@@ -90,7 +93,10 @@ def test_a_period_opens_one_task_per_unit_once(world: World, make_obligation: Ma
     thuongtruc = world.user("thuongtruc")
     first = services.open_period(obligation, day=dt.date(2026, 2, 10), actor=thuongtruc)
     assert first.created == 4
-    assert (first.period.starts_on, first.period.ends_on) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert (first.period.starts_on, first.period.ends_on) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 28),
+    )
     assert first.period.due_on == dt.date(2026, 3, 20)
     assert set(by_unit(first.period)) == {world.dit, world.border, world.a, world.b}
     again = services.open_period(obligation, day=dt.date(2026, 2, 28), actor=thuongtruc)
@@ -98,7 +104,7 @@ def test_a_period_opens_one_task_per_unit_once(world: World, make_obligation: Ma
     assert ReportSubmission.objects.filter(period=first.period).count() == 4
     event = AuditEvent.objects.filter(action="report_period.opened",
                                       object_id=str(first.period.pk)).get()  # fmt: skip
-    assert len(event.after["submissions"]) == 4
+    assert event.after is not None and len(event.after["submissions"]) == 4
 
 
 def test_a_unit_added_later_gets_its_task_on_the_next_opening(
@@ -112,7 +118,9 @@ def test_a_unit_added_later_gets_its_task_on_the_next_opening(
     assert set(by_unit(period)) == {world.dit, world.a}
 
 
-def test_the_sweep_opens_the_current_period_idempotently(world: World, make_obligation: Make) -> None:
+def test_the_sweep_opens_the_current_period_idempotently(
+    world: World, make_obligation: Make
+) -> None:
     import zoneinfo
 
     obligation = make_obligation(starts_on=dt.date(2026, 1, 1))
@@ -136,7 +144,9 @@ def test_a_custom_obligation_has_its_one_period(world: World, make_obligation: M
     obligation = make_obligation(period_kind="custom", starts_on=dt.date(2026, 3, 10),
                                  ends_on=dt.date(2026, 4, 15), due_rule="working_days_after",
                                  due_day=2)  # fmt: skip
-    period = services.open_period(obligation, day=dt.date(2026, 3, 20), actor=SystemActor("t")).period
+    period = services.open_period(
+        obligation, day=dt.date(2026, 3, 20), actor=SystemActor("t")
+    ).period
     assert (period.starts_on, period.ends_on) == (dt.date(2026, 3, 10), dt.date(2026, 4, 15))
     assert period.due_on == dt.date(2026, 4, 17)  # Thursday 16th, Friday 17th
 
@@ -165,4 +175,6 @@ def test_changing_the_template_does_not_alter_what_was_opened(
     # The February report still refuses a figure its own version never asked for.
     other = by_unit(february)[world.border]
     with pytest.raises(ValidationError, match="no field drills"):
-        services.save_draft(other, values={"drills": 2}, revision=None, actor=world.user("bienphong"))
+        services.save_draft(
+            other, values={"drills": 2}, revision=None, actor=world.user("bienphong")
+        )

@@ -24,7 +24,9 @@ GOOD = {"incidents": "2", "readiness": "93,5", "plans_updated": "yes"}
 @pytest.fixture
 def period(world: World, make_obligation: Callable[..., ReportObligation]) -> Any:
     obligation = make_obligation()
-    return services.open_period(obligation, day=dt.date(2026, 2, 1), actor=world.user("thuongtruc")).period
+    return services.open_period(
+        obligation, day=dt.date(2026, 2, 1), actor=world.user("thuongtruc")
+    ).period
 
 
 def test_values_are_stored_by_their_declared_type(world: World, period: Any) -> None:
@@ -93,11 +95,12 @@ def test_submit_return_submit_accept_then_no_more_changes(world: World, period: 
     services.submit(sub, actor=congthuong)
     services.accept_submission(sub, actor=thuongtruc)
     assert sub.state == "accepted"
-    for attempt in (
+    attempts: list[Callable[[], object]] = [
         lambda: services.save_draft(sub, values=GOOD, revision=None, actor=congthuong),
         lambda: services.submit(sub, actor=congthuong),
         lambda: services.fill_from_consolidation(sub, actor=congthuong),
-    ):
+    ]
+    for attempt in attempts:
         with pytest.raises(ValidationError, match="accepted"):
             attempt()
     with pytest.raises(ValidationError, match="Only a submitted report"):
@@ -115,9 +118,13 @@ def test_submit_return_submit_accept_then_no_more_changes(world: World, period: 
 def test_who_may_write_and_who_may_review(world: World, period: Any) -> None:
     subs = by_unit(period)
     with pytest.raises(PermissionDenied):  # another unit's report
-        services.save_draft(subs[world.dit], values=GOOD, revision=None, actor=world.user("bienphong"))
+        services.save_draft(
+            subs[world.dit], values=GOOD, revision=None, actor=world.user("bienphong")
+        )
     with pytest.raises(PermissionDenied):  # the issuer reads it but does not write it
-        services.save_draft(subs[world.dit], values=GOOD, revision=None, actor=world.user("thuongtruc"))
+        services.save_draft(
+            subs[world.dit], values=GOOD, revision=None, actor=world.user("thuongtruc")
+        )
     with pytest.raises(PermissionDenied):  # commune B's office does not write commune A's
         services.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_b"))
     services.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_a"))
@@ -127,7 +134,9 @@ def test_who_may_write_and_who_may_review(world: World, period: Any) -> None:
             services.accept_submission(subs[world.border], actor=world.user(username))
 
 
-def test_two_officers_saving_the_same_draft_do_not_lose_an_update(world: World, period: Any) -> None:
+def test_two_officers_saving_the_same_draft_do_not_lose_an_update(
+    world: World, period: Any
+) -> None:
     sub = by_unit(period)[world.dit]
     congthuong = world.user("congthuong")
     first = ReportSubmission.objects.get(pk=sub.pk)
@@ -178,7 +187,9 @@ def test_api_actions_submit_return_accept(world: World, period: Any,
     assert unit.post(f"{base}/accept/").status_code == 403
     assert unit.post(f"{base}/submit/").json()["state"] == "submitted"
     assert issuer.post(f"{base}/return/", {}, content_type="application/json").status_code == 400
-    returned = issuer.post(f"{base}/return/", {"reason": "Bổ sung"}, content_type="application/json")
+    returned = issuer.post(
+        f"{base}/return/", {"reason": "Bổ sung"}, content_type="application/json"
+    )
     assert returned.json()["state"] == "returned"
     assert unit.post(f"{base}/submit/").json()["state"] == "submitted"
     assert issuer.post(f"{base}/accept/").json()["state"] == "accepted"

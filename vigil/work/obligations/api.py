@@ -65,12 +65,12 @@ class ObligationSerializer(serializers.ModelSerializer[ReportObligation]):
     def get_template_version(self, obj: ReportObligation) -> int | None:
         return obj.current_template.number if obj.current_template else None
 
-    @extend_schema(responses=IndicatorSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=IndicatorSerializer(many=True))
     def get_indicators(self, obj: ReportObligation) -> Any:
         t = obj.current_template
         return IndicatorSerializer(t.indicators.all() if t else [], many=True).data
 
-    @extend_schema(responses=SectionSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=SectionSerializer(many=True))
     def get_sections(self, obj: ReportObligation) -> Any:
         t = obj.current_template
         return SectionSerializer(t.sections.all() if t else [], many=True).data
@@ -78,23 +78,23 @@ class ObligationSerializer(serializers.ModelSerializer[ReportObligation]):
 
 class IndicatorInSerializer(serializers.Serializer[Any]):
     code = serializers.SlugField(max_length=40)
-    label = serializers.CharField(max_length=300)
+    label = serializers.CharField(max_length=300)  # type: ignore[assignment]
     kind = serializers.ChoiceField(choices=IndicatorKind.choices)
     aggregation = serializers.ChoiceField(choices=Aggregation.choices)
     unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    help_text = serializers.CharField(
+    help_text = serializers.CharField(  # type: ignore[assignment]
         max_length=500, required=False, allow_blank=True, default=""
     )
-    required = serializers.BooleanField(required=False, default=True)
+    required = serializers.BooleanField(required=False, default=True)  # type: ignore[assignment]
 
 
 class SectionInSerializer(serializers.Serializer[Any]):
     code = serializers.SlugField(max_length=40)
     title = serializers.CharField(max_length=300)
-    help_text = serializers.CharField(
+    help_text = serializers.CharField(  # type: ignore[assignment]
         max_length=500, required=False, allow_blank=True, default=""
     )
-    required = serializers.BooleanField(required=False, default=False)
+    required = serializers.BooleanField(required=False, default=False)  # type: ignore[assignment]
 
 
 class ObligationInSerializer(serializers.Serializer[Any]):
@@ -159,7 +159,7 @@ class ReturnSerializer(serializers.Serializer[Any]):
 
 
 class PeriodSerializer(serializers.ModelSerializer[ReportPeriod]):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     template_version = serializers.IntegerField(source="template.number", read_only=True)
 
     class Meta:
@@ -193,9 +193,11 @@ class ObligationList(Scoped, generics.ListCreateAPIView[ReportObligation]):
             .get_queryset()
             .select_related("current_template")
             .prefetch_related(
-                "addressed_agencies", "addressed_committees", "current_template__indicators",
+                "addressed_agencies",
+                "addressed_committees",
+                "current_template__indicators",
                 "current_template__sections",
-            )  # fmt: skip
+            )
             .order_by("pk")
         )
 

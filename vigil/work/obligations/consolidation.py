@@ -111,9 +111,14 @@ def consolidate(period: ReportPeriod) -> Consolidation:
     )
     units = [
         UnitRow(
-            submission=s, name=s.unit_name, state=s.state, state_label=s.get_state_display(),
-            accepted=s.state == SubmissionState.ACCEPTED, values=s.values, rollup=s.rollup,
-        )  # fmt: skip
+            submission=s,
+            name=s.unit_name,
+            state=s.state,
+            state_label=s.get_state_display(),
+            accepted=s.state == SubmissionState.ACCEPTED,
+            values=s.values,
+            rollup=s.rollup,
+        )
         for s in submissions
     ]
     accepted = [u for u in units if u.accepted]
@@ -193,24 +198,33 @@ def as_json(c: Consolidation) -> dict[str, Any]:
         "units_total": len(c.units),
         "totals": [
             {
-                "code": t.indicator.code, "label": t.indicator.label, "unit": t.indicator.unit,
-                "aggregation": t.indicator.aggregation, "value": audit.jsonable(t.value),
+                "code": t.indicator.code,
+                "label": t.indicator.label,
+                "unit": t.indicator.unit,
+                "aggregation": t.indicator.aggregation,
+                "value": audit.jsonable(t.value),
                 "count": t.count,
-            }  # fmt: skip
+            }
             for t in c.totals
         ],
         "units": [
             {
-                "submission": u.submission.pk, "name": u.name, "state": u.state,
-                "values": u.values if u.accepted else {}, "rollup": u.rollup if u.accepted else None,
-            }  # fmt: skip
+                "submission": u.submission.pk,
+                "name": u.name,
+                "state": u.state,
+                "values": u.values if u.accepted else {},
+                "rollup": u.rollup if u.accepted else None,
+            }
             for u in c.units
         ],
         "narrative": [
-            {"code": sec.code, "title": sec.title,
-             "entries": [{"unit": unit, "text": text} for unit, text in rows]}
+            {
+                "code": sec.code,
+                "title": sec.title,
+                "entries": [{"unit": unit, "text": text} for unit, text in rows],
+            }
             for sec, rows in c.narrative
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -222,26 +236,32 @@ def _filename(c: Consolidation, ext: str) -> str:
 
 
 def xlsx_sheets(c: Consolidation) -> list[Sheet]:
-    indicator_headers = [
-        f"{i.label} ({i.unit})" if i.unit else i.label for i in c.indicators
-    ]
+    indicator_headers = [f"{i.label} ({i.unit})" if i.unit else i.label for i in c.indicators]
     total_sheet = Sheet(
         title=_("Consolidation"),
         headers=[_("Indicator"), _("Unit"), _("Aggregation"), _("Value"), _("Reports")],
         rows=[
-            [t.indicator.label, t.indicator.unit, t.indicator.get_aggregation_display(),
-             _cell(t.value), t.count]
+            [
+                t.indicator.label,
+                t.indicator.unit,
+                t.indicator.get_aggregation_display(),
+                _cell(t.value),
+                t.count,
+            ]
             for t in c.totals
-        ],  # fmt: skip
+        ],
     )
     unit_sheet = Sheet(
         title=_("By unit"),
         headers=[_("Reporting unit"), _("State"), *indicator_headers],
         rows=[
-            [u.name, u.state_label, *[_cell(u.values.get(i.code)) if u.accepted else None
-                                      for i in c.indicators]]
+            [
+                u.name,
+                u.state_label,
+                *[_cell(u.values.get(i.code)) if u.accepted else None for i in c.indicators],
+            ]
             for u in c.units
-        ],  # fmt: skip
+        ],
     )
     narrative_sheet = Sheet(
         title=_("Narrative"),
@@ -360,9 +380,10 @@ def _signature(committee: Any) -> Signature:
 
     holder = (
         PostHolder.objects.filter(
-            Period.current_on(clock.today()), post__committee=committee,
+            Period.current_on(clock.today()),
+            post__committee=committee,
             post__kind=Post.Kind.STANDING_DEPUTY,
-        )  # fmt: skip
+        )
         .select_related("post")
         .first()
     )

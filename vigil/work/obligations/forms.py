@@ -46,14 +46,18 @@ def parse_indicators(text: str) -> list[IndicatorSpec]:
         parts = [p.strip() for p in line.split("|")] + [""] * 7
         if not all(parts[:4]):
             raise ValidationError(
-                _("Line %(n)d: give at least a code, a name, a type and an aggregation.")
-                % {"n": n}
+                _("Line %(n)d: give at least a code, a name, a type and an aggregation.") % {"n": n}
             )
         specs.append(
             IndicatorSpec(
-                code=parts[0], label=parts[1], kind=parts[2], aggregation=parts[3],
-                unit=parts[4], required=_yes(parts[5], True), help_text=parts[6],
-            )  # fmt: skip
+                code=parts[0],
+                label=parts[1],
+                kind=parts[2],
+                aggregation=parts[3],
+                unit=parts[4],
+                required=_yes(parts[5], True),
+                help_text=parts[6],
+            )
         )
     return specs
 
@@ -78,8 +82,17 @@ def template_as_text(template: ReportTemplate | None) -> tuple[str, str]:
     if template is None:
         return "", ""
     indicators = "\n".join(
-        " | ".join([i.code, i.label, i.kind, i.aggregation, i.unit,
-                    "yes" if i.required else "no", i.help_text])  # fmt: skip
+        " | ".join(
+            [
+                i.code,
+                i.label,
+                i.kind,
+                i.aggregation,
+                i.unit,
+                "yes" if i.required else "no",
+                i.help_text,
+            ]
+        )
         for i in template.indicators.all()
     )
     sections = "\n".join(

@@ -27,8 +27,9 @@ class ObligationAction(models.TextChoices):
     OBLIGATION_ENDED = "report_obligation.ended", _("Report obligation ended")
     PERIOD_OPENED = "report_period.opened", _("Report period opened")
     SUBMISSION_SAVED = "report_submission.saved", _("Report draft saved")
-    SUBMISSION_FILLED = "report_submission.filled", _(
-        "Report filled from the committee's own consolidation"
+    SUBMISSION_FILLED = (
+        "report_submission.filled",
+        _("Report filled from the committee's own consolidation"),
     )
     SUBMISSION_SUBMITTED = "report_submission.submitted", _("Report submitted")
     SUBMISSION_RETURNED = "report_submission.returned", _("Report returned")
@@ -282,6 +283,9 @@ class ReportPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.obligation} — {self.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("work:consolidation", kwargs={"pk": self.pk})
+
     @property
     def label(self) -> str:
         from vigil.work.obligations.periods import period_label
@@ -295,9 +299,6 @@ class ReportPeriod(models.Model):
     @property
     def owning_committee_id(self) -> int:
         return self.obligation.owning_committee_id
-
-    def get_absolute_url(self) -> str:
-        return reverse("work:consolidation", kwargs={"pk": self.pk})
 
 
 class SubmissionState(models.TextChoices):
@@ -378,9 +379,7 @@ class ReportSubmission(Owned):
                 fields=["obligation", "period", "committee"],
                 condition=Q(committee__isnull=False),
                 name="work_submission_unique_committee",
-                violation_error_message=_(
-                    "This committee already has a report for this period."
-                ),
+                violation_error_message=_("This committee already has a report for this period."),
             ),
         ]
 

@@ -25,7 +25,6 @@ from vigil.org.scope import scope_for
 from vigil.work.obligations import periods
 from vigil.work.obligations.models import (
     OPEN_STATES,
-    Aggregation,
     DueRule,
     Indicator,
     IndicatorKind,
@@ -117,7 +116,8 @@ def _check_template(indicators: Sequence[IndicatorSpec], sections: Sequence[Sect
             {"indicators": _("At most %(n)d indicators.") % {"n": MAX_INDICATORS}}
         )
     codes: set[str] = set()
-    for spec in [*indicators, *sections]:
+    specs: list[IndicatorSpec | SectionSpec] = [*indicators, *sections]
+    for spec in specs:
         if not spec.code or spec.code != slugify(spec.code) or len(spec.code) > 40:
             raise ValidationError(
                 {"indicators": _("“%(code)s” is not a valid code: use letters, digits, - and _.")
@@ -159,17 +159,27 @@ def _write_template(
     )  # fmt: skip
     Indicator.objects.bulk_create(
         Indicator(
-            template=template, order=i, code=s.code, label=s.label.strip()[:300], kind=s.kind,
-            unit=s.unit.strip()[:40], help_text=s.help_text.strip()[:500], required=s.required,
+            template=template,
+            order=i,
+            code=s.code,
+            label=s.label.strip()[:300],
+            kind=s.kind,
+            unit=s.unit.strip()[:40],
+            help_text=s.help_text.strip()[:500],
+            required=s.required,
             aggregation=s.aggregation,
-        )  # fmt: skip
+        )
         for i, s in enumerate(indicators, start=1)
     )
     NarrativeSection.objects.bulk_create(
         NarrativeSection(
-            template=template, order=i, code=s.code, title=s.title.strip()[:300],
-            help_text=s.help_text.strip()[:500], required=s.required,
-        )  # fmt: skip
+            template=template,
+            order=i,
+            code=s.code,
+            title=s.title.strip()[:300],
+            help_text=s.help_text.strip()[:500],
+            required=s.required,
+        )
         for i, s in enumerate(sections, start=1)
     )
     obligation.current_template = template
@@ -327,9 +337,7 @@ class Opened:
     created: int  # submissions opened by this call (0: it was all open already)
 
 
-def open_period(
-    obligation: ReportObligation, *, day: dt.date | None = None, actor: Any
-) -> Opened:
+def open_period(obligation: ReportObligation, *, day: dt.date | None = None, actor: Any) -> Opened:
     """Open the period containing ``day`` (today): one report task per unit.
 
     Idempotent: a period opens once (unique per obligation and start), each unit
@@ -364,7 +372,7 @@ def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Open
                   "template": obligation.current_template},
     )  # fmt: skip
     agencies, committees = _units(obligation)
-    have = set(
+    have: set[tuple[int | None, int | None]] = set(
         ReportSubmission.objects.filter(period=period).values_list("agency_id", "committee_id")
     )
     common = {
@@ -373,9 +381,9 @@ def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Open
         "owning_agency_id": obligation.owning_agency_id,
         "classification": obligation.classification,
     }  # fmt: skip
-    new = [
-        ReportSubmission(agency=a, **common) for a in agencies if (a.pk, None) not in have
-    ] + [ReportSubmission(committee=c, **common) for c in committees if (None, c.pk) not in have]
+    new = [ReportSubmission(agency=a, **common) for a in agencies if (a.pk, None) not in have] + [
+        ReportSubmission(committee=c, **common) for c in committees if (None, c.pk) not in have
+    ]
     if not new:
         return Opened(period=period, created=0)
     ReportSubmission.objects.bulk_create(new)
@@ -446,9 +454,7 @@ def _number(raw: Any, kind: str, label: str) -> int | str:
             raise ValidationError(_("“%(label)s” must be a whole number.") % {"label": label})
         return int(value)
     if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise ValidationError(
-            _("“%(label)s” has at most 4 decimal places.") % {"label": label}
-        )
+        raise ValidationError(_("“%(label)s” has at most 4 decimal places.") % {"label": label})
     return format(value.normalize(), "f")
 
 
@@ -527,17 +533,18 @@ def clean_values(
 
 # --- the unit's side
 
+
 def _stale() -> ValidationError:
     return ValidationError(
-        _("Someone else saved this report after you opened it. Your changes were not saved: "
-          "open the report again to see theirs.")  # fmt: skip
+        _(
+            "Someone else saved this report after you opened it. Your changes were not saved: "
+            "open the report again to see theirs."
+        )
     )
 
 
 def _snapshot(sub: ReportSubmission) -> dict[str, Any]:
-    return audit.snapshot(
-        sub, ["state", "values", "narrative", "revision", "return_reason"]
-    )
+    return audit.snapshot(sub, ["state", "values", "narrative", "revision", "return_reason"])
 
 
 def _write(sub: ReportSubmission, revision: int | None, **changes: Any) -> None:
@@ -616,6 +623,7 @@ def submit(sub: ReportSubmission, *, revision: int | None = None, actor: Any) ->
 def _unit_recipient(sub: ReportSubmission) -> Any:
     if sub.agency is not None:
         return sub.agency
+    assert sub.committee is not None  # a report comes from an agency or a committee
     return CommitteeRole(sub.committee, Role.STANDING_OFFICE)
 
 
@@ -674,7 +682,9 @@ def own_obligation_for(sub: ReportSubmission) -> ReportObligation | None:
     if sub.committee_id is None:
         return None
     return (
-        ReportObligation.objects.filter(owning_committee_id=sub.committee_id, upstream=sub.obligation)
+        ReportObligation.objects.filter(
+            owning_committee_id=sub.committee_id, upstream=sub.obligation
+        )
         .order_by("pk")
         .first()
     )
@@ -755,7 +765,8 @@ def chase_reports(now: dt.datetime) -> int:
     left_cache: dict[dt.date, int] = {}
     for sub in pending.iterator(chunk_size=500):
         if sub.due_on < today:
-            agency = sub.agency or sub.committee.standing_agency or sub.owning_agency
+            standing = sub.committee.standing_agency if sub.committee else None
+            agency = sub.agency or standing or sub.owning_agency
             subject = _("Late report: %(unit)s — %(title)s, %(period)s (due %(due)s)") % {
                 "unit": sub.unit_name, "title": sub.obligation.title,
                 "period": sub.period.label, "due": sub.due_on.strftime("%d/%m/%Y"),

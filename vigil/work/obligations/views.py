@@ -111,8 +111,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "total": len(states),
                     "submitted": states.count(SubmissionState.SUBMITTED),
                     "accepted": states.count(SubmissionState.ACCEPTED),
-                    "late": period.due_on < clock.today()
-                    and any(s in OPEN_STATES for s in states),
+                    "late": period.due_on < clock.today() and any(s in OPEN_STATES for s in states),
                 }
             )
     mine = (
@@ -216,9 +215,7 @@ def _form_errors(form: SubmissionForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         codes = {i.code: f"v_{i.code}" for i in form.indicators}
         codes |= {s.code: f"n_{s.code}" for s in form.sections}
-        exc = ValidationError(
-            {codes.get(k, k): v for k, v in exc.error_dict.items()}  # type: ignore[arg-type]
-        )
+        exc = ValidationError({codes.get(k, k): v for k, v in exc.error_dict.items()})
     add_form_errors(form, exc)
 
 
@@ -306,9 +303,7 @@ def submission_fill(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _period(request: HttpRequest, pk: int) -> ReportPeriod:
     period: ReportPeriod = get_visible_or_404(
-        ReportPeriod.objects.select_related(
-            "obligation__owning_committee__admin_unit", "template"
-        ),
+        ReportPeriod.objects.select_related("obligation__owning_committee__admin_unit", "template"),
         request.user,
         pk=pk,
     )
