@@ -179,7 +179,7 @@ class ObligationFilter(filters.FilterSet):  # type: ignore[misc]
 
     class Meta:
         model = ReportObligation
-        fields = ["period_kind", "active"]
+        fields = ["period_kind"]
 
 
 class ObligationList(Scoped, generics.ListCreateAPIView[ReportObligation]):
