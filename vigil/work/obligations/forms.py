@@ -158,7 +158,9 @@ class ObligationForm(TemplateForm):
         units: Any = self.fields["agencies"]
         units.queryset = agencies.order_by("name")
         children: Any = self.fields["committees"]
-        children.queryset = below.exclude(pk__in=[c.pk for c in committees]).order_by("path")
+        ids = {c.pk for c in committees}
+        roots = [c.pk for c in committees if c.parent_id not in ids]
+        children.queryset = below.exclude(pk__in=roots).order_by("path")
 
 
 class SubmissionForm(forms.Form):
