@@ -158,7 +158,7 @@ def test_the_loser_is_told_on_the_page(world: World, period: Any,
     assert client.post(url, form).status_code == 302
     response = client.post(url, {**form, "v_incidents": "9"})
     assert response.status_code == 200
-    assert "Someone else saved this report" in response.content.decode()
+    assert "Người khác đã lưu báo cáo này sau khi bạn mở" in response.content.decode()
     sub.refresh_from_db()
     assert sub.values == {"incidents": 4}
 
@@ -172,7 +172,7 @@ def test_the_api_tells_the_loser_with_409_like_refusal(world: World, period: Any
     assert api.patch(url, body, content_type="application/json").status_code == 200
     stale = api.patch(url, {**body, "values": {"incidents": 5}}, content_type="application/json")
     assert stale.status_code == 400
-    assert "Someone else saved" in stale.json()["error"]["message"]
+    assert "Người khác đã lưu báo cáo này" in stale.json()["error"]["message"]
 
 
 def test_api_actions_submit_return_accept(world: World, period: Any,

@@ -7,19 +7,27 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from vigil.org.models import Role
 from vigil.org.scope import scope_for
 from vigil.work.calendar import CalendarItem
 from vigil.work.obligations.models import ReportPeriod, ReportSubmission
 
+AGENCY_WRITERS = (Role.OFFICER, Role.AGENCY_HEAD)
+COMMITTEE_WRITERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
+
 
 def own_submissions(user: Any) -> Any:
-    """The reports the user's own units must write (not every report the user may read)."""
+    """The reports the user writes for their units (not every report they may read): an
+    agency's as its officer or head, a committee's as its standing office or leader."""
     scope = scope_for(user)
+    agencies = {a for role, a, c, _p in scope.roles if c is None and role in AGENCY_WRITERS}
+    committees = {c for role, _a, c, _p in scope.roles if c and role in COMMITTEE_WRITERS}
     return ReportSubmission.objects.visible_to(user).filter(
-        agency_id__in=scope.agency_ids
-    ) | ReportSubmission.objects.visible_to(user).filter(committee_id__in=scope.committee_ids)
+        Q(agency_id__in=agencies) | Q(committee_id__in=committees)
+    )
 
 
 def report_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:

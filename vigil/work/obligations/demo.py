@@ -3,7 +3,8 @@
 The province committee asks the Department of Industry and Trade, the Border
 Guard and the committees of communes A and B to report monthly by the 20th.
 Commune A consolidates its own units' reports and sends that upward (a frozen
-snapshot); commune B is late for the earliest period, and escalated.
+snapshot); commune B is late for the earliest period (the worker's first chase
+sweep escalates it). Everything is written by the seed's system actor.
 """
 
 from __future__ import annotations
@@ -96,47 +97,46 @@ def _report(sub: ReportSubmission, figures: dict[str, Any], actor: Any, *, submi
 
 
 def seed_obligations(w: OrgWorld, actor: SystemActor) -> ReportObligation:
-    c, ag, u = w.committees, w.agencies, w.users
+    c, ag = w.committees, w.agencies
     today = clock.today()
     earliest, previous, current = _month_starts(today, 2)
     province = services.create_obligation(
         c["province"], title=DEMO_TITLE, period_kind="monthly", starts_on=earliest,
         due_rule="day_of_next_month", due_day=20, agencies=[ag["dit"], ag["border"]],
         committees=[c["a"], c["b"]], indicators=INDICATORS, sections=SECTIONS,
-        actor=u["thuongtruc"],
+        actor=actor,
     )  # fmt: skip
     commune_a = services.create_obligation(
         c["a"], title="Báo cáo tháng công tác phòng, chống khủng bố đặc khu Vân Đồn",
         period_kind="monthly", starts_on=earliest, due_day=15,
         agencies=[ag["police_a"], ag["ubnd_a"]], indicators=INDICATORS, sections=SECTIONS,
-        upstream=province, actor=u["xa_a"],
+        upstream=province, actor=actor,
     )  # fmt: skip
-    reporters = {"dit": u["congthuong"], "border": u["bienphong"]}
     for index, start in enumerate((earliest, previous)):
         # Commune A first consolidates its own units, then reports the result upward.
-        below = services.open_period(commune_a, day=start, actor=u["xa_a"]).period
+        below = services.open_period(commune_a, day=start, actor=actor).period
         for sub in below.submissions.select_related("agency").order_by("pk"):
             key = "police_a" if sub.agency_id == ag["police_a"].pk else "ubnd_a"
             _report(sub, FIGURES[key][index], actor, submit=True)
-            services.accept_submission(sub, actor=u["xa_a"])
-        period = services.open_period(province, day=start, actor=u["thuongtruc"]).period
+            services.accept_submission(sub, actor=actor)
+        period = services.open_period(province, day=start, actor=actor).period
         subs = {s.agency_id or s.committee_id: s for s in period.submissions.all()}
         for key in ("dit", "border"):
             sub = subs[ag[key].pk]
-            _report(sub, FIGURES[key][index], reporters[key], submit=True)
+            _report(sub, FIGURES[key][index], actor, submit=True)
             if index == 0 or key == "dit":
-                services.accept_submission(sub, actor=u["thuongtruc"])
+                services.accept_submission(sub, actor=actor)
         sub_a = subs[c["a"].pk]
-        services.fill_from_consolidation(sub_a, actor=u["xa_a"])
-        services.submit(sub_a, actor=u["xa_a"])
+        services.fill_from_consolidation(sub_a, actor=actor)
+        services.submit(sub_a, actor=actor)
         if index == 0:
-            services.accept_submission(sub_a, actor=u["thuongtruc"])
+            services.accept_submission(sub_a, actor=actor)
         # Commune B has saved a partial draft and no more: late for the earliest period.
         services.save_draft(
-            subs[c["b"].pk], values={"incidents": 0, "drills": 1}, revision=None, actor=u["xa_b"]
+            subs[c["b"].pk], values={"incidents": 0, "drills": 1}, revision=None, actor=actor
         )
-    services.open_period(province, day=current, actor=u["thuongtruc"])
-    services.open_period(commune_a, day=current, actor=u["xa_a"])
+    services.open_period(province, day=current, actor=actor)
+    services.open_period(commune_a, day=current, actor=actor)
     # A classified obligation (Mật) only the border guard and the province's cleared staff see.
     quarter_start = periods.period_containing("quarterly", today)[0]
     border = services.create_obligation(
@@ -149,8 +149,9 @@ def seed_obligations(w: OrgWorld, actor: SystemActor) -> ReportObligation:
                           "(tổng số vụ)", "integer", "sum", "vụ"),
         ],
         sections=[SectionSpec("situation", "Tình hình khu vực biên giới", required=True)],
-        actor=u["thuongtruc"],
+        actor=actor,
     )  # fmt: skip
-    services.open_period(border, day=today, actor=u["thuongtruc"])
-    services.chase_reports(clock.now())
+    services.open_period(border, day=today, actor=actor)
+    # Commune B's lateness is escalated by the worker's first sweep (work.reports.chase),
+    # not here: the seed leaves the escalation clock to the worker.
     return province

@@ -4,6 +4,7 @@ transaction, the audit event last; notifications on the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,7 @@ from vigil.work.obligations.models import (
     SubmissionState,
 )
 
+logger = logging.getLogger("vigil.work")
 TEXT_MAX = 20_000
 NUMBER_MAX = Decimal("1e12")
 MAX_INDICATORS = 200
@@ -428,7 +430,10 @@ def open_due_periods(now: dt.datetime) -> int:
     for obligation in live.select_related("owning_committee", "current_template"):
         if obligation.period_kind == PeriodKind.CUSTOM and obligation.periods.exists():
             continue
-        opened += open_period(obligation, day=today, actor=SEED).created
+        try:
+            opened += open_period(obligation, day=today, actor=SEED).created
+        except ValidationError:  # one obligation's trouble must not stop the others
+            logger.exception("could not open a period of report obligation %s", obligation.pk)
     return opened
 
 
