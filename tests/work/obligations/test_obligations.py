@@ -178,3 +178,20 @@ def test_changing_the_template_does_not_alter_what_was_opened(
         services.save_draft(
             other, values={"drills": 2}, revision=None, actor=world.user("bienphong")
         )
+
+
+def test_an_ended_obligation_opens_no_more_periods(world: World, make_obligation: Make) -> None:
+    import zoneinfo
+
+    obligation = make_obligation(starts_on=dt.date(2026, 1, 1))
+    with pytest.raises(PermissionDenied):
+        services.end_obligation(obligation, on=dt.date(2026, 3, 31), actor=world.user("xa_a"))
+    services.end_obligation(obligation, on=dt.date(2026, 3, 31), actor=world.user("thuongtruc"))
+    assert (obligation.active, obligation.ends_on) == (False, dt.date(2026, 3, 31))
+    services.open_due_periods(
+        dt.datetime(2026, 5, 3, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+    assert not obligation.periods.exists()
+    with pytest.raises(ValidationError, match="no period"):
+        services.open_period(obligation, day=dt.date(2026, 4, 1), actor=world.user("thuongtruc"))
+    assert services.open_period(obligation, day=dt.date(2026, 3, 1), actor=SystemActor("t")).created

@@ -316,6 +316,24 @@ def revise_template(
     return template
 
 
+@transaction.atomic
+def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
+    """No period opens after ``on``; periods already open keep their reports."""
+    _require(can_review(actor, obligation), _("Only the issuing committee may change this."))
+    if obligation.period_kind == PeriodKind.CUSTOM:
+        raise ValidationError(_("A custom period ends on its own last day."))
+    if on < obligation.starts_on:
+        raise ValidationError({"ends_on": _("The obligation ends before it starts.")})
+    before = audit.snapshot(obligation, ["active", "ends_on"])
+    obligation.ends_on, obligation.active = on, False
+    obligation.save(update_fields=["ends_on", "active"])
+    audit.record(
+        ObligationAction.OBLIGATION_ENDED, actor=actor, obj=obligation, before=before,
+        after=audit.snapshot(obligation, ["active", "ends_on"]),
+    )  # fmt: skip
+    return obligation
+
+
 # --- periods
 
 
