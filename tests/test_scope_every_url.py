@@ -46,7 +46,14 @@ CASES: dict[int, str] = {
     12: "YYYNYNYNY",
     4: "YYYNNNYNY",
     13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
+    # Report obligations (tests/work/obligations): the demo's monthly report of the province.
+    14: "YYYNNNYNY",  # DIT's report (owned by P, addressed to DIT): as case 4
+    15: "YYNNYNYNY",  # commune A committee's report (addressed to committee A): as case 5
+    16: "YYYYYYYNY",  # the obligation, addressed to DIT, Border Guard, communes A and B
+    17: "YYNNNNYNY",  # a period's consolidation: the issuing committee's side only
+    18: "YYNYNNYNN",  # a Mật quarterly obligation addressed to the Border Guard: as case 7
 }
+REPORT_CASES = [14, 15, 16, 17, 18]
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
 DUTY_CASES = [1, 3]  # the demo's commune A police and provincial police rosters
 
@@ -84,6 +91,14 @@ DETAIL_URLS: dict[str, str] = {
     "api-workplan-detail": "plan",
     "api-meeting-detail": "meeting",
     "api-incomingdocument-detail": "incoming",
+    "work:obligation_detail": "report_obligation",
+    "work:submission_detail": "report_submission",
+    "work:consolidation": "report_period",
+    "work:consolidation_xlsx": "report_period",
+    "work:consolidation_docx": "report_period",
+    "api-reportobligation-detail": "report_obligation",
+    "api-reportsubmission-detail": "report_submission",
+    "api-consolidation-detail": "report_period",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -106,6 +121,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "work:meeting_create": ("committee", "committee_pk"),
     "work:incoming_create": ("committee", "committee_pk"),
     "work:incoming_import": ("committee", "committee_pk"),
+    "work:obligation_template": ("report_obligation", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -135,6 +151,11 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "work:incoming_attachment_upload": ("incoming", "pk"),
     "work:incoming_assign": ("incoming", "pk"),
     "work:incoming_tasks": ("incoming", "pk"),
+    "work:obligation_open_period": ("report_obligation", "pk"),
+    "work:submission_submit": ("report_submission", "pk"),
+    "work:submission_return": ("report_submission", "pk"),
+    "work:submission_accept": ("report_submission", "pk"),
+    "work:submission_fill": ("report_submission", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -150,6 +171,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     ),
     # Assigning a task: the standing offices and leaders of a committee.
     "work:task_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Setting a report obligation: the standing offices (tests/work/obligations).
+    "work:obligation_create": (dict, {"thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -196,6 +219,11 @@ LIST_URLS: dict[str, str | None] = {
     "api-workplan-list": "plan",
     "api-meeting-list": "meeting",
     "api-incomingdocument-list": "incoming",
+    "work:obligation_list": "report_obligation",
+    "work:reports_due": "report_submission",
+    "api-reportobligation-list": "report_obligation",
+    "api-reportsubmission-list": "report_submission",
+    "api-consolidation-list": "report_period",
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -227,6 +255,9 @@ POST_ONLY_URLS = {
     "api-user-deactivate", "api-user-unlock", "api-user-reset-second-factor",
     "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
     "api-movement-batch",  # tests/controlled/test_ledger.py
+    # tests/work/obligations/test_submissions.py and test_obligations.py
+    "api-reportobligation-open-period", "api-reportsubmission-submit",
+    "api-reportsubmission-return", "api-reportsubmission-accept",
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
@@ -293,6 +324,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     if case == 4:
         document = IssuedDocument.objects.get(subject=CASE_4_SUBJECT)
         return {"task": Task.objects.get(document=document), "document": document}
+    if case in REPORT_CASES:
+        return _report_objects(case)
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
@@ -322,6 +355,27 @@ def _controlled_objects() -> dict[str, Any]:
         "balance": Balance.objects.filter(store=store).order_by("pk").first(),
         "movement": LedgerEntry.objects.filter(owning_agency=store.owning_agency_id).first(),
     }
+
+
+def _report_objects(case: int) -> dict[str, Any]:
+    """The demo's report obligations (vigil/work/obligations/demo.py)."""
+    from vigil.work.obligations.demo import BORDER_TITLE, DEMO_TITLE
+    from vigil.work.obligations.models import ReportObligation, ReportSubmission
+
+    if case == 18:
+        return {"report_obligation": ReportObligation.objects.get(title=BORDER_TITLE)}
+    obligation = ReportObligation.objects.get(title=DEMO_TITLE)
+    latest = obligation.periods.order_by("-starts_on").first()
+    if case == 16:
+        return {"report_obligation": obligation}
+    if case == 17:
+        return {"report_period": latest}
+    unit = (
+        {"agency__name": "Sở Công Thương"}
+        if case == 14
+        else {"committee__name__endswith": "đặc khu Vân Đồn"}
+    )
+    return {"report_submission": ReportSubmission.objects.get(period=latest, **unit)}
 
 
 def _attachment_on(contact: ContactPoint) -> Attachment:

@@ -41,6 +41,7 @@ from vigil.org.models import (
     PostHolder,
 )
 from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
+from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,8 @@ def every_url(user: User) -> list[str]:
         "item": Item, "licence": Licence, "store": Store, "balance": Balance,
         "movement": LedgerEntry, "task": Task, "document": IssuedDocument, "plan": WorkPlan,
         "meeting": Meeting, "incoming": IncomingDocument,
+        "report_obligation": ReportObligation,
+        "report_submission": ReportSubmission, "report_period": ReportPeriod,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -87,6 +90,10 @@ def every_url(user: User) -> list[str]:
         "api-user-deactivate": "user", "api-user-unlock": "user",
         "api-user-reset-second-factor": "user", "api-user-clearance": "user",
         "api-clearancerequest-approve": "clearance", "api-clearancerequest-reject": "clearance",
+        "api-reportobligation-open-period": "report_obligation",
+        "api-reportsubmission-submit": "report_submission",
+        "api-reportsubmission-return": "report_submission",
+        "api-reportsubmission-accept": "report_submission",
     }  # fmt: skip
     urls = []
     for name, pattern in _patterns(get_resolver()).items():

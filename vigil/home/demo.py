@@ -13,6 +13,7 @@ from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
 from vigil.work.demo import seed_work
+from vigil.work.obligations.demo import seed_obligations
 
 
 def is_seeded() -> bool:
@@ -29,4 +30,5 @@ def seed_demo() -> OrgWorld:
         seed_inbox(world, actor)
         seed_controlled(world, actor)
         seed_work(world, actor)
+        seed_obligations(world, actor)
     return world

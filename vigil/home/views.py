@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vigil.org.summary import summary_for as org_summary
+from vigil.work.obligations.summary import summary_for as reports_summary
 from vigil.work.summary import summary_for as work_summary
 
 # Each installed app's summary_for(user), in the order the home page shows them.
-SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [org_summary, work_summary]
+SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [org_summary, work_summary, reports_summary]
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from vigil.work import api
 
@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.IncomingDetail.as_view(),
         name="api-incomingdocument-detail",
     ),
+    path("", include("vigil.work.obligations.api_urls")),
 ]

@@ -20,8 +20,12 @@ class WorkConfig(AppConfig):
             WorkAction,
             WorkPlan,
         )
+        from vigil.work.obligations import calendar_source
+        from vigil.work.obligations import services as obligations
+        from vigil.work.obligations.models import ObligationAction
 
         audit.register_actions(WorkAction)
+        audit.register_actions(ObligationAction)
         attachments.register_attachable(Task, services.may_attach_to_task)
         for model in (IssuedDocument, IncomingDocument, Meeting, WorkPlan):
             attachments.register_attachable(model, services.may_attach_to_document)
@@ -30,3 +34,10 @@ class WorkConfig(AppConfig):
         )
         calendar.register_source("tasks", deadlines.task_calendar_items)
         calendar.register_source("meetings", deadlines.meeting_calendar_items)
+        scheduler.register_sweep(
+            "work.reports.open_periods", obligations.open_due_periods, every=dt.timedelta(hours=1)
+        )
+        scheduler.register_sweep(
+            "work.reports.chase", obligations.chase_reports, every=dt.timedelta(minutes=30)
+        )
+        calendar.register_source("reports", calendar_source.report_items)

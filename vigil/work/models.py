@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.numbering import DocType
 from vigil.org.scope import Owned, OwnedQuerySet
+from vigil.work.obligations.models import (  # noqa: F401
+    Indicator,
+    NarrativeSection,
+    ReportObligation,
+    ReportPeriod,
+    ReportSubmission,
+    ReportTemplate,
+)
 
 
 class WorkAction(models.TextChoices):

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from vigil.work import records_views as rv
 from vigil.work import views
@@ -79,4 +79,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work/calendar/<str:token>.ics", rv.calendar_feed, name="calendar_feed"),
     path("work/scorecard/", views.scorecard, name="scorecard"),
     path("work/scorecard.xlsx", views.scorecard_xlsx, name="scorecard_xlsx"),
+    path("work/reports/", include("vigil.work.obligations.urls")),
 ]

@@ -1,0 +1,818 @@
+"""Report obligation use cases. Every write: permission, validation, one
+transaction, the audit event last; notifications on the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from vigil.core import audit, clock
+from vigil.core.audit import SystemActor
+from vigil.inbox.models import Kind
+from vigil.inbox.services import CommitteeRole, notify
+from vigil.org.models import Agency, Committee, Role
+from vigil.org.scope import scope_for
+from vigil.work.obligations import periods
+from vigil.work.obligations.models import (
+    OPEN_STATES,
+    DueRule,
+    Indicator,
+    IndicatorKind,
+    NarrativeSection,
+    ObligationAction,
+    PeriodKind,
+    ReportObligation,
+    ReportPeriod,
+    ReportSubmission,
+    ReportTemplate,
+    SubmissionState,
+)
+
+logger = logging.getLogger("vigil.work")
+TEXT_MAX = 20_000
+NUMBER_MAX = Decimal("1e12")
+MAX_INDICATORS = 200
+CASE_KIND = "task"  # the escalation policy a late report follows
+
+# --- who may
+
+
+def can_issue(user: Any, committee: Committee) -> bool:
+    """The standing office of the issuing committee (or of one above it)."""
+    if isinstance(user, SystemActor):
+        return True
+    return scope_for(user).committee_role_covers(committee.path, Role.STANDING_OFFICE)
+
+
+def can_review(user: Any, obligation: ReportObligation) -> bool:
+    return can_issue(user, obligation.owning_committee)
+
+
+def can_report(user: Any, submission: ReportSubmission) -> bool:
+    """A liaison or head of the reporting agency; the standing office or a leader of
+    the reporting committee itself (a parent committee's office does not write it)."""
+    if isinstance(user, SystemActor):
+        return True
+    scope = scope_for(user)
+    if submission.agency_id:
+        return scope.agency_role_in(submission.agency_id, Role.OFFICER, Role.AGENCY_HEAD)
+    return any(
+        committee == submission.committee_id
+        and role in (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
+        for role, _agency, committee, _path in scope.roles
+    )
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- the template
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    label: str
+    kind: str
+    aggregation: str
+    unit: str = ""
+    help_text: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    code: str
+    title: str
+    help_text: str = ""
+    required: bool = False
+
+
+# Which aggregations make sense for which type.
+ALLOWED_AGGREGATIONS: dict[str, set[str]] = {
+    IndicatorKind.INTEGER: {"sum", "average", "min", "max", "none"},
+    IndicatorKind.DECIMAL: {"sum", "average", "min", "max", "none"},
+    IndicatorKind.YES_NO: {"count_yes", "none"},
+    IndicatorKind.TEXT: {"concatenate", "none"},
+}
+
+
+def _check_template(indicators: Sequence[IndicatorSpec], sections: Sequence[SectionSpec]) -> None:
+    if not indicators and not sections:
+        raise ValidationError({"indicators": _("A report asks for at least one figure or text.")})
+    if len(indicators) > MAX_INDICATORS:
+        raise ValidationError(
+            {"indicators": _("At most %(n)d indicators.") % {"n": MAX_INDICATORS}}
+        )
+    codes: set[str] = set()
+    specs: list[IndicatorSpec | SectionSpec] = [*indicators, *sections]
+    for spec in specs:
+        if not spec.code or spec.code != slugify(spec.code) or len(spec.code) > 40:
+            raise ValidationError(
+                {"indicators": _("“%(code)s” is not a valid code: use letters, digits, - and _.")
+                 % {"code": spec.code}}
+            )  # fmt: skip
+        if spec.code in codes:
+            raise ValidationError(
+                {"indicators": _("The code “%(code)s” is used twice.") % {"code": spec.code}}
+            )
+        codes.add(spec.code)
+    for ind in indicators:
+        if not ind.label.strip():
+            raise ValidationError({"indicators": _("Every indicator needs a name.")})
+        if ind.kind not in IndicatorKind.values:
+            raise ValidationError(
+                {"indicators": _("Unknown indicator type: %(kind)s.") % {"kind": ind.kind}}
+            )
+        if ind.aggregation not in ALLOWED_AGGREGATIONS[ind.kind]:
+            raise ValidationError(
+                {"indicators": _("“%(agg)s” cannot consolidate the indicator “%(label)s”.")
+                 % {"agg": ind.aggregation, "label": ind.label}}
+            )  # fmt: skip
+    for sec in sections:
+        if not sec.title.strip():
+            raise ValidationError({"sections": _("Every narrative section needs a title.")})
+
+
+def _write_template(
+    obligation: ReportObligation,
+    indicators: Sequence[IndicatorSpec],
+    sections: Sequence[SectionSpec],
+    actor: Any,
+) -> ReportTemplate:
+    number = (obligation.templates.order_by("-number").values_list("number", flat=True).first()
+              or 0) + 1  # fmt: skip
+    template = ReportTemplate.objects.create(
+        obligation=obligation, number=number, created_at=clock.now(),
+        created_by_label=audit.actor_label(actor),
+    )  # fmt: skip
+    Indicator.objects.bulk_create(
+        Indicator(
+            template=template,
+            order=i,
+            code=s.code,
+            label=s.label.strip()[:300],
+            kind=s.kind,
+            unit=s.unit.strip()[:40],
+            help_text=s.help_text.strip()[:500],
+            required=s.required,
+            aggregation=s.aggregation,
+        )
+        for i, s in enumerate(indicators, start=1)
+    )
+    NarrativeSection.objects.bulk_create(
+        NarrativeSection(
+            template=template,
+            order=i,
+            code=s.code,
+            title=s.title.strip()[:300],
+            help_text=s.help_text.strip()[:500],
+            required=s.required,
+        )
+        for i, s in enumerate(sections, start=1)
+    )
+    obligation.current_template = template
+    obligation.save(update_fields=["current_template"])
+    return template
+
+
+def template_snapshot(template: ReportTemplate) -> dict[str, Any]:
+    return {
+        "version": template.number,
+        "indicators": [
+            [i.code, i.label, i.kind, i.unit, i.aggregation, i.required]
+            for i in template.indicators.all()
+        ],
+        "sections": [[s.code, s.title, s.required] for s in template.sections.all()],
+    }
+
+
+def _check_units(
+    committee: Committee, agencies: Sequence[Agency], committees: Sequence[Committee]
+) -> None:
+    if not agencies and not committees:
+        raise ValidationError({"agencies": _("Address the obligation to at least one unit.")})
+    for agency in agencies:
+        home = agency.committee
+        if home is None or not home.path.startswith(committee.path):
+            raise ValidationError(
+                {"agencies": _("%(agency)s is outside the tree of %(committee)s.")
+                 % {"agency": agency, "committee": committee}}
+            )  # fmt: skip
+    for child in committees:
+        if child.pk == committee.pk or not child.path.startswith(committee.path):
+            raise ValidationError(
+                {"committees": _("%(child)s is not a committee below %(committee)s.")
+                 % {"child": child, "committee": committee}}
+            )  # fmt: skip
+
+
+def _check_schedule(
+    period_kind: str, starts_on: dt.date, ends_on: dt.date | None, due_rule: str, due_day: int
+) -> None:
+    if period_kind not in PeriodKind.values:
+        raise ValidationError({"period_kind": _("Unknown period.")})
+    if due_rule not in DueRule.values:
+        raise ValidationError({"due_rule": _("Unknown due rule.")})
+    if due_rule == DueRule.DAY_OF_NEXT_MONTH and not 1 <= due_day <= 31:
+        raise ValidationError({"due_day": _("The due day is a number from 1 to 31.")})
+    if due_rule == DueRule.WORKING_DAYS_AFTER and not 1 <= due_day <= 31:
+        raise ValidationError({"due_day": _("From 1 to 31 working days after the period.")})
+    if period_kind == PeriodKind.CUSTOM and ends_on is None:
+        raise ValidationError({"ends_on": _("A custom period needs its last day.")})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The obligation ends before it starts.")})
+
+
+@transaction.atomic
+def create_obligation(
+    committee: Committee,
+    *,
+    title: str,
+    period_kind: str,
+    starts_on: dt.date,
+    due_rule: str = DueRule.DAY_OF_NEXT_MONTH,
+    due_day: int = 20,
+    ends_on: dt.date | None = None,
+    agencies: Iterable[Agency] = (),
+    committees: Iterable[Committee] = (),
+    indicators: Sequence[IndicatorSpec] = (),
+    sections: Sequence[SectionSpec] = (),
+    classification: int = 0,
+    upstream: ReportObligation | None = None,
+    actor: Any,
+) -> ReportObligation:
+    """A committee asks units to report on a template every period."""
+    _require(
+        can_issue(actor, committee),
+        _("Only the standing office of this committee may set report obligations."),
+    )
+    agencies, committees = list(agencies), list(committees)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the obligation a title.")})
+    _check_schedule(period_kind, starts_on, ends_on, due_rule, due_day)
+    _check_units(committee, agencies, committees)
+    _check_template(indicators, sections)
+    if upstream is not None and not upstream.addressed_committees.filter(pk=committee.pk).exists():
+        raise ValidationError(
+            {"upstream": _("That obligation is not addressed to %(committee)s.")
+             % {"committee": committee}}
+        )  # fmt: skip
+    if committee.standing_agency_id is None:
+        raise ValidationError(_("The committee has no standing agency to issue it."))
+    obligation = ReportObligation(
+        title=title.strip(), period_kind=period_kind, starts_on=starts_on, ends_on=ends_on,
+        due_rule=due_rule, due_day=due_day, owning_committee=committee,
+        owning_agency_id=committee.standing_agency_id, classification=classification,
+        upstream=upstream, created_at=clock.now(),
+    )  # fmt: skip
+    obligation.full_clean(exclude=["current_template"])
+    obligation.save()
+    obligation.addressed_agencies.set(agencies)
+    obligation.addressed_committees.set(committees)
+    template = _write_template(obligation, indicators, sections, actor)
+    audit.record(
+        ObligationAction.OBLIGATION_CREATED, actor=actor, obj=obligation,
+        after={
+            **audit.snapshot(obligation),
+            "agencies": [a.pk for a in agencies], "committees": [c.pk for c in committees],
+            "template": template_snapshot(template),
+        },
+    )  # fmt: skip
+    return obligation
+
+
+@transaction.atomic
+def revise_template(
+    obligation: ReportObligation,
+    *,
+    indicators: Sequence[IndicatorSpec],
+    sections: Sequence[SectionSpec],
+    actor: Any,
+) -> ReportTemplate:
+    """A new version of the template; periods already opened keep theirs."""
+    _require(can_review(actor, obligation), _("Only the issuing committee may change this."))
+    _check_template(indicators, sections)
+    ReportObligation.objects.select_for_update().filter(pk=obligation.pk).first()
+    before = template_snapshot(obligation.current_template) if obligation.current_template else None
+    template = _write_template(obligation, indicators, sections, actor)
+    audit.record(
+        ObligationAction.TEMPLATE_REVISED, actor=actor, obj=obligation,
+        before=before, after=template_snapshot(template),
+    )  # fmt: skip
+    return template
+
+
+@transaction.atomic
+def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
+    """No period opens after ``on``; periods already open keep their reports."""
+    _require(can_review(actor, obligation), _("Only the issuing committee may change this."))
+    if obligation.period_kind == PeriodKind.CUSTOM:
+        raise ValidationError(_("A custom period ends on its own last day."))
+    if on < obligation.starts_on:
+        raise ValidationError({"ends_on": _("The obligation ends before it starts.")})
+    before = audit.snapshot(obligation, ["active", "ends_on"])
+    obligation.ends_on, obligation.active = on, False
+    obligation.save(update_fields=["ends_on", "active"])
+    audit.record(
+        ObligationAction.OBLIGATION_ENDED, actor=actor, obj=obligation, before=before,
+        after=audit.snapshot(obligation, ["active", "ends_on"]),
+    )  # fmt: skip
+    return obligation
+
+
+# --- periods
+
+
+def period_dates(obligation: ReportObligation, day: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(start, end, due) of the obligation's period that contains ``day``."""
+    custom = (obligation.starts_on, obligation.ends_on) if obligation.ends_on else None
+    start, end = periods.period_containing(obligation.period_kind, day, custom=custom)
+    return start, end, periods.due_date(end, obligation.due_rule, obligation.due_day)
+
+
+def _units(obligation: ReportObligation) -> tuple[list[Agency], list[Committee]]:
+    return (
+        list(obligation.addressed_agencies.order_by("pk")),
+        list(obligation.addressed_committees.order_by("pk")),
+    )
+
+
+@dataclass(frozen=True)
+class Opened:
+    period: ReportPeriod
+    created: int  # submissions opened by this call (0: it was all open already)
+
+
+def open_period(obligation: ReportObligation, *, day: dt.date | None = None, actor: Any) -> Opened:
+    """Open the period containing ``day`` (today): one report task per unit.
+
+    Idempotent: a period opens once (unique per obligation and start), each unit
+    gets one submission (unique per obligation, period and unit); a unit added
+    to the obligation since is given its submission by the next call."""
+    _require(can_review(actor, obligation), _("Only the issuing committee may open a period."))
+    day = day or clock.today()
+    custom = obligation.period_kind == PeriodKind.CUSTOM
+    if day < obligation.starts_on or (
+        not custom and obligation.ends_on is not None and day > obligation.ends_on
+    ):
+        raise ValidationError(
+            _("The obligation has no period on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
+        )
+    try:
+        return _open_period(obligation, day, actor)
+    except IntegrityError:
+        # Another worker or officer opened it at the same moment: theirs stands.
+        start = period_dates(obligation, day)[0]
+        period = ReportPeriod.objects.get(obligation=obligation, starts_on=start)
+        return Opened(period=period, created=0)
+
+
+@transaction.atomic
+def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Opened:
+    start, end, due = period_dates(obligation, day)
+    if obligation.current_template is None:
+        raise ValidationError(_("The obligation has no template."))
+    period, _new = ReportPeriod.objects.get_or_create(
+        obligation=obligation, starts_on=start,
+        defaults={"ends_on": end, "due_on": due, "opened_at": clock.now(),
+                  "template": obligation.current_template},
+    )  # fmt: skip
+    agencies, committees = _units(obligation)
+    have: set[tuple[int | None, int | None]] = set(
+        ReportSubmission.objects.filter(period=period).values_list("agency_id", "committee_id")
+    )
+    common = {
+        "obligation": obligation, "period": period, "due_on": period.due_on,
+        "owning_committee_id": obligation.owning_committee_id,
+        "owning_agency_id": obligation.owning_agency_id,
+        "classification": obligation.classification,
+    }  # fmt: skip
+    new = [ReportSubmission(agency=a, **common) for a in agencies if (a.pk, None) not in have] + [
+        ReportSubmission(committee=c, **common) for c in committees if (None, c.pk) not in have
+    ]
+    if not new:
+        return Opened(period=period, created=0)
+    ReportSubmission.objects.bulk_create(new)
+    recipients: list[Any] = [s.agency for s in new if s.agency is not None]
+    recipients += [CommitteeRole(s.committee, Role.STANDING_OFFICE) for s in new if s.committee]
+    notify(
+        recipients,
+        _("Report due %(due)s: %(title)s, %(period)s")
+        % {"due": period.due_on.strftime("%d/%m/%Y"), "title": obligation.title,
+           "period": period.label},
+        about=obligation, kind=Kind.TASK, url=_due_url(),
+    )  # fmt: skip
+    # One event for the whole opening (the bulk path), naming every report task.
+    audit.record(
+        ObligationAction.PERIOD_OPENED, actor=actor, object_type="work.reportperiod",
+        object_id=str(period.pk), classification=obligation.classification,
+        committee_id=obligation.owning_committee_id,
+        after={
+            "obligation": obligation.pk, "starts_on": start, "ends_on": end, "due_on": due,
+            "template": period.template.number, "submissions": [s.pk for s in new],
+        },
+    )  # fmt: skip
+    return Opened(period=period, created=len(new))
+
+
+def _due_url() -> str:
+    from django.urls import reverse
+
+    return reverse("work:reports_due")
+
+
+SEED = SystemActor("worker")
+
+
+def open_due_periods(now: dt.datetime) -> int:
+    """The sweep: open the current period of every active obligation (idempotent)."""
+    today = timezone.localdate(now)
+    opened = 0
+    live = ReportObligation.objects.filter(active=True, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today) | Q(period_kind=PeriodKind.CUSTOM)
+    )
+    for obligation in live.select_related("owning_committee", "current_template"):
+        if obligation.period_kind == PeriodKind.CUSTOM and obligation.periods.exists():
+            continue
+        try:
+            opened += open_period(obligation, day=today, actor=SEED).created
+        except ValidationError:  # one obligation's trouble must not stop the others
+            logger.exception("could not open a period of report obligation %s", obligation.pk)
+    return opened
+
+
+# --- values
+
+
+def _number(raw: Any, kind: str, label: str) -> int | str:
+    if isinstance(raw, bool):
+        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label})
+    text = str(raw).strip().replace(" ", "")
+    if kind == IndicatorKind.DECIMAL:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label}) from None
+    if not value.is_finite() or abs(value) >= NUMBER_MAX:
+        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label})
+    if value < 0:
+        raise ValidationError(_("“%(label)s” cannot be negative.") % {"label": label})
+    if kind == IndicatorKind.INTEGER:
+        if value != value.to_integral_value():
+            raise ValidationError(_("“%(label)s” must be a whole number.") % {"label": label})
+        return int(value)
+    if value.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise ValidationError(_("“%(label)s” has at most 4 decimal places.") % {"label": label})
+    return format(value.normalize(), "f")
+
+
+YES = {"yes", "true", "1", "có", "on"}
+NO = {"no", "false", "0", "không"}
+
+
+def _yes_no(raw: Any, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValidationError(_("“%(label)s” is answered yes or no.") % {"label": label})
+
+
+def clean_values(
+    template: ReportTemplate,
+    values: Mapping[str, Any],
+    narrative: Mapping[str, Any],
+    *,
+    complete: bool,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each value of its indicator's type; with ``complete``, every required one present.
+
+    Empty answers are left out (a draft may be partial)."""
+    indicators = {i.code: i for i in template.indicators.all()}
+    sections = {s.code: s for s in template.sections.all()}
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(values) - set(indicators)) + sorted(set(narrative) - set(sections))
+    if unknown:
+        raise ValidationError(
+            _("This report has no field %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    cleaned: dict[str, Any] = {}
+    for code, ind in indicators.items():
+        raw = values.get(code)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if complete and ind.required:
+                errors.setdefault(code, []).append(
+                    _("“%(label)s” is required.") % {"label": ind.label}
+                )
+            continue
+        try:
+            if ind.kind in (IndicatorKind.INTEGER, IndicatorKind.DECIMAL):
+                cleaned[code] = _number(raw, ind.kind, ind.label)
+            elif ind.kind == IndicatorKind.YES_NO:
+                cleaned[code] = _yes_no(raw, ind.label)
+            else:
+                if not isinstance(raw, str):
+                    raise ValidationError(_("“%(label)s” is text.") % {"label": ind.label})
+                if len(raw) > TEXT_MAX:
+                    raise ValidationError(_("“%(label)s” is too long.") % {"label": ind.label})
+                cleaned[code] = raw.strip()
+        except ValidationError as exc:
+            errors.setdefault(code, []).extend(exc.messages)
+    texts: dict[str, str] = {}
+    for code, sec in sections.items():
+        raw = narrative.get(code)
+        if raw is not None and not isinstance(raw, str):
+            errors.setdefault(code, []).append(_("“%(t)s” is text.") % {"t": sec.title})
+            continue
+        text = (raw or "").strip()
+        if len(text) > TEXT_MAX:
+            errors.setdefault(code, []).append(_("“%(t)s” is too long.") % {"t": sec.title})
+        elif text:
+            texts[code] = text
+        elif complete and sec.required:
+            errors.setdefault(code, []).append(_("“%(t)s” is required.") % {"t": sec.title})
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, texts
+
+
+# --- the unit's side
+
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else saved this report after you opened it. Your changes were not saved: "
+            "open the report again to see theirs."
+        )
+    )
+
+
+def _snapshot(sub: ReportSubmission) -> dict[str, Any]:
+    return audit.snapshot(sub, ["state", "values", "narrative", "revision", "return_reason"])
+
+
+def _write(sub: ReportSubmission, revision: int | None, **changes: Any) -> None:
+    """Compare-and-swap on ``revision``: a save based on an old revision loses, and says so."""
+    rows = ReportSubmission.objects.filter(pk=sub.pk)
+    if revision is not None:
+        rows = rows.filter(revision=revision)
+    updated = rows.update(revision=F("revision") + 1, **changes)
+    if not updated:
+        raise _stale()
+    sub.refresh_from_db()
+
+
+def _require_open(sub: ReportSubmission) -> None:
+    if sub.state == SubmissionState.ACCEPTED:
+        raise ValidationError(_("This report has been accepted: it can no longer be changed."))
+    if sub.state == SubmissionState.SUBMITTED:
+        raise ValidationError(
+            _("This report has been submitted: it can be changed only if it is returned.")
+        )
+
+
+@transaction.atomic
+def save_draft(
+    sub: ReportSubmission,
+    *,
+    values: Mapping[str, Any],
+    narrative: Mapping[str, Any] | None = None,
+    revision: int | None,
+    actor: Any,
+) -> ReportSubmission:
+    """Save a partial report. ``revision`` is the one the officer opened; None
+    only for callers that just read it (the API without If-Match, the seed)."""
+    _require(can_report(actor, sub), _("Only the reporting unit may write this report."))
+    _require_open(sub)
+    cleaned, texts = clean_values(sub.period.template, values, narrative or {}, complete=False)
+    before = _snapshot(sub)
+    _write(
+        sub, revision, values=cleaned, narrative=texts, state=SubmissionState.DRAFT,
+        saved_at=clock.now(), saved_by_label=audit.actor_label(actor),
+    )  # fmt: skip
+    audit.record(
+        ObligationAction.SUBMISSION_SAVED, actor=actor, obj=sub, before=before,
+        after=_snapshot(sub),
+    )  # fmt: skip
+    return sub
+
+
+@transaction.atomic
+def submit(sub: ReportSubmission, *, revision: int | None = None, actor: Any) -> ReportSubmission:
+    """Send the report to the issuing committee: every required answer present and valid."""
+    from vigil.inbox.escalation import close_case
+
+    _require(can_report(actor, sub), _("Only the reporting unit may submit this report."))
+    _require_open(sub)
+    clean_values(sub.period.template, sub.values, sub.narrative, complete=True)
+    before = _snapshot(sub)
+    _write(
+        sub, revision, state=SubmissionState.SUBMITTED, submitted_at=clock.now(),
+        submitted_by_label=audit.actor_label(actor),
+    )  # fmt: skip
+    close_case(sub, kind=CASE_KIND, note=_("Report submitted."))
+    notify(
+        CommitteeRole(sub.owning_committee, Role.STANDING_OFFICE),
+        _("Report submitted by %(unit)s: %(title)s, %(period)s")
+        % {"unit": sub.unit_name, "title": sub.obligation.title, "period": sub.period.label},
+        about=sub, kind=Kind.TASK,
+    )  # fmt: skip
+    audit.record(
+        ObligationAction.SUBMISSION_SUBMITTED, actor=actor, obj=sub, before=before,
+        after=_snapshot(sub),
+    )  # fmt: skip
+    return sub
+
+
+def _unit_recipient(sub: ReportSubmission) -> Any:
+    if sub.agency is not None:
+        return sub.agency
+    assert sub.committee is not None  # a report comes from an agency or a committee
+    return CommitteeRole(sub.committee, Role.STANDING_OFFICE)
+
+
+@transaction.atomic
+def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> ReportSubmission:
+    """The issuer sends a submitted report back, saying why; the unit edits it again."""
+    _require(can_review(actor, sub.obligation), _("Only the issuing committee may return it."))
+    if sub.state != SubmissionState.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be returned."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the report is returned.")})
+    before = _snapshot(sub)
+    _write(
+        sub, None, state=SubmissionState.RETURNED, returned_at=clock.now(),
+        return_reason=reason.strip()[:1000],
+    )  # fmt: skip
+    notify(
+        _unit_recipient(sub),
+        _("Report returned: %(title)s, %(period)s — %(reason)s")
+        % {"title": sub.obligation.title, "period": sub.period.label, "reason": reason.strip()},
+        about=sub, kind=Kind.TASK,
+    )  # fmt: skip
+    audit.record(
+        ObligationAction.SUBMISSION_RETURNED, actor=actor, obj=sub, before=before,
+        after=_snapshot(sub),
+    )  # fmt: skip
+    return sub
+
+
+@transaction.atomic
+def accept_submission(sub: ReportSubmission, *, actor: Any) -> ReportSubmission:
+    """The issuer accepts a submitted report: it counts in the consolidation, for good."""
+    _require(can_review(actor, sub.obligation), _("Only the issuing committee may accept it."))
+    if sub.state != SubmissionState.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    before = _snapshot(sub)
+    _write(
+        sub, None, state=SubmissionState.ACCEPTED, accepted_at=clock.now(),
+        accepted_by_label=audit.actor_label(actor),
+    )  # fmt: skip
+    notify(
+        _unit_recipient(sub),
+        _("Report accepted: %(title)s, %(period)s")
+        % {"title": sub.obligation.title, "period": sub.period.label},
+        about=sub, kind=Kind.INFO,
+    )  # fmt: skip
+    audit.record(
+        ObligationAction.SUBMISSION_ACCEPTED, actor=actor, obj=sub, before=before,
+        after=_snapshot(sub),
+    )  # fmt: skip
+    return sub
+
+
+def own_obligation_for(sub: ReportSubmission) -> ReportObligation | None:
+    """The reporting committee's own obligation that answers this one upward."""
+    if sub.committee_id is None:
+        return None
+    return (
+        ReportObligation.objects.filter(
+            owning_committee_id=sub.committee_id, upstream=sub.obligation
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def fill_from_consolidation(
+    sub: ReportSubmission, *, revision: int | None = None, actor: Any
+) -> ReportSubmission:
+    """A child committee fills its report upward from its own consolidation of the
+    same period, and keeps that consolidation with it as a frozen snapshot."""
+    from vigil.work.obligations.consolidation import as_snapshot, consolidate
+
+    _require(can_report(actor, sub), _("Only the reporting unit may write this report."))
+    _require_open(sub)
+    own = own_obligation_for(sub)
+    if own is None:
+        raise ValidationError(_("This committee has no obligation of its own that reports here."))
+    period = ReportPeriod.objects.filter(obligation=own, starts_on=sub.period.starts_on).first()
+    if period is None or period.ends_on != sub.period.ends_on:
+        raise ValidationError(
+            _("Your own obligation has no period matching %(period)s.")
+            % {"period": sub.period.label}
+        )
+    snapshot = as_snapshot(consolidate(period), at=clock.now())
+    target = sub.period.template
+    values: dict[str, Any] = {}
+    for ind in target.indicators.all():
+        total = snapshot["totals"].get(ind.code)
+        if total is None:
+            continue
+        if ind.kind == IndicatorKind.YES_NO and isinstance(total, int):
+            total = total == snapshot["accepted"]  # yes when every unit below said yes
+        try:
+            values.update(clean_values(target, {ind.code: total}, {}, complete=False)[0])
+        except ValidationError:
+            continue  # an average where the parent wants a whole number: left for the officer
+    texts = {
+        sec.code: "\n".join(f"{unit}: {text}" for unit, text in snapshot["narrative"][sec.code])
+        for sec in target.sections.all()
+        if snapshot["narrative"].get(sec.code)
+    }
+    before = _snapshot(sub)
+    _write(
+        sub, revision, values=values, narrative=texts, rollup=snapshot,
+        state=SubmissionState.DRAFT, saved_at=clock.now(),
+        saved_by_label=audit.actor_label(actor),
+    )  # fmt: skip
+    audit.record(
+        ObligationAction.SUBMISSION_FILLED, actor=actor, obj=sub, before=before,
+        after={**_snapshot(sub), "from_period": period.pk},
+    )  # fmt: skip
+    return sub
+
+
+# --- chasing: reminders before the due day, escalation after it
+
+REMIND_AT = (3, 1)  # working days before the due day
+HORIZON = dt.timedelta(days=30)
+
+
+def chase_reports(now: dt.datetime) -> int:
+    """The sweep: remind units whose report falls due soon, escalate the late ones.
+
+    Both are idempotent: a reminder row is unique per (report, rule, threshold);
+    an open escalation case is found again, not opened twice."""
+    from vigil.core import workdays
+    from vigil.inbox.escalation import open_case
+    from vigil.inbox.services import remind_once
+
+    today = timezone.localdate(now)
+    acted = 0
+    pending = (
+        ReportSubmission.objects.filter(state__in=OPEN_STATES, due_on__lte=today + HORIZON)
+        .select_related("obligation", "period", "agency", "committee", "owning_committee")
+        .order_by("due_on", "pk")
+    )
+    left_cache: dict[dt.date, int] = {}
+    for sub in pending.iterator(chunk_size=500):
+        if sub.due_on < today:
+            standing = sub.committee.standing_agency if sub.committee else None
+            agency = sub.agency or standing or sub.owning_agency
+            subject = _("Late report: %(unit)s — %(title)s, %(period)s (due %(due)s)") % {
+                "unit": sub.unit_name, "title": sub.obligation.title,
+                "period": sub.period.label, "due": sub.due_on.strftime("%d/%m/%Y"),
+            }  # fmt: skip
+            with transaction.atomic():
+                case = open_case(
+                    sub, kind=CASE_KIND, subject=subject, committee=sub.owning_committee,
+                    agency=agency, opened_at=now,
+                )  # fmt: skip
+            acted += int(case.opened_at == now)
+            continue
+        if sub.due_on not in left_cache:
+            left_cache[sub.due_on] = workdays.working_days_between(today, sub.due_on)
+        left = left_cache[sub.due_on]
+        threshold = next((n for n in sorted(REMIND_AT) if left <= n), None)
+        if threshold is None:
+            continue
+        sent = remind_once(
+            sub, rule="report_due", threshold=f"{threshold}wd", recipients=_unit_recipient(sub),
+            message=_("Report due on %(due)s: %(title)s, %(period)s")
+            % {"due": sub.due_on.strftime("%d/%m/%Y"), "title": sub.obligation.title,
+               "period": sub.period.label},
+            now=now,
+        )  # fmt: skip
+        acted += sent is not None
+    return acted
