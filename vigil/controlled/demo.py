@@ -16,9 +16,9 @@ from vigil.controlled.models import (
     Sector,
     Store,
 )
-from vigil.core.models import AdminUnit
 from vigil.core import clock
 from vigil.core.audit import SystemActor
+from vigil.core.models import AdminUnit
 from vigil.org.demo import OrgWorld
 
 ITEMS = [

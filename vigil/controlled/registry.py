@@ -66,7 +66,9 @@ def may_keep_record(user: Any, record: Any) -> bool:
     return may_keep(user, record.owning_committee, record.licensing_agency_id)
 
 
-def require_keeper(actor: Any, committee: Committee | None, licensing_agency_id: int | None) -> None:
+def require_keeper(
+    actor: Any, committee: Committee | None, licensing_agency_id: int | None
+) -> None:
     if not may_keep(actor, committee, licensing_agency_id):
         raise PermissionDenied(
             _(
@@ -118,9 +120,9 @@ def _check_tax_code(tax_code: str, exclude: int | None = None) -> str:
     if tax_code and not (tax_code.replace("-", "").isdigit() and 10 <= len(tax_code) <= 14):
         raise ValidationError({"tax_code": _("A tax code has 10 digits, or 13 with a branch.")})
     if tax_code:
-        clash = Agency.objects.filter(
-            kind=Agency.Kind.LICENSED_ORGANISATION, tax_code=tax_code
-        ).exclude(pk=exclude)
+        clash = Agency.objects.filter(kind=Agency.Kind.LICENSED_ORGANISATION, tax_code=tax_code)
+        if exclude is not None:
+            clash = clash.exclude(pk=exclude)
         if clash.exists():
             raise ValidationError(
                 {"tax_code": _("Another organisation has the tax code %(t)s.") % {"t": tax_code}}
@@ -260,7 +262,7 @@ def update_organisation(
 
 
 def licence_standing(profile_or_agency_id: int, today: dt.date) -> str:
-    """"in_force", "expiring" (within 60 days) or "none" for one organisation."""
+    """ "in_force", "expiring" (within 60 days) or "none" for one organisation."""
     licences = Licence.objects.filter(
         owning_agency_id=profile_or_agency_id, status=Licence.Status.ACTIVE,
         valid_from__lte=today, valid_to__gte=today,
@@ -402,17 +404,13 @@ def expire_licences(now: dt.datetime) -> int:
 # --- stores
 
 
-def _check_capacities(
-    capacities: Mapping[str, Any], held: Mapping[str, int]
-) -> dict[str, int]:
+def _check_capacities(capacities: Mapping[str, Any], held: Mapping[str, int]) -> dict[str, int]:
     clean: dict[str, int] = {}
     for item_class, value in capacities.items():
         if item_class not in UNITS:
             raise ValidationError(_("Unknown item class: %(c)s.") % {"c": item_class})
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                {"capacities": _("A capacity is a whole number, zero or more.")}
-            )
+            raise ValidationError({"capacities": _("A capacity is a whole number, zero or more.")})
         if value < held.get(item_class, 0):
             raise ValidationError(
                 {

@@ -23,8 +23,8 @@ from vigil.controlled.models import (
     Account,
     ControlledAction,
     Item,
-    StoreTotal,
     Store,
+    StoreTotal,
     Transfer,
     shown,
 )
@@ -89,7 +89,9 @@ def dispatch_transfer(
         raise ValidationError(
             _("An idempotency key of 1 to %(n)d characters is required.") % {"n": services.KEY_MAX}
         )
-    existing = Transfer.objects.filter(owning_agency=sender, idempotency_key=idempotency_key).first()
+    existing = Transfer.objects.filter(
+        owning_agency=sender, idempotency_key=idempotency_key
+    ).first()
     if existing is not None:
         if _same_body(existing, to_store, item, amount, lot):
             return existing
