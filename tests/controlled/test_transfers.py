@@ -232,7 +232,9 @@ def test_kho_mo_sees_transfers_it_sent_not_the_quarrys_stores(
     transfer = Transfer.objects.filter(status="in_transit").first()
     assert transfer is not None
     assert client.get(reverse("controlled:transfer_detail", args=[transfer.pk])).status_code == 200
-    assert client.get(reverse("controlled:store_detail", args=[quarry_store().pk])).status_code == 404
+    assert (
+        client.get(reverse("controlled:store_detail", args=[quarry_store().pk])).status_code == 404
+    )
     xa_a = client_for("xa_a")
     assert xa_a.get(reverse("controlled:transfer_detail", args=[transfer.pk])).status_code == 404
 
