@@ -224,7 +224,7 @@ def test_a_licence_is_suspended_with_a_reason_and_movements_stop(
     assert event is not None
     assert (event.status_from, event.status_to) == ("active", "suspended")
     assert event.reason == "Vi phạm quy định bảo quản"
-    with pytest.raises(ValidationError, match="125/GP-SCT .* is suspended"):
+    with pytest.raises(ValidationError, match=r"125/GP-SCT .* is suspended"):
         services.post_movement(
             org(), item=Item.objects.get(code="AN-NT13"), quantity=1, unit="kg",
             from_account=services.external_account(org(), Account.Kind.SUPPLIER),
