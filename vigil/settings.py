@@ -329,6 +329,11 @@ SPECTACULAR_SETTINGS = {
         "CommitteeLevelEnum": "vigil.org.models.Committee.Level",
         "ClassificationEnum": "vigil.core.classification.Classification",
         "RoleEnum": "vigil.org.models.Role",
+        "ItemClassEnum": "vigil.controlled.models.ItemClass",
+        "LicenceKindEnum": "vigil.controlled.models.Licence.Kind",
+        "LicenceStatusEnum": "vigil.controlled.models.Licence.Status",
+        "StoreKindEnum": "vigil.controlled.models.Store.Kind",
+        "TransferStatusEnum": "vigil.controlled.models.Transfer.Status",
     },
 }
 

@@ -84,7 +84,11 @@ def licensing_agencies_for(user: Any) -> Any:
     if isinstance(user, SystemActor):
         return qs
     scope = scope_for(user)
-    paths = [p for role, _a, _c, p in scope.roles if role in KEEPER_COMMITTEE_ROLES and p]
+    # The registry is provincial: a commune committee's standing office does not keep it.
+    keeper_in = [c for role, _a, c, _p in scope.roles if role in KEEPER_COMMITTEE_ROLES and c]
+    paths = Committee.objects.filter(
+        pk__in=keeper_in, level__in=[Committee.Level.NATIONAL, Committee.Level.PROVINCE]
+    ).values_list("path", flat=True)
     own = [a for role, a, c, _p in scope.roles if role in KEEPER_AGENCY_ROLES and c is None]
     q = Q(pk__in=own)
     for path in paths:
