@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,7 +36,7 @@ from vigil.controlled.registry_forms import province_communes
 from vigil.controlled.registry_views import GROUPS, balance_totals, filtered_balances
 from vigil.core import clock
 from vigil.org.api import IdFilter, Scoped
-from vigil.org.api_writes import Id, created, valid
+from vigil.org.api_writes import ID_MAX, Id, created, valid
 from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404, scope_for
 
@@ -112,6 +114,7 @@ def _commune(pk: int | None) -> Any:
 
 class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
     model = OrganisationProfile
+    parser_classes = [JSONParser]
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
@@ -141,6 +144,13 @@ class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
 class OrganisationDetail(Scoped, generics.RetrieveAPIView[OrganisationProfile]):
     model = OrganisationProfile
     serializer_class = OrganisationSerializer
+    parser_classes = [JSONParser]
+
+    def get_object(self) -> OrganisationProfile:
+        # The id is the agency's (a one-to-one key): bound it as the database does.
+        if int(self.kwargs["pk"]) > ID_MAX:
+            raise Http404
+        return super().get_object()  # type: ignore[no-any-return]
 
     @extend_schema(request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -208,6 +218,7 @@ class LicenceFilterMore(base.LicenceFilter):
 
 
 class LicenceListCreate(base.LicenceList):
+    parser_classes = [JSONParser]
     filterset_class = LicenceFilterMore
 
     @extend_schema(request=LicenceCreateSerializer, responses={201: base.LicenceSerializer})
@@ -229,6 +240,8 @@ class LicenceListCreate(base.LicenceList):
 
 
 class LicenceDetailUpdate(base.LicenceDetail):
+    parser_classes = [JSONParser]
+
     @extend_schema(request=LicenceUpdateSerializer, responses={200: base.LicenceSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         licence = self.get_object()
@@ -245,6 +258,7 @@ class LicenceDetailUpdate(base.LicenceDetail):
 
 class LicenceStatus(Scoped):
     model = Licence
+    parser_classes = [JSONParser]
     serializer_class = StatusSerializer
 
     @extend_schema(request=StatusSerializer, responses={200: base.LicenceSerializer})
@@ -294,6 +308,7 @@ class StoreFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class StoreListCreate(base.StoreList):
+    parser_classes = [JSONParser]
     filterset_class = StoreFilter
 
     @extend_schema(request=StoreCreateSerializer, responses={201: base.StoreSerializer})
@@ -314,6 +329,8 @@ class StoreListCreate(base.StoreList):
 
 
 class StoreDetailUpdate(base.StoreDetail):
+    parser_classes = [JSONParser]
+
     @extend_schema(request=StoreUpdateSerializer, responses={200: base.StoreSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         store = self.get_object()
@@ -361,6 +378,7 @@ class InspectionFilter(filters.FilterSet):  # type: ignore[misc]
 
 class InspectionList(Scoped, generics.ListAPIView[Inspection]):
     model = Inspection
+    parser_classes = [JSONParser]
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
 
@@ -419,7 +437,8 @@ class BalanceTotals(Scoped):
         parameters=[BalanceTotalsQuery], responses={200: BalanceTotalSerializer(many=True)}
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        query = BalanceTotalsQuery(data=request.query_params)
+        # As JSON: an empty parameter is refused, not taken for "any".
+        query = BalanceTotalsQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         values = dict(query.validated_data)
         data = {
@@ -496,6 +515,7 @@ class TransferFilter(filters.FilterSet):  # type: ignore[misc]
 
 class TransferList(Scoped, generics.ListAPIView[Transfer]):
     model = Transfer
+    parser_classes = [JSONParser]
     serializer_class = TransferSerializer
     filterset_class = TransferFilter
 
@@ -556,6 +576,7 @@ class TransferReceive(Scoped):
 
 class TransferCancel(Scoped):
     model = Transfer
+    parser_classes = [JSONParser]
     serializer_class = ReasonSerializer
 
     @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,11 +46,21 @@ from vigil.core import attachments, clock
 from vigil.core.forms import add_form_errors
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
+from vigil.org.api_writes import ID_MAX
 from vigil.org.forms import AttachmentForm
 from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404, scope_for
 
 # --- organisations
+
+
+def _profile_or_404(user: Any, pk: int) -> OrganisationProfile:
+    """An organisation by its agency's id; beyond the id range is simply not found."""
+    if pk > ID_MAX:
+        raise Http404
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        _profiles(user).select_related("owning_committee"), user, pk=pk
+    )
 
 
 def _profiles(user: Any) -> QuerySet[OrganisationProfile]:
@@ -134,9 +144,7 @@ def _class_totals(stores: Any) -> list[dict[str, Any]]:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile: OrganisationProfile = get_visible_or_404(
-        _profiles(request.user).select_related("owning_committee"), request.user, pk=pk
-    )
+    profile = _profile_or_404(request.user, pk)
     stores = Store.objects.visible_to(request.user).filter(owning_agency_id=pk)
     licences = (
         Licence.objects.visible_to(request.user)
@@ -182,7 +190,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    profile: OrganisationProfile = get_visible_or_404(_profiles(request.user), request.user, pk=pk)
+    profile = _profile_or_404(request.user, pk)
     if not registry.may_keep_record(request.user, profile):
         raise PermissionDenied
     agency = profile.organisation
@@ -234,9 +242,7 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def licence_create(request: HttpRequest, org_pk: int) -> HttpResponse:
-    profile: OrganisationProfile = get_visible_or_404(
-        _profiles(request.user), request.user, pk=org_pk
-    )
+    profile = _profile_or_404(request.user, org_pk)
     if not registry.may_keep_record(request.user, profile):
         raise PermissionDenied
     issuers = registry.licensing_agencies_for(request.user)
@@ -313,9 +319,7 @@ def licence_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def store_create(request: HttpRequest, org_pk: int) -> HttpResponse:
-    profile: OrganisationProfile = get_visible_or_404(
-        _profiles(request.user), request.user, pk=org_pk
-    )
+    profile = _profile_or_404(request.user, org_pk)
     if not registry.may_keep_record(request.user, profile):
         raise PermissionDenied
     form = StoreForm(request.POST or None, initial={"admin_unit": profile.organisation.admin_unit})
