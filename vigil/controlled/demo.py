@@ -132,12 +132,13 @@ def seed_registry(w: OrgWorld, actor: SystemActor, *, items: dict[str, Any], mai
         findings="Thiếu sổ theo dõi nhập – xuất – tồn; yêu cầu khắc phục trong 30 ngày.",
         actor=actor,
     )  # fmt: skip
+    # Detonators, so the mine's explosive and cord balances stay those of the ledger tests.
     received = transfers.dispatch_transfer(
-        main, to_store=quarry_store, item=items["AN-NT13"], quantity="200", unit="kg",
+        main, to_store=quarry_store, item=items["KD-VN2"], quantity=500, unit="pcs",
         document_ref="PX-CT-001", idempotency_key="demo-t1", actor=actor,
     )  # fmt: skip
     transfers.receive_transfer(received, actor=actor)
     transfers.dispatch_transfer(
-        main, to_store=quarry_store, item=items["KD-VN2"], quantity=500, unit="pcs",
+        main, to_store=quarry_store, item=items["KD-VN2"], quantity=300, unit="pcs",
         document_ref="PX-CT-002", idempotency_key="demo-t2", actor=actor,
     )  # fmt: skip
