@@ -396,3 +396,30 @@ def test_a_store_is_created_from_the_organisation_page(client_for: Callable[[str
     assert store.account.kind == Account.Kind.STORE
     caps = dict(StoreTotal.objects.filter(store=store).values_list("item_class", "capacity"))
     assert caps == {"explosive": 1500, "cord": 20000}
+
+
+@pytest.mark.parametrize(
+    "url", ["/controlled/organisations/", "/api/v1/organisations/", "/controlled/balances/"]
+)
+def test_the_organisation_lists_cost_the_same_queries_for_more_rows(
+    url: str, client_for: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("congthuong")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()
+    before = queries()
+    for i in range(3):
+        profile = new_org(SYSTEM, name=f"Công ty Thử {i}", tax_code=f"57000001{i}0")
+        services.create_store(
+            profile.organisation, name=f"Kho thử {i}", admin_unit=profile.organisation.admin_unit,
+            kind="permanent", capacities={"explosive": 1000}, actor=SYSTEM,
+        )  # fmt: skip
+    assert queries() == before

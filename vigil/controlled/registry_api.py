@@ -65,6 +65,8 @@ class OrganisationSerializer(serializers.ModelSerializer[OrganisationProfile]):
         ]  # fmt: skip
 
     def get_licence_standing(self, obj: OrganisationProfile) -> str:
+        if hasattr(obj, "_lasting"):
+            return registry.standing_of(obj)
         return registry.licence_standing(obj.pk, clock.today())
 
 
@@ -119,7 +121,9 @@ class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
     filterset_class = OrganisationFilter
 
     def get_queryset(self) -> QuerySet[OrganisationProfile]:
-        return super().get_queryset().select_related("organisation").order_by("organisation__name")
+        profiles = super().get_queryset().select_related("organisation")
+        ordered = profiles.order_by("organisation__name")
+        return registry.with_standing(ordered, clock.today())  # type: ignore[no-any-return]
 
     @extend_schema(request=OrganisationCreateSerializer, responses={201: OrganisationSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -113,9 +113,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             profiles = profiles.filter(organisation__admin_unit=data["commune"])
         if data["licence"]:
             profiles = _standing_filter(profiles, data["licence"])
-    page = Paginator(profiles.order_by("organisation__name"), 50).get_page(request.GET.get("page"))
-    today = clock.today()
-    rows = [{"profile": p, "standing": registry.licence_standing(p.pk, today)} for p in page]
+    profiles = registry.with_standing(profiles.order_by("organisation__name"), clock.today())
+    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    rows = [{"profile": p, "standing": registry.standing_of(p)} for p in page]
     template = "controlled/organisation_list.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#results"
