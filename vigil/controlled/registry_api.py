@@ -116,7 +116,6 @@ def _commune(pk: int | None) -> Any:
 
 class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
     model = OrganisationProfile
-    parser_classes = [JSONParser]
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
@@ -148,7 +147,6 @@ class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
 class OrganisationDetail(Scoped, generics.RetrieveAPIView[OrganisationProfile]):
     model = OrganisationProfile
     serializer_class = OrganisationSerializer
-    parser_classes = [JSONParser]
 
     def get_object(self) -> OrganisationProfile:
         # The id is the agency's (a one-to-one key): bound it as the database does.
@@ -222,7 +220,6 @@ class LicenceFilterMore(base.LicenceFilter):
 
 
 class LicenceListCreate(base.LicenceList):
-    parser_classes = [JSONParser]
     filterset_class = LicenceFilterMore
 
     @extend_schema(request=LicenceCreateSerializer, responses={201: base.LicenceSerializer})
@@ -244,8 +241,6 @@ class LicenceListCreate(base.LicenceList):
 
 
 class LicenceDetailUpdate(base.LicenceDetail):
-    parser_classes = [JSONParser]
-
     @extend_schema(request=LicenceUpdateSerializer, responses={200: base.LicenceSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         licence = self.get_object()
@@ -262,7 +257,6 @@ class LicenceDetailUpdate(base.LicenceDetail):
 
 class LicenceStatus(Scoped):
     model = Licence
-    parser_classes = [JSONParser]
     serializer_class = StatusSerializer
 
     @extend_schema(request=StatusSerializer, responses={200: base.LicenceSerializer})
@@ -312,7 +306,6 @@ class StoreFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class StoreListCreate(base.StoreList):
-    parser_classes = [JSONParser]
     filterset_class = StoreFilter
 
     @extend_schema(request=StoreCreateSerializer, responses={201: base.StoreSerializer})
@@ -333,8 +326,6 @@ class StoreListCreate(base.StoreList):
 
 
 class StoreDetailUpdate(base.StoreDetail):
-    parser_classes = [JSONParser]
-
     @extend_schema(request=StoreUpdateSerializer, responses={200: base.StoreSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         store = self.get_object()
@@ -382,6 +373,7 @@ class InspectionFilter(filters.FilterSet):  # type: ignore[misc]
 
 class InspectionList(Scoped, generics.ListAPIView[Inspection]):
     model = Inspection
+    # JSON only: a blank date in a form body would be taken for "none".
     parser_classes = [JSONParser]
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
@@ -519,7 +511,6 @@ class TransferFilter(filters.FilterSet):  # type: ignore[misc]
 
 class TransferList(Scoped, generics.ListAPIView[Transfer]):
     model = Transfer
-    parser_classes = [JSONParser]
     serializer_class = TransferSerializer
     filterset_class = TransferFilter
 
@@ -580,7 +571,6 @@ class TransferReceive(Scoped):
 
 class TransferCancel(Scoped):
     model = Transfer
-    parser_classes = [JSONParser]
     serializer_class = ReasonSerializer
 
     @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
