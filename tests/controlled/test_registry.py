@@ -418,8 +418,10 @@ def test_the_organisation_lists_cost_the_same_queries_for_more_rows(
     before = queries()
     for i in range(3):
         profile = new_org(SYSTEM, name=f"Công ty Thử {i}", tax_code=f"57000001{i}0")
+        unit = profile.organisation.admin_unit
+        assert unit is not None
         services.create_store(
-            profile.organisation, name=f"Kho thử {i}", admin_unit=profile.organisation.admin_unit,
+            profile.organisation, name=f"Kho thử {i}", admin_unit=unit,
             kind="permanent", capacities={"explosive": 1000}, actor=SYSTEM,
         )  # fmt: skip
     assert queries() == before
