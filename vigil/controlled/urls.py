@@ -1,6 +1,7 @@
 from django.urls import path
 
 from vigil.controlled import registry_views as rv
+from vigil.controlled import transfer_views as tv
 from vigil.controlled import views
 
 app_name = "controlled"
@@ -35,12 +36,12 @@ urlpatterns = [
         rv.inspection_create,
         name="inspection_create",
     ),
-    path("controlled/stores/<int:store_pk>/transfer/", rv.transfer_create, name="transfer_create"),
+    path("controlled/stores/<int:store_pk>/transfer/", tv.transfer_create, name="transfer_create"),
     path("controlled/inspections/<int:pk>/", rv.inspection_detail, name="inspection_detail"),
     path("controlled/inspections/<int:pk>/attach/", rv.inspection_attach, name="inspection_attach"),
     path("controlled/balances/", rv.balance_list, name="balance_list"),
-    path("controlled/transfers/", rv.transfer_list, name="transfer_list"),
-    path("controlled/transfers/<int:pk>/", rv.transfer_detail, name="transfer_detail"),
-    path("controlled/transfers/<int:pk>/receive/", rv.transfer_receive, name="transfer_receive"),
-    path("controlled/transfers/<int:pk>/cancel/", rv.transfer_cancel, name="transfer_cancel"),
+    path("controlled/transfers/", tv.transfer_list, name="transfer_list"),
+    path("controlled/transfers/<int:pk>/", tv.transfer_detail, name="transfer_detail"),
+    path("controlled/transfers/<int:pk>/receive/", tv.transfer_receive, name="transfer_receive"),
+    path("controlled/transfers/<int:pk>/cancel/", tv.transfer_cancel, name="transfer_cancel"),
 ]
