@@ -15,7 +15,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
-from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
+from vigil.controlled.models import (
+    Balance,
+    Inspection,
+    Item,
+    LedgerEntry,
+    Licence,
+    OrganisationProfile,
+    Store,
+    Transfer,
+)
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment
@@ -52,8 +61,12 @@ CASES: dict[int, str] = {
     16: "YYYYYYYNY",  # the obligation, addressed to DIT, Border Guard, communes A and B
     17: "YYNNNNYNY",  # a period's consolidation: the issuing committee's side only
     18: "YYNYNNYNN",  # a Mật quarterly obligation addressed to the Border Guard: as case 7
+    # The second licensed organisation's (the quarry's) records, owned by P and shared with DIT:
+    # case 8 for another organisation, so the mine's storekeeper finds none of them.
+    19: "YYYNNNYNY",
 }
 REPORT_CASES = [14, 15, 16, 17, 18]
+QUARRY_CASE = 19  # the second licensed organisation (the quarry)
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
 DUTY_CASES = [1, 3]  # the demo's commune A police and provincial police rosters
 
@@ -99,6 +112,13 @@ DETAIL_URLS: dict[str, str] = {
     "api-reportobligation-detail": "report_obligation",
     "api-reportsubmission-detail": "report_submission",
     "api-consolidation-detail": "report_period",
+    "api-organisation-detail": "organisation",
+    "api-inspection-detail": "inspection",
+    "api-transfer-detail": "transfer",
+    "controlled:organisation_detail": "organisation",
+    "controlled:licence_detail": "licence",
+    "controlled:inspection_detail": "inspection",
+    "controlled:transfer_detail": "transfer",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -122,6 +142,13 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "work:incoming_create": ("committee", "committee_pk"),
     "work:incoming_import": ("committee", "committee_pk"),
     "work:obligation_template": ("report_obligation", "pk"),
+    "controlled:organisation_edit": ("organisation", "pk"),
+    "controlled:licence_create": ("organisation", "org_pk"),
+    "controlled:store_create": ("organisation", "org_pk"),
+    "controlled:licence_edit": ("licence", "pk"),
+    "controlled:store_edit": ("store", "pk"),
+    "controlled:inspection_create": ("store", "store_pk"),
+    "controlled:transfer_create": ("store", "store_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -156,6 +183,14 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "work:submission_return": ("report_submission", "pk"),
     "work:submission_accept": ("report_submission", "pk"),
     "work:submission_fill": ("report_submission", "pk"),
+    # The registry (tests/controlled/test_registry*.py, test_transfers.py)
+    "controlled:licence_status": ("licence", "pk"),
+    "controlled:inspection_attach": ("inspection", "pk"),
+    "controlled:transfer_receive": ("transfer", "pk"),
+    "controlled:transfer_cancel": ("transfer", "pk"),
+    "api-licence-status": ("licence", "pk"),
+    "api-transfer-receive": ("transfer", "pk"),
+    "api-transfer-cancel": ("transfer", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -224,6 +259,18 @@ LIST_URLS: dict[str, str | None] = {
     "api-reportobligation-list": "report_obligation",
     "api-reportsubmission-list": "report_submission",
     "api-consolidation-list": "report_period",
+    "api-organisation-list": "organisation",
+    "api-inspection-list": "inspection",
+    "api-transfer-list": "transfer",
+    "api-balance-totals": None,  # sums of visible balances: tests/controlled/test_registry_api.py
+    "controlled:organisation_list": "organisation",
+    "controlled:balance_list": "balance",
+    "controlled:transfer_list": "transfer",
+}
+# Pages for the registry's keepers (the licensing department, the standing office,
+# administrators): 200 for them, 403 for everyone else.
+KEEPER_PAGES: dict[str, set[str]] = {
+    "controlled:organisation_create": {"congthuong", "thuongtruc", "quantri"},
 }
 # Administration: URL name -> the kind of object its <pk> names (None: no object).
 # A page without an object is for administrators (403 for others; leaders reach
@@ -289,7 +336,7 @@ def test_every_url_is_registered() -> None:
     registered = (
         set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
         | set(POST_URLS) | set(PARENT_LIST_URLS) | set(ROLE_URLS) | AUDITOR_ACTIONS
-        | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS
+        | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS | set(KEEPER_PAGES)
     )  # fmt: skip
     assert _names(get_resolver()) - registered == set()
 
@@ -326,6 +373,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         return {"task": Task.objects.get(document=document), "document": document}
     if case in REPORT_CASES:
         return _report_objects(case)
+    if case == QUARRY_CASE:
+        return _quarry_objects()
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
@@ -354,6 +403,23 @@ def _controlled_objects() -> dict[str, Any]:
         "licence": Licence.objects.get(number="125/GP-SCT"),
         "balance": Balance.objects.filter(store=store).order_by("pk").first(),
         "movement": LedgerEntry.objects.filter(owning_agency=store.owning_agency_id).first(),
+        "organisation": OrganisationProfile.objects.get(pk=store.owning_agency_id),
+        "inspection": Inspection.objects.filter(store=store).first(),
+        "transfer": Transfer.objects.filter(owning_agency=store.owning_agency_id).first(),
+    }
+
+
+def _quarry_objects() -> dict[str, Any]:
+    """The second licensed organisation's records (case 19)."""
+    quarry = Agency.objects.get(name="Công ty TNHH Đá Demo Hoành Bồ")
+    store = Store.objects.get(owning_agency=quarry)
+    return {
+        "store": store,
+        "licence": Licence.objects.get(owning_agency=quarry),
+        "balance": Balance.objects.filter(store=store).order_by("pk").first(),
+        "movement": LedgerEntry.objects.filter(owning_agency=quarry).first(),
+        "organisation": OrganisationProfile.objects.get(pk=quarry.pk),
+        "inspection": Inspection.objects.filter(store=store).first(),
     }
 
 
@@ -465,6 +531,16 @@ def test_lists_follow_the_scope_cases(
             ids |= {row["id"] for row in body["results"]}
             url = body["next"]
         assert (objects[kind].pk in ids) is visible, url_name
+
+
+@pytest.mark.parametrize("username", PERSONA_NAMES)
+def test_keeper_pages_answer_the_keepers_only(
+    username: str, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for(username)
+    for url_name, keepers in KEEPER_PAGES.items():
+        expected = 200 if username in keepers else 403
+        assert client.get(reverse(url_name)).status_code == expected, url_name
 
 
 @pytest.mark.parametrize("username", PERSONA_NAMES)

@@ -331,6 +331,11 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "vigil.org.models.Role",
         "TaskStateEnum": "vigil.work.models.Task.State",
         "TaskRoleEnum": "vigil.work.models.Task.Role",
+        "ItemClassEnum": "vigil.controlled.models.ItemClass",
+        "LicenceKindEnum": "vigil.controlled.models.Licence.Kind",
+        "LicenceStatusEnum": "vigil.controlled.models.Licence.Status",
+        "StoreKindEnum": "vigil.controlled.models.Store.Kind",
+        "TransferStatusEnum": "vigil.controlled.models.Transfer.Status",
     },
 }
 

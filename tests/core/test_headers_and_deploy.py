@@ -25,7 +25,16 @@ from tests.test_scope_every_url import (
 )
 from vigil.accounts.models import User
 from vigil.accounts.services import create_token
-from vigil.controlled.models import Balance, Item, LedgerEntry, Licence, Store
+from vigil.controlled.models import (
+    Balance,
+    Inspection,
+    Item,
+    LedgerEntry,
+    Licence,
+    OrganisationProfile,
+    Store,
+    Transfer,
+)
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, Holiday
 from vigil.inbox.models import InboxEntry
@@ -69,6 +78,8 @@ def every_url(user: User) -> list[str]:
         "meeting": Meeting, "incoming": IncomingDocument,
         "report_obligation": ReportObligation,
         "report_submission": ReportSubmission, "report_period": ReportPeriod,
+        "organisation": OrganisationProfile, "inspection": Inspection,
+        "transfer": Transfer,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()

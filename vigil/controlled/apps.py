@@ -20,3 +20,16 @@ class ControlledConfig(AppConfig):
         scheduler.register_sweep(
             "controlled.licence_expiry", remind_expiring_licences, every=dt.timedelta(hours=1)
         )
+
+        from vigil.controlled.inspections import remind_inspections_due
+        from vigil.controlled.models import Inspection
+        from vigil.controlled.registry import expire_licences, may_keep_record
+        from vigil.core.attachments import register_attachable
+
+        scheduler.register_sweep(
+            "controlled.licence_status", expire_licences, every=dt.timedelta(hours=1)
+        )
+        scheduler.register_sweep(
+            "controlled.inspection_due", remind_inspections_due, every=dt.timedelta(hours=1)
+        )
+        register_attachable(Inspection, may_keep_record)

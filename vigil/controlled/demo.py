@@ -1,13 +1,24 @@
-"""Demo data: the mine's catalogue, licence, two stores and a few movements."""
+"""Demo data: the catalogue; the coal mine (licence, two stores, movements) and a
+second licensed organisation, a quarry, so that one organisation's storekeeper
+can be shown not to reach the other's records; inspections and transfers."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from vigil.controlled import services
-from vigil.controlled.models import Account, ItemClass, Store
+from vigil.controlled import inspections, registry, services, transfers
+from vigil.controlled.models import (
+    Account,
+    InspectionResult,
+    ItemClass,
+    Licence,
+    Sector,
+    Store,
+)
 from vigil.core import clock
 from vigil.core.audit import SystemActor
+from vigil.core.models import AdminUnit
 from vigil.org.demo import OrgWorld
 
 ITEMS = [
@@ -63,3 +74,71 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
     post(mine, item=items["AN-NT13"], quantity="350,5".replace(",", "."), unit="kg",
          from_account=face_acc, to_account=used, idempotency_key="demo-5",
          document_ref="HCN-014", reason="Nổ mìn theo hộ chiếu", actor=actor)  # fmt: skip
+    seed_registry(w, actor, items=items, main=main)
+
+
+QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"
+
+
+def seed_registry(w: OrgWorld, actor: SystemActor, *, items: dict[str, Any], main: Store) -> None:
+    """Profiles, an expired licence with its timeline, the quarry, inspections, transfers."""
+    mine, dit, police = w.agencies["mine"], w.agencies["dit"], w.agencies["police"]
+    today = clock.today()
+    registry.create_profile(
+        mine, sector=Sector.COAL_MINING, actor=actor,
+        parent_group="Tập đoàn Công nghiệp Than – Khoáng sản Việt Nam (TKV)",
+        address="Phường Cẩm Phả, tỉnh Quảng Ninh",
+    )  # fmt: skip
+    old = services.create_licence(
+        mine, number="098/GP-SCT", kind="use", issuer=dit,
+        valid_from=today - dt.timedelta(days=1100), valid_to=today - dt.timedelta(days=370),
+        item_classes=[ItemClass.EXPLOSIVE, ItemClass.DETONATOR], actor=actor,
+    )  # fmt: skip
+    registry.change_licence_status(
+        old, Licence.Status.EXPIRED, reason="Hết thời hạn hiệu lực", actor=actor
+    )
+    quarry_profile = registry.create_organisation(
+        name=QUARRY, tax_code="5700000001", sector=Sector.QUARRYING,
+        admin_unit=AdminUnit.objects.get(code="07030"), licensing_agency=dit,
+        address="Phường Hoành Bồ, tỉnh Quảng Ninh", actor=actor,
+    )  # fmt: skip
+    quarry = quarry_profile.organisation
+    assert quarry.admin_unit is not None
+    quarry_store = services.create_store(
+        quarry, name="Kho VLNCN mỏ đá Hoành Bồ", admin_unit=quarry.admin_unit,
+        kind=Store.Kind.PERMANENT, actor=actor,
+        capacities={ItemClass.EXPLOSIVE: 5_000_000, ItemClass.DETONATOR: 10_000,
+                    ItemClass.CORD: 1_000_000},
+    )  # fmt: skip
+    services.create_licence(
+        quarry, number="210/GP-SCT", kind="use", issuer=dit,
+        valid_from=today - dt.timedelta(days=100), valid_to=today + dt.timedelta(days=400),
+        item_classes=[ItemClass.EXPLOSIVE, ItemClass.DETONATOR, ItemClass.CORD], actor=actor,
+    )  # fmt: skip
+    services.post_movement(
+        quarry, item=items["AMONIT-AD1"], quantity="800", unit="kg",
+        from_account=services.external_account(quarry, Account.Kind.SUPPLIER),
+        to_account=quarry_store.account, idempotency_key="demo-q1", document_ref="PN-Q01",
+        reason="Nhập kho theo hợp đồng", actor=actor,
+    )  # fmt: skip
+    inspections.record_inspection(
+        main, date=today - dt.timedelta(days=170), inspecting_agency=police,
+        result=InspectionResult.SATISFACTORY, next_due=today + dt.timedelta(days=10),
+        findings="Kho đạt yêu cầu về an ninh, trật tự và phòng cháy, chữa cháy.", actor=actor,
+    )  # fmt: skip
+    inspections.record_inspection(
+        quarry_store, date=today - dt.timedelta(days=40), inspecting_agency=dit,
+        result=InspectionResult.DEFICIENCIES, next_due=today + dt.timedelta(days=140),
+        findings="Thiếu sổ theo dõi nhập – xuất – tồn; yêu cầu khắc phục trong 30 ngày.",
+        actor=actor,
+    )  # fmt: skip
+    # Detonators, so the mine's explosive and cord balances stay those of the ledger tests.
+    received = transfers.dispatch_transfer(
+        main, to_store=quarry_store, item=items["KD-VN2"], quantity=500, unit="pcs",
+        document_ref="PX-CT-001", idempotency_key="demo-t1", actor=actor,
+    )  # fmt: skip
+    transfers.receive_transfer(received, actor=actor)
+    transfers.dispatch_transfer(
+        main, to_store=quarry_store, item=items["KD-VN2"], quantity=300, unit="pcs",
+        document_ref="PX-CT-002", idempotency_key="demo-t2", actor=actor,
+    )  # fmt: skip

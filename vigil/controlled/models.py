@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.classification import Classification
@@ -29,6 +30,15 @@ class ControlledAction(models.TextChoices):
     MOVEMENT_POSTED = "movement.posted", _("Stock movement posted")
     MOVEMENT_REVERSED = "movement.reversed", _("Stock movement reversed")
     MOVEMENTS_POSTED = "movement.batch_posted", _("Batch of stock movements posted")
+    ORGANISATION_CREATED = "organisation.created", _("Licensed organisation recorded")
+    ORGANISATION_UPDATED = "organisation.updated", _("Licensed organisation changed")
+    LICENCE_UPDATED = "licence.updated", _("Licence changed")
+    LICENCE_STATUS_CHANGED = "licence.status_changed", _("Licence status changed")
+    STORE_UPDATED = "store.updated", _("Store changed")
+    INSPECTION_RECORDED = "inspection.recorded", _("Store inspection recorded")
+    TRANSFER_DISPATCHED = "transfer.dispatched", _("Transfer to another organisation sent")
+    TRANSFER_RECEIVED = "transfer.received", _("Transfer received")
+    TRANSFER_CANCELLED = "transfer.cancelled", _("Transfer cancelled")
 
 
 class ItemClass(models.TextChoices):
@@ -132,6 +142,7 @@ class Licence(LicensedRecord):
         ACTIVE = "active", _("In force")
         SUSPENDED = "suspended", _("Suspended")
         REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     number = models.CharField(_("licence number"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -169,6 +180,9 @@ class Licence(LicensedRecord):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("controlled:licence_detail", args=[self.pk])
+
     def in_force_on(self, day: dt.date) -> bool:
         return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
 
@@ -199,6 +213,9 @@ class Store(LicensedRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("controlled:store_detail", args=[self.pk])
 
 
 class StoreTotal(models.Model):
@@ -373,3 +390,203 @@ class Balance(LicensedRecord):
 
     def __str__(self) -> str:
         return f"{self.store}: {self.item} {shown(self.item.item_class, self.quantity)}"
+
+
+# --- The registry: organisations, licence history, inspections, transfers
+
+
+class Sector(models.TextChoices):
+    COAL_MINING = "coal_mining", _("Coal mining")
+    QUARRYING = "quarrying", _("Quarrying")
+    CONSTRUCTION = "construction", _("Construction")
+    TRADE = "trade", _("Trade in explosives")
+    SECURITY = "security", _("Security services")
+    OTHER = "other", _("Other")
+
+
+class OrganisationProfile(LicensedRecord):
+    """The registry's record of a licensed organisation (an agency of that kind).
+
+    Name, tax code and commune live on the agency; the sector and parent group
+    here. Its primary key is the agency's, so an organisation has one id everywhere.
+    """
+
+    organisation = models.OneToOneField(
+        "org.Agency",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="registry_profile",
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    parent_group = models.CharField(_("parent group"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licensed organisation")
+        verbose_name_plural = _("licensed organisations")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("controlled:organisation_detail", args=[self.pk])
+
+
+class LicenceEvent(models.Model):
+    """One step of a licence's history: recorded, changed, suspended, revoked, expired."""
+
+    licence = models.ForeignKey(
+        Licence, verbose_name=_("licence"), on_delete=models.PROTECT, related_name="events"
+    )
+    at = models.DateTimeField(_("time"))
+    status_from = models.CharField(
+        _("from status"), max_length=20, choices=Licence.Status.choices, blank=True
+    )
+    status_to = models.CharField(_("to status"), max_length=20, choices=Licence.Status.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    actor_label = models.CharField(_("by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("licence event")
+        verbose_name_plural = _("licence events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.licence}: {self.status_from} -> {self.status_to}"
+
+
+class InspectionResult(models.TextChoices):
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    DEFICIENCIES = "deficiencies", _("Deficiencies found")
+    SUSPENDED = "suspended", _("Store suspended")
+
+
+class Inspection(LicensedRecord):
+    """An inspection of a store: who inspected, what they found, when the next is due."""
+
+    store = models.ForeignKey(
+        Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    date = models.DateField(_("inspection date"))
+    inspecting_agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("inspecting agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.CharField(_("result"), max_length=20, choices=InspectionResult.choices)
+    findings = models.TextField(_("findings"), blank=True)
+    next_due = models.DateField(_("next inspection due"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.CharField(_("recorded by"), max_length=200)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("store inspection")
+        verbose_name_plural = _("store inspections")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_due__isnull=True) | Q(next_due__gt=F("date")),
+                name="controlled_inspection_next_after",
+                violation_error_message=_("The next inspection must fall after this one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("controlled:inspection_detail", args=[self.pk])
+
+
+class Transfer(LicensedRecord):
+    """Stock sent to another organisation's store.
+
+    The sender's entry moves it from its store to its own *in transit* account;
+    the receiver's entry, when it confirms, from its own *in transit* account to
+    its store. Each entry is in its own organisation's chain; the in-transit
+    accounts of all organisations together hold exactly what is on the road.
+    """
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    from_store = models.ForeignKey(
+        Store, verbose_name=_("from store"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_store = models.ForeignKey(
+        Store, verbose_name=_("to store"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("receiving organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiving_licensing_agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("receiver's licensing agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("lot"), max_length=60, blank=True)
+    quantity = models.BigIntegerField(_("quantity"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_TRANSIT
+    )
+    document_ref = models.CharField(_("document"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"))
+    closed_at = models.DateTimeField(_("received or cancelled at"), null=True, blank=True)
+    dispatch_entry = models.OneToOneField(
+        LedgerEntry, verbose_name=_("dispatch entry"), on_delete=models.PROTECT, related_name="+"
+    )
+    closing_entry = models.OneToOneField(
+        LedgerEntry,
+        verbose_name=_("receipt or return entry"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    scope_agency_fields: ClassVar[tuple[str, ...]] = (
+        "licensing_agency", "receiving_agency", "receiving_licensing_agency",
+    )  # fmt: skip
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_agency", "idempotency_key"], name="controlled_transfer_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="controlled_transfer_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_store=F("to_store")), name="controlled_transfer_two_stores"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_store} → {self.to_store}: {self.item}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("controlled:transfer_detail", args=[self.pk])

@@ -42,6 +42,13 @@ def _require_system_or_admin(actor: Any, committee: Committee) -> None:
         raise PermissionDenied(_("Only an administrator of this committee may do this."))
 
 
+def _require_keeper(actor: Any, committee: Committee, licenser: Agency | None) -> None:
+    """The registry's keepers: the licensing agency, the standing office, administrators."""
+    from vigil.controlled.registry import require_keeper
+
+    require_keeper(actor, committee, licenser.pk if licenser else None)
+
+
 def require_storekeeper(actor: Any, organisation: Agency) -> None:
     if isinstance(actor, SystemActor):
         return
@@ -90,7 +97,7 @@ def create_store(
 ) -> Store:
     _require_licensed(organisation)
     committee = province_committee(admin_unit)
-    _require_system_or_admin(actor, committee)
+    _require_keeper(actor, committee, _licenser(organisation))
     store = Store(
         name=name, admin_unit=admin_unit, kind=kind, owning_committee=committee,
         owning_agency=organisation, licensing_agency=_licenser(organisation),
@@ -140,7 +147,7 @@ def create_licence(
         committee = province_committee(unit)
     else:
         raise ValidationError(_("Record the organisation's commune first."))
-    _require_system_or_admin(actor, committee)
+    _require_keeper(actor, committee, issuer)
     licence = Licence(
         number=number, kind=kind, valid_from=valid_from, valid_to=valid_to,
         item_classes=classes, owning_committee=committee, owning_agency=organisation,
@@ -151,6 +158,9 @@ def create_licence(
     if any(s.owning_agency_id != organisation.pk for s in stores):
         raise ValidationError(_("A licence covers the organisation's own stores only."))
     licence.stores.set(stores)
+    from vigil.controlled.registry import record_licence_created
+
+    record_licence_created(licence, actor)
     audit.record(
         ControlledAction.LICENCE_CREATED, actor=actor, obj=licence,
         after={**audit.snapshot(licence), "stores": [s.pk for s in stores]},
@@ -248,6 +258,7 @@ def _check_store_licence(store: Store, item: Item) -> None:
     if not any_licence.filter(
         status=Licence.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today
     ).exists():
+        _refuse_for_status(organisation, any_licence)
         raise ValidationError(
             _("The licence of %(org)s has expired or is not in force.") % {"org": organisation}
         )
@@ -255,6 +266,17 @@ def _check_store_licence(store: Store, item: Item) -> None:
         _("No licence in force permits %(item)s (%(cls)s) in store %(store)s.")
         % {"item": item, "cls": item.get_item_class_display(), "store": store}
     )
+
+
+def _refuse_for_status(organisation: Agency, licences: Any) -> None:
+    """Name the status when the organisation's latest licence was suspended or revoked."""
+    latest = licences.order_by("-valid_to", "-pk").first()
+    if latest is not None and latest.status in (Licence.Status.SUSPENDED, Licence.Status.REVOKED):
+        raise ValidationError(
+            _("Licence %(number)s of %(org)s is %(status)s; no movement may use it.")
+            % {"number": latest.number, "org": organisation,
+               "status": Licence.Status(latest.status).label.lower()}
+        )  # fmt: skip
 
 
 def _validate(organisation: Agency, m: Movement) -> None:

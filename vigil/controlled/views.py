@@ -59,12 +59,20 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Q(from_account__store=store) | Q(to_account__store=store)
     )[:20]
     keeper = scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper")
+    from vigil.controlled.registry import may_keep_record
+
+    inspections = store.inspections.visible_to(request.user).select_related("inspecting_agency")
     return render(
         request,
         "controlled/store_detail.html",
         {
             "store": store, "totals": _totals(store), "balances": balances,
             "movements": _rows(movements), "keeper": keeper,
+            "can_keep": may_keep_record(request.user, store),
+            "inspections": inspections[:10], "today": clock.today(),
+            "licences": Licence.objects.visible_to(request.user)
+            .filter(owning_agency_id=store.owning_agency_id)
+            .filter(Q(stores=store) | Q(stores__isnull=True)).distinct().order_by("-valid_to"),
         },
     )  # fmt: skip
 
@@ -140,26 +148,47 @@ def movement_list(request: HttpRequest) -> HttpResponse:
 
 
 def licence_list(request: HttpRequest) -> HttpResponse:
+    """Every licence, or those expiring within 60 or 30 days, with filters."""
+    from vigil.controlled.registry_forms import LicenceFilterForm
+    from vigil.controlled.registry_views import visible_organisations
+
     today = clock.today()
-    soon = today + dt.timedelta(days=EXPIRY_DAYS)
+    query = request.GET.copy()
+    if query.get("expiring") == "1" and not query.get("days"):
+        query["days"] = str(EXPIRY_DAYS)  # the earlier link: ?expiring=1
+    form = LicenceFilterForm(query, organisations=visible_organisations(request.user))
     licences = (
         Licence.objects.visible_to(request.user)
         .select_related("owning_agency", "licensing_agency")
         .order_by("valid_to", "pk")
     )
-    expiring = request.GET.get("expiring") == "1"
-    if expiring:
-        licences = licences.filter(valid_to__gte=today, valid_to__lte=soon)
+    days = None
+    if form.is_valid():
+        data = form.cleaned_data
+        days = data["days"]
+        if days:
+            licences = licences.filter(
+                status=Licence.Status.ACTIVE, valid_to__gte=today,
+                valid_to__lte=today + dt.timedelta(days=days),
+            )  # fmt: skip
+        if data["organisation"]:
+            licences = licences.filter(owning_agency=data["organisation"])
+        if data["kind"]:
+            licences = licences.filter(kind=data["kind"])
+        if data["status"]:
+            licences = licences.filter(status=data["status"])
+    soon = today + dt.timedelta(days=EXPIRY_DAYS)
     rows = [
         {
             "licence": lic,
             "days_left": (lic.valid_to - today).days,
-            "soon": today <= lic.valid_to <= soon,
+            "soon": lic.status == Licence.Status.ACTIVE and today <= lic.valid_to <= soon,
         }
         for lic in licences
     ]
+    template = "controlled/licence_list.html"
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
     return render(
-        request,
-        "controlled/licence_list.html",
-        {"rows": rows, "expiring": expiring, "days": EXPIRY_DAYS},
+        request, template, {"rows": rows, "expiring": bool(days), "days": days, "form": form}
     )

@@ -1,0 +1,205 @@
+"""Transfers to another organisation's store.
+
+The accounting: the sender posts, in its own chain, a movement from its store
+to its own *in transit* account (the Transfer row names the receiving store);
+the receiver, when the goods arrive, posts in its own chain a movement from
+its own *in transit* account into its store. The sender's in-transit account
+then shows +q and the receiver's -q, so across all organisations the in-transit
+accounts sum to what is on the road, and the sum over all accounts of every
+item stays zero. A transfer not yet received can be cancelled by the sender: a
+reversing entry brings the goods back to the sending store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vigil.controlled import services
+from vigil.controlled.models import (
+    Account,
+    ControlledAction,
+    Item,
+    Store,
+    StoreTotal,
+    Transfer,
+    shown,
+)
+from vigil.core import audit, clock
+from vigil.org.models import Agency
+
+
+def _same_body(t: Transfer, to_store: Store, item: Item, quantity: int, lot: str) -> bool:
+    return (t.to_store_id, t.item_id, t.quantity, t.lot) == (to_store.pk, item.pk, quantity, lot)
+
+
+def check_receiver(to_store: Store, item: Item, quantity: int) -> None:
+    """Refuse a store whose organisation holds no licence in force for this item, or is full."""
+    receiver = to_store.owning_agency
+    if receiver.kind != Agency.Kind.LICENSED_ORGANISATION:
+        raise ValidationError(
+            {"to_store": _("%(org)s is not a licensed organisation.") % {"org": receiver}}
+        )
+    try:
+        services._check_store_licence(to_store, item)
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                "to_store": _("Store %(store)s of %(org)s may not receive %(item)s: %(why)s")
+                % {"store": to_store, "org": receiver, "item": item,
+                   "why": " ".join(exc.messages)}
+            }
+        ) from exc  # fmt: skip
+    total = StoreTotal.objects.filter(store=to_store, item_class=item.item_class).first()
+    held, capacity = (total.quantity, total.capacity) if total else (0, 0)
+    if held + quantity > capacity:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Store %(store)s has room for %(room)s of %(cls)s; %(qty)s is too much."
+                )
+                % {"store": to_store, "room": shown(item.item_class, max(capacity - held, 0)),
+                   "cls": item.get_item_class_display(), "qty": shown(item.item_class, quantity)}
+            }
+        )  # fmt: skip
+
+
+@transaction.atomic
+def dispatch_transfer(
+    from_store: Store,
+    *,
+    to_store: Store,
+    item: Item,
+    quantity: Any,
+    unit: str | None = None,
+    lot: str = "",
+    document_ref: str = "",
+    reason: str = "",
+    idempotency_key: str,
+    actor: Any,
+) -> Transfer:
+    """Send stock to another organisation's store; the same key again returns the first."""
+    sender = from_store.owning_agency
+    services.require_storekeeper(actor, sender)
+    amount = services.to_base_units(item, quantity, unit)
+    if not idempotency_key or len(idempotency_key) > services.KEY_MAX:
+        raise ValidationError(
+            _("An idempotency key of 1 to %(n)d characters is required.") % {"n": services.KEY_MAX}
+        )
+    existing = Transfer.objects.filter(
+        owning_agency=sender, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        if _same_body(existing, to_store, item, amount, lot):
+            return existing
+        raise ValidationError(
+            _("The idempotency key %(key)s was already used for a different transfer.")
+            % {"key": idempotency_key}
+        )
+    if to_store.owning_agency_id == sender.pk:
+        raise ValidationError(
+            {"to_store": _("Between the organisation's own stores, record a movement instead.")}
+        )
+    check_receiver(to_store, item, amount)
+    movement = services.Movement(
+        item=item, quantity=amount, from_account=from_store.account,
+        to_account=services.external_account(sender, Account.Kind.IN_TRANSIT),
+        idempotency_key=f"transfer-out:{idempotency_key}"[: services.KEY_MAX], lot=lot,
+        document_ref=document_ref,
+        reason=reason or _("Transfer to %(store)s (%(org)s)")
+        % {"store": to_store.name, "org": to_store.owning_agency.name},
+    )  # fmt: skip
+    entry = services.post_movements(sender, [movement], actor=actor)[0]
+    receiver = to_store.owning_agency
+    transfer = Transfer.objects.create(
+        owning_committee_id=from_store.owning_committee_id, owning_agency=sender,
+        licensing_agency_id=from_store.licensing_agency_id, from_store=from_store,
+        to_store=to_store, receiving_agency=receiver,
+        receiving_licensing_agency_id=to_store.licensing_agency_id, item=item, lot=lot,
+        quantity=amount, document_ref=document_ref, reason=reason,
+        idempotency_key=idempotency_key, sent_at=clock.now(), dispatch_entry=entry,
+    )  # fmt: skip
+    audit.record(
+        ControlledAction.TRANSFER_DISPATCHED, actor=actor, obj=transfer,
+        after=audit.snapshot(transfer, ["from_store_id", "to_store_id", "item_id", "lot",
+                                        "quantity", "dispatch_entry_id"]),
+    )  # fmt: skip
+    return transfer
+
+
+def _lock(transfer: Transfer) -> Transfer:
+    locked = (
+        Transfer.objects.select_for_update()
+        .select_related("to_store", "from_store", "item", "dispatch_entry")
+        .get(pk=transfer.pk)
+    )
+    if locked.status != Transfer.Status.IN_TRANSIT:
+        raise ValidationError(
+            _("This transfer is already %(status)s.")
+            % {"status": Transfer.Status(locked.status).label.lower()}
+        )
+    return locked
+
+
+@transaction.atomic
+def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
+    """The receiving storekeeper confirms: the goods enter the store, in the receiver's chain."""
+    transfer = _lock(transfer)
+    receiver = transfer.receiving_agency
+    services.require_storekeeper(actor, receiver)
+    movement = services.Movement(
+        item=transfer.item, quantity=transfer.quantity,
+        from_account=services.external_account(receiver, Account.Kind.IN_TRANSIT),
+        to_account=transfer.to_store.account, idempotency_key=f"transfer-in:{transfer.pk}",
+        lot=transfer.lot, document_ref=transfer.document_ref,
+        reason=_("Received from %(store)s (%(org)s)")
+        % {"store": transfer.from_store.name, "org": transfer.owning_agency.name},
+    )  # fmt: skip
+    entry = services.post_movements(receiver, [movement], actor=actor)[0]
+    transfer.status = Transfer.Status.RECEIVED
+    transfer.closing_entry = entry
+    transfer.closed_at = clock.now()
+    transfer.save(update_fields=["status", "closing_entry", "closed_at"])
+    audit.record(
+        ControlledAction.TRANSFER_RECEIVED, actor=actor, obj=transfer,
+        before={"status": Transfer.Status.IN_TRANSIT},
+        after={"status": transfer.status, "closing_entry_id": entry.pk},
+    )  # fmt: skip
+    return transfer
+
+
+@transaction.atomic
+def cancel_transfer(transfer: Transfer, *, reason: str, actor: Any) -> Transfer:
+    """The sender takes back a transfer not yet received: a reversing entry returns the goods."""
+    transfer = _lock(transfer)
+    services.require_storekeeper(actor, transfer.owning_agency)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the transfer is cancelled.")})
+    entry = services.reverse_movement(transfer.dispatch_entry, reason=reason.strip(), actor=actor)
+    transfer.status = Transfer.Status.CANCELLED
+    transfer.closing_entry = entry
+    transfer.closed_at = clock.now()
+    transfer.save(update_fields=["status", "closing_entry", "closed_at"])
+    audit.record(
+        ControlledAction.TRANSFER_CANCELLED, actor=actor, obj=transfer,
+        before={"status": Transfer.Status.IN_TRANSIT},
+        after={"status": transfer.status, "closing_entry_id": entry.pk, "reason": reason},
+    )  # fmt: skip
+    return transfer
+
+
+def destination_stores(sender_id: int) -> Any:
+    """Stores a sender may name as a destination: every other licensed organisation's.
+
+    Only their names and organisations are shown on the form; nothing else of
+    another organisation's store is reachable from here.
+    """
+    return (
+        Store.objects.filter(owning_agency__kind=Agency.Kind.LICENSED_ORGANISATION)
+        .exclude(owning_agency_id=sender_id)
+        .select_related("owning_agency")
+        .order_by("owning_agency__name", "name")
+    )
