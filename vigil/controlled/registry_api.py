@@ -494,7 +494,7 @@ class TransferCreateSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class TransferReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500)
 
 
@@ -571,11 +571,11 @@ class TransferReceive(Scoped):
 
 class TransferCancel(Scoped):
     model = Transfer
-    serializer_class = ReasonSerializer
+    serializer_class = TransferReasonSerializer
 
-    @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
+    @extend_schema(request=TransferReasonSerializer, responses={200: TransferSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         transfer = self.get_object()
-        values = valid(ReasonSerializer, request)
+        values = valid(TransferReasonSerializer, request)
         transfer = transfers.cancel_transfer(transfer, reason=values["reason"], actor=request.user)
         return Response(TransferSerializer(transfer, context={"request": request}).data)

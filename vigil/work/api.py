@@ -90,7 +90,7 @@ class AcceptSerializer(NoteSerializer):
     for_the_head = serializers.BooleanField(required=False, default=False)
 
 
-class ReasonSerializer(VersionSerializer):
+class TaskReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
@@ -287,9 +287,9 @@ class TaskAccept(_TaskAction):
 
 
 class TaskReturn(_TaskAction):
-    input_class = ReasonSerializer
+    input_class = TaskReasonSerializer
 
-    @extend_schema(request=ReasonSerializer, responses={200: TaskDetailSerializer})
+    @extend_schema(request=TaskReasonSerializer, responses={200: TaskDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
@@ -300,9 +300,9 @@ class TaskReturn(_TaskAction):
 
 
 class TaskCancel(_TaskAction):
-    input_class = ReasonSerializer
+    input_class = TaskReasonSerializer
 
-    @extend_schema(request=ReasonSerializer, responses={200: TaskDetailSerializer})
+    @extend_schema(request=TaskReasonSerializer, responses={200: TaskDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
