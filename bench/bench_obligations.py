@@ -108,18 +108,18 @@ def child(units: int, periods: int) -> None:
         cons.docx_bytes(c, date=dt.date(2025, month, 28))
         docx.append(time.perf_counter() - t0)
 
-    def line(name: str, values: list[float]) -> None:
+    def line(name: str, values: list[float], goal: bool = True) -> None:
         ms = [v * 1000 for v in values]
         worst = max(ms)
-        verdict = "ok" if worst < 1000 else "ABOVE GOAL"
+        verdict = ("ok" if worst < 1000 else "ABOVE GOAL") if goal else "(no goal set)"
         print(
             f"  {name:<28} median {statistics.median(ms):7.1f} ms  max {worst:7.1f} ms  {verdict}"
         )
 
     line("open a period (100 tasks)", opened)
     line("consolidate a period", consolidated)
-    line(".xlsx of a consolidation", xlsx)
-    line(".docx of a consolidation", docx)
+    line(".xlsx of a consolidation", xlsx, goal=False)
+    line(".docx of a consolidation", docx, goal=False)
     check = audit.verify()
     print(f"  audit chain: {'OK' if check.ok else 'BROKEN'} ({check.checked} events)")
 

@@ -20,7 +20,7 @@ class WorkConfig(AppConfig):
             WorkAction,
             WorkPlan,
         )
-        from vigil.work.obligations import calendar_source
+        from vigil.work.obligations import calendar_source, chasing
         from vigil.work.obligations import services as obligations
         from vigil.work.obligations.models import ObligationAction
 
@@ -38,6 +38,6 @@ class WorkConfig(AppConfig):
             "work.reports.open_periods", obligations.open_due_periods, every=dt.timedelta(hours=1)
         )
         scheduler.register_sweep(
-            "work.reports.chase", obligations.chase_reports, every=dt.timedelta(minutes=30)
+            "work.reports.chase", chasing.chase_reports, every=dt.timedelta(minutes=30)
         )
         calendar.register_source("reports", calendar_source.report_items)

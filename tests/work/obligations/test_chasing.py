@@ -18,7 +18,7 @@ from vigil.core.workdays import seed_holidays
 from vigil.inbox.delivery import deliver_pending
 from vigil.inbox.escalation import escalate_due
 from vigil.inbox.models import EscalationCase, EscalationEvent, InboxEntry, Reminder
-from vigil.work.obligations import services
+from vigil.work.obligations import chasing, services
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def chase(now: dt.datetime, period: Any = None) -> int:
     cases = EscalationCase.objects.filter(about_id__in=ids, about_type__model="reportsubmission")
     opened = cases.count()
     with time_machine.travel(now, tick=False):
-        services.chase_reports(now)
+        chasing.chase_reports(now)
     return Reminder.objects.filter(about_id__in=ids).count() - before + cases.count() - opened
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from tests.work.obligations.conftest import World, by_unit, report
 from vigil.core.models import AuditEvent
 from vigil.inbox.models import EscalationCase
-from vigil.work.obligations import services
+from vigil.work.obligations import chasing, services
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_submitting_closes_the_late_units_escalation(world: World, period: Any) 
 
     sub = by_unit(period)[world.dit]
     late = dt.datetime(2026, 3, 23, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
-    services.chase_reports(late)
+    chasing.chase_reports(late)
     case = EscalationCase.objects.get(about_id=str(sub.pk), about_type__model="reportsubmission")
     assert case.resolved_at is None and case.agency_id == world.dit.pk
     report(sub, world.user("congthuong"), GOOD)

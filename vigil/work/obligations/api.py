@@ -32,6 +32,7 @@ from vigil.work.obligations.models import (
     ReportSubmission,
     SubmissionState,
 )
+from vigil.work.obligations.values import TEXT_MAX
 
 # --- serializers
 
@@ -140,7 +141,7 @@ class SubmissionSerializer(serializers.ModelSerializer[ReportSubmission]):
 class SubmissionSaveSerializer(serializers.Serializer[Any]):
     values = serializers.DictField(required=False, default=dict)
     narrative = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=services.TEXT_MAX),
+        child=serializers.CharField(allow_blank=True, max_length=TEXT_MAX),
         required=False,
         default=dict,
     )

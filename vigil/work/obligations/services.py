@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,6 @@ from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
 from vigil.work.obligations import periods
 from vigil.work.obligations.models import (
-    OPEN_STATES,
     DueRule,
     Indicator,
     IndicatorKind,
@@ -38,10 +36,9 @@ from vigil.work.obligations.models import (
     ReportTemplate,
     SubmissionState,
 )
+from vigil.work.obligations.values import clean_values
 
 logger = logging.getLogger("vigil.work")
-TEXT_MAX = 20_000
-NUMBER_MAX = Decimal("1e12")
 MAX_INDICATORS = 200
 CASE_KIND = "task"  # the escalation policy a late report follows
 
@@ -455,105 +452,6 @@ def open_due_periods(now: dt.datetime) -> int:
     return opened
 
 
-# --- values
-
-
-def _number(raw: Any, kind: str, label: str) -> int | str:
-    if isinstance(raw, bool):
-        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label})
-    text = str(raw).strip().replace(" ", "")
-    if kind == IndicatorKind.DECIMAL:
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label}) from None
-    if not value.is_finite() or abs(value) >= NUMBER_MAX:
-        raise ValidationError(_("“%(label)s” must be a number.") % {"label": label})
-    if value < 0:
-        raise ValidationError(_("“%(label)s” cannot be negative.") % {"label": label})
-    if kind == IndicatorKind.INTEGER:
-        if value != value.to_integral_value():
-            raise ValidationError(_("“%(label)s” must be a whole number.") % {"label": label})
-        return int(value)
-    if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise ValidationError(_("“%(label)s” has at most 4 decimal places.") % {"label": label})
-    return format(value.normalize(), "f")
-
-
-YES = {"yes", "true", "1", "có", "on"}
-NO = {"no", "false", "0", "không"}
-
-
-def _yes_no(raw: Any, label: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValidationError(_("“%(label)s” is answered yes or no.") % {"label": label})
-
-
-def clean_values(
-    template: ReportTemplate,
-    values: Mapping[str, Any],
-    narrative: Mapping[str, Any],
-    *,
-    complete: bool,
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Each value of its indicator's type; with ``complete``, every required one present.
-
-    Empty answers are left out (a draft may be partial)."""
-    indicators = {i.code: i for i in template.indicators.all()}
-    sections = {s.code: s for s in template.sections.all()}
-    errors: dict[str, list[str]] = {}
-    unknown = sorted(set(values) - set(indicators)) + sorted(set(narrative) - set(sections))
-    if unknown:
-        raise ValidationError(
-            _("This report has no field %(codes)s.") % {"codes": ", ".join(unknown)}
-        )
-    cleaned: dict[str, Any] = {}
-    for code, ind in indicators.items():
-        raw = values.get(code)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if complete and ind.required:
-                errors.setdefault(code, []).append(
-                    _("“%(label)s” is required.") % {"label": ind.label}
-                )
-            continue
-        try:
-            if ind.kind in (IndicatorKind.INTEGER, IndicatorKind.DECIMAL):
-                cleaned[code] = _number(raw, ind.kind, ind.label)
-            elif ind.kind == IndicatorKind.YES_NO:
-                cleaned[code] = _yes_no(raw, ind.label)
-            else:
-                if not isinstance(raw, str):
-                    raise ValidationError(_("“%(label)s” is text.") % {"label": ind.label})
-                if len(raw) > TEXT_MAX:
-                    raise ValidationError(_("“%(label)s” is too long.") % {"label": ind.label})
-                cleaned[code] = raw.strip()
-        except ValidationError as exc:
-            errors.setdefault(code, []).extend(exc.messages)
-    texts: dict[str, str] = {}
-    for code, sec in sections.items():
-        raw = narrative.get(code)
-        if raw is not None and not isinstance(raw, str):
-            errors.setdefault(code, []).append(_("“%(t)s” is text.") % {"t": sec.title})
-            continue
-        text = (raw or "").strip()
-        if len(text) > TEXT_MAX:
-            errors.setdefault(code, []).append(_("“%(t)s” is too long.") % {"t": sec.title})
-        elif text:
-            texts[code] = text
-        elif complete and sec.required:
-            errors.setdefault(code, []).append(_("“%(t)s” is required.") % {"t": sec.title})
-    if errors:
-        raise ValidationError(errors)
-    return cleaned, texts
-
-
 # --- the unit's side
 
 
@@ -643,7 +541,7 @@ def submit(sub: ReportSubmission, *, revision: int | None = None, actor: Any) ->
     return sub
 
 
-def _unit_recipient(sub: ReportSubmission) -> Any:
+def unit_recipient(sub: ReportSubmission) -> Any:
     if sub.agency is not None:
         return sub.agency
     assert sub.committee is not None  # a report comes from an agency or a committee
@@ -664,7 +562,7 @@ def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> Repo
         return_reason=reason.strip()[:1000],
     )  # fmt: skip
     notify(
-        _unit_recipient(sub),
+        unit_recipient(sub),
         _("Report returned: %(title)s, %(period)s — %(reason)s")
         % {"title": sub.obligation.title, "period": sub.period.label, "reason": reason.strip()},
         about=sub, kind=Kind.TASK,
@@ -688,7 +586,7 @@ def accept_submission(sub: ReportSubmission, *, actor: Any) -> ReportSubmission:
         accepted_by_label=audit.actor_label(actor),
     )  # fmt: skip
     notify(
-        _unit_recipient(sub),
+        unit_recipient(sub),
         _("Report accepted: %(title)s, %(period)s")
         % {"title": sub.obligation.title, "period": sub.period.label},
         about=sub, kind=Kind.INFO,
@@ -761,58 +659,3 @@ def fill_from_consolidation(
         after={**_snapshot(sub), "from_period": period.pk},
     )  # fmt: skip
     return sub
-
-
-# --- chasing: reminders before the due day, escalation after it
-
-REMIND_AT = (3, 1)  # working days before the due day
-HORIZON = dt.timedelta(days=30)
-
-
-def chase_reports(now: dt.datetime) -> int:
-    """The sweep: remind units whose report falls due soon, escalate the late ones.
-
-    Both are idempotent: a reminder row is unique per (report, rule, threshold);
-    an open escalation case is found again, not opened twice."""
-    from vigil.core import workdays
-    from vigil.inbox.escalation import open_case
-    from vigil.inbox.services import remind_once
-
-    today = timezone.localdate(now)
-    acted = 0
-    pending = (
-        ReportSubmission.objects.filter(state__in=OPEN_STATES, due_on__lte=today + HORIZON)
-        .select_related("obligation", "period", "agency", "committee", "owning_committee")
-        .order_by("due_on", "pk")
-    )
-    left_cache: dict[dt.date, int] = {}
-    for sub in pending.iterator(chunk_size=500):
-        if sub.due_on < today:
-            standing = sub.committee.standing_agency if sub.committee else None
-            agency = sub.agency or standing or sub.owning_agency
-            subject = _("Late report: %(unit)s — %(title)s, %(period)s (due %(due)s)") % {
-                "unit": sub.unit_name, "title": sub.obligation.title,
-                "period": sub.period.label, "due": sub.due_on.strftime("%d/%m/%Y"),
-            }  # fmt: skip
-            with transaction.atomic():
-                case = open_case(
-                    sub, kind=CASE_KIND, subject=subject, committee=sub.owning_committee,
-                    agency=agency, opened_at=now,
-                )  # fmt: skip
-            acted += int(case.opened_at == now)
-            continue
-        if sub.due_on not in left_cache:
-            left_cache[sub.due_on] = workdays.working_days_between(today, sub.due_on)
-        left = left_cache[sub.due_on]
-        threshold = next((n for n in sorted(REMIND_AT) if left <= n), None)
-        if threshold is None:
-            continue
-        sent = remind_once(
-            sub, rule="report_due", threshold=f"{threshold}wd", recipients=_unit_recipient(sub),
-            message=_("Report due on %(due)s: %(title)s, %(period)s")
-            % {"due": sub.due_on.strftime("%d/%m/%Y"), "title": sub.obligation.title,
-               "period": sub.period.label},
-            now=now,
-        )  # fmt: skip
-        acted += sent is not None
-    return acted
