@@ -304,12 +304,11 @@ class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
         data = MovementInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organisation, movement = _movement(request, dict(data.validated_data), key)
-        before = LedgerEntry.objects.filter(
-            owning_agency=organisation, idempotency_key=key
-        ).exists()
-        entry = services.post_movements(organisation, [movement], actor=request.user)[0]
-        body = MovementSerializer(entry, context={"request": request}).data
-        return Response(body, status=200 if before else 201)
+        # Decided under the organisation's chain lock: of two racing first
+        # requests, one gets 201 and the other the same entry with 200.
+        posted = services.record_movements(organisation, [movement], actor=request.user)[0]
+        body = MovementSerializer(posted.entry, context={"request": request}).data
+        return Response(body, status=201 if posted.created else 200)
 
 
 class MovementDetail(Scoped, generics.RetrieveAPIView[LedgerEntry]):
@@ -324,7 +323,10 @@ class MovementBatch(Scoped):
     model = LedgerEntry
     serializer_class = BatchSerializer
 
-    @extend_schema(request=BatchSerializer, responses={201: MovementSerializer(many=True)})
+    @extend_schema(
+        request=BatchSerializer,
+        responses={201: MovementSerializer(many=True), 200: MovementSerializer(many=True)},
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -335,6 +337,10 @@ class MovementBatch(Scoped):
         organisations = {org.pk for org, _m in pairs}
         if len(organisations) != 1:
             raise ValidationError(_("A batch holds the movements of one organisation."))
-        entries = services.post_movements(pairs[0][0], [m for _org, m in pairs], actor=request.user)
+        posted = services.record_movements(
+            pairs[0][0], [m for _org, m in pairs], actor=request.user
+        )
+        entries = [p.entry for p in posted]
         body = MovementSerializer(entries, many=True, context={"request": request}).data
-        return Response(body, status=201)
+        # 200: the whole batch was a replay, nothing written.
+        return Response(body, status=201 if any(p.created for p in posted) else 200)

@@ -451,7 +451,9 @@ def _lock_head(organisation: Agency) -> LedgerHead:
 def _existing(organisation: Agency, movements: list[Movement]) -> dict[str, LedgerEntry]:
     """The entries already written under these keys (read under the head's lock)."""
     keys = {m.idempotency_key for m in movements}
-    rows = LedgerEntry.objects.filter(owning_agency=organisation)
+    rows = LedgerEntry.objects.filter(owning_agency=organisation).select_related(
+        "from_account", "to_account"
+    )
     if len(keys) == 1:
         rows = rows.filter(idempotency_key=next(iter(keys)))
     else:
@@ -492,6 +494,8 @@ def _write_entries(
         }
         canonical = canonical_text(values)
         entry = LedgerEntry(**values, canonical=canonical, hash=compute_hash(canonical))
+        # What callers show next is at hand: no query per entry for it.
+        entry.item, entry.from_account, entry.to_account = m.item, m.from_account, m.to_account
         head.seq, head.hash = entry.seq, entry.hash
         entries.append(entry)
     if len(entries) == 1:
