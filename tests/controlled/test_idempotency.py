@@ -48,7 +48,7 @@ def _requests() -> list[tuple[str, dict[str, Any], str]]:
     base = {"item": item.pk, "unit": "kg", "document_ref": "PN-R"}
     receipt = {**base, "from_kind": "supplier", "to_store": store.pk}
     issue = {**base, "from_store": store.pk, "to_kind": "consumption"}
-    requests = [
+    requests: list[tuple[str, dict[str, Any], str]] = [
         ("/api/v1/movements/", {**receipt, "quantity": "3"}, "r-1"),
         ("/api/v1/movements/", {**receipt, "quantity": "4.5", "lot": "L7"}, "r-2"),
         ("/api/v1/movements/", {**issue, "quantity": "1", "reason": "nổ mìn"}, "r-3"),
