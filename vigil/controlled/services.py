@@ -3,14 +3,15 @@ transaction, the audit event last."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Case, Q, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.controlled.ledger import canonical_text
@@ -280,15 +281,18 @@ class _Licences:
     """The licences in force of the organisations a call touches, read once per call."""
 
     def __init__(self, organisation_ids: Iterable[int]) -> None:
+        orgs = sorted(set(organisation_ids))
         today = clock.today()
-        rows = Licence.objects.filter(
-            owning_agency_id__in=set(organisation_ids),
-            status=Licence.Status.ACTIVE,
-            valid_from__lte=today,
-            valid_to__gte=today,
-        ).values_list("pk", "owning_agency_id", "item_classes", "stores")
+        sql = (
+            f"SELECT l.id, l.owning_agency_id, l.item_classes, ls.store_id FROM {_t(Licence)} l "  # noqa: S608
+            f"LEFT JOIN {_t(Licence.stores.through)} ls ON ls.licence_id = l.id "
+            f"WHERE l.owning_agency_id IN ({_marks(orgs)}) AND l.status = %s "
+            "AND l.valid_from <= %s AND l.valid_to >= %s"
+        )
         self.by_pk: dict[int, tuple[int, list[str], set[int]]] = {}
-        for pk, org, classes, store_id in rows:
+        for pk, org, classes, store_id in _rows(sql, [*orgs, Licence.Status.ACTIVE, today, today]):
+            if isinstance(classes, str):
+                classes = json.loads(classes)
             _org, _classes, stores = self.by_pk.setdefault(pk, (org, list(classes or []), set()))
             if store_id is not None:
                 stores.add(store_id)
@@ -405,7 +409,10 @@ def record_movements(
                 by_key = {e.idempotency_key: e for e in entries}
                 for n, m in fresh:
                     posted[n - 1] = Posted(by_key[m.idempotency_key], True)
-                LedgerHead.objects.filter(pk=organisation.pk).update(seq=head.seq, hash=head.hash)
+                _execute(
+                    f"UPDATE {_t(LedgerHead)} SET seq = %s, hash = %s WHERE organisation_id = %s",  # noqa: S608
+                    [head.seq, head.hash, organisation.pk],
+                )
                 _audit(entries, actor)  # last: the audit head is locked until the commit
             for n, m in enumerate(movements):
                 if posted[n] is None:  # the same key twice in one call
@@ -441,24 +448,53 @@ def _key_reused(m: Movement) -> str:
 
 def _lock_head(organisation: Agency) -> LedgerHead:
     """The organisation's chain head, locked: one writer per organisation at a time."""
-    head = LedgerHead.objects.select_for_update().filter(organisation=organisation).first()
-    if head is None:
+    sql = f"SELECT seq, hash FROM {_t(LedgerHead)} WHERE organisation_id = %s{_lock_clause()}"  # noqa: S608
+    found = _rows(sql, [organisation.pk])
+    if not found:
         LedgerHead.objects.get_or_create(organisation=organisation)
-        head = LedgerHead.objects.select_for_update().get(organisation=organisation)
-    return head
+        found = _rows(sql, [organisation.pk])
+    (seq, hash_), *_rest = found
+    return LedgerHead(organisation_id=organisation.pk, seq=seq, hash=hash_)
 
 
 def _existing(organisation: Agency, movements: list[Movement]) -> dict[str, LedgerEntry]:
     """The entries already written under these keys (read under the head's lock)."""
-    keys = {m.idempotency_key for m in movements}
-    rows = LedgerEntry.objects.filter(owning_agency=organisation).select_related(
-        "from_account", "to_account"
+    keys = sorted({m.idempotency_key for m in movements})
+    sql = (
+        f"SELECT id FROM {_t(LedgerEntry)} "  # noqa: S608
+        f"WHERE owning_agency_id = %s AND idempotency_key IN ({_marks(keys)})"
     )
-    if len(keys) == 1:
-        rows = rows.filter(idempotency_key=next(iter(keys)))
-    else:
-        rows = rows.filter(idempotency_key__in=keys)
+    ids = [row[0] for row in _rows(sql, [organisation.pk, *keys])]
+    if not ids:
+        return {}
+    rows = LedgerEntry.objects.filter(pk__in=ids).select_related("from_account", "to_account")
     return {e.idempotency_key: e for e in rows}
+
+
+def _t(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The hot path's fixed statements, without building a queryset for each."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _lock_clause() -> str:
+    """Locks the rows read (SQLite has no row locks: its writers are serialised
+    by BEGIN IMMEDIATE, see settings)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
 def _write_entries(
@@ -531,34 +567,53 @@ BalanceKey = tuple[int, int, str]  # store, item, lot
 TotalKey = tuple[int, str]  # store, item class
 
 
+@dataclass
+class _Row:
+    """A locked balance or total row: its id and what it holds (and may hold)."""
+
+    pk: int
+    quantity: int
+    capacity: int = 0
+
+
 def _lock_rows(
     balance_keys: set[BalanceKey], total_keys: set[TotalKey]
-) -> tuple[dict[BalanceKey, Balance], dict[TotalKey, StoreTotal]]:
+) -> tuple[dict[BalanceKey, _Row], dict[TotalKey, _Row]]:
     """Lock the balance rows, then the total rows, each in the order of their ids.
 
     One fixed order for every writer, so two writers never wait on each other
     in a circle; a row read here cannot change before this transaction ends."""
+    lock = _row_lock()
+    b_where, b_params = _any_of(balance_keys, ("store_id", "item_id", "lot"))
     balances = {
-        (b.store_id, b.item_id, b.lot): b
-        for b in Balance.objects.filter(_any_of(balance_keys, ("store_id", "item_id", "lot")))
-        .order_by("pk")
-        .select_for_update()
+        (store, item, lot): _Row(pk, quantity)
+        for pk, store, item, lot, quantity in _rows(
+            f"SELECT id, store_id, item_id, lot, quantity FROM {_t(Balance)} "  # noqa: S608
+            f"WHERE {b_where} ORDER BY id{lock}",
+            b_params,
+        )
     }
+    t_where, t_params = _any_of(total_keys, ("store_id", "item_class"))
     totals = {
-        (t.store_id, t.item_class): t
-        for t in StoreTotal.objects.filter(_any_of(total_keys, ("store_id", "item_class")))
-        .order_by("pk")
-        .select_for_update()
+        (store, item_class): _Row(pk, quantity, capacity)
+        for pk, store, item_class, quantity, capacity in _rows(
+            f"SELECT id, store_id, item_class, quantity, capacity FROM {_t(StoreTotal)} "  # noqa: S608
+            f"WHERE {t_where} ORDER BY id{lock}",
+            t_params,
+        )
     }
     return balances, totals
 
 
-def _any_of(keys: Iterable[tuple[Any, ...]], names: tuple[str, ...]) -> Q:
+def _row_lock() -> str:
+    """The locking step of ``_lock_rows``."""
+    return _lock_clause()
+
+
+def _any_of(keys: Iterable[tuple[Any, ...]], names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    one = "(" + " AND ".join(f"{name} = %s" for name in names) + ")"
     ordered = sorted(keys)
-    query = Q(**dict(zip(names, ordered[0], strict=True)))
-    for key in ordered[1:]:
-        query |= Q(**dict(zip(names, key, strict=True)))
-    return query
+    return " OR ".join([one] * len(ordered)), [value for key in ordered for value in key]
 
 
 def _apply_all(fresh: list[tuple[int, Movement]], count: int) -> None:
@@ -642,18 +697,21 @@ def _move(
         total.quantity += m.quantity
 
 
-def _write_quantities(model: Any, rows: list[Any]) -> None:
+def _write_quantities(model: Any, rows: list[_Row]) -> None:
     """Each changed row's new quantity, in one statement."""
     if not rows:
         return
     if len(rows) == 1:
-        model.objects.filter(pk=rows[0].pk).update(quantity=rows[0].quantity)
-        return
-    model.objects.filter(pk__in=[r.pk for r in rows]).update(
-        quantity=Case(
-            *[When(pk=r.pk, then=Value(r.quantity)) for r in rows],
-            output_field=BigIntegerField(),
+        _execute(
+            f"UPDATE {_t(model)} SET quantity = %s WHERE id = %s",  # noqa: S608
+            [rows[0].quantity, rows[0].pk],
         )
+        return
+    cases = " ".join(["WHEN %s THEN %s"] * len(rows))
+    ids = [r.pk for r in rows]
+    _execute(
+        f"UPDATE {_t(model)} SET quantity = CASE id {cases} END WHERE id IN ({_marks(ids)})",  # noqa: S608
+        [value for r in rows for value in (r.pk, r.quantity)] + ids,
     )
 
 
