@@ -244,25 +244,49 @@ class MovementFilter(filters.FilterSet):  # type: ignore[misc]
         )
 
 
-def _account(request: Request, organisation: Any, store_id: int | None, kind: str | None) -> Any:
-    if store_id is not None:
-        if kind not in (None, Account.Kind.STORE):
-            raise ValidationError(_("Give either a store or an outside account, not both."))
-        store = get_visible_or_404(Store.objects, request.user, pk=store_id)
-        return store.account
-    if kind is None:
-        raise ValidationError(_("Say where the movement comes from and where it goes."))
-    return services.external_account(organisation, kind)
+class _Lookups:
+    """What one request has already looked up (a batch names the same store 500 times)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.items: dict[int, Item] = {}
+        self.stores: dict[int, Store] = {}
+        self.outside: dict[tuple[int, str], Account] = {}
+
+    def item(self, pk: int) -> Item:
+        if pk not in self.items:
+            self.items[pk] = get_visible_or_404(Item.objects, self.request.user, pk=pk)
+        return self.items[pk]
+
+    def store(self, pk: int) -> Store:
+        if pk not in self.stores:
+            self.stores[pk] = get_visible_or_404(
+                Store.objects.select_related("account"), self.request.user, pk=pk
+            )
+        return self.stores[pk]
+
+    def account(self, organisation: Any, store_id: int | None, kind: str | None) -> Any:
+        if store_id is not None:
+            if kind not in (None, Account.Kind.STORE):
+                raise ValidationError(_("Give either a store or an outside account, not both."))
+            return self.store(store_id).account
+        if kind is None:
+            raise ValidationError(_("Say where the movement comes from and where it goes."))
+        if (organisation.pk, kind) not in self.outside:
+            self.outside[(organisation.pk, kind)] = services.external_account(organisation, kind)
+        return self.outside[(organisation.pk, kind)]
 
 
-def _movement(request: Request, values: dict[str, Any], key: str) -> tuple[Any, Any]:
+def _movement(
+    request: Request, values: dict[str, Any], key: str, seen: _Lookups | None = None
+) -> tuple[Any, Any]:
     """The organisation and the service's movement for one validated request body."""
-    item = get_visible_or_404(Item.objects, request.user, pk=values["item"])
+    seen = seen or _Lookups(request)
+    item = seen.item(values["item"])
     stores = [
-        get_visible_or_404(Store.objects, request.user, pk=values[side])
-        for side in ("from_store", "to_store")
+        seen.store(values[side]) for side in ("from_store", "to_store")
         if values.get(side) is not None
-    ]
+    ]  # fmt: skip
     if not stores:
         raise ValidationError(_("A movement must start or end in a store."))
     scope = scope_for(request.user)
@@ -273,14 +297,13 @@ def _movement(request: Request, values: dict[str, Any], key: str) -> tuple[Any, 
     movement = services.Movement(
         item=item,
         quantity=services.to_base_units(item, values["quantity"], values.get("unit")),
-        from_account=_account(request, organisation, values.get("from_store"),
-                              values.get("from_kind")),
-        to_account=_account(request, organisation, values.get("to_store"), values.get("to_kind")),
+        from_account=seen.account(organisation, values.get("from_store"), values.get("from_kind")),
+        to_account=seen.account(organisation, values.get("to_store"), values.get("to_kind")),
         idempotency_key=key,
         lot=values.get("lot", ""),
         document_ref=values.get("document_ref", ""),
         reason=values.get("reason", ""),
-    )  # fmt: skip
+    )
     return organisation, movement
 
 
@@ -330,8 +353,9 @@ class MovementBatch(Scoped):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        seen = _Lookups(request)
         pairs = [
-            _movement(request, dict(m), m["idempotency_key"])
+            _movement(request, dict(m), m["idempotency_key"], seen)
             for m in data.validated_data["movements"]
         ]
         organisations = {org.pk for org, _m in pairs}
