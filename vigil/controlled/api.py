@@ -27,6 +27,7 @@ from vigil.controlled.models import (
     StoreTotal,
     shown,
 )
+from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock
 from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import Id
@@ -231,17 +232,21 @@ class PresentDateFilter(filters.DateFilter):  # type: ignore[misc]
 class MovementFilter(filters.FilterSet):  # type: ignore[misc]
     store = IdFilter(method="filter_store")
     item = IdFilter(field_name="item_id")
-    since = PresentDateFilter(field_name="at", lookup_expr="date__gte")
-    until = PresentDateFilter(field_name="at", lookup_expr="date__lte")
+    since = PresentDateFilter(method="filter_since")
+    until = PresentDateFilter(method="filter_until")
 
     class Meta:
         model = LedgerEntry
         fields = ["lot", "document_ref"]
 
     def filter_store(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
-        return queryset.filter(from_account__store_id=value) | queryset.filter(
-            to_account__store_id=value
-        )
+        return at_store(queryset, value)
+
+    def filter_since(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
+        return queryset.filter(**local_day_range(value, None))
+
+    def filter_until(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
+        return queryset.filter(**local_day_range(None, value))
 
 
 class _Lookups:
