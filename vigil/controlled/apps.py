@@ -12,6 +12,7 @@ class ControlledConfig(AppConfig):
 
         from vigil.controlled import ledger
         from vigil.controlled.models import ControlledAction
+        from vigil.controlled.queries import refresh_statistics
         from vigil.controlled.reminders import remind_expiring_licences
         from vigil.core import audit, scheduler, verification
 
@@ -19,4 +20,7 @@ class ControlledConfig(AppConfig):
         verification.register_verifier("ledger", ledger.verify_chain_result, label=_("Ledger"))
         scheduler.register_sweep(
             "controlled.licence_expiry", remind_expiring_licences, every=dt.timedelta(hours=1)
+        )
+        scheduler.register_sweep(
+            "controlled.statistics", refresh_statistics, every=dt.timedelta(hours=6)
         )

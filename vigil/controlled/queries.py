@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from vigil.controlled.models import Account
+from vigil.controlled.models import Account, Balance, LedgerEntry
 
 
 def at_store(entries: Any, store_id: int) -> Any:
@@ -28,3 +29,19 @@ def local_day_range(since: dt.date | None, until: dt.date | None) -> dict[str, d
             dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
         )
     return bounds
+
+
+def refresh_statistics(now: dt.datetime) -> int:
+    """Let SQLite's planner know how the ledger is spread (a sweep, every few hours).
+
+    Without statistics SQLite takes every indexed condition for a selective one:
+    on a large ledger it then sorts every visible entry to show the last 50
+    instead of reading the newest first. PostgreSQL's autovacuum gathers its own.
+    Returns how many tables were analysed."""
+    if connection.vendor != "sqlite":
+        return 0
+    tables = [m._meta.db_table for m in (LedgerEntry, Balance, Account)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
+    return len(tables)
