@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import translation
 
 from vigil.controlled import ledger, services
@@ -122,6 +122,9 @@ def write(number: int, moves: int, world: World) -> Counter[str]:
                 result = services.record_movements(org, [movement], actor=SYSTEM)[0]
             except ValidationError as exc:
                 outcomes[_classify(exc)] += 1
+                continue
+            except OperationalError as exc:  # what writers without ordered locks run into
+                outcomes[f"error: {str(exc).splitlines()[0]}"] += 1
                 continue
             if result.created:
                 outcomes["posted"] += 1

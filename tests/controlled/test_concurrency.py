@@ -65,12 +65,14 @@ def _report(label: str, outcomes: Counter[str], proof: _writers.Proof) -> None:
     print(
         f"\n{label}: {outcomes['posted']} posted, {outcomes['replayed']} replayed, "
         f"{refused} refused ({', '.join(f'{k[9:]} {v}' for k, v in sorted(outcomes.items()) if k.startswith('refused'))}); "
+        f"{sum(v for k, v in outcomes.items() if k.startswith('error'))} failed (deadlocks); "
         f"{proof.entries} entries, {proof.balances} balances checked, "
         f"mismatch: {proof.mismatch or 'none'}, chain: {'holds' if proof.chain_ok else proof.chain_reason}"
     )  # fmt: skip
 
 
 def _assert_proved(outcomes: Counter[str], proof: _writers.Proof) -> None:
+    assert not [k for k in outcomes if k.startswith("error")]  # no deadlock, no failure
     assert proof.mismatch == ""  # every balance equals the ledger sum
     assert proof.chain_ok, proof.chain_reason
     assert proof.duplicate_keys == 0

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -312,10 +313,21 @@ def _movement(
     return organisation, movement
 
 
+class MovementPagination(CursorPagination):
+    """Newest first, by cursor: a million-entry ledger is not counted on every page,
+    and a client reading it page by page misses nothing that is posted meanwhile."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
     model = LedgerEntry
     serializer_class = MovementSerializer
     filterset_class = MovementFilter
+    pagination_class = MovementPagination
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         return super().get_queryset().select_related("from_account", "to_account").order_by("-pk")

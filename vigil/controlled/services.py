@@ -404,15 +404,12 @@ def record_movements(
                 licences = _Licences(s.owning_agency_id for s in stores)
                 for number, m in fresh:
                     _numbered(number, count, _validate, organisation, m, licences)
-                _apply_all(fresh, count)
-                entries = _write_entries(organisation, fresh, head, actor)
+                balances, totals = _apply_all(fresh, count)
+                entries = _chain_entries(organisation, fresh, head, actor)
+                _write(organisation, head, entries, balances, totals)
                 by_key = {e.idempotency_key: e for e in entries}
                 for n, m in fresh:
                     posted[n - 1] = Posted(by_key[m.idempotency_key], True)
-                _execute(
-                    f"UPDATE {_t(LedgerHead)} SET seq = %s, hash = %s WHERE organisation_id = %s",  # noqa: S608
-                    [head.seq, head.hash, organisation.pk],
-                )
                 _audit(entries, actor)  # last: the audit head is locked until the commit
             for n, m in enumerate(movements):
                 if posted[n] is None:  # the same key twice in one call
@@ -487,6 +484,8 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _execute(sql: str, params: list[Any]) -> None:
+    if not sql:
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -497,10 +496,10 @@ def _lock_clause() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
-def _write_entries(
+def _chain_entries(
     organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Any
 ) -> list[LedgerEntry]:
-    """The new entries, chained after the head (moved along), in one insert."""
+    """The new entries, chained after the head (moved along), not yet written."""
     actor_id = None if isinstance(actor, SystemActor) else actor.pk
     label = audit.actor_label(actor)
     at = clock.now()
@@ -534,11 +533,55 @@ def _write_entries(
         entry.item, entry.from_account, entry.to_account = m.item, m.from_account, m.to_account
         head.seq, head.hash = entry.seq, entry.hash
         entries.append(entry)
-    if len(entries) == 1:
-        entries[0].save(force_insert=True)
-    else:
-        LedgerEntry.objects.bulk_create(entries, batch_size=500)
     return entries
+
+
+ONE_STATEMENT_MAX = 1000  # entries: 20 parameters each, PostgreSQL takes 65,535
+
+
+def _write(
+    organisation: Agency,
+    head: LedgerHead,
+    entries: list[LedgerEntry],
+    balances: list[_Row],
+    totals: list[_Row],
+) -> None:
+    """The new quantities, the entries and the moved head. On PostgreSQL in one
+    statement (one round trip while the locks are held); elsewhere one by one."""
+    head_sql = f"UPDATE {_t(LedgerHead)} SET seq = %s, hash = %s WHERE organisation_id = %s"  # noqa: S608
+    head_params: list[Any] = [head.seq, head.hash, organisation.pk]
+    if connection.vendor != "postgresql" or len(entries) > ONE_STATEMENT_MAX:
+        _execute(*_quantities_sql(Balance, balances))
+        _execute(*_quantities_sql(StoreTotal, totals))
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        _execute(head_sql, head_params)
+        return
+    parts, params = [], []
+    for name, (sql, values) in (
+        ("b", _quantities_sql(Balance, balances)),
+        ("t", _quantities_sql(StoreTotal, totals)),
+        ("h", (head_sql, head_params)),
+    ):
+        if sql:
+            parts.append(f"{name} AS ({sql})")
+            params += values
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for entry in entries:
+        params += [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    insert = (
+        f"INSERT INTO {_t(LedgerEntry)} ({columns}) VALUES "  # noqa: S608
+        + ", ".join([row] * len(entries))
+        + " RETURNING id"
+    )
+    ids = _rows(f"WITH {', '.join(parts)} {insert}", params)
+    for entry, (pk,) in zip(entries, ids, strict=True):
+        entry.pk = pk
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 def _audit(new: list[LedgerEntry], actor: Any) -> None:
@@ -616,8 +659,9 @@ def _any_of(keys: Iterable[tuple[Any, ...]], names: tuple[str, ...]) -> tuple[st
     return " OR ".join([one] * len(ordered)), [value for key in ordered for value in key]
 
 
-def _apply_all(fresh: list[tuple[int, Movement]], count: int) -> None:
-    """Move every quantity in order on the locked rows, then write each changed row once."""
+def _apply_all(fresh: list[tuple[int, Movement]], count: int) -> tuple[list[_Row], list[_Row]]:
+    """Move every quantity in order on the locked rows; the balance and total rows
+    that changed (each to be written once)."""
     stores: dict[int, Store] = {}
     balance_keys: set[BalanceKey] = set()
     total_keys: set[TotalKey] = set()
@@ -637,8 +681,7 @@ def _apply_all(fresh: list[tuple[int, Movement]], count: int) -> None:
         _numbered(number, count, _move, m, balances, totals)
     changed = [b for k, b in balances.items() if b.quantity != before[k]]
     changed_totals = [t for k, t in totals.items() if t.quantity != before_totals[k]]
-    _write_quantities(Balance, changed)
-    _write_quantities(StoreTotal, changed_totals)
+    return changed, changed_totals
 
 
 def _create_missing(
@@ -697,19 +740,18 @@ def _move(
         total.quantity += m.quantity
 
 
-def _write_quantities(model: Any, rows: list[_Row]) -> None:
-    """Each changed row's new quantity, in one statement."""
+def _quantities_sql(model: Any, rows: list[_Row]) -> tuple[str, list[Any]]:
+    """One statement giving each changed row its new quantity ("" when none changed)."""
     if not rows:
-        return
+        return "", []
     if len(rows) == 1:
-        _execute(
-            f"UPDATE {_t(model)} SET quantity = %s WHERE id = %s",  # noqa: S608
-            [rows[0].quantity, rows[0].pk],
-        )
-        return
+        return f"UPDATE {_t(model)} SET quantity = %s WHERE id = %s", [  # noqa: S608
+            rows[0].quantity,
+            rows[0].pk,
+        ]
     cases = " ".join(["WHEN %s THEN %s"] * len(rows))
     ids = [r.pk for r in rows]
-    _execute(
+    return (
         f"UPDATE {_t(model)} SET quantity = CASE id {cases} END WHERE id IN ({_marks(ids)})",  # noqa: S608
         [value for r in rows for value in (r.pk, r.quantity)] + ids,
     )
