@@ -30,6 +30,7 @@ from vigil.controlled.models import (
 )
 from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock
+from vigil.core.api import Pagination
 from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import Id
 from vigil.org.scope import get_visible_or_404, scope_for
@@ -321,6 +322,9 @@ class MovementPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int:
+        return Pagination.get_page_size(self, request)  # type: ignore[arg-type]  # a bad one is refused
 
 
 class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
