@@ -29,6 +29,7 @@ from vigil.controlled.models import (
 from vigil.core import clock, verification
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, AuditEvent
+from vigil.core.triggers import install_append_only_triggers
 from vigil.org import services as org_services
 from vigil.org.models import Agency
 
@@ -271,6 +272,50 @@ def test_triggers_refuse_update_delete_and_truncate() -> None:
     entry.quantity += 1
     with pytest.raises(DatabaseError), transaction.atomic():
         entry.save()
+
+
+def test_every_way_to_change_or_remove_entries_is_refused() -> None:
+    """Through the ORM too, and SQLite's truncate (a DELETE without WHERE)."""
+    table = LedgerEntry._meta.db_table
+    count = LedgerEntry.objects.count()
+    assert count > 0
+    for change in (
+        lambda: LedgerEntry.objects.update(reason="sửa"),
+        lambda: LedgerEntry.objects.all().delete(),
+        lambda: LedgerEntry.objects.filter(pk=LedgerEntry.objects.first().pk).delete(),  # type: ignore[union-attr]
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    _sql_refused(f'DELETE FROM "{table}"')
+    if connection.vendor == "postgresql":
+        _sql_refused(f'TRUNCATE "{table}"')
+        _sql_refused(f'TRUNCATE "{table}" RESTART IDENTITY CASCADE')
+    else:
+        _sql_refused(f'INSERT OR REPLACE INTO "{table}" SELECT * FROM "{table}" LIMIT 1')
+    assert LedgerEntry.objects.count() == count
+
+
+def test_with_the_update_trigger_dropped_an_edited_entry_is_named_by_verify() -> None:
+    """The attacker drops only the update trigger and changes one entry's reason."""
+    from vigil.core.triggers import expected_triggers, installed_triggers, trigger_names
+
+    table = LedgerEntry._meta.db_table
+    update_trigger = trigger_names(table)[0]
+    entry = LedgerEntry.objects.order_by("pk")[1]
+    on = f' ON "{table}"' if connection.vendor == "postgresql" else ""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER {update_trigger}{on}")
+            assert expected_triggers() - installed_triggers() == {update_trigger}
+            cursor.execute(f'UPDATE "{table}" SET reason = %s WHERE id = %s', ["đã sửa", entry.pk])
+        code, output = _run("verify")
+    finally:
+        install_append_only_triggers()
+    assert code == 1
+    assert f"BROKEN at entry {entry.pk}:" in output
+    assert "columns differ from the canonical text" in output
+    assert update_trigger in installed_triggers()
+    print(output.strip())
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +28,9 @@ from vigil.controlled.models import (
     StoreTotal,
     shown,
 )
+from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock
+from vigil.core.api import Pagination
 from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import Id
 from vigil.org.scope import get_visible_or_404, scope_for
@@ -231,38 +234,66 @@ class PresentDateFilter(filters.DateFilter):  # type: ignore[misc]
 class MovementFilter(filters.FilterSet):  # type: ignore[misc]
     store = IdFilter(method="filter_store")
     item = IdFilter(field_name="item_id")
-    since = PresentDateFilter(field_name="at", lookup_expr="date__gte")
-    until = PresentDateFilter(field_name="at", lookup_expr="date__lte")
+    since = PresentDateFilter(method="filter_since")
+    until = PresentDateFilter(method="filter_until")
 
     class Meta:
         model = LedgerEntry
         fields = ["lot", "document_ref"]
 
     def filter_store(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
-        return queryset.filter(from_account__store_id=value) | queryset.filter(
-            to_account__store_id=value
-        )
+        return at_store(queryset, value)
+
+    def filter_since(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
+        return queryset.filter(**local_day_range(value, None))
+
+    def filter_until(self, queryset: QuerySet[LedgerEntry], name: str, value: Any) -> Any:
+        return queryset.filter(**local_day_range(None, value))
 
 
-def _account(request: Request, organisation: Any, store_id: int | None, kind: str | None) -> Any:
-    if store_id is not None:
-        if kind not in (None, Account.Kind.STORE):
-            raise ValidationError(_("Give either a store or an outside account, not both."))
-        store = get_visible_or_404(Store.objects, request.user, pk=store_id)
-        return store.account
-    if kind is None:
-        raise ValidationError(_("Say where the movement comes from and where it goes."))
-    return services.external_account(organisation, kind)
+class _Lookups:
+    """What one request has already looked up (a batch names the same store 500 times)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.items: dict[int, Item] = {}
+        self.stores: dict[int, Store] = {}
+        self.outside: dict[tuple[int, str], Account] = {}
+
+    def item(self, pk: int) -> Item:
+        if pk not in self.items:
+            self.items[pk] = get_visible_or_404(Item.objects, self.request.user, pk=pk)
+        return self.items[pk]
+
+    def store(self, pk: int) -> Store:
+        if pk not in self.stores:
+            self.stores[pk] = get_visible_or_404(
+                Store.objects.select_related("account"), self.request.user, pk=pk
+            )
+        return self.stores[pk]
+
+    def account(self, organisation: Any, store_id: int | None, kind: str | None) -> Any:
+        if store_id is not None:
+            if kind not in (None, Account.Kind.STORE):
+                raise ValidationError(_("Give either a store or an outside account, not both."))
+            return self.store(store_id).account
+        if kind is None:
+            raise ValidationError(_("Say where the movement comes from and where it goes."))
+        if (organisation.pk, kind) not in self.outside:
+            self.outside[(organisation.pk, kind)] = services.external_account(organisation, kind)
+        return self.outside[(organisation.pk, kind)]
 
 
-def _movement(request: Request, values: dict[str, Any], key: str) -> tuple[Any, Any]:
+def _movement(
+    request: Request, values: dict[str, Any], key: str, seen: _Lookups | None = None
+) -> tuple[Any, Any]:
     """The organisation and the service's movement for one validated request body."""
-    item = get_visible_or_404(Item.objects, request.user, pk=values["item"])
+    seen = seen or _Lookups(request)
+    item = seen.item(values["item"])
     stores = [
-        get_visible_or_404(Store.objects, request.user, pk=values[side])
-        for side in ("from_store", "to_store")
+        seen.store(values[side]) for side in ("from_store", "to_store")
         if values.get(side) is not None
-    ]
+    ]  # fmt: skip
     if not stores:
         raise ValidationError(_("A movement must start or end in a store."))
     scope = scope_for(request.user)
@@ -273,21 +304,34 @@ def _movement(request: Request, values: dict[str, Any], key: str) -> tuple[Any, 
     movement = services.Movement(
         item=item,
         quantity=services.to_base_units(item, values["quantity"], values.get("unit")),
-        from_account=_account(request, organisation, values.get("from_store"),
-                              values.get("from_kind")),
-        to_account=_account(request, organisation, values.get("to_store"), values.get("to_kind")),
+        from_account=seen.account(organisation, values.get("from_store"), values.get("from_kind")),
+        to_account=seen.account(organisation, values.get("to_store"), values.get("to_kind")),
         idempotency_key=key,
         lot=values.get("lot", ""),
         document_ref=values.get("document_ref", ""),
         reason=values.get("reason", ""),
-    )  # fmt: skip
+    )
     return organisation, movement
+
+
+class MovementPagination(CursorPagination):
+    """Newest first, by cursor: a million-entry ledger is not counted on every page,
+    and a client reading it page by page misses nothing that is posted meanwhile."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int:
+        return Pagination.get_page_size(self, request)  # type: ignore[arg-type]  # a bad one is refused
 
 
 class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
     model = LedgerEntry
     serializer_class = MovementSerializer
     filterset_class = MovementFilter
+    pagination_class = MovementPagination
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         return super().get_queryset().select_related("from_account", "to_account").order_by("-pk")
@@ -304,12 +348,11 @@ class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
         data = MovementInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organisation, movement = _movement(request, dict(data.validated_data), key)
-        before = LedgerEntry.objects.filter(
-            owning_agency=organisation, idempotency_key=key
-        ).exists()
-        entry = services.post_movements(organisation, [movement], actor=request.user)[0]
-        body = MovementSerializer(entry, context={"request": request}).data
-        return Response(body, status=200 if before else 201)
+        # Decided under the organisation's chain lock: of two racing first
+        # requests, one gets 201 and the other the same entry with 200.
+        posted = services.record_movements(organisation, [movement], actor=request.user)[0]
+        body = MovementSerializer(posted.entry, context={"request": request}).data
+        return Response(body, status=201 if posted.created else 200)
 
 
 class MovementDetail(Scoped, generics.RetrieveAPIView[LedgerEntry]):
@@ -324,17 +367,25 @@ class MovementBatch(Scoped):
     model = LedgerEntry
     serializer_class = BatchSerializer
 
-    @extend_schema(request=BatchSerializer, responses={201: MovementSerializer(many=True)})
+    @extend_schema(
+        request=BatchSerializer,
+        responses={201: MovementSerializer(many=True), 200: MovementSerializer(many=True)},
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        seen = _Lookups(request)
         pairs = [
-            _movement(request, dict(m), m["idempotency_key"])
+            _movement(request, dict(m), m["idempotency_key"], seen)
             for m in data.validated_data["movements"]
         ]
         organisations = {org.pk for org, _m in pairs}
         if len(organisations) != 1:
             raise ValidationError(_("A batch holds the movements of one organisation."))
-        entries = services.post_movements(pairs[0][0], [m for _org, m in pairs], actor=request.user)
+        posted = services.record_movements(
+            pairs[0][0], [m for _org, m in pairs], actor=request.user
+        )
+        entries = [p.entry for p in posted]
         body = MovementSerializer(entries, many=True, context={"request": request}).data
-        return Response(body, status=201)
+        # 200: the whole batch was a replay, nothing written.
+        return Response(body, status=201 if any(p.created for p in posted) else 200)

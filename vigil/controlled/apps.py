@@ -12,6 +12,7 @@ class ControlledConfig(AppConfig):
 
         from vigil.controlled import ledger
         from vigil.controlled.models import ControlledAction
+        from vigil.controlled.queries import refresh_statistics
         from vigil.controlled.reminders import remind_expiring_licences
         from vigil.core import audit, scheduler, verification
 
@@ -33,3 +34,6 @@ class ControlledConfig(AppConfig):
             "controlled.inspection_due", remind_inspections_due, every=dt.timedelta(hours=1)
         )
         register_attachable(Inspection, may_keep_record)
+        scheduler.register_sweep(
+            "controlled.statistics", refresh_statistics, every=dt.timedelta(hours=6)
+        )

@@ -339,6 +339,8 @@ class LedgerEntry(AppendOnly, LicensedRecord):
         verbose_name = _("movement")
         verbose_name_plural = _("movements")
         ordering = ["-at", "-pk"]
+        # The history's date filters (bench/bench_ledger_pages.py, 1,000,000 entries).
+        indexes = [models.Index(fields=["at"], name="controlled_entry_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["owning_agency", "seq"], name="controlled_entry_seq_unique"

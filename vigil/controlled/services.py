@@ -3,13 +3,14 @@ transaction, the audit event last."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -279,7 +280,8 @@ def _refuse_for_status(organisation: Agency, licences: Any) -> None:
         )  # fmt: skip
 
 
-def _validate(organisation: Agency, m: Movement) -> None:
+def _check_shape(organisation: Agency, m: Movement) -> None:
+    """What can be checked without the database."""
     if not m.idempotency_key or len(m.idempotency_key) > KEY_MAX:
         raise ValidationError(
             _("An idempotency key of 1 to %(n)d characters is required.") % {"n": KEY_MAX}
@@ -293,10 +295,52 @@ def _validate(organisation: Agency, m: Movement) -> None:
     if m.from_account.store is None and m.to_account.store is None:
         raise ValidationError(_("A movement must start or end in a store."))
     for account in (m.from_account, m.to_account):
-        if account.store is not None:
-            _check_store_licence(account.store, m.item)
-        elif account.organisation_id != organisation.pk:
+        if account.store is None and account.organisation_id != organisation.pk:
             raise ValidationError(_("An outside account of another organisation cannot be used."))
+
+
+class _Licences:
+    """The licences in force of the organisations a call touches, read once per call."""
+
+    def __init__(self, organisation_ids: Iterable[int]) -> None:
+        orgs = sorted(set(organisation_ids))
+        today = clock.today()
+        sql = (
+            f"SELECT l.id, l.owning_agency_id, l.item_classes, ls.store_id FROM {_t(Licence)} l "  # noqa: S608
+            f"LEFT JOIN {_t(Licence.stores.through)} ls ON ls.licence_id = l.id "
+            f"WHERE l.owning_agency_id IN ({_marks(orgs)}) AND l.status = %s "
+            "AND l.valid_from <= %s AND l.valid_to >= %s"
+        )
+        self.by_pk: dict[int, tuple[int, list[str], set[int]]] = {}
+        for pk, org, classes, store_id in _rows(sql, [*orgs, Licence.Status.ACTIVE, today, today]):
+            if isinstance(classes, str):
+                classes = json.loads(classes)
+            _org, _classes, stores = self.by_pk.setdefault(pk, (org, list(classes or []), set()))
+            if store_id is not None:
+                stores.add(store_id)
+        self.permitted: set[tuple[int, str]] = set()
+
+    def check(self, store: Store, item: Item) -> None:
+        if (store.pk, item.item_class) in self.permitted:
+            return
+        for org, classes, stores in self.by_pk.values():
+            if (
+                org == store.owning_agency_id
+                and item.item_class in classes
+                and (not stores or store.pk in stores)
+            ):
+                self.permitted.add((store.pk, item.item_class))
+                return
+        _check_store_licence(store, item)  # raises with the reason
+        raise ValidationError(_("No licence in force permits this movement."))  # pragma: no cover
+
+
+def _validate(organisation: Agency, m: Movement, licences: _Licences | None = None) -> None:
+    _check_shape(organisation, m)
+    stores = [a.store for a in (m.from_account, m.to_account) if a.store is not None]
+    licences = licences or _Licences(s.owning_agency_id for s in stores)
+    for store in stores:
+        licences.check(store, m.item)
 
 
 def post_movement(
@@ -322,38 +366,244 @@ def post_movement(
     return post_movements(organisation, [m], actor=actor)[0]
 
 
+@dataclass(frozen=True)
+class Posted:
+    """One movement's entry, and whether this call wrote it (False: a replay)."""
+
+    entry: LedgerEntry
+    created: bool
+
+
 def post_movements(
     organisation: Agency, movements: Iterable[Movement], *, actor: Any
 ) -> list[LedgerEntry]:
     """All or nothing: every movement is posted, or none is. One audit event for
     the call (each entry is in the organisation's own chain)."""
+    return [p.entry for p in record_movements(organisation, movements, actor=actor)]
+
+
+def record_movements(
+    organisation: Agency, movements: Iterable[Movement], *, actor: Any
+) -> list[Posted]:
+    """``post_movements``, saying of each entry whether this call wrote it.
+
+    Whether a key is new is decided under the organisation's chain lock, so of
+    two racing first requests exactly one is told it created the entry. The
+    order of locks is fixed: the organisation's chain head, then the balance
+    rows by id, then the store total rows by id, then (last, by the audit
+    event) the audit chain head."""
     movements = list(movements)
     require_storekeeper(actor, organisation)
     _require_licensed(organisation)
     count = len(movements)
-    if count == 1:
-        replay = _replay(organisation, movements[0])  # a retry needs no lock
-        if replay is not None:
-            return [replay]
+    for number, m in enumerate(movements, 1):
+        _numbered(number, count, _check_shape, organisation, m)
     try:
         with transaction.atomic():
-            # The chain head first (one writer per organisation at a time), then the balances.
-            LedgerHead.objects.get_or_create(organisation=organisation)
-            head = LedgerHead.objects.select_for_update().get(organisation=organisation)
-            entries: list[LedgerEntry] = []
-            new: list[LedgerEntry] = []
+            head = _lock_head(organisation)
+            existing = _existing(organisation, movements)
+            posted: list[Posted | None] = [None] * count
+            fresh: list[tuple[int, Movement]] = []
+            by_key: dict[str, LedgerEntry] = {}
+            seen: dict[str, Movement] = {}
             for number, m in enumerate(movements, 1):
-                entry, created = _post_numbered(organisation, m, number, count, head, actor)
-                entries.append(entry)
-                if created:
-                    new.append(entry)
-            if new:
-                head.save(update_fields=["seq", "hash"])
-                _audit(new, actor)
-            return entries
+                old = existing.get(m.idempotency_key)
+                first = seen.get(m.idempotency_key)
+                if old is not None or first is not None:
+                    same = _same_body(old, m) if old is not None else first == m
+                    if not same:
+                        raise ValidationError(_numbered_message(number, count, _key_reused(m)))
+                    if old is not None:
+                        posted[number - 1] = Posted(old, False)
+                    continue
+                seen[m.idempotency_key] = m
+                fresh.append((number, m))
+            if fresh:
+                stores = [
+                    a.store for _n, m in fresh for a in (m.from_account, m.to_account)
+                    if a.store is not None
+                ]  # fmt: skip
+                licences = _Licences(s.owning_agency_id for s in stores)
+                for number, m in fresh:
+                    _numbered(number, count, _validate, organisation, m, licences)
+                balances, totals = _apply_all(fresh, count)
+                entries = _chain_entries(organisation, fresh, head, actor)
+                _write(organisation, head, entries, balances, totals)
+                by_key = {e.idempotency_key: e for e in entries}
+                for n, m in fresh:
+                    posted[n - 1] = Posted(by_key[m.idempotency_key], True)
+                _audit(entries, actor)  # last: the audit head is locked until the commit
+            for n, m in enumerate(movements):
+                if posted[n] is None:  # the same key twice in one call
+                    posted[n] = Posted(by_key[m.idempotency_key], False)
+            return [p for p in posted if p is not None]
     except IntegrityError as exc:
         # A check the validation did not catch (a racing writer): refused, nothing written.
         raise ValidationError(_("The movement was refused by the ledger's rules.")) from exc
+
+
+def _numbered(number: int, count: int, check: Any, *args: Any) -> None:
+    try:
+        check(*args)
+    except ValidationError as exc:
+        if count == 1:
+            raise
+        raise ValidationError(_numbered_message(number, count, " ".join(exc.messages))) from exc
+
+
+def _numbered_message(number: int, count: int, error: str) -> str:
+    if count == 1:
+        return error
+    return _("Movement %(n)d of %(count)d: %(error)s") % {
+        "n": number, "count": count, "error": error,
+    }  # fmt: skip
+
+
+def _key_reused(m: Movement) -> str:
+    return _("The idempotency key %(key)s was already used for a different movement.") % {
+        "key": m.idempotency_key
+    }
+
+
+def _lock_head(organisation: Agency) -> LedgerHead:
+    """The organisation's chain head, locked: one writer per organisation at a time."""
+    sql = f"SELECT seq, hash FROM {_t(LedgerHead)} WHERE organisation_id = %s{_lock_clause()}"  # noqa: S608
+    found = _rows(sql, [organisation.pk])
+    if not found:
+        LedgerHead.objects.get_or_create(organisation=organisation)
+        found = _rows(sql, [organisation.pk])
+    (seq, hash_), *_rest = found
+    return LedgerHead(organisation_id=organisation.pk, seq=seq, hash=hash_)
+
+
+def _existing(organisation: Agency, movements: list[Movement]) -> dict[str, LedgerEntry]:
+    """The entries already written under these keys (read under the head's lock)."""
+    keys = sorted({m.idempotency_key for m in movements})
+    sql = (
+        f"SELECT id FROM {_t(LedgerEntry)} "  # noqa: S608
+        f"WHERE owning_agency_id = %s AND idempotency_key IN ({_marks(keys)})"
+    )
+    ids = [row[0] for row in _rows(sql, [organisation.pk, *keys])]
+    if not ids:
+        return {}
+    rows = LedgerEntry.objects.filter(pk__in=ids).select_related("from_account", "to_account")
+    return {e.idempotency_key: e for e in rows}
+
+
+def _t(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The hot path's fixed statements, without building a queryset for each."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    if not sql:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _lock_clause() -> str:
+    """Locks the rows read (SQLite has no row locks: its writers are serialised
+    by BEGIN IMMEDIATE, see settings)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def _chain_entries(
+    organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Any
+) -> list[LedgerEntry]:
+    """The new entries, chained after the head (moved along), not yet written."""
+    actor_id = None if isinstance(actor, SystemActor) else actor.pk
+    label = audit.actor_label(actor)
+    at = clock.now()
+    entries: list[LedgerEntry] = []
+    for _n, m in fresh:
+        first_store = m.from_account.store or m.to_account.store
+        assert first_store is not None
+        values: dict[str, Any] = {
+            "seq": head.seq + 1,
+            "at": at,
+            "owning_agency_id": organisation.pk,
+            "owning_committee_id": first_store.owning_committee_id,
+            "licensing_agency_id": first_store.licensing_agency_id,
+            "classification": 0,
+            "item_id": m.item.pk,
+            "lot": m.lot,
+            "quantity": m.quantity,
+            "from_account_id": m.from_account.pk,
+            "to_account_id": m.to_account.pk,
+            "idempotency_key": m.idempotency_key,
+            "document_ref": m.document_ref,
+            "reason": m.reason,
+            "actor_id": actor_id,
+            "actor_label": label,
+            "reverses_id": m.reverses.pk if m.reverses else None,
+            "prev_hash": head.hash or audit.GENESIS,
+        }
+        canonical = canonical_text(values)
+        entry = LedgerEntry(**values, canonical=canonical, hash=compute_hash(canonical))
+        # What callers show next is at hand: no query per entry for it.
+        entry.item, entry.from_account, entry.to_account = m.item, m.from_account, m.to_account
+        head.seq, head.hash = entry.seq, entry.hash
+        entries.append(entry)
+    return entries
+
+
+ONE_STATEMENT_MAX = 1000  # entries: 20 parameters each, PostgreSQL takes 65,535
+
+
+def _write(
+    organisation: Agency,
+    head: LedgerHead,
+    entries: list[LedgerEntry],
+    balances: list[_Row],
+    totals: list[_Row],
+) -> None:
+    """The new quantities, the entries and the moved head. On PostgreSQL in one
+    statement (one round trip while the locks are held); elsewhere one by one."""
+    head_sql = f"UPDATE {_t(LedgerHead)} SET seq = %s, hash = %s WHERE organisation_id = %s"  # noqa: S608
+    head_params: list[Any] = [head.seq, head.hash, organisation.pk]
+    if connection.vendor != "postgresql" or len(entries) > ONE_STATEMENT_MAX:
+        _execute(*_quantities_sql(Balance, balances))
+        _execute(*_quantities_sql(StoreTotal, totals))
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        _execute(head_sql, head_params)
+        return
+    parts, params = [], []
+    for name, (sql, values) in (
+        ("b", _quantities_sql(Balance, balances)),
+        ("t", _quantities_sql(StoreTotal, totals)),
+        ("h", (head_sql, head_params)),
+    ):
+        if sql:
+            parts.append(f"{name} AS ({sql})")
+            params += values
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for entry in entries:
+        params += [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    insert = (
+        f"INSERT INTO {_t(LedgerEntry)} ({columns}) VALUES "  # noqa: S608
+        + ", ".join([row] * len(entries))
+        + " RETURNING id"
+    )
+    ids = _rows(f"WITH {', '.join(parts)} {insert}", params)
+    for entry, (pk,) in zip(entries, ids, strict=True):
+        entry.pk = pk
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 def _audit(new: list[LedgerEntry], actor: Any) -> None:
@@ -378,102 +628,115 @@ AUDITED = (
 )  # fmt: skip
 
 
-def _replay(organisation: Agency, m: Movement) -> LedgerEntry | None:
-    """The entry this key already made (same body), None if new; a different body is refused."""
-    existing = LedgerEntry.objects.filter(
-        owning_agency=organisation, idempotency_key=m.idempotency_key
-    ).first()
-    if existing is None:
-        return None
-    if _same_body(existing, m):
-        return existing
-    raise ValidationError(
-        _("The idempotency key %(key)s was already used for a different movement.")
-        % {"key": m.idempotency_key}
+BalanceKey = tuple[int, int, str]  # store, item, lot
+TotalKey = tuple[int, str]  # store, item class
+
+
+@dataclass
+class _Row:
+    """A locked balance or total row: its id and what it holds (and may hold)."""
+
+    pk: int
+    quantity: int
+    capacity: int = 0
+
+
+def _lock_rows(
+    balance_keys: set[BalanceKey], total_keys: set[TotalKey]
+) -> tuple[dict[BalanceKey, _Row], dict[TotalKey, _Row]]:
+    """Lock the balance rows, then the total rows, each in the order of their ids.
+
+    One fixed order for every writer, so two writers never wait on each other
+    in a circle; a row read here cannot change before this transaction ends."""
+    lock = _row_lock()
+    b_where, b_params = _any_of(balance_keys, ("store_id", "item_id", "lot"))
+    balances = {
+        (store, item, lot): _Row(pk, quantity)
+        for pk, store, item, lot, quantity in _rows(
+            f"SELECT id, store_id, item_id, lot, quantity FROM {_t(Balance)} "  # noqa: S608
+            f"WHERE {b_where} ORDER BY id{lock}",
+            b_params,
+        )
+    }
+    t_where, t_params = _any_of(total_keys, ("store_id", "item_class"))
+    totals = {
+        (store, item_class): _Row(pk, quantity, capacity)
+        for pk, store, item_class, quantity, capacity in _rows(
+            f"SELECT id, store_id, item_class, quantity, capacity FROM {_t(StoreTotal)} "  # noqa: S608
+            f"WHERE {t_where} ORDER BY id{lock}",
+            t_params,
+        )
+    }
+    return balances, totals
+
+
+def _row_lock() -> str:
+    """The locking step of ``_lock_rows``."""
+    return _lock_clause()
+
+
+def _any_of(keys: Iterable[tuple[Any, ...]], names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    one = "(" + " AND ".join(f"{name} = %s" for name in names) + ")"
+    ordered = sorted(keys)
+    return " OR ".join([one] * len(ordered)), [value for key in ordered for value in key]
+
+
+def _apply_all(fresh: list[tuple[int, Movement]], count: int) -> tuple[list[_Row], list[_Row]]:
+    """Move every quantity in order on the locked rows; the balance and total rows
+    that changed (each to be written once)."""
+    stores: dict[int, Store] = {}
+    balance_keys: set[BalanceKey] = set()
+    total_keys: set[TotalKey] = set()
+    for _n, m in fresh:
+        for store in (m.from_account.store, m.to_account.store):
+            if store is not None:
+                stores[store.pk] = store
+                balance_keys.add((store.pk, m.item.pk, m.lot))
+                total_keys.add((store.pk, m.item.item_class))
+    balances, totals = _lock_rows(balance_keys, total_keys)
+    if len(balances) < len(balance_keys) or len(totals) < len(total_keys):
+        _create_missing(stores, balance_keys - set(balances), total_keys - set(totals))
+        balances, totals = _lock_rows(balance_keys, total_keys)
+    before = {k: b.quantity for k, b in balances.items()}
+    before_totals = {k: t.quantity for k, t in totals.items()}
+    for number, m in fresh:
+        _numbered(number, count, _move, m, balances, totals)
+    changed = [b for k, b in balances.items() if b.quantity != before[k]]
+    changed_totals = [t for k, t in totals.items() if t.quantity != before_totals[k]]
+    return changed, changed_totals
+
+
+def _create_missing(
+    stores: dict[int, Store], balance_keys: set[BalanceKey], total_keys: set[TotalKey]
+) -> None:
+    """Empty rows for the first movement of an item (a racing writer's row is kept)."""
+    rows = []
+    for store_id, item_id, lot in sorted(balance_keys):
+        store = stores[store_id]
+        rows.append(
+            Balance(
+                store_id=store_id,
+                item_id=item_id,
+                lot=lot,
+                owning_committee_id=store.owning_committee_id,
+                owning_agency_id=store.owning_agency_id,
+                licensing_agency_id=store.licensing_agency_id,
+            )
+        )
+    Balance.objects.bulk_create(rows, ignore_conflicts=True)
+    StoreTotal.objects.bulk_create(
+        [StoreTotal(store_id=s, item_class=c) for s, c in sorted(total_keys)],
+        ignore_conflicts=True,
     )
 
 
-def _post_numbered(
-    organisation: Agency, m: Movement, number: int, count: int, head: LedgerHead, actor: Any
-) -> tuple[LedgerEntry, bool]:
-    if count == 1:
-        return _post(organisation, m, head, actor)
-    try:
-        return _post(organisation, m, head, actor)
-    except ValidationError as exc:
-        raise ValidationError(
-            _("Movement %(n)d of %(count)d: %(error)s")
-            % {"n": number, "count": count, "error": " ".join(exc.messages)}
-        ) from exc
-
-
-def _post(
-    organisation: Agency, m: Movement, head: LedgerHead, actor: Any
-) -> tuple[LedgerEntry, bool]:
-    # Under the head's lock: a racing writer's entry with this key is visible now.
-    existing = _replay(organisation, m)
-    if existing is not None:
-        return existing, False
-    _validate(organisation, m)
-    _apply(m)
-    first_store = m.from_account.store or m.to_account.store
-    assert first_store is not None
-    values: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "at": clock.now(),
-        "owning_agency_id": organisation.pk,
-        "owning_committee_id": first_store.owning_committee_id,
-        "licensing_agency_id": first_store.licensing_agency_id,
-        "classification": 0,
-        "item_id": m.item.pk,
-        "lot": m.lot,
-        "quantity": m.quantity,
-        "from_account_id": m.from_account.pk,
-        "to_account_id": m.to_account.pk,
-        "idempotency_key": m.idempotency_key,
-        "document_ref": m.document_ref,
-        "reason": m.reason,
-        "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
-        "actor_label": audit.actor_label(actor),
-        "reverses_id": m.reverses.pk if m.reverses else None,
-        "prev_hash": head.hash or audit.GENESIS,
-    }
-    canonical = canonical_text(values)
-    entry = LedgerEntry.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
-    head.seq, head.hash = entry.seq, entry.hash
-    return entry, True
-
-
-def _apply(m: Movement) -> None:
-    """Lock the balance and total rows in one order (by id), then move the quantity."""
-    stores = [s for s in (m.from_account.store, m.to_account.store) if s is not None]
-    item_class = m.item.item_class
-    for store in stores:
-        Balance.objects.get_or_create(
-            store=store, item=m.item, lot=m.lot,
-            defaults={
-                "owning_committee_id": store.owning_committee_id,
-                "owning_agency_id": store.owning_agency_id,
-                "licensing_agency_id": store.licensing_agency_id,
-            },
-        )  # fmt: skip
-        StoreTotal.objects.get_or_create(store=store, item_class=item_class)
-    store_ids = [s.pk for s in stores]
-    balances = {
-        b.store_id: b
-        for b in Balance.objects.filter(store_id__in=store_ids, item=m.item, lot=m.lot)
-        .order_by("pk")
-        .select_for_update()
-    }
-    totals = {
-        t.store_id: t
-        for t in StoreTotal.objects.filter(store_id__in=store_ids, item_class=item_class)
-        .order_by("pk")
-        .select_for_update()
-    }
+def _move(
+    m: Movement, balances: dict[BalanceKey, Balance], totals: dict[TotalKey, StoreTotal]
+) -> None:
     source, target = m.from_account.store, m.to_account.store
+    item_class = m.item.item_class
     if source is not None:
-        balance = balances[source.pk]
+        balance = balances[(source.pk, m.item.pk, m.lot)]
         if balance.quantity < m.quantity:
             raise ValidationError(
                 _("Store %(store)s holds only %(held)s of %(item)s%(lot)s.")
@@ -484,9 +747,9 @@ def _apply(m: Movement) -> None:
                 }
             )  # fmt: skip
         balance.quantity -= m.quantity
-        totals[source.pk].quantity -= m.quantity
+        totals[(source.pk, item_class)].quantity -= m.quantity
     if target is not None:
-        total = totals[target.pk]
+        total = totals[(target.pk, item_class)]
         if total.quantity + m.quantity > total.capacity:
             raise ValidationError(
                 _("Store %(store)s would exceed its capacity for %(cls)s (%(cap)s; holds %(held)s).")
@@ -495,10 +758,25 @@ def _apply(m: Movement) -> None:
                     "cap": _shown(m.item, total.capacity), "held": _shown(m.item, total.quantity),
                 }
             )  # fmt: skip
-        balances[target.pk].quantity += m.quantity
+        balances[(target.pk, m.item.pk, m.lot)].quantity += m.quantity
         total.quantity += m.quantity
-    for row in [*balances.values(), *totals.values()]:
-        row.save(update_fields=["quantity"])
+
+
+def _quantities_sql(model: Any, rows: list[_Row]) -> tuple[str, list[Any]]:
+    """One statement giving each changed row its new quantity ("" when none changed)."""
+    if not rows:
+        return "", []
+    if len(rows) == 1:
+        return f"UPDATE {_t(model)} SET quantity = %s WHERE id = %s", [  # noqa: S608
+            rows[0].quantity,
+            rows[0].pk,
+        ]
+    cases = " ".join(["WHEN %s THEN %s"] * len(rows))
+    ids = [r.pk for r in rows]
+    return (
+        f"UPDATE {_t(model)} SET quantity = CASE id {cases} END WHERE id IN ({_marks(ids)})",  # noqa: S608
+        [value for r in rows for value in (r.pk, r.quantity)] + ids,
+    )
 
 
 def _shown(item: Item, quantity: int) -> str:

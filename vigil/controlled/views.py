@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil.controlled import services
 from vigil.controlled.forms import MovementFilterForm, MovementForm
 from vigil.controlled.models import LedgerEntry, Licence, Store, shown
+from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock
 from vigil.core.forms import add_form_errors
 from vigil.org.scope import get_visible_or_404, scope_for
@@ -55,9 +57,7 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"balance": b, "shown": shown(b.item.item_class, b.quantity)}
         for b in store.balances.filter(quantity__gt=0).select_related("item")
     ]
-    movements = _movements(request.user).filter(
-        Q(from_account__store=store) | Q(to_account__store=store)
-    )[:20]
+    movements = at_store(_movements(request.user), store.pk).order_by("-pk")[:20]
     keeper = scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper")
     from vigil.controlled.registry import may_keep_record
 
@@ -81,6 +81,21 @@ def _movements(user: Any) -> Any:
     return LedgerEntry.objects.visible_to(user).select_related(
         "item", "from_account__store", "to_account__store"
     )
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most ``CAP`` rows: a million-entry ledger is not counted on every page.
+    Older movements than the cap reaches are found with the date filters."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: self.CAP].count())  # type: ignore[attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= self.CAP
 
 
 def _rows(entries: Any) -> list[dict[str, Any]]:
@@ -130,16 +145,11 @@ def movement_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["store"]:
-            entries = entries.filter(
-                Q(from_account__store=data["store"]) | Q(to_account__store=data["store"])
-            )
+            entries = at_store(entries, data["store"].pk)
         if data["item"]:
             entries = entries.filter(item=data["item"])
-        if data["since"]:
-            entries = entries.filter(at__date__gte=data["since"])
-        if data["until"]:
-            entries = entries.filter(at__date__lte=data["until"])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        entries = entries.filter(**local_day_range(data["since"], data["until"]))
+    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "controlled/movement_list.html",

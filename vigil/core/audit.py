@@ -175,10 +175,35 @@ def record(
         before=before, after=after, classification=classification, committee_id=committee_id,
     )  # fmt: skip
     canonical = canonical_text(values)
-    event = AuditEvent.objects.create(**values, canonical=canonical, hash=compute_hash(canonical))
+    event = AuditEvent(**values, canonical=canonical, hash=compute_hash(canonical))
     head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    _append(event, head)
     return event
+
+
+def _append(event: AuditEvent, head: AuditHead) -> None:
+    """Insert the event and move the head. On PostgreSQL in one statement: the
+    head's lock is held until the commit, and every round trip counts."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        head.save(update_fields=["seq", "hash"])
+        return
+    quote = connection.ops.quote_name
+    fields = list(AuditEvent._meta.concrete_fields)  # the key is the sequence number
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Names come from the models; every value is a parameter.
+    sql = (
+        f"WITH head AS (UPDATE {quote(AuditHead._meta.db_table)} SET seq = %s, hash = %s "  # noqa: S608
+        f"WHERE id = %s) INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
+        f"VALUES ({marks})"
+    )
+    params = [head.seq, head.hash, head.pk]
+    params += [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def record_many(
