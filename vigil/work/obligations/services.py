@@ -572,7 +572,8 @@ def _snapshot(sub: ReportSubmission) -> dict[str, Any]:
 
 def _write(sub: ReportSubmission, revision: int | None, **changes: Any) -> None:
     """Compare-and-swap on ``revision``: a save based on an old revision loses, and says so."""
-    rows = ReportSubmission.objects.filter(pk=sub.pk)
+    # The state the caller checked must still hold: a stale copy cannot undo an acceptance.
+    rows = ReportSubmission.objects.filter(pk=sub.pk, state=sub.state)
     if revision is not None:
         rows = rows.filter(revision=revision)
     updated = rows.update(revision=F("revision") + 1, **changes)
