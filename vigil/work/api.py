@@ -361,7 +361,9 @@ class ScorecardView(APIView):
     @extend_schema(responses={200: ScorecardRowSerializer(many=True)})
     def get(self, request: Request) -> Response:
         committee = request.query_params.get("committee")
-        committee_id = int(committee) if committee and committee.isascii() and committee.isdigit() else None
+        committee_id = (
+            int(committee) if committee and committee.isascii() and committee.isdigit() else None
+        )
         rows = scorecards.scorecard(request.user, committee_id=committee_id)
         return Response(ScorecardRowSerializer(rows, many=True).data)
 

@@ -203,9 +203,9 @@ def test_a_classified_reports_title_stays_out_of_the_calendar_feed(
 ) -> None:
     """Review: report due dates went into the iCalendar feed with the title of a Mật
     obligation, because the calendar source did not pass the classification on."""
-    from vigil.core.classification import Classification
     from icalendar import Calendar
 
+    from vigil.core.classification import Classification
     from vigil.work import feeds
 
     obligation = make_obligation(title="Báo cáo mật về mục tiêu",
