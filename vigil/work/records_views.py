@@ -364,6 +364,8 @@ def _month(request: HttpRequest) -> dt.date:
     raw = request.GET.get("month", "")
     try:
         year, month = (int(x) for x in raw.split("-"))
+        if not 1900 <= year <= 9000:  # the previous and next links stay dates
+            raise ValueError(raw)
         return dt.date(year, month, 1)
     except ValueError:
         return clock.today().replace(day=1)
