@@ -120,13 +120,8 @@ class IssuedDocument(Owned):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         ordering = ["-issue_date", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owning_committee", "symbol"],
-                name="work_issueddocument_symbol_unique",
-                violation_error_message=_("This committee has already issued this number."),
-            )
-        ]
+        # No unique symbol: numbers start again each year ("01/CT-BCĐ" of 2026 and of
+        # 2027); the committee's register (per type and year) gives each number once.
 
     def __str__(self) -> str:
         return f"{self.symbol} — {self.subject}"
