@@ -158,3 +158,11 @@ def test_the_register_starts_again_each_year_and_the_same_symbol_is_allowed() ->
         ).count()
         == 2
     )  # 01/CT-BCĐ of 2026 and of 2027
+
+
+def test_a_deadline_in_working_days_past_the_calendar_is_refused_not_a_500() -> None:
+    """Review: a document dated 31/12/9999 with a deadline in working days gave a 500."""
+    count = IssuedDocument.objects.count()
+    with pytest.raises(ValidationError, match="outside the calendar"):
+        directive(agency("dit"), issue_date=dt.date(9999, 12, 31), working_days=5)
+    assert IssuedDocument.objects.count() == count

@@ -218,3 +218,13 @@ def test_a_classified_reports_title_stays_out_of_the_calendar_feed(
         reports = [str(e["summary"]) for e in events if str(e["uid"]).startswith("report-")]
         assert reports  # the due date is there, its title is not
         assert not any("Báo cáo mật" in s for s in reports)
+
+
+def test_a_day_at_the_end_of_the_calendar_is_refused_not_a_500(
+    world: World, make_obligation: Make
+) -> None:
+    """Review: POST open-period {"day": "9999-12-31"} overflowed the period arithmetic."""
+    obligation = make_obligation()
+    with pytest.raises(ValidationError, match="no period"):
+        services.open_period(obligation, day=dt.date(9999, 12, 31), actor=world.user("thuongtruc"))
+    assert not ReportPeriod.objects.filter(obligation=obligation).exists()

@@ -366,12 +366,17 @@ def open_period(obligation: ReportObligation, *, day: dt.date | None = None, act
     _require(can_review(actor, obligation), _("Only the issuing committee may open a period."))
     day = day or clock.today()
     custom = obligation.period_kind == PeriodKind.CUSTOM
+    no_period = ValidationError(
+        _("The obligation has no period on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
+    )
     if day < obligation.starts_on or (
         not custom and obligation.ends_on is not None and day > obligation.ends_on
     ):
-        raise ValidationError(
-            _("The obligation has no period on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
-        )
+        raise no_period
+    try:
+        period_dates(obligation, day)
+    except (OverflowError, ValueError):  # its end or due day lies past year 9999
+        raise no_period from None
     try:
         return _open_period(obligation, day, actor)
     except IntegrityError:
