@@ -732,6 +732,14 @@ def fill_from_consolidation(
     own = own_obligation_for(sub)
     if own is None:
         raise ValidationError(_("This committee has no obligation of its own that reports here."))
+    level = own.classification
+    if level > sub.obligation.classification or (
+        not isinstance(actor, SystemActor) and level > actor.clearance
+    ):
+        # A derived report is at least as classified as what it contains.
+        raise ValidationError(
+            _("Your own consolidation is classified higher than this report: fill it in by hand.")
+        )
     period = ReportPeriod.objects.filter(obligation=own, starts_on=sub.period.starts_on).first()
     if period is None or period.ends_on != sub.period.ends_on:
         raise ValidationError(
