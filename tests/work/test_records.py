@@ -144,3 +144,24 @@ def test_the_import_page_flags_an_unknown_issuer(client_for: Callable[[str], Cli
     )  # fmt: skip
     assert response.status_code == 200
     assert IncomingDocument.objects.filter(issuer_name="Sở Ngoại vụ tỉnh bạn").exists()
+
+
+def test_points_added_to_an_incoming_document_are_audited(
+    persona: Callable[[str], Any],
+) -> None:
+    """Review: further points of an incoming document were written without an audit
+    event of their own (none at all for a point handed to no agency)."""
+    from vigil.core.models import AuditEvent
+
+    document = records.register_incoming(
+        province(), issuer=agency("mps"), number="13", notation="CĐ-BCA",
+        doc_date=dt.date(2026, 11, 20), subject="Công điện", actor=persona("thuongtruc"),
+    )  # fmt: skip
+    records.tasks_from_incoming(
+        document, points=[PointSpec(text="Theo dõi tình hình.")], actor=persona("thuongtruc")
+    )
+    assert document.points.count() == 1
+    event = AuditEvent.objects.filter(
+        action="work.incoming.points_added", object_id=str(document.pk)
+    ).get()
+    assert event.after is not None and event.after["points"] == ["Theo dõi tình hình."]

@@ -40,6 +40,7 @@ class WorkAction(models.TextChoices):
     PLAN_CREATED = "work.plan.created", _("Work plan created")
     INCOMING_REGISTERED = "work.incoming.registered", _("Incoming document registered")
     INCOMING_ASSIGNED = "work.incoming.assigned", _("Incoming document assigned for handling")
+    INCOMING_POINTS_ADDED = "work.incoming.points_added", _("Points of an incoming document added")
     DOCUMENT_EXPORTED = "work.document.exported", _("Document exported as edXML")
     FEED_CREATED = "work.calendar_feed.created", _("Private calendar feed created")
     FEED_REVOKED = "work.calendar_feed.revoked", _("Private calendar feed revoked")

@@ -254,10 +254,15 @@ def tasks_from_incoming(
     for order, spec in enumerate(points, start=start + 1):
         point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
         specs.append((spec, {"incoming_point": point}))
-    return tasks_from_points(
+    tasks = tasks_from_points(
         committee, specs, assigned_on=clock.today(),
         classification=document.classification, actor=actor,
     )  # fmt: skip
+    audit.record(
+        WorkAction.INCOMING_POINTS_ADDED, actor=actor, obj=document,
+        after={"points": [spec.text for spec, _links in specs], "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return tasks
 
 
 # --- issued documents out as edXML
