@@ -279,12 +279,8 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
     sender = edxml.Organ(
         code=sender_agency.electronic_code if sender_agency else "", name=committee.name
     )
-    files = list(
-        Attachment.objects.filter(
-            parent_type__app_label="work", parent_type__model="issueddocument",
-            parent_id=document.pk,
-        ).order_by("pk")
-    )  # fmt: skip
+    # Only what the exporting user may read: an annex may be classified above its document.
+    files = list(attachments.attachments_of(document, actor).order_by("pk"))
     number, _slash, notation = document.symbol.partition("/")
     package = edxml.EdxmlDocument(
         sender=sender,
