@@ -183,3 +183,39 @@ def test_the_edxml_export_carries_only_the_attachments_within_the_users_clearanc
     assert names == ["thuong.txt"]
     full = edxml.parse_package(records.export_edxml(document, actor=office), check_types=False)
     assert sorted(a.name for a in full.attachments) == ["mat.txt", "thuong.txt"]
+
+
+def test_an_oversized_package_gets_the_size_message_not_field_required(
+    client_for: Callable[[str], Client], settings: Any
+) -> None:
+    """Review: the upload handler stops a package over VIGIL_MAX_UPLOAD_MB, and the import
+    page then said only "This field is required"."""
+    settings.VIGIL_MAX_UPLOAD_MB = 1
+    big = _package() + b" " * (1024 * 1024 + 10)
+    count = IncomingDocument.objects.count()
+    response = client_for("thuongtruc").post(
+        reverse("work:incoming_import", args=[province().pk]),
+        {"package": SimpleUploadedFile("goi.xml", big, content_type="application/xml"),
+         "classification": 0},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lớn hơn 1 MB" in response.content.decode()
+    assert IncomingDocument.objects.count() == count
+
+
+def test_an_oversized_file_is_not_silently_dropped_from_a_registration(
+    client_for: Callable[[str], Client], settings: Any
+) -> None:
+    """Review: the file is optional, so a file the upload handler stopped was dropped and
+    the document registered without it, with no word said."""
+    settings.VIGIL_MAX_UPLOAD_MB = 1
+    count = IncomingDocument.objects.count()
+    response = client_for("thuongtruc").post(
+        reverse("work:incoming_create", args=[province().pk]),
+        {"issuer_name": "Sở X", "number": "5", "doc_date": "2026-11-20", "subject": "Y",
+         "classification": 0, "points-TOTAL_FORMS": 0, "points-INITIAL_FORMS": 0,
+         "file": SimpleUploadedFile("big.pdf", b"a" * (1024 * 1024 + 10))},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lớn hơn 1 MB" in response.content.decode()
+    assert IncomingDocument.objects.count() == count

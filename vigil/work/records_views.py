@@ -233,6 +233,16 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
+def _refused_upload(request: HttpRequest, form: Any, field: str) -> bool:
+    """The upload handler stopped a file over the limit: say so, and write nothing."""
+    refused = attachments.upload_too_large(request)
+    if refused is not None and form.is_bound:
+        form.add_error(field, refused)
+    elif refused is not None:  # the fields after the file were not read either
+        messages.error(request, "; ".join(refused.messages))
+    return refused is not None
+
+
 @require_http_methods(["GET", "POST"])
 def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = _issuer_committee(request, committee_pk)
@@ -240,7 +250,9 @@ def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     form = IncomingForm(request.POST or None, request.FILES or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
-    if request.method == "POST" and form.is_valid() and points.is_valid():
+    if request.method == "POST" and _refused_upload(request, form, "file"):
+        pass
+    elif request.method == "POST" and form.is_valid() and points.is_valid():
         data = form.cleaned_data
         try:
             document = records.register_incoming(
@@ -270,7 +282,9 @@ def incoming_import(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = _issuer_committee(request, committee_pk)
     user: Any = request.user
     form = EdxmlImportForm(request.POST or None, request.FILES or None, clearance=user.clearance)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _refused_upload(request, form, "package"):
+        pass
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             document = records.import_incoming_edxml(
