@@ -76,12 +76,13 @@ def _issuer_committee(request: HttpRequest, pk: int) -> Committee:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = WorkPlan.objects.visible_to(request.user).select_related("owning_committee")
+    plans = list(WorkPlan.objects.visible_to(request.user).select_related("owning_committee"))
     return render(
         request,
         "work/plan_list.html",
-        {"plans": plans, "committees": issuer_committees(request.user)},
-    )
+        {"plans": plans, "committees": issuer_committees(request.user),
+         "page_stamp": _stamp(request, plans, None)},
+    )  # fmt: skip
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,8 +136,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work/meeting_list.html",
-        {"page": page, "committees": issuer_committees(request.user)},
-    )
+        {"page": page, "committees": issuer_committees(request.user),
+         "page_stamp": _stamp(request, list(page.object_list), None)},
+    )  # fmt: skip
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
