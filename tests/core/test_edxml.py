@@ -300,3 +300,10 @@ def test_a_deployment_with_another_code_structure_reads_its_packages() -> None:
     assert parse_package(data, organ_id_pattern=pattern).sender.code == "H40.31"
     with override_settings(VIGIL_ORGAN_ID_PATTERN=pattern):
         assert parse_package(data).sender.code == "H40.31"
+
+
+def test_a_priority_that_is_not_a_plain_number_is_read_as_normal() -> None:
+    """Review: ``"²".isdigit()`` is true and ``int("²")`` raises: an import gave a 500."""
+    header = "<OtherInfo><Priority>²</Priority></OtherInfo></MessageHeader>"
+    data = package().replace(b"</MessageHeader>", header.encode())
+    assert parse_package(data).priority == 0

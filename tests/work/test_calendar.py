@@ -73,3 +73,13 @@ def test_a_calendar_page_with_classified_items_is_audited(
     assert AuditEvent.objects.filter(action="object.viewed").count() == before + 1
     assert event is not None and event.after is not None
     assert f"meeting-{meeting.pk}@vigil" in event.after["shown"]
+
+
+def test_a_month_at_the_edge_of_the_calendar_is_not_a_500(
+    client_for: Callable[[str], Client],
+) -> None:
+    """Review: ?month=9999-12 (or 0001-01) overflowed the date arithmetic of the
+    previous/next links and gave a 500."""
+    client = client_for("congthuong")
+    for month in ("9999-12", "0001-01", "1-1", "-5-3"):
+        assert client.get(reverse("work:calendar"), {"month": month}).status_code == 200

@@ -143,3 +143,26 @@ def test_the_docx_has_the_decree_30_header_number_date_and_signature() -> None:
     assert "KT. TRƯỞNG BAN" in text
     assert "Phạm Quốc Đạt" in text
     assert "Rà soát mục tiêu trọng điểm." in text
+
+
+def test_the_register_starts_again_each_year_and_the_same_symbol_is_allowed() -> None:
+    """Review: numbers restart every year (the register is per year) but the symbol
+    ("01/CT-BCĐ", no year in it) was unique per committee for ever, so the first
+    directive of a new year failed with an IntegrityError (a 500)."""
+    this_year = directive(agency("dit"), issue_date=dt.date(2026, 11, 20))
+    first = directive(agency("dit"), issue_date=dt.date(2027, 1, 5))
+    assert first.number == 1
+    assert (
+        IssuedDocument.objects.filter(
+            owning_committee=this_year.owning_committee, symbol=first.symbol
+        ).count()
+        == 2
+    )  # 01/CT-BCĐ of 2026 and of 2027
+
+
+def test_a_deadline_in_working_days_past_the_calendar_is_refused_not_a_500() -> None:
+    """Review: a document dated 31/12/9999 with a deadline in working days gave a 500."""
+    count = IssuedDocument.objects.count()
+    with pytest.raises(ValidationError, match="outside the calendar"):
+        directive(agency("dit"), issue_date=dt.date(9999, 12, 31), working_days=5)
+    assert IssuedDocument.objects.count() == count

@@ -197,3 +197,38 @@ def test_assigning_through_the_api_refuses_an_agency_outside_the_tree(
         "/api/v1/tasks/", {**body, "committee": commune("b").pk}, content_type="application/json"
     )
     assert other.status_code in (403, 404)
+
+
+def test_a_committee_filter_that_is_not_a_number_is_ignored_not_a_500(
+    client_for: Callable[[str], Client], api_for: Callable[..., Client]
+) -> None:
+    """Review: ``"²".isdigit()`` is true and ``int("²")`` raises, so the scorecard
+    page, its workbook and its API answered 500."""
+    for bad in ("²", "①", "1²"):
+        assert client_for("thuongtruc").get(
+            reverse("work:scorecard"), {"committee": bad}).status_code == 200  # fmt: skip
+        assert client_for("thuongtruc").get(
+            reverse("work:scorecard_xlsx"), {"committee": bad}).status_code == 200  # fmt: skip
+        assert api_for("thuongtruc").get(
+            "/api/v1/scorecard/", {"committee": bad}).status_code == 200  # fmt: skip
+
+
+def test_showing_a_classified_meeting_is_audited_on_pages_and_in_the_api(
+    client_for: Callable[[str], Client], api_for: Callable[..., Client]
+) -> None:
+    """Review: the meeting and plan lists and the work API's lists and details showed
+    classified objects without the view event every such page or response records."""
+    from vigil.core.models import AuditEvent
+    from vigil.work.models import Meeting
+
+    secret = Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")
+    assert secret.classification > 0
+    api = api_for("bienphong")
+    for get in (
+        lambda: client_for("bienphong").get(reverse("work:meeting_list")),
+        lambda: api.get("/api/v1/meetings/"),
+        lambda: api.get(f"/api/v1/meetings/{secret.pk}/"),
+    ):
+        before = AuditEvent.objects.filter(action="object.viewed").count()
+        assert get().status_code == 200
+        assert AuditEvent.objects.filter(action="object.viewed").count() == before + 1

@@ -144,3 +144,78 @@ def test_the_import_page_flags_an_unknown_issuer(client_for: Callable[[str], Cli
     )  # fmt: skip
     assert response.status_code == 200
     assert IncomingDocument.objects.filter(issuer_name="Sở Ngoại vụ tỉnh bạn").exists()
+
+
+def test_points_added_to_an_incoming_document_are_audited(
+    persona: Callable[[str], Any],
+) -> None:
+    """Review: further points of an incoming document were written without an audit
+    event of their own (none at all for a point handed to no agency)."""
+    from vigil.core.models import AuditEvent
+
+    document = records.register_incoming(
+        province(), issuer=agency("mps"), number="13", notation="CĐ-BCA",
+        doc_date=dt.date(2026, 11, 20), subject="Công điện", actor=persona("thuongtruc"),
+    )  # fmt: skip
+    records.tasks_from_incoming(
+        document, points=[PointSpec(text="Theo dõi tình hình.")], actor=persona("thuongtruc")
+    )
+    assert document.points.count() == 1
+    event = AuditEvent.objects.filter(
+        action="work.incoming.points_added", object_id=str(document.pk)
+    ).get()
+    assert event.after is not None and event.after["points"] == ["Theo dõi tình hình."]
+
+
+def test_the_edxml_export_carries_only_the_attachments_within_the_users_clearance(
+    persona: Callable[[str], Any], client_for: Callable[[str], Client]
+) -> None:
+    """Review: the export packed every attachment of the document, so an officer
+    cleared for Thường who may see the document downloaded its Mật annex."""
+    office = persona("thuongtruc")
+    document = directive(agency("dit"), actor=office)
+    attachments.attach(document, SimpleUploadedFile("thuong.txt", b"Cong khai\n"), actor=office)
+    attachments.attach(document, SimpleUploadedFile("mat.txt", b"Noi dung mat\n"), actor=office,
+                       classification=1)  # fmt: skip
+    response = client_for("congthuong").get(reverse("work:document_edxml", args=[document.pk]))
+    assert response.status_code == 200
+    names = [a.name for a in edxml.parse_package(response.content, check_types=False).attachments]
+    assert names == ["thuong.txt"]
+    full = edxml.parse_package(records.export_edxml(document, actor=office), check_types=False)
+    assert sorted(a.name for a in full.attachments) == ["mat.txt", "thuong.txt"]
+
+
+def test_an_oversized_package_gets_the_size_message_not_field_required(
+    client_for: Callable[[str], Client], settings: Any
+) -> None:
+    """Review: the upload handler stops a package over VIGIL_MAX_UPLOAD_MB, and the import
+    page then said only "This field is required"."""
+    settings.VIGIL_MAX_UPLOAD_MB = 1
+    big = _package() + b" " * (1024 * 1024 + 10)
+    count = IncomingDocument.objects.count()
+    response = client_for("thuongtruc").post(
+        reverse("work:incoming_import", args=[province().pk]),
+        {"package": SimpleUploadedFile("goi.xml", big, content_type="application/xml"),
+         "classification": 0},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lớn hơn 1 MB" in response.content.decode()
+    assert IncomingDocument.objects.count() == count
+
+
+def test_an_oversized_file_is_not_silently_dropped_from_a_registration(
+    client_for: Callable[[str], Client], settings: Any
+) -> None:
+    """Review: the file is optional, so a file the upload handler stopped was dropped and
+    the document registered without it, with no word said."""
+    settings.VIGIL_MAX_UPLOAD_MB = 1
+    count = IncomingDocument.objects.count()
+    response = client_for("thuongtruc").post(
+        reverse("work:incoming_create", args=[province().pk]),
+        {"issuer_name": "Sở X", "number": "5", "doc_date": "2026-11-20", "subject": "Y",
+         "classification": 0, "points-TOTAL_FORMS": 0, "points-INITIAL_FORMS": 0,
+         "file": SimpleUploadedFile("big.pdf", b"a" * (1024 * 1024 + 10))},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lớn hơn 1 MB" in response.content.decode()
+    assert IncomingDocument.objects.count() == count

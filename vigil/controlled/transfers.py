@@ -36,6 +36,20 @@ def _same_body(t: Transfer, to_store: Store, item: Item, quantity: int, lot: str
     return (t.to_store_id, t.item_id, t.quantity, t.lot) == (to_store.pk, item.pk, quantity, lot)
 
 
+def _replayed(
+    sender: Agency, key: str, to_store: Store, item: Item, quantity: int, lot: str
+) -> Transfer | None:
+    """The transfer this key already made (same body), None if new; another body is refused."""
+    existing = Transfer.objects.filter(owning_agency=sender, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if _same_body(existing, to_store, item, quantity, lot):
+        return existing
+    raise ValidationError(
+        _("The idempotency key %(key)s was already used for a different transfer.") % {"key": key}
+    )
+
+
 def check_receiver(to_store: Store, item: Item, quantity: int) -> None:
     """Refuse a store whose organisation holds no licence in force for this item, or is full."""
     receiver = to_store.owning_agency
@@ -89,16 +103,9 @@ def dispatch_transfer(
         raise ValidationError(
             _("An idempotency key of 1 to %(n)d characters is required.") % {"n": services.KEY_MAX}
         )
-    existing = Transfer.objects.filter(
-        owning_agency=sender, idempotency_key=idempotency_key
-    ).first()
+    existing = _replayed(sender, idempotency_key, to_store, item, amount, lot)
     if existing is not None:
-        if _same_body(existing, to_store, item, amount, lot):
-            return existing
-        raise ValidationError(
-            _("The idempotency key %(key)s was already used for a different transfer.")
-            % {"key": idempotency_key}
-        )
+        return existing
     if to_store.owning_agency_id == sender.pk:
         raise ValidationError(
             {"to_store": _("Between the organisation's own stores, record a movement instead.")}
@@ -113,6 +120,10 @@ def dispatch_transfer(
         % {"store": to_store.name, "org": to_store.owning_agency.name},
     )  # fmt: skip
     entry = services.post_movements(sender, [movement], actor=actor)[0]
+    # Under the chain's lock now: a request with this key that raced ours is visible.
+    raced = _replayed(sender, idempotency_key, to_store, item, amount, lot)
+    if raced is not None:
+        return raced
     receiver = to_store.owning_agency
     transfer = Transfer.objects.create(
         owning_committee_id=from_store.owning_committee_id, owning_agency=sender,

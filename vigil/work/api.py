@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vigil.core import clock
+from vigil.core import audit, clock
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.api import Scoped
@@ -183,7 +183,24 @@ class TaskFilter(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(assignee_id__in=scope_for(self.request.user).agency_ids)
 
 
-class TaskList(Scoped, generics.ListAPIView[Task]):
+class Audited(generics.GenericAPIView[Any]):
+    """Lists and details that show a classified object record one view event."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        audit.record_view(request.user, rows, path=request.get_full_path())
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        audit.record_view(request.user, [obj], about=obj, path=request.path)
+        return Response(self.get_serializer(obj).data)
+
+
+class TaskList(Audited, Scoped, generics.ListAPIView[Task]):
     model = Task
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
@@ -203,7 +220,7 @@ class TaskList(Scoped, generics.ListAPIView[Task]):
         return Response(TaskSerializer(tasks, many=True).data, status=201)
 
 
-class TaskDetail(Scoped, generics.RetrieveAPIView[Task]):
+class TaskDetail(Audited, Scoped, generics.RetrieveAPIView[Task]):
     model = Task
     serializer_class = TaskDetailSerializer
 
@@ -315,7 +332,7 @@ class TaskCancel(_TaskAction):
 # --- documents
 
 
-class DocumentList(Scoped, generics.ListAPIView[IssuedDocument]):
+class DocumentList(Audited, Scoped, generics.ListAPIView[IssuedDocument]):
     model = IssuedDocument
     serializer_class = DocumentSerializer
     filterset_fields = ["doc_type"]
@@ -352,7 +369,7 @@ class DocumentList(Scoped, generics.ListAPIView[IssuedDocument]):
         return created(DocumentSerializer, document, request)
 
 
-class DocumentDetail(Scoped, generics.RetrieveAPIView[IssuedDocument]):
+class DocumentDetail(Audited, Scoped, generics.RetrieveAPIView[IssuedDocument]):
     model = IssuedDocument
     serializer_class = DocumentSerializer
 
@@ -361,7 +378,9 @@ class ScorecardView(APIView):
     @extend_schema(responses={200: ScorecardRowSerializer(many=True)})
     def get(self, request: Request) -> Response:
         committee = request.query_params.get("committee")
-        committee_id = int(committee) if committee and committee.isdigit() else None
+        committee_id = (
+            int(committee) if committee and committee.isascii() and committee.isdigit() else None
+        )
         rows = scorecards.scorecard(request.user, committee_id=committee_id)
         return Response(ScorecardRowSerializer(rows, many=True).data)
 
@@ -404,7 +423,7 @@ class IncomingSerializer(serializers.ModelSerializer[Any]):
                   "handler", "classification", "from_edxml"]  # fmt: skip
 
 
-class PlanList(Scoped, generics.ListAPIView[Any]):
+class PlanList(Audited, Scoped, generics.ListAPIView[Any]):
     serializer_class = PlanSerializer
 
     model = WorkPlan
@@ -413,12 +432,12 @@ class PlanList(Scoped, generics.ListAPIView[Any]):
         return super().get_queryset().prefetch_related("items").order_by("-year", "pk")
 
 
-class PlanDetail(Scoped, generics.RetrieveAPIView[Any]):
+class PlanDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = WorkPlan
     serializer_class = PlanSerializer
 
 
-class MeetingList(Scoped, generics.ListAPIView[Any]):
+class MeetingList(Audited, Scoped, generics.ListAPIView[Any]):
     serializer_class = MeetingSerializer
 
     model = Meeting
@@ -430,12 +449,12 @@ class MeetingList(Scoped, generics.ListAPIView[Any]):
         )  # fmt: skip
 
 
-class MeetingDetail(Scoped, generics.RetrieveAPIView[Any]):
+class MeetingDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = Meeting
     serializer_class = MeetingSerializer
 
 
-class IncomingList(Scoped, generics.ListAPIView[Any]):
+class IncomingList(Audited, Scoped, generics.ListAPIView[Any]):
     serializer_class = IncomingSerializer
 
     model = IncomingDocument
@@ -444,6 +463,6 @@ class IncomingList(Scoped, generics.ListAPIView[Any]):
         return super().get_queryset().order_by("-received_at", "-pk")
 
 
-class IncomingDetail(Scoped, generics.RetrieveAPIView[Any]):
+class IncomingDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = IncomingDocument
     serializer_class = IncomingSerializer

@@ -40,6 +40,7 @@ class WorkAction(models.TextChoices):
     PLAN_CREATED = "work.plan.created", _("Work plan created")
     INCOMING_REGISTERED = "work.incoming.registered", _("Incoming document registered")
     INCOMING_ASSIGNED = "work.incoming.assigned", _("Incoming document assigned for handling")
+    INCOMING_POINTS_ADDED = "work.incoming.points_added", _("Points of an incoming document added")
     DOCUMENT_EXPORTED = "work.document.exported", _("Document exported as edXML")
     FEED_CREATED = "work.calendar_feed.created", _("Private calendar feed created")
     FEED_REVOKED = "work.calendar_feed.revoked", _("Private calendar feed revoked")
@@ -120,13 +121,8 @@ class IssuedDocument(Owned):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         ordering = ["-issue_date", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owning_committee", "symbol"],
-                name="work_issueddocument_symbol_unique",
-                violation_error_message=_("This committee has already issued this number."),
-            )
-        ]
+        # No unique symbol: numbers start again each year ("01/CT-BCĐ" of 2026 and of
+        # 2027); the committee's register (per type and year) gives each number once.
 
     def __str__(self) -> str:
         return f"{self.symbol} — {self.subject}"

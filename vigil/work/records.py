@@ -254,10 +254,15 @@ def tasks_from_incoming(
     for order, spec in enumerate(points, start=start + 1):
         point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
         specs.append((spec, {"incoming_point": point}))
-    return tasks_from_points(
+    tasks = tasks_from_points(
         committee, specs, assigned_on=clock.today(),
         classification=document.classification, actor=actor,
     )  # fmt: skip
+    audit.record(
+        WorkAction.INCOMING_POINTS_ADDED, actor=actor, obj=document,
+        after={"points": [spec.text for spec, _links in specs], "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return tasks
 
 
 # --- issued documents out as edXML
@@ -274,12 +279,8 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
     sender = edxml.Organ(
         code=sender_agency.electronic_code if sender_agency else "", name=committee.name
     )
-    files = list(
-        Attachment.objects.filter(
-            parent_type__app_label="work", parent_type__model="issueddocument",
-            parent_id=document.pk,
-        ).order_by("pk")
-    )  # fmt: skip
+    # Only what the exporting user may read: an annex may be classified above its document.
+    files = list(attachments.attachments_of(document, actor).order_by("pk"))
     number, _slash, notation = document.symbol.partition("/")
     package = edxml.EdxmlDocument(
         sender=sender,

@@ -76,12 +76,13 @@ def _issuer_committee(request: HttpRequest, pk: int) -> Committee:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = WorkPlan.objects.visible_to(request.user).select_related("owning_committee")
+    plans = list(WorkPlan.objects.visible_to(request.user).select_related("owning_committee"))
     return render(
         request,
         "work/plan_list.html",
-        {"plans": plans, "committees": issuer_committees(request.user)},
-    )
+        {"plans": plans, "committees": issuer_committees(request.user),
+         "page_stamp": _stamp(request, plans, None)},
+    )  # fmt: skip
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,8 +136,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work/meeting_list.html",
-        {"page": page, "committees": issuer_committees(request.user)},
-    )
+        {"page": page, "committees": issuer_committees(request.user),
+         "page_stamp": _stamp(request, list(page.object_list), None)},
+    )  # fmt: skip
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -233,6 +235,16 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
+def _refused_upload(request: HttpRequest, form: Any, field: str) -> bool:
+    """The upload handler stopped a file over the limit: say so, and write nothing."""
+    refused = attachments.upload_too_large(request)
+    if refused is not None and form.is_bound:
+        form.add_error(field, refused)
+    elif refused is not None:  # the fields after the file were not read either
+        messages.error(request, "; ".join(refused.messages))
+    return refused is not None
+
+
 @require_http_methods(["GET", "POST"])
 def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = _issuer_committee(request, committee_pk)
@@ -240,7 +252,9 @@ def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     form = IncomingForm(request.POST or None, request.FILES or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
-    if request.method == "POST" and form.is_valid() and points.is_valid():
+    if request.method == "POST" and _refused_upload(request, form, "file"):
+        pass
+    elif request.method == "POST" and form.is_valid() and points.is_valid():
         data = form.cleaned_data
         try:
             document = records.register_incoming(
@@ -270,7 +284,9 @@ def incoming_import(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = _issuer_committee(request, committee_pk)
     user: Any = request.user
     form = EdxmlImportForm(request.POST or None, request.FILES or None, clearance=user.clearance)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _refused_upload(request, form, "package"):
+        pass
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             document = records.import_incoming_edxml(
@@ -364,6 +380,8 @@ def _month(request: HttpRequest) -> dt.date:
     raw = request.GET.get("month", "")
     try:
         year, month = (int(x) for x in raw.split("-"))
+        if not 1900 <= year <= 9000:  # the previous and next links stay dates
+            raise ValueError(raw)
         return dt.date(year, month, 1)
     except ValueError:
         return clock.today().replace(day=1)

@@ -282,7 +282,12 @@ def resolve_deadline(
     if working_days is not None:
         if working_days < 1:
             raise ValidationError({"deadline": _("A deadline is at least one working day.")})
-        return workdays.add_working_days(assigned_on, working_days)
+        try:
+            return workdays.add_working_days(assigned_on, working_days)
+        except (OverflowError, ValueError):
+            raise ValidationError(
+                {"deadline": _("The deadline falls outside the calendar.")}
+            ) from None
     assert deadline is not None
     if deadline < assigned_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the date of issue.")})

@@ -342,7 +342,9 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
 
 def _scorecard_rows(request: HttpRequest) -> list[scorecards.Row]:
     committee = request.GET.get("committee")
-    committee_id = int(committee) if committee and committee.isdigit() else None
+    committee_id = (
+        int(committee) if committee and committee.isascii() and committee.isdigit() else None
+    )
     return scorecards.scorecard(request.user, committee_id=committee_id)
 
 

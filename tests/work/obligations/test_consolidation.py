@@ -173,3 +173,31 @@ def test_the_docx_is_a_decree_30_report(
     assert "KT. TRƯỞNG BAN" in everything
     assert "93,95" in cells and "7" in cells
     assert any("Sở Công Thương: Không có vụ việc." in t for t in texts)
+
+
+def test_a_classified_consolidation_does_not_flow_into_a_less_classified_report(
+    world: World, make_obligation: Callable[..., ReportObligation]
+) -> None:
+    """Review: filling a commune's report upward copied its own consolidation (figures and
+    every unit's narrative) whatever its classification: a Mật roll-up went into a Thường
+    report, filled by an officer cleared for Thường only."""
+    from django.core.exceptions import ValidationError
+
+    from vigil.core.classification import Classification
+
+    seed, xa_a = SystemActor("test"), world.user("xa_a")
+    province = make_obligation()
+    commune = make_obligation(
+        committee=world.a, title="Báo cáo mật của đặc khu", agencies=[world.police_a],
+        committees=[], upstream=province, classification=Classification.CONFIDENTIAL,
+        actor=seed,
+    )  # fmt: skip
+    below = by_unit(services.open_period(commune, day=FEB, actor=seed).period)
+    report(below[world.police_a], seed, {"incidents": 9, "readiness": "90",
+           "plans_updated": True}, "Nội dung mật.")  # fmt: skip
+    services.accept_submission(below[world.police_a], actor=seed)
+    upward = by_unit(services.open_period(province, day=FEB, actor=seed).period)[world.a]
+    with pytest.raises(ValidationError, match="classified"):
+        services.fill_from_consolidation(upward, actor=xa_a)
+    upward.refresh_from_db()
+    assert upward.values == {} and upward.rollup in (None, {})

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.work.obligations.conftest import INDICATORS, SECTIONS, World, by_unit, report
@@ -195,3 +196,35 @@ def test_an_ended_obligation_opens_no_more_periods(world: World, make_obligation
     with pytest.raises(ValidationError, match="no period"):
         services.open_period(obligation, day=dt.date(2026, 4, 1), actor=world.user("thuongtruc"))
     assert services.open_period(obligation, day=dt.date(2026, 3, 1), actor=SystemActor("t")).created
+
+
+def test_a_classified_reports_title_stays_out_of_the_calendar_feed(
+    world: World, make_obligation: Make
+) -> None:
+    """Review: report due dates went into the iCalendar feed with the title of a Mật
+    obligation, because the calendar source did not pass the classification on."""
+    from icalendar import Calendar
+
+    from vigil.core.classification import Classification
+    from vigil.work import feeds
+
+    obligation = make_obligation(title="Báo cáo mật về mục tiêu",
+                                 classification=Classification.CONFIDENTIAL)  # fmt: skip
+    services.open_period(obligation, day=dt.date(2026, 2, 10), actor=world.user("thuongtruc"))
+    for name in ("thuongtruc", "bienphong"):
+        with time_machine.travel(dt.datetime(2026, 3, 1, 3, tzinfo=dt.UTC), tick=False):
+            data = feeds.ical_for(world.user(name), "https://vigil.test")
+        events = Calendar.from_ical(data).walk("VEVENT")
+        reports = [str(e["summary"]) for e in events if str(e["uid"]).startswith("report-")]
+        assert reports  # the due date is there, its title is not
+        assert not any("Báo cáo mật" in s for s in reports)
+
+
+def test_a_day_at_the_end_of_the_calendar_is_refused_not_a_500(
+    world: World, make_obligation: Make
+) -> None:
+    """Review: POST open-period {"day": "9999-12-31"} overflowed the period arithmetic."""
+    obligation = make_obligation()
+    with pytest.raises(ValidationError, match="no period"):
+        services.open_period(obligation, day=dt.date(9999, 12, 31), actor=world.user("thuongtruc"))
+    assert not ReportPeriod.objects.filter(obligation=obligation).exists()

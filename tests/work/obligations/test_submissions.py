@@ -241,3 +241,20 @@ def test_submitting_closes_the_late_units_escalation(world: World, period: Any) 
     report(sub, world.user("congthuong"), GOOD)
     case.refresh_from_db()
     assert case.resolved_at is not None
+
+
+def test_a_stale_copy_cannot_reopen_an_accepted_report(world: World, period: Any) -> None:
+    """Review: the state was checked on the caller's copy only; a save without a
+    revision (the API without If-Match) from a copy read before the acceptance turned
+    the accepted report back into a draft."""
+    sub = by_unit(period)[world.dit]
+    congthuong = world.user("congthuong")
+    services.save_draft(sub, values=GOOD, narrative={"situation": "Ổn định."}, revision=None,
+                        actor=congthuong)  # fmt: skip
+    stale = ReportSubmission.objects.get(pk=sub.pk)  # read while still a draft
+    services.submit(sub, actor=congthuong)
+    services.accept_submission(sub, actor=world.user("thuongtruc"))
+    with pytest.raises(ValidationError):
+        services.save_draft(stale, values=GOOD, revision=None, actor=congthuong)
+    sub.refresh_from_db()
+    assert sub.state == "accepted"

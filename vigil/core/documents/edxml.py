@@ -414,7 +414,7 @@ def parse_package(
     if raw_due and due is None:
         raise EdxmlError(_("The package's due date is not a date."))
     priority_text = _text(header, "OtherInfo", "Priority") or _text(header, "Priority")
-    priority = int(priority_text) if priority_text.isdigit() else 0
+    priority = int(priority_text) if priority_text.isascii() and priority_text.isdigit() else 0
     return EdxmlDocument(
         sender=sender,
         recipients=recipients,

@@ -44,6 +44,7 @@ def report_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarIt
             % {"title": sub.obligation.title, "period": sub.period.label, "unit": sub.unit_name},
             url=sub.get_absolute_url(),
             start=sub.due_on,
+            classification=sub.obligation.classification,
         )
     periods = (
         ReportPeriod.objects.visible_to(user)
@@ -58,4 +59,5 @@ def report_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarIt
             % {"title": period.obligation.title, "period": period.label},
             url=period.get_absolute_url(),
             start=period.due_on,
+            classification=period.obligation.classification,
         )

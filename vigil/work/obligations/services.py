@@ -363,12 +363,17 @@ def open_period(obligation: ReportObligation, *, day: dt.date | None = None, act
     _require(can_review(actor, obligation), _("Only the issuing committee may open a period."))
     day = day or clock.today()
     custom = obligation.period_kind == PeriodKind.CUSTOM
+    no_period = ValidationError(
+        _("The obligation has no period on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
+    )
     if day < obligation.starts_on or (
         not custom and obligation.ends_on is not None and day > obligation.ends_on
     ):
-        raise ValidationError(
-            _("The obligation has no period on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
-        )
+        raise no_period
+    try:
+        period_dates(obligation, day)
+    except (OverflowError, ValueError):  # its end or due day lies past year 9999
+        raise no_period from None
     try:
         return _open_period(obligation, day, actor)
     except IntegrityError:
@@ -470,7 +475,8 @@ def _snapshot(sub: ReportSubmission) -> dict[str, Any]:
 
 def _write(sub: ReportSubmission, revision: int | None, **changes: Any) -> None:
     """Compare-and-swap on ``revision``: a save based on an old revision loses, and says so."""
-    rows = ReportSubmission.objects.filter(pk=sub.pk)
+    # The state the caller checked must still hold: a stale copy cannot undo an acceptance.
+    rows = ReportSubmission.objects.filter(pk=sub.pk, state=sub.state)
     if revision is not None:
         rows = rows.filter(revision=revision)
     updated = rows.update(revision=F("revision") + 1, **changes)
@@ -624,6 +630,14 @@ def fill_from_consolidation(
     own = own_obligation_for(sub)
     if own is None:
         raise ValidationError(_("This committee has no obligation of its own that reports here."))
+    level = own.classification
+    if level > sub.obligation.classification or (
+        not isinstance(actor, SystemActor) and level > actor.clearance
+    ):
+        # A derived report is at least as classified as what it contains.
+        raise ValidationError(
+            _("Your own consolidation is classified higher than this report: fill it in by hand.")
+        )
     period = ReportPeriod.objects.filter(obligation=own, starts_on=sub.period.starts_on).first()
     if period is None or period.ends_on != sub.period.ends_on:
         raise ValidationError(
