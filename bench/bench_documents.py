@@ -85,7 +85,9 @@ def directive() -> OfficialDocument:
 def wide_report() -> OfficialDocument:
     # Like a consolidation: a landscape appendix table, 100 units × 35 figures.
     header = ["STT", "Đơn vị", *(f"Chỉ tiêu {n}" for n in range(1, 34))]
-    rows = [[str(r), f"UBND xã {r}", *(str(r * n % 97) for n in range(1, 34))] for r in range(1, 101)]
+    rows = [
+        [str(r), f"UBND xã {r}", *(str(r * n % 97) for n in range(1, 34))] for r in range(1, 101)
+    ]
     table = Table(header, rows, landscape=True)
     return dataclasses.replace(
         directive(),

@@ -526,7 +526,9 @@ def test_a_large_table_styles_every_cell_in_times_new_roman_13_pt() -> None:
     data = build_docx(plan(appendices=[appendix]))
     assert check_docx(data) == []
     table = Document(io.BytesIO(data)).tables[-1]
-    trs = table._tbl.tr_lst
+    trs: list[Any] = table._tbl.tr_lst
+    slots = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+    times = dict.fromkeys(slots, "Times New Roman")
     assert len(trs) == 101
     assert trs[0].trPr.find(qn("w:tblHeader")) is not None
     assert all(tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None for tr in trs[1:])
@@ -543,7 +545,7 @@ def test_a_large_table_styles_every_cell_in_times_new_roman_13_pt() -> None:
                 assert runs[0].text == expected
             for rpr in (runs[0].rPr, paragraph.pPr.find(qn("w:rPr"))):
                 fonts = rpr.find(qn("w:rFonts"))
-                assert {slot: fonts.get(qn(slot)) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == dict.fromkeys(("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"), "Times New Roman")  # fmt: skip
+                assert {slot: fonts.get(qn(slot)) for slot in slots} == times
                 assert rpr.find(qn("w:sz")).get(qn("w:val")) == "26"
             bold = runs[0].rPr.find(qn("w:b"))
             assert (bold.get(qn("w:val")) is None) == (r == 0)  # header bold, body w:val="0"
