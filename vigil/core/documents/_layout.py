@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from vigil.core.documents.decree30 import (
     CIRCULATION_NOTICES,
@@ -154,13 +155,37 @@ def _paragraph(
 ) -> Any:
     """A paragraph with one run; ``reuse`` takes a table cell's empty first paragraph."""
     paragraph = container.paragraphs[0] if reuse else container.add_paragraph()
+    p = paragraph._p
+    if len(p) or p.attrib:  # not a fresh, empty paragraph: style it in place
+        _style_paragraph(paragraph, text, size, bold=bold, italic=italic, align=align)
+        return paragraph
+    # A fresh paragraph gets a copy of the same paragraph styled once (python-docx's
+    # property setters cost about a millisecond a paragraph; a copy is the same XML).
+    key = (size, bold, italic, align)
+    model = _MODEL_PARAGRAPHS.get(key)
+    if model is None:
+        model = OxmlElement("w:p")
+        _style_paragraph(DocxParagraph(model, None), "", size, bold=bold, italic=italic, align=align)
+        _MODEL_PARAGRAPHS[key] = model
+    for child in model:
+        p.append(copy.deepcopy(child))
+    if text:
+        p.r_lst[-1].text = text  # CT_R.text: tabs and line breaks as w:tab / w:br
+    return paragraph
+
+
+_MODEL_PARAGRAPHS: dict[tuple[float, bool, bool, Any], Any] = {}
+
+
+def _style_paragraph(
+    paragraph: Any, text: str, size: float, *, bold: bool, italic: bool, align: Any
+) -> None:
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
     _font(paragraph.add_run(text), size, bold=bold, italic=italic)
     _mark_font(paragraph, size)
-    return paragraph
 
 
 def _mark_font(paragraph: Any, size: float) -> None:
