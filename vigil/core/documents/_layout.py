@@ -164,8 +164,9 @@ def _paragraph(
     key = (size, bold, italic, align)
     model = _MODEL_PARAGRAPHS.get(key)
     if model is None:
-        model = OxmlElement("w:p")
-        _style_paragraph(DocxParagraph(model, None), "", size, bold=bold, italic=italic, align=align)
+        model = OxmlElement("w:p")  # detached: never in a document, only copied
+        scratch = DocxParagraph(model, container)
+        _style_paragraph(scratch, "", size, bold=bold, italic=italic, align=align)
         _MODEL_PARAGRAPHS[key] = model
     for child in model:
         p.append(copy.deepcopy(child))
