@@ -513,3 +513,51 @@ def test_a_plain_word_file_fails_without_crashing_the_checker() -> None:
     document.save(buffer)
     found = rules(check_docx(buffer.getvalue()))
     assert {"page.size", "font.defaults", "header.table", "page_numbers.field"} <= found
+
+
+def test_a_large_table_styles_every_cell_in_times_new_roman_13_pt() -> None:
+    # The builder copies one styled row for every data row (speed, bench_documents.py);
+    # the copy must keep the font in all four slots, the size, the weight and the widths.
+    header = [f"Cột {c}" for c in range(35)]
+    rows = [[f"{r}.{c}" for c in range(35)] for r in range(100)]
+    rows[7][3] = "một\ttab\nhai dòng"
+    widths = [0.7] * 35
+    appendix = Appendix("Bảng tổng hợp", [Table(header, rows, widths=widths)], landscape=True)
+    data = build_docx(plan(appendices=[appendix]))
+    assert check_docx(data) == []
+    table = Document(io.BytesIO(data)).tables[-1]
+    trs: list[Any] = table._tbl.tr_lst
+    slots = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+    times = dict.fromkeys(slots, "Times New Roman")
+    assert len(trs) == 101
+    assert trs[0].trPr.find(qn("w:tblHeader")) is not None
+    assert all(tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None for tr in trs[1:])
+    for r, tr in enumerate(trs):
+        tcs = tr.tc_lst
+        assert len(tcs) == 35
+        for c, tc in enumerate(tcs):
+            assert (tc.tcPr.tcW.type, tc.tcPr.tcW.w) == ("dxa", Cm(0.7).twips)
+            (paragraph,) = tc.p_lst
+            runs = paragraph.r_lst
+            assert len(runs) == 1
+            expected = header[c] if r == 0 else rows[r - 1][c]
+            if (r, c) != (8, 3):
+                assert runs[0].text == expected
+            for rpr in (runs[0].rPr, paragraph.pPr.find(qn("w:rPr"))):
+                fonts = rpr.find(qn("w:rFonts"))
+                assert {slot: fonts.get(qn(slot)) for slot in slots} == times
+                assert rpr.find(qn("w:sz")).get(qn("w:val")) == "26"
+            bold = runs[0].rPr.find(qn("w:b"))
+            assert (bold.get(qn("w:val")) is None) == (r == 0)  # header bold, body w:val="0"
+    cell = trs[8].tc_lst[3].p_lst[0].r_lst[0]
+    assert cell.find(qn("w:tab")) is not None and cell.find(qn("w:br")) is not None
+    assert cell.text == "một\ttab\nhai dòng"
+    # Every cell is its own element: filling one row does not touch another.
+    assert trs[1].tc_lst[0].p_lst[0].r_lst[0].text == "0.0"
+    assert trs[100].tc_lst[34].p_lst[0].r_lst[0].text == "99.34"
+
+
+def test_a_table_row_of_the_wrong_length_is_a_programming_error() -> None:
+    body = [Table(["STT", "Đơn vị"], [["1", "Xã A", "thừa"]])]
+    with pytest.raises(ValueError, match="3 cells"):
+        build_docx(plan(body=body))
