@@ -224,11 +224,12 @@ def test_showing_a_classified_meeting_is_audited_on_pages_and_in_the_api(
     secret = Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")
     assert secret.classification > 0
     api = api_for("bienphong")
-    for get in (
-        lambda: client_for("bienphong").get(reverse("work:meeting_list")),
-        lambda: api.get("/api/v1/meetings/"),
-        lambda: api.get(f"/api/v1/meetings/{secret.pk}/"),
+    page = client_for("bienphong")
+    for client, url in (
+        (page, reverse("work:meeting_list")),
+        (api, "/api/v1/meetings/"),
+        (api, f"/api/v1/meetings/{secret.pk}/"),
     ):
         before = AuditEvent.objects.filter(action="object.viewed").count()
-        assert get().status_code == 200
+        assert client.get(url).status_code == 200
         assert AuditEvent.objects.filter(action="object.viewed").count() == before + 1
