@@ -174,18 +174,10 @@ def create_organisation(
     agency.full_clean(exclude=["name_folded"])
     agency.save()
     agency.licensed_by.set([licensing_agency])
-    profile = OrganisationProfile(
-        organisation=agency, owning_agency=agency, owning_committee=committee,
-        licensing_agency=licensing_agency, sector=sector, parent_group=parent_group.strip(),
-        address=address.strip(),
+    return _record_profile(
+        agency, committee, licensing_agency, sector=sector, parent_group=parent_group,
+        address=address, actor=actor,
     )  # fmt: skip
-    profile.full_clean()
-    profile.save()
-    audit.record(
-        ControlledAction.ORGANISATION_CREATED, actor=actor, obj=profile,
-        after=_organisation_state(profile),
-    )  # fmt: skip
-    return profile
 
 
 @transaction.atomic
@@ -202,6 +194,23 @@ def create_profile(
     licenser = agency.licensed_by.order_by("pk").first()
     require_keeper(actor, committee, licenser.pk if licenser else None)
     _check_sector(sector)
+    return _record_profile(
+        agency, committee, licenser, sector=sector, parent_group=parent_group,
+        address=address, actor=actor,
+    )  # fmt: skip
+
+
+def _record_profile(
+    agency: Agency,
+    committee: Committee,
+    licenser: Agency | None,
+    *,
+    sector: str,
+    parent_group: str,
+    address: str,
+    actor: Any,
+) -> OrganisationProfile:
+    """The registry row of an organisation and its audit event (the caller's transaction)."""
     profile = OrganisationProfile(
         organisation=agency, owning_agency=agency, owning_committee=committee,
         licensing_agency=licenser, sector=sector, parent_group=parent_group.strip(),
