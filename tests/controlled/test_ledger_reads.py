@@ -10,10 +10,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from vigil.controlled import services, views
+from vigil.controlled import services
 from vigil.controlled.models import Account, Item, LedgerEntry, Store
 from vigil.core import clock
 from vigil.core.audit import SystemActor
+from vigil.core.paging import CappedPaginator
 from vigil.org.models import Agency
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +85,11 @@ def test_the_pager_stops_counting_at_its_cap_and_says_so(
     client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     total = LedgerEntry.objects.count()
-    monkeypatch.setattr(views.CappedPaginator, "CAP", total - 1)
+    monkeypatch.setattr(CappedPaginator, "CAP", total - 1)
     page = client_for("congthuong").get("/controlled/movements/")
     assert page.context["page"].paginator.count == total - 1
     assert 'role="status"' in page.content.decode()
-    monkeypatch.setattr(views.CappedPaginator, "CAP", total + 1)
+    monkeypatch.setattr(CappedPaginator, "CAP", total + 1)
     page = client_for("congthuong").get("/controlled/movements/")
     assert page.context["page"].paginator.count == total
     assert not page.context["page"].paginator.capped

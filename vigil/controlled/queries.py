@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from vigil.controlled.models import Account, Balance, LedgerEntry
+from vigil.core import statistics
 
 
 def at_store(entries: Any, store_id: int) -> Any:
@@ -32,16 +32,7 @@ def local_day_range(since: dt.date | None, until: dt.date | None) -> dict[str, d
 
 
 def refresh_statistics(now: dt.datetime) -> int:
-    """Let SQLite's planner know how the ledger is spread (a sweep, every few hours).
-
-    Without statistics SQLite takes every indexed condition for a selective one:
-    on a large ledger it then sorts every visible entry to show the last 50
-    instead of reading the newest first. PostgreSQL's autovacuum gathers its own.
-    Returns how many tables were analysed."""
-    if connection.vendor != "sqlite":
-        return 0
-    tables = [m._meta.db_table for m in (LedgerEntry, Balance, Account)]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f'ANALYZE "{table}"')
-    return len(tables)
+    """Let SQLite's planner know how the ledger is spread (a sweep, every few hours):
+    without statistics it sorts every visible entry to show the last 50 instead of
+    reading the newest first. Returns how many tables were analysed."""
+    return statistics.analyse(LedgerEntry, Balance, Account)

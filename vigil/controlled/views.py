@@ -7,11 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +19,7 @@ from vigil.controlled.models import LedgerEntry, Licence, Store, shown
 from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock
 from vigil.core.forms import add_form_errors
+from vigil.core.paging import CappedPaginator
 from vigil.org.scope import get_visible_or_404, scope_for
 
 EXPIRY_DAYS = 60
@@ -81,21 +80,6 @@ def _movements(user: Any) -> Any:
     return LedgerEntry.objects.visible_to(user).select_related(
         "item", "from_account__store", "to_account__store"
     )
-
-
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts at most ``CAP`` rows: a million-entry ledger is not counted on every page.
-    Older movements than the cap reaches are found with the date filters."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return int(self.object_list[: self.CAP].count())  # type: ignore[attr-defined]
-
-    @property
-    def capped(self) -> bool:
-        return self.count >= self.CAP
 
 
 def _rows(entries: Any) -> list[dict[str, Any]]:

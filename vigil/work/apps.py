@@ -11,7 +11,7 @@ class WorkConfig(AppConfig):
         import datetime as dt
 
         from vigil.core import attachments, audit, scheduler
-        from vigil.work import calendar, deadlines, services
+        from vigil.work import calendar, deadlines, scorecard, services
         from vigil.work.models import (
             IncomingDocument,
             IssuedDocument,
@@ -39,5 +39,8 @@ class WorkConfig(AppConfig):
         )
         scheduler.register_sweep(
             "work.reports.chase", chasing.chase_reports, every=dt.timedelta(minutes=30)
+        )
+        scheduler.register_sweep(
+            "work.statistics", scorecard.refresh_statistics, every=dt.timedelta(hours=6)
         )
         calendar.register_source("reports", calendar_source.report_items)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.expressions import DaysBetween
 from vigil.core.numbering import DocType
 from vigil.org.scope import Owned, OwnedQuerySet
 from vigil.work.obligations.models import (  # noqa: F401
@@ -437,6 +438,11 @@ class Task(Owned):
     # Optimistic concurrency: every write is UPDATE … WHERE version = n.
     version = models.PositiveIntegerField(_("version"), default=1)
     done_on = models.DateField(_("reported done on"), null=True, blank=True)
+    # Whole days from the deadline to ``done_on`` (negative: early), NULL until done.
+    # Written with ``done_on`` and ``deadline`` (services._save), held to them by a
+    # constraint: the scorecard counts from an index that holds it. (A generated column
+    # would do, but SQLite does not read a generated column from a covering index.)
+    days_late = models.IntegerField(_("days late"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     return_reason = models.TextField(_("reason last returned"), blank=True)
     created_at = models.DateTimeField(_("created at"))
@@ -449,16 +455,43 @@ class Task(Owned):
         verbose_name_plural = _("tasks")
         ordering = ["deadline", "pk"]
         indexes = [
-            models.Index(fields=["assignee", "state", "deadline"], name="work_task_assignee_idx"),
             models.Index(
-                fields=["owning_committee", "state", "deadline"], name="work_task_committee_idx"
+                fields=["assignee", "state", "deadline", "classification"],
+                name="work_task_assignee_idx",
+            ),
+            # Covers the committee's lists and their counts (overdue: open, deadline past).
+            models.Index(
+                fields=["owning_committee", "state", "deadline", "classification"],
+                name="work_task_committee_idx",
             ),
             models.Index(fields=["state", "deadline"], name="work_task_state_deadline_idx"),
             # Lists are ordered by deadline: with it the first page is read in order and
             # stops after 50 rows instead of sorting every visible task.
             models.Index(fields=["deadline", "id"], name="work_task_deadline_idx"),
+            # The scorecard and the committee's lists read only this index (it covers
+            # them), in its order, so grouping needs no sort.
+            models.Index(
+                fields=[
+                    "owning_committee",
+                    "assignee",
+                    "state",
+                    "days_late",
+                    "deadline",
+                    "classification",
+                ],
+                name="work_task_scorecard_idx",
+            ),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True, days_late__isnull=True)
+                | Q(
+                    done_on__isnull=False,
+                    days_late__isnull=False,
+                    days_late=DaysBetween("done_on", "deadline"),
+                ),
+                name="work_task_days_late_kept",
+            ),
             models.CheckConstraint(
                 condition=Q(deadline__gte=F("assigned_on")),
                 name="work_task_deadline_after_assignment",

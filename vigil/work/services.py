@@ -16,12 +16,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, F, Q, Value
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock, workdays
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
+from vigil.core.expressions import DaysBetween
 from vigil.core.models import Attachment
 from vigil.core.numbering import DocType
 from vigil.inbox import escalation
@@ -458,11 +459,26 @@ def _user(actor: Any) -> Any:
     return None if isinstance(actor, SystemActor) else actor
 
 
+def _days_late(changes: dict[str, Any]) -> dict[str, Any]:
+    """``days_late`` to write beside ``changes``: computed by the database from the new
+    ``done_on`` and ``deadline`` (the row's own where unchanged), so that it cannot
+    disagree with them (a constraint refuses the write that would)."""
+    if not {"done_on", "deadline"} & changes.keys():
+        return {}
+    if "done_on" in changes and changes["done_on"] is None:
+        return {"days_late": None}
+
+    def new(name: str) -> Any:
+        return Value(changes[name], output_field=DateField()) if name in changes else F(name)
+
+    return {"days_late": DaysBetween(new("done_on"), new("deadline"))}
+
+
 def _save(task: Task, version: int | None, **changes: Any) -> None:
     """``UPDATE … WHERE version = n``: the one way a task row changes."""
     expected = task.version if version is None else version
     updated = Task.objects.filter(pk=task.pk, version=expected).update(
-        version=expected + 1, **changes
+        version=expected + 1, **changes, **_days_late(changes)
     )
     if not updated:
         current = Task.objects.filter(pk=task.pk).values_list("version", flat=True).first()
@@ -477,6 +493,8 @@ def _save(task: Task, version: int | None, **changes: Any) -> None:
         )
     for name, value in changes.items():
         setattr(task, name, value)
+    if _days_late(changes):
+        task.days_late = (task.done_on - task.deadline).days if task.done_on else None
     task.version = expected + 1
 
 
@@ -540,7 +558,7 @@ def _v(task: Task, version: int | None) -> int:
 
 
 def _copy(fresh: Task, task: Task) -> None:
-    for name in ("state", "version", "done_on", "accepted_at", "return_reason", "deadline",
+    for name in ("state", "version", "done_on", "days_late", "accepted_at", "return_reason", "deadline",
                  "priority", "description"):  # fmt: skip
         setattr(task, name, getattr(fresh, name))
 
