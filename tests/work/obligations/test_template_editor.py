@@ -261,4 +261,7 @@ def test_moving_rows_on_the_template_page_under_htmx(
     data = {**editor_rows(THREE), "editor": "down-indicator-0"}
     response = client_for("thuongtruc").post(url, data, headers={"HX-Request": "true"})
     assert _codes(response.content.decode()) == ["readiness", "incidents", "plans_updated"]
+    whole = client_for("thuongtruc").post(url, data).content.decode()  # without JavaScript
+    assert "<html" in whole and _codes(whole) == ["readiness", "incidents", "plans_updated"]
+    assert reported.obligation.templates.count() == 1
     assert client_for("congthuong").post(url, data).status_code == 403
