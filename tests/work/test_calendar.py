@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -83,3 +84,42 @@ def test_a_month_at_the_edge_of_the_calendar_is_not_a_500(
     client = client_for("congthuong")
     for month in ("9999-12", "0001-01", "1-1", "-5-3"):
         assert client.get(reverse("work:calendar"), {"month": month}).status_code == 200
+
+
+def test_a_new_feed_address_is_shown_once_in_the_create_response_only(
+    client_for: Callable[[str], Client], client: Client
+) -> None:
+    officer = client_for("congthuong")
+    response = officer.post(reverse("work:calendar_feed_manage"), {"action": "create"})
+    # Shown in the response itself: no redirect, so no URL or session to carry it.
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = re.search(r'<input type="text" id="feed-url" class="copy-field" value="([^"]+)" readonly',
+                      page)  # fmt: skip
+    assert found is not None
+    url = found.group(1)
+    assert url.startswith("http://testserver/work/calendar/") and url.endswith(".ics")
+    token = url.removeprefix("http://testserver/work/calendar/").removesuffix(".ics")
+    assert 'data-copy="feed-url"' in page and "work/copy.js" in page
+    assert "no-store" in response["Cache-Control"]
+    assert not any(token in str(v) for v in officer.session.values())
+    assert client.get(url.removeprefix("http://testserver")).status_code == 200
+    # Never again: not on the calendar page, not after the language switch's GET.
+    again = officer.get(reverse("work:calendar")).content.decode()
+    assert token not in again and 'id="feed-url"' not in again
+    back = officer.get(reverse("work:calendar_feed_manage"))
+    assert back.status_code == 302 and back["Location"] == reverse("work:calendar")
+    # Revoking still works, and kills the address.
+    revoked = officer.post(reverse("work:calendar_feed_manage"), {"action": "revoke"})
+    assert revoked.status_code == 302 and token not in revoked["Location"]
+    assert client.get(url.removeprefix("http://testserver")).status_code == 404
+    assert not CalendarFeed.objects.filter(
+        user__username="congthuong", revoked_at__isnull=True
+    ).exists()
+
+
+def test_the_month_links_of_the_create_response_lead_to_the_calendar(
+    client_for: Callable[[str], Client],
+) -> None:
+    page = client_for("congthuong").post(reverse("work:calendar_feed_manage"), {"action": "create"})
+    assert f'href="{reverse("work:calendar")}?month=' in page.content.decode()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,12 +77,13 @@ def _issuer_committee(request: HttpRequest, pk: int) -> Committee:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = list(WorkPlan.objects.visible_to(request.user).select_related("owning_committee"))
+    plans = WorkPlan.objects.visible_to(request.user).select_related("owning_committee")
+    page = Paginator(plans.order_by("-year", "pk"), PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "work/plan_list.html",
-        {"plans": plans, "committees": issuer_committees(request.user),
-         "page_stamp": _stamp(request, plans, None)},
+        {"page": page, "committees": issuer_committees(request.user),
+         "page_stamp": _stamp(request, list(page.object_list), None)},
     )  # fmt: skip
 
 
@@ -388,6 +390,10 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
+    return _calendar(request)
+
+
+def _calendar(request: HttpRequest, feed_url: str = "") -> HttpResponse:
     first = _month(request)
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     items = items_for(request.user, first, last)
@@ -400,7 +406,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "work/calendar.html",
         {
             "items": items, "first": first, "previous": previous, "following": following,
-            "feed": feed, "feed_url": request.session.pop("vigil_feed_url", None),
+            "feed": feed, "feed_url": feed_url,
         },
     )  # fmt: skip
 
@@ -418,18 +424,22 @@ def _audit_classified(request: HttpRequest, shown: list[Any]) -> None:
         )  # fmt: skip
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":  # e.g. the language switch coming back here: the address is gone
+        return redirect("work:calendar")
     if request.POST.get("action") == "revoke":
         feeds.revoke_feed(actor=request.user)
         messages.success(request, _("The calendar feed was revoked."))
-    else:
-        token = feeds.create_feed(actor=request.user)
-        # Shown once, on the next page; only its hash is kept.
-        request.session["vigil_feed_url"] = request.build_absolute_uri(
-            reverse("work:calendar_feed", args=[token])
-        )
-    return redirect("work:calendar")
+        return redirect("work:calendar")
+    token = feeds.create_feed(actor=request.user)
+    # The address is a secret: shown in this response only (never kept in the
+    # session, never put in a URL to come back to), and not cached.
+    response = _calendar(
+        request, feed_url=request.build_absolute_uri(reverse("work:calendar_feed", args=[token]))
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_not_required

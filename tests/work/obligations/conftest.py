@@ -89,3 +89,27 @@ def report(
         sub, values=values, narrative={"situation": text}, revision=None, actor=actor
     )
     services.submit(sub, actor=actor)
+
+
+def editor_rows(
+    indicators: list[tuple[Any, ...]], sections: list[tuple[Any, ...]] | None = None
+) -> dict[str, Any]:
+    """The POST of the template editor's rows: indicators as (code, label, kind,
+    aggregation[, unit[, required[, help]]]), sections as (code, title[, required[, help]])."""
+    data: dict[str, Any] = {}
+    for prefix, rows, names in (
+        ("indicators", indicators, ("code", "label", "kind", "aggregation", "unit", "required",
+                                    "help_text")),
+        ("sections", sections or [], ("code", "title", "required", "help_text")),
+    ):  # fmt: skip
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for i, row in enumerate(rows):
+            for name, value in zip(names, row, strict=False):
+                if name != "required":
+                    data[f"{prefix}-{i}-{name}"] = value
+                elif value:
+                    data[f"{prefix}-{i}-{name}"] = "on"
+            if prefix == "indicators" and len(row) < 6:
+                data[f"{prefix}-{i}-required"] = "on"  # the editor's default for a new row
+    return data

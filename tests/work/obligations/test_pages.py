@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.work.obligations.conftest import World, by_unit
+from tests.work.obligations.conftest import World, by_unit, editor_rows
 from vigil.work.obligations import services
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 
 pytestmark = pytest.mark.django_db
 Clients = Callable[[str], Client]
-LINES = (
-    "incidents | Số vụ việc | integer | sum | vụ | yes\n"
-    "rate | Tỷ lệ sẵn sàng | decimal | average | % | no\n"
-    "ok | Đã cập nhật phương án | yes_no | count_yes |  | yes\n"
-)
+ROWS = [
+    ("incidents", "Số vụ việc", "integer", "sum", "vụ", True),
+    ("rate", "Tỷ lệ sẵn sàng", "decimal", "average", "%", False),
+    ("ok", "Đã cập nhật phương án", "yes_no", "count_yes", "", True),
+]
 
 
 def _form(world: World, **changes: Any) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def _form(world: World, **changes: Any) -> dict[str, Any]:
         "committee": world.province.pk, "title": "Báo cáo quý thử", "period_kind": "quarterly",
         "starts_on": "01/01/2026", "due_rule": "day_of_next_month", "due_day": "31",
         "agencies": [world.dit.pk], "committees": [world.a.pk], "classification": "0",
-        "indicators": LINES, "sections": "situation | Tình hình | yes\n", **changes,
+        **editor_rows(ROWS, [("situation", "Tình hình", True)]), **changes,
     }  # fmt: skip
 
 
@@ -54,12 +54,10 @@ def test_a_bad_template_line_is_shown_and_nothing_written(
     client = client_for("thuongtruc")
     count = ReportObligation.objects.count()
     response = client.post(
-        "/work/reports/new/", _form(world, indicators="x | Tên | integer | count_yes")
+        "/work/reports/new/", _form(world, **editor_rows([("x", "Tên", "integer", "count_yes")]))
     )
     assert response.status_code == 200
-    assert "cannot consolidate" in response.content.decode() or "Không thể tổng hợp" in (
-        response.content.decode()
-    )
+    assert "Chỉ tiêu kiểu “Số nguyên” được tổng hợp theo" in response.content.decode()
     response = client.post("/work/reports/new/", _form(world, agencies=[world.mine.pk]))
     assert response.status_code == 200
     assert ReportObligation.objects.count() == count
@@ -86,8 +84,8 @@ def test_the_template_page_makes_a_new_version(
     assert client_for("congthuong").get(url).status_code == 403
     client = client_for("thuongtruc")
     page = client.get(url).content.decode()
-    assert "incidents | Số vụ việc | integer | sum" in page
-    assert client.post(url, {"indicators": LINES, "sections": ""}).status_code == 302
+    assert 'name="indicators-0-code" value="incidents"' in page
+    assert client.post(url, editor_rows(ROWS)).status_code == 302
     obligation.refresh_from_db()
     assert obligation.current_template.number == 2
     period.refresh_from_db()

@@ -313,6 +313,28 @@ def revise_template(
     return template
 
 
+@dataclass(frozen=True)
+class TemplateUse:
+    """What a new version of the template leaves alone: the periods already opened
+    (each keeps the version it was opened with) and the reports written in them."""
+
+    periods: int
+    reports: int
+    current_period: ReportPeriod | None
+
+
+def template_use(obligation: ReportObligation, today: dt.date | None = None) -> TemplateUse:
+    day = today or clock.today()
+    written = ReportSubmission.objects.filter(obligation=obligation).filter(
+        Q(revision__gt=0) | ~Q(state=SubmissionState.DRAFT)
+    )
+    return TemplateUse(
+        periods=obligation.periods.count(),
+        reports=written.count(),
+        current_period=obligation.periods.filter(starts_on__lte=day, ends_on__gte=day).first(),
+    )
+
+
 @transaction.atomic
 def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
     """No period opens after ``on``; periods already open keep their reports."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +26,8 @@ from vigil.work.obligations.forms import (
     ObligationForm,
     ReturnForm,
     SubmissionForm,
-    TemplateForm,
-    template_as_text,
+    TemplateEditor,
+    posted_initial,
 )
 from vigil.work.obligations.models import (
     OPEN_STATES,
@@ -35,6 +36,8 @@ from vigil.work.obligations.models import (
     ReportSubmission,
     SubmissionState,
 )
+
+PAGE = 50
 
 
 def issuing_committees(user: Any) -> Any:
@@ -59,13 +62,16 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
         .select_related("owning_committee", "current_template")
         .order_by("-active", "title", "pk")
     )
-    rows = list(obligations)
-    audit.record_view(request.user, rows, path=request.path)
+    page = Paginator(obligations, PAGE).get_page(request.GET.get("page"))
+    audit.record_view(request.user, list(page.object_list), path=request.path)
     return render(
         request,
         "work/obligations/obligation_list.html",
-        {"obligations": rows, "can_create": issuing_committees(request.user).exists()},
+        {"page": page, "can_create": issuing_committees(request.user).exists()},
     )
+
+
+EDITOR_TEMPLATE = "work/obligations/_template_editor.html"
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,24 +79,36 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
     committees = issuing_committees(request.user)
     if not committees.exists():
         raise Http404  # a page for standing offices only, like the number registers
-    form = ObligationForm(request.POST or None, committees=committees)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    data = request.POST if request.method == "POST" else None
+    form = ObligationForm(data, committees=committees)
+    editor = TemplateEditor(data)
+    context = {"form": form, "editor": editor}
+    if editor.action:  # a row added, removed or moved: nothing is saved
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, EDITOR_TEMPLATE, context)
+        context["form"] = ObligationForm(
+            initial=posted_initial(form, request.POST), committees=committees
+        )
+    elif data is not None and all([form.is_valid(), editor.is_valid()]):  # both show errors
+        values = form.cleaned_data
+        indicators, sections = editor.specs()
         try:
             obligation = services.create_obligation(
-                data["committee"], title=data["title"], period_kind=data["period_kind"],
-                starts_on=data["starts_on"], ends_on=data["ends_on"], due_rule=data["due_rule"],
-                due_day=data["due_day"], agencies=data["agencies"],
-                committees=data["committees"], indicators=data["indicators"],
-                sections=data["sections"], classification=data["classification"],
-                actor=request.user,
+                values["committee"], title=values["title"], period_kind=values["period_kind"],
+                starts_on=values["starts_on"], ends_on=values["ends_on"],
+                due_rule=values["due_rule"], due_day=values["due_day"],
+                agencies=values["agencies"], committees=values["committees"],
+                indicators=indicators, sections=sections,
+                classification=values["classification"], actor=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            rest = editor.take_errors(exc)
+            if rest is not None:
+                add_form_errors(form, rest)
         else:
             messages.success(request, _("Report obligation created."))
             return redirect("work:obligation_detail", pk=obligation.pk)
-    return render(request, "work/obligations/obligation_form.html", {"form": form})
+    return render(request, "work/obligations/obligation_form.html", context)
 
 
 def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,28 +158,34 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of the template. What was opened keeps its own version, so
+    nothing a unit has written changes; the page says how much that is."""
     obligation: ReportObligation = get_visible_or_404(
         ReportObligation.objects.select_related("current_template"), request.user, pk=pk
     )
     if not services.can_review(request.user, obligation):
         raise PermissionDenied
-    indicators, sections = template_as_text(obligation.current_template)
-    form = TemplateForm(request.POST or None, initial={"indicators": indicators,
-                                                        "sections": sections})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    editor = TemplateEditor(data, template=obligation.current_template)
+    context = {"editor": editor, "obligation": obligation}
+    if editor.action:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, EDITOR_TEMPLATE, context)
+    elif data is not None and editor.is_valid():
+        indicators, sections = editor.specs()
         try:
             services.revise_template(
-                obligation, indicators=form.cleaned_data["indicators"],
-                sections=form.cleaned_data["sections"], actor=request.user,
-            )  # fmt: skip
+                obligation, indicators=indicators, sections=sections, actor=request.user
+            )
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            rest = editor.take_errors(exc)
+            if rest is not None:
+                editor.messages.extend(rest.messages)
         else:
             messages.success(request, _("New version of the template saved."))
             return redirect("work:obligation_detail", pk=obligation.pk)
-    return render(
-        request, "work/obligations/template_form.html", {"form": form, "obligation": obligation}
-    )
+    context["opened"] = services.template_use(obligation)
+    return render(request, "work/obligations/template_form.html", context)
 
 
 @require_POST
@@ -189,13 +213,19 @@ def reports_due(request: HttpRequest) -> HttpResponse:
         .order_by("due_on", "pk")
     )
     today = clock.today()
-    rows = list(subs.filter(state__in=OPEN_STATES)[:200])
-    recent = list(subs.exclude(state__in=OPEN_STATES).order_by("-due_on", "-pk")[:20])
+    page = Paginator(subs.filter(state__in=OPEN_STATES), PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    # The recently sent reports: a short reminder under the first page only.
+    recent = (
+        list(subs.exclude(state__in=OPEN_STATES).order_by("-due_on", "-pk")[:20])
+        if page.number == 1
+        else []
+    )
     audit.record_view(request.user, rows + recent, path=request.path)
     return render(
         request,
         "work/obligations/reports_due.html",
-        {"rows": rows, "recent": recent, "today": today},
+        {"page": page, "rows": rows, "recent": recent, "today": today},
     )
 
 
