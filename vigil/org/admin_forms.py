@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.core import clock
 from vigil.core.classification import Classification
@@ -93,7 +94,7 @@ class EndForm(forms.Form):
 
 class PostForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Post.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("post", "Title"), max_length=200)
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.none(), required=False
     )
