@@ -194,8 +194,21 @@ def test_a_long_task_list_counts_up_to_the_cap_and_says_so(
     _mixed_tasks()
     client = client_for("thuongtruc")
     issued = views._issued(persona("thuongtruc")).count()
-    monkeypatch.setattr(CappedPaginator, "CAP", issued)
+    monkeypatch.setattr(CappedPaginator, "CAP", issued - 1)
     capped = client.get("/work/tasks/?view=issued").content.decode()
-    assert f"Chỉ phân trang {issued} nhiệm vụ đầu tiên" in capped  # Vietnamese by default
-    monkeypatch.setattr(CappedPaginator, "CAP", issued + 1)
+    assert f"Chỉ phân trang {issued - 1} nhiệm vụ đầu tiên" in capped  # Vietnamese by default
+    # Exactly as many tasks as the cap: every one is paged through, none lies beyond.
+    monkeypatch.setattr(CappedPaginator, "CAP", issued)
     assert "Chỉ phân trang" not in client.get("/work/tasks/?view=issued").content.decode()
+
+
+def test_the_capped_count_says_capped_only_when_rows_lie_beyond_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _mixed_tasks()
+    total = Task.objects.count()
+    for cap, count, capped in ((total - 1, total - 1, True), (total, total, False),
+                               (total + 1, total, False)):  # fmt: skip
+        monkeypatch.setattr(CappedPaginator, "CAP", cap)
+        paginator = CappedPaginator(Task.objects.order_by("deadline", "pk"), 2)
+        assert (paginator.count, paginator.capped) == (count, capped), cap
