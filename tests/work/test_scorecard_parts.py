@@ -155,6 +155,23 @@ def test_days_late_follows_done_on_and_the_deadline() -> None:
     assert Task.objects.get(pk=task.pk).days_late == -3
 
 
+def test_days_late_follow_a_deadline_moved_after_the_task_was_done() -> None:
+    with _on(START):
+        (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
+                                       deadline=START + dt.timedelta(days=5), actor=SEED)  # fmt: skip
+        services.update_task(task, deadline=START + dt.timedelta(days=6), priority=1,
+                             description="", actor=SEED)  # fmt: skip
+    assert Task.objects.get(pk=task.pk).days_late is None  # open: still NULL
+    services.acknowledge_task(task, actor=SEED)
+    with _on(START + dt.timedelta(days=9)):
+        services.report_done(task, actor=SEED)
+        assert Task.objects.get(pk=task.pk).days_late == 3
+        for moved_to, late in ((12, -3), (1, 8)):
+            services.update_task(task, deadline=START + dt.timedelta(days=moved_to), priority=1,
+                                 description="", actor=SEED)  # fmt: skip
+            assert Task.objects.get(pk=task.pk).days_late == late == task.days_late
+
+
 def test_the_database_refuses_days_late_that_disagree_with_the_dates() -> None:
     with _on(START):
         (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
