@@ -89,7 +89,7 @@ def child(count: int, requests: int) -> None:
     call_command("seed", "demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     _bulk_tasks(count)
     # Statistics and the visibility map, as autovacuum keeps them on PostgreSQL (and the
-    # `controlled.statistics` sweep on SQLite): without them SQLite sorts every visible
+    # `work.statistics` sweep on SQLite): without them SQLite sorts every visible
     # task, and PostgreSQL reads the table behind an index that covers the query.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

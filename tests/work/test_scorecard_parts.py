@@ -155,6 +155,23 @@ def test_days_late_follows_done_on_and_the_deadline() -> None:
     assert Task.objects.get(pk=task.pk).days_late == -3
 
 
+def test_days_late_follow_a_deadline_moved_after_the_task_was_done() -> None:
+    with _on(START):
+        (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
+                                       deadline=START + dt.timedelta(days=5), actor=SEED)  # fmt: skip
+        services.update_task(task, deadline=START + dt.timedelta(days=6), priority=1,
+                             description="", actor=SEED)  # fmt: skip
+    assert Task.objects.get(pk=task.pk).days_late is None  # open: still NULL
+    services.acknowledge_task(task, actor=SEED)
+    with _on(START + dt.timedelta(days=9)):
+        services.report_done(task, actor=SEED)
+        assert Task.objects.get(pk=task.pk).days_late == 3
+        for moved_to, late in ((12, -3), (1, 8)):
+            services.update_task(task, deadline=START + dt.timedelta(days=moved_to), priority=1,
+                                 description="", actor=SEED)  # fmt: skip
+            assert Task.objects.get(pk=task.pk).days_late == late == task.days_late
+
+
 def test_the_database_refuses_days_late_that_disagree_with_the_dates() -> None:
     with _on(START):
         (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
@@ -194,8 +211,21 @@ def test_a_long_task_list_counts_up_to_the_cap_and_says_so(
     _mixed_tasks()
     client = client_for("thuongtruc")
     issued = views._issued(persona("thuongtruc")).count()
-    monkeypatch.setattr(CappedPaginator, "CAP", issued)
+    monkeypatch.setattr(CappedPaginator, "CAP", issued - 1)
     capped = client.get("/work/tasks/?view=issued").content.decode()
-    assert f"Chỉ phân trang {issued} nhiệm vụ đầu tiên" in capped  # Vietnamese by default
-    monkeypatch.setattr(CappedPaginator, "CAP", issued + 1)
+    assert f"Chỉ phân trang {issued - 1} nhiệm vụ đầu tiên" in capped  # Vietnamese by default
+    # Exactly as many tasks as the cap: every one is paged through, none lies beyond.
+    monkeypatch.setattr(CappedPaginator, "CAP", issued)
     assert "Chỉ phân trang" not in client.get("/work/tasks/?view=issued").content.decode()
+
+
+def test_the_capped_count_says_capped_only_when_rows_lie_beyond_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _mixed_tasks()
+    total = Task.objects.count()
+    for cap, count, capped in ((total - 1, total - 1, True), (total, total, False),
+                               (total + 1, total, False)):  # fmt: skip
+        monkeypatch.setattr(CappedPaginator, "CAP", cap)
+        paginator = CappedPaginator(Task.objects.order_by("deadline", "pk"), 2)
+        assert (paginator.count, paginator.capped) == (count, capped), cap

@@ -14,12 +14,17 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     CAP = 10_000
 
     @cached_property
-    def count(self) -> int:
-        # Any CAP rows will do to count up to CAP: unordered, the database may take them
-        # from whichever index covers the filters.
-        rows = self.object_list.order_by()[: self.CAP]  # type: ignore[attr-defined]
+    def _counted(self) -> int:
+        # Any CAP + 1 rows will do to count up to CAP and know whether more lie beyond
+        # it: unordered, the database may take them from whichever index covers the filters.
+        rows = self.object_list.order_by()[: self.CAP + 1]  # type: ignore[attr-defined]
         return int(rows.count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.CAP)
 
     @property
     def capped(self) -> bool:
-        return self.count >= self.CAP
+        """Rows lie beyond the cap (a list of exactly ``CAP`` rows is paged through whole)."""
+        return self._counted > self.CAP
