@@ -121,7 +121,13 @@ def test_a_plan_that_breaks_a_rule_is_refused_with_nothing_written(
              "agencies", "hoặc các Ban Chỉ đạo cấp dưới")  # fmt: skip
     _refused(api, url, {**body, "items": [{**item, "deadline": "2027-12-31"}]},
              "deadline", "không được trước ngày ban hành")  # fmt: skip
-    _refused(api, url, {**body, "classification": 1}, "classification", "cao hơn mức được tiếp cận bí mật")
+    _refused(
+        api,
+        url,
+        {**body, "classification": 1},
+        "classification",
+        "cao hơn mức được tiếp cận bí mật",
+    )
     assert _post(api, url, body).status_code == 201
     _refused(api, url, body, "year", "đã có kế hoạch công tác của năm này")
 
@@ -287,7 +293,9 @@ def test_an_assignment_outside_the_tree_is_refused(api_for: Callable[..., Client
     api = api_for("xa_a", "write")
     assign = f"/api/v1/incoming-documents/{document.pk}/assign/"
     handler = document.handler_id
-    _refused(api, assign, {"handler": agency("dit").pk}, "agencies", "hoặc các Ban Chỉ đạo cấp dưới")
+    _refused(
+        api, assign, {"handler": agency("dit").pk}, "agencies", "hoặc các Ban Chỉ đạo cấp dưới"
+    )
     _refused(api, assign, {}, "handler", "")
     assert IncomingDocument.objects.get(pk=document.pk).handler_id == handler
 
@@ -327,7 +335,8 @@ def test_a_malformed_package_is_refused_with_nothing_written(
     response = _import(api_for("thuongtruc", "write"), province().pk, data)
     assert response.status_code == 400
     error = response.json()["error"]
-    assert message in " ".join([error["message"], *sum(error["fields"].values(), [])])
+    fields = [m for messages in error["fields"].values() for m in messages]
+    assert message in " ".join([error["message"], *fields])
     assert _written() == before
 
 
@@ -365,15 +374,16 @@ def test_xa_a_cannot_reach_xa_b_plans_meetings_or_documents_by_id(
     meeting = Meeting.objects.filter(owning_committee=commune("b")).first()
     document = IncomingDocument.objects.filter(owning_committee=commune("b")).first()
     assert meeting is not None and document is not None
-    lead = {"lead": [agency("police_b").pk], "deadline_working_days": 3}
+    lead: dict[str, Any] = {"lead": [agency("police_b").pk], "deadline_working_days": 3}
     api = api_for("xa_a", "write")
     before = _written()
-    for url, body in [
+    calls: list[tuple[str, dict[str, Any]]] = [
         (f"/api/v1/work-plans/{plan.pk}/tasks/", {"item": 1, **lead}),
         (f"/api/v1/meetings/{meeting.pk}/tasks/", {"point": 1, **lead}),
         (f"/api/v1/incoming-documents/{document.pk}/assign/", {"handler": agency("police_b").pk}),
         (f"/api/v1/incoming-documents/{document.pk}/tasks/", {"points": [{"text": "X", **lead}]}),
-    ]:
+    ]
+    for url, body in calls:
         response = _post(api, url, body)
         assert response.status_code == 404, url
         assert response.json()["error"]["code"] == "not_found"

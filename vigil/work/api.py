@@ -445,12 +445,17 @@ class IncomingSerializer(serializers.ModelSerializer[Any]):
 POINTS_MAX = 200
 
 
+def _points(**kwargs: Any) -> Any:
+    """A record's points, at most POINTS_MAX (the stubs know no list serializer's limits)."""
+    return PointInSerializer(many=True, max_length=POINTS_MAX, **kwargs)  # type: ignore[call-arg]
+
+
 class PlanCreateSerializer(serializers.Serializer[Any]):
     committee = Id()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(max_length=300)
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
-    items = PointInSerializer(many=True, required=False, default=list, max_length=POINTS_MAX)
+    items = _points(required=False, default=list)
 
 
 class _PointTasksSerializer(serializers.Serializer[Any]):
@@ -480,7 +485,7 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     attending = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
     conclusions = serializers.CharField(required=False, allow_blank=True, default="")
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
-    points = PointInSerializer(many=True, required=False, default=list, max_length=POINTS_MAX)
+    points = _points(required=False, default=list)
 
 
 class ConclusionTasksSerializer(_PointTasksSerializer):
@@ -510,7 +515,7 @@ class IncomingCreateSerializer(serializers.Serializer[Any]):
                                             default="")  # fmt: skip
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
-    points = PointInSerializer(many=True, required=False, default=list, max_length=POINTS_MAX)
+    points = _points(required=False, default=list)
 
 
 class IncomingImportSerializer(serializers.Serializer[Any]):
@@ -524,7 +529,7 @@ class HandlerSerializer(serializers.Serializer[Any]):
 
 
 class IncomingTasksSerializer(serializers.Serializer[Any]):
-    points = PointInSerializer(many=True, min_length=1, max_length=POINTS_MAX)
+    points = _points(min_length=1)
 
 
 class PlanList(Audited, Scoped, generics.ListAPIView[Any]):
