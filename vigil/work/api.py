@@ -500,8 +500,6 @@ class IncomingCreateSerializer(serializers.Serializer[Any]):
                 help_text="The issuing agency, if it is in the directory.")  # fmt: skip
     issuer_name = serializers.CharField(max_length=300, required=False, allow_blank=True,
                                         default="")  # fmt: skip
-    issuer_code = serializers.CharField(max_length=40, required=False, allow_blank=True,
-                                        default="")  # fmt: skip
     number = serializers.CharField(max_length=20)
     notation = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     type_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")

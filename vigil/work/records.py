@@ -88,7 +88,7 @@ def create_work_plan(
 
 
 def _point_tasks(
-    committee: Committee, spec: PointSpec, links: dict[str, Any], *, assigned_on: dt.date,
+    committee: Committee, spec: PointSpec, field: str, source: Any, *, assigned_on: dt.date,
     classification: int, actor: Any,
 ) -> list[Task]:  # fmt: skip
     """The tasks of a plan item or conclusion point already recorded: its text is the
@@ -96,7 +96,6 @@ def _point_tasks(
     so a request sent twice writes nothing the second time."""
     if not spec.lead:
         raise ValidationError({"agencies": _("Name at least one lead agency.")})
-    (field, source), *_rest = links.items()
     type(source).objects.select_for_update().filter(pk=source.pk).first()  # one at a time
     holding = set(
         Task.objects.filter(**{field: source})
@@ -111,7 +110,7 @@ def _point_tasks(
         )  # fmt: skip
     spec = dataclasses.replace(spec, text=source.text)
     return tasks_from_points(
-        committee, [(spec, links)], assigned_on=assigned_on, classification=classification,
+        committee, [(spec, {field: source})], assigned_on=assigned_on, classification=classification,
         actor=actor,
     )  # fmt: skip
 
@@ -123,7 +122,7 @@ def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> 
     committee = plan.owning_committee
     _issuer_only(actor, committee)
     return _point_tasks(
-        committee, spec, {"plan_item": item},
+        committee, spec, "plan_item", item,
         assigned_on=max(clock.today(), dt.date(plan.year, 1, 1)),
         classification=plan.classification, actor=actor,
     )  # fmt: skip
@@ -185,7 +184,7 @@ def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Any
     committee = meeting.owning_committee
     _issuer_only(actor, committee)
     return _point_tasks(
-        committee, spec, {"conclusion": point},
+        committee, spec, "conclusion", point,
         assigned_on=max(clock.today(), meeting.held_on),
         classification=meeting.classification, actor=actor,
     )  # fmt: skip
