@@ -178,6 +178,11 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "work:incoming_attachment_upload": ("incoming", "pk"),
     "work:incoming_assign": ("incoming", "pk"),
     "work:incoming_tasks": ("incoming", "pk"),
+    # The API's writes of plans, meetings and incoming documents (tests/work/test_records_api.py)
+    "api-workplan-tasks": ("plan", "pk"),
+    "api-meeting-tasks": ("meeting", "pk"),
+    "api-incomingdocument-assign": ("incoming", "pk"),
+    "api-incomingdocument-tasks": ("incoming", "pk"),
     "work:obligation_open_period": ("report_obligation", "pk"),
     "work:submission_submit": ("report_submission", "pk"),
     "work:submission_return": ("report_submission", "pk"),
@@ -305,6 +310,7 @@ POST_ONLY_URLS = {
     # tests/work/obligations/test_submissions.py and test_obligations.py
     "api-reportobligation-open-period", "api-reportsubmission-submit",
     "api-reportsubmission-return", "api-reportsubmission-accept",
+    "api-incomingdocument-import",  # committee in the body: tests/work/test_records_api.py
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",

@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "vigil.org.models.Role",
         "TaskStateEnum": "vigil.work.models.Task.State",
         "TaskRoleEnum": "vigil.work.models.Task.Role",
+        "MeetingKindEnum": "vigil.work.models.Meeting.Kind",
         "ItemClassEnum": "vigil.controlled.models.ItemClass",
         "LicenceKindEnum": "vigil.controlled.models.Licence.Kind",
         "LicenceStatusEnum": "vigil.controlled.models.Licence.Status",

@@ -1,26 +1,29 @@
-"""REST API of tasks, issued documents and scorecards. Thin: scope, then services."""
+"""REST API of tasks, issued documents, scorecards, work plans, meetings and incoming
+documents. Thin: scope, then services."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vigil.core import audit, clock
+from vigil.core import attachments, audit, clock
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.api import Scoped
 from vigil.org.api_writes import Id, created, valid
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
+from vigil.work import records, services
 from vigil.work import scorecard as scorecards
-from vigil.work import services
 from vigil.work.models import (
     IncomingDocument,
     IssuedDocument,
@@ -157,6 +160,33 @@ def _agencies(request: Request, ids: list[int]) -> list[Agency]:
 
 def _committee(request: Request, pk: int) -> Committee:
     return get_visible_or_404(Committee.objects, request.user, pk=pk)  # type: ignore[no-any-return]
+
+
+def _may_issue(request: Request, committee: Committee) -> None:
+    """Visible but not the user's to write for: 403, as the pages."""
+    if not services.can_issue(request.user, committee):
+        raise exceptions.PermissionDenied(_("Only the committee's standing office may do this."))
+
+
+def _issuer_committee(request: Request, pk: int) -> Committee:
+    committee = _committee(request, pk)
+    _may_issue(request, committee)
+    return committee
+
+
+def _specs(request: Request, points: list[dict[str, Any]]) -> list[services.PointSpec]:
+    return [
+        services.PointSpec(
+            text=p.get("text", ""),
+            title=p["title"],
+            lead=_agencies(request, p["lead"]),
+            supporting=_agencies(request, p["supporting"]),
+            deadline=p["deadline"],
+            deadline_working_days=p["deadline_working_days"],
+            priority=p["priority"],
+        )
+        for p in points
+    ]
 
 
 # --- tasks
@@ -349,18 +379,7 @@ class DocumentList(Audited, Scoped, generics.ListAPIView[IssuedDocument]):
         committee = _committee(request, values.pop("committee"))
         post = get_visible_or_404(Post.objects, request.user, pk=values.pop("signing_post"))
         signer = get_visible_or_404(PostHolder.objects, request.user, pk=values.pop("signer"))
-        points = [
-            services.PointSpec(
-                text=p["text"],
-                title=p["title"],
-                lead=_agencies(request, p["lead"]),
-                supporting=_agencies(request, p["supporting"]),
-                deadline=p["deadline"],
-                deadline_working_days=p["deadline_working_days"],
-                priority=p["priority"],
-            )
-            for p in values.pop("points")
-        ]
+        points = _specs(request, values.pop("points"))
         document = services.issue_document(
             committee, signing_post=post, signer=signer, points=points,
             recipients=_agencies(request, values.pop("recipients")), actor=request.user,
@@ -385,7 +404,7 @@ class ScorecardView(APIView):
         return Response(ScorecardRowSerializer(rows, many=True).data)
 
 
-# --- plans, meetings, incoming documents (read; written through the pages and services)
+# --- plans, meetings, incoming documents: the same services as the pages
 
 
 class PlanSerializer(serializers.ModelSerializer[Any]):
@@ -423,6 +442,94 @@ class IncomingSerializer(serializers.ModelSerializer[Any]):
                   "handler", "classification", "from_edxml"]  # fmt: skip
 
 
+POINTS_MAX = 200
+
+
+def _points(**kwargs: Any) -> Any:
+    """A record's points, at most POINTS_MAX (the stubs know no list serializer's limits)."""
+    return PointInSerializer(many=True, max_length=POINTS_MAX, **kwargs)  # type: ignore[call-arg]
+
+
+class PlanCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(max_length=300)
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+    items = _points(required=False, default=list)
+
+
+class _PointTasksSerializer(serializers.Serializer[Any]):
+    """Agencies for a point already recorded; the point's text is the tasks' description."""
+
+    title = serializers.CharField(max_length=300, required=False, default="")
+    lead = serializers.ListField(child=Id(), min_length=1, max_length=200)
+    supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline_working_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=365
+    )
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, default=1)
+
+
+class PlanItemTasksSerializer(_PointTasksSerializer):
+    item = serializers.IntegerField(min_value=1, max_value=32767, help_text="The item's number.")
+
+
+class MeetingCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    kind = serializers.ChoiceField(choices=Meeting.Kind.choices)
+    title = serializers.CharField(max_length=300)
+    held_on = serializers.DateField()
+    agenda = serializers.CharField(required=False, allow_blank=True, default="")
+    invited = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    attending = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    conclusions = serializers.CharField(required=False, allow_blank=True, default="")
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+    points = _points(required=False, default=list)
+
+
+class ConclusionTasksSerializer(_PointTasksSerializer):
+    point = serializers.IntegerField(
+        min_value=1, max_value=32767, help_text="The conclusion point's number."
+    )
+
+
+class IncomingCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    issuer = Id(required=False, allow_null=True, default=None,
+                help_text="The issuing agency, if it is in the directory.")  # fmt: skip
+    issuer_name = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                        default="")  # fmt: skip
+    number = serializers.CharField(max_length=20)
+    notation = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    type_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    doc_date = serializers.DateField()
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=500)
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    signer_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                        default="")  # fmt: skip
+    signer_position = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                            default="")  # fmt: skip
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+    points = _points(required=False, default=list)
+
+
+class IncomingImportSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+    package = serializers.FileField(help_text="The edXML package received.")
+
+
+class HandlerSerializer(serializers.Serializer[Any]):
+    handler = Id(help_text="The agency (of the committee's tree) that handles the document.")
+
+
+class IncomingTasksSerializer(serializers.Serializer[Any]):
+    points = _points(min_length=1)
+
+
 class PlanList(Audited, Scoped, generics.ListAPIView[Any]):
     serializer_class = PlanSerializer
 
@@ -431,10 +538,38 @@ class PlanList(Audited, Scoped, generics.ListAPIView[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         return super().get_queryset().prefetch_related("items").order_by("-year", "pk")
 
+    @extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(PlanCreateSerializer, request)
+        committee = _issuer_committee(request, values.pop("committee"))
+        plan = records.create_work_plan(
+            committee, items=_specs(request, values.pop("items")), actor=request.user, **values
+        )
+        return created(PlanSerializer, plan, request)
+
 
 class PlanDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = WorkPlan
     serializer_class = PlanSerializer
+
+
+class PlanTasks(Scoped):
+    """An item of a visible plan handed to agencies: one task each."""
+
+    model = WorkPlan
+    serializer_class = PlanItemTasksSerializer
+
+    @extend_schema(request=PlanItemTasksSerializer, responses={201: TaskSerializer(many=True)})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan: WorkPlan = self.get_object()
+        _may_issue(request, plan.owning_committee)
+        values = valid(PlanItemTasksSerializer, request)
+        item = plan.items.filter(order=values.pop("item")).first()
+        if item is None:
+            raise exceptions.ValidationError({"item": [_("The plan has no item of this number.")]})
+        (spec,) = _specs(request, [values])
+        tasks = records.tasks_from_plan_item(item, spec=spec, actor=request.user)
+        return Response(TaskSerializer(tasks, many=True).data, status=201)
 
 
 class MeetingList(Audited, Scoped, generics.ListAPIView[Any]):
@@ -448,10 +583,42 @@ class MeetingList(Audited, Scoped, generics.ListAPIView[Any]):
             .order_by("-held_on", "-pk")
         )  # fmt: skip
 
+    @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(MeetingCreateSerializer, request)
+        committee = _issuer_committee(request, values.pop("committee"))
+        meeting = records.record_meeting(
+            committee, invited=_agencies(request, values.pop("invited")),
+            attending=_agencies(request, values.pop("attending")),
+            points=_specs(request, values.pop("points")), actor=request.user, **values,
+        )  # fmt: skip
+        return created(MeetingSerializer, meeting, request)
+
 
 class MeetingDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = Meeting
     serializer_class = MeetingSerializer
+
+
+class MeetingTasks(Scoped):
+    """A conclusion of a visible meeting handed to agencies: one task each."""
+
+    model = Meeting
+    serializer_class = ConclusionTasksSerializer
+
+    @extend_schema(request=ConclusionTasksSerializer, responses={201: TaskSerializer(many=True)})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        meeting: Meeting = self.get_object()
+        _may_issue(request, meeting.owning_committee)
+        values = valid(ConclusionTasksSerializer, request)
+        point = meeting.points.filter(order=values.pop("point")).first()
+        if point is None:
+            raise exceptions.ValidationError(
+                {"point": [_("The meeting has no conclusion point of this number.")]}
+            )
+        (spec,) = _specs(request, [values])
+        tasks = records.tasks_from_conclusion(point, spec=spec, actor=request.user)
+        return Response(TaskSerializer(tasks, many=True).data, status=201)
 
 
 class IncomingList(Audited, Scoped, generics.ListAPIView[Any]):
@@ -462,7 +629,78 @@ class IncomingList(Audited, Scoped, generics.ListAPIView[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         return super().get_queryset().order_by("-received_at", "-pk")
 
+    @extend_schema(request=IncomingCreateSerializer, responses={201: IncomingSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register by hand; files go to /api/v1/attachments/ afterwards."""
+        values = valid(IncomingCreateSerializer, request)
+        committee = _issuer_committee(request, values.pop("committee"))
+        issuer = values.pop("issuer")
+        document = records.register_incoming(
+            committee, actor=request.user, points=_specs(request, values.pop("points")),
+            issuer=None if issuer is None else get_visible_or_404(
+                Agency.objects.exclude(kind=Agency.Kind.LICENSED_ORGANISATION), request.user,
+                pk=issuer,
+            ),
+            **values,
+        )  # fmt: skip
+        return created(IncomingSerializer, document, request)
+
+
+class IncomingImport(generics.GenericAPIView[Any]):
+    """An edXML package received: parsed as the page parses it (no DTD or entities,
+    attachments within the upload limit); an issuer not in the directory is kept
+    as named and flagged (``issuer_unknown``)."""
+
+    serializer_class = IncomingImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    queryset = IncomingDocument.objects.none()
+
+    @extend_schema(request=IncomingImportSerializer, responses={201: IncomingSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        request.data  # noqa: B018  (read the body: the upload handler marks what it stopped)
+        too_large = attachments.upload_too_large(request)
+        if too_large is not None:
+            raise too_large
+        values = valid(IncomingImportSerializer, request)
+        committee = _issuer_committee(request, values["committee"])
+        document = records.import_incoming_edxml(
+            committee, values["package"].read(), classification=values["classification"],
+            actor=request.user,
+        )  # fmt: skip
+        return created(IncomingSerializer, document, request)
+
 
 class IncomingDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     model = IncomingDocument
     serializer_class = IncomingSerializer
+
+
+class IncomingAssign(Scoped):
+    model = IncomingDocument
+    serializer_class = HandlerSerializer
+
+    @extend_schema(request=HandlerSerializer, responses={200: IncomingSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document: IncomingDocument = self.get_object()
+        _may_issue(request, document.owning_committee)
+        values = valid(HandlerSerializer, request)
+        handler = get_visible_or_404(Agency.objects, request.user, pk=values["handler"])
+        records.assign_incoming(document, handler=handler, actor=request.user)
+        return Response(IncomingSerializer(document).data)
+
+
+class IncomingTasks(Scoped):
+    """Further points of a visible incoming document, handed to agencies."""
+
+    model = IncomingDocument
+    serializer_class = IncomingTasksSerializer
+
+    @extend_schema(request=IncomingTasksSerializer, responses={201: TaskSerializer(many=True)})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document: IncomingDocument = self.get_object()
+        _may_issue(request, document.owning_committee)
+        values = valid(IncomingTasksSerializer, request)
+        tasks = records.tasks_from_incoming(
+            document, points=_specs(request, values["points"]), actor=request.user
+        )
+        return Response(TaskSerializer(tasks, many=True).data, status=201)

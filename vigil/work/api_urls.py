@@ -16,13 +16,30 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scorecard/", api.ScorecardView.as_view(), name="api-scorecard"),
     path("work-plans/", api.PlanList.as_view(), name="api-workplan-list"),
     path("work-plans/<int:pk>/", api.PlanDetail.as_view(), name="api-workplan-detail"),
+    path("work-plans/<int:pk>/tasks/", api.PlanTasks.as_view(), name="api-workplan-tasks"),
     path("meetings/", api.MeetingList.as_view(), name="api-meeting-list"),
     path("meetings/<int:pk>/", api.MeetingDetail.as_view(), name="api-meeting-detail"),
+    path("meetings/<int:pk>/tasks/", api.MeetingTasks.as_view(), name="api-meeting-tasks"),
     path("incoming-documents/", api.IncomingList.as_view(), name="api-incomingdocument-list"),
+    path(
+        "incoming-documents/import/",
+        api.IncomingImport.as_view(),
+        name="api-incomingdocument-import",
+    ),
     path(
         "incoming-documents/<int:pk>/",
         api.IncomingDetail.as_view(),
         name="api-incomingdocument-detail",
+    ),
+    path(
+        "incoming-documents/<int:pk>/assign/",
+        api.IncomingAssign.as_view(),
+        name="api-incomingdocument-assign",
+    ),
+    path(
+        "incoming-documents/<int:pk>/tasks/",
+        api.IncomingTasks.as_view(),
+        name="api-incomingdocument-tasks",
     ),
     path("", include("vigil.work.obligations.api_urls")),
 ]

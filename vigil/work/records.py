@@ -3,6 +3,7 @@ become tasks through the same fan-out as a directive's (``services``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -86,6 +87,47 @@ def create_work_plan(
     return plan
 
 
+def _point_tasks(
+    committee: Committee, spec: PointSpec, field: str, source: Any, *, assigned_on: dt.date,
+    classification: int, actor: Any,
+) -> list[Task]:  # fmt: skip
+    """The tasks of a plan item or conclusion point already recorded: its text is the
+    task's; an agency that already holds an open or finished task of it is refused,
+    so a request sent twice writes nothing the second time."""
+    if not spec.lead:
+        raise ValidationError({"agencies": _("Name at least one lead agency.")})
+    type(source).objects.select_for_update().filter(pk=source.pk).first()  # one at a time
+    holding = set(
+        Task.objects.filter(**{field: source})
+        .exclude(state=Task.State.CANCELLED)
+        .values_list("assignee_id", flat=True)
+    )
+    again = [a.name for a in dict.fromkeys([*spec.lead, *spec.supporting]) if a.pk in holding]
+    if again:
+        raise ValidationError(
+            {"agencies": _("%(names)s: already given a task for this point.")
+             % {"names": ", ".join(again)}}
+        )  # fmt: skip
+    spec = dataclasses.replace(spec, text=source.text)
+    return tasks_from_points(
+        committee, [(spec, {field: source})], assigned_on=assigned_on, classification=classification,
+        actor=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> list[Task]:
+    """Hand an item of a plan to agencies (each task is audited as assigned)."""
+    plan = item.plan
+    committee = plan.owning_committee
+    _issuer_only(actor, committee)
+    return _point_tasks(
+        committee, spec, "plan_item", item,
+        assigned_on=max(clock.today(), dt.date(plan.year, 1, 1)),
+        classification=plan.classification, actor=actor,
+    )  # fmt: skip
+
+
 # --- meetings
 
 
@@ -133,6 +175,19 @@ def record_meeting(
                "attending": [a.pk for a in attending], "tasks": [t.pk for t in tasks]},
     )  # fmt: skip
     return meeting
+
+
+@transaction.atomic
+def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Any) -> list[Task]:
+    """Hand a conclusion of a meeting to agencies (each task is audited as assigned)."""
+    meeting = point.meeting
+    committee = meeting.owning_committee
+    _issuer_only(actor, committee)
+    return _point_tasks(
+        committee, spec, "conclusion", point,
+        assigned_on=max(clock.today(), meeting.held_on),
+        classification=meeting.classification, actor=actor,
+    )  # fmt: skip
 
 
 # --- incoming documents
