@@ -1,7 +1,13 @@
 """Per-agency scorecards: assigned, done, done on time, overdue, median days late.
 
 Computed from the tasks the user may see, so an agency sees its own figures and
-the standing office sees every agency it assigned to."""
+the standing office sees every agency it assigned to.
+
+A scorecard is marked with the highest classification among the tasks it
+counts: how many secret tasks an agency has, and how late, is derived from
+them (DESIGN: a derived object is at least as classified as what it contains).
+Only tasks the user may see are counted, so the mark never exceeds their
+clearance, and a scorecard of unclassified tasks stays unmarked."""
 
 from __future__ import annotations
 
@@ -9,8 +15,9 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from vigil.core import clock
 from vigil.core.xlsx import Sheet
@@ -28,6 +35,7 @@ class Row:
     on_time: int
     overdue: int
     median_days_late: float | None
+    classification: int = 0  # the highest among the tasks counted in this row
 
     @property
     def on_time_percent(self) -> int | None:
@@ -50,6 +58,7 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
             done=Count("pk", filter=Q(state__in=FINISHED)),
             on_time=Count("pk", filter=Q(state__in=FINISHED, done_on__lte=F("deadline"))),
             overdue=Count("pk", filter=Q(state__in=Task.OPEN_STATES, deadline__lt=today)),
+            level=Max("classification"),
         )
         .order_by()
     )
@@ -71,10 +80,21 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
             on_time=f["on_time"],
             overdue=f["overdue"],
             median_days_late=statistics.median(late[f["agency"]]) if f["agency"] in late else None,
+            classification=f["level"] or 0,
         )
         for f in figures
     ]
     return sorted(rows, key=lambda r: r.agency.name)
+
+
+def classification(rows: list[Row]) -> int:
+    """The level a scorecard of these rows is marked with."""
+    return max((r.classification for r in rows), default=0)
+
+
+def headers() -> list[str]:
+    return [_("Agency"), _("Assigned"), _("Done"), _("Done on time"), _("Overdue"),
+            _("Median days late")]  # fmt: skip
 
 
 def sheet(rows: list[Row], *, headers: list[str], title: str) -> Sheet:
