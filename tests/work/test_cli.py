@@ -113,6 +113,9 @@ def test_importing_for_a_committee_needs_its_standing_office(tmp_path: Path) -> 
         "import-edxml", str(package), "--as", "xa_a", "--committee", str(commune("b").pk)
     )
     assert error.returncode == 1 and "standing office" in str(error)
+    above = refused("import-edxml", str(package), "--as", "thuongtruc", "--committee",
+                    str(province().pk), "--classification", "2")  # fmt: skip
+    assert above.returncode == 1 and "above your own clearance" in str(above)
     missing = refused("import-edxml", str(package), "--as", "xa_a", "--committee", "999999")
     assert str(missing) == "Not found."
     assert IncomingDocument.objects.count() == before

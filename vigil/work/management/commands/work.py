@@ -124,6 +124,8 @@ class Command(BaseCommand):
         committee: Committee = get_visible_or_404(Committee.objects, user, pk=options["committee"])
         if not services.can_issue(user, committee):
             raise PermissionDenied(_("Only the committee's standing office may do this."))
+        # Said once, before any file is read, rather than once per file.
+        services._check_classification(user, options["classification"])
         names: list[str] = options["files"]
         refused = 0
         try:
@@ -195,26 +197,30 @@ class Command(BaseCommand):
     # --- tasks
 
     def _tasks(self, user: Any, options: dict[str, Any]) -> None:
-        tasks = Task.objects.visible_to(user).select_related("assignee")
+        tasks = Task.objects.visible_to(user).order_by("deadline", "pk")
         if options["overdue"]:
             tasks = tasks.filter(state__in=Task.OPEN_STATES, deadline__lt=clock.today())
         if options["agency"] is not None:
             tasks = tasks.filter(assignee_id=options["agency"])
-        rows = list(tasks.order_by("deadline", "pk"))
-        audit.record_view(user, rows, path=_path("tasks"))
+        # One audit event names the classified tasks shown; only those are loaded for it.
+        shown = tasks.filter(classification__gt=0).only("classification", "owning_committee")
+        audit.record_view(user, list(shown), path=_path("tasks"))
         if options["json"]:
             from vigil.work.api import TaskSerializer
 
-            data = TaskSerializer(rows, many=True).data
+            data = TaskSerializer(tasks, many=True).data
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
+        # Plain values, not model instances: a standing office sees every task.
+        states = {value: str(label) for value, label in Task.State.choices}
         table = [
-            [str(t.pk), f"{t.deadline:%d/%m/%Y}", t.get_state_display(), t.assignee.name,
-             _mark(t.classification), t.title]
-            for t in rows
-        ]  # fmt: skip
+            [str(pk), f"{deadline:%d/%m/%Y}", states[state], agency, _mark(level), title]
+            for pk, deadline, state, agency, level, title in tasks.values_list(
+                "pk", "deadline", "state", "assignee__name", "classification", "title"
+            )
+        ]
         self._table([_("No."), _("Deadline"), _("State"), _("Agency"), "", _("Task")], table)
-        self.stdout.write(_("%(count)s task(s).") % {"count": len(rows)})
+        self.stdout.write(_("%(count)s task(s).") % {"count": len(table)})
 
     # --- scorecard
 
