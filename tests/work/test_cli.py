@@ -79,11 +79,12 @@ def test_a_bad_file_is_named_and_nothing_is_registered(tmp_path: Path) -> None:
     good.write_bytes(_package("7"))
     bad.write_bytes(b"<not xml")
     before = IncomingDocument.objects.count()
-    err = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command("work", "import-edxml", str(good), str(bad), str(tmp_path / "missing.edxml"),
                      "--as", "thuongtruc", "--committee", str(province().pk),
-                     stdout=io.StringIO(), stderr=err)  # fmt: skip
+                     stdout=out, stderr=err)  # fmt: skip
+    assert "registered as" not in out.getvalue()  # nothing claims a registration rolled back
     assert caught.value.returncode == 2
     assert "2 of 3 file(s) refused: nothing was registered" in str(caught.value)
     report = err.getvalue()

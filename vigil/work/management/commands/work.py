@@ -128,10 +128,13 @@ class Command(BaseCommand):
         services._check_classification(user, options["classification"])
         names: list[str] = options["files"]
         refused = 0
+        done: list[str] = []  # said only once the batch is committed
         try:
             with transaction.atomic():
                 for name in names:
-                    problem = self._import_one(user, committee, name, options["classification"])
+                    problem = self._import_one(
+                        user, committee, name, options["classification"], done
+                    )
                     if problem:
                         refused += 1
                         self.stderr.write(_("%(name)s: not registered: %(problem)s")
@@ -145,9 +148,13 @@ class Command(BaseCommand):
                 % {"refused": refused, "total": len(names)},
                 returncode=BAD_INPUT,
             ) from None  # fmt: skip
+        for line in done:
+            self.stdout.write(line)
         self.stdout.write(_("%(count)s incoming document(s) registered.") % {"count": len(names)})
 
-    def _import_one(self, user: Any, committee: Committee, name: str, level: int) -> str:
+    def _import_one(
+        self, user: Any, committee: Committee, name: str, level: int, done: list[str]
+    ) -> str:
         """Register one package in its own savepoint; the reason it was refused, or ""."""
         path = Path(name)
         if not path.is_file():
@@ -166,13 +173,13 @@ class Command(BaseCommand):
             return "; ".join(exc.messages)
         except OSError as exc:
             return _("cannot be read (%(error)s).") % {"error": exc.strerror or exc}
-        self.stdout.write(
+        done.append(
             _("%(name)s: registered as incoming document %(id)s, %(number)s.")
             % {"name": name, "id": document.pk, "number": document.number}
         )
         if document.issuer_unknown:
-            self.stdout.write(_("The issuer %(name)s is not in the directory: check it.")
-                              % {"name": document.issuer_name})  # fmt: skip
+            done.append(_("The issuer %(name)s is not in the directory: check it.")
+                        % {"name": document.issuer_name})  # fmt: skip
         return ""
 
     # --- export
