@@ -43,3 +43,33 @@ def test_assigned_done_on_time_overdue_and_median_days_late(
     assert (row.assigned, row.done, row.on_time, row.overdue) == (4, 3, 1, 1)
     assert row.median_days_late == 3  # late by 2 and 4
     assert row.on_time_percent == 33
+
+
+def test_the_scorecard_is_marked_with_the_highest_classification_it_counts(
+    persona: Callable[[str], Any], client_for: Callable[[str], Any]
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from vigil.core.classification import Classification
+
+    health = agency("health")
+    services.assign_task(province(), lead=[health], title="Việc tối mật",
+                         deadline_working_days=5, classification=Classification.SECRET, actor=SEED)  # fmt: skip
+    (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
+    assert row.classification == Classification.SECRET
+    assert scorecard.classification(scorecard.scorecard(persona("lanhdao"))) == 2
+
+    def first_cell(username: str) -> Any:
+        response = client_for(username).get("/work/scorecard.xlsx")
+        ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        return ws["A1"].value, ws.oddHeader.center.text
+
+    assert first_cell("lanhdao") == ("TỐI MẬT", "TỐI MẬT")
+    # Below the task's level the task is not counted, so it does not mark the file either.
+    assert first_cell("thuongtruc")[0] != "TỐI MẬT"
+    assert scorecard.classification(scorecard.scorecard(persona("congthuong"))) == 0
+    assert first_cell("congthuong") == ("Cơ quan, đơn vị", None)
+    page = client_for("lanhdao").get("/work/scorecard/").content.decode()
+    assert "banner-classified" in page and "TỐI MẬT" in page

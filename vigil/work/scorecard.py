@@ -1,7 +1,13 @@
 """Per-agency scorecards: assigned, done, done on time, overdue, median days late.
 
 Computed from the tasks the user may see, so an agency sees its own figures and
-the standing office sees every agency it assigned to."""
+the standing office sees every agency it assigned to.
+
+A scorecard is marked with the highest classification among the tasks it
+counts: how many secret tasks an agency has, and how late, is derived from
+them (DESIGN: a derived object is at least as classified as what it contains).
+Only tasks the user may see are counted, so the mark never exceeds their
+clearance, and a scorecard of unclassified tasks stays unmarked."""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from vigil.core import clock, statistics
 from vigil.core.xlsx import Sheet
@@ -28,6 +35,7 @@ class Row:
     on_time: int
     overdue: int
     median_days_late: float | None
+    classification: int = 0  # the highest among the tasks counted in this row
 
     @property
     def on_time_percent(self) -> int | None:
@@ -49,7 +57,7 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
     agencies = Agency.objects.in_bulk(list(figures))
     rows = [
         Row(agency=agencies[agency_id], assigned=f.assigned, done=f.done, on_time=f.on_time,
-            overdue=f.overdue, median_days_late=_median(f.late))
+            overdue=f.overdue, median_days_late=_median(f.late), classification=f.level)
         for agency_id, f in figures.items()
     ]  # fmt: skip
     return sorted(rows, key=lambda r: r.agency.name)
@@ -65,7 +73,8 @@ def _groups(tasks: QuerySet[Task], today: dt.date, committee: Any, agency: Any) 
     return (
         tasks.values(group_committee=committee, agency=agency, group_state=F("state"),
                      group_late=F("days_late"))
-        .annotate(tasks=Count("deadline"), overdue=Count("deadline", filter=Q(deadline__lt=today)))
+        .annotate(tasks=Count("deadline"), overdue=Count("deadline", filter=Q(deadline__lt=today)),
+                  level=Max("classification"))
         .order_by()
     )  # fmt: skip
 
@@ -77,10 +86,12 @@ class _Figures:
     on_time: int = 0
     overdue: int = 0
     late: Counter[int] = field(default_factory=Counter)  # days late -> tasks
+    level: int = 0  # the highest classification among the tasks counted
 
     def add(self, group: dict[str, Any]) -> None:
         count, days_late = group["tasks"], group["group_late"]
         self.assigned += count
+        self.level = max(self.level, group["level"] or 0)
         if group["group_state"] in Task.OPEN_STATES:
             self.overdue += group["overdue"]
         elif group["group_state"] in FINISHED:
@@ -105,6 +116,16 @@ def _median(counts: Counter[int]) -> float | None:
                 middle.append(value)
     low, high = middle[0], middle[-1]
     return low if low == high else (low + high) / 2
+
+
+def classification(rows: list[Row]) -> int:
+    """The level a scorecard of these rows is marked with."""
+    return max((r.classification for r in rows), default=0)
+
+
+def headers() -> list[str]:
+    return [_("Agency"), _("Assigned"), _("Done"), _("Done on time"), _("Overdue"),
+            _("Median days late")]  # fmt: skip
 
 
 def refresh_statistics(now: dt.datetime) -> int:

@@ -364,11 +364,19 @@ def _scorecard_rows(request: HttpRequest) -> list[scorecards.Row]:
 
 
 def scorecard(request: HttpRequest) -> HttpResponse:
-    return render(request, "work/scorecard.html", {"rows": _scorecard_rows(request)})
+    rows = _scorecard_rows(request)
+    level = scorecards.classification(rows)
+    return render(
+        request,
+        "work/scorecard.html",
+        {"rows": rows, "page_stamp": STAMPS[Classification(level)] if level else ""},
+    )
 
 
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
-    headers = [_("Agency"), _("Assigned"), _("Done"), _("Done on time"), _("Overdue"),
-               _("Median days late")]  # fmt: skip
-    sheet = scorecards.sheet(_scorecard_rows(request), headers=headers, title=_("Scorecard"))
-    return xlsx_response(f"bang-diem-{dt.date.isoformat(clock.today())}.xlsx", [sheet])
+    rows = _scorecard_rows(request)
+    return xlsx_response(
+        f"bang-diem-{dt.date.isoformat(clock.today())}.xlsx",
+        [scorecards.sheet(rows, headers=scorecards.headers(), title=_("Scorecard"))],
+        classification=scorecards.classification(rows),
+    )

@@ -201,3 +201,38 @@ def test_a_classified_consolidation_does_not_flow_into_a_less_classified_report(
         services.fill_from_consolidation(upward, actor=xa_a)
     upward.refresh_from_db()
     assert upward.values == {} and upward.rollup in (None, {})
+
+
+def test_a_classified_consolidation_downloads_marked_and_an_unclassified_one_does_not(
+    world: World, scene: dict[str, Any], make_obligation: Callable[..., ReportObligation],
+    client_for: Callable[[str], Client],
+) -> None:  # fmt: skip
+    from openpyxl import load_workbook
+
+    from vigil.core.classification import Classification
+
+    thuongtruc = world.user("thuongtruc")
+    secret = make_obligation(
+        title="Báo cáo mật", classification=Classification.CONFIDENTIAL, actor=thuongtruc
+    )
+    period = services.open_period(secret, day=FEB, actor=thuongtruc).period
+    report(by_unit(period)[world.border], world.user("bienphong"),
+           {"incidents": 3, "readiness": "80", "plans_updated": True}, "Nội dung mật.")  # fmt: skip
+    services.accept_submission(by_unit(period)[world.border], actor=thuongtruc)
+
+    marked = client_for("thuongtruc").get(f"/work/reports/periods/{period.pk}/xlsx/")
+    book = load_workbook(io.BytesIO(marked.content))
+    assert len(book.worksheets) == 3
+    for ws in book.worksheets:
+        assert ws["A1"].value == "MẬT"
+        assert ws.oddHeader.center.text == "MẬT" and ws.oddFooter.center.text == "MẬT"
+    assert book.properties.keywords == "MẬT"
+    figures = {row[0]: row[3] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
+    assert figures["Số vụ việc"] == 3
+
+    plain = client_for("thuongtruc").get(f"/work/reports/periods/{scene['period'].pk}/xlsx/")
+    book = load_workbook(io.BytesIO(plain.content))
+    for ws in book.worksheets:
+        assert ws["A1"].value != "MẬT" and ws["A1"].font.bold  # the header row, first
+        assert not ws.oddHeader.center.text and not ws.oddFooter.center.text
+    assert not book.properties.keywords

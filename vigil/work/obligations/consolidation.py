@@ -25,7 +25,7 @@ from vigil.core.documents.decree30 import (
     Table,
     build_docx,
 )
-from vigil.core.xlsx import Sheet
+from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.work.obligations.models import (
     Aggregation,
     Indicator,
@@ -285,6 +285,11 @@ def xlsx_sheets(c: Consolidation) -> list[Sheet]:
             )
         )
     return sheets
+
+
+def xlsx_bytes(c: Consolidation) -> bytes:
+    """The workbook, marked with the obligation's classification like the .docx."""
+    return workbook_bytes(xlsx_sheets(c), classification=c.period.classification)
 
 
 def _cell(value: Any) -> Any:

@@ -365,7 +365,9 @@ def consolidation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
     _viewed(request, period)
     c = cons.consolidate(period)
-    return xlsx_response(cons.filename(c, "xlsx"), cons.xlsx_sheets(c))
+    return xlsx_response(
+        cons.filename(c, "xlsx"), cons.xlsx_sheets(c), classification=period.classification
+    )
 
 
 def consolidation_docx(request: HttpRequest, pk: int) -> HttpResponse:
