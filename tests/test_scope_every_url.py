@@ -645,6 +645,20 @@ def test_an_unknown_api_path_answers_in_the_error_format(api_for: Callable[..., 
     assert response.json()["error"]["code"] == "not_found"
 
 
+def test_a_hidden_object_and_a_missing_one_answer_the_same_translated_404(
+    api_for: Callable[..., Client],
+) -> None:
+    from vigil.work.models import IssuedDocument
+
+    hidden = IssuedDocument.objects.filter(owning_committee__name__endswith="Móng Cái 1").first()
+    assert hidden is not None
+    api = api_for("xa_a")
+    answers = [api.get(f"/api/v1/documents/{pk}/") for pk in (hidden.pk, 10**9)]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["error"]["message"] == "Không tìm thấy."
+
+
 # Who answers for commune A's liaison xa_a: quantri (province administrator). Their
 # clearance request is decided by lanhdao (province leader), seen by both.
 ADMIN_SEES_XA_A = {"quantri"}

@@ -69,7 +69,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             if hasattr(exc, "error_dict")
             else {"non_field_errors": exc.messages}
         )
-    # DRF itself turns Django's Http404 and PermissionDenied into its own.
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No IssuedDocument matches the given
+        # query."), in English; every 404 of the API says the same translated words.
+        exc = exceptions.NotFound()
+    # DRF itself turns Django's PermissionDenied into its own.
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
