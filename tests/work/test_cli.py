@@ -223,7 +223,7 @@ def test_the_task_table_is_in_vietnamese_by_default() -> None:
     with translation.override("vi"):
         out, _err = work("tasks", "--as", "congthuong")
     assert out.splitlines()[0].split() == [
-        "STT",
+        "Mã",
         "Thời",
         "hạn",
         "Trạng",

@@ -226,7 +226,7 @@ class Command(BaseCommand):
                 "pk", "deadline", "state", "assignee__name", "classification", "title"
             )
         ]
-        self._table([_("No."), _("Deadline"), _("State"), _("Agency"), "", _("Task")], table)
+        self._table([_("ID"), _("Deadline"), _("State"), _("Agency"), "", _("Task")], table)
         self.stdout.write(_("%(count)s task(s).") % {"count": len(table)})
 
     # --- scorecard
