@@ -3,10 +3,12 @@ documents. Thin: scope, then services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers
@@ -553,23 +555,37 @@ class PlanDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     serializer_class = PlanSerializer
 
 
-class PlanTasks(Scoped):
+class _HandOut(Scoped):
+    """A numbered part of a visible record (a plan's item, a meeting's conclusion)
+    handed to agencies: one task each. Subclasses name the part and the service."""
+
+    body: type[serializers.Serializer[Any]]  # what the request carries
+    part: str  # the body's key for the part's number, e.g. "item"
+    related: str  # the record's parts, e.g. "items"
+    missing: Any  # the message when the record has no part of that number
+    service: Callable[..., list[Task]]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        _may_issue(request, record.owning_committee)
+        values = valid(self.body, request)
+        part = getattr(record, self.related).filter(order=values.pop(self.part)).first()
+        if part is None:
+            raise exceptions.ValidationError({self.part: [self.missing]})
+        (spec,) = _specs(request, [values])
+        tasks = type(self).service(part, spec=spec, actor=request.user)
+        return Response(TaskSerializer(tasks, many=True).data, status=201)
+
+
+@extend_schema(request=PlanItemTasksSerializer, responses={201: TaskSerializer(many=True)})
+class PlanTasks(_HandOut):
     """An item of a visible plan handed to agencies: one task each."""
 
     model = WorkPlan
-    serializer_class = PlanItemTasksSerializer
-
-    @extend_schema(request=PlanItemTasksSerializer, responses={201: TaskSerializer(many=True)})
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan: WorkPlan = self.get_object()
-        _may_issue(request, plan.owning_committee)
-        values = valid(PlanItemTasksSerializer, request)
-        item = plan.items.filter(order=values.pop("item")).first()
-        if item is None:
-            raise exceptions.ValidationError({"item": [_("The plan has no item of this number.")]})
-        (spec,) = _specs(request, [values])
-        tasks = records.tasks_from_plan_item(item, spec=spec, actor=request.user)
-        return Response(TaskSerializer(tasks, many=True).data, status=201)
+    serializer_class = body = PlanItemTasksSerializer
+    part, related = "item", "items"
+    missing = gettext_lazy("The plan has no item of this number.")
+    service = records.tasks_from_plan_item
 
 
 class MeetingList(Audited, Scoped, generics.ListAPIView[Any]):
@@ -600,25 +616,15 @@ class MeetingDetail(Audited, Scoped, generics.RetrieveAPIView[Any]):
     serializer_class = MeetingSerializer
 
 
-class MeetingTasks(Scoped):
+@extend_schema(request=ConclusionTasksSerializer, responses={201: TaskSerializer(many=True)})
+class MeetingTasks(_HandOut):
     """A conclusion of a visible meeting handed to agencies: one task each."""
 
     model = Meeting
-    serializer_class = ConclusionTasksSerializer
-
-    @extend_schema(request=ConclusionTasksSerializer, responses={201: TaskSerializer(many=True)})
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        meeting: Meeting = self.get_object()
-        _may_issue(request, meeting.owning_committee)
-        values = valid(ConclusionTasksSerializer, request)
-        point = meeting.points.filter(order=values.pop("point")).first()
-        if point is None:
-            raise exceptions.ValidationError(
-                {"point": [_("The meeting has no conclusion point of this number.")]}
-            )
-        (spec,) = _specs(request, [values])
-        tasks = records.tasks_from_conclusion(point, spec=spec, actor=request.user)
-        return Response(TaskSerializer(tasks, many=True).data, status=201)
+    serializer_class = body = ConclusionTasksSerializer
+    part, related = "point", "points"
+    missing = gettext_lazy("The meeting has no conclusion point of this number.")
+    service = records.tasks_from_conclusion
 
 
 class IncomingList(Audited, Scoped, generics.ListAPIView[Any]):
