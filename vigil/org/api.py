@@ -232,6 +232,23 @@ class Scoped(generics.GenericAPIView[Any]):
         return self.model.objects.visible_to(self.request.user)  # type: ignore[no-any-return]
 
 
+class Audited(generics.GenericAPIView[Any]):
+    """Lists and details that show a classified object record one view event."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        audit.record_view(request.user, rows, path=request.get_full_path())
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        audit.record_view(request.user, [obj], about=obj, path=request.path)
+        return Response(self.get_serializer(obj).data)
+
+
 class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
     model = Committee
     serializer_class = CommitteeSerializer
@@ -410,21 +427,13 @@ class AdminUnitDetail(AdminUnits, generics.RetrieveAPIView[AdminUnit]):
     serializer_class = AdminUnitSerializer
 
 
-class ContactPointList(Scoped, generics.ListCreateAPIView[ContactPoint]):
+class ContactPointList(Scoped, Audited, generics.ListCreateAPIView[ContactPoint]):
     model = ContactPoint
     serializer_class = ContactPointSerializer
     filterset_class = ContactPointFilter
 
     def get_queryset(self) -> QuerySet[ContactPoint]:
         return super().get_queryset().prefetch_related("shared_agencies", "shared_committees")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(request=ContactPointCreateSerializer, responses={201: ContactPointSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

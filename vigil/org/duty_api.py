@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from vigil.core import audit
 from vigil.org import services
-from vigil.org.api import HidesCommittees, IdFilter, Scoped
+from vigil.org.api import Audited, HidesCommittees, IdFilter, Scoped
 from vigil.org.models import Agency, DutyShift
 from vigil.org.scope import get_visible_or_404
 
@@ -53,21 +53,13 @@ class DutyShiftFilter(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(starts_at__lte=value, ends_at__gt=value)
 
 
-class DutyShiftList(Scoped, generics.ListCreateAPIView[DutyShift]):
+class DutyShiftList(Scoped, Audited, generics.ListCreateAPIView[DutyShift]):
     model = DutyShift
     serializer_class = DutyShiftSerializer
     filterset_class = DutyShiftFilter
 
     def get_queryset(self) -> QuerySet[DutyShift]:
         return super().get_queryset().select_related("officer").order_by("agency_id", "starts_at")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(request=DutyShiftCreateSerializer, responses={201: DutyShiftSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

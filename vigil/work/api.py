@@ -17,10 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vigil.core import attachments, audit, clock
+from vigil.core import attachments, clock
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
-from vigil.org.api import Scoped
+from vigil.org.api import Audited, Scoped
 from vigil.org.api_writes import Id, created, valid
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
@@ -213,23 +213,6 @@ class TaskFilter(filters.FilterSet):  # type: ignore[misc]
         if not value:
             return queryset
         return queryset.filter(assignee_id__in=scope_for(self.request.user).agency_ids)
-
-
-class Audited(generics.GenericAPIView[Any]):
-    """Lists and details that show a classified object record one view event."""
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        audit.record_view(request.user, [obj], about=obj, path=request.path)
-        return Response(self.get_serializer(obj).data)
 
 
 class TaskList(Audited, Scoped, generics.ListAPIView[Task]):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from vigil.core import audit
 from vigil.core.classification import Classification
-from vigil.org.api import IdFilter, Scoped
+from vigil.org.api import Audited, IdFilter, Scoped
 from vigil.org.api_writes import Id, created, valid
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
@@ -183,7 +183,7 @@ class ObligationFilter(filters.FilterSet):  # type: ignore[misc]
         fields = ["period_kind"]
 
 
-class ObligationList(Scoped, generics.ListCreateAPIView[ReportObligation]):
+class ObligationList(Scoped, Audited, generics.ListCreateAPIView[ReportObligation]):
     model = ReportObligation
     serializer_class = ObligationSerializer
     filterset_class = ObligationFilter
@@ -201,14 +201,6 @@ class ObligationList(Scoped, generics.ListCreateAPIView[ReportObligation]):
             )
             .order_by("pk")
         )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(request=ObligationInSerializer, responses={201: ObligationSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -231,14 +223,9 @@ class ObligationList(Scoped, generics.ListCreateAPIView[ReportObligation]):
         return created(ObligationSerializer, obligation, request)
 
 
-class ObligationDetail(Scoped, generics.RetrieveAPIView[ReportObligation]):
+class ObligationDetail(Scoped, Audited, generics.RetrieveAPIView[ReportObligation]):
     model = ReportObligation
     serializer_class = ObligationSerializer
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obligation = self.get_object()
-        audit.record_view(request.user, [obligation], about=obligation, path=request.path)
-        return Response(self.get_serializer(obligation).data)
 
 
 class ObligationOpenPeriod(Scoped):
@@ -269,7 +256,7 @@ class SubmissionFilter(filters.FilterSet):  # type: ignore[misc]
         fields: list[str] = []
 
 
-class SubmissionList(Scoped, generics.ListAPIView[ReportSubmission]):
+class SubmissionList(Scoped, Audited, generics.ListAPIView[ReportSubmission]):
     model = ReportSubmission
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
@@ -277,27 +264,14 @@ class SubmissionList(Scoped, generics.ListAPIView[ReportSubmission]):
     def get_queryset(self) -> QuerySet[ReportSubmission]:
         return super().get_queryset().select_related("period__template").order_by("due_on", "pk")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
-
-class SubmissionDetail(Scoped, generics.RetrieveAPIView[ReportSubmission]):
+class SubmissionDetail(Scoped, Audited, generics.RetrieveAPIView[ReportSubmission]):
     model = ReportSubmission
     serializer_class = SubmissionSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ReportSubmission]:
         return super().get_queryset().select_related("period__template", "obligation")
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        sub = self.get_object()
-        audit.record_view(request.user, [sub], about=sub, path=request.path)
-        return Response(self.get_serializer(sub).data)
 
     @extend_schema(request=SubmissionSaveSerializer, responses={200: SubmissionSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -360,7 +334,7 @@ class ConsolidationFilter(filters.FilterSet):  # type: ignore[misc]
         fields: list[str] = []
 
 
-class ConsolidationList(Scoped, generics.ListAPIView[ReportPeriod]):
+class ConsolidationList(Scoped, Audited, generics.ListAPIView[ReportPeriod]):
     """The periods whose consolidation the user may read."""
 
     model = ReportPeriod
@@ -369,14 +343,6 @@ class ConsolidationList(Scoped, generics.ListAPIView[ReportPeriod]):
 
     def get_queryset(self) -> QuerySet[ReportPeriod]:
         return super().get_queryset().select_related("obligation", "template").order_by("pk")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
 
 class ConsolidationDetail(Scoped, generics.RetrieveAPIView[ReportPeriod]):
