@@ -10,7 +10,7 @@ export VIGIL_DATA_DIR ?= $(CURDIR)/var
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 VIGIL_TEST_SKIP ?=
 
-.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser fuzz bench clean messages-update
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser test-dates fuzz bench clean messages-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,14 @@ test-browser: install-dev messages
 	$(BIN)/pytest -q -m browser tests/browser; fi
 
 test: lint typecheck checks test-sqlite test-pg test-browser
+
+# The suite lives on one fixed day (VIGIL_TEST_TODAY, tests/conftest.py). This runs it
+# on SQLite at days that break date arithmetic: the last working day of a year, Tết,
+# a leap day, a make-up working Saturday, and a day far ahead. Not part of `make test`.
+TEST_DATES ?= 2026-12-31 2027-02-08 2026-08-22 2028-02-29 2035-06-13
+test-dates: install-dev messages
+	@for day in $(TEST_DATES); do echo "== VIGIL_TEST_TODAY=$$day"; \
+	VIGIL_TEST_TODAY=$$day VIGIL_ENV=test DATABASE_URL= $(BIN)/pytest -q || exit 1; done
 
 # A long, random run of the API contract test (not part of `make test`).
 fuzz: install-dev messages

@@ -4,15 +4,42 @@ and the one deliberate way the suite lifts append-only triggers (for flush).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connections
 from django.test import Client, TransactionTestCase
 
 from vigil.core.models import AuditHead
 from vigil.core.triggers import append_only_tables, install_append_only_triggers, trigger_names
+
+# Every run of the suite lives on one fixed day, so that a date written in a
+# test means the same thing whenever the suite runs; `make test-dates` runs it
+# at other days. Tests that need another day travel from here explicitly.
+DEFAULT_TEST_TODAY = "2026-11-25"
+TEST_TODAY = dt.date.fromisoformat(os.environ.get("VIGIL_TEST_TODAY") or DEFAULT_TEST_TODAY)
+_session_clock = time_machine.travel(
+    dt.datetime.combine(TEST_TODAY, dt.time(9), ZoneInfo("Asia/Ho_Chi_Minh")), tick=True
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before the demo is seeded: the seed builds its data around the travelled today.
+    _session_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _session_clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"VIGIL_TEST_TODAY: {TEST_TODAY.isoformat()} (the clock starts there at 09:00 and runs)"
+
 
 PERSONA_NAMES = [
     "lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b",
