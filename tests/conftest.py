@@ -90,10 +90,15 @@ setattr(TransactionTestCase, "_fixture_teardown", teardown_with_triggers_lifted)
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The demo province, seeded once through the services, under every test."""
+    from vigil.core.audit import SystemActor
+    from vigil.core.workdays import seed_holidays
     from vigil.home.demo import seed_demo
 
     with django_db_blocker.unblock():
         seed_demo()
+        # The demo has the calendar of its own years (around today); tests written
+        # with fixed dates in 2026-2028 (Tết 2027, the leap day) need theirs too.
+        seed_holidays(range(2026, 2029), actor=SystemActor("test calendar"))
 
 
 @pytest.fixture(autouse=True)

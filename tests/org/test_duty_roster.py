@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from vigil.core import clock
 from vigil.core.models import AuditEvent, AuditHead
 from vigil.org import services
 from vigil.org.duty import duty_officer, shift_at
@@ -21,8 +22,10 @@ from vigil.org.models import Agency, DutyShift, OrgAction
 pytestmark = pytest.mark.django_db
 
 DIT = "Sở Công Thương"
-# Far from the seeded week, so these tests own their period.
-T0 = dt.datetime(2031, 3, 2, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+# Far from the seeded week (about a year after the suite's today), so these tests own their period.
+T0 = dt.datetime.combine(
+    clock.today() + dt.timedelta(days=400), dt.time(7, 30), ZoneInfo("Asia/Ho_Chi_Minh")
+)
 
 
 def at(hours: float) -> dt.datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Post, PostHolder
@@ -13,6 +14,11 @@ from vigil.work.models import IssuedDocument, SigningForm
 from vigil.work.services import PointSpec
 
 SEED = SystemActor("test")
+
+
+def days_from_today(n: int) -> dt.date:
+    """A date relative to the suite's travelled today, for tests not about a calendar fact."""
+    return clock.today() + dt.timedelta(days=n)
 
 
 def province() -> Committee:
@@ -58,7 +64,7 @@ def directive(
 ) -> IssuedDocument:
     """A directive of the province, signed KT. by the standing deputy, one point for ``agencies``."""
     p = province()
-    day = issue_date or dt.date(2026, 11, 20)
+    day = issue_date or days_from_today(-5)
     if deadline is None and working_days is None:
         deadline = day + dt.timedelta(days=14)
     return services.issue_document(

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
-from tests.work.helpers import SEED, agency, directive, head, holder, province
+from tests.work.helpers import SEED, agency, days_from_today, directive, head, holder, province
 from vigil.core import clock
 from vigil.core.documents.decree30 import build_docx
 from vigil.core.models import AuditEvent
@@ -149,15 +149,15 @@ def test_the_register_starts_again_each_year_and_the_same_symbol_is_allowed() ->
     """Review: numbers restart every year (the register is per year) but the symbol
     ("01/CT-BCĐ", no year in it) was unique per committee for ever, so the first
     directive of a new year failed with an IntegrityError (a 500)."""
-    this_year = directive(agency("dit"), issue_date=dt.date(2026, 11, 20))
-    first = directive(agency("dit"), issue_date=dt.date(2027, 1, 5))
+    this_year = directive(agency("dit"), issue_date=days_from_today(-5))
+    first = directive(agency("dit"), issue_date=dt.date(days_from_today(0).year + 1, 1, 5))
     assert first.number == 1
     assert (
         IssuedDocument.objects.filter(
             owning_committee=this_year.owning_committee, symbol=first.symbol
         ).count()
         == 2
-    )  # 01/CT-BCĐ of 2026 and of 2027
+    )  # the demo's 01/CT-BCĐ of this year and that of the next
 
 
 def test_a_deadline_in_working_days_past_the_calendar_is_refused_not_a_500() -> None:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.work.helpers import SEED, agency, commune, directive, province
+from tests.work.helpers import SEED, agency, commune, days_from_today, directive, province
 from vigil.core import attachments
 from vigil.core.documents import edxml
 from vigil.work import records
@@ -41,15 +41,16 @@ def test_meeting_conclusions_become_tasks(persona: Callable[[str], Any]) -> None
 
 
 def test_a_work_plan_per_committee_and_year_and_its_items_become_tasks() -> None:
+    year = days_from_today(0).year + 1
     plan = records.create_work_plan(
-        commune("a"), year=2027, title="Kế hoạch 2027",
+        commune("a"), year=year, title="Kế hoạch năm sau",
         items=[PointSpec(text="Tuyên truyền.", lead=[agency("police_a")],
-                         deadline=dt.date(2027, 6, 30))],
+                         deadline=dt.date(year, 6, 30))],
         actor=SEED,
     )  # fmt: skip
     assert Task.objects.filter(plan_item__plan=plan).count() == 1
     with pytest.raises(ValidationError, match="already has a work plan"):
-        records.create_work_plan(commune("a"), year=2027, title="Lần hai", actor=SEED)
+        records.create_work_plan(commune("a"), year=year, title="Lần hai", actor=SEED)
 
 
 def test_an_issued_document_exported_and_imported_again_keeps_what_it_said(
@@ -117,7 +118,7 @@ def test_an_incoming_document_is_assigned_and_its_points_become_tasks(
 ) -> None:
     document = records.register_incoming(
         province(), issuer=agency("mps"), number="12", notation="CĐ-BCA",
-        doc_date=dt.date(2026, 11, 20), subject="Công điện", actor=persona("thuongtruc"),
+        doc_date=days_from_today(-5), subject="Công điện", actor=persona("thuongtruc"),
     )  # fmt: skip
     with pytest.raises(PermissionDenied):
         records.assign_incoming(document, handler=agency("dit"), actor=persona("congthuong"))
@@ -125,14 +126,14 @@ def test_an_incoming_document_is_assigned_and_its_points_become_tasks(
     assert IncomingDocument.objects.visible_to(persona("congthuong")).filter(pk=document.pk)
     tasks = records.tasks_from_incoming(
         document, points=[PointSpec(text="Báo cáo.", lead=[agency("dit")],
-                                    deadline=dt.date(2026, 12, 1))],
+                                    deadline=days_from_today(6))],
         actor=persona("thuongtruc"),
     )  # fmt: skip
     assert [t.incoming_point.document_id for t in tasks] == [document.pk]  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="before the date of issue"):
         records.register_incoming(
-            province(), issuer_name="X", number="1", doc_date=dt.date(2026, 11, 20),
-            subject="Y", deadline=dt.date(2026, 11, 1), actor=SEED,
+            province(), issuer_name="X", number="1", doc_date=days_from_today(-5),
+            subject="Y", deadline=days_from_today(-24), actor=SEED,
         )  # fmt: skip
 
 
@@ -155,7 +156,7 @@ def test_points_added_to_an_incoming_document_are_audited(
 
     document = records.register_incoming(
         province(), issuer=agency("mps"), number="13", notation="CĐ-BCA",
-        doc_date=dt.date(2026, 11, 20), subject="Công điện", actor=persona("thuongtruc"),
+        doc_date=days_from_today(-5), subject="Công điện", actor=persona("thuongtruc"),
     )  # fmt: skip
     records.tasks_from_incoming(
         document, points=[PointSpec(text="Theo dõi tình hình.")], actor=persona("thuongtruc")
