@@ -125,3 +125,35 @@ def _cases(task: Task) -> list[EscalationCase]:
 
 def _steps(task: Task) -> list[EscalationEvent]:
     return list(escalation.escalation_events_for(task).filter(type="step"))
+
+
+def test_a_sweep_that_loses_the_race_on_one_task_goes_on_to_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two sweeps at once: between this sweep's check and its insert, the other
+    sweep opens the case of the first task. The insert fails on the one-open-case
+    constraint; this sweep takes the other's case and escalates the next task."""
+    first, second = _task(dt.date(2027, 2, 2), 3), _task(dt.date(2027, 2, 2), 3)
+    real_lookup = escalation._open_case_for
+    raced: list[int] = []
+
+    def lookup_then_lose_the_race(obj: object, kind: str) -> EscalationCase | None:
+        if obj == first and not raced:
+            raced.append(first.pk)
+            # The other sweep wins: its case exists by the time we insert ours.
+            escalation.open_case(first, kind=kind, subject="Quá hạn (tiến trình khác)")
+            return None
+        return real_lookup(obj, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(escalation, "_open_case_for", lookup_then_lose_the_race)
+    result = _sweep(at(dt.date(2027, 2, 15)))
+    assert raced == [first.pk]  # the race really happened
+    (case,) = _cases(first)
+    assert case.subject == "Quá hạn (tiến trình khác)"  # the winner's, not a second one
+    assert len(_cases(second)) == 1  # and the sweep went on to the next task
+    assert (
+        result["escalated"]
+        == EscalationCase.objects.filter(kind="task", opened_at=at(dt.date(2027, 2, 15)))
+        .exclude(pk=case.pk)
+        .count()
+    )
