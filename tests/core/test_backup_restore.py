@@ -296,8 +296,8 @@ def test_an_edited_manifest_is_refused_before_anything(tmp_path: Path) -> None:
 
 def test_random_bit_flips_always_end_in_damaged_never_a_traceback(tmp_path: Path) -> None:
     """Through the command, as the operator runs it; 50 flips here, more in
-    bench/restore_bitflips.py. A flip in a gzip header field nobody checks (its
-    time stamp) leaves the archive whole: then it reads back exactly the same."""
+    bench/bench_restore_bitflips.py. A flip in a gzip header field nobody checks
+    (its time stamp) leaves the archive whole: then it reads back exactly the same."""
     archive = small_archive(tmp_path)
     original = archive.read_bytes()
     rng = random.Random(19)
@@ -311,8 +311,7 @@ def test_random_bit_flips_always_end_in_damaged_never_a_traceback(tmp_path: Path
         with translation.override("en"), pytest.raises(CommandError) as caught:
             call_command("restore", str(flipped))
         message = str(caught.value)
-        if "damaged" not in message:
-            assert bit // 8 in range(4, 10), (bit, message)  # MTIME, XFL, OS
+        if "damaged" not in message:  # then every member matched the sealed manifest
             assert read_archive(flipped, tmp_path / f"same-{n}") == read_archive(
                 archive, tmp_path / f"orig-{n}"
             )
