@@ -52,7 +52,6 @@ def verify_all() -> dict[str, str]:
 def test_verification_beside_writer_threads_raises_no_false_alarm() -> None:
     _writers.build_world()
     world = _writers.load_world()
-    done = threading.Event()
     errors: list[BaseException] = []
 
     def writer(number: int) -> None:
@@ -76,7 +75,6 @@ def test_verification_beside_writer_threads_raises_no_false_alarm() -> None:
         rounds += 1
     for t in threads:
         t.join()
-    done.set()
     assert errors == []
     assert AuditHead.objects.get().seq > start  # the writers really wrote meanwhile
     assert alarms == [], f"{len(alarms)} false alarms in {rounds} rounds: {alarms[:3]}"

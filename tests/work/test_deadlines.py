@@ -4,10 +4,12 @@ days, with a frozen clock across a weekend and Tết 2027; every sweep idempoten
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection, connections
 
 from tests.work.helpers import SEED, agency, province
 from vigil.core import scheduler
@@ -157,3 +159,35 @@ def test_a_sweep_that_loses_the_race_on_one_task_goes_on_to_the_next(
         .exclude(pk=case.pk)
         .count()
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two sweeps at once, each with its own connection: PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_open_each_case_once_and_both_finish() -> None:
+    tasks = [_task(dt.date(2027, 2, 2), 3) for _ in range(12)]
+    now = at(dt.date(2027, 2, 15))
+    start = threading.Barrier(2)
+    opened: list[int] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            start.wait()
+            opened.append(deadlines.escalate_overdue(now))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []  # neither sweep gave up half-way
+    assert all(len(_cases(task)) == 1 for task in tasks)
+    open_now = EscalationCase.objects.filter(kind="task", opened_at=now).count()
+    assert sum(opened) == open_now  # each case counted by the sweep that opened it
