@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import tarfile
@@ -18,9 +19,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from vigil.core.backup import BackupError, read_archive
+from vigil.core import backup as backups
+from vigil.core.backup import FORMAT_VERSION, BackupError, read_archive
 
 ON_PG = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -170,7 +173,7 @@ def test_backup_while_writing_then_restore_into_an_empty_database(
 
     manifest = read_archive(archive, tmp_path / "check")
     assert manifest["engine"] == ("postgresql" if ON_PG else "sqlite")
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == FORMAT_VERSION
 
     restored = vigil(dst, "restore", str(archive))
     assert restored.returncode == 0, restored.stderr
@@ -213,3 +216,124 @@ def test_a_damaged_or_incomplete_archive_is_refused_before_anything(
     if not ON_PG:
         assert not (Path(dst["VIGIL_DATA_DIR"]) / "vigil.sqlite3").exists()
     assert not (Path(dst["VIGIL_DATA_DIR"]) / "media").exists()
+
+
+# --- Damage found before anything is restored: the gzip trailer, the manifest,
+# and random bit flips. A small archive of its own, written by the same code.
+
+
+def small_archive(tmp_path: Path) -> Path:
+    db_file = tmp_path / "db" / "database.sqlite3"
+    db_file.parent.mkdir()
+    db_file.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 8)
+    media = tmp_path / "src-media"
+    (media / "attachments").mkdir(parents=True)
+    (media / "attachments" / "bien-ban.txt").write_text("Biên bản kiểm tra kho " * 40)
+    path = tmp_path / "small.tar.gz"
+    backups.write_archive(path, engine="sqlite", head="7:" + "a" * 64, db_file=db_file, media=media)
+    return path
+
+
+def rewritten(
+    source: Path, target: Path, manifest_change: dict[str, Any], *, reseal: str = ""
+) -> None:
+    """The archive with its manifest edited; ``reseal``: recompute the seal's plain
+    checksum (what someone editing on purpose would do) or the whole seal under a key."""
+    import io
+
+    with tarfile.open(source, "r:gz") as src, tarfile.open(target, "w:gz") as out:
+        members = {m.name: (m, src.extractfile(m).read()) for m in src.getmembers()}  # type: ignore[union-attr]
+        manifest = json.loads(members["manifest.json"][1]) | manifest_change
+        text = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        seal = members["manifest.seal"][1]
+        if reseal == "checksum":
+            seal = json.dumps(json.loads(seal) | {"sha256": backups._sha256(text)}).encode()
+        elif reseal:
+            seal = backups.seal(text, key=reseal)
+        members["manifest.json"] = (members["manifest.json"][0], text)
+        members["manifest.seal"] = (members["manifest.seal"][0], seal)
+        for member, data in members.values():
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+
+
+def refused(path: Path, tmp_path: Path) -> str:
+    with translation.override("en"), pytest.raises(BackupError) as caught:
+        read_archive(path, tmp_path / f"staging-{path.name}")
+    return str(caught.value)
+
+
+def test_a_small_archive_reads_back_whole(tmp_path: Path) -> None:
+    manifest = read_archive(small_archive(tmp_path), tmp_path / "out")
+    assert manifest["audit_head"] == "7:" + "a" * 64
+    assert (
+        (tmp_path / "out" / "media" / "attachments" / "bien-ban.txt")
+        .read_text()
+        .startswith("Biên bản")
+    )
+
+
+def test_an_archive_with_its_last_eight_bytes_flipped_is_damaged(tmp_path: Path) -> None:
+    data = bytearray(small_archive(tmp_path).read_bytes())
+    data[-8:] = bytes(b ^ 0xFF for b in data[-8:])  # the gzip CRC-32 and length
+    flipped = tmp_path / "flipped.tar.gz"
+    flipped.write_bytes(bytes(data))
+    message = refused(flipped, tmp_path)
+    assert "damaged" in message and "CRC" in message
+
+
+def test_an_edited_manifest_is_refused_before_anything(tmp_path: Path) -> None:
+    archive = small_archive(tmp_path)
+    forged = {"audit_head": "9:" + "b" * 64}
+    edited, rechecked, resealed = (tmp_path / f"{n}.tar.gz" for n in ("e", "c", "s"))
+    rewritten(archive, edited, forged)
+    assert "manifest.json does not match its checksum" in refused(edited, tmp_path)
+    rewritten(archive, rechecked, forged, reseal="checksum")
+    assert "not sealed with this installation's VIGIL_AUDIT_KEY" in refused(rechecked, tmp_path)
+    rewritten(archive, resealed, forged, reseal="a-key-the-attacker-made-up")
+    assert "not sealed with this installation's VIGIL_AUDIT_KEY" in refused(resealed, tmp_path)
+
+
+def test_random_bit_flips_always_end_in_damaged_never_a_traceback(tmp_path: Path) -> None:
+    """Through the command, as the operator runs it; 50 flips here, more in
+    bench/bench_restore_bitflips.py. A flip in a gzip header field nobody checks
+    (its time stamp) leaves the archive whole: then it reads back exactly the same."""
+    archive = small_archive(tmp_path)
+    original = archive.read_bytes()
+    rng = random.Random(19)
+    outcomes: dict[str, int] = {}
+    for n in range(50):
+        data = bytearray(original)
+        bit = rng.randrange(len(data) * 8)
+        data[bit // 8] ^= 1 << (bit % 8)
+        flipped = tmp_path / f"flip-{n}.tar.gz"
+        flipped.write_bytes(bytes(data))
+        with translation.override("en"), pytest.raises(CommandError) as caught:
+            call_command("restore", str(flipped))
+        message = str(caught.value)
+        if "damaged" not in message:  # then every member matched the sealed manifest
+            assert read_archive(flipped, tmp_path / f"same-{n}") == read_archive(
+                archive, tmp_path / f"orig-{n}"
+            )
+        key = "damaged" if "damaged" in message else "harmless"
+        outcomes[key] = outcomes.get(key, 0) + 1
+    assert outcomes.get("damaged", 0) >= 40, outcomes
+
+
+def test_restoring_a_damaged_archive_leaves_the_target_empty(
+    places: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    archive = small_archive(tmp_path)
+    data = bytearray(archive.read_bytes())
+    data[-8:] = bytes(b ^ 0xFF for b in data[-8:])
+    flipped, edited = tmp_path / "flipped.tar.gz", tmp_path / "edited.tar.gz"
+    flipped.write_bytes(bytes(data))
+    rewritten(archive, edited, {"audit_head": "9:" + "b" * 64})
+    for broken in (flipped, edited):
+        done = vigil(places["dst"], "restore", str(broken))
+        assert done.returncode != 0
+        # In the operator's language (Vietnamese by default): "damaged".
+        assert "bị hỏng" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    if not ON_PG:
+        assert not (Path(places["dst"]["VIGIL_DATA_DIR"]) / "vigil.sqlite3").exists()
+    assert not (Path(places["dst"]["VIGIL_DATA_DIR"]) / "media").exists()

@@ -4,10 +4,12 @@ days, with a frozen clock across a weekend and Tết 2027; every sweep idempoten
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection, connections
 
 from tests.work.helpers import SEED, agency, province
 from vigil.core import scheduler
@@ -125,3 +127,67 @@ def _cases(task: Task) -> list[EscalationCase]:
 
 def _steps(task: Task) -> list[EscalationEvent]:
     return list(escalation.escalation_events_for(task).filter(type="step"))
+
+
+def test_a_sweep_that_loses_the_race_on_one_task_goes_on_to_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two sweeps at once: between this sweep's check and its insert, the other
+    sweep opens the case of the first task. The insert fails on the one-open-case
+    constraint; this sweep takes the other's case and escalates the next task."""
+    first, second = _task(dt.date(2027, 2, 2), 3), _task(dt.date(2027, 2, 2), 3)
+    real_lookup = escalation._open_case_for
+    raced: list[int] = []
+
+    def lookup_then_lose_the_race(obj: object, kind: str) -> EscalationCase | None:
+        if obj == first and not raced:
+            raced.append(first.pk)
+            # The other sweep wins: its case exists by the time we insert ours.
+            escalation.open_case(first, kind=kind, subject="Quá hạn (tiến trình khác)")
+            return None
+        return real_lookup(obj, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(escalation, "_open_case_for", lookup_then_lose_the_race)
+    result = _sweep(at(dt.date(2027, 2, 15)))
+    assert raced == [first.pk]  # the race really happened
+    (case,) = _cases(first)
+    assert case.subject == "Quá hạn (tiến trình khác)"  # the winner's, not a second one
+    assert len(_cases(second)) == 1  # and the sweep went on to the next task
+    assert (
+        result["escalated"]
+        == EscalationCase.objects.filter(kind="task", opened_at=at(dt.date(2027, 2, 15)))
+        .exclude(pk=case.pk)
+        .count()
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two sweeps at once, each with its own connection: PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_open_each_case_once_and_both_finish() -> None:
+    tasks = [_task(dt.date(2027, 2, 2), 3) for _ in range(12)]
+    now = at(dt.date(2027, 2, 15))
+    start = threading.Barrier(2)
+    opened: list[int] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            start.wait()
+            opened.append(deadlines.escalate_overdue(now))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []  # neither sweep gave up half-way
+    assert all(len(_cases(task)) == 1 for task in tasks)
+    open_now = EscalationCase.objects.filter(kind="task", opened_at=now).count()
+    assert sum(opened) == open_now  # each case counted by the sweep that opened it

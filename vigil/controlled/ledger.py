@@ -15,6 +15,7 @@ from typing import Any
 
 from vigil.controlled.models import Balance, LedgerEntry, LedgerHead
 from vigil.core.audit import GENESIS, compute_hash, jsonable
+from vigil.core.consistent import read_snapshot
 from vigil.core.verification import ChainResult
 
 CANONICAL_FIELDS = (
@@ -40,7 +41,15 @@ class LedgerVerification:
 
 
 def verify(key: str | None = None) -> LedgerVerification:
-    """Every entry's text and hash, every chain's links and head, keys unique."""
+    """Every entry's text and hash, every chain's links and head, keys unique.
+
+    Heads and entries are read in one snapshot (read apart, an entry posted in
+    between made a head look wrong)."""
+    with read_snapshot():
+        return _verify(key)
+
+
+def _verify(key: str | None) -> LedgerVerification:
     result = LedgerVerification()
 
     def broken(entry_id: int | None, reason: str) -> LedgerVerification:
@@ -119,7 +128,15 @@ def ledger_sums() -> dict[tuple[int, int, str], int]:
 
 
 def reconcile() -> tuple[int, Mismatch | None]:
-    """(balances checked, the first balance that is not the sum of its entries)."""
+    """(balances checked, the first balance that is not the sum of its entries).
+
+    Entries and balances are read in one snapshot: read apart, a movement posted
+    in between showed as a mismatch."""
+    with read_snapshot():
+        return _reconcile()
+
+
+def _reconcile() -> tuple[int, Mismatch | None]:
     sums = ledger_sums()
     checked = 0
     seen: set[tuple[int, int, str]] = set()

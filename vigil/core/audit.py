@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
+from vigil.core.consistent import read_snapshot
 from vigil.core.middleware import request_id_var
 from vigil.core.models import AuditEvent, AuditHead
 
@@ -306,10 +307,14 @@ class Verification:
 def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> Verification:
     """Check every event's text, hash and link, then the head and the anchor.
 
-    Events are checked up to the head read first, so writes that land while
-    verification runs do not look like tampering; rows beyond the head are
-    broken only if they are still beyond it when read again at the end.
+    The head and the events are read in one snapshot: read apart, an event
+    appended in between looked like an event beyond the head (a false alarm).
     """
+    with read_snapshot():
+        return _verify(anchor, key)
+
+
+def _verify(anchor: tuple[int, str] | None, key: str | None) -> Verification:
     head = AuditHead.objects.filter(id=1).first()
     if head is None:
         return Verification(
@@ -322,9 +327,12 @@ def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> 
         result.ok, result.broken_seq, result.reason = False, seq, reason
         return result
 
-    expected_seq, prev_hash, anchor_seen = 1, GENESIS, False
-    events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq")
+    expected_seq, prev_hash, anchor_seen, beyond = 1, GENESIS, False, False
+    events = AuditEvent.objects.order_by("seq")
     for event in events.iterator(chunk_size=2000):
+        if event.seq > head.seq:
+            beyond = True
+            break
         if event.seq != expected_seq:
             return broken(expected_seq, "missing event")
         values = {name: getattr(event, name) for name in CANONICAL_FIELDS}
@@ -347,9 +355,8 @@ def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> 
         return broken(last_seq, "head does not match")
     if anchor and not anchor_seen:
         return broken(anchor[0], "the anchored event is missing")
-    now_head = AuditHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
-    if AuditEvent.objects.filter(seq__gt=max(now_head, head.seq)).exists():
-        return broken(max(now_head, head.seq) + 1, "events beyond the head")
+    if beyond:
+        return broken(head.seq + 1, "events beyond the head")
     return result
 
 

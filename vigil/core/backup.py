@@ -2,16 +2,22 @@
 
 The archive is a .tar.gz with ``database.sqlite3`` (SQLite online backup API)
 or ``database.pgdump`` (``pg_dump`` custom format, taken in an exported
-snapshot), the media folder under ``media/``, and ``manifest.json`` (format
-version, engine, time, audit head, SHA-256 of every member). Restore checks
-the whole archive before it touches anything, refuses a database or media
-folder that is not empty, then runs every registered chain verifier.
+snapshot), the media folder under ``media/``, ``manifest.json`` (format
+version, engine, time, audit head, SHA-256 of every member) and
+``manifest.seal`` (the manifest's SHA-256, and its HMAC under
+``VIGIL_AUDIT_KEY``, so an edited head is caught before anything is restored).
+Restore reads the whole archive first — every byte of the gzip stream (its CRC
+and length), the seal, every member's SHA-256 — into a staging folder, refuses
+a database or media folder that is not empty, and only then restores and runs
+every registered chain verifier.
 Restoring across engines (SQLite to PostgreSQL) is not supported.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -20,6 +26,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,8 +38,12 @@ from django.utils.translation import gettext as _
 from vigil.core import clock, verification
 from vigil.core.audit import SystemActor
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
+SEAL = "manifest.seal"
+MANIFEST_MAX = 64 << 20
+# What reading a damaged .tar.gz raises, from the gzip layer up: never a traceback.
+DAMAGE = (tarfile.TarError, EOFError, zlib.error, OSError, ValueError, UnicodeError)
 DB_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
@@ -127,6 +138,43 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
+def write_archive(
+    path: Path, *, engine: str, head: str, db_file: Path, media: Path
+) -> dict[str, Any]:
+    """The archive itself: the database file, the media folder, the sealed manifest."""
+    members: dict[str, str] = {}
+    # The archive holds password hashes, second-factor secrets and classified
+    # rows: readable by its owner only, from the first byte.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        members[db_file.name] = _file_sha256(db_file)
+        tar.add(db_file, arcname=db_file.name)
+        # Files are written before the row that names them commits, so every
+        # file the snapshot refers to is on disk by now.
+        for file in sorted(media.rglob("*")) if media.exists() else []:
+            if not file.is_file() or file.name.endswith(".part"):
+                continue
+            try:
+                data = file.read_bytes()
+            except FileNotFoundError:  # deleted since the snapshot: not in it either
+                continue
+            name = "media/" + file.relative_to(media).as_posix()
+            members[name] = _sha256(data)
+            _add_bytes(tar, name, data)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "engine": engine,
+            "created_at": clock.now().isoformat(),
+            "audit_head": head,
+            "members": members,
+        }
+        text = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        _add_bytes(tar, MANIFEST, text)
+        _add_bytes(tar, SEAL, seal(text))
+    return manifest
+
+
 def backup(path: Path, *, alias: str = "default") -> dict[str, Any]:
     """Write the archive to ``path``; returns its manifest."""
     connection = connections[alias]
@@ -138,74 +186,118 @@ def backup(path: Path, *, alias: str = "default") -> dict[str, Any]:
         raise BackupError(_("%(path)s already exists; choose a new file name.") % {"path": path})
     media = Path(settings.MEDIA_ROOT)
     path.parent.mkdir(parents=True, exist_ok=True)
-    members: dict[str, str] = {}
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         db_file = Path(tmp) / DB_MEMBER[engine]
         snap = _snapshot_sqlite if engine == "sqlite" else _snapshot_postgresql
         head = snap(alias, db_file)
         partial = path.with_name(path.name + ".part")
-        # The archive holds password hashes, second-factor secrets and classified
-        # rows: readable by its owner only, from the first byte.
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.chmod(partial, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-            members[db_file.name] = _file_sha256(db_file)
-            tar.add(db_file, arcname=db_file.name)
-            # Files are written before the row that names them commits, so every
-            # file the snapshot refers to is on disk by now.
-            for file in sorted(media.rglob("*")) if media.exists() else []:
-                if not file.is_file() or file.name.endswith(".part"):
-                    continue
-                try:
-                    data = file.read_bytes()
-                except FileNotFoundError:  # deleted since the snapshot: not in it either
-                    continue
-                name = "media/" + file.relative_to(media).as_posix()
-                members[name] = _sha256(data)
-                _add_bytes(tar, name, data)
-            manifest = {
-                "format_version": FORMAT_VERSION,
-                "engine": engine,
-                "created_at": clock.now().isoformat(),
-                "audit_head": head,
-                "members": members,
-            }
-            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+        manifest = write_archive(partial, engine=engine, head=head, db_file=db_file, media=media)
         os.replace(partial, path)
     return manifest
 
 
+def seal(manifest: bytes, key: str | None = None) -> bytes:
+    """The manifest's checksum (damage) and HMAC under the audit key (editing)."""
+    secret = (key if key is not None else settings.VIGIL_AUDIT_KEY).encode()
+    return json.dumps(
+        {
+            "sha256": _sha256(manifest),
+            "hmac_sha256": hmac.new(secret, manifest, "sha256").hexdigest(),
+        }
+    ).encode()
+
+
+def _damaged(detail: str) -> BackupError:
+    return BackupError(
+        _("The archive is damaged or is not a Vigil backup (%(err)s).") % {"err": detail}
+    )
+
+
+def _member_path(into: Path, name: str) -> Path:
+    parts = Path(name).parts
+    known = name in (MANIFEST, SEAL) or name in DB_MEMBER.values() or parts[:1] == ("media",)
+    if not known or name.startswith("/") or ".." in parts or len(parts) > 1 + 50:
+        raise _damaged(_("unexpected entry %(n)s") % {"n": name})
+    return into / name
+
+
+def _extract(path: Path, into: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Stream the whole archive into ``into``: (SHA-256 of every member, manifest and seal).
+
+    Every byte of the gzip stream is read, so its CRC and length are checked too:
+    tar stops at its end-of-archive blocks, before the gzip trailer."""
+    digests: dict[str, str] = {}
+    kept: dict[str, bytes] = {}
+    with path.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for entry in tar:
+                target = _member_path(into, entry.name)
+                if not entry.isfile() or entry.name in digests:
+                    raise _damaged(_("unexpected entry %(n)s") % {"n": entry.name})
+                source = tar.extractfile(entry)
+                if source is None:
+                    raise _damaged(_("unexpected entry %(n)s") % {"n": entry.name})
+                target.parent.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha256()
+                kept_bytes = bytearray()
+                with target.open("xb") as out:
+                    while chunk := source.read(1 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        if entry.name in (MANIFEST, SEAL) and len(kept_bytes) < MANIFEST_MAX:
+                            kept_bytes += chunk
+                digests[entry.name] = digest.hexdigest()
+                if entry.name in (MANIFEST, SEAL):
+                    kept[entry.name] = bytes(kept_bytes)
+        while stream.read(1 << 20):
+            pass
+    return digests, kept
+
+
 def read_archive(path: Path, into: Path) -> dict[str, Any]:
-    """Extract and check the archive; BackupError names what is wrong. Touches nothing else."""
+    """Extract and check the whole archive; BackupError names what is wrong. Touches nothing else."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(_("No archive at %(path)s.") % {"path": path})
     try:
-        with tarfile.open(path, "r:gz") as tar:
-            entries = tar.getmembers()
-            for entry in entries:
-                name = entry.name
-                if not entry.isfile() or name.startswith("/") or ".." in Path(name).parts:
-                    raise BackupError(
-                        _("The archive holds an unexpected entry: %(n)s") % {"n": name}
-                    )
-            tar.extractall(into, filter="data")
-    except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise BackupError(_("No archive at %(path)s.") % {"path": path}) from exc
+        digests, kept = _extract(path, into)
+    except BackupError:
+        raise
+    except DAMAGE as exc:
+        raise _damaged(f"{type(exc).__name__}: {exc}") from exc
+    text, sealed = kept.get(MANIFEST), kept.get(SEAL)
+    if text is None or sealed is None:
+        raise BackupError(_("The archive has no valid manifest.json."))
+    try:
+        checks = json.loads(sealed)
+        ok_sum = hmac.compare_digest(str(checks["sha256"]), _sha256(text))
+        ok_mac = hmac.compare_digest(
+            str(checks["hmac_sha256"]), json.loads(seal(text))["hmac_sha256"]
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _damaged(SEAL) from exc
+    if not ok_sum:
+        raise BackupError(_("The archive is damaged: manifest.json does not match its checksum."))
+    if not ok_mac:
         raise BackupError(
-            _("The archive is damaged or is not a Vigil backup (%(err)s).") % {"err": exc}
-        ) from exc
-    manifest_file = into / MANIFEST
+            _(
+                "The archive is damaged or was altered: its manifest is not sealed with this "
+                "installation's VIGIL_AUDIT_KEY. Restore with the key of the installation "
+                "that wrote the backup."
+            )
+        )
     try:
-        manifest: dict[str, Any] = json.loads(manifest_file.read_text())
+        manifest: dict[str, Any] = json.loads(text)
         members: dict[str, str] = manifest["members"]
         engine = manifest["engine"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        present = set(digests) - {MANIFEST, SEAL}
+        missing = sorted(set(members) - present)
+    except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(_("The archive has no valid manifest.json.")) from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(_("This archive's format version is not one this Vigil reads."))
     if engine not in DB_MEMBER or DB_MEMBER[engine] not in members:
         raise BackupError(_("The archive has no database."))
-    present = {e.name for e in entries} - {MANIFEST}
-    missing = sorted(set(members) - present)
     if missing:
         raise BackupError(_("The archive is missing %(names)s.") % {"names": ", ".join(missing)})
     extra = sorted(present - set(members))
@@ -215,7 +307,7 @@ def read_archive(path: Path, into: Path) -> dict[str, Any]:
             % {"names": ", ".join(extra)}
         )
     for name, digest in members.items():
-        if _file_sha256(into / name) != digest:
+        if digests[name] != digest:
             raise BackupError(
                 _("Checksum mismatch for %(name)s: the archive is damaged.") % {"name": name}
             )

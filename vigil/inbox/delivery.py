@@ -29,40 +29,67 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
-from vigil.core import audit
+from vigil.core import audit, leases
 from vigil.core.audit import SystemActor
 from vigil.inbox.models import InboxAction, InboxEntry, Notification
 from vigil.org.models import Membership, Period, Role
 
 logger = logging.getLogger("vigil.inbox")
 
-LEASE = dt.timedelta(minutes=5)
+# Seconds, renewed while the work goes on: a worker that dies holds its row back
+# this long at most, and not at all from the worker restarted beside it.
+LEASE = dt.timedelta(seconds=30)
 CHUNK = 500
+EMAIL_BATCH = 20
 MAX_EMAIL_ATTEMPTS = 8
 WORKER = SystemActor("worker")
 # Who a committee means when it is named as a recipient without a role.
 COMMITTEE_OFFICE_ROLES = (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE)
 
 
-def _claimable(now: dt.datetime) -> Q:
-    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+def _notifications_claimable(now: dt.datetime) -> Q:
+    pending = Notification.objects.filter(delivered_at__isnull=True, claimed_until__gte=now)
+    return leases.claimable(now, pending.values_list("claimed_by", flat=True).distinct())
 
 
-def claim_notifications(now: dt.datetime, *, limit: int = 50) -> list[Notification]:
-    """Compare-and-swap: each undelivered notification whose lease is free, taken with a new lease."""
+def _emails_claimable(now: dt.datetime) -> Q:
+    pending = InboxEntry.objects.filter(
+        email_state=InboxEntry.EmailState.PENDING, claimed_until__gte=now
+    )
+    return leases.claimable(now, pending.values_list("claimed_by", flat=True).distinct())
+
+
+def claim_notifications(
+    now: dt.datetime, *, limit: int = 1, lease: leases.Lease | None = None
+) -> list[Notification]:
+    """Compare-and-swap: the next undelivered notification(s) whose lease is free.
+
+    Only what is delivered next (one by default): a worker that dies holds back
+    nothing it had not started on."""
+    lease = lease or leases.Lease(now, LEASE)
+    free = _notifications_claimable(lease.current())
     candidates = list(
-        Notification.objects.filter(_claimable(now), delivered_at__isnull=True)
+        Notification.objects.filter(free, delivered_at__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     claimed = []
     for pk in candidates:
-        won = Notification.objects.filter(_claimable(now), pk=pk, delivered_at__isnull=True).update(
-            claimed_until=now + LEASE, attempts=F("attempts") + 1
+        won = Notification.objects.filter(free, pk=pk, delivered_at__isnull=True).update(
+            claimed_until=lease.until(), claimed_by=leases.holder(), attempts=F("attempts") + 1
         )
         if won:
             claimed.append(pk)
     return list(Notification.objects.filter(pk__in=claimed).order_by("pk"))
+
+
+def renew(notification: Notification, lease: leases.Lease) -> bool:
+    """Extend our lease before the next piece of work; False if it is no longer ours."""
+    return bool(
+        Notification.objects.filter(
+            pk=notification.pk, delivered_at__isnull=True, claimed_by=leases.holder()
+        ).update(claimed_until=lease.until())
+    )
 
 
 def recipients_of(notification: Notification, day: dt.date) -> list[int]:
@@ -120,7 +147,7 @@ def finish(notification: Notification, now: dt.datetime, *, actor: SystemActor =
     count = InboxEntry.objects.filter(notification=notification).count()
     with transaction.atomic():
         done = Notification.objects.filter(pk=notification.pk, delivered_at__isnull=True).update(
-            delivered_at=now, claimed_until=None, recipient_count=count
+            delivered_at=now, claimed_until=None, claimed_by="", recipient_count=count
         )
         if done:
             audit.record(
@@ -134,10 +161,18 @@ def finish(notification: Notification, now: dt.datetime, *, actor: SystemActor =
 
 
 def deliver_notification(
-    notification: Notification, now: dt.datetime, *, actor: SystemActor = WORKER
+    notification: Notification,
+    now: dt.datetime,
+    *,
+    actor: SystemActor = WORKER,
+    lease: leases.Lease | None = None,
 ) -> int:
+    lease = lease or leases.Lease(now, LEASE)
     user_ids = recipients_of(notification, timezone.localdate(now))
     for start in range(0, len(user_ids), CHUNK):
+        # A chunk takes well under a third of the lease; renew before the next one.
+        if start and lease.due() and not renew(notification, lease):
+            return start  # taken over by another worker, which finishes it
         deliver_to(notification, user_ids[start : start + CHUNK], now)
     finish(notification, now, actor=actor)
     return len(user_ids)
@@ -154,9 +189,10 @@ def deliver_pending(now: dt.datetime, *, actor: SystemActor = WORKER, mail: bool
     delivered = 0
     while True:
         fanned = 0
-        while batch := claim_notifications(now):
+        lease = leases.Lease(now, LEASE)
+        while batch := claim_notifications(now, lease=lease):
             for notification in batch:
-                delivered += deliver_notification(notification, now, actor=actor)
+                delivered += deliver_notification(notification, now, actor=actor, lease=lease)
                 fanned += 1
         if not (mail and send_email_batch(now)) and not fanned:
             return delivered
@@ -170,18 +206,25 @@ def message_id(entry: InboxEntry) -> str:
     return f"<vigil.inbox.{entry.notification_id}.{entry.pk}@{host}>"
 
 
-def claim_emails(now: dt.datetime, *, limit: int = 100) -> list[InboxEntry]:
+def claim_emails(
+    now: dt.datetime, *, limit: int = EMAIL_BATCH, lease: leases.Lease | None = None
+) -> list[InboxEntry]:
+    lease = lease or leases.Lease(now, LEASE)
     token = secrets.token_hex(16)
+    free = _emails_claimable(lease.current())
     candidates = list(
-        InboxEntry.objects.filter(_claimable(now), email_state=InboxEntry.EmailState.PENDING)
+        InboxEntry.objects.filter(free, email_state=InboxEntry.EmailState.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     if not candidates:
         return []
     InboxEntry.objects.filter(
-        _claimable(now), pk__in=candidates, email_state=InboxEntry.EmailState.PENDING
-    ).update(claimed_until=now + LEASE, claim_token=token, attempts=F("attempts") + 1)
+        free, pk__in=candidates, email_state=InboxEntry.EmailState.PENDING
+    ).update(
+        claimed_until=lease.until(), claimed_by=leases.holder(), claim_token=token,
+        attempts=F("attempts") + 1,
+    )  # fmt: skip
     return list(
         InboxEntry.objects.filter(claim_token=token, email_state=InboxEntry.EmailState.PENDING)
         .select_related("notification", "user")
@@ -217,12 +260,17 @@ def send_email_batch(now: dt.datetime, connection: Any = None) -> int:
 
     A failed send keeps its lease, so the same sweep does not try it again at once.
     """
-    batch = claim_emails(now)
+    lease = leases.Lease(now, LEASE)
+    batch = claim_emails(now, lease=lease)
     if not batch:
         return 0
     connection = connection or get_connection()
     done: list[int] = []
     for entry in batch:
+        if lease.due():  # a slow mail server: keep the rest of the batch ours
+            InboxEntry.objects.filter(
+                claim_token=batch[0].claim_token, email_state=InboxEntry.EmailState.PENDING
+            ).update(claimed_until=lease.until())
         try:
             connection.send_messages([build_email(entry)])
         except Exception:  # a failed send is retried after the lease
@@ -235,7 +283,10 @@ def send_email_batch(now: dt.datetime, connection: Any = None) -> int:
         done.append(entry.pk)
     # Recorded per batch: a crash before this line resends the batch (at least once).
     InboxEntry.objects.filter(pk__in=done).update(
-        email_state=InboxEntry.EmailState.SENT, email_sent_at=now, claimed_until=None
+        email_state=InboxEntry.EmailState.SENT,
+        email_sent_at=now,
+        claimed_until=None,
+        claimed_by="",
     )
     return len(batch)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
@@ -277,12 +277,32 @@ def open_case(
 
     Committee and agency default to the object's owning committee and agency.
     """
+    return open_case_once(
+        obj, kind=kind, subject=subject, committee=committee, agency=agency, opened_at=opened_at
+    )[0]
+
+
+def open_case_once(
+    obj: models.Model,
+    *,
+    kind: str,
+    subject: str,
+    committee: Committee | None = None,
+    agency: Agency | None = None,
+    opened_at: dt.datetime | None = None,
+) -> tuple[EscalationCase, bool]:
+    """``open_case``, and whether this call opened it (False: it was open already).
+
+    Two sweeps can both find no open case and both insert one: the loser's
+    insert fails on ``inbox_case_one_open`` inside its own savepoint, and it
+    returns the winner's case instead, so its sweep goes on to the next object.
+    """
     if kind not in CaseKind.values:
         raise ValueError(f"unknown case kind {kind!r}")
     with transaction.atomic():
         existing = _open_case_for(obj, kind)
         if existing is not None:
-            return existing
+            return existing, False
         case = EscalationCase(
             kind=kind,
             committee=committee or obj.owning_committee,  # type: ignore[attr-defined]
@@ -294,11 +314,19 @@ def open_case(
             **about_fields(obj),
         )
         case.next_due_at = _due_at(case, policy_for(case.committee, kind), 1)
-        case.save()
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            # Lost the race: the winner committed its case (READ COMMITTED sees it now).
+            existing = _open_case_for(obj, kind)
+            if existing is None:
+                raise
+            return existing, False
         EscalationEvent.objects.create(
             case=case, type=EscalationEvent.Type.OPENED, at=case.opened_at
         )
-    return case
+    return case, True
 
 
 def close_case(obj: models.Model, *, kind: str, note: str = "") -> EscalationCase | None:

@@ -87,6 +87,8 @@ class Notification(AboutObject):
     # Outbox state of the fan-out to inboxes.
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # The worker process holding the lease (``vigil.core.leases.holder``).
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
 
@@ -207,6 +209,7 @@ class InboxEntry(models.Model):
     email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     objects = InboxEntryQuerySet.as_manager()

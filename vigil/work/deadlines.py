@@ -88,11 +88,12 @@ def escalate_overdue(now: dt.datetime) -> int:
                 "title": task.title,
                 "date": task.deadline.strftime("%d/%m/%Y"),
             }
-            escalation.open_case(
+            created = escalation.open_case_once(
                 task, kind="task", subject=subject, committee=task.owning_committee,
                 agency=task.assignee, opened_at=now,
-            )  # fmt: skip
-        opened += 1
+            )[1]  # fmt: skip
+        # Another sweep opened it since ``already`` was read: its case, not ours.
+        opened += created
     return opened
 
 
