@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 from vigil.core.emailurl import parse_email_url
+from vigil.core.sqlite_driver import use_a_correct_sqlite
 
 django_stubs_ext.monkeypatch()
 
@@ -154,6 +155,7 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'vigil.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    use_a_correct_sqlite()
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing on lock upgrade.
     DATABASES["default"]["OPTIONS"] = {

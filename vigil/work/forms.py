@@ -157,6 +157,7 @@ class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *Task.State.choices]
     )
+    open = forms.BooleanField(label=_("Open only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
 
