@@ -276,6 +276,8 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # Ours first; then Vietnamese for what our dependencies lack (they would say it in English).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
+# dd/mm/yyyy in every date field, whatever the language (vigil/formats/__init__.py).
+FORMAT_MODULE_PATH = ["vigil.formats"]
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
