@@ -88,14 +88,14 @@ class DocumentForm(_ClassifiedForm):
     def __init__(self, *args: Any, committee: Committee, clearance: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("issue_date", clock.today())
         super().__init__(*args, **kwargs)
-        self.fields["signing_post"].queryset = Post.objects.filter(  # type: ignore[attr-defined]
-            committee=committee
-        )
-        self.fields["signer"].queryset = (  # type: ignore[attr-defined]
-            PostHolder.objects.filter(
-                Period.current_on(clock.today()), post__committee=committee
-            ).select_related("post")
-        )
+        posts: Any = self.fields["signing_post"]
+        posts.queryset = Post.objects.filter(committee=committee).select_related("agency")
+        posts.label_from_instance = _post_label
+        signers: Any = self.fields["signer"]
+        signers.queryset = PostHolder.objects.filter(
+            Period.current_on(clock.today()), post__committee=committee
+        ).select_related("post__agency")
+        signers.label_from_instance = lambda h: f"{h.holder_name} — {_post_label(h.post)}"
         self.limit_classification(clearance)
 
 
@@ -120,8 +120,26 @@ class PointForm(DeadlineMixin):
 PointFormSet = forms.formset_factory(PointForm, extra=3, max_num=20)
 
 
+def _post_label(post: Post) -> str:
+    """Several members share the title "Ủy viên": the agency tells them apart."""
+    return f"{post.title} ({post.agency.name})" if post.agency is not None else post.title
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input: a plain FileField takes the list the widget gives
+    for one file and refuses it ("no file was submitted")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        chosen = [f for f in data if f] if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in chosen if f]
 
 
 class VersionForm(forms.Form):
@@ -132,8 +150,7 @@ class NoteForm(VersionForm):
     note = forms.CharField(
         label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    # The view reads every selected file from request.FILES.getlist("report_files").
-    report_files = forms.FileField(label=_("Files"), required=False, widget=MultipleFileInput)
+    report_files = MultipleFileField(label=_("Files"), required=False)
 
 
 class AcceptForm(VersionForm):
