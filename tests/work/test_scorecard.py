@@ -76,7 +76,7 @@ def test_a_task_reported_done_counts_as_done_only_once_accepted(
     assert figures() == (before_done + 1, before_awaiting)
     out = io.StringIO()
     call_command("work", "scorecard", "--as", "lanhdao", stdout=out)
-    assert "awaiting acceptance" in out.getvalue()
+    assert "Đã báo cáo hoàn thành, chờ nghiệm thu" in out.getvalue()
 
 
 def test_the_scorecard_is_marked_with_the_highest_classification_it_counts(
