@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -90,12 +91,13 @@ class DocumentForm(_ClassifiedForm):
         super().__init__(*args, **kwargs)
         posts: Any = self.fields["signing_post"]
         posts.queryset = Post.objects.filter(committee=committee).select_related("agency")
-        posts.label_from_instance = _post_label
+        titles = Counter(p.title for p in posts.queryset)
+        posts.label_from_instance = lambda p: _post_label(p, titles)
         signers: Any = self.fields["signer"]
         signers.queryset = PostHolder.objects.filter(
             Period.current_on(clock.today()), post__committee=committee
         ).select_related("post__agency")
-        signers.label_from_instance = lambda h: f"{h.holder_name} — {_post_label(h.post)}"
+        signers.label_from_instance = lambda h: f"{h.holder_name} — {_post_label(h.post, titles)}"
         self.limit_classification(clearance)
 
 
@@ -120,9 +122,11 @@ class PointForm(DeadlineMixin):
 PointFormSet = forms.formset_factory(PointForm, extra=3, max_num=20)
 
 
-def _post_label(post: Post) -> str:
-    """Several members share the title "Ủy viên": the agency tells them apart."""
-    return f"{post.title} ({post.agency.name})" if post.agency is not None else post.title
+def _post_label(post: Post, titles: Counter[str]) -> str:
+    """Several members share the title "Ủy viên": their agency tells them apart."""
+    if titles[post.title] > 1 and post.agency is not None:
+        return f"{post.title} ({post.agency.name})"
+    return post.title
 
 
 class MultipleFileInput(forms.ClearableFileInput):
