@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 from vigil.core.emailurl import parse_email_url
+from vigil.core.sqlite_driver import use_a_correct_sqlite
 
 django_stubs_ext.monkeypatch()
 
@@ -154,6 +155,7 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'vigil.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    use_a_correct_sqlite()
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing on lock upgrade.
     DATABASES["default"]["OPTIONS"] = {
@@ -274,6 +276,8 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # Ours first; then Vietnamese for what our dependencies lack (they would say it in English).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
+# dd/mm/yyyy in every date field, whatever the language (vigil/formats/__init__.py).
+FORMAT_MODULE_PATH = ["vigil.formats"]
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 

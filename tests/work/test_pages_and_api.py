@@ -153,8 +153,11 @@ def test_the_scorecard_changes_when_a_task_is_accepted(
     before = dit_row()
     services.acknowledge_task(task, actor=persona("congthuong"))
     services.report_done(task, actor=persona("congthuong"))
+    reported = dit_row()
+    assert (reported["done"], reported["awaiting"]) == (before["done"], before["awaiting"] + 1)
+    services.accept_task(task, actor=persona("thuongtruc"))
     after = dit_row()
-    assert after["done"] == before["done"] + 1
+    assert (after["done"], after["awaiting"]) == (before["done"] + 1, before["awaiting"])
     assert after["on_time"] == before["on_time"] + 1
     own = api_for("congthuong").get("/api/v1/scorecard/").json()
     assert {r["agency"] for r in own} == {agency("dit").pk}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,12 +38,45 @@ def test_assigned_done_on_time_overdue_and_median_days_late(
         with _on(task.deadline + dt.timedelta(days=late_by)):
             services.acknowledge_task(task, actor=SEED)
             services.report_done(task, actor=SEED)
-    services.accept_task(tasks[0], actor=SEED)  # accepted still counts as done
+    services.accept_task(tasks[0], actor=SEED)
+    services.accept_task(tasks[1], actor=SEED)
     with _on(dt.date(2027, 4, 1)):
         (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
-    assert (row.assigned, row.done, row.on_time, row.overdue) == (4, 3, 1, 1)
-    assert row.median_days_late == 3  # late by 2 and 4
-    assert row.on_time_percent == 33
+    # Done is accepted (tasks 0 and 1); task 2 is reported and waits for acceptance.
+    assert (row.assigned, row.done, row.awaiting, row.on_time, row.overdue) == (4, 2, 1, 1, 1)
+    assert row.median_days_late == 2  # the accepted late one: 2 days
+    assert row.on_time_percent == 50
+
+
+def test_a_task_reported_done_counts_as_done_only_once_accepted(
+    persona: Callable[[str], Any], client_for: Callable[[str], Any], api_for: Callable[..., Any]
+) -> None:
+    from django.core.management import call_command
+
+    health = agency("health")
+    (task,) = services.assign_task(province(), lead=[health], title="Việc báo cáo",
+                                   deadline_working_days=5, actor=SEED)  # fmt: skip
+    services.acknowledge_task(task, actor=SEED)
+
+    def figures() -> tuple[int, int]:
+        (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
+        return row.done, row.awaiting
+
+    before_done, before_awaiting = figures()
+    services.report_done(task, actor=SEED)
+    assert figures() == (before_done, before_awaiting + 1)
+    page = client_for("lanhdao").get("/work/scorecard/").content.decode()
+    assert "Đã báo cáo hoàn thành, chờ nghiệm thu" in page
+    assert f'<td class="awaiting">{before_awaiting + 1}</td>' in page
+    (api_row,) = [
+        r for r in api_for("lanhdao").get("/api/v1/scorecard/").json() if r["agency"] == health.pk
+    ]
+    assert (api_row["done"], api_row["awaiting"]) == (before_done, before_awaiting + 1)
+    services.accept_task(task, actor=SEED)
+    assert figures() == (before_done + 1, before_awaiting)
+    out = io.StringIO()
+    call_command("work", "scorecard", "--as", "lanhdao", stdout=out)
+    assert "Đã báo cáo hoàn thành, chờ nghiệm thu" in out.getvalue()
 
 
 def test_the_scorecard_is_marked_with_the_highest_classification_it_counts(

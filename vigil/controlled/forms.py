@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigil.controlled.models import UNITS, Account, Item, Store
+from vigil.controlled.models import Account, Item, Store, unit_choices
 
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
 
@@ -40,7 +40,7 @@ class MovementForm(forms.Form):
         counterpart: Any = self.fields["counterpart"]
         counterpart.choices = choices
         unit: Any = self.fields["unit"]
-        unit.choices = sorted({(u, u) for b, s, _f in UNITS.values() for u in (b, s)})
+        unit.choices = unit_choices()
 
 
 class MovementFilterForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from vigil.core.classification import Classification
 from vigil.core.models import AppendOnly
@@ -59,12 +60,23 @@ UNITS: dict[str, tuple[str, str, int]] = {
 }
 
 
+def unit_label(unit: str) -> str:
+    """How a unit code reads: g, kg, cm and m are the same everywhere; a count of
+    pieces is "cái" in Vietnamese, never the code "pcs"."""
+    return pgettext("unit", "pcs") if unit == "pcs" else unit
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Every unit a quantity may be typed in, for a form's select."""
+    return sorted({(u, unit_label(u)) for b, s, _f in UNITS.values() for u in (b, s)})
+
+
 def shown(item_class: str, quantity: int) -> str:
     """A stored quantity in the unit people use: 12500 g -> "12,5 kg"."""
     _base, unit, factor = UNITS[item_class]
     value = Decimal(quantity) / factor
     text = f"{value.normalize():f}".replace(".", ",")
-    return f"{text} {unit}"
+    return f"{text} {unit_label(unit)}"
 
 
 class ItemQuerySet(models.QuerySet["Item"]):

@@ -18,6 +18,8 @@ from vigil.controlled.models import (
     Licence,
     Sector,
     Store,
+    unit_choices,
+    unit_label,
 )
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
@@ -153,7 +155,7 @@ class StoreForm(forms.Form):
         for name, item_class in CAPACITY_FIELDS.items():
             self.fields[name] = forms.DecimalField(
                 label=_("Capacity: %(cls)s (%(unit)s)")
-                % {"cls": ItemClass(item_class).label, "unit": UNITS[item_class][1]},
+                % {"cls": ItemClass(item_class).label, "unit": unit_label(UNITS[item_class][1])},
                 min_value=0, max_digits=18, decimal_places=3, required=False, localize=True,
             )  # fmt: skip
 
@@ -234,7 +236,7 @@ class TransferForm(forms.Form):
         to_store.queryset = destinations
         to_store.label_from_instance = lambda s: f"{s.owning_agency.name} — {s.name}"
         unit: Any = self.fields["unit"]
-        unit.choices = sorted({(u, u) for b, s, _f in UNITS.values() for u in (b, s)})
+        unit.choices = unit_choices()
 
 
 class ReasonForm(forms.Form):

@@ -26,6 +26,7 @@ from vigil.controlled.models import (
     Licence,
     Store,
     StoreTotal,
+    unit_label,
 )
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor, compute_hash
@@ -191,7 +192,7 @@ def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
     else:
         raise ValidationError(
             _("%(item)s is counted in %(unit)s, not %(given)s.")
-            % {"item": item, "unit": shown_unit, "given": unit}
+            % {"item": item, "unit": unit_label(shown_unit), "given": unit_label(unit)}
         )
     if isinstance(quantity, bool):
         raise ValidationError(_("The quantity must be a number."))

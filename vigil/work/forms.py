@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -88,14 +89,15 @@ class DocumentForm(_ClassifiedForm):
     def __init__(self, *args: Any, committee: Committee, clearance: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("issue_date", clock.today())
         super().__init__(*args, **kwargs)
-        self.fields["signing_post"].queryset = Post.objects.filter(  # type: ignore[attr-defined]
-            committee=committee
-        )
-        self.fields["signer"].queryset = (  # type: ignore[attr-defined]
-            PostHolder.objects.filter(
-                Period.current_on(clock.today()), post__committee=committee
-            ).select_related("post")
-        )
+        posts: Any = self.fields["signing_post"]
+        posts.queryset = Post.objects.filter(committee=committee).select_related("agency")
+        titles = Counter(p.title for p in posts.queryset)
+        posts.label_from_instance = lambda p: _post_label(p, titles)
+        signers: Any = self.fields["signer"]
+        signers.queryset = PostHolder.objects.filter(
+            Period.current_on(clock.today()), post__committee=committee
+        ).select_related("post__agency")
+        signers.label_from_instance = lambda h: f"{h.holder_name} — {_post_label(h.post, titles)}"
         self.limit_classification(clearance)
 
 
@@ -120,8 +122,28 @@ class PointForm(DeadlineMixin):
 PointFormSet = forms.formset_factory(PointForm, extra=3, max_num=20)
 
 
+def _post_label(post: Post, titles: Counter[str]) -> str:
+    """Several members share the title "Ủy viên": their agency tells them apart."""
+    if titles[post.title] > 1 and post.agency is not None:
+        return f"{post.title} ({post.agency.name})"
+    return post.title
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input: a plain FileField takes the list the widget gives
+    for one file and refuses it ("no file was submitted")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        chosen = [f for f in data if f] if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in chosen if f]
 
 
 class VersionForm(forms.Form):
@@ -132,8 +154,7 @@ class NoteForm(VersionForm):
     note = forms.CharField(
         label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    # The view reads every selected file from request.FILES.getlist("report_files").
-    report_files = forms.FileField(label=_("Files"), required=False, widget=MultipleFileInput)
+    report_files = MultipleFileField(label=_("Files"), required=False)
 
 
 class AcceptForm(VersionForm):
@@ -157,6 +178,7 @@ class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *Task.State.choices]
     )
+    open = forms.BooleanField(label=_("Open only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
 

@@ -1,4 +1,6 @@
-"""Per-agency scorecards: assigned, done, done on time, overdue, median days late.
+"""Per-agency scorecards: assigned, done, reported and awaiting acceptance, done on
+time, overdue, median days late. Done means accepted by the committee that issued
+the task; a task the agency reported done is counted apart until it is accepted.
 
 Computed from the tasks the user may see, so an agency sees its own figures and
 the standing office sees every agency it assigned to.
@@ -24,14 +26,13 @@ from vigil.core.xlsx import Sheet
 from vigil.org.models import Agency
 from vigil.work.models import Task
 
-FINISHED = Task.FINISHED_STATES
-
 
 @dataclass(frozen=True)
 class Row:
     agency: Agency
     assigned: int
-    done: int
+    done: int  # accepted
+    awaiting: int  # reported done, not yet accepted
     on_time: int
     overdue: int
     median_days_late: float | None
@@ -56,7 +57,8 @@ def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
         figures.setdefault(group["agency"], _Figures()).add(group)
     agencies = Agency.objects.in_bulk(list(figures))
     rows = [
-        Row(agency=agencies[agency_id], assigned=f.assigned, done=f.done, on_time=f.on_time,
+        Row(agency=agencies[agency_id], assigned=f.assigned, done=f.done, awaiting=f.awaiting,
+            on_time=f.on_time,
             overdue=f.overdue, median_days_late=_median(f.late), classification=f.level)
         for agency_id, f in figures.items()
     ]  # fmt: skip
@@ -83,6 +85,7 @@ def _groups(tasks: QuerySet[Task], today: dt.date, committee: Any, agency: Any) 
 class _Figures:
     assigned: int = 0
     done: int = 0
+    awaiting: int = 0
     on_time: int = 0
     overdue: int = 0
     late: Counter[int] = field(default_factory=Counter)  # days late -> tasks
@@ -94,7 +97,9 @@ class _Figures:
         self.level = max(self.level, group["level"] or 0)
         if group["group_state"] in Task.OPEN_STATES:
             self.overdue += group["overdue"]
-        elif group["group_state"] in FINISHED:
+        elif group["group_state"] == Task.State.DONE:
+            self.awaiting += count
+        elif group["group_state"] == Task.State.ACCEPTED:
             self.done += count
             if days_late is not None and days_late <= 0:
                 self.on_time += count
@@ -124,7 +129,8 @@ def classification(rows: list[Row]) -> int:
 
 
 def headers() -> list[str]:
-    return [_("Agency"), _("Assigned"), _("Done"), _("Done on time"), _("Overdue"),
+    return [_("Agency"), _("Assigned"), _("Done (accepted)"),
+            _("Reported done, awaiting acceptance"), _("Done on time"), _("Overdue"),
             _("Median days late")]  # fmt: skip
 
 
@@ -139,7 +145,7 @@ def sheet(rows: list[Row], *, headers: list[str], title: str) -> Sheet:
         title=title,
         headers=headers,
         rows=[
-            [r.agency.name, r.assigned, r.done, r.on_time, r.overdue,
+            [r.agency.name, r.assigned, r.done, r.awaiting, r.on_time, r.overdue,
              r.median_days_late if r.median_days_late is not None else ""]
             for r in rows
         ],

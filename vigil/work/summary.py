@@ -25,7 +25,7 @@ def summary_for(user: Any) -> dict[str, Any]:
         {
             "label": _("open tasks of my agency"),
             "value": mine.count(),
-            "url": reverse("work:task_list") + "?view=mine",
+            "url": reverse("work:task_list") + "?view=mine&open=on",
         },
         {
             "label": _("of them overdue"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -88,6 +89,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["state"]:
             tasks = tasks.filter(state=data["state"])
+        if data["open"]:
+            tasks = tasks.filter(state__in=Task.OPEN_STATES)
         if data["overdue"]:
             tasks = tasks.filter(state__in=Task.OPEN_STATES, deadline__lt=today)
         if data["q"]:
@@ -107,6 +110,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Task.objects.select_related("assignee", "owning_committee", "document", "point"),
         request.user, pk=pk,
     )  # fmt: skip
+    return _detail(request, task)
+
+
+def _detail(
+    request: HttpRequest, task: Task, note_form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
+    """The task's page; ``note_form`` is a refused report, shown again with what was typed."""
     user: Any = request.user
     files = services.task_files(task, user)
     initial = {"version": task.version}
@@ -121,7 +131,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task, "timeline": services.timeline(task, user), "siblings": siblings,
             "assignee": assignee, "judge": judge or deputy is not None, "deputy": deputy,
             "today": clock.today(),
-            "note_form": NoteForm(initial=initial), "accept_form": AcceptForm(initial=initial),
+            "note_form": note_form or NoteForm(initial=initial), "accept_form": AcceptForm(initial=initial),
             "reason_form": ReasonForm(initial=initial),
             "edit_form": TaskEditForm(initial={**initial, "deadline": task.deadline,
                                                "priority": task.priority,
@@ -133,6 +143,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
             "page_stamp": _stamp(request, [task, *files], task),
         },
+        status=status,
     )  # fmt: skip
 
 
@@ -150,14 +161,16 @@ def task_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     form_class = {"accept": AcceptForm, "return": ReasonForm, "cancel": ReasonForm,
                   "edit": TaskEditForm}.get(verb, NoteForm)  # fmt: skip
     form = form_class(request.POST, request.FILES)
+    reports = verb in {"progress", "done"}
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return redirect(task)
+        # A refused report keeps what was typed (the files must be chosen again).
+        return _detail(request, task, form, status=400) if reports else redirect(task)
     data = form.cleaned_data
     version = data["version"]
-    files = request.FILES.getlist("report_files")
+    files = data.get("report_files") or []
     try:
         if verb == "acknowledge":
             services.acknowledge_task(task, actor=user, version=version)
@@ -181,6 +194,10 @@ def task_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        if reports:  # the typed note stays, with the version now current
+            task.refresh_from_db()
+            kept = NoteForm(initial={"version": task.version, "note": data["note"]})
+            return _detail(request, task, kept, status=400)
     else:
         messages.success(request, _("Saved."))
     return redirect(task)

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
+from vigil.core import labels
 from vigil.core.classification import STAMPS, Classification
 
 register = template.Library()
@@ -14,6 +18,43 @@ def stamp(level: int) -> str:
     return format_html('<span class="stamp">{}</span>', STAMPS[Classification(level)])
 
 
+@register.simple_tag
+def level(value: int) -> str:
+    """A classification where a column or a line names it: the stamp, or "Thường"
+    in words (a blank there reads as missing)."""
+    if value:
+        return stamp(value)
+    return format_html(
+        '<span class="level-plain">{}</span>', pgettext("classification", "Unclassified")
+    )
+
+
 @register.filter
 def vn_date(value: object) -> str:
     return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else ""
+
+
+@register.filter
+def actor(label: str) -> str:
+    """A system actor in words: "Vigil (demo data)", not ``system:seed``."""
+    return labels.actor(str(label or ""))
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return labels.role(str(code or ""))
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return labels.action(str(code or ""))
+
+
+@register.filter
+def object_type_label(code: str) -> str:
+    return labels.object_type(str(code or ""))
+
+
+@register.simple_tag
+def changes(object_type: str, before: Any, after: Any) -> list[labels.Change]:
+    return labels.changes(object_type, before, after)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.org.scope import Owned, OwnedQuerySet, scope_for
 
@@ -305,7 +306,7 @@ class SubmissionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("report", "Accepted")
 
 
 OPEN_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)

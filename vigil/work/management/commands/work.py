@@ -243,7 +243,8 @@ class Command(BaseCommand):
             self.stdout.write(_mark(level))
         self._table(
             scorecards.headers(),
-            [[r.agency.name, str(r.assigned), str(r.done), str(r.on_time), str(r.overdue),
+            [[r.agency.name, str(r.assigned), str(r.done), str(r.awaiting), str(r.on_time),
+              str(r.overdue),
               "—" if r.median_days_late is None else f"{r.median_days_late:g}"]
              for r in rows],
         )  # fmt: skip
