@@ -27,6 +27,11 @@ class CoreConfig(AppConfig):
         # SQLite drops triggers whenever a migration rebuilds a table, so the
         # installer runs again after every migrate, whichever app migrated.
         post_migrate.connect(_install_triggers, dispatch_uid="vigil.core.triggers")
+        from django.core import checks
+
+        from vigil.core.sqlite_driver import check_sqlite_version
+
+        checks.register(check_sqlite_version, checks.Tags.database)
         import datetime as dt
 
         from vigil.core import scheduler, workdays  # noqa: F401 - workdays registers its audit verbs

@@ -13,6 +13,12 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.apps import AppConfig
+    from django.core.checks import CheckMessage
 
 FIXED_IN = (3, 42, 0)
 
@@ -25,8 +31,31 @@ def use_a_correct_sqlite() -> str:
         return sqlite3.sqlite_version
     try:
         bundled = importlib.import_module("pysqlite3")
-    except ImportError:  # no wheel for this platform: check_sqlite_version says so
+    except ImportError:  # no wheel for this platform: check_sqlite_version warns
         return sqlite3.sqlite_version
     sys.modules["sqlite3"] = bundled
     sys.modules["sqlite3.dbapi2"] = importlib.import_module("pysqlite3.dbapi2")
     return str(bundled.sqlite_version)
+
+
+def check_sqlite_version(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A system check: warn where Django talks to an SQLite that miscounts."""
+    from django.core.checks import Warning
+    from django.db import connections
+
+    if connections["default"].vendor != "sqlite":
+        return []
+    in_use = sys.modules["sqlite3"].sqlite_version_info
+    if tuple(in_use) >= FIXED_IN:
+        return []
+    return [
+        Warning(
+            "SQLite {} miscounts some filtered counts once statistics exist.".format(
+                ".".join(map(str, in_use))
+            ),
+            hint="Install SQLite 3.42 or later, or the pysqlite3-binary wheel, or use PostgreSQL.",
+            id="vigil.W001",
+        )
+    ]
