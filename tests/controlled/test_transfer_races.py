@@ -195,3 +195,117 @@ def test_eight_http_writers_with_transfers_get_no_server_error_and_the_ledger_ho
         assert outcomes[kind] > 0, kind
     assert outcomes["replayed"] > 0
     assert ledger.reconcile()[1] is None
+
+
+def _transfer_body(shop: Shop) -> dict[str, Any]:
+    sender, receiver = sorted(shop.stores)
+    return {"from_store": shop.stores[sender][0], "to_store": shop.stores[receiver][0],
+            "item": shop.item, "quantity": "1", "unit": "kg"}  # fmt: skip
+
+
+def _stock(shop: Shop) -> None:
+    sender = sorted(shop.stores)[0]
+    client = Client(headers={"Authorization": f"Bearer {shop.tokens[sender]}"})
+    body = {"item": shop.item, "quantity": "50", "unit": "kg", "from_kind": "supplier",
+            "to_store": shop.stores[sender][0]}  # fmt: skip
+    response = client.post("/api/v1/movements/", body, content_type="application/json",
+                           headers={"Idempotency-Key": "stock"})  # fmt: skip
+    assert response.status_code == 201, response.content
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_transfers_with_one_key_answer_201_and_200() -> None:
+    """Review: both answered 201 (the key was looked up before the lock)."""
+    shop = build_shop()
+    _stock(shop)
+    sender = sorted(shop.stores)[0]
+    body = _transfer_body(shop)
+
+    def racer(start: threading.Barrier, got: list[tuple[int, int]], key: str) -> None:
+        client = Client(headers={"Authorization": f"Bearer {shop.tokens[sender]}"})
+        try:
+            start.wait()
+            r = client.post("/api/v1/transfers/", body, content_type="application/json",
+                            headers={"Idempotency-Key": key})  # fmt: skip
+            got.append((r.status_code, r.json()["id"]))
+        finally:
+            connections.close_all()
+
+    for n in range(10):
+        start = threading.Barrier(2)
+        got: list[tuple[int, int]] = []
+        threads = [threading.Thread(target=racer, args=(start, got, f"same-{n}")) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(code for code, _id in got) == [200, 201], got
+        assert len({pk for _code, pk in got}) == 1
+    assert Transfer.objects.filter(owning_agency_id=sender).count() == 10
+    assert _writers.check().chain_ok
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_replay_waits_for_its_original_and_gets_what_it_wrote() -> None:
+    """The original holds its chain's lock, not yet committed; its replay waits at
+    that lock (it is not judged against a ledger without the original's entry)
+    and then answers 200 with the original's entry."""
+    from django.db import transaction
+
+    from vigil.controlled import services
+
+    shop = build_shop()
+    _stock(shop)
+    sender = sorted(shop.stores)[0]
+    store = Store.objects.select_related("account", "owning_agency").get(pk=shop.stores[sender][0])
+    used = Account.objects.get(organisation_id=sender, kind=Account.Kind.CONSUMPTION)
+    posted, finish = threading.Event(), threading.Event()
+    original: list[int] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                entry = services.post_movements(store.owning_agency, [services.Movement(
+                    item=_writers.load_world().item, quantity=50_000,
+                    from_account=store.account, to_account=used, idempotency_key="all-of-it",
+                )], actor=_writers.SYSTEM)[0]  # fmt: skip
+                original.append(entry.pk)
+                posted.set()
+                finish.wait()
+        finally:
+            connections.close_all()
+
+    replay: list[Any] = []
+
+    def second() -> None:
+        client = Client(headers={"Authorization": f"Bearer {shop.tokens[sender]}"})
+        body = {"item": shop.item, "quantity": "50", "unit": "kg", "from_store": store.pk,
+                "to_kind": "consumption"}  # fmt: skip
+        try:
+            replay.append(client.post("/api/v1/movements/", body, content_type="application/json",
+                                      headers={"Idempotency-Key": "all-of-it"}))  # fmt: skip
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=first)
+    one.start()
+    posted.wait()
+    two = threading.Thread(target=second)
+    two.start()
+    with connection.cursor() as cursor:  # the replay waits for the chain head's lock
+        waiting = 0
+        while waiting == 0 and two.is_alive():
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            waiting = cursor.fetchone()[0]
+    assert waiting == 1 and not replay
+    finish.set()
+    one.join()
+    two.join()
+    assert replay[0].status_code == 200, replay[0].content  # a replay, not "holds only 0 kg"
+    assert replay[0].json()["id"] == original[0]
+    assert LedgerEntry.objects.filter(idempotency_key="all-of-it").count() == 1
