@@ -3,8 +3,15 @@ request still running is told "in progress" (409, Retry-After), never refused.""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +217,144 @@ def test_keys_are_held_per_thread_and_given_back() -> None:
             pass
     with inflight.holding(inflight.MOVEMENT, 1, ["a", "b"]):  # both free again
         pass
+
+
+# --- the same on a SQLite WAL file, with processes (the test database lives in memory)
+
+SETUP = """
+import json
+from tests.controlled import _writers
+from vigil.controlled import services
+from vigil.controlled.models import Account
+_writers.build_world(organisations=2, stores_each=1)
+world = _writers.load_world()
+store = world.stores[0]
+org = store.owning_agency
+services.record_movements(org, [services.Movement(
+    item=world.item, quantity=50_000, from_account=world.outside[(org.pk, Account.Kind.SUPPLIER)],
+    to_account=store.account, idempotency_key="stock")], actor=_writers.SYSTEM)
+print(json.dumps({"org": org.pk}))
+"""
+HOLD_WRITE_LOCK = """
+import sys
+from django.db import transaction
+with transaction.atomic():  # BEGIN IMMEDIATE: every other writer waits
+    print("locked", flush=True)
+    sys.stdin.readline()
+"""
+ISSUE = """
+import json, sys
+from tests.controlled import _writers
+from vigil.controlled import inflight, services
+from vigil.controlled.models import Account
+world = _writers.load_world()
+store = world.stores[0]
+org = store.owning_agency
+m = services.Movement(item=world.item, quantity=50_000, from_account=store.account,
+    to_account=world.outside[(org.pk, Account.Kind.CONSUMPTION)], idempotency_key="flight")
+try:
+    p = services.record_movements(org, [m], actor=_writers.SYSTEM)[0]
+    print(json.dumps({"id": p.entry.pk, "created": p.created}))
+except inflight.InProgress:
+    print(json.dumps({"in_progress": True}))
+"""
+TRANSFER = """
+import json, os, sys
+from tests.controlled import _writers
+from vigil.controlled import inflight, transfers
+world = _writers.load_world()
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    sent = transfers.send_transfer(world.stores[0], to_store=world.stores[1], item=world.item,
+        quantity="1", unit="kg", idempotency_key=os.environ["KEY"], actor=_writers.SYSTEM)
+    print(json.dumps({"id": sent.transfer.pk, "created": sent.created}))
+except inflight.InProgress:
+    print(json.dumps({"in_progress": True}))
+"""
+
+
+class Processes:
+    """``vigil shell`` processes on one SQLite database file in WAL mode."""
+
+    def __init__(self, folder: Path) -> None:
+        self.env = {
+            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")
+        }
+        self.env |= {"VIGIL_ENV": "test", "VIGIL_DATA_DIR": str(folder)}
+        self.cwd = Path(__file__).resolve().parents[2]
+        self.database = folder / "vigil.sqlite3"
+        subprocess.run([sys.executable, "-m", "vigil", "migrate", "-v0"], env=self.env,
+                       cwd=self.cwd, check=True)  # fmt: skip
+
+    def start(self, script: str, **extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "vigil", "shell", "--no-imports", "-c", script],
+            env=self.env | extra, cwd=self.cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def answer(self, process: subprocess.Popen[str], given: str = "") -> Any:
+        out, err = process.communicate(given, timeout=300)
+        assert process.returncode == 0, err
+        return json.loads(out.strip().splitlines()[-1])
+
+    def held(self, token: int) -> bool:
+        """Whether some process holds this key's byte in the lock file."""
+        descriptor = os.open(f"{self.database}-keys", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, token)
+        except OSError:
+            return True
+        finally:
+            os.close(descriptor)
+        return False
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite (file, WAL) variant")
+def test_on_sqlite_a_replay_of_a_request_waiting_for_the_write_lock_is_told_in_progress(
+    tmp_path: Path,
+) -> None:
+    """Review: 3 replays in 3,400 were refused ("holds only") while their original,
+    waiting for SQLite's write lock, then committed. Here the original waits
+    behind a writer that holds the lock; its replay is told "in progress"."""
+    run = Processes(tmp_path)
+    org = run.answer(run.start(SETUP))["org"]
+    locker = run.start(HOLD_WRITE_LOCK)
+    assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+    original = run.start(ISSUE)
+    token = inflight._token(inflight.MOVEMENT, org, "flight")
+    deadline = time.monotonic() + 60
+    while not run.held(token):  # the original has its key and waits for the write lock
+        assert time.monotonic() < deadline and original.poll() is None
+        time.sleep(0.05)
+    assert run.answer(run.start(ISSUE)) == {"in_progress": True}
+    locker.communicate("\n", timeout=60)
+    first = run.answer(original)
+    assert first["created"] is True
+    again = run.answer(run.start(ISSUE))
+    assert again == {"id": first["id"], "created": False}  # the client's retry: a replay
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite (file, WAL) variant")
+def test_on_sqlite_two_simultaneous_transfers_with_one_key_make_one(tmp_path: Path) -> None:
+    run = Processes(tmp_path)
+    run.answer(run.start(SETUP))
+    for n in range(2):
+        racers = [run.start(TRANSFER, KEY=f"same-{n}") for _ in range(2)]
+        for racer in racers:
+            assert racer.stdout is not None and racer.stdout.readline().strip() == "ready"
+        for racer in racers:  # both go at once
+            assert racer.stdin is not None
+            racer.stdin.write("\n")
+            racer.stdin.flush()
+        answers = [run.answer(racer) for racer in racers]
+        made = [a for a in answers if a.get("created")]
+        assert len(made) == 1, answers  # never two "created"
+        others = [a for a in answers if not a.get("created")]
+        assert others[0] in ({"in_progress": True}, {"id": made[0]["id"], "created": False})
+    check = run.start(
+        "import json; from vigil.controlled.models import Transfer; "
+        "print(json.dumps(Transfer.objects.count()))"
+    )
+    assert run.answer(check) == 2
