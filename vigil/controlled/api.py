@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.controlled import services
+from vigil.controlled import inflight, services
 from vigil.controlled.models import (
     UNITS,
     Account,
@@ -134,6 +138,32 @@ class BatchSerializer(serializers.Serializer[Any]):
     movements = serializers.ListField(
         child=BatchItemSerializer(), max_length=BATCH_MAX, allow_empty=False
     )
+
+
+class InProgress(APIException):
+    """409 with Retry-After: the first request with this key has not finished;
+    the client asks again and gets its answer (never a refusal meanwhile)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "in_progress"
+    default_detail = gettext_lazy(
+        "A request with this idempotency key is still being processed; send it again shortly."
+    )
+    wait = inflight.RETRY_AFTER
+
+
+IN_PROGRESS = OpenApiResponse(
+    description="The first request with this Idempotency-Key has not finished: "
+    "send it again after Retry-After seconds."
+)
+
+
+@contextmanager
+def answering_in_progress() -> Iterator[None]:
+    try:
+        yield
+    except inflight.InProgress as exc:
+        raise InProgress from exc
 
 
 # --- reading
@@ -280,7 +310,8 @@ class _Lookups:
         if kind is None:
             raise ValidationError(_("Say where the movement comes from and where it goes."))
         if (organisation.pk, kind) not in self.outside:
-            self.outside[(organisation.pk, kind)] = services.external_account(organisation, kind)
+            # Not created here: a refused request must leave nothing behind.
+            self.outside[(organisation.pk, kind)] = services.outside_account(organisation, kind)
         return self.outside[(organisation.pk, kind)]
 
 
@@ -338,7 +369,7 @@ class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
 
     @extend_schema(
         request=MovementInSerializer,
-        responses={201: MovementSerializer, 200: MovementSerializer},
+        responses={201: MovementSerializer, 200: MovementSerializer, 409: IN_PROGRESS},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, True)],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -350,7 +381,8 @@ class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
         organisation, movement = _movement(request, dict(data.validated_data), key)
         # Decided under the organisation's chain lock: of two racing first
         # requests, one gets 201 and the other the same entry with 200.
-        posted = services.record_movements(organisation, [movement], actor=request.user)[0]
+        with answering_in_progress():
+            posted = services.record_movements(organisation, [movement], actor=request.user)[0]
         body = MovementSerializer(posted.entry, context={"request": request}).data
         return Response(body, status=201 if posted.created else 200)
 
@@ -369,7 +401,11 @@ class MovementBatch(Scoped):
 
     @extend_schema(
         request=BatchSerializer,
-        responses={201: MovementSerializer(many=True), 200: MovementSerializer(many=True)},
+        responses={
+            201: MovementSerializer(many=True),
+            200: MovementSerializer(many=True),
+            409: IN_PROGRESS,
+        },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = BatchSerializer(data=request.data)
@@ -382,9 +418,10 @@ class MovementBatch(Scoped):
         organisations = {org.pk for org, _m in pairs}
         if len(organisations) != 1:
             raise ValidationError(_("A batch holds the movements of one organisation."))
-        posted = services.record_movements(
-            pairs[0][0], [m for _org, m in pairs], actor=request.user
-        )
+        with answering_in_progress():
+            posted = services.record_movements(
+                pairs[0][0], [m for _org, m in pairs], actor=request.user
+            )
         entries = [p.entry for p in posted]
         body = MovementSerializer(entries, many=True, context={"request": request}).data
         # 200: the whole batch was a replay, nothing written.

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigil.controlled import services
 from vigil.controlled.models import (
     UNITS,
     ControlledAction,
@@ -231,7 +232,7 @@ def update_organisation(
 ) -> OrganisationProfile:
     """Change name, tax code, commune, sector, parent group or address."""
     profile = (
-        OrganisationProfile.objects.select_for_update()
+        OrganisationProfile.objects.select_for_update(of=("self",))
         .select_related("organisation", "owning_committee")
         .get(pk=profile.pk)
     )
@@ -467,7 +468,10 @@ def update_store(
     Capacity rows are locked like the posting path locks them, so a movement
     racing this change sees either the old capacity or the new one.
     """
-    store = Store.objects.select_for_update().get(pk=store.pk)
+    # The ledger's lock order: the chain head, then the store (FOR NO KEY UPDATE:
+    # a movement's foreign-key checks may still read it), then its totals by id.
+    services.lock_chains([store.owning_agency_id])
+    store = Store.objects.select_for_update(no_key=True).get(pk=store.pk)
     require_keeper(actor, store.owning_committee, store.licensing_agency_id)
     totals = {
         t.item_class: t

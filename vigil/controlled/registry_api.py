@@ -519,7 +519,7 @@ class TransferList(Scoped, generics.ListAPIView[Transfer]):
 
     @extend_schema(
         request=TransferCreateSerializer,
-        responses={201: TransferSerializer, 200: TransferSerializer},
+        responses={201: TransferSerializer, 200: TransferSerializer, 409: base.IN_PROGRESS},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, True)],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -543,15 +543,15 @@ class TransferList(Scoped, generics.ListAPIView[Transfer]):
         if to_store is None:
             raise ValidationError({"to_store": _("No store of another organisation has this id.")})
         item = get_visible_or_404(Item.objects, request.user, pk=values.pop("item"))
-        before = Transfer.objects.filter(
-            owning_agency_id=from_store.owning_agency_id, idempotency_key=key
-        ).exists()
-        transfer = transfers.dispatch_transfer(
-            from_store, to_store=to_store, item=item, idempotency_key=key, actor=request.user,
-            **values,
-        )  # fmt: skip
-        body = TransferSerializer(transfer, context={"request": request}).data
-        return Response(body, status=200 if before else 201)
+        with base.answering_in_progress():
+            # Decided under the sender's chain lock: of two racing requests with
+            # one key, one gets 201 and the other the same transfer with 200.
+            sent = transfers.send_transfer(
+                from_store, to_store=to_store, item=item, idempotency_key=key,
+                actor=request.user, **values,
+            )  # fmt: skip
+        body = TransferSerializer(sent.transfer, context={"request": request}).data
+        return Response(body, status=201 if sent.created else 200)
 
 
 class TransferDetail(Scoped, generics.RetrieveAPIView[Transfer]):

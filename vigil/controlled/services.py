@@ -3,6 +3,8 @@ transaction, the audit event last."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from vigil.controlled import inflight
 from vigil.controlled.ledger import canonical_text
 from vigil.controlled.models import (
     UNITS,
@@ -170,13 +173,37 @@ def create_licence(
     return licence
 
 
-def external_account(organisation: Agency, kind: str) -> Account:
+def _check_outside_kind(kind: str) -> None:
     if kind == Account.Kind.STORE or kind not in Account.Kind.values:
         raise ValidationError(_("Unknown account: %(k)s.") % {"k": kind})
+
+
+def external_account(organisation: Agency, kind: str) -> Account:
+    """The organisation's account of this kind outside its stores, created if new
+    (seeds and commands; a request names it with ``outside_account``)."""
+    _check_outside_kind(kind)
     account, _created = Account.objects.get_or_create(
         organisation=organisation, kind=kind, store=None
     )
     return account
+
+
+def outside_account(organisation: Agency, kind: str) -> Account:
+    """The organisation's account of this kind outside its stores; an unsaved one
+    when it has none yet, which the posting creates under the chain's lock, so
+    that a refused request writes nothing."""
+    _check_outside_kind(kind)
+    found = Account.objects.filter(organisation=organisation, kind=kind, store=None).first()
+    return found or Account(organisation=organisation, kind=kind)
+
+
+def derived_key(prefix: str, key: str) -> str:
+    """A key the ledger makes from a client's key, kept whole: two keys that differ
+    only at their end never meet. Hashed when prefix and key exceed the column."""
+    whole = f"{prefix}:{key}"
+    if len(whole) <= KEY_MAX:
+        return whole
+    return f"{prefix}#{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 # --- the ledger
@@ -289,7 +316,7 @@ def _check_shape(organisation: Agency, m: Movement) -> None:
         )
     if isinstance(m.quantity, bool) or not isinstance(m.quantity, int) or m.quantity <= 0:
         raise ValidationError(_("The quantity must be greater than zero."))
-    if m.from_account.pk == m.to_account.pk:
+    if _account_key(m.from_account) == _account_key(m.to_account):
         raise ValidationError(_("A movement goes from one account to another."))
     if organisation.pk not in (m.from_account.organisation_id, m.to_account.organisation_id):
         raise ValidationError(_("A movement must start or end at an account of the organisation."))
@@ -298,6 +325,41 @@ def _check_shape(organisation: Agency, m: Movement) -> None:
     for account in (m.from_account, m.to_account):
         if account.store is None and account.organisation_id != organisation.pk:
             raise ValidationError(_("An outside account of another organisation cannot be used."))
+
+
+def _account_key(account: Account) -> tuple[Any, ...]:
+    """Which account: its id, or (organisation, kind) for one not yet created."""
+    if account.pk is not None:
+        return ("id", account.pk)
+    return ("new", account.organisation_id, account.kind)
+
+
+def _with_accounts(movements: list[Movement], *, create: bool) -> list[Movement]:
+    """The movements with their outside accounts that were not yet created found
+    (and, with ``create``, made): under the chain's lock, after the key checks."""
+    accounts: dict[tuple[Any, ...], Account] = {}
+
+    def resolved(account: Account) -> Account:
+        if account.pk is not None:
+            return account
+        key = _account_key(account)
+        if key not in accounts:
+            found = Account.objects.filter(
+                organisation_id=account.organisation_id, kind=account.kind, store=None
+            ).first()
+            if found is None and create:
+                found = Account.objects.create(
+                    organisation_id=account.organisation_id, kind=account.kind
+                )
+            accounts[key] = found or account
+        return accounts[key]
+
+    return [
+        dataclasses.replace(
+            m, from_account=resolved(m.from_account), to_account=resolved(m.to_account)
+        )
+        for m in movements
+    ]
 
 
 class _Licences:
@@ -389,58 +451,117 @@ def record_movements(
     """``post_movements``, saying of each entry whether this call wrote it.
 
     Whether a key is new is decided under the organisation's chain lock, so of
-    two racing first requests exactly one is told it created the entry. The
-    order of locks is fixed: the organisation's chain head, then the balance
-    rows by id, then the store total rows by id, then (last, by the audit
-    event) the audit chain head."""
+    two racing first requests exactly one is told it created the entry, and a
+    replay of a request still running waits for it (or, on SQLite, is told it
+    is in progress: ``inflight``). Every ledger path locks in one order: the
+    chains' heads (by organisation), the rows the new rows will refer to (key
+    share), the balance rows by id, the store total rows by id, and last, by
+    the audit event, the audit chain head."""
     movements = list(movements)
     require_storekeeper(actor, organisation)
     _require_licensed(organisation)
     count = len(movements)
     for number, m in enumerate(movements, 1):
         _numbered(number, count, _check_shape, organisation, m)
-    try:
-        with transaction.atomic():
-            head = _lock_head(organisation)
-            existing = _existing(organisation, movements)
-            posted: list[Posted | None] = [None] * count
-            fresh: list[tuple[int, Movement]] = []
-            by_key: dict[str, LedgerEntry] = {}
-            seen: dict[str, Movement] = {}
-            for number, m in enumerate(movements, 1):
-                old = existing.get(m.idempotency_key)
-                first = seen.get(m.idempotency_key)
-                if old is not None or first is not None:
-                    same = _same_body(old, m) if old is not None else first == m
-                    if not same:
-                        raise ValidationError(_numbered_message(number, count, _key_reused(m)))
-                    if old is not None:
-                        posted[number - 1] = Posted(old, False)
-                    continue
-                seen[m.idempotency_key] = m
-                fresh.append((number, m))
-            if fresh:
-                stores = [
-                    a.store for _n, m in fresh for a in (m.from_account, m.to_account)
-                    if a.store is not None
-                ]  # fmt: skip
-                licences = _Licences(s.owning_agency_id for s in stores)
-                for number, m in fresh:
-                    _numbered(number, count, _validate, organisation, m, licences)
-                balances, totals = _apply_all(fresh, count)
-                entries = _chain_entries(organisation, fresh, head, actor)
-                _write(organisation, head, entries, balances, totals)
-                by_key = {e.idempotency_key: e for e in entries}
-                for n, m in fresh:
-                    posted[n - 1] = Posted(by_key[m.idempotency_key], True)
-                _audit(entries, actor)  # last: the audit head is locked until the commit
-            for n, m in enumerate(movements):
-                if posted[n] is None:  # the same key twice in one call
-                    posted[n] = Posted(by_key[m.idempotency_key], False)
-            return [p for p in posted if p is not None]
-    except IntegrityError as exc:
-        # A check the validation did not catch (a racing writer): refused, nothing written.
-        raise ValidationError(_("The movement was refused by the ledger's rules.")) from exc
+    keys = [m.idempotency_key for m in movements]
+    with inflight.holding(inflight.MOVEMENT, organisation.pk, keys):
+        try:
+            with transaction.atomic():
+                return _record(organisation, movements, actor)
+        except IntegrityError as exc:
+            # A check the validation did not catch (a racing writer): refused, nothing written.
+            raise ValidationError(_("The movement was refused by the ledger's rules.")) from exc
+
+
+def _record(organisation: Agency, movements: list[Movement], actor: Any) -> list[Posted]:
+    count = len(movements)
+    head = _lock_head(organisation.pk)
+    if any(a.pk is None for m in movements for a in (m.from_account, m.to_account)):
+        movements = _with_accounts(movements, create=False)
+    existing = _existing(organisation, movements)
+    posted: list[Posted | None] = [None] * count
+    fresh: list[tuple[int, Movement]] = []
+    by_key: dict[str, LedgerEntry] = {}
+    seen: dict[str, Movement] = {}
+    for number, m in enumerate(movements, 1):
+        old = existing.get(m.idempotency_key)
+        first = seen.get(m.idempotency_key)
+        if old is not None or first is not None:
+            same = _same_body(old, m) if old is not None else first == m
+            if not same:
+                raise ValidationError(_numbered_message(number, count, _key_reused(m)))
+            if old is not None:
+                posted[number - 1] = Posted(old, False)
+            continue
+        seen[m.idempotency_key] = m
+        fresh.append((number, m))
+    if fresh:
+        made = _with_accounts([m for _n, m in fresh], create=True)
+        fresh = [(n, m) for (n, _old), m in zip(fresh, made, strict=True)]
+        stores = [
+            a.store for _n, m in fresh for a in (m.from_account, m.to_account)
+            if a.store is not None
+        ]  # fmt: skip
+        hold_referenced(
+            items=[m.item.pk for _n, m in fresh], stores=[s.pk for s in stores],
+            agencies=[organisation.pk, *(s.owning_agency_id for s in stores),
+                      *(s.licensing_agency_id for s in stores)],
+            committees=[s.owning_committee_id for s in stores],
+        )  # fmt: skip
+        licences = _Licences(s.owning_agency_id for s in stores)
+        for number, m in fresh:
+            _numbered(number, count, _validate, organisation, m, licences)
+        balances, totals = _apply_all(fresh, count)
+        entries = _chain_entries(organisation, fresh, head, actor)
+        _write(organisation, head, entries, balances, totals)
+        by_key = {e.idempotency_key: e for e in entries}
+        for n, m in fresh:
+            posted[n - 1] = Posted(by_key[m.idempotency_key], True)
+        _audit(entries, actor)  # last: the audit head is locked until the commit
+    for n, m in enumerate(movements):
+        if posted[n] is None:  # the same key twice in one call
+            posted[n] = Posted(by_key[m.idempotency_key], False)
+    return [p for p in posted if p is not None]
+
+
+def lock_chains(organisation_ids: Iterable[int]) -> None:
+    """The chain heads of these organisations, locked in the order of their ids:
+    the first locks of every ledger path (inside its transaction)."""
+    for pk in sorted(set(organisation_ids)):
+        _lock_head(pk)
+
+
+def hold_referenced(
+    *,
+    items: Iterable[int] = (),
+    stores: Iterable[int] = (),
+    agencies: Iterable[int | None] = (),
+    committees: Iterable[int | None] = (),
+) -> None:
+    """Take now, after the chain heads, the locks PostgreSQL's deferred foreign-key
+    checks take at the commit (FOR KEY SHARE on every row a new row refers to).
+
+    Taken at the commit, while this transaction already holds the audit head,
+    they would wait for a writer that holds one of those rows FOR UPDATE and
+    waits for the audit head itself: a deadlock. Taken here, this transaction
+    waits for that writer before it holds anything the writer needs."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        (Item, items), (Store, stores), (Agency, agencies), (Committee, committees),
+    ]  # fmt: skip
+    parts, names, params = [], [], []
+    for n, (model, ids) in enumerate(tables):
+        wanted = sorted({pk for pk in ids if pk is not None})
+        if wanted:
+            parts.append(
+                f"k{n} AS (SELECT id FROM {_t(model)} WHERE id IN ({_marks(wanted)}) "  # noqa: S608
+                "ORDER BY id FOR KEY SHARE)"
+            )
+            names.append(f"(SELECT count(*) FROM k{n})")  # noqa: S608
+            params += wanted
+    if parts:  # one round trip; a CTE runs only when the query reads it
+        _rows(f"WITH {', '.join(parts)} SELECT {', '.join(names)}", params)
 
 
 def _numbered(number: int, count: int, check: Any, *args: Any) -> None:
@@ -466,15 +587,15 @@ def _key_reused(m: Movement) -> str:
     }
 
 
-def _lock_head(organisation: Agency) -> LedgerHead:
+def _lock_head(organisation_id: int) -> LedgerHead:
     """The organisation's chain head, locked: one writer per organisation at a time."""
     sql = f"SELECT seq, hash FROM {_t(LedgerHead)} WHERE organisation_id = %s{_lock_clause()}"  # noqa: S608
-    found = _rows(sql, [organisation.pk])
+    found = _rows(sql, [organisation_id])
     if not found:
-        LedgerHead.objects.get_or_create(organisation=organisation)
-        found = _rows(sql, [organisation.pk])
+        LedgerHead.objects.get_or_create(organisation_id=organisation_id)
+        found = _rows(sql, [organisation_id])
     (seq, hash_), *_rest = found
-    return LedgerHead(organisation_id=organisation.pk, seq=seq, hash=hash_)
+    return LedgerHead(organisation_id=organisation_id, seq=seq, hash=hash_)
 
 
 def _existing(organisation: Agency, movements: list[Movement]) -> dict[str, LedgerEntry]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.controlled import transfers
+from vigil.controlled import inflight, transfers
 from vigil.controlled.models import Store, Transfer, shown
 from vigil.controlled.registry_forms import ReasonForm, TransferForm
 from vigil.core.forms import add_form_errors
@@ -73,6 +73,8 @@ def transfer_create(request: HttpRequest, store_pk: int) -> HttpResponse:
             transfer = transfers.dispatch_transfer(store, actor=request.user, **data)
         except ValidationError as exc:
             add_form_errors(form, exc)
+        except inflight.InProgress as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Transfer sent; the receiving store confirms receipt."))
             return redirect("controlled:transfer_detail", pk=transfer.pk)

@@ -12,13 +12,14 @@ reversing entry brings the goods back to the sending store.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigil.controlled import services
+from vigil.controlled import inflight, services
 from vigil.controlled.models import (
     Account,
     ControlledAction,
@@ -81,7 +82,14 @@ def check_receiver(to_store: Store, item: Item, quantity: int) -> None:
         )  # fmt: skip
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Sent:
+    """The transfer a key made, and whether this call made it (False: a replay)."""
+
+    transfer: Transfer
+    created: bool
+
+
 def dispatch_transfer(
     from_store: Store,
     *,
@@ -96,54 +104,85 @@ def dispatch_transfer(
     actor: Any,
 ) -> Transfer:
     """Send stock to another organisation's store; the same key again returns the first."""
+    return send_transfer(
+        from_store, to_store=to_store, item=item, quantity=quantity, unit=unit, lot=lot,
+        document_ref=document_ref, reason=reason, idempotency_key=idempotency_key, actor=actor,
+    ).transfer  # fmt: skip
+
+
+def send_transfer(
+    from_store: Store,
+    *,
+    to_store: Store,
+    item: Item,
+    quantity: Any,
+    unit: str | None = None,
+    lot: str = "",
+    document_ref: str = "",
+    reason: str = "",
+    idempotency_key: str,
+    actor: Any,
+) -> Sent:
+    """``dispatch_transfer``, saying whether this call made the transfer.
+
+    The key is looked up under the sender's chain lock: of two racing requests
+    with one key, one makes the transfer and the other gets it (201 and 200)."""
     sender = from_store.owning_agency
     services.require_storekeeper(actor, sender)
     amount = services.to_base_units(item, quantity, unit)
-    if not idempotency_key or len(idempotency_key) > services.KEY_MAX:
+    key = idempotency_key
+    if not key or len(key) > services.KEY_MAX:
         raise ValidationError(
             _("An idempotency key of 1 to %(n)d characters is required.") % {"n": services.KEY_MAX}
         )
-    existing = _replayed(sender, idempotency_key, to_store, item, amount, lot)
-    if existing is not None:
-        return existing
-    if to_store.owning_agency_id == sender.pk:
-        raise ValidationError(
-            {"to_store": _("Between the organisation's own stores, record a movement instead.")}
+    with inflight.holding(inflight.TRANSFER, sender.pk, [key]), transaction.atomic():
+        services.lock_chains([sender.pk])
+        existing = _replayed(sender, key, to_store, item, amount, lot)
+        if existing is not None:
+            return Sent(existing, False)
+        if to_store.owning_agency_id == sender.pk:
+            raise ValidationError(
+                {"to_store": _("Between the organisation's own stores, record a movement instead.")}
+            )
+        receiver = to_store.owning_agency
+        # The transfer row refers to these too (the posting holds its own).
+        services.hold_referenced(
+            stores=[to_store.pk], agencies=[receiver.pk, to_store.licensing_agency_id]
         )
-    check_receiver(to_store, item, amount)
-    movement = services.Movement(
-        item=item, quantity=amount, from_account=from_store.account,
-        to_account=services.external_account(sender, Account.Kind.IN_TRANSIT),
-        idempotency_key=f"transfer-out:{idempotency_key}"[: services.KEY_MAX], lot=lot,
-        document_ref=document_ref,
-        reason=reason or _("Transfer to %(store)s (%(org)s)")
-        % {"store": to_store.name, "org": to_store.owning_agency.name},
-    )  # fmt: skip
-    entry = services.post_movements(sender, [movement], actor=actor)[0]
-    # Under the chain's lock now: a request with this key that raced ours is visible.
-    raced = _replayed(sender, idempotency_key, to_store, item, amount, lot)
-    if raced is not None:
-        return raced
-    receiver = to_store.owning_agency
-    transfer = Transfer.objects.create(
-        owning_committee_id=from_store.owning_committee_id, owning_agency=sender,
-        licensing_agency_id=from_store.licensing_agency_id, from_store=from_store,
-        to_store=to_store, receiving_agency=receiver,
-        receiving_licensing_agency_id=to_store.licensing_agency_id, item=item, lot=lot,
-        quantity=amount, document_ref=document_ref, reason=reason,
-        idempotency_key=idempotency_key, sent_at=clock.now(), dispatch_entry=entry,
-    )  # fmt: skip
-    audit.record(
-        ControlledAction.TRANSFER_DISPATCHED, actor=actor, obj=transfer,
-        after=audit.snapshot(transfer, ["from_store_id", "to_store_id", "item_id", "lot",
-                                        "quantity", "dispatch_entry_id"]),
-    )  # fmt: skip
-    return transfer
+        check_receiver(to_store, item, amount)
+        movement = services.Movement(
+            item=item, quantity=amount, from_account=from_store.account,
+            to_account=services.outside_account(sender, Account.Kind.IN_TRANSIT),
+            idempotency_key=services.derived_key("transfer-out", key), lot=lot,
+            document_ref=document_ref,
+            reason=reason or _("Transfer to %(store)s (%(org)s)")
+            % {"store": to_store.name, "org": receiver.name},
+        )  # fmt: skip
+        posted = services.record_movements(sender, [movement], actor=actor)[0]
+        if not posted.created:  # a movement a client posted under the derived key
+            raise ValidationError(services._key_reused(movement))
+        transfer = Transfer.objects.create(
+            owning_committee_id=from_store.owning_committee_id, owning_agency=sender,
+            licensing_agency_id=from_store.licensing_agency_id, from_store=from_store,
+            to_store=to_store, receiving_agency=receiver,
+            receiving_licensing_agency_id=to_store.licensing_agency_id, item=item, lot=lot,
+            quantity=amount, document_ref=document_ref, reason=reason,
+            idempotency_key=key, sent_at=clock.now(), dispatch_entry=posted.entry,
+        )  # fmt: skip
+        audit.record(
+            ControlledAction.TRANSFER_DISPATCHED, actor=actor, obj=transfer,
+            after=audit.snapshot(transfer, ["from_store_id", "to_store_id", "item_id", "lot",
+                                            "quantity", "dispatch_entry_id"]),
+        )  # fmt: skip
+        return Sent(transfer, True)
 
 
-def _lock(transfer: Transfer) -> Transfer:
+def _lock(transfer: Transfer, organisation_id: int) -> Transfer:
+    """The organisation's chain head, then the transfer's row (only that row:
+    the stores and the item it names are referred to, never locked for update)."""
+    services.lock_chains([organisation_id])
     locked = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",), no_key=True)
         .select_related("to_store", "from_store", "item", "dispatch_entry")
         .get(pk=transfer.pk)
     )
@@ -158,12 +197,12 @@ def _lock(transfer: Transfer) -> Transfer:
 @transaction.atomic
 def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     """The receiving storekeeper confirms: the goods enter the store, in the receiver's chain."""
-    transfer = _lock(transfer)
+    services.require_storekeeper(actor, transfer.receiving_agency)
+    transfer = _lock(transfer, transfer.receiving_agency_id)
     receiver = transfer.receiving_agency
-    services.require_storekeeper(actor, receiver)
     movement = services.Movement(
         item=transfer.item, quantity=transfer.quantity,
-        from_account=services.external_account(receiver, Account.Kind.IN_TRANSIT),
+        from_account=services.outside_account(receiver, Account.Kind.IN_TRANSIT),
         to_account=transfer.to_store.account, idempotency_key=f"transfer-in:{transfer.pk}",
         lot=transfer.lot, document_ref=transfer.document_ref,
         reason=_("Received from %(store)s (%(org)s)")
@@ -185,8 +224,8 @@ def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
 @transaction.atomic
 def cancel_transfer(transfer: Transfer, *, reason: str, actor: Any) -> Transfer:
     """The sender takes back a transfer not yet received: a reversing entry returns the goods."""
-    transfer = _lock(transfer)
     services.require_storekeeper(actor, transfer.owning_agency)
+    transfer = _lock(transfer, transfer.owning_agency_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the transfer is cancelled.")})
     entry = services.reverse_movement(transfer.dispatch_entry, reason=reason.strip(), actor=actor)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vigil.controlled import services
+from vigil.controlled import inflight, services
 from vigil.controlled.forms import MovementFilterForm, MovementForm
 from vigil.controlled.models import LedgerEntry, Licence, Store, shown
 from vigil.controlled.queries import at_store, local_day_range
@@ -105,7 +105,7 @@ def movement_create(request: HttpRequest, store_pk: int) -> HttpResponse:
                 )
                 other_account = other.account
             else:
-                other_account = services.external_account(organisation, counterpart)
+                other_account = services.outside_account(organisation, counterpart)
             here = store.account
             inward = data["direction"] == "in"
             services.post_movement(
@@ -117,6 +117,8 @@ def movement_create(request: HttpRequest, store_pk: int) -> HttpResponse:
             )  # fmt: skip
         except ValidationError as exc:
             add_form_errors(form, exc)
+        except inflight.InProgress as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Movement recorded."))
             return redirect("controlled:store_detail", pk=store.pk)
