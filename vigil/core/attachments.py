@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -40,6 +41,7 @@ from vigil.core.filetypes import EXTENSIONS, KINDS, sniff
 from vigil.core.models import Attachment
 
 CHUNK = 64 * 1024
+logger = logging.getLogger(__name__)
 MayAttach = Callable[[Any, Any], bool]
 _ATTACHABLE: dict[str, MayAttach] = {}
 
@@ -200,6 +202,7 @@ def attach(
         except OSError as exc:
             # A folder that cannot be written (permissions, a full or read-only disk)
             # is the deployment's fault, not the file's: said so, nothing recorded.
+            logger.error("Attachments cannot be stored in %s: %s", storage_dir(), exc)
             raise StorageUnavailable() from exc
         if size == 0:
             raise ValidationError(_("The file is empty."))
@@ -207,6 +210,7 @@ def attach(
         try:
             os.replace(temp, final)
         except OSError as exc:
+            logger.error("Attachments cannot be stored in %s: %s", storage_dir(), exc)
             raise StorageUnavailable() from exc
         with transaction.atomic():
             attachment = Attachment.objects.create(
