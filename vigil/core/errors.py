@@ -79,9 +79,20 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def caused_by_busy_database(exc: BaseException | None) -> bool:
+    """A busy database, or an error raised while handling one (saving the session
+    turns it into SessionInterrupted, a 400)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if database_busy(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def busy_in_flight() -> bool:
     """In Django's 500 handler: was the exception being handled a busy database?"""
-    return database_busy(sys.exc_info()[1])
+    return caused_by_busy_database(sys.exc_info()[1])
 
 
 class DatabaseBusyMiddleware:

@@ -39,7 +39,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """400 (413 for a body over the size limit) in the API's error format under /api/."""
+    """400 (413 for a body over the size limit) in the API's error format under /api/;
+    a 503 when the database was busy (saving the session then fails as a 400)."""
+    if errors.caused_by_busy_database(exception):
+        return errors.busy_response(request)
     if not request.path.startswith("/api/"):
         return defaults.bad_request(request, exception or Exception())
     # Reached when Django refused the request before the API view could answer itself.
