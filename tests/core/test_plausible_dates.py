@@ -189,3 +189,30 @@ def test_a_task_deadline_in_an_implausible_year_is_refused_by_page_and_api(
     assert Task.objects.count() == count
     later = (clock.today() + dt.timedelta(days=30)).isoformat()
     assert page.post(reverse("work:task_create"), {**body, "deadline": later}).status_code == 302
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01", "31/12/9999", "1899-12-31"])
+def test_an_edxml_package_with_an_implausible_date_is_refused(bad: str) -> None:
+    from tests.core.test_edxml import package
+    from vigil.core.documents.edxml import EdxmlError, parse_package
+
+    with pytest.raises(EdxmlError, match="01/01/1900"):
+        parse_package(package(date=bad))
+    assert parse_package(package(date="2100-12-31")).date == dt.date(2100, 12, 31)
+
+
+def test_a_bulk_import_row_with_an_implausible_date_is_refused(
+    client_for: Callable[[str], Client],
+) -> None:
+    from tests.org.test_bulk_import import good_rows, upload, workbook
+
+    rows = good_rows()
+    rows["Nguoi_dung"][0][8] = "01/01/0001"
+    rows["Nguoi_giu_chuc_vu"][0][7] = dt.date(2101, 1, 1)
+    head = AuditHead.objects.get().seq
+    report = upload(client_for("quantri"), workbook(rows)).context["report"]
+    assert not report.ok
+    refused = [r.message for r in report.errors]
+    assert len(refused) == 2
+    assert all(m.endswith(": nhập một ngày từ 01/01/1900 đến 31/12/2100.") for m in refused)
+    assert AuditHead.objects.get().seq == head
