@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vigil.core.middleware.RequestIdMiddleware",
+    # A view that meets a held SQLite write lock answers 503 with Retry-After.
+    "vigil.core.errors.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,7 +155,11 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'vigil.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections live a minute and are checked before a request reuses them: one
+# the server ended (a restart, pg_terminate_backend) is replaced, not a 500.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     use_a_correct_sqlite()
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
@@ -306,6 +312,12 @@ REST_FRAMEWORK = {
     ],
     # JSON only: the browsable renderer draws forms whose choices ignore scope.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with a nesting limit: a thousand nested arrays would exhaust the recursion.
+    "DEFAULT_PARSER_CLASSES": [
+        "vigil.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "vigil.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from vigil.core.views import ApiDocsView, healthz
 
+handler400 = "vigil.core.views.bad_request"
 handler404 = "vigil.core.views.not_found"
 handler500 = "vigil.core.views.server_error"
 

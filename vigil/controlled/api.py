@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from vigil.controlled.models import (
     shown,
 )
 from vigil.controlled.queries import at_store, local_day_range
-from vigil.core import clock
+from vigil.core import clock, dates
 from vigil.core.api import Pagination
 from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import Id
@@ -248,7 +247,7 @@ class BalanceDetail(Scoped, generics.RetrieveAPIView[Balance]):
         return super().get_queryset().select_related("item")
 
 
-class PresentDateField(forms.DateField):
+class PresentDateField(dates.DateField):
     """A date parameter that, when sent, must be a date (an empty value is refused)."""
 
     def to_python(self, value: Any) -> Any:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.controlled.models import Account, Item, Store, unit_choices
+from vigil.core import dates
 
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
 
@@ -46,8 +47,8 @@ class MovementForm(forms.Form):
 class MovementFilterForm(forms.Form):
     store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none(), required=False)
     item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), required=False)
-    since = forms.DateField(label=_("From date"), required=False)
-    until = forms.DateField(label=_("To date"), required=False)
+    since = dates.DateField(label=_("From date"), required=False)
+    until = dates.DateField(label=_("To date"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

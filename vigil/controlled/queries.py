@@ -24,7 +24,7 @@ def local_day_range(since: dt.date | None, until: dt.date | None) -> dict[str, d
     bounds: dict[str, dt.datetime] = {}
     if since:
         bounds["at__gte"] = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    if until:
+    if until and until < dt.date.max:  # the day after the last date there is overflows
         bounds["at__lt"] = timezone.make_aware(
             dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
         )

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,7 +33,8 @@ from vigil.controlled.models import (
 )
 from vigil.controlled.registry_forms import province_communes
 from vigil.controlled.registry_views import GROUPS, balance_totals, filtered_balances
-from vigil.core import clock
+from vigil.core import clock, dates
+from vigil.core.parsers import JSONParser
 from vigil.org.api import IdFilter, Scoped
 from vigil.org.api_writes import ID_MAX, Id, created, valid
 from vigil.org.models import Agency
@@ -170,8 +170,8 @@ class OrganisationDetail(Scoped, generics.RetrieveAPIView[OrganisationProfile]):
 class LicenceWriteSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(max_length=60)
     kind = serializers.ChoiceField(choices=Licence.Kind.choices)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField()
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField()
     item_classes = serializers.ListField(
         child=serializers.ChoiceField(choices=ItemClass.choices), max_length=10
     )
@@ -186,8 +186,8 @@ class LicenceCreateSerializer(LicenceWriteSerializer):
 class LicenceUpdateSerializer(LicenceWriteSerializer):
     number = serializers.CharField(max_length=60, required=False)
     kind = serializers.ChoiceField(choices=Licence.Kind.choices, required=False)
-    valid_from = serializers.DateField(required=False)
-    valid_to = serializers.DateField(required=False)
+    valid_from = dates.ApiDateField(required=False)
+    valid_to = dates.ApiDateField(required=False)
     item_classes = serializers.ListField(
         child=serializers.ChoiceField(choices=ItemClass.choices), max_length=10, required=False
     )
@@ -354,11 +354,11 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
 
 class InspectionCreateSerializer(serializers.Serializer[Any]):
     store = Id()
-    date = serializers.DateField()
+    date = dates.ApiDateField()
     inspecting_agency = Id()
     result = serializers.ChoiceField(choices=InspectionResult.choices)
     findings = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    next_due = serializers.DateField(required=False, allow_null=True)
+    next_due = dates.ApiDateField(required=False, allow_null=True)
 
 
 class InspectionFilter(filters.FilterSet):  # type: ignore[misc]
@@ -374,7 +374,7 @@ class InspectionFilter(filters.FilterSet):  # type: ignore[misc]
 class InspectionList(Scoped, generics.ListAPIView[Inspection]):
     model = Inspection
     # JSON only: a blank date in a form body would be taken for "none".
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser]  # ours: with the nesting limit
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
 

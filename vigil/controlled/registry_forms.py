@@ -21,6 +21,7 @@ from vigil.controlled.models import (
     unit_choices,
     unit_label,
 )
+from vigil.core import dates
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 
@@ -87,8 +88,8 @@ class LicenceForm(forms.Form):
     number = forms.CharField(label=_("Licence number"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=Licence.Kind.choices)
     issuer = forms.ModelChoiceField(label=_("Issued by"), queryset=Agency.objects.none())
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
-    valid_to = forms.DateField(label=_("Valid to"), widget=DateInput())
+    valid_from = dates.DateField(label=_("Valid from"), widget=DateInput())
+    valid_to = dates.DateField(label=_("Valid to"), widget=DateInput())
     item_classes = forms.MultipleChoiceField(
         label=_("Permitted item classes"), choices=ItemClass.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -175,7 +176,7 @@ class StoreForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    date = forms.DateField(label=_("Inspection date"), widget=DateInput())
+    date = dates.DateField(label=_("Inspection date"), widget=DateInput())
     inspecting_agency = forms.ModelChoiceField(
         label=_("Inspecting agency"),
         queryset=Agency.objects.filter(committee__isnull=False).order_by("name"),
@@ -184,7 +185,7 @@ class InspectionForm(forms.Form):
     findings = forms.CharField(
         label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    next_due = forms.DateField(label=_("Next inspection due"), required=False, widget=DateInput())
+    next_due = dates.DateField(label=_("Next inspection due"), required=False, widget=DateInput())
 
 
 class BalanceFilterForm(forms.Form):

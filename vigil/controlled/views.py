@@ -135,6 +135,8 @@ def movement_list(request: HttpRequest) -> HttpResponse:
         if data["item"]:
             entries = entries.filter(item=data["item"])
         entries = entries.filter(**local_day_range(data["since"], data["until"]))
+    elif form.is_bound:
+        entries = entries.none()  # a refused filter shows its error, not every movement
     page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,

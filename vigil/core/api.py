@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +21,9 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from vigil.core import errors
+from vigil.core.parsers import NestedTooDeeply
 
 
 class Pagination(PageNumberPagination):
@@ -60,7 +68,47 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
+def error_response(
+    code: str, message: str, status_code: int, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        {"error": {"code": code, "message": message, "fields": {}}},
+        status=status_code,
+        headers=headers,
+    )
+
+
+def _fault_response(exc: Exception) -> Response | None:
+    """Refusals of the whole request that DRF leaves to Django (whose answer is an
+    HTML page or a 500): too deep, too large, too many fields, a busy database, a
+    file store that cannot be written."""
+    if isinstance(exc, NestedTooDeeply):
+        return error_response("nested_too_deeply", str(exc.detail), status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(
+            "too_large", errors.too_large_message(), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        message = _("The request has more fields or files than Vigil accepts.")
+        return error_response("too_many_fields", message, status.HTTP_400_BAD_REQUEST)
+    if errors.database_busy(exc):
+        return error_response(
+            "busy",
+            errors.busy_message(),
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            {"Retry-After": str(errors.RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, errors.StorageUnavailable):
+        return error_response(
+            "storage_unavailable", exc.messages[0], status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    fault = _fault_response(exc)
+    if fault is not None:
+        return fault
     if isinstance(exc, DjangoValidationError):
         # Services refuse bad input with Django's ValidationError (the pages show
         # it on their forms); the API shows the same messages, field by field.

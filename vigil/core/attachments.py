@@ -13,8 +13,10 @@ Core knows no app: a model accepts attachments once its app registers it with
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -34,10 +36,12 @@ from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
+from vigil.core.errors import StorageUnavailable
 from vigil.core.filetypes import EXTENSIONS, KINDS, sniff
 from vigil.core.models import Attachment
 
 CHUNK = 64 * 1024
+logger = logging.getLogger(__name__)
 MayAttach = Callable[[Any, Any], bool]
 _ATTACHABLE: dict[str, MayAttach] = {}
 
@@ -193,14 +197,24 @@ def attach(
     level = max(parent_level, int(classification))
     stored_name = secrets.token_hex(20)
     final = stored_path(stored_name)
-    final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.with_name(f".{stored_name}.part")
     try:
-        size, sha = _receive(upload, temp)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            size, sha = _receive(upload, temp)
+        except OSError as exc:
+            # A folder that cannot be written (permissions, a full or read-only disk)
+            # is the deployment's fault, not the file's: said so, nothing recorded.
+            logger.error("Attachments cannot be stored in %s: %s", storage_dir(), exc)
+            raise StorageUnavailable() from exc
         if size == 0:
             raise ValidationError(_("The file is empty."))
         kind = _check_kind(temp, name)
-        os.replace(temp, final)
+        try:
+            os.replace(temp, final)
+        except OSError as exc:
+            logger.error("Attachments cannot be stored in %s: %s", storage_dir(), exc)
+            raise StorageUnavailable() from exc
         with transaction.atomic():
             attachment = Attachment.objects.create(
                 parent_type=ContentType.objects.get_for_model(parent),
@@ -225,8 +239,9 @@ def attach(
                 | {"parent": f"{parent._meta.label_lower}:{parent.pk}"},
             )
     except BaseException:
-        temp.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
+        for path in (temp, final):
+            with contextlib.suppress(OSError):  # the folder itself may be what failed
+                path.unlink(missing_ok=True)
         raise
     return attachment
 

@@ -33,7 +33,9 @@ ERRORS = {
     "404": gettext_noop("Not found, or not yours to see."),
     "405": gettext_noop("Method not allowed."),
     "406": gettext_noop("Only JSON is served."),
+    "413": gettext_noop("The request body is larger than Vigil accepts."),
     "415": gettext_noop("Unsupported media type."),
+    "503": gettext_noop("Busy, or files cannot be stored now; nothing was written. Try again."),
 }
 
 

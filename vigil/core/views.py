@@ -1,11 +1,14 @@
 from typing import Any
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,6 +16,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from vigil.core import errors
 
 
 @login_not_required
@@ -33,8 +38,25 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return defaults.page_not_found(request, exception or Exception())
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 (413 for a body over the size limit) in the API's error format under /api/;
+    a 503 when the database was busy (saving the session then fails as a 400)."""
+    if errors.caused_by_busy_database(exception):
+        return errors.busy_response(request)
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception or Exception())
+    # Reached when Django refused the request before the API view could answer itself.
+    with translation.override(getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE):
+        if isinstance(exception, RequestDataTooBig):
+            return errors.json_error("too_large", errors.too_large_message(), 413)
+        return errors.json_error("bad_request", _("The request could not be read."), 400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 in the API's error format under /api/, the page elsewhere."""
+    """500 in the API's error format under /api/, the page elsewhere; a 503 when the
+    database was busy (a lock met outside the view, e.g. saving the session)."""
+    if errors.busy_in_flight():
+        return errors.busy_response(request)
     if request.path.startswith("/api/"):
         error: dict[str, Any] = {
             "code": "server_error",

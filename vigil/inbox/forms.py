@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core import dates
 from vigil.core.models import Holiday
 from vigil.inbox.models import CaseKind, Kind, StepTarget
 from vigil.org.models import Committee
@@ -26,7 +27,7 @@ class InboxFilterForm(forms.Form):
 class HolidayForm(forms.Form):
     """Validates input for ``add_holiday``; the service writes."""
 
-    date = forms.DateField(
+    date = dates.DateField(
         label=_("Date"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("dd/mm/yyyy"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.core import audit, clock
+from vigil.core import audit, clock, dates
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
@@ -120,7 +120,16 @@ def holidays(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Holiday saved."))
                 return redirect("inbox:holidays")
     year_raw = request.GET.get("year", "")
-    year = int(year_raw) if year_raw.isascii() and year_raw.isdigit() else clock.today().year
+    digits = year_raw.isascii() and year_raw.isdigit() and len(year_raw) <= 4
+    asked = int(year_raw) if digits else None
+    if year_raw and (asked is None or not dates.FIRST.year <= asked <= dates.LAST.year):
+        messages.error(
+            request,
+            _("Enter a year between %(first)s and %(last)s.")
+            % {"first": dates.FIRST.year, "last": dates.LAST.year},
+        )
+        asked = None
+    year = asked or clock.today().year
     rows = Holiday.objects.filter(date__year=year).order_by("date")
     return render(
         request,

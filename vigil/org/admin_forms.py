@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vigil.core import clock
+from vigil.core import clock, dates
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, Post, Role
 
@@ -17,7 +17,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         required=required,
         widget=DATE_INPUT,

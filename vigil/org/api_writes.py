@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, Post, Role
 
@@ -59,15 +60,15 @@ class AgencyCreateSerializer(AgencyUpdateSerializer):
 
 
 class PeriodSerializer(serializers.Serializer[Any]):
-    valid_from = serializers.DateField(required=False)
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField(required=False)
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
 
 
 class MemberAgencyCreateSerializer(serializers.Serializer[Any]):
     committee = Id()
     agency = Id()
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
 
 
 class PostCreateSerializer(serializers.Serializer[Any]):
@@ -90,13 +91,13 @@ class PostHolderCreateSerializer(serializers.Serializer[Any]):
     holder_name = serializers.CharField(max_length=200)
     position = serializers.CharField(max_length=200, required=False, allow_blank=True)
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    decision_date = serializers.DateField(required=False, allow_null=True)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    decision_date = dates.ApiDateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
 
 
 class EndTermSerializer(serializers.Serializer[Any]):
-    valid_to = serializers.DateField()
+    valid_to = dates.ApiDateField()
 
 
 class MembershipCreateSerializer(serializers.Serializer[Any]):
@@ -104,8 +105,8 @@ class MembershipCreateSerializer(serializers.Serializer[Any]):
     agency = Id()
     role = serializers.ChoiceField(choices=Role.choices)
     committee = Id(required=False, allow_null=True)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
 
 
 class UserCreateSerializer(serializers.Serializer[Any]):
@@ -117,8 +118,8 @@ class UserCreateSerializer(serializers.Serializer[Any]):
     agency = Id()
     role = serializers.ChoiceField(choices=Role.choices)
     committee = Id(required=False, allow_null=True)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
 
 
 class UserUpdateSerializer(serializers.Serializer[Any]):

@@ -13,7 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import audit
+from vigil.core import audit, dates
 from vigil.org import services
 from vigil.org.api import Audited, HidesCommittees, IdFilter, Scoped
 from vigil.org.models import Agency, DutyShift
@@ -36,14 +36,14 @@ class DutyShiftCreateSerializer(serializers.Serializer[Any]):
     agency = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     officer = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     phone = serializers.CharField(max_length=40)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = dates.ApiDateTimeField()
+    ends_at = dates.ApiDateTimeField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class DutyShiftFilter(filters.FilterSet):  # type: ignore[misc]
     agency = IdFilter(field_name="agency_id")
-    at = filters.IsoDateTimeFilter(method="covering", label=_("On duty at this moment"))
+    at = dates.IsoDateTimeFilter(method="covering", label=_("On duty at this moment"))
 
     class Meta:
         model = DutyShift

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.numbering import DocType
@@ -62,12 +63,12 @@ class DutyShiftForm(forms.Form):
         label=_("Duty officer"), queryset=get_user_model().objects.none()
     )
     phone = forms.CharField(label=_("Duty phone"), max_length=40)
-    starts_at = forms.DateTimeField(
+    starts_at = dates.DateTimeField(
         label=_("On duty from"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = dates.DateTimeField(
         label=_("On duty until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
@@ -132,10 +133,10 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    date_from = forms.DateField(
+    date_from = dates.DateField(
         label=_("From (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
-    date_to = forms.DateField(
+    date_to = dates.DateField(
         label=_("To (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
 

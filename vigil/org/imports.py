@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from vigil.core import audit
+from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.org import admin_scope, services
@@ -263,12 +263,21 @@ def _text(row: dict[str, Any], key: str) -> str:
     return str(value).strip()
 
 
+def _plausible(day: dt.date, label: str) -> dt.date:
+    if not dates.FIRST <= day <= dates.LAST:
+        raise ValidationError(
+            _("%(col)s: enter a date between %(first)s and %(last)s.")
+            % {"col": label, "first": dates.shown(dates.FIRST), "last": dates.shown(dates.LAST)}
+        )
+    return day
+
+
 def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.date | None:
     value = row.get(key)
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _plausible(value.date(), label)
     if isinstance(value, dt.date):
-        return value
+        return _plausible(value, label)
     text = _text(row, key)
     if not text:
         if required:
@@ -276,9 +285,10 @@ def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.da
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar day
+            day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar day
         except ValueError:
-            pass
+            continue
+        return _plausible(day, label)
     raise ValidationError(
         _("%(col)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"col": label, "value": text}
     )

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import audit
+from vigil.core import audit, dates
 from vigil.core.models import AuditEvent, IssuedNumber
 from vigil.core.numbering import DocType
 from vigil.org import numbering
@@ -70,8 +70,8 @@ class AuditEventFilter(filters.FilterSet):  # type: ignore[misc]
     object_type = filters.CharFilter(method="passthrough", max_length=100)
     object_id = filters.CharFilter(method="passthrough", max_length=64)
     action = filters.CharFilter(method="passthrough", max_length=64)
-    date_from = filters.DateFilter(method="passthrough")
-    date_to = filters.DateFilter(method="passthrough")
+    date_from = dates.DateFilter(method="passthrough")
+    date_to = dates.DateFilter(method="passthrough")
 
     class Meta:
         model = AuditEvent

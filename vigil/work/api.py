@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vigil.core import attachments, clock
+from vigil.core import attachments, clock, dates
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.api import Audited, Scoped
@@ -73,7 +73,7 @@ class TaskCreateSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     lead = serializers.ListField(child=Id(), min_length=1, max_length=200)
     supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline = dates.ApiDateField(required=False, allow_null=True, default=None)
     deadline_working_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -120,7 +120,7 @@ class PointInSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=300, required=False, default="")
     lead = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
     supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline = dates.ApiDateField(required=False, allow_null=True, default=None)
     deadline_working_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -132,7 +132,7 @@ class DocumentCreateSerializer(serializers.Serializer[Any]):
     doc_type = serializers.ChoiceField(choices=DocType.choices)
     subject = serializers.CharField(max_length=500)
     body = serializers.CharField(required=False, allow_blank=True, default="")
-    issue_date = serializers.DateField()
+    issue_date = dates.ApiDateField()
     signing_post = Id()
     signer = Id()
     signing_form = serializers.ChoiceField(choices=SigningForm.choices, default="")
@@ -450,7 +450,7 @@ class _PointTasksSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=300, required=False, default="")
     lead = serializers.ListField(child=Id(), min_length=1, max_length=200)
     supporting = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline = dates.ApiDateField(required=False, allow_null=True, default=None)
     deadline_working_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -465,7 +465,7 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     committee = Id()
     kind = serializers.ChoiceField(choices=Meeting.Kind.choices)
     title = serializers.CharField(max_length=300)
-    held_on = serializers.DateField()
+    held_on = dates.ApiDateField()
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
     invited = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
     attending = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
@@ -489,7 +489,7 @@ class IncomingCreateSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(max_length=20)
     notation = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     type_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    doc_date = serializers.DateField()
+    doc_date = dates.ApiDateField()
     place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     subject = serializers.CharField(max_length=500)
     content = serializers.CharField(required=False, allow_blank=True, default="")
@@ -497,7 +497,7 @@ class IncomingCreateSerializer(serializers.Serializer[Any]):
                                         default="")  # fmt: skip
     signer_position = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                             default="")  # fmt: skip
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline = dates.ApiDateField(required=False, allow_null=True, default=None)
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
     points = _points(required=False, default=list)
 

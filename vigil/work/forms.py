@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core import clock
+from vigil.core import clock, dates
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Period, Post, PostHolder
@@ -34,7 +34,7 @@ class _ClassifiedForm(forms.Form):
 
 
 class DeadlineMixin(forms.Form):
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"), required=False, widget=DATE)
     deadline_working_days = forms.IntegerField(
         label=_("or within (working days)"), required=False, min_value=1, max_value=365
     )
@@ -74,7 +74,7 @@ class DocumentForm(_ClassifiedForm):
         label=_("Number given on paper"), required=False, min_value=1,
         help_text=_("Leave empty to take the next number of the committee's register."),
     )  # fmt: skip
-    issue_date = forms.DateField(label=_("Date of issue"), widget=DATE)
+    issue_date = dates.DateField(label=_("Date of issue"), widget=DATE)
     subject = forms.CharField(label=_("Subject"), max_length=500)
     body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
     signing_post = forms.ModelChoiceField(
@@ -167,7 +167,7 @@ class ReasonForm(VersionForm):
 
 
 class TaskEditForm(VersionForm):
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"), widget=DATE)
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Task.Priority.choices
     )
@@ -196,7 +196,7 @@ class PlanForm(_ClassifiedForm):
 class MeetingForm(_ClassifiedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = dates.DateField(label=_("Date"), widget=DATE)
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
     invited = forms.ModelMultipleChoiceField(
         label=_("Invited agencies"), queryset=Agency.objects.none(), required=False
@@ -222,9 +222,9 @@ class IncomingForm(_ClassifiedForm):
     issuer_name = forms.CharField(label=_("or the issuer as named"), max_length=300, required=False)
     number = forms.CharField(label=_("Number"), max_length=20)
     notation = forms.CharField(label=_("Symbol"), max_length=60, required=False)
-    doc_date = forms.DateField(label=_("Date of the document"), widget=DATE)
+    doc_date = dates.DateField(label=_("Date of the document"), widget=DATE)
     subject = forms.CharField(label=_("Subject"), max_length=500)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"), required=False, widget=DATE)
     file = forms.FileField(label=_("File"), required=False)
 
     def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:

@@ -42,6 +42,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from vigil.core import dates
+
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 PREFIX = "edXML"
 EDXML_TYPE = "application/xml"
@@ -413,6 +415,11 @@ def parse_package(
     due = _date(raw_due)
     if raw_due and due is None:
         raise EdxmlError(_("The package's due date is not a date."))
+    if not all(dates.FIRST <= day <= dates.LAST for day in (date, due) if day is not None):
+        raise EdxmlError(
+            _("The package's dates must lie between %(first)s and %(last)s.")
+            % {"first": dates.shown(dates.FIRST), "last": dates.shown(dates.LAST)}
+        )
     priority_text = _text(header, "OtherInfo", "Priority") or _text(header, "Priority")
     priority = int(priority_text) if priority_text.isascii() and priority_text.isdigit() else 0
     return EdxmlDocument(

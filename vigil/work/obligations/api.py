@@ -12,7 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import audit
+from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.org.api import Audited, IdFilter, Scoped
 from vigil.org.api_writes import Id, created, valid
@@ -102,8 +102,8 @@ class ObligationInSerializer(serializers.Serializer[Any]):
     issuing_committee = Id()
     title = serializers.CharField(max_length=300)
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    starts_on = dates.ApiDateField()
+    ends_on = dates.ApiDateField(required=False, allow_null=True, default=None)
     due_rule = serializers.ChoiceField(choices=DueRule.choices, default=DueRule.DAY_OF_NEXT_MONTH)
     due_day = serializers.IntegerField(min_value=1, max_value=31, default=20)
     addressed_agencies = serializers.ListField(child=Id(), max_length=500, default=list)
@@ -116,7 +116,7 @@ class ObligationInSerializer(serializers.Serializer[Any]):
 
 
 class OpenPeriodInSerializer(serializers.Serializer[Any]):
-    day = serializers.DateField(required=False, help_text="A day of the period; today if absent.")
+    day = dates.ApiDateField(required=False, help_text="A day of the period; today if absent.")
 
 
 class SubmissionSerializer(serializers.ModelSerializer[ReportSubmission]):

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee
 from vigil.work.obligations.models import (
@@ -294,8 +295,8 @@ class ObligationForm(forms.Form):
     committee = forms.ModelChoiceField(label=_("Issuing committee"), queryset=Committee.objects)
     title = forms.CharField(label=_("Title"), max_length=300)
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
-    starts_on = forms.DateField(label=_("First period from"))
-    ends_on = forms.DateField(
+    starts_on = dates.DateField(label=_("First period from"))
+    ends_on = dates.DateField(
         label=_("Last day"), required=False,
         help_text=_("For custom dates, the end of the period."),
     )  # fmt: skip
