@@ -235,6 +235,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-user-list": None,  # what an administrator answers for: ADMIN_URLS below
     "api-membership-list": None,
     "api-clearancerequest-list": None,
+    "api-rolerequest-list": None,
     "api-dutyshift-list": "dutyshift",
     "inbox:index": None,
     "inbox:holidays": None,
@@ -292,6 +293,7 @@ ADMIN_URLS: dict[str, str | None] = {
     "org:admin_user_list": None,
     "org:admin_user_create": None,
     "org:admin_clearance_list": None,
+    "org:admin_role_request_list": None,
     "org:admin_import": None,
     "org:admin_import_template": None,
     "org:admin_user_detail": "user",
@@ -303,6 +305,8 @@ ADMIN_URLS: dict[str, str | None] = {
     "org:admin_user_reset_mfa": "user",
     "org:admin_membership_end": "membership",
     "org:admin_clearance_decide": "clearance",
+    "org:admin_role_request_decide": "rolerequest",
+    "api-rolerequest-detail": "rolerequest",
     "api-user-detail": "user",
     "api-membership-detail": "membership",
     "api-clearancerequest-detail": "clearance",
@@ -311,6 +315,7 @@ ADMIN_URLS: dict[str, str | None] = {
 POST_ONLY_URLS = {
     "api-user-deactivate", "api-user-unlock", "api-user-reset-second-factor",
     "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
+    "api-rolerequest-approve", "api-rolerequest-reject",  # tests/org/test_role_grants.py
     "api-movement-batch",  # tests/controlled/test_ledger.py
     # tests/work/obligations/test_submissions.py and test_obligations.py
     "api-reportobligation-open-period", "api-reportsubmission-submit",
@@ -683,15 +688,24 @@ def test_administration_follows_the_administrators_tree(
 ) -> None:
     from vigil.accounts.models import User
     from vigil.org import services
-    from vigil.org.models import ClearanceRequest, Membership
+    from vigil.org.models import ClearanceRequest, Membership, RoleRequest
 
     target = User.objects.get(username="xa_a")
     request = services.set_clearance(target, 1, actor=User.objects.get(username="quantri"))
     assert isinstance(request, ClearanceRequest)
+    membership = Membership.objects.filter(user=target).first()
+    assert membership is not None and membership.committee is not None
+    # An auditor role for xa_a in commune A: it waits for a leader over commune A (lanhdao).
+    role_request = services.grant_membership(
+        target, agency=membership.agency, committee=membership.committee, role="auditor",
+        valid_from=membership.valid_from, actor=User.objects.get(username="quantri"),
+    )  # fmt: skip
+    assert isinstance(role_request, RoleRequest)
     objects: dict[str, Any] = {
         "user": target,
-        "membership": Membership.objects.filter(user=target).first(),
+        "membership": membership,
         "clearance": request,
+        "rolerequest": role_request,
     }
     client = client_for(username)
     for url_name, kind in ADMIN_URLS.items():
@@ -702,12 +716,13 @@ def test_administration_follows_the_administrators_tree(
             elif username == "lanhdao" and url_name in (
                 "org:admin_index",
                 "org:admin_clearance_list",
+                "org:admin_role_request_list",
             ):
                 expected = {200, 302}
             else:
                 expected = {403}
         else:
             response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
-            sees = CLEARANCE_SEES if kind == "clearance" else ADMIN_SEES_XA_A
+            sees = CLEARANCE_SEES if kind in ("clearance", "rolerequest") else ADMIN_SEES_XA_A
             expected = {200} if username in sees else {404}
         assert response.status_code in expected, (url_name, response.status_code)
