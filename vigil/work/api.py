@@ -421,6 +421,7 @@ class ScorecardView(APIView):
             int(committee) if committee and committee.isascii() and committee.isdigit() else None
         )
         rows = scorecards.scorecard(request.user, committee_id=committee_id)
+        scorecards.record_view(request.user, rows, path=request.path, committee_id=committee_id)
         return Response(ScorecardRowSerializer(rows, many=True).data)
 
 
