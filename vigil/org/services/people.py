@@ -139,7 +139,7 @@ def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
 
 
 def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
-    request = RoleRequest.objects.select_for_update().select_related(
+    request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
         "decided_in", "user", "agency", "committee"
     ).get(pk=request.pk)  # fmt: skip
     if not isinstance(actor, SystemActor):
