@@ -97,7 +97,6 @@ DETAIL_URLS: dict[str, str] = {
     "work:document_docx": "document",
     "api-task-detail": "task",
     "api-document-detail": "document",
-    "work:document_edxml": "document",
     "work:plan_detail": "plan",
     "work:meeting_detail": "meeting",
     "work:incoming_detail": "incoming",
@@ -119,6 +118,12 @@ DETAIL_URLS: dict[str, str] = {
     "controlled:licence_detail": "licence",
     "controlled:inspection_detail": "inspection",
     "controlled:transfer_detail": "transfer",
+}
+# Exports that refuse some visible objects (edXML: nothing classified travels; the
+# page sends the user back with the reason, the API answers 403): 404 when not visible.
+EXPORT_URLS: dict[str, str] = {
+    "work:document_edxml": "document",
+    "api-document-edxml": "document",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -230,6 +235,7 @@ LIST_URLS: dict[str, str | None] = {
     "api-user-list": None,  # what an administrator answers for: ADMIN_URLS below
     "api-membership-list": None,
     "api-clearancerequest-list": None,
+    "api-rolerequest-list": None,
     "api-dutyshift-list": "dutyshift",
     "inbox:index": None,
     "inbox:holidays": None,
@@ -287,6 +293,7 @@ ADMIN_URLS: dict[str, str | None] = {
     "org:admin_user_list": None,
     "org:admin_user_create": None,
     "org:admin_clearance_list": None,
+    "org:admin_role_request_list": None,
     "org:admin_import": None,
     "org:admin_import_template": None,
     "org:admin_user_detail": "user",
@@ -298,6 +305,8 @@ ADMIN_URLS: dict[str, str | None] = {
     "org:admin_user_reset_mfa": "user",
     "org:admin_membership_end": "membership",
     "org:admin_clearance_decide": "clearance",
+    "org:admin_role_request_decide": "rolerequest",
+    "api-rolerequest-detail": "rolerequest",
     "api-user-detail": "user",
     "api-membership-detail": "membership",
     "api-clearancerequest-detail": "clearance",
@@ -306,6 +315,7 @@ ADMIN_URLS: dict[str, str | None] = {
 POST_ONLY_URLS = {
     "api-user-deactivate", "api-user-unlock", "api-user-reset-second-factor",
     "api-user-clearance", "api-clearancerequest-approve", "api-clearancerequest-reject",
+    "api-rolerequest-approve", "api-rolerequest-reject",  # tests/org/test_role_grants.py
     "api-movement-batch",  # tests/controlled/test_ledger.py
     # tests/work/obligations/test_submissions.py and test_obligations.py
     "api-reportobligation-open-period", "api-reportsubmission-submit",
@@ -340,7 +350,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 def test_every_url_is_registered() -> None:
     registered = (
-        set(DETAIL_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
+        set(DETAIL_URLS) | set(EXPORT_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
         | set(POST_URLS) | set(PARENT_LIST_URLS) | set(ROLE_URLS) | AUDITOR_ACTIONS
         | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS | set(KEEPER_PAGES)
     )  # fmt: skip
@@ -476,6 +486,13 @@ def test_detail_urls_follow_the_scope_cases(
         if kind in objects:
             response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
             assert response.status_code == (200 if visible else 404), (url_name, kind)
+            checked += 1
+    for url_name, kind in EXPORT_URLS.items():
+        if kind in objects:
+            response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
+            refused = objects[kind].classification > 0
+            expected = ((302, 403) if refused else (200,)) if visible else (404,)
+            assert response.status_code in expected, (url_name, kind)
             checked += 1
     for url_name, (kind, arg) in WRITE_URLS.items():
         if kind in objects:
@@ -671,15 +688,24 @@ def test_administration_follows_the_administrators_tree(
 ) -> None:
     from vigil.accounts.models import User
     from vigil.org import services
-    from vigil.org.models import ClearanceRequest, Membership
+    from vigil.org.models import ClearanceRequest, Membership, RoleRequest
 
     target = User.objects.get(username="xa_a")
     request = services.set_clearance(target, 1, actor=User.objects.get(username="quantri"))
     assert isinstance(request, ClearanceRequest)
+    membership = Membership.objects.filter(user=target).first()
+    assert membership is not None and membership.committee is not None
+    # An auditor role for xa_a in commune A: it waits for a leader over commune A (lanhdao).
+    role_request = services.grant_membership(
+        target, agency=membership.agency, committee=membership.committee, role="auditor",
+        valid_from=membership.valid_from, actor=User.objects.get(username="quantri"),
+    )  # fmt: skip
+    assert isinstance(role_request, RoleRequest)
     objects: dict[str, Any] = {
         "user": target,
-        "membership": Membership.objects.filter(user=target).first(),
+        "membership": membership,
         "clearance": request,
+        "rolerequest": role_request,
     }
     client = client_for(username)
     for url_name, kind in ADMIN_URLS.items():
@@ -690,12 +716,13 @@ def test_administration_follows_the_administrators_tree(
             elif username == "lanhdao" and url_name in (
                 "org:admin_index",
                 "org:admin_clearance_list",
+                "org:admin_role_request_list",
             ):
                 expected = {200, 302}
             else:
                 expected = {403}
         else:
             response = client.get(reverse(url_name, kwargs={"pk": objects[kind].pk}))
-            sees = CLEARANCE_SEES if kind == "clearance" else ADMIN_SEES_XA_A
+            sees = CLEARANCE_SEES if kind in ("clearance", "rolerequest") else ADMIN_SEES_XA_A
             expected = {200} if username in sees else {404}
         assert response.status_code in expected, (url_name, response.status_code)

@@ -145,3 +145,55 @@ def test_the_administrator_can_list_current_lockouts(client: Client) -> None:
         assert lockouts[0].until == T0 + dt.timedelta(minutes=30)
         clock.shift(dt.timedelta(minutes=31))
         assert current_lockouts() == []
+
+
+def change_password(client: Client, old: str) -> Any:
+    return client.post(
+        "/accounts/me/password/",
+        {"old_password": old, "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+    )  # fmt: skip
+
+
+def test_wrong_old_passwords_on_the_password_form_lock_the_account_and_end_the_session(
+    client_for: Callable[[str], Client], client: Client
+) -> None:
+    """Review: 14 wrong old passwords in a row on /accounts/me/password/ locked nothing
+    and the session went on; the form is a password oracle like the sign-in page."""
+    session = client_for("xa_a")
+    with time_machine.travel(T0, tick=False):
+        for _ in range(4):
+            response = change_password(session, "wrong-password")
+            assert response.status_code == 200
+            assert "_auth_user_id" in session.session
+        response = change_password(session, "wrong-password")  # the fifth locks
+        assert response.status_code == 429
+        assert "Tài khoản đã bị tạm khóa" in response.content.decode()
+        assert "_auth_user_id" not in session.session
+        assert session.get("/accounts/me/").status_code == 302  # back to the sign-in page
+        # Locked like any lockout: the right password neither signs in nor changes anything.
+        assert attempt(client, PASSWORD) == 429
+    assert User.objects.get(username="xa_a").check_password(PASSWORD)
+    assert AuditEvent.objects.filter(action="user.locked_out", after__username="xa_a").count() == 1
+    assert AuditEvent.objects.filter(action="session.signed_out", object_id=str(
+        User.objects.get(username="xa_a").pk)).exists()  # fmt: skip
+
+
+def test_a_session_of_a_locked_out_account_cannot_change_the_password(
+    client_for: Callable[[str], Client], client: Client
+) -> None:
+    session = client_for("xa_a")
+    with time_machine.travel(T0, tick=False):
+        fail_five_times(client)
+        response = change_password(session, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in session.session
+    assert User.objects.get(username="xa_a").check_password(PASSWORD)
+
+
+def test_the_right_old_password_still_changes_it(client_for: Callable[[str], Client]) -> None:
+    session = client_for("xa_a")
+    with time_machine.travel(T0, tick=False):
+        change_password(session, "wrong-password")
+        response = change_password(session, PASSWORD)
+    assert response.status_code == 302
+    assert User.objects.get(username="xa_a").check_password("Mat-khau-moi-2026")

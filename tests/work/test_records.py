@@ -168,22 +168,17 @@ def test_points_added_to_an_incoming_document_are_audited(
     assert event.after is not None and event.after["points"] == ["Theo dõi tình hình."]
 
 
-def test_the_edxml_export_carries_only_the_attachments_within_the_users_clearance(
+def test_the_edxml_export_carries_the_unclassified_attachments(
     persona: Callable[[str], Any], client_for: Callable[[str], Client]
 ) -> None:
-    """Review: the export packed every attachment of the document, so an officer
-    cleared for Thường who may see the document downloaded its Mật annex."""
+    """A classified annex stops the export altogether (tests/work/test_classified_export.py)."""
     office = persona("thuongtruc")
     document = directive(agency("dit"), actor=office)
     attachments.attach(document, SimpleUploadedFile("thuong.txt", b"Cong khai\n"), actor=office)
-    attachments.attach(document, SimpleUploadedFile("mat.txt", b"Noi dung mat\n"), actor=office,
-                       classification=1)  # fmt: skip
     response = client_for("congthuong").get(reverse("work:document_edxml", args=[document.pk]))
     assert response.status_code == 200
     names = [a.name for a in edxml.parse_package(response.content, check_types=False).attachments]
     assert names == ["thuong.txt"]
-    full = edxml.parse_package(records.export_edxml(document, actor=office), check_types=False)
-    assert sorted(a.name for a in full.attachments) == ["mat.txt", "thuong.txt"]
 
 
 def test_an_oversized_package_gets_the_size_message_not_field_required(

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -21,8 +20,14 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from vigil.accounts import mfa, services
-from vigil.accounts.forms import CodeForm, EnrolForm, SignInForm, TokenForm
-from vigil.accounts.lockout import client_ip
+from vigil.accounts.forms import (
+    CheckedPasswordChangeForm,
+    CodeForm,
+    EnrolForm,
+    SignInForm,
+    TokenForm,
+)
+from vigil.accounts.lockout import client_ip, locked_out_response
 from vigil.accounts.models import ApiToken, UserSession
 
 ENROL_KEY = "vigil_totp_key"
@@ -183,8 +188,19 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 
 def password_change(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = PasswordChangeForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = CheckedPasswordChangeForm(user, request, request.POST or None)
+    valid = request.method == "POST" and form.is_valid()
+    if getattr(request, "axes_locked_out", False):
+        # Guessing the old password here is guessing it at the sign-in: the
+        # lockout that trips ends this session too.
+        if getattr(request, "axes_failures_since_start", None) == settings.AXES_FAILURE_LIMIT:
+            services.record_lockout(
+                user.get_username(),
+                ip_address=getattr(request, "axes_ip_address", None) or client_ip(request),
+            )
+        services.sign_out(request)
+        return locked_out_response(request, credentials={"username": user.get_username()})
+    if valid:
         ended = services.change_password(
             user, password=form.cleaned_data["new_password1"], request=request
         )

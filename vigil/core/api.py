@@ -105,6 +105,26 @@ def _fault_response(exc: Exception) -> Response | None:
     return None
 
 
+def _field_errors(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's errors as ``{"field": [messages]}``; the errors of a nested item (a
+    batch's third movement, an obligation's second indicator) under a dotted
+    path such as ``movements.2.idempotency_key``, never a Python repr."""
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list) and any(isinstance(v, dict | list) for v in data):
+        # A list serializer's errors: one entry per item, empty for the good ones.
+        items = enumerate(data)
+    else:
+        messages = data if isinstance(data, list) else [data]
+        return {prefix or "non_field_errors": [str(m) for m in messages]}
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        if value in ({}, []):
+            continue
+        fields |= _field_errors(value, f"{prefix}.{key}" if prefix else str(key))
+    return fields
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     fault = _fault_response(exc)
     if fault is not None:
@@ -139,8 +159,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(data, dict) and "detail" in data:
         message = str(data["detail"])
         code = getattr(data["detail"], "code", code) or code
-    elif isinstance(data, dict):
-        fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()}
+    elif isinstance(data, dict) or (
+        isinstance(data, list) and any(isinstance(v, dict) for v in data)
+    ):
+        fields = _field_errors(data)
         # A refusal of the whole request (not of one field) is the message itself.
         general = fields.get("non_field_errors", [])
         message = "; ".join(general) or str(exceptions.ValidationError.default_detail)

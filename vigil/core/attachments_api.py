@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import attachments
+from vigil.core import attachments, audit
 from vigil.core.classification import Classification
 from vigil.core.models import Attachment
 
@@ -72,7 +72,10 @@ class AttachmentList(generics.GenericAPIView[Attachment]):
         parent = self._parent(request.query_params)
         rows = list(attachments.attachments_of(parent, request.user).select_related("parent_type"))
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
-        data = AttachmentSerializer(page if page is not None else rows, many=True).data
+        shown = page if page is not None else rows
+        # The names and sizes of classified files are read as much as the files are.
+        audit.record_view(request.user, [parent, *shown], about=parent, path=request.path)
+        data = AttachmentSerializer(shown, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(request=UploadSerializer, responses={201: AttachmentSerializer})
@@ -98,6 +101,7 @@ class AttachmentDetail(generics.GenericAPIView[Attachment]):
 
     def get(self, request: Request, pk: int) -> Response:
         attachment, _parent = attachments.visible_attachment(pk, request.user)
+        audit.record_view(request.user, [attachment], about=attachment, path=request.path)
         return Response(AttachmentSerializer(attachment).data)
 
     @extend_schema(responses={204: None})

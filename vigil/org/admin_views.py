@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vigil.accounts.models import User
@@ -35,8 +36,13 @@ from vigil.org.models import (
     Period,
     Post,
     PostHolder,
+    RoleRequest,
 )
 from vigil.org.scope import get_visible_or_404, scope_for
+
+ROLE_WAITS = gettext_lazy(
+    "This role needs a second person: the request waits for a committee leader's approval."
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -360,6 +366,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
         if pending is not None:
             messages.info(request, _("The clearance waits for a committee leader's approval."))
+        if RoleRequest.objects.filter(user=user, status=RoleRequest.Status.PENDING).exists():
+            # Until a leader approves it the account holds no role, so it is not yet
+            # on the administrator's list: show where it waits.
+            messages.info(request, ROLE_WAITS)
+            return redirect("org:admin_role_request_list")
         return redirect("org:admin_user_detail", pk=user.pk)
     back = reverse("org:admin_user_list")
     return _form_page(request, form, title=_("New user"), back=back)
@@ -405,8 +416,16 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, pk)
     form = f.RoleFields(request.POST or None, **_role_forms(request))
-    if _submit(request, form, lambda d: services.grant_membership(user, actor=request.user, **d)):
-        messages.success(request, _("Role assigned."))
+    granted: list[Any] = []
+    if _submit(
+        request,
+        form,
+        lambda d: granted.append(services.grant_membership(user, actor=request.user, **d)),
+    ):
+        if isinstance(granted[0], RoleRequest):
+            messages.info(request, ROLE_WAITS)
+        else:
+            messages.success(request, _("Role assigned."))
         return redirect("org:admin_user_detail", pk=user.pk)
     back = reverse("org:admin_user_detail", args=[user.pk])
     title = _("Assign a role to %(name)s") % {"name": user}
@@ -556,6 +575,50 @@ def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Request approved.") if approve else _("Request rejected."))
         return redirect("org:admin_clearance_list")
     return render(request, "org/admin/clearance_decide.html", {"form": form, "item": item})
+
+
+def role_request_list(request: HttpRequest) -> HttpResponse:
+    _may_see_requests(request)
+    rows = services.role_requests_visible_to(request.user).select_related(
+        "user", "agency", "committee", "requested_by", "decided_by", "decided_in"
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    leads = admin_scope.role_paths(request.user, "committee_leader")
+    # What this user may decide: pending, over their committee, neither theirs nor asked by them.
+    deciding = {
+        r.pk
+        for r in page
+        if r.status == RoleRequest.Status.PENDING
+        and any(r.decided_in.path.startswith(path) for path in leads)
+        and request.user.pk not in (r.user_id, r.requested_by_id)
+    }
+    return render(request, "org/admin/role_request_list.html", {"page": page, "deciding": deciding})
+
+
+@GET_POST
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    item = (
+        services.role_requests_visible_to(request.user)
+        .select_related("user", "agency", "committee", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    form = f.DecisionForm(request.POST or None)
+    decision = request.POST.get("decision")
+    approve = decision == "approve"
+
+    def decide(d: dict[str, Any]) -> None:
+        if decision not in ("approve", "reject"):
+            raise ValidationError(_("Choose to approve or to reject."))
+        service = services.approve_role_request if approve else services.reject_role_request
+        service(item, note=d["note"], actor=request.user)
+
+    if _submit(request, form, decide):
+        messages.success(request, _("Request approved.") if approve else _("Request rejected."))
+        return redirect("org:admin_role_request_list")
+    return render(request, "org/admin/role_request_decide.html", {"form": form, "item": item})
 
 
 # --- bulk onboarding

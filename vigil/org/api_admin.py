@@ -20,7 +20,7 @@ from vigil.accounts.models import User
 from vigil.org import admin_scope, services
 from vigil.org import api_writes as w
 from vigil.org.api import IdFilter
-from vigil.org.models import Agency, ClearanceRequest, Committee, Membership
+from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, RoleRequest
 from vigil.org.scope import get_visible_or_404
 
 
@@ -57,6 +57,25 @@ class ClearanceRequestSerializer(serializers.ModelSerializer[ClearanceRequest]):
             "decided_by", "decided_at", "decision_note",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class RoleRequestSerializer(serializers.ModelSerializer[RoleRequest]):
+    class Meta:
+        model = RoleRequest
+        fields = [
+            "id", "user", "agency", "committee", "role", "valid_from", "valid_to",
+            "decided_in", "requested_by", "requested_at", "status", "decided_by", "decided_at",
+            "decision_note", "membership",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class RoleRequestFilter(filters.FilterSet):  # type: ignore[misc]
+    user = IdFilter(field_name="user_id")
+
+    class Meta:
+        model = RoleRequest
+        fields = ["status", "role"]
 
 
 class ClearanceResultSerializer(serializers.Serializer[Any]):
@@ -190,8 +209,14 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
 
-    @extend_schema(request=w.MembershipCreateSerializer, responses={201: MembershipSerializer})
+    @extend_schema(
+        request=w.MembershipCreateSerializer,
+        responses={201: MembershipSerializer, 202: RoleRequestSerializer},
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Assign a role (201). An auditor, committee leader or storekeeper role is
+        only requested (202, the request): a committee leader approves it. No one
+        assigns a role to themselves (403)."""
         values = w.valid(w.MembershipCreateSerializer, request)
         user = _one(
             admin_scope.users_administered_by(request.user),
@@ -209,8 +234,10 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
                 request.user,
                 pk=committee,
             )
-        membership = services.grant_membership(user, actor=request.user, **values)
-        return w.created(MembershipSerializer, membership, request)
+        granted = services.grant_membership(user, actor=request.user, **values)
+        if isinstance(granted, RoleRequest):
+            return Response(RoleRequestSerializer(granted).data, status=202)
+        return w.created(MembershipSerializer, granted, request)
 
 
 class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
@@ -268,4 +295,41 @@ class ClearanceApprove(ClearanceDecision):
 
 
 class ClearanceReject(ClearanceDecision):
+    approve = False
+
+
+class RoleRequests(generics.GenericAPIView[Any]):
+    def get_queryset(self) -> QuerySet[RoleRequest]:
+        return services.role_requests_visible_to(self.request.user).order_by("-requested_at", "-pk")
+
+
+class RoleRequestList(RoleRequests, generics.ListAPIView[RoleRequest]):
+    serializer_class = RoleRequestSerializer
+    filterset_class = RoleRequestFilter
+
+
+class RoleRequestDetail(RoleRequests, generics.RetrieveAPIView[RoleRequest]):
+    serializer_class = RoleRequestSerializer
+
+
+class RoleDecision(RoleRequests):
+    serializer_class = RoleRequestSerializer
+    approve = True
+
+    @extend_schema(request=w.DecisionSerializer, responses={200: RoleRequestSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.get_object()
+        values = w.valid(w.DecisionSerializer, request)
+        service = services.approve_role_request if self.approve else services.reject_role_request
+        item = service(item, note=values.get("note", ""), actor=request.user)
+        return Response(RoleRequestSerializer(item).data)
+
+
+class RoleApprove(RoleDecision):
+    """A committee leader over the committee, neither the requester nor the user, approves."""
+
+    approve = True
+
+
+class RoleReject(RoleDecision):
     approve = False

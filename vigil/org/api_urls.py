@@ -61,6 +61,22 @@ urlpatterns = [
         api_admin.ClearanceReject.as_view(),
         name="api-clearancerequest-reject",
     ),
+    path("role-requests/", api_admin.RoleRequestList.as_view(), name="api-rolerequest-list"),
+    path(
+        "role-requests/<int:pk>/",
+        api_admin.RoleRequestDetail.as_view(),
+        name="api-rolerequest-detail",
+    ),
+    path(
+        "role-requests/<int:pk>/approve/",
+        api_admin.RoleApprove.as_view(),
+        name="api-rolerequest-approve",
+    ),
+    path(
+        "role-requests/<int:pk>/reject/",
+        api_admin.RoleReject.as_view(),
+        name="api-rolerequest-reject",
+    ),
     path("issued-numbers/", records_api.IssuedNumberList.as_view(), name="api-issuednumber-list"),
     path("audit-events/", records_api.AuditEventList.as_view(), name="api-auditevent-list"),
 ]

@@ -25,7 +25,7 @@ from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.org import admin_scope, services
-from vigil.org.models import Agency, Committee, OrgAction, Post, Role
+from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
@@ -389,6 +389,10 @@ class Importer:
             valid_from=_date(row, "valid_from", "Từ ngày", required=True),  # type: ignore[arg-type]
             valid_to=_date(row, "valid_to", "Đến ngày", required=False), actor=self.actor,
         )  # fmt: skip
+        if role in SECOND_PERSON_ROLES:
+            return _("User %(name)s created; the role waits for a leader.") % {
+                "name": user.username
+            }
         if pending is not None:
             return _("User %(name)s created; the clearance waits for a leader.") % {
                 "name": user.username

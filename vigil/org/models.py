@@ -36,6 +36,9 @@ class OrgAction(models.TextChoices):
     CLEARANCE_REQUESTED = "clearance.requested", _("Clearance requested")
     CLEARANCE_APPROVED = "clearance.approved", _("Clearance request approved")
     CLEARANCE_REJECTED = "clearance.rejected", _("Clearance request rejected")
+    ROLE_REQUESTED = "role.requested", _("Role requested (waits for a committee leader)")
+    ROLE_APPROVED = "role.approved", _("Role request approved")
+    ROLE_REJECTED = "role.rejected", _("Role request rejected")
     IMPORT_COMPLETED = "import.completed", _("Bulk import completed")
     CONTACT_CREATED = "contact_point.created", _("Contact point created")
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
@@ -493,3 +496,93 @@ class ClearanceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_level_display()} ({self.get_status_display()})"
+
+
+# Roles that open what one person alone must not hand out: the audit trail, the
+# committee's decisions, an explosives ledger. Granting one needs a second person.
+SECOND_PERSON_ROLES = frozenset({Role.AUDITOR, Role.COMMITTEE_LEADER, Role.STOREKEEPER})
+
+
+class RoleRequest(Period):
+    """A role of ``SECOND_PERSON_ROLES`` an administrator asked for: it waits for a
+    committee leader over ``decided_in`` (the committee the role is administered
+    in), and only approval creates the role assignment."""
+
+    Status = ClearanceRequest.Status
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="role_requests",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    decided_in = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee that decides"),
+        on_delete=models.PROTECT,
+        related_name="role_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
+    membership = models.OneToOneField(
+        Membership,
+        verbose_name=_("role assignment granted"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            *Period.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="org_rolerequest_decided_when_not_pending",
+                violation_error_message=_("A decided request records when it was decided."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", membership__isnull=False)
+                | (~Q(status="approved") & Q(membership__isnull=True)),
+                name="org_rolerequest_role_when_approved",
+                violation_error_message=_("Only an approved request grants a role."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} ({self.get_status_display()})"

@@ -59,6 +59,8 @@ urlpatterns += [
     path(f"{A}roles/<int:pk>/end/", adm.membership_end, name="admin_membership_end"),
     path(f"{A}clearance-requests/", adm.clearance_list, name="admin_clearance_list"),
     path(f"{A}clearance-requests/<int:pk>/", adm.clearance_decide, name="admin_clearance_decide"),
+    path(f"{A}role-requests/", adm.role_request_list, name="admin_role_request_list"),
+    path(f"{A}role-requests/<int:pk>/", adm.role_request_decide, name="admin_role_request_decide"),
     path(f"{A}import/", adm.import_upload, name="admin_import"),
     path(f"{A}import/template.xlsx", adm.import_template, name="admin_import_template"),
 ]

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -379,6 +381,39 @@ class DocumentDetail(Audited, Scoped, generics.RetrieveAPIView[IssuedDocument]):
     serializer_class = DocumentSerializer
 
 
+class DocumentEdxml(APIView):
+    """``GET /api/v1/documents/<id>/edxml/``: the document as an edXML package.
+    Refused (403, code ``classified``, audited) for a classified document or one
+    with a classified attachment, as on the page and the command line."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The package goes out as XML whatever the client accepts; errors as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, "application/xml"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The edXML package."
+            )
+        }
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        document: IssuedDocument = get_visible_or_404(
+            IssuedDocument.objects.select_related(
+                "owning_committee__standing_agency", "signer__post"
+            ),
+            request.user, pk=pk,
+        )  # fmt: skip
+        try:
+            data = records.export_edxml(document, actor=request.user)
+        except records.ClassifiedExportRefused as exc:
+            raise exceptions.PermissionDenied(str(exc), code="classified") from exc
+        response = HttpResponse(data, content_type="application/xml")
+        name = document.symbol.replace("/", "-")
+        response["Content-Disposition"] = attachments.content_disposition(f"{name}.edxml")
+        return response
+
+
 class ScorecardView(APIView):
     @extend_schema(responses={200: ScorecardRowSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -387,6 +422,7 @@ class ScorecardView(APIView):
             int(committee) if committee and committee.isascii() and committee.isdigit() else None
         )
         rows = scorecards.scorecard(request.user, committee_id=committee_id)
+        scorecards.record_view(request.user, rows, path=request.path, committee_id=committee_id)
         return Response(ScorecardRowSerializer(rows, many=True).data)
 
 

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/cancel/", api.TaskCancel.as_view(), name="api-task-cancel"),
     path("documents/", api.DocumentList.as_view(), name="api-document-list"),
     path("documents/<int:pk>/", api.DocumentDetail.as_view(), name="api-document-detail"),
+    path("documents/<int:pk>/edxml/", api.DocumentEdxml.as_view(), name="api-document-edxml"),
     path("scorecard/", api.ScorecardView.as_view(), name="api-scorecard"),
     path("work-plans/", api.PlanList.as_view(), name="api-workplan-list"),
     path("work-plans/<int:pk>/", api.PlanDetail.as_view(), name="api-workplan-detail"),

@@ -43,6 +43,10 @@ class WorkAction(models.TextChoices):
     INCOMING_ASSIGNED = "work.incoming.assigned", _("Incoming document assigned for handling")
     INCOMING_POINTS_ADDED = "work.incoming.points_added", _("Points of an incoming document added")
     DOCUMENT_EXPORTED = "work.document.exported", _("Document exported as edXML")
+    DOCUMENT_EXPORT_REFUSED = (
+        "work.document.export_refused",
+        _("Export of a classified document as edXML refused"),
+    )
     FEED_CREATED = "work.calendar_feed.created", _("Private calendar feed created")
     FEED_REVOKED = "work.calendar_feed.revoked", _("Private calendar feed revoked")
 

@@ -8,13 +8,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock
-from vigil.core.classification import Classification
+from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents import edxml
 from vigil.core.models import Attachment
 from vigil.org.models import Agency, Committee
@@ -327,8 +328,58 @@ def _file_bytes(attachment: Attachment) -> bytes:
     return attachments.stored_path(attachment.stored_name).read_bytes()
 
 
+class ClassifiedExportRefused(PermissionDenied):
+    """edXML is the unclassified exchange: nothing classified travels through it."""
+
+
+def edxml_refusal(document: IssuedDocument, actor: Any) -> str:
+    """Why ``document`` may not go out as edXML ("" when it may). Every attachment
+    counts, also one above the user's clearance: the package must not leave a
+    classified annex behind unsaid, nor carry it."""
+    if document.classification > 0:
+        return _(
+            "This document is classified %(level)s: classified documents are not sent "
+            "through the edXML exchange. Download the .docx (it carries its stamp) and send "
+            "it through the channel for classified documents."
+        ) % {"level": STAMPS[Classification(document.classification)]}
+    files = Attachment.objects.filter(
+        parent_type=ContentType.objects.get_for_model(document), parent_id=document.pk,
+        classification__gt=0,
+    ).order_by("pk")  # fmt: skip
+    readable = [a for a in files if a.classification <= attachments.clearance_of(actor)]
+    if readable:
+        return _(
+            "The attachment “%(name)s” is classified %(level)s: classified files are not "
+            "sent through the edXML exchange. Send it through the channel for classified "
+            "documents, or remove it from this document first."
+        ) % {"name": readable[0].name, "level": STAMPS[Classification(readable[0].classification)]}
+    if files:
+        return _(
+            "One of this document's attachments is classified: classified files are not "
+            "sent through the edXML exchange."
+        )
+    return ""
+
+
+def _refuse_classified_export(document: IssuedDocument, *, actor: Any) -> None:
+    reason = edxml_refusal(document, actor)
+    if not reason:
+        return
+    # The refused attempt is kept: its own transaction, committed before the refusal.
+    with transaction.atomic():
+        audit.record(
+            WorkAction.DOCUMENT_EXPORT_REFUSED, actor=actor, obj=document,
+            after={"format": "edxml", "reason": reason},
+        )  # fmt: skip
+    raise ClassifiedExportRefused(reason)
+
+
 def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
-    """The document as an edXML package for the agencies' document management systems."""
+    """The document as an edXML package for the agencies' document management systems.
+
+    Refused (``ClassifiedExportRefused``, audited) for a classified document or
+    one with a classified attachment."""
+    _refuse_classified_export(document, actor=actor)
     committee = document.owning_committee
     sender_agency = committee.standing_agency
     sender = edxml.Organ(

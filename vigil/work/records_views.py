@@ -361,7 +361,11 @@ def document_edxml(request: HttpRequest, pk: int) -> HttpResponse:
         IssuedDocument.objects.select_related("owning_committee__standing_agency", "signer__post"),
         request.user, pk=pk,
     )  # fmt: skip
-    data = records.export_edxml(document, actor=request.user)
+    try:
+        data = records.export_edxml(document, actor=request.user)
+    except records.ClassifiedExportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(document)
     response = HttpResponse(data, content_type="application/xml")
     name = document.symbol.replace("/", "-")
     response["Content-Disposition"] = attachments.content_disposition(f"{name}.edxml")

@@ -18,10 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from vigil.core import clock, statistics
+from vigil.core import audit, clock, statistics
 from vigil.core.xlsx import Sheet
 from vigil.org.models import Agency
 from vigil.work.models import Task
@@ -150,3 +151,19 @@ def sheet(rows: list[Row], *, headers: list[str], title: str) -> Sheet:
             for r in rows
         ],
     )  # fmt: skip
+
+
+def record_view(user: Any, rows: list[Row], *, path: str, committee_id: int | None) -> None:
+    """One audit event for a scorecard marked classified (page, API, .xlsx, command
+    line alike): it is derived from classified tasks, so reading it is audited like
+    reading them. An unmarked scorecard records nothing."""
+    level = classification(rows)
+    if not level:
+        return
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
+            object_id=path[:64], classification=level, committee_id=committee_id,
+            after={"path": path, "committee": committee_id,
+                   "shown": sorted(f"org.agency:{r.agency.pk}" for r in rows if r.classification)},
+        )  # fmt: skip

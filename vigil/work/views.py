@@ -377,7 +377,9 @@ def _scorecard_rows(request: HttpRequest) -> list[scorecards.Row]:
     committee_id = (
         int(committee) if committee and committee.isascii() and committee.isdigit() else None
     )
-    return scorecards.scorecard(request.user, committee_id=committee_id)
+    rows = scorecards.scorecard(request.user, committee_id=committee_id)
+    scorecards.record_view(request.user, rows, path=request.path, committee_id=committee_id)
+    return rows
 
 
 def scorecard(request: HttpRequest) -> HttpResponse:

@@ -28,10 +28,12 @@ from vigil.org.services._common import (
 )
 
 
-def _require_contact_editor(actor: Any, agency: Agency) -> None:
+def _require_contact_editor(actor: Any, agency: Agency, *, roster: bool = False) -> None:
     if isinstance(actor, SystemActor):
         return
     if not can_edit_contact_points(actor, agency):
+        if roster:
+            raise PermissionDenied(_("You may not change this agency's duty roster."))
         raise PermissionDenied(_("You may not change this agency's contact points."))
 
 
@@ -141,7 +143,7 @@ def add_duty_shift(
     """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap.
 
     Whoever keeps the agency's contact points keeps its roster."""
-    _require_contact_editor(actor, agency)
+    _require_contact_editor(actor, agency, roster=True)
     committee = agency.committee
     if committee is None:
         raise ValidationError(_("Duty rosters are kept by member agencies of a committee."))
@@ -185,7 +187,7 @@ def add_duty_shift(
 @transaction.atomic
 def remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
     """Take a shift off the roster (entered by mistake, or replaced); audited with its content."""
-    _require_contact_editor(actor, shift.agency)
+    _require_contact_editor(actor, shift.agency, roster=True)
     before = audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"])
     pk, committee_id, classification = shift.pk, shift.owning_committee_id, shift.classification
     shift.delete()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vigil.accounts import services as accounts
@@ -21,16 +22,21 @@ from vigil.org.admin_scope import (
     agencies_administered,
     can_administer_user,
     can_lead_user,
+    committees_in_tree,
+    role_paths,
 )
 from vigil.org.models import (
     COMMITTEE_WIDE_ROLES,
+    SECOND_PERSON_ROLES,
     Agency,
     ClearanceRequest,
     Committee,
     Membership,
     OrgAction,
     Role,
+    RoleRequest,
 )
+from vigil.org.scope import scope_for
 from vigil.org.services._common import (
     check_period,
     clean,
@@ -39,6 +45,55 @@ from vigil.org.services._common import (
     require_administrator,
     set_period,
 )
+
+
+def _check_grant(
+    user: Any,
+    *,
+    agency: Agency,
+    role: str,
+    committee: Committee | None,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    actor: Any,
+) -> Committee:
+    """The rules of a role grant; the committee it is administered in."""
+    home = committee or agency.committee or licensing_committee(agency)
+    require_administrator(actor, home)
+    assert home is not None  # require_administrator refuses a grant administered nowhere
+    # A role's agency is one of the user's agencies in the scope rule: it must lie in
+    # the administrator's tree, or a commune could hand itself the province's police.
+    if (
+        not isinstance(actor, SystemActor)
+        and not agencies_administered(actor).filter(pk=agency.pk).exists()
+    ):
+        raise ValidationError(
+            {"agency": _("This agency is outside the committees you administer.")}
+        )
+    if not isinstance(actor, SystemActor) and user.pk == actor.pk:
+        raise PermissionDenied(
+            _("No one may grant a role to themselves: another administrator must do it.")
+        )
+    check_period(valid_from, valid_to)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role in COMMITTEE_WIDE_ROLES and committee is None:
+        raise ValidationError({"committee": _("This role is held in a committee.")})
+    if role not in COMMITTEE_WIDE_ROLES and committee is not None:
+        raise ValidationError({"committee": _("This role is held in the agency only.")})
+    if role == Role.STOREKEEPER and agency.kind != Agency.Kind.LICENSED_ORGANISATION:
+        raise ValidationError({"role": _("Storekeepers belong to licensed organisations.")})
+    return home
+
+
+def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
+    membership = Membership(user=user, **fields)
+    clean(membership)
+    membership.save()
+    audit.record(
+        OrgAction.MEMBERSHIP_GRANTED, actor=actor, obj=membership, after=audit.snapshot(membership)
+    )
+    return membership
 
 
 @transaction.atomic
@@ -51,38 +106,90 @@ def grant_membership(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
     actor: Any,
-) -> Membership:
-    require_administrator(actor, committee or agency.committee or licensing_committee(agency))
-    # A role's agency is one of the user's agencies in the scope rule: it must lie in
-    # the administrator's tree, or a commune could hand itself the province's police.
-    if (
-        not isinstance(actor, SystemActor)
-        and not agencies_administered(actor).filter(pk=agency.pk).exists()
-    ):
-        raise ValidationError(
-            {"agency": _("This agency is outside the committees you administer.")}
-        )
-    check_period(valid_from, valid_to)
-    if role in COMMITTEE_WIDE_ROLES and committee is None:
-        raise ValidationError({"committee": _("This role is held in a committee.")})
-    if role not in COMMITTEE_WIDE_ROLES and committee is not None:
-        raise ValidationError({"committee": _("This role is held in the agency only.")})
-    if role == Role.STOREKEEPER and agency.kind != Agency.Kind.LICENSED_ORGANISATION:
-        raise ValidationError({"role": _("Storekeepers belong to licensed organisations.")})
-    membership = Membership(
-        user=user,
-        agency=agency,
-        committee=committee,
-        role=role,
-        valid_from=valid_from,
-        valid_to=valid_to,
+) -> Membership | RoleRequest:
+    """Assign a role. No one assigns one to themselves; an auditor, committee
+    leader or storekeeper role is only requested (returned as a ``RoleRequest``)
+    and waits for a committee leader, as a clearance above the administrator's does."""
+    fields: dict[str, Any] = {"agency": agency, "role": role, "committee": committee,
+                              "valid_from": valid_from, "valid_to": valid_to}  # fmt: skip
+    home = _check_grant(user, actor=actor, **fields)
+    if role not in SECOND_PERSON_ROLES or isinstance(actor, SystemActor):
+        return _membership(user, actor=actor, **fields)
+    if RoleRequest.objects.filter(
+        user=user, role=role, agency=agency, committee=committee, status=RoleRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(_("The same role for this user is already waiting for approval."))
+    request = RoleRequest(
+        user=user, decided_in=home, requested_by=actor, requested_at=clock.now(), **fields
     )
-    clean(membership)
-    membership.save()
+    clean(request)
+    request.save()
     audit.record(
-        OrgAction.MEMBERSHIP_GRANTED, actor=actor, obj=membership, after=audit.snapshot(membership)
+        OrgAction.ROLE_REQUESTED, actor=actor, obj=request,
+        after=audit.snapshot(request, ["user_id", "agency_id", "committee_id", "role",
+                                       "valid_from", "valid_to", "status"]),
+    )  # fmt: skip
+    return request
+
+
+def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
+    """Requests decided in a committee the user administers or leads (or one below)."""
+    paths = role_paths(user, Role.ADMINISTRATOR) + role_paths(user, Role.COMMITTEE_LEADER)
+    return RoleRequest.objects.filter(decided_in__in=committees_in_tree(paths))
+
+
+def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
+    request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
+        "decided_in", "user", "agency", "committee"
+    ).get(pk=request.pk)  # fmt: skip
+    if not isinstance(actor, SystemActor):
+        if not scope_for(actor).committee_role_covers(
+            request.decided_in.path, Role.COMMITTEE_LEADER
+        ):
+            raise PermissionDenied(
+                _("Only a committee leader over this committee may decide this request.")
+            )
+        if request.requested_by_id == actor.pk:
+            raise PermissionDenied(_("You cannot decide a request you made yourself."))
+        if request.user_id == actor.pk:
+            raise PermissionDenied(_("You cannot decide a request for a role of your own."))
+    if request.status != RoleRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    before = {"status": request.status}
+    if approve:
+        fields: dict[str, Any] = {
+            "agency": request.agency, "role": request.role, "committee": request.committee,
+            "valid_from": request.valid_from, "valid_to": request.valid_to,
+        }  # fmt: skip
+        # The rules hold at the decision as at the request (Vigil checks, not the requester).
+        _check_grant(request.user, actor=SystemActor("org.role_request"), **fields)
+        request.membership = _membership(request.user, actor=actor, **fields)
+    request.status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REJECTED
+    request.decided_by = None if isinstance(actor, SystemActor) else actor
+    request.decided_at = clock.now()
+    request.decision_note = note.strip()
+    clean(request)
+    request.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_note", "membership"]
     )
-    return membership
+    audit.record(
+        OrgAction.ROLE_APPROVED if approve else OrgAction.ROLE_REJECTED, actor=actor,
+        obj=request, before=before,
+        after={"status": request.status, "membership": request.membership_id,
+               "note": request.decision_note},
+    )  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def approve_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
+    """A committee leader over the committee, neither the requester nor the user, approves."""
+    return _decide_role(request, actor=actor, note=note, approve=True)
+
+
+@transaction.atomic
+def reject_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
+    return _decide_role(request, actor=actor, note=note, approve=False)
 
 
 def _membership_committee(membership: Membership) -> Committee | None:
@@ -97,6 +204,19 @@ def update_membership(
     committee = _membership_committee(membership)
     require_administrator(actor, committee)
     assert committee is not None
+    if not isinstance(actor, SystemActor):
+        if membership.user_id == actor.pk:
+            raise PermissionDenied(
+                _("No one may change the dates of their own role: another administrator must.")
+            )
+        longer = valid_from < membership.valid_from or (
+            membership.valid_to is not None and (valid_to is None or valid_to > membership.valid_to)
+        )
+        if membership.role in SECOND_PERSON_ROLES and longer:
+            raise ValidationError(
+                _("Lengthening this role needs a committee leader's approval: assign it again "
+                  "for the new dates.")
+            )  # fmt: skip
     result: Membership = set_period(
         membership, OrgAction.MEMBERSHIP_UPDATED, committee=committee, actor=actor,
         valid_from=valid_from, valid_to=valid_to,

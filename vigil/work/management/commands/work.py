@@ -234,6 +234,9 @@ class Command(BaseCommand):
     def _scorecard(self, user: Any, options: dict[str, Any]) -> None:
         output = _output(options["output"], ".xlsx") if options["output"] else None
         rows = scorecards.scorecard(user, committee_id=options["committee"])
+        scorecards.record_view(
+            user, rows, path=_path("scorecard"), committee_id=options["committee"]
+        )
         level = scorecards.classification(rows)
         if output is not None:
             sheet = scorecards.sheet(rows, headers=scorecards.headers(), title=_("Scorecard"))
