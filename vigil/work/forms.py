@@ -155,7 +155,9 @@ class TaskEditForm(VersionForm):
 
 class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any state")), *Task.State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), ("open", _("Any open state")), *Task.State.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
