@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from vigil.accounts import mfa, services
@@ -29,6 +29,7 @@ from vigil.accounts.forms import (
 )
 from vigil.accounts.lockout import client_ip, locked_out_response
 from vigil.accounts.models import ApiToken, UserSession
+from vigil.core.confirm import confirm_page
 
 ENROL_KEY = "vigil_totp_key"
 
@@ -234,9 +235,19 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "secret": secret})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=_("Revoke the token “%(name)s”?") % {"name": token.name},
+            question=_("A script that signs in with this token is refused from now on."),
+            details=[(_("Name"), token.name), (_("Scope"), token.get_scope_display())],
+            warning=_("This cannot be undone: a revoked token is never valid again."),
+            action=_("Revoke the token"),
+            cancel_url=reverse("accounts:tokens"),
+        )
     services.revoke_token(token, actor=request.user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -14,10 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from vigil.core import errors
+from vigil.core.confirm import confirm_page, safe_next
 
 
 @login_not_required
@@ -93,11 +94,25 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return download_response(request, pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    from vigil.core.attachments import delete_attachment, visible_attachment
+    from vigil.core.attachments import delete_attachment, may_attach, visible_attachment
 
     attachment, parent = visible_attachment(pk, request.user)
+    if request.method == "GET":
+        if not may_attach(request.user, parent):
+            raise PermissionDenied
+        back = safe_next(request)
+        return confirm_page(
+            request,
+            title=_("Delete the file “%(name)s”?") % {"name": attachment.name},
+            question=_("The file is removed from %(parent)s.") % {"parent": parent},
+            details=[(_("File"), attachment.name)],
+            warning=_("This cannot be undone from Vigil."),
+            action=_("Delete the file"),
+            cancel_url=back,
+            next_url=back,
+        )
     delete_attachment(attachment, parent, actor=request.user)
     messages.success(request, _("Attachment deleted."))
     target = request.POST.get("next", "")

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from vigil.core.classification import Classification
+from vigil.home.menu import menus
 from vigil.org.admin_scope import is_administrator, pending_for_leader
 from vigil.org.scope import can_read_audit, primary_membership, scope_for
 
@@ -25,6 +26,7 @@ def header(request: HttpRequest) -> dict[str, Any]:
         "directory_member": scope_for(user).directory_member,
         "admin_link": admin_link(user),
         "audit_reader": can_read_audit(user),
+        **menus(request),
     }
 
 

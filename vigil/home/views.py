@@ -1,3 +1,10 @@
+"""The home page: a morning briefing of what this user must act on.
+
+Each app's ``summary_for(user)`` gives a panel of figures that link to exactly the
+filtered list they count; panels are ordered by the user's roles (leader, standing
+office, agency officer, commune, storekeeper, auditor, administrator) and a panel with
+nothing for this user is left out."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,14 +13,69 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from vigil.org.summary import summary_for as org_summary
+from vigil.controlled.summary import summary_for as controlled_summary
+from vigil.core import clock
+from vigil.org.models import Committee
+from vigil.org.scope import primary_membership, scope_for
+from vigil.org.summary import administration_for
+from vigil.org.summary import summary_for as on_duty_for
 from vigil.work.obligations.summary import summary_for as reports_summary
 from vigil.work.summary import summary_for as work_summary
 
-# Each installed app's summary_for(user), in the order the home page shows them.
-SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [org_summary, work_summary, reports_summary]
+# Each installed app's summary_for(user); the order among panels of equal rank.
+SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
+    work_summary, reports_summary, on_duty_for, controlled_summary, administration_for,
+]  # fmt: skip
+ROLE_ORDER = (
+    "committee_leader", "standing_office", "officer", "commune", "storekeeper", "auditor",
+    "administrator",
+)  # fmt: skip
+
+
+def role_keys(user: Any) -> list[str]:
+    """The user's roles in briefing order; a committee-wide role in a commune's committee
+    is "commune", an agency head reads what an officer reads."""
+    roles = scope_for(user).roles
+    communes = set(
+        Committee.objects.filter(
+            pk__in={c for _r, _a, c, _p in roles if c}, level=Committee.Level.COMMUNE
+        ).values_list("pk", flat=True)
+    )
+    held = {
+        "commune" if committee in communes else "officer" if role == "agency_head" else role
+        for role, _agency, committee, _path in roles
+    }
+    return [key for key in ROLE_ORDER if key in held]
+
+
+def ordered(panels: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
+    def rank(panel: dict[str, Any]) -> int:
+        return min((keys.index(r) for r in panel["roles"] if r in keys), default=len(keys))
+
+    return sorted(panels, key=rank)  # stable: equal ranks keep SUMMARIES' order
+
+
+def heading_for(user: Any) -> str:
+    """The user's committee (committee-wide roles) or agency (agency roles)."""
+    primary = primary_membership(user)
+    if primary is None:
+        return ""
+    return str(primary.committee.name if primary.committee else primary.agency.name)
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    panels = [summary(request.user) for summary in SUMMARIES]
-    return render(request, "home/index.html", {"panels": panels})
+    user = request.user
+    keys = role_keys(user)
+    panels = [summary(user) for summary in SUMMARIES]
+    # A panel for none of the user's roles shows only when something in it is not zero.
+    shown = [
+        p
+        for p in panels
+        if (p["items"] or p.get("duty_agencies"))
+        and (set(p["roles"]) & set(keys) or any(i["value"] for i in p["items"]))
+    ]
+    return render(
+        request,
+        "home/index.html",
+        {"panels": ordered(shown, keys), "heading": heading_for(user), "today": clock.today()},
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigil.core import audit, clock, dates
 from vigil.core.classification import STAMPS, Classification
+from vigil.core.confirm import confirm_page
 from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
 from vigil.inbox import escalation, services
@@ -139,9 +140,24 @@ def holidays(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     holiday = get_object_or_404(Holiday, pk=pk)
+    if request.method == "GET":
+        if not services.can_edit_holidays(request.user):
+            raise PermissionDenied
+        return confirm_page(
+            request,
+            title=_("Delete the holiday of %(day)s?") % {"day": holiday.date.strftime("%d/%m/%Y")},
+            question=_("The day becomes an ordinary day in the working-day calendar."),
+            details=[(_("Date"), holiday.date.strftime("%d/%m/%Y")), (_("Name"), holiday.name)],
+            warning=_(
+                "Deadlines counted in working days from now on count this day: "
+                "every such deadline across the province may move."
+            ),
+            action=_("Delete the holiday"),
+            cancel_url=f"{reverse('inbox:holidays')}?year={holiday.date.year}",
+        )
     services.delete_holiday(holiday, actor=request.user)
     messages.success(request, _("Holiday deleted."))
     return redirect(f"{reverse('inbox:holidays')}?year={holiday.date.year}")

@@ -544,6 +544,8 @@ def clearance_list(request: HttpRequest) -> HttpResponse:
     rows = admin_scope.clearance_requests_visible_to(request.user).select_related(
         "user", "requested_by", "decided_by"
     )
+    if request.GET.get("status") in ClearanceRequest.Status.values:  # the home page's link
+        rows = rows.filter(status=request.GET["status"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     led = set(admin_scope.users_led_by(request.user).values_list("pk", flat=True))
     return render(request, "org/admin/clearance_list.html", {"page": page, "led": led})

@@ -9,11 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from vigil.core import clock
+from vigil.core.confirm import confirm_page
 from vigil.core.forms import add_form_errors
 from vigil.org import services
 from vigil.org.duty import roster, rosterable_members
@@ -67,13 +70,33 @@ def duty_roster(request: HttpRequest, agency_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duty_shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
     shift: DutyShift = get_visible_or_404(
-        DutyShift.objects.select_related("agency__committee"), request.user, pk=pk
+        DutyShift.objects.select_related("agency__committee", "officer"), request.user, pk=pk
     )
     if not can_edit_contact_points(request.user, shift.agency):
         raise PermissionDenied
+    if request.method == "GET":
+        when = "{} – {}".format(
+            localtime(shift.starts_at).strftime("%d/%m/%Y %H:%M"),
+            localtime(shift.ends_at).strftime("%d/%m/%Y %H:%M"),
+        )
+        return confirm_page(
+            request,
+            title=_("Remove this duty shift?"),
+            question=_(
+                "Nobody is on duty for %(agency)s in these hours unless another shift covers them."
+            )
+            % {"agency": shift.agency.name},
+            details=[
+                (_("Duty officer"), shift.officer.full_name or shift.officer.username),
+                (_("Hours"), when),
+                (_("Duty phone"), shift.phone),
+            ],
+            action=_("Remove the shift"),
+            cancel_url=reverse("org:duty_roster", args=[shift.agency_id]),
+        )
     services.remove_duty_shift(shift, actor=request.user)
     messages.success(request, _("Duty shift removed."))
     return redirect("org:duty_roster", agency_pk=shift.agency_id)

@@ -43,6 +43,7 @@ from vigil.org.scope import (
     can_keep_numbers,
     can_read_audit,
     get_visible_or_404,
+    primary_membership,
     scope_for,
 )
 
@@ -276,9 +277,23 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def home_province_id(user: Any) -> int | None:
+    """The province of the user's first committee (a commune's parent unit)."""
+    member = primary_membership(user)
+    committee = member and (member.committee or member.agency.committee)
+    unit = committee.admin_unit if committee else None
+    if unit is not None and unit.parent_id is not None:
+        return int(unit.parent_id)
+    return unit.pk if unit is not None else None
+
+
 def admin_unit_list(request: HttpRequest) -> HttpResponse:
     visible = admin_units_visible_to(request.user)
-    form = AdminUnitSearchForm(request.GET, units=visible)
+    query: Any = request.GET
+    if "province" not in query and "q" not in query:
+        # Opened from the menu: the user's own province first ("All provinces" is one pick away).
+        query = {"province": str(home_province_id(request.user) or "")}
+    form = AdminUnitSearchForm(query, units=visible)
     units = visible.select_related("parent")
     if form.is_valid():
         if form.cleaned_data["q"]:

@@ -176,7 +176,9 @@ class TaskEditForm(VersionForm):
 
 class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any state")), *Task.State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), ("open", _("Any open state")), *Task.State.choices],
     )
     open = forms.BooleanField(label=_("Open only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

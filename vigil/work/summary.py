@@ -1,7 +1,8 @@
-"""The work app's figures for the home page: my agency's open and overdue tasks,
-and the tasks my committees issued that wait for acceptance.
+"""The work app's figures for the home page: what this user must act on.
 
-The obligations engineer adds "reports due" here."""
+For an agency: its open tasks and the overdue ones. For the committees that issue
+tasks: the overdue tasks they issued and those reported done, waiting for acceptance.
+Each figure links to the task list filtered to exactly the tasks it counts."""
 
 from __future__ import annotations
 
@@ -18,28 +19,45 @@ ISSUER_ROLES = ("standing_office", "committee_leader")
 
 
 def summary_for(user: Any) -> dict[str, Any]:
-    tasks = Task.objects.visible_to(user)
-    mine = tasks.filter(assignee_id__in=scope_for(user).agency_ids, state__in=Task.OPEN_STATES)
     today = clock.today()
-    items: list[dict[str, Any]] = [
-        {
-            "label": _("open tasks of my agency"),
-            "value": mine.count(),
-            "url": reverse("work:task_list") + "?view=mine&open=on",
-        },
-        {
-            "label": _("of them overdue"),
-            "value": mine.filter(deadline__lt=today).count(),
-            "url": reverse("work:task_list") + "?view=mine&overdue=on",
-        },
-    ]
+    url = reverse("work:task_list")
+    items: list[dict[str, Any]] = []
+    if scope_for(user).agency_ids:
+        mine = Task.objects.visible_through(user, "assignee").filter(state__in=Task.OPEN_STATES)
+        items += [
+            {
+                "label": _("open tasks of my agency"),
+                "value": mine.count(),
+                "url": url + "?view=mine&state=open",
+            },
+            {
+                "label": _("of them overdue"),
+                "value": mine.filter(deadline__lt=today).count(),
+                "url": url + "?view=mine&overdue=on",
+                "urgency": "overdue",
+            },
+        ]
     issued = committees_with_role(user, *ISSUER_ROLES)
     if issued:
-        items.append(
+        from vigil.work.views import _issued
+
+        mine_issued = _issued(user)
+        items += [
+            {
+                "label": _("overdue tasks my committees issued"),
+                "value": mine_issued.filter(state__in=Task.OPEN_STATES, deadline__lt=today).count(),
+                "url": url + "?view=issued&overdue=on",
+                "urgency": "overdue",
+            },
             {
                 "label": _("tasks reported done, waiting for acceptance"),
-                "value": tasks.filter(owning_committee_id__in=issued, state="done").count(),
-                "url": reverse("work:task_list") + "?view=issued&state=done",
-            }
-        )
-    return {"title": _("Committee work"), "items": items}
+                "value": mine_issued.filter(state="done").count(),
+                "url": url + "?view=issued&state=done",
+                "urgency": "waiting",
+            },
+        ]
+    return {
+        "title": _("Committee work"),
+        "items": items,
+        "roles": ("committee_leader", "standing_office", "officer", "commune"),
+    }

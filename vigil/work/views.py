@@ -87,7 +87,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     if form.is_valid():
         data = form.cleaned_data
-        if data["state"]:
+        if data["state"] == "open":
+            tasks = tasks.filter(state__in=Task.OPEN_STATES)
+        elif data["state"]:
             tasks = tasks.filter(state=data["state"])
         if data["open"]:
             tasks = tasks.filter(state__in=Task.OPEN_STATES)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from vigil.org.models import Role
 from vigil.org.scope import scope_for
 from vigil.work.calendar import CalendarItem
-from vigil.work.obligations.models import ReportPeriod, ReportSubmission
+from vigil.work.obligations.models import ReportPeriod, ReportSubmission, SubmissionState
 
 AGENCY_WRITERS = (Role.OFFICER, Role.AGENCY_HEAD)
 COMMITTEE_WRITERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
@@ -27,6 +27,15 @@ def own_submissions(user: Any) -> Any:
     committees = {c for role, _a, c, _p in scope.roles if c and role in COMMITTEE_WRITERS}
     return ReportSubmission.objects.visible_to(user).filter(
         Q(agency_id__in=agencies) | Q(committee_id__in=committees)
+    )
+
+
+def reports_waiting(user: Any) -> Any:
+    """Reports the user's committees receive that were sent and wait for acceptance."""
+    return (
+        ReportSubmission.objects.visible_to(user)
+        .filter(state=SubmissionState.SUBMITTED)
+        .exclude(pk__in=own_submissions(user).values("pk"))
     )
 
 

@@ -1,5 +1,6 @@
 """Report figures for the home page: reports due and overdue for the user's units,
-and for the issuing side the reports waiting for acceptance."""
+and for the receiving side the reports waiting for acceptance. Each links to the list
+of exactly the reports it counts."""
 
 from __future__ import annotations
 
@@ -9,26 +10,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.work.obligations.calendar_source import own_submissions
-from vigil.work.obligations.models import OPEN_STATES, ReportSubmission, SubmissionState
+from vigil.org.scope import committees_with_role
+from vigil.work.obligations.calendar_source import own_submissions, reports_waiting
+from vigil.work.obligations.models import OPEN_STATES
 
 
 def summary_for(user: Any) -> dict[str, Any]:
     today = clock.today()
     due = own_submissions(user).filter(state__in=OPEN_STATES)
-    waiting = (
-        ReportSubmission.objects.visible_to(user)
-        .filter(state=SubmissionState.SUBMITTED)
-        .exclude(pk__in=own_submissions(user).values("pk"))
-    )
     url = reverse("work:reports_due")
+    items: list[dict[str, Any]] = [
+        {"label": _("Reports due"), "value": due.count(), "url": url},
+        {"label": _("Reports overdue"), "value": due.filter(due_on__lt=today).count(),
+         "url": url + "?overdue=1", "urgency": "overdue"},
+    ]  # fmt: skip
+    if committees_with_role(user, "standing_office", "committee_leader"):
+        items.append({
+            "label": _("Reports waiting for acceptance"), "value": reports_waiting(user).count(),
+            "url": url + "?view=waiting", "urgency": "waiting",
+        })  # fmt: skip
     return {
         "title": _("Reports"),
-        "items": [
-            {"label": _("Reports due"), "value": due.count(), "url": url},
-            {"label": _("Reports overdue"), "value": due.filter(due_on__lt=today).count(),
-             "url": url},
-            {"label": _("Reports waiting for acceptance"), "value": waiting.count(),
-             "url": reverse("work:obligation_list")},
-        ],
-    }  # fmt: skip
+        "items": items,
+        "roles": ("standing_office", "committee_leader", "officer", "commune"),
+    }

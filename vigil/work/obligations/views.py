@@ -21,7 +21,7 @@ from vigil.org.models import Committee, Role
 from vigil.org.scope import get_visible_or_404, scope_for
 from vigil.work.obligations import consolidation as cons
 from vigil.work.obligations import services
-from vigil.work.obligations.calendar_source import own_submissions
+from vigil.work.obligations.calendar_source import own_submissions, reports_waiting
 from vigil.work.obligations.forms import (
     ObligationForm,
     ReturnForm,
@@ -207,25 +207,31 @@ def period_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def reports_due(request: HttpRequest) -> HttpResponse:
+    """The reports the user's units must write (``?overdue=1``: those past due), or with
+    ``?view=waiting`` the reports sent to the user's committees that wait for acceptance."""
+    waiting = request.GET.get("view") == "waiting"
     subs = (
-        own_submissions(request.user)
+        (reports_waiting(request.user) if waiting else own_submissions(request.user))
         .select_related("obligation", "period", "agency", "committee")
         .order_by("due_on", "pk")
     )
     today = clock.today()
-    page = Paginator(subs.filter(state__in=OPEN_STATES), PAGE).get_page(request.GET.get("page"))
+    listed = subs if waiting else subs.filter(state__in=OPEN_STATES)
+    if request.GET.get("overdue"):
+        listed = listed.filter(due_on__lt=today)
+    page = Paginator(listed, PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # The recently sent reports: a short reminder under the first page only.
     recent = (
         list(subs.exclude(state__in=OPEN_STATES).order_by("-due_on", "-pk")[:20])
-        if page.number == 1
+        if page.number == 1 and not waiting
         else []
     )
     audit.record_view(request.user, rows + recent, path=request.path)
     return render(
         request,
         "work/obligations/reports_due.html",
-        {"page": page, "rows": rows, "recent": recent, "today": today},
+        {"page": page, "rows": rows, "recent": recent, "today": today, "waiting": waiting},
     )
 
 
