@@ -180,7 +180,6 @@ class TaskFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any state")), ("open", _("Any open state")), *Task.State.choices],
     )
-    open = forms.BooleanField(label=_("Open only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
 

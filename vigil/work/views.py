@@ -91,8 +91,6 @@ def task_list(request: HttpRequest) -> HttpResponse:
             tasks = tasks.filter(state__in=Task.OPEN_STATES)
         elif data["state"]:
             tasks = tasks.filter(state=data["state"])
-        if data["open"]:
-            tasks = tasks.filter(state__in=Task.OPEN_STATES)
         if data["overdue"]:
             tasks = tasks.filter(state__in=Task.OPEN_STATES, deadline__lt=today)
         if data["q"]:
