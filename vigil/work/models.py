@@ -112,6 +112,36 @@ class IssuedDocument(Owned):
     recipients = models.ManyToManyField(
         "org.Agency", verbose_name=_("sent to"), blank=True, related_name="+"
     )
+    # Of the recipients, those printed under "Kính gửi:" (Decree 30, box 9a); the
+    # others are listed under "Nơi nhận:" only. Free-text lines cover organs
+    # outside the directory.
+    addressees = models.ManyToManyField(
+        "org.Agency", verbose_name=_("addressed to (Kính gửi)"), blank=True, related_name="+"
+    )
+    addressees_other = models.TextField(
+        _("other addressees"), blank=True, help_text=_("Outside the directory, one per line.")
+    )
+    recipients_other = models.TextField(
+        _("other recipients"), blank=True, help_text=_("Outside the directory, one per line.")
+    )
+    drafting_unit = models.CharField(
+        _("drafting unit"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Abbreviation of the unit that drafted it, e.g. VPTT: part of a công văn's "
+            "number and of “Lưu: VT, VPTT.”"
+        ),
+    )
+    authority = models.CharField(
+        _("deciding authority"),
+        max_length=300,
+        blank=True,
+        help_text=_("A decision's authority line; by default the signing post and the committee."),
+    )
+    legal_bases = models.TextField(
+        _("legal bases"), blank=True, help_text=_("A decision's “Căn cứ …” lines, one per line.")
+    )
     issued_at = models.DateTimeField(_("recorded at"))
     issued_by_label = models.CharField(_("recorded by"), max_length=200)
 

@@ -27,7 +27,7 @@ from vigil.org.models import Committee
 from vigil.org.scope import committees_with_role, get_visible_or_404, scope_for
 from vigil.work import scorecard as scorecards
 from vigil.work import services
-from vigil.work.docx import official_document
+from vigil.work.docx import addressee_names, official_document, recipient_names, signature_lines
 from vigil.work.forms import (
     AcceptForm,
     DocumentForm,
@@ -277,12 +277,16 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     files = list(attachments.attachments_of(document, user))
     tasks = _tasks(user).filter(document=document).order_by("point__order", "assignee__name")
+    addressees = addressee_names(document)
     return render(
         request,
         "work/document_detail.html",
         {
             "document": document, "points": document.points.all(), "tasks": tasks,
             "recipients": document.recipients.all(),
+            "signature": signature_lines(document),
+            "addressees": addressees,
+            "recipient_lines": recipient_names(document, addressees),
             "attachment_list": files,
             "can_attach": attachments.may_attach(user, document),
             "attach_url": reverse("work:document_attachment_upload", args=[document.pk]),
@@ -335,6 +339,10 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
                 issue_date=data["issue_date"], signing_post=data["signing_post"],
                 signer=data["signer"], signing_form=data["signing_form"] or "",
                 body=data["body"], points=specs, classification=data["classification"],
+                addressees=list(data["addressees"]), addressees_other=data["addressees_other"],
+                recipients=list(data["recipients"]), recipients_other=data["recipients_other"],
+                drafting_unit=data["drafting_unit"], legal_bases=data["legal_bases"],
+                authority=data["authority"],
                 urgency=data["urgency"] or "", external_number=data["external_number"],
                 actor=user,
             )  # fmt: skip
