@@ -147,6 +147,7 @@ class _Checker:
         self.findings: list[Finding] = []
         self.empty_number = False
         self.has_addressees = False
+        self.telegram = False
 
     def fail(self, rule: str, message: str) -> None:
         self.findings.append(Finding(rule, message))
@@ -490,12 +491,14 @@ class _Checker:
             rest = self._decision(rest)
         if letter and not (rest and rest[0].text.strip().startswith("Kính gửi")):
             self.fail("addressees.missing", _("A công văn must say whom it is sent to (“Kính gửi:”)."))
+        if kind == "CÔNG ĐIỆN" and rest and _norm(rest[0].text).endswith(" điện:"):
+            rest = self._telegram(rest)
         self.has_addressees = bool(rest and rest[0].text.strip().startswith("Kính gửi"))
         rest = self._addressees(rest)
         for paragraph in rest:
             self._body_paragraph(paragraph)
             self._heading(paragraph)
-        if signature_at is not None:
+        if signature_at is not None and not self.telegram:
             self._as_above(DocxTable(items[signature_at][0], body))
         self.appendices(paragraphs)
 
@@ -521,6 +524,25 @@ class _Checker:
         for paragraph in preamble[1:]:
             self._body_paragraph(paragraph)
         return rest[verb + 1 :]
+
+    def _telegram(self, rest: list[DocxParagraph]) -> list[DocxParagraph]:
+        """A công điện: "<SENDER> điện:" and its recipients, one per line."""
+        self.telegram = True
+        items = []
+        for paragraph in rest[1:]:
+            if not paragraph.text.strip().startswith("-"):
+                break
+            items.append(paragraph)
+        for number, item in enumerate(items, 1):
+            text = _norm(item.text)
+            end = "." if number == len(items) else ";"
+            if DOUBLED_DASH.match(text) or not text.endswith(end):
+                self.fail(
+                    "addressees.list",
+                    _("“%(text)s” must start with one dash and end with “%(end)s”.")
+                    % {"text": text, "end": end},
+                )
+        return rest[1 + len(items) :]
 
     def _heading(self, paragraph: DocxParagraph) -> None:
         """Box 6: part titles bold; an article's label "Điều n." bold."""
