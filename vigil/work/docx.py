@@ -122,3 +122,19 @@ def official_document(document: IssuedDocument) -> OfficialDocument:
         authority=authority_line(document) if with_authority else "",
         legal_bases=tuple(_lines(document.legal_bases)),
     )
+
+
+def docx_bytes(document: IssuedDocument) -> bytes:
+    """The issued document's .docx; an issued consolidation prints its figures as its body."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from vigil.core import clock
+    from vigil.core.documents.decree30 import build_docx
+
+    try:
+        period = document.consolidated_period
+    except ObjectDoesNotExist:
+        return build_docx(official_document(document))
+    from vigil.work.obligations import consolidation
+
+    return consolidation.docx_bytes(consolidation.consolidate(period), date=clock.today())

@@ -310,7 +310,11 @@ def check_layout(
     unit = drafting_unit.strip().upper()
     if unit and not DRAFTING_UNIT.fullmatch(unit):
         raise ValidationError(
-            {"drafting_unit": _("Give the drafting unit as its abbreviation in capitals, e.g. VPTT.")}
+            {
+                "drafting_unit": _(
+                    "Give the drafting unit as its abbreviation in capitals, e.g. VPTT."
+                )
+            }
         )
     if doc_type == DocType.CONG_VAN:
         if not unit:
@@ -326,7 +330,11 @@ def check_layout(
             )
         if not any(ARTICLE.match(line) for line in _lines(body)):
             raise ValidationError(
-                {"body": _("A decision decides in articles: begin lines with “Điều 1.”, “Điều 2.”…")}
+                {
+                    "body": _(
+                        "A decision decides in articles: begin lines with “Điều 1.”, “Điều 2.”…"
+                    )
+                }
             )
     return unit
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.documents.decree30 import build_docx, docx_response
+from vigil.core.documents.decree30 import docx_response
 from vigil.core.forms import add_form_errors
 from vigil.core.paging import CappedPaginator
 from vigil.core.xlsx import xlsx_response
@@ -27,7 +27,7 @@ from vigil.org.models import Committee
 from vigil.org.scope import committees_with_role, get_visible_or_404, scope_for
 from vigil.work import scorecard as scorecards
 from vigil.work import services
-from vigil.work.docx import addressee_names, official_document, recipient_names, signature_lines
+from vigil.work.docx import addressee_names, docx_bytes, recipient_names, signature_lines
 from vigil.work.forms import (
     AcceptForm,
     DocumentForm,
@@ -305,7 +305,7 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk,
     )  # fmt: skip
     audit.record_view(request.user, [document], about=document, path=request.path)
-    data = build_docx(official_document(document))
+    data = docx_bytes(document)
     name = document.symbol.replace("/", "-")
     return docx_response(f"{name}.docx", data)
 

@@ -490,7 +490,9 @@ class _Checker:
         if kind == "QUYẾT ĐỊNH":
             rest = self._decision(rest)
         if letter and not (rest and rest[0].text.strip().startswith("Kính gửi")):
-            self.fail("addressees.missing", _("A công văn must say whom it is sent to (“Kính gửi:”)."))
+            self.fail(
+                "addressees.missing", _("A công văn must say whom it is sent to (“Kính gửi:”).")
+            )
         if kind == "CÔNG ĐIỆN" and rest and _norm(rest[0].text).endswith(" điện:"):
             rest = self._telegram(rest)
         self.has_addressees = bool(rest and rest[0].text.strip().startswith("Kính gửi"))
@@ -507,7 +509,9 @@ class _Checker:
         texts = [_norm(p.text) for p in rest]
         verb = next((i for i, t in enumerate(texts) if t == "QUYẾT ĐỊNH:"), None)
         if verb is None:
-            self.fail("decision.verb", _("A quyết định needs the line “QUYẾT ĐỊNH:” before its articles."))
+            self.fail(
+                "decision.verb", _("A quyết định needs the line “QUYẾT ĐỊNH:” before its articles.")
+            )
             return rest
         if not _all(rest[verb], "bold") or not _centred(rest[verb]):
             self.fail("decision.verb", _("“QUYẾT ĐỊNH:” must be bold and centred."))
@@ -549,14 +553,15 @@ class _Checker:
         text = _norm(paragraph.text)
         runs = [r for r in _runs(paragraph) if r.text.strip()]
         if HEADING.match(text) and not _all(paragraph, "bold"):
-            self.fail("body.heading", _("The heading “%(text)s” must be bold.") % {"text": text[:40]})
+            self.fail(
+                "body.heading", _("The heading “%(text)s” must be bold.") % {"text": text[:40]}
+            )
         article = ARTICLE.match(text)
-        if article and runs:
-            if not _flag(runs[0], paragraph, "bold"):
-                self.fail(
-                    "body.heading",
-                    _("The article label “%(text)s” must be bold.") % {"text": article[1]},
-                )
+        if article and runs and not _flag(runs[0], paragraph, "bold"):
+            self.fail(
+                "body.heading",
+                _("The article label “%(text)s” must be bold.") % {"text": article[1]},
+            )
 
     def _as_above(self, table: DocxTable) -> None:
         left = [p for p in table.columns[0].cells[0].paragraphs if p.text.strip()]

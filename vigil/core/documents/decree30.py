@@ -193,7 +193,9 @@ def body_blocks(text: str, points: Sequence[str] = ()) -> list[Block]:
         else:
             blocks.append(Paragraph(line))
     if at is None:
-        leads = [i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.endswith(":")]
+        leads = [
+            i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.endswith(":")
+        ]
         at = leads[-1] + 1 if leads else len(blocks)
     return [*blocks[:at], *numbered, *blocks[at:]]
 
