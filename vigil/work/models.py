@@ -336,6 +336,20 @@ class IncomingDocument(Owned):
     received_at = models.DateTimeField(_("registered at"))
     registered_by_label = models.CharField(_("registered by"), max_length=200)
     from_edxml = models.BooleanField(_("imported from an edXML package"), default=False)
+    # What the edXML header said, kept as sent (QCVN 102).
+    document_id = models.CharField(_("document identifier"), max_length=200, blank=True)
+    addressed_to = models.TextField(
+        _("addressed to"), blank=True, help_text=_("The package's To organs, one per line.")
+    )
+    type_code = models.CharField(_("type code"), max_length=20, blank=True)
+    type_detail = models.CharField(_("type detail"), max_length=20, blank=True)
+    organization_in_charge = models.CharField(
+        _("organisation in charge"), max_length=300, blank=True
+    )
+    not_addressed = models.BooleanField(
+        _("not addressed to this committee"), default=False,
+        help_text=_("The package names To organs and this committee is not among them."),
+    )  # fmt: skip
 
     objects = OwnedQuerySet.as_manager()
     scope_agency_fields: ClassVar[tuple[str, ...]] = ("shared_agencies", "handler")
@@ -344,6 +358,14 @@ class IncomingDocument(Owned):
         verbose_name = _("incoming document")
         verbose_name_plural = _("incoming documents")
         ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_committee", "document_id"],
+                condition=~Q(document_id=""),
+                name="work_incoming_document_id_once",
+                violation_error_message=_("This document is already registered."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}/{self.notation} — {self.subject}"
