@@ -133,7 +133,8 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
         conclusions="Các thành viên tăng cường phối hợp, trao đổi thông tin.",
         points=[PointSpec(text="Sở Công Thương rà soát kho vật liệu nổ trước Tết.",
                           lead=[ag["dit"]], deadline_working_days=15)],
-        actor=actor,
+        starts_at=dt.time(8, 30), venue="Hội trường Công an tỉnh Quảng Ninh",
+        chair=_holder(p, Post.Kind.HEAD), actor=actor,
     )  # fmt: skip
     records.record_meeting(
         p, kind=Meeting.Kind.EXTRAORDINARY, title="Họp đột xuất về bảo vệ mục tiêu biên giới",

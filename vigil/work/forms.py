@@ -212,6 +212,13 @@ class MeetingForm(_ClassifiedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
+    starts_at = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    venue = forms.CharField(label=_("Place"), max_length=300, required=False)
+    chair = forms.ModelChoiceField(
+        label=_("Chaired by"), queryset=PostHolder.objects.none(), required=False
+    )
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
     invited = forms.ModelMultipleChoiceField(
         label=_("Invited agencies"), queryset=Agency.objects.none(), required=False
@@ -227,6 +234,11 @@ class MeetingForm(_ClassifiedForm):
         agencies = _tree_agencies(committee)
         self.fields["invited"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["attending"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = (  # type: ignore[attr-defined]
+            PostHolder.objects.filter(
+                Period.current_on(clock.today()), post__committee=committee
+            ).select_related("post")
+        )
         self.limit_classification(clearance)
 
 

@@ -197,6 +197,11 @@ class WorkPlan(Owned):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
+    # The plan as an issued kế hoạch (number, .docx, edXML), once issued.
+    document = models.OneToOneField(
+        IssuedDocument, verbose_name=_("issued as"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="plan_of",
+    )  # fmt: skip
 
     objects = OwnedQuerySet.as_manager()
 
@@ -249,6 +254,17 @@ class Meeting(Owned):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
+    venue = models.CharField(_("place"), max_length=300, blank=True)
+    chair = models.ForeignKey(
+        "org.PostHolder", verbose_name=_("chaired by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    # The conclusions notice (thông báo kết luận), once issued.
+    notice = models.OneToOneField(
+        IssuedDocument, verbose_name=_("conclusions notice"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="notice_of",
+    )  # fmt: skip
     agenda = models.TextField(_("agenda"), blank=True)
     invited = models.ManyToManyField(
         "org.Agency", verbose_name=_("invited agencies"), blank=True, related_name="+"

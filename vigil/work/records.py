@@ -17,7 +17,7 @@ from vigil.core import attachments, audit, clock
 from vigil.core.classification import Classification
 from vigil.core.documents import edxml
 from vigil.core.models import Attachment
-from vigil.org.models import Agency, Committee
+from vigil.org.models import Agency, Committee, PostHolder
 from vigil.work.models import (
     ConclusionPoint,
     IncomingDocument,
@@ -144,6 +144,9 @@ def record_meeting(
     conclusions: str = "",
     points: Sequence[PointSpec] = (),
     classification: int = Classification.UNCLASSIFIED,
+    starts_at: dt.time | None = None,
+    venue: str = "",
+    chair: PostHolder | None = None,
     actor: Any,
 ) -> Meeting:
     """A meeting and its conclusions; each conclusion point may become tasks."""
@@ -153,7 +156,10 @@ def record_meeting(
         raise ValidationError({"kind": _("Unknown kind of meeting.")})
     invited = _agencies_in_tree(committee, invited)
     attending = _agencies_in_tree(committee, attending)
+    if chair is not None and chair.post.committee_id != committee.pk:
+        raise ValidationError({"chair": _("The chair holds no post of this committee.")})
     meeting = Meeting(
+        starts_at=starts_at, venue=venue.strip(), chair=chair,
         owning_committee=committee, owning_agency=_standing(committee), kind=kind,
         title=title.strip(), held_on=held_on, agenda=agenda, conclusions=conclusions,
         classification=classification, created_at=clock.now(),

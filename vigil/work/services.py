@@ -213,9 +213,13 @@ def issue_document(
     classification: int = Classification.UNCLASSIFIED,
     urgency: str = Urgency.NORMAL,
     external_number: int | None = None,
+    source: Any = None,
     actor: Any,
 ) -> IssuedDocument:
     """Number and record a document; each point's agencies get one task each.
+
+    ``source``: the meeting whose conclusions notice, or the work plan, this is; it
+    is issued once, and keeps a link to its document.
 
     ``addressees`` are printed under "Kính gửi:" and are recipients too; the
     ``*_other`` texts name organs outside the directory, one per line.
@@ -274,6 +278,8 @@ def issue_document(
     document.save(update_fields=["number", "symbol"])
     document.recipients.set(addressed)
     document.addressees.set(addressees)
+    if source is not None:
+        _link_source(source, document, committee)
     tasks: list[Task] = []
     for order, spec in enumerate(points, start=1):
         if not spec.text.strip():
@@ -293,6 +299,24 @@ def issue_document(
                "points": len(points), "tasks": [t.pk for t in tasks]},
     )  # fmt: skip
     return document
+
+
+def _link_source(source: Any, document: IssuedDocument, committee: Committee) -> None:
+    from vigil.work.models import Meeting, WorkPlan
+
+    field = {Meeting: "notice", WorkPlan: "document"}.get(type(source))
+    if field is None or source.owning_committee_id != committee.pk:
+        raise ValidationError(_("This document cannot be issued from that record."))
+    # Compare-and-swap: two clerks issuing the same notice at once get one number each
+    # only if both pass; the second finds the link set and its transaction rolls back.
+    linked = (
+        type(source)
+        .objects.filter(pk=source.pk, **{f"{field}__isnull": True})
+        .update(**{field: document})
+    )
+    if not linked:
+        raise ValidationError(_("This record has already been issued as a document."))
+    setattr(source, field, document)
 
 
 def _lines(text: str) -> list[str]:

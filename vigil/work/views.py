@@ -310,16 +310,38 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
     return docx_response(f"{name}.docx", data)
 
 
+def _source(request: HttpRequest, committee: Committee) -> tuple[Any, dict[str, Any], list[str]]:
+    """A meeting's conclusions notice (``?meeting=``) or a work plan (``?plan=``): the
+    form starts from what the record says; the clerk chooses signer and recipients."""
+    from vigil.work import sources
+    from vigil.work.models import Meeting, WorkPlan
+
+    for key, model in (("meeting", Meeting), ("plan", WorkPlan)):
+        raw = request.GET.get(key, "")
+        if raw.isascii() and raw.isdigit():
+            record = get_visible_or_404(model.objects, request.user, pk=int(raw))
+            if record.owning_committee_id != committee.pk:
+                raise Http404
+            return (record, *sources.draft(record))
+    return None, {}, []
+
+
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee: Committee = get_visible_or_404(Committee.objects, request.user, pk=committee_pk)
     user: Any = request.user
     if not services.can_issue(user, committee):
         raise PermissionDenied
-    form = DocumentForm(request.POST or None, committee=committee, clearance=user.clearance)
-    points = PointFormSet(
-        request.POST or None, prefix="points", form_kwargs={"committee": committee}
+    source, initial, point_texts = _source(request, committee)
+    form = DocumentForm(
+        request.POST or None, committee=committee, clearance=user.clearance, initial=initial
     )
+    points = PointFormSet(
+        request.POST or None, prefix="points", form_kwargs={"committee": committee},
+        # Only shown, never compared: a posted point equal to its initial text would
+        # count as unchanged and be dropped.
+        initial=None if request.method == "POST" else [{"text": t} for t in point_texts],
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid() and points.is_valid():
         data = form.cleaned_data
         specs = [
@@ -342,7 +364,7 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
                 addressees=list(data["addressees"]), addressees_other=data["addressees_other"],
                 recipients=list(data["recipients"]), recipients_other=data["recipients_other"],
                 drafting_unit=data["drafting_unit"], legal_bases=data["legal_bases"],
-                authority=data["authority"],
+                authority=data["authority"], source=source,
                 urgency=data["urgency"] or "", external_number=data["external_number"],
                 actor=user,
             )  # fmt: skip
