@@ -114,3 +114,18 @@ def test_the_download_is_named_once_and_the_page_shows_the_header(
     page = office.get(incoming.get_absolute_url()).content.decode()
     assert incoming.document_id in page and "Công an tỉnh Quảng Ninh" in page
     assert document.place in page
+
+
+def test_the_administrator_sets_the_committee_code_through_the_api(
+    api_for: Callable[..., Client],
+) -> None:
+    p = province()
+    admin = api_for("quantri", "write")
+    url = f"/api/v1/committees/{p.pk}/"
+    refused = admin.patch(url, {"electronic_code": "H46"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "electronic_code" in refused.json()["error"]["fields"]
+    saved = admin.patch(url, {"electronic_code": "000.00.91.H46"}, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["electronic_code"] == "000.00.91.H46"
+    package = edxml.parse_package(records.export_edxml(letter(), actor=SEED))
+    assert package.sender.code == "000.00.91.H46"
