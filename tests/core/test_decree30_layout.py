@@ -54,7 +54,7 @@ def plan(**changes: Any) -> OfficialDocument:
             Heading("II. Nhiệm vụ"),
             Paragraph(LONG),
         ],
-        recipients=["Văn phòng TT BCĐ PCKB quốc gia (để b/c)", "Như trên", "Lưu: VT, VPTT"],
+        recipients=["Văn phòng TT BCĐ PCKB quốc gia (để b/c)", "Sở Công Thương", "Lưu: VT, VPTT"],
         signature=Signature(
             name="Nguyễn Văn A",
             title="Phó Trưởng ban thường trực",
@@ -172,7 +172,7 @@ def test_header_number_date_and_signature_read_as_decree_30_prints_them() -> Non
     assert "KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN THƯỜNG TRỰC" in text
     assert "GIÁM ĐỐC CÔNG AN TỈNH\nNguyễn Văn A" in text
     assert (
-        "Nơi nhận:\n- Văn phòng TT BCĐ PCKB quốc gia (để b/c);\n- Như trên;\n- Lưu: VT, VPTT."
+        "Nơi nhận:\n- Văn phòng TT BCĐ PCKB quốc gia (để b/c);\n- Sở Công Thương;\n- Lưu: VT, VPTT."
         in text
     )
 

@@ -308,3 +308,51 @@ def test_a_classified_consolidation_is_written_marked_and_hidden_below_clearance
                      "-o", str(tmp_path / "x.xlsx"))  # fmt: skip
     assert str(hidden) == "Not found."
     assert ReportPeriod.objects.filter(pk=period.pk).exists()
+
+
+def test_a_consolidation_is_a_draft_until_issued_then_numbered_signed_and_refused_twice(
+    tmp_path: Path,
+) -> None:
+    """Issue 20: no blank number on an issued report; a plain title; the parent body in
+    full; "Lưu: VT, VPTT."; the signer chosen."""
+    from docx import Document
+
+    from vigil.core.documents.check import check_docx
+    from vigil.org.models import Post, PostHolder
+
+    period = obligations.open_period(_obligation(), day=dt.date(2026, 2, 1), actor=SEED).period
+    draft = tmp_path / "draft.docx"
+    work("reports", "consolidate", str(period.pk), "--as", "thuongtruc", "-o", str(draft))
+    assert check_docx(draft.read_bytes()) == []
+    texts = _texts(Document(str(draft)))
+    assert "DỰ THẢO" in texts and "Số:      /BC-BCĐ" in texts
+    assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH" in texts
+    assert "Kết quả thử tháng 02/2026" in texts or any(t.startswith("Kết quả thử") for t in texts)
+    assert "- Lưu: VT, VPTT." in texts and "- Như trên;" not in texts
+
+    deputy = PostHolder.objects.get(
+        post__committee=province(), post__kind=Post.Kind.STANDING_DEPUTY
+    )
+    issued = tmp_path / "issued.docx"
+    out, _err = work("reports", "consolidate", str(period.pk), "--as", "thuongtruc",
+                     "-o", str(issued), "--issue", "--signer", str(deputy.pk), "--form", "KT.",
+                     "--to", "Ủy ban nhân dân tỉnh Quảng Ninh")  # fmt: skip
+    period.refresh_from_db()
+    document = period.report_document
+    assert document is not None and out.startswith(f"Issued as {document.symbol}.")
+    assert check_docx(issued.read_bytes()) == []
+    texts = _texts(Document(str(issued)))
+    assert f"Số: {document.symbol}" in texts and "DỰ THẢO" not in texts
+    assert "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh." in texts
+    assert "KT. TRƯỞNG BAN" in texts and deputy.holder_name in texts
+    assert "- Như trên;" in texts
+    again = refused("reports", "consolidate", str(period.pk), "--as", "thuongtruc",
+                    "-o", str(issued), "--issue", "--signer", str(deputy.pk), "--form", "KT.")  # fmt: skip
+    assert f"already issued as {document.symbol}" in str(again)
+    assert IssuedDocument.objects.filter(subject=document.subject).count() == 1
+
+
+def _texts(document: Any) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    texts += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    return [t for t in texts if t.strip()]

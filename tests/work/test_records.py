@@ -66,7 +66,9 @@ def test_an_issued_document_exported_and_imported_again_keeps_what_it_said(
     assert (incoming.number, incoming.notation) == (number, notation)
     assert incoming.doc_date == document.issue_date
     assert incoming.subject == document.subject
-    assert incoming.issuer == agency("police")  # found by its electronic identifier code
+    # Sent under the committee's own code, not filed under the police (a recipient).
+    assert incoming.issuer is None and incoming.issuer_name == province().name
+    assert incoming.issuer_code == province().electronic_code != agency("police").electronic_code
     assert not incoming.issuer_unknown
     files = list(attachments.attachments_of(incoming, persona("xa_a")))
     assert [(f.name, f.sha256) for f in files] == [

@@ -127,7 +127,11 @@ def safe_name(name: str, extension: str) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = name.strip().strip(".") or "tep"
     stem, ext = os.path.splitext(name)
-    if ext.lower() not in EXTENSIONS or EXTENSIONS[ext.lower()] != EXTENSIONS.get(extension):
+    # A name that already ends in the extension keeps one ("02-CT-BCĐ.edxml", not twice).
+    same = ext.lower() == extension.lower()
+    if not same and (
+        ext.lower() not in EXTENSIONS or EXTENSIONS[ext.lower()] != EXTENSIONS.get(extension)
+    ):
         stem = name
     stem = stem[: 150 - len(extension)]
     return f"{stem}{extension}"

@@ -35,6 +35,10 @@ class CommitteeEditForm(CommitteeForm):
     standing_agency = forms.ModelChoiceField(
         label=_("Standing agency"), queryset=Agency.objects.none(), required=False
     )
+    electronic_code = forms.CharField(
+        label=_("Electronic identifier code"), max_length=40, required=False,
+        help_text=_("The committee's own code for document exchange, e.g. 000.00.99.H46."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -165,6 +165,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "short_name": c.short_name,
         "level": c.level,
         "standing_agency": c.standing_agency_id,
+        "electronic_code": c.electronic_code,
     }
     form = f.CommitteeEditForm(request.POST or None, initial=initial, committee=c)
     if _submit(request, form, lambda d: services.update_committee(c, actor=request.user, **d)):

@@ -49,7 +49,10 @@ class AdminUnitSerializer(serializers.ModelSerializer[AdminUnit]):
 class CommitteeSerializer(serializers.ModelSerializer[Committee]):
     class Meta:
         model = Committee
-        fields = ["id", "name", "short_name", "level", "parent", "admin_unit", "standing_agency"]
+        fields = [
+            "id", "name", "short_name", "level", "parent", "admin_unit", "standing_agency",
+            "electronic_code",
+        ]  # fmt: skip
 
 
 class AgencySerializer(HidesCommittees, serializers.ModelSerializer[Agency]):

@@ -34,6 +34,7 @@ class CommitteeUpdateSerializer(serializers.Serializer[Any]):
     short_name = serializers.CharField(max_length=30, required=False)
     level = serializers.ChoiceField(choices=Committee.Level.choices, required=False)
     standing_agency = Id(required=False)
+    electronic_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
 class CommitteeCreateSerializer(serializers.Serializer[Any]):

@@ -80,6 +80,9 @@ def seed_org(actor: SystemActor) -> OrgWorld:
         level=Committee.Level.COMMUNE, parent=p, admin_unit=unit_b, actor=actor,
     )  # fmt: skip
     w.committees = {"national": national, "province": p, "a": a, "b": b}
+    # Each committee's own code for document exchange (fictional, in the province's H46 block).
+    for committee, code in ((p, "000.00.90.H46"), (a, "000.01.90.H46"), (b, "000.02.90.H46")):
+        services.update_committee(committee, electronic_code=code, actor=actor)
 
     def agency(key: str, name: str, kind: str, committee: Committee | None, code: str = "",
                short: str = "", unit: AdminUnit | None = None, **extra: Any) -> Agency:  # fmt: skip

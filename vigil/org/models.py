@@ -127,6 +127,14 @@ class Committee(models.Model):
         blank=True,
         related_name="+",
     )
+    # The committee's own code in document exchange (QCVN 102): its documents go
+    # out under it, not under the standing agency's (which is often a recipient).
+    electronic_code = models.CharField(
+        _("electronic identifier code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mã định danh điện tử (Decision 20/2020/QĐ-TTg)."),
+    )
     name_folded = models.CharField(max_length=300, editable=False, db_index=True, default="")
 
     objects = DirectoryQuerySet.as_manager()

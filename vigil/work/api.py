@@ -110,7 +110,8 @@ class DocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
         fields = [
             "id", "committee", "doc_type", "number", "symbol", "external_number", "issue_date",
             "place", "signing_post", "signer", "signing_form", "subject", "body", "urgency",
-            "classification", "recipients", "points",
+            "classification", "recipients", "addressees", "addressees_other",
+            "recipients_other", "drafting_unit", "authority", "legal_bases", "points",
         ]  # fmt: skip
 
     def get_points(self, obj: IssuedDocument) -> list[dict[str, Any]]:
@@ -142,6 +143,20 @@ class DocumentCreateSerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
     external_number = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     recipients = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    addressees = serializers.ListField(child=Id(), required=False, default=list, max_length=200)
+    addressees_other = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
+    recipients_other = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
+    drafting_unit = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20
+    )
+    authority = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    legal_bases = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
     points = PointInSerializer(many=True, required=False, default=list)
 
 
@@ -357,7 +372,7 @@ class DocumentList(Audited, Scoped, generics.ListAPIView[IssuedDocument]):
 
     def get_queryset(self) -> QuerySet[IssuedDocument]:
         return (
-            super().get_queryset().prefetch_related("points", "recipients")
+            super().get_queryset().prefetch_related("points", "recipients", "addressees")
             .order_by("-issue_date", "-pk")
         )  # fmt: skip
 
@@ -370,7 +385,8 @@ class DocumentList(Audited, Scoped, generics.ListAPIView[IssuedDocument]):
         points = _specs(request, values.pop("points"))
         document = services.issue_document(
             committee, signing_post=post, signer=signer, points=points,
-            recipients=_agencies(request, values.pop("recipients")), actor=request.user,
+            recipients=_agencies(request, values.pop("recipients")),
+            addressees=_agencies(request, values.pop("addressees")), actor=request.user,
             **values,
         )  # fmt: skip
         return created(DocumentSerializer, document, request)

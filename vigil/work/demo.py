@@ -37,7 +37,8 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
         body="Để chủ động phòng ngừa, phát hiện và xử lý kịp thời các tình huống khủng bố, "
              "Trưởng Ban Chỉ đạo yêu cầu các cơ quan, đơn vị thực hiện tốt các nội dung sau:",
         signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
-        signing_form=SigningForm.KT, urgency=Urgency.KHAN,
+        signing_form=SigningForm.KT, urgency=Urgency.KHAN, drafting_unit="VPTT",
+        recipients_other="Văn phòng Thường trực BCĐ PCKB quốc gia (để b/c)",
         points=[
             PointSpec(
                 text="Rà soát, kiểm tra việc quản lý vật liệu nổ công nghiệp tại các mỏ và "
@@ -72,7 +73,8 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
     services.issue_document(
         p, doc_type=DocType.CONG_VAN, issue_date=issued, subject=CASE_4_SUBJECT,
         signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
-        signing_form=SigningForm.KT,
+        signing_form=SigningForm.KT, drafting_unit="VPTT", addressees=[ag["dit"]],
+        body="Để phục vụ công tác quản lý, Ban Chỉ đạo đề nghị Sở Công Thương:",
         points=[PointSpec(text="Báo cáo số lượng vật liệu nổ công nghiệp tồn kho tại các mỏ.",
                           title=CASE_4_SUBJECT, lead=[ag["dit"]],
                           deadline=today + dt.timedelta(days=12))],
@@ -82,7 +84,8 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
         p, doc_type=DocType.KE_HOACH, issue_date=issued,
         subject="Kiểm tra an ninh khu vực biên giới",
         signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
-        signing_form=SigningForm.KT, classification=C.CONFIDENTIAL,
+        signing_form=SigningForm.KT, classification=C.CONFIDENTIAL, drafting_unit="VPTT",
+        body="I. MỤC ĐÍCH, YÊU CẦU\nBảo đảm an ninh khu vực biên giới.\nII. NỘI DUNG\n[points]",
         points=[PointSpec(text="Tuần tra, kiểm soát các đường mòn, lối mở biên giới.",
                           lead=[ag["border"]], deadline=today + dt.timedelta(days=30))],
         actor=actor,
@@ -101,7 +104,7 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
             committee, doc_type=DocType.THONG_BAO, issue_date=today - dt.timedelta(days=3),
             subject="Kết luận cuộc họp Ban Chỉ đạo tháng 11",
             signing_post=_head(committee), signer=_holder(committee, Post.Kind.HEAD),
-            signing_form=SigningForm.TM,
+            signing_form=SigningForm.TM, drafting_unit="VPTT",
             points=[PointSpec(text="Kiểm tra an toàn khu vực bến tàu, nhà ga.",
                               lead=[ag[keys[0]]], deadline_working_days=5)],
             actor=actor,
@@ -130,7 +133,8 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
         conclusions="Các thành viên tăng cường phối hợp, trao đổi thông tin.",
         points=[PointSpec(text="Sở Công Thương rà soát kho vật liệu nổ trước Tết.",
                           lead=[ag["dit"]], deadline_working_days=15)],
-        actor=actor,
+        starts_at=dt.time(8, 30), venue="Hội trường Công an tỉnh Quảng Ninh",
+        chair=_holder(p, Post.Kind.HEAD), actor=actor,
     )  # fmt: skip
     records.record_meeting(
         p, kind=Meeting.Kind.EXTRAORDINARY, title="Họp đột xuất về bảo vệ mục tiêu biên giới",

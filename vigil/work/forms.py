@@ -76,7 +76,41 @@ class DocumentForm(_ClassifiedForm):
     )  # fmt: skip
     issue_date = dates.DateField(label=_("Date of issue"), widget=DATE)
     subject = forms.CharField(label=_("Subject"), max_length=500)
-    body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
+    drafting_unit = forms.CharField(
+        label=_("Drafting unit"), max_length=20, required=False, initial="VPTT",
+        help_text=_("Its abbreviation, e.g. VPTT: in a công văn's number and in “Lưu: VT, VPTT.”"),
+    )  # fmt: skip
+    addressees = forms.ModelMultipleChoiceField(
+        label=_("Addressed to (Kính gửi)"), queryset=Agency.objects.none(), required=False,
+        help_text=_("A công văn, or a report to a superior body, says whom it is sent to."),
+    )  # fmt: skip
+    addressees_other = forms.CharField(
+        label=_("Other addressees"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bodies outside the directory, one per line."),
+    )  # fmt: skip
+    body = forms.CharField(
+        label=_("Body"), required=False, widget=forms.Textarea,
+        help_text=_(
+            "One paragraph per line. Lines such as “I. PURPOSE” are headings; a decision's "
+            "articles begin “Điều 1.”; a line “[points]” marks where the points go."
+        ),
+    )  # fmt: skip
+    legal_bases = forms.CharField(
+        label=_("Legal bases (decision)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A decision's “Căn cứ …” lines, one per line."),
+    )  # fmt: skip
+    authority = forms.CharField(
+        label=_("Deciding authority (decision)"), max_length=300, required=False,
+        help_text=_("Empty: the signing post and the committee."),
+    )  # fmt: skip
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Also sent to (Nơi nhận)"), queryset=Agency.objects.none(), required=False
+    )
+    recipients_other = forms.CharField(
+        label=_("Other recipients"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Outside the directory, one per line, e.g. “Văn phòng TT BCĐ quốc gia (để b/c)”."),
+    )  # fmt: skip
     signing_post = forms.ModelChoiceField(
         label=_("Signed for the post"), queryset=Post.objects.none()
     )
@@ -98,6 +132,9 @@ class DocumentForm(_ClassifiedForm):
             Period.current_on(clock.today()), post__committee=committee
         ).select_related("post__agency")
         signers.label_from_instance = lambda h: f"{h.holder_name} — {_post_label(h.post, titles)}"
+        agencies = _tree_agencies(committee)
+        self.fields["addressees"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["recipients"].queryset = agencies  # type: ignore[attr-defined]
         self.limit_classification(clearance)
 
 
@@ -198,6 +235,13 @@ class MeetingForm(_ClassifiedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     held_on = dates.DateField(label=_("Date"), widget=DATE)
+    starts_at = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    venue = forms.CharField(label=_("Place"), max_length=300, required=False)
+    chair = forms.ModelChoiceField(
+        label=_("Chaired by"), queryset=PostHolder.objects.none(), required=False
+    )
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
     invited = forms.ModelMultipleChoiceField(
         label=_("Invited agencies"), queryset=Agency.objects.none(), required=False
@@ -213,6 +257,11 @@ class MeetingForm(_ClassifiedForm):
         agencies = _tree_agencies(committee)
         self.fields["invited"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["attending"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = (  # type: ignore[attr-defined]
+            PostHolder.objects.filter(
+                Period.current_on(clock.today()), post__committee=committee
+            ).select_related("post")
+        )
         self.limit_classification(clearance)
 
 

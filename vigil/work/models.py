@@ -116,6 +116,36 @@ class IssuedDocument(Owned):
     recipients = models.ManyToManyField(
         "org.Agency", verbose_name=_("sent to"), blank=True, related_name="+"
     )
+    # Of the recipients, those printed under "Kính gửi:" (Decree 30, box 9a); the
+    # others are listed under "Nơi nhận:" only. Free-text lines cover organs
+    # outside the directory.
+    addressees = models.ManyToManyField(
+        "org.Agency", verbose_name=_("addressed to (Kính gửi)"), blank=True, related_name="+"
+    )
+    addressees_other = models.TextField(
+        _("other addressees"), blank=True, help_text=_("Outside the directory, one per line.")
+    )
+    recipients_other = models.TextField(
+        _("other recipients"), blank=True, help_text=_("Outside the directory, one per line.")
+    )
+    drafting_unit = models.CharField(
+        _("drafting unit"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Abbreviation of the unit that drafted it, e.g. VPTT: part of a công văn's "
+            "number and of “Lưu: VT, VPTT.”"
+        ),
+    )
+    authority = models.CharField(
+        _("deciding authority"),
+        max_length=300,
+        blank=True,
+        help_text=_("A decision's authority line; by default the signing post and the committee."),
+    )
+    legal_bases = models.TextField(
+        _("legal bases"), blank=True, help_text=_("A decision's “Căn cứ …” lines, one per line.")
+    )
     issued_at = models.DateTimeField(_("recorded at"))
     issued_by_label = models.CharField(_("recorded by"), max_length=200)
 
@@ -171,6 +201,11 @@ class WorkPlan(Owned):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
+    # The plan as an issued kế hoạch (number, .docx, edXML), once issued.
+    document = models.OneToOneField(
+        IssuedDocument, verbose_name=_("issued as"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="plan_of",
+    )  # fmt: skip
 
     objects = OwnedQuerySet.as_manager()
 
@@ -223,6 +258,17 @@ class Meeting(Owned):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
+    venue = models.CharField(_("place"), max_length=300, blank=True)
+    chair = models.ForeignKey(
+        "org.PostHolder", verbose_name=_("chaired by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    # The conclusions notice (thông báo kết luận), once issued.
+    notice = models.OneToOneField(
+        IssuedDocument, verbose_name=_("conclusions notice"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="notice_of",
+    )  # fmt: skip
     agenda = models.TextField(_("agenda"), blank=True)
     invited = models.ManyToManyField(
         "org.Agency", verbose_name=_("invited agencies"), blank=True, related_name="+"
@@ -310,6 +356,20 @@ class IncomingDocument(Owned):
     received_at = models.DateTimeField(_("registered at"))
     registered_by_label = models.CharField(_("registered by"), max_length=200)
     from_edxml = models.BooleanField(_("imported from an edXML package"), default=False)
+    # What the edXML header said, kept as sent (QCVN 102).
+    document_id = models.CharField(_("document identifier"), max_length=200, blank=True)
+    addressed_to = models.TextField(
+        _("addressed to"), blank=True, help_text=_("The package's To organs, one per line.")
+    )
+    type_code = models.CharField(_("type code"), max_length=20, blank=True)
+    type_detail = models.CharField(_("type detail"), max_length=20, blank=True)
+    organization_in_charge = models.CharField(
+        _("organisation in charge"), max_length=300, blank=True
+    )
+    not_addressed = models.BooleanField(
+        _("not addressed to this committee"), default=False,
+        help_text=_("The package names To organs and this committee is not among them."),
+    )  # fmt: skip
 
     objects = OwnedQuerySet.as_manager()
     scope_agency_fields: ClassVar[tuple[str, ...]] = ("shared_agencies", "handler")
@@ -318,6 +378,14 @@ class IncomingDocument(Owned):
         verbose_name = _("incoming document")
         verbose_name_plural = _("incoming documents")
         ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_committee", "document_id"],
+                condition=~Q(document_id=""),
+                name="work_incoming_document_id_once",
+                violation_error_message=_("This document is already registered."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}/{self.notation} — {self.subject}"

@@ -18,7 +18,7 @@ from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents import edxml
 from vigil.core.models import Attachment
-from vigil.org.models import Agency, Committee
+from vigil.org.models import Agency, Committee, PostHolder
 from vigil.work.models import (
     ConclusionPoint,
     IncomingDocument,
@@ -145,6 +145,9 @@ def record_meeting(
     conclusions: str = "",
     points: Sequence[PointSpec] = (),
     classification: int = Classification.UNCLASSIFIED,
+    starts_at: dt.time | None = None,
+    venue: str = "",
+    chair: PostHolder | None = None,
     actor: Any,
 ) -> Meeting:
     """A meeting and its conclusions; each conclusion point may become tasks."""
@@ -154,7 +157,10 @@ def record_meeting(
         raise ValidationError({"kind": _("Unknown kind of meeting.")})
     invited = _agencies_in_tree(committee, invited)
     attending = _agencies_in_tree(committee, attending)
+    if chair is not None and chair.post.committee_id != committee.pk:
+        raise ValidationError({"chair": _("The chair holds no post of this committee.")})
     meeting = Meeting(
+        starts_at=starts_at, venue=venue.strip(), chair=chair,
         owning_committee=committee, owning_agency=_standing(committee), kind=kind,
         title=title.strip(), held_on=held_on, agenda=agenda, conclusions=conclusions,
         classification=classification, created_at=clock.now(),
@@ -219,6 +225,11 @@ def register_incoming(
     files: Sequence[Any] = (),
     points: Sequence[PointSpec] = (),
     from_edxml: bool = False,
+    document_id: str = "",
+    addressed_to: Sequence[edxml.Organ] = (),
+    type_code: str = "",
+    type_detail: str = "",
+    organization_in_charge: str = "",
     actor: Any,
 ) -> IncomingDocument:
     """Register a document received; an issuer not in the directory is kept as named
@@ -227,6 +238,14 @@ def register_incoming(
     _check_classification(actor, classification)
     if issuer is None:
         issuer = _issuer_by_code(issuer_code)
+    # A committee sends under its own code: known to the directory, though not an agency.
+    sender_committee = (
+        Committee.objects.filter(electronic_code=issuer_code).first()
+        if issuer is None and issuer_code
+        else None
+    )
+    if sender_committee is not None and not issuer_name.strip():
+        issuer_name = sender_committee.name
     if not number.strip():
         raise ValidationError({"number": _("Give the document's number.")})
     if not subject.strip():
@@ -235,11 +254,32 @@ def register_incoming(
         raise ValidationError({"issuer_name": _("Name the issuing body.")})
     if deadline is not None and deadline < doc_date:
         raise ValidationError({"deadline": _("The deadline cannot be before the date of issue.")})
+    document_id = document_id.strip()
+    held = (
+        IncomingDocument.objects.filter(owning_committee=committee, document_id=document_id).first()
+        if document_id
+        else None
+    )
+    if held is not None:
+        raise ValidationError(
+            _("This document (%(id)s) is already registered as incoming document %(symbol)s, "
+              "entry %(pk)d.") % {"id": document_id, "symbol": held.symbol, "pk": held.pk}
+        )  # fmt: skip
+    codes = {o.code for o in addressed_to if o.code}
+    ours = {committee.electronic_code} - {""}
     document = IncomingDocument(
+        document_id=document_id, type_code=type_code.strip(), type_detail=type_detail.strip(),
+        organization_in_charge=organization_in_charge.strip(),
+        addressed_to="\n".join(
+            " — ".join(part for part in (o.code, o.name, o.in_charge) if part)
+            for o in addressed_to
+        ),
+        not_addressed=bool(codes and ours and not codes & ours),
         owning_committee=committee, owning_agency=_standing(committee), issuer=issuer,
         issuer_name=issuer_name.strip() or (issuer.name if issuer else ""),
         issuer_code=issuer_code or (issuer.electronic_code if issuer else ""),
-        issuer_unknown=issuer is None, number=number.strip(), notation=notation.strip(),
+        issuer_unknown=issuer is None and sender_committee is None, number=number.strip(),
+        notation=notation.strip(),
         type_name=type_name, doc_date=doc_date, place=place, subject=subject.strip(),
         content=content, signer_name=signer_name, signer_position=signer_position,
         deadline=deadline, classification=classification, received_at=clock.now(),
@@ -278,7 +318,10 @@ def import_incoming_edxml(
         subject=package.subject, type_name=package.type_name, place=package.place,
         content=package.content, signer_name=package.signer_name,
         signer_position=package.signer_position, deadline=package.due_date,
-        classification=classification, files=files, from_edxml=True, actor=actor,
+        classification=classification, files=files, from_edxml=True,
+        document_id=package.document_id, addressed_to=package.recipients,
+        type_code=package.type_code, type_detail=package.type_detail,
+        organization_in_charge=package.sender.in_charge, actor=actor,
     )  # fmt: skip
 
 
@@ -374,6 +417,14 @@ def _refuse_classified_export(document: IssuedDocument, *, actor: Any) -> None:
     raise ClassifiedExportRefused(reason)
 
 
+def _signer_position(document: IssuedDocument) -> str:
+    """ "Trưởng ban" in one's own name; "Trưởng ban" signed KT. by "Phó Trưởng ban…" keeps both."""
+    own = document.signer.post.title
+    if document.signing_form and document.signing_post_id != document.signer.post_id:
+        return f"{document.signing_post.title} ({own})"
+    return own
+
+
 def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
     """The document as an edXML package for the agencies' document management systems.
 
@@ -381,9 +432,11 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
     one with a classified attachment."""
     _refuse_classified_export(document, actor=actor)
     committee = document.owning_committee
+    # The committee's own code; the standing agency's only for a committee without one.
     sender_agency = committee.standing_agency
+    code = committee.electronic_code or (sender_agency.electronic_code if sender_agency else "")
     sender = edxml.Organ(
-        code=sender_agency.electronic_code if sender_agency else "", name=committee.name
+        code=code, name=committee.name, in_charge=sender_agency.name if sender_agency else ""
     )
     # Only what the exporting user may read: an annex may be classified above its document.
     files = list(attachments.attachments_of(document, actor).order_by("pk"))
@@ -392,10 +445,13 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
         sender=sender,
         recipients=[edxml.Organ(a.electronic_code, a.name) for a in document.recipients.all()],
         number=number, notation=notation, place=document.place, date=document.issue_date,
-        type_name=document.type_name or "Công văn", type_code=document.doc_type,
+        type_name=document.type_name or "Công văn", type_code=edxml.type_code(document.doc_type),
+        type_detail=edxml.type_detail(document.doc_type),
+        priority=edxml.priority_of(document.urgency),
         subject=document.subject, document_id=f"vigil-{committee.pk}-{document.pk}",
         content=document.body, signer_name=document.signer.holder_name,
-        signer_position=document.signer.post.title,
+        signer_competence=document.signing_form,
+        signer_position=_signer_position(document),
         attachments=[edxml.EdxmlAttachment(a.name, a.content_type, _file_bytes(a)) for a in files],
     )  # fmt: skip
     data = edxml.build_package(package)

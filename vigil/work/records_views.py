@@ -89,7 +89,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan: WorkPlan = get_visible_or_404(
-        WorkPlan.objects.select_related("owning_committee"), request.user, pk=pk
+        WorkPlan.objects.select_related("owning_committee", "document"), request.user, pk=pk
     )
     tasks = _tasks(request.user).filter(plan_item__plan=plan).order_by("plan_item__order", "pk")
     return render(
@@ -97,6 +97,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "work/plan_detail.html",
         {
             "plan": plan, "items": plan.items.all(), "tasks": tasks,
+            "can_issue": services.can_issue(request.user, plan.owning_committee),
             **_attachment_context(request, plan, "work:plan_attachment_upload"),
             "page_stamp": _stamp(request, [plan], plan),
         },
@@ -145,7 +146,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting: Meeting = get_visible_or_404(
-        Meeting.objects.select_related("owning_committee"), request.user, pk=pk
+        Meeting.objects.select_related("owning_committee", "notice", "chair__post"),
+        request.user,
+        pk=pk,
     )
     tasks = (
         _tasks(request.user).filter(conclusion__meeting=meeting).order_by("conclusion__order", "pk")
@@ -155,6 +158,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "work/meeting_detail.html",
         {
             "meeting": meeting, "points": meeting.points.all(), "tasks": tasks,
+            "can_issue": services.can_issue(request.user, meeting.owning_committee),
             "invited": meeting.invited.all(), "attending": meeting.attending.all(),
             **_attachment_context(request, meeting, "work:meeting_attachment_upload"),
             "page_stamp": _stamp(request, [meeting], meeting),
@@ -176,7 +180,9 @@ def meeting_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
                 committee, kind=data["kind"], title=data["title"], held_on=data["held_on"],
                 agenda=data["agenda"], invited=list(data["invited"]),
                 attending=list(data["attending"]), conclusions=data["conclusions"],
-                points=_specs(points), classification=data["classification"], actor=user,
+                points=_specs(points), classification=data["classification"],
+                starts_at=data["starts_at"], venue=data["venue"], chair=data["chair"],
+                actor=user,
             )  # fmt: skip
         except ValidationError as exc:
             add_form_errors(form, exc)

@@ -9,6 +9,7 @@ save the same task at once cannot overwrite each other; the second is told.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from vigil.core import attachments, audit, clock, workdays
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
+from vigil.core.documents.decree30 import ARTICLE
 from vigil.core.expressions import DaysBetween
 from vigil.core.models import Attachment
 from vigil.core.numbering import DocType
@@ -202,12 +204,26 @@ def issue_document(
     body: str = "",
     points: Sequence[PointSpec] = (),
     recipients: Iterable[Agency] = (),
+    addressees: Iterable[Agency] = (),
+    addressees_other: str = "",
+    recipients_other: str = "",
+    drafting_unit: str = "",
+    authority: str = "",
+    legal_bases: str = "",
     classification: int = Classification.UNCLASSIFIED,
     urgency: str = Urgency.NORMAL,
     external_number: int | None = None,
+    source: Any = None,
     actor: Any,
 ) -> IssuedDocument:
-    """Number and record a document; each point's agencies get one task each."""
+    """Number and record a document; each point's agencies get one task each.
+
+    ``source``: the meeting whose conclusions notice, or the work plan, this is; it
+    is issued once, and keeps a link to its document.
+
+    ``addressees`` are printed under "Kính gửi:" and are recipients too; the
+    ``*_other`` texts name organs outside the directory, one per line.
+    """
     _require(can_issue(actor, committee), _("Only the committee's standing office may do this."))
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": _("Unknown document type.")})
@@ -219,8 +235,14 @@ def issue_document(
     check_signature(
         committee, signing_post=signing_post, signer=signer, form=signing_form, day=issue_date
     )
+    addressees = list(dict.fromkeys(addressees))
+    drafting_unit = check_layout(
+        doc_type, body=body, addressees=[*addressees, *_lines(addressees_other)],
+        drafting_unit=drafting_unit, legal_bases=legal_bases,
+    )  # fmt: skip
     addressed = _agencies_in_tree(
-        committee, [*recipients, *(a for p in points for a in (*p.lead, *p.supporting))]
+        committee,
+        [*addressees, *recipients, *(a for p in points for a in (*p.lead, *p.supporting))],
     )
     standing = committee.standing_agency
     if standing is None:
@@ -234,21 +256,30 @@ def issue_document(
         signing_form=signing_form, subject=subject.strip(), body=body, urgency=urgency,
         issued_at=clock.now(), issued_by_label=audit.actor_label(actor),
         external_number=external_number is not None,
+        addressees_other="\n".join(_lines(addressees_other)),
+        recipients_other="\n".join(_lines(recipients_other)),
+        drafting_unit=drafting_unit, authority=" ".join(authority.split()),
+        legal_bases="\n".join(_lines(legal_bases)),
     )  # fmt: skip
     document.full_clean(exclude=["symbol", "number"])
     document.save()
+    # Appendix III: a công văn's code is the issuer's and its drafting unit's (12/BCĐ-VPTT).
+    unit = drafting_unit if doc_type == DocType.CONG_VAN else ""
     if external_number is None:
         issued = numbering.issue_number(
-            committee, doc_type, actor=actor, about=document, year=issue_date.year
+            committee, doc_type, actor=actor, about=document, year=issue_date.year, unit=unit
         )
     else:
         issued = numbering.record_external_number(
             committee, doc_type, external_number, actor=actor, about=document,
-            year=issue_date.year,
+            year=issue_date.year, unit=unit,
         )  # fmt: skip
     document.number, document.symbol = issued.number, issued.symbol
     document.save(update_fields=["number", "symbol"])
     document.recipients.set(addressed)
+    document.addressees.set(addressees)
+    if source is not None:
+        _link_source(source, document, committee)
     tasks: list[Task] = []
     for order, spec in enumerate(points, start=1):
         if not spec.text.strip():
@@ -268,6 +299,68 @@ def issue_document(
                "points": len(points), "tasks": [t.pk for t in tasks]},
     )  # fmt: skip
     return document
+
+
+def _link_source(source: Any, document: IssuedDocument, committee: Committee) -> None:
+    from vigil.work.models import Meeting, WorkPlan
+
+    field = {Meeting: "notice", WorkPlan: "document"}.get(type(source))
+    if field is None or source.owning_committee_id != committee.pk:
+        raise ValidationError(_("This document cannot be issued from that record."))
+    # Compare-and-swap: two clerks issuing the same notice at once get one number each
+    # only if both pass; the second finds the link set and its transaction rolls back.
+    linked = (
+        type(source)
+        .objects.filter(pk=source.pk, **{f"{field}__isnull": True})
+        .update(**{field: document})
+    )
+    if not linked:
+        raise ValidationError(_("This record has already been issued as a document."))
+    setattr(source, field, document)
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+DRAFTING_UNIT = re.compile(r"[A-ZĐ0-9]{1,20}")
+
+
+def check_layout(
+    doc_type: str, *, body: str, addressees: Sequence[object], drafting_unit: str,
+    legal_bases: str,
+) -> str:  # fmt: skip
+    """What each type needs by Decree 30 (Appendix I, III); the drafting unit, cleaned."""
+    unit = drafting_unit.strip().upper()
+    if unit and not DRAFTING_UNIT.fullmatch(unit):
+        raise ValidationError(
+            {
+                "drafting_unit": _(
+                    "Give the drafting unit as its abbreviation in capitals, e.g. VPTT."
+                )
+            }
+        )
+    if doc_type == DocType.CONG_VAN:
+        if not unit:
+            raise ValidationError(
+                {"drafting_unit": _("A công văn's number names the unit that drafted it.")}
+            )
+        if not addressees:
+            raise ValidationError({"addressees": _("Say whom the công văn is sent to (Kính gửi).")})
+    if doc_type == DocType.QUYET_DINH:
+        if not _lines(legal_bases):
+            raise ValidationError(
+                {"legal_bases": _("A decision states its legal bases (Căn cứ …).")}
+            )
+        if not any(ARTICLE.match(line) for line in _lines(body)):
+            raise ValidationError(
+                {
+                    "body": _(
+                        "A decision decides in articles: begin lines with “Điều 1.”, “Điều 2.”…"
+                    )
+                }
+            )
+    return unit
 
 
 # --- tasks: fan-out

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.documents.decree30 import build_docx, docx_response
+from vigil.core.documents.decree30 import docx_response
 from vigil.core.forms import add_form_errors
 from vigil.core.paging import CappedPaginator
 from vigil.core.xlsx import xlsx_response
@@ -28,7 +28,7 @@ from vigil.org.models import Committee
 from vigil.org.scope import committees_with_role, get_visible_or_404, scope_for
 from vigil.work import scorecard as scorecards
 from vigil.work import services
-from vigil.work.docx import official_document
+from vigil.work.docx import addressee_names, docx_bytes, recipient_names, signature_lines
 from vigil.work.forms import (
     AcceptForm,
     DocumentForm,
@@ -294,12 +294,16 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     files = list(attachments.attachments_of(document, user))
     tasks = _tasks(user).filter(document=document).order_by("point__order", "assignee__name")
+    addressees = addressee_names(document)
     return render(
         request,
         "work/document_detail.html",
         {
             "document": document, "points": document.points.all(), "tasks": tasks,
             "recipients": document.recipients.all(),
+            "signature": signature_lines(document),
+            "addressees": addressees,
+            "recipient_lines": recipient_names(document, addressees),
             "attachment_list": files,
             "can_attach": attachments.may_attach(user, document),
             "attach_url": reverse("work:document_attachment_upload", args=[document.pk]),
@@ -318,9 +322,25 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk,
     )  # fmt: skip
     audit.record_view(request.user, [document], about=document, path=request.path)
-    data = build_docx(official_document(document))
+    data = docx_bytes(document)
     name = document.symbol.replace("/", "-")
     return docx_response(f"{name}.docx", data)
+
+
+def _source(request: HttpRequest, committee: Committee) -> tuple[Any, dict[str, Any], list[str]]:
+    """A meeting's conclusions notice (``?meeting=``) or a work plan (``?plan=``): the
+    form starts from what the record says; the clerk chooses signer and recipients."""
+    from vigil.work import sources
+    from vigil.work.models import Meeting, WorkPlan
+
+    for key, model in (("meeting", Meeting), ("plan", WorkPlan)):
+        raw = request.GET.get(key, "")
+        if raw.isascii() and raw.isdigit():
+            record = get_visible_or_404(model.objects, request.user, pk=int(raw))
+            if record.owning_committee_id != committee.pk:
+                raise Http404
+            return (record, *sources.draft(record))
+    return None, {}, []
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,10 +349,16 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     user: Any = request.user
     if not services.can_issue(user, committee):
         raise PermissionDenied
-    form = DocumentForm(request.POST or None, committee=committee, clearance=user.clearance)
-    points = PointFormSet(
-        request.POST or None, prefix="points", form_kwargs={"committee": committee}
+    source, initial, point_texts = _source(request, committee)
+    form = DocumentForm(
+        request.POST or None, committee=committee, clearance=user.clearance, initial=initial
     )
+    points = PointFormSet(
+        request.POST or None, prefix="points", form_kwargs={"committee": committee},
+        # Only shown, never compared: a posted point equal to its initial text would
+        # count as unchanged and be dropped.
+        initial=None if request.method == "POST" else [{"text": t} for t in point_texts],
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid() and points.is_valid():
         data = form.cleaned_data
         specs = [
@@ -352,6 +378,10 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
                 issue_date=data["issue_date"], signing_post=data["signing_post"],
                 signer=data["signer"], signing_form=data["signing_form"] or "",
                 body=data["body"], points=specs, classification=data["classification"],
+                addressees=list(data["addressees"]), addressees_other=data["addressees_other"],
+                recipients=list(data["recipients"]), recipients_other=data["recipients_other"],
+                drafting_unit=data["drafting_unit"], legal_bases=data["legal_bases"],
+                authority=data["authority"], source=source,
                 urgency=data["urgency"] or "", external_number=data["external_number"],
                 actor=user,
             )  # fmt: skip

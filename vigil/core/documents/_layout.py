@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from vigil.core.documents.decree30 import (
     CIRCULATION_NOTICES,
+    DRAFT_MARK,
     Appendix,
     Block,
     Heading,
@@ -34,6 +35,7 @@ from vigil.core.documents.decree30 import (
     appendix_reference,
     date_line,
     number_line,
+    recipient_line,
 )
 from vigil.core.documents.metrics import text_width_pt, wrapped_width_pt
 
@@ -344,9 +346,21 @@ def _title(document: Any, doc: OfficialDocument) -> None:
 
 
 def _addressees(document: Any, doc: OfficialDocument) -> None:
-    """Box 9a: one recipient on the line, several one per line."""
-    names = [name.strip().rstrip(";.") for name in doc.addressees if name.strip()]
+    """Box 9a: one recipient on the line, several one per line.
+
+    A công điện names its sender instead ("TRƯỞNG BAN CHỈ ĐẠO … điện:"), then the list.
+    """
+    names = [recipient_line(name) for name in doc.addressees if recipient_line(name)]
     if not names:
+        return
+    if _is(doc, "CÔNG ĐIỆN") and doc.authority:
+        head = _paragraph(document, f"{doc.authority.upper()} điện:", 14, bold=True)
+        head.paragraph_format.space_before = Pt(12)
+        for number, name in enumerate(names, 1):
+            end = "." if number == len(names) else ";"
+            item = _paragraph(document, f"- {name}{end}", 14, align=WD_ALIGN_PARAGRAPH.LEFT)
+            item.paragraph_format.left_indent = Cm(3)
+        item.paragraph_format.space_after = Pt(6)
         return
     if len(names) == 1:
         line = _paragraph(document, f"Kính gửi: {names[0]}.", 14)
@@ -361,6 +375,28 @@ def _addressees(document: Any, doc: OfficialDocument) -> None:
         item = _paragraph(document, f"- {name}{end}", 14, align=WD_ALIGN_PARAGRAPH.LEFT)
         item.paragraph_format.left_indent = Cm(5.25)
     item.paragraph_format.space_after = Pt(6)
+
+
+def _is(doc: OfficialDocument, kind: str) -> bool:
+    return " ".join(doc.doc_type.upper().split()) == kind
+
+
+def _decision_preamble(document: Any, doc: OfficialDocument) -> None:
+    """Mẫu 1.2/1.3: the deciding authority, its legal bases, then "QUYẾT ĐỊNH:"."""
+    if not doc.authority:
+        return
+    authority = _paragraph(document, doc.authority.upper(), 14, bold=True)
+    authority.paragraph_format.space_before = Pt(12)
+    authority.paragraph_format.space_after = Pt(6)
+    authority.paragraph_format.keep_with_next = True
+    bases = [b.strip() for b in doc.legal_bases if b.strip()]
+    for number, basis in enumerate(bases, 1):
+        basis = basis.rstrip(";.")
+        _body_paragraph(document, basis + ("." if number == len(bases) else ";"), italic=True)
+    verb = _paragraph(document, f"{doc.doc_type.upper()}:", 14, bold=True)
+    verb.paragraph_format.space_before = Pt(6)
+    verb.paragraph_format.space_after = Pt(6)
+    verb.paragraph_format.keep_with_next = True
 
 
 def _body_paragraph(
@@ -469,6 +505,11 @@ def _blocks(document: Any, blocks: Sequence[Block]) -> None:
         if isinstance(block, Heading):
             level = max(1, block.level)
             _body_paragraph(document, block.text, bold=True, italic=level >= 3, upper=level == 1)
+        elif isinstance(block, Paragraph) and block.lead:
+            paragraph = _body_paragraph(document, block.lead, bold=True)
+            if block.text:
+                run = paragraph.add_run(f" {block.text}")
+                _font(run, BODY_SIZE, bold=block.bold, italic=block.italic)
         elif isinstance(block, Paragraph):
             _body_paragraph(document, block.text, bold=block.bold, italic=block.italic)
         elif isinstance(block, Table):
@@ -491,7 +532,7 @@ def _signature(document: Any, doc: OfficialDocument) -> None:
         left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, reuse=True
     )
     heading.paragraph_format.space_before = Pt(6)
-    names = [name.strip().rstrip(";.") for name in doc.recipients if name.strip()]
+    names = [recipient_line(name) for name in doc.recipients if recipient_line(name)]
     for number, name in enumerate(names, 1):
         end = "." if number == len(names) else ";"
         _paragraph(left, f"- {name}{end}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -606,6 +647,8 @@ def render(doc: OfficialDocument) -> bytes:
     _header(document, doc)
     stamp = doc.classification_stamp.upper()
     circulation = doc.circulation.upper() or (stamp if stamp in CIRCULATION_NOTICES else "")
+    if not doc.number:
+        _stamp(document, DRAFT_MARK)
     if stamp and stamp not in CIRCULATION_NOTICES:
         _stamp(document, stamp, red=True)
     if doc.urgency:
@@ -613,7 +656,11 @@ def render(doc: OfficialDocument) -> bytes:
     if circulation:
         _stamp(document, circulation, right_side=True)
     _title(document, doc)
-    _addressees(document, doc)
+    if _is(doc, "CÔNG ĐIỆN"):
+        _addressees(document, doc)
+    else:
+        _decision_preamble(document, doc)
+        _addressees(document, doc)
     if not doc.doc_type and not doc.addressees:
         _paragraph(document, "", BODY_SIZE)
     _blocks(document, doc.body)

@@ -29,7 +29,14 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from vigil.core.documents.decree30 import CIRCULATION_NOTICES, CLASSIFICATION_STAMPS, URGENCIES
+from vigil.core.documents.decree30 import (
+    ARTICLE,
+    CIRCULATION_NOTICES,
+    CLASSIFICATION_STAMPS,
+    DRAFT_MARK,
+    HEADING,
+    URGENCIES,
+)
 from vigil.core.documents.metrics import wrapped_width_pt
 
 FONT = "Times New Roman"
@@ -42,7 +49,9 @@ DATE_LINE = re.compile(
     r"(?P<place>[^,]+), ngày (?P<day>\d{1,2}) tháng (?P<month>\d{1,2}) năm (?P<year>\d{4})"
 )
 FORMS = re.compile(r"(TM|KT|TL|TUQ|Q)\.\s+\S")
-MARKS = {m for m in URGENCIES + CLASSIFICATION_STAMPS + CIRCULATION_NOTICES if m}
+MARKS = {m for m in (*URGENCIES, *CLASSIFICATION_STAMPS, *CIRCULATION_NOTICES, DRAFT_MARK) if m}
+DOUBLED_DASH = re.compile(r"^[-–—]\s*[-–—]")
+AS_ABOVE = re.compile(r"^[-–—]?\s*Như trên\b", re.IGNORECASE)
 TOLERANCE = Mm(0.5)
 
 
@@ -136,6 +145,9 @@ class _Checker:
     def __init__(self, document: Any) -> None:
         self.document = document
         self.findings: list[Finding] = []
+        self.empty_number = False
+        self.has_addressees = False
+        self.telegram = False
 
     def fail(self, rule: str, message: str) -> None:
         self.findings.append(Finding(rule, message))
@@ -347,6 +359,7 @@ class _Checker:
         else:
             found = NUMBER_LINE.fullmatch(line)
             digits = found["number"] if found else ""
+            self.empty_number = not digits
             if digits and int(digits) < 10 and len(digits) < 2:
                 self.fail(
                     "header.number",
@@ -464,12 +477,101 @@ class _Checker:
                     _("The mark “%(text)s” must be size 13–14.") % {"text": _norm(mark.text)},
                 )
         rest = [p for p in texts if p not in marks]
+        draft = any(_norm(m.text).upper() == DRAFT_MARK for m in marks)
+        if self.empty_number and not draft:
+            self.fail(
+                "header.number_empty",
+                _("The number is empty on a document not marked “%(mark)s”.")
+                % {"mark": DRAFT_MARK},
+            )
+        kind = _norm(rest[0].text).upper() if rest and not letter else ""
         if not letter:
             rest = self._title(rest)
+        if kind == "QUYẾT ĐỊNH":
+            rest = self._decision(rest)
+        if letter and not (rest and rest[0].text.strip().startswith("Kính gửi")):
+            self.fail(
+                "addressees.missing", _("A công văn must say whom it is sent to (“Kính gửi:”).")
+            )
+        if kind == "CÔNG ĐIỆN" and rest and _norm(rest[0].text).endswith(" điện:"):
+            rest = self._telegram(rest)
+        self.has_addressees = bool(rest and rest[0].text.strip().startswith("Kính gửi"))
         rest = self._addressees(rest)
         for paragraph in rest:
             self._body_paragraph(paragraph)
+            self._heading(paragraph)
+        if signature_at is not None and not self.telegram:
+            self._as_above(DocxTable(items[signature_at][0], body))
         self.appendices(paragraphs)
+
+    def _decision(self, rest: list[DocxParagraph]) -> list[DocxParagraph]:
+        """Mẫu 1.2/1.3: authority line, "Căn cứ …", "QUYẾT ĐỊNH:", then articles."""
+        texts = [_norm(p.text) for p in rest]
+        verb = next((i for i, t in enumerate(texts) if t == "QUYẾT ĐỊNH:"), None)
+        if verb is None:
+            self.fail(
+                "decision.verb", _("A quyết định needs the line “QUYẾT ĐỊNH:” before its articles.")
+            )
+            return rest
+        if not _all(rest[verb], "bold") or not _centred(rest[verb]):
+            self.fail("decision.verb", _("“QUYẾT ĐỊNH:” must be bold and centred."))
+        preamble = rest[:verb]
+        if not preamble or _norm(preamble[0].text) != _norm(preamble[0].text).upper():
+            self.fail(
+                "decision.authority",
+                _("A quyết định names the deciding authority in capitals before its legal bases."),
+            )
+        if not any(t.startswith("Căn cứ") for t in texts[:verb]):
+            self.fail("decision.bases", _("A quyết định states its legal bases (“Căn cứ …”)."))
+        if not any(ARTICLE.match(t) for t in texts[verb + 1 :]):
+            self.fail("decision.articles", _("A quyết định decides in articles (“Điều 1.”)."))
+        for paragraph in preamble[1:]:
+            self._body_paragraph(paragraph)
+        return rest[verb + 1 :]
+
+    def _telegram(self, rest: list[DocxParagraph]) -> list[DocxParagraph]:
+        """A công điện: "<SENDER> điện:" and its recipients, one per line."""
+        self.telegram = True
+        items = []
+        for paragraph in rest[1:]:
+            if not paragraph.text.strip().startswith("-"):
+                break
+            items.append(paragraph)
+        for number, item in enumerate(items, 1):
+            text = _norm(item.text)
+            end = "." if number == len(items) else ";"
+            if DOUBLED_DASH.match(text) or not text.endswith(end):
+                self.fail(
+                    "addressees.list",
+                    _("“%(text)s” must start with one dash and end with “%(end)s”.")
+                    % {"text": text, "end": end},
+                )
+        return rest[1 + len(items) :]
+
+    def _heading(self, paragraph: DocxParagraph) -> None:
+        """Box 6: part titles bold; an article's label "Điều n." bold."""
+        text = _norm(paragraph.text)
+        runs = [r for r in _runs(paragraph) if r.text.strip()]
+        if HEADING.match(text) and not _all(paragraph, "bold"):
+            self.fail(
+                "body.heading", _("The heading “%(text)s” must be bold.") % {"text": text[:40]}
+            )
+        article = ARTICLE.match(text)
+        if article and runs and not _flag(runs[0], paragraph, "bold"):
+            self.fail(
+                "body.heading",
+                _("The article label “%(text)s” must be bold.") % {"text": article[1]},
+            )
+
+    def _as_above(self, table: DocxTable) -> None:
+        left = [p for p in table.columns[0].cells[0].paragraphs if p.text.strip()]
+        for item in left[1:]:
+            text = _norm(item.text)
+            if AS_ABOVE.match(text) and not self.has_addressees:
+                self.fail(
+                    "signature.as_above",
+                    _("“Như trên” refers to a “Kính gửi” the document does not have."),
+                )
 
     def _title(self, rest: list[DocxParagraph]) -> list[DocxParagraph]:
         if len(rest) < 2:
@@ -514,6 +616,10 @@ class _Checker:
             self.fail("addressees.list", _("Several recipients after “Kính gửi:”, one per line."))
         for number, item in enumerate(items, 1):
             end = "." if number == len(items) else ";"
+            if DOUBLED_DASH.match(item):
+                self.fail(
+                    "addressees.list", _("“%(text)s” starts with two dashes.") % {"text": item}
+                )
             if not item.endswith(end):
                 self.fail(
                     "addressees.list",
@@ -583,6 +689,11 @@ class _Checker:
         for number, item in enumerate(items, 1):
             end = "." if number == len(items) else ";"
             text = _norm(item.text)
+            if DOUBLED_DASH.match(text):
+                self.fail(
+                    "signature.recipients",
+                    _("“%(text)s” starts with two dashes.") % {"text": text},
+                )
             if not text.endswith(end):
                 self.fail(
                     "signature.recipients",

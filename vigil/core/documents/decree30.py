@@ -27,6 +27,9 @@ URGENCIES = ("", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 # notice: given as classification_stamp it is printed as one.
 CLASSIFICATION_STAMPS = ("", "MẬT", "TỐI MẬT", "TUYỆT MẬT")
 CIRCULATION_NOTICES = ("", "XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ")
+# A document without a number is a draft and says so: an empty "Số:" is then
+# not a slip (the checker refuses an empty number on any other document).
+DRAFT_MARK = "DỰ THẢO"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Paragraph:
     text: str
     bold: bool = False
     italic: bool = False
+    lead: str = ""  # printed bold before the text: "Điều 1.", "Phần I."
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,10 @@ class OfficialDocument:
     appendices: Sequence[Appendix] = field(default_factory=tuple)
     drafter_mark: str = ""  # box 12: drafter's initials and copies, "PL.(300)"
     contact: str = ""  # box 13: address, telephone, e-mail; page 1 only
+    # A quyết định (Mẫu 1.2/1.3): the authority that decides ("TRƯỞNG BAN CHỈ ĐẠO
+    # …"), its legal bases ("Căn cứ …;") and then "QUYẾT ĐỊNH:" before the articles.
+    authority: str = ""
+    legal_bases: Sequence[str] = field(default_factory=tuple)
 
 
 def date_line(place: str, day: dt.date) -> str:
@@ -148,6 +156,48 @@ def appendix_reference(doc: OfficialDocument) -> str:
     if issuer.isupper():
         issuer = issuer[:1] + issuer[1:].lower()
     return f"Kèm theo {document_kind(doc)} số {number or '...'} {day} của {issuer}"
+
+
+HEADING = re.compile(r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+[IVXLC\d]+\b|[IVXLC]+\.\s)")
+ARTICLE = re.compile(r"^(Điều\s+\d+[a-z]?\.)\s*(.*)$", re.DOTALL)
+POINTS_MARK = "[points]"
+
+
+def recipient_line(text: str) -> str:
+    """A recipient's name without the list's own dash and end mark (the layout adds them)."""
+    return re.sub(r"^[\s\-–—]+", "", text).strip().rstrip(";.").strip()
+
+
+def body_blocks(text: str, points: Sequence[str] = ()) -> list[Block]:
+    """A body typed as plain lines, with its structure (Decree 30, box 6) styled.
+
+    "I. MỤC ĐÍCH" and "Phần/Chương …" lines are headings (bold capitals);
+    "Điều 1. …" gets its label in bold; the other lines are body paragraphs.
+    ``points`` (a directive's numbered points) go where the text places them: at a
+    line ``[points]``, else after the last line that leads into a list (ends with
+    ":"), else at the end.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    numbered = [Paragraph(f"{n}. {p.strip()}") for n, p in enumerate(points, 1) if p.strip()]
+    blocks: list[Block] = []
+    at: int | None = None
+    for line in lines:
+        if line.lower() == POINTS_MARK:
+            at = len(blocks)
+            continue
+        article = ARTICLE.match(line)
+        if article:
+            blocks.append(Paragraph(article[2], lead=article[1]))
+        elif HEADING.match(line) and len(line) <= 200:
+            blocks.append(Heading(line))
+        else:
+            blocks.append(Paragraph(line))
+    if at is None:
+        leads = [
+            i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.endswith(":")
+        ]
+        at = leads[-1] + 1 if leads else len(blocks)
+    return [*blocks[:at], *numbered, *blocks[at:]]
 
 
 def check_document(doc: OfficialDocument) -> None:

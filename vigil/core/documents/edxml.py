@@ -97,6 +97,36 @@ class EdxmlDocument:
     steering_type: str = ""  # SteeringType: whether the document directs work
 
 
+# DocumentType (≈, as read in public integration code, not from the regulation's
+# own tables): Type 1 = a legal normative document, 2 = an administrative one;
+# TypeDetail numbers the administrative types in the order of Decree 30, Art. 7.
+# Data, not logic: a deployment overrides them with VIGIL_EDXML_TYPE_DETAILS.
+ADMINISTRATIVE = "2"
+TYPE_DETAILS = {
+    "NQ": "1", "QĐ": "2", "CT": "3", "QC": "4", "QyĐ": "5", "TC": "6", "TB": "7",
+    "HD": "8", "CTr": "9", "KH": "10", "PA": "11", "ĐA": "12", "DA": "13", "BC": "14",
+    "BB": "15", "TTr": "16", "HĐ": "17", "CV": "18", "CĐ": "19", "BGN": "20", "BTT": "21",
+    "GUQ": "22", "GM": "23", "GGT": "24", "GNP": "25", "PG": "26", "PC": "27", "PB": "28",
+}  # fmt: skip
+
+
+def type_code(abbreviation: str) -> str:
+    """QCVN 102's numeric Type of a Decree 30 type: every type Vigil issues is administrative."""
+    return ADMINISTRATIVE
+
+
+def type_detail(abbreviation: str) -> str:
+    details = {**TYPE_DETAILS, **getattr(settings, "VIGIL_EDXML_TYPE_DETAILS", {})}
+    return str(details.get(abbreviation, ""))
+
+
+def type_abbreviation(detail: str, name: str = "") -> str:
+    """The Decree 30 abbreviation of a TypeDetail (or of a legacy "CT"-style Type)."""
+    details = {**TYPE_DETAILS, **getattr(settings, "VIGIL_EDXML_TYPE_DETAILS", {})}
+    found = next((abbr for abbr, number in details.items() if str(number) == detail), "")
+    return found or (detail if detail in details else "")
+
+
 def organ_id_pattern() -> str:
     return str(getattr(settings, "VIGIL_ORGAN_ID_PATTERN", "") or DEFAULT_ORGAN_ID_PATTERN)
 

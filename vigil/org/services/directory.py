@@ -198,7 +198,9 @@ def appoint_holder(
     return holder
 
 
-COMMITTEE_EDITABLE = ("name", "short_name", "level", "admin_unit", "standing_agency")
+COMMITTEE_EDITABLE = (
+    "name", "short_name", "level", "admin_unit", "standing_agency", "electronic_code",
+)  # fmt: skip
 
 
 def _changed(obj: Any, changes: dict[str, Any], editable: tuple[str, ...]) -> dict[str, Any]:
@@ -218,6 +220,9 @@ def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Com
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     require_administrator(actor, committee)
     changes = _changed(committee, changes, COMMITTEE_EDITABLE)
+    if "electronic_code" in changes:
+        changes["electronic_code"] = changes["electronic_code"].strip()
+        _check_electronic_code(changes["electronic_code"])
     standing = changes.get("standing_agency")
     if standing is not None and standing.committee_id != committee.pk:
         raise ValidationError(

@@ -9,7 +9,9 @@ not move when something changes below.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -347,35 +349,49 @@ def docx_bytes(c: Consolidation, *, date: dt.date) -> bytes:
     for t in [t for t in c.totals if t.indicator in texts and t.value]:
         body.append(Heading(t.indicator.label, level=2))
         body.extend(Paragraph(line) for line in str(t.value).splitlines())
-    place = committee.admin_unit.name if committee.admin_unit else ""
+    issued = c.period.report_document
+    if issued is not None:
+        # Issued: the register's number, the date and the signature of the issued report.
+        from vigil.work.docx import official_document
+
+        return build_docx(dataclasses.replace(official_document(issued), body=tuple(body)))
+    from vigil.work.docx import parent_body
+
     doc = OfficialDocument(
         issuing_body=committee.name.upper(),
-        parent_body=_parent_body(committee),
+        parent_body=parent_body(committee),
         doc_type="Báo cáo",
-        subject=_("Consolidated results: %(title)s, %(period)s")
-        % {"title": obligation.title, "period": c.period.label},
+        subject=subject(c.period),
         date=date,
-        place=place,
-        symbol=f"BC-{committee.short_name}",
+        place=_place(committee),
+        symbol=f"BC-{committee.short_name}",  # a draft: "DỰ THẢO", no number yet
         signature=_signature(committee),
         body=body,
-        recipients=[_("- As above;"), _("- Archive: VT.")],
+        recipients=["Lưu: VT, VPTT"],
         classification_stamp=_stamp(obligation.classification),
     )
     return build_docx(doc)
+
+
+def subject(period: Any) -> str:
+    """ "Kết quả công tác phòng, chống khủng bố tháng 12/2026": the title said plainly."""
+    title = re.sub(r"\s*\(lần \d+\)\s*$", "", period.obligation.title.strip())
+    title = re.sub(r"^Báo cáo\s+(?:(?:tháng|quý|năm|6 tháng|định kỳ)\s+)?", "", title, flags=re.I)
+    label = period.label
+    label = label[:1].lower() + label[1:]
+    return f"Kết quả {title[:1].lower()}{title[1:]} {label}".strip()
+
+
+def _place(committee: Any) -> str:
+    from vigil.work.services import _place as place
+
+    return place(committee)
 
 
 def _stamp(level: int) -> str:
     from vigil.core.classification import STAMPS, Classification
 
     return STAMPS[Classification(level)] if level else ""
-
-
-def _parent_body(committee: Any) -> str:
-    unit = committee.admin_unit
-    if unit is None:
-        return ""
-    return f"UBND {unit.name.upper()}"
 
 
 def _signature(committee: Any) -> Signature:

@@ -266,6 +266,11 @@ class ReportPeriod(models.Model):
     ends_on = models.DateField(_("to"))
     due_on = models.DateField(_("due on"))
     opened_at = models.DateTimeField(_("opened at"))
+    # The consolidated report once issued: its number, date and signature.
+    report_document = models.OneToOneField(
+        "work.IssuedDocument", verbose_name=_("issued report"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="consolidated_period",
+    )  # fmt: skip
 
     objects = ReportPeriodQuerySet.as_manager()
 

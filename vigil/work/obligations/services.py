@@ -695,3 +695,47 @@ def fill_from_consolidation(
         after={**_snapshot(sub), "from_period": period.pk},
     )  # fmt: skip
     return sub
+
+
+# --- the consolidated report, issued
+
+
+@transaction.atomic
+def issue_consolidation(
+    period: ReportPeriod,
+    *,
+    issue_date: dt.date,
+    signing_post: Any,
+    signer: Any,
+    signing_form: str = "",
+    addressees: Iterable[Agency] = (),
+    addressees_other: str = "",
+    drafting_unit: str = "VPTT",
+    actor: Any,
+) -> Any:
+    """Issue the period's consolidation as a numbered báo cáo (once), signed as chosen.
+
+    The document takes the next number of the committee's register; the .docx of
+    the consolidation then carries that number, date and signature.
+    """
+    from vigil.core.numbering import DocType
+    from vigil.work import services as work_services
+    from vigil.work.obligations.consolidation import subject
+
+    locked = ReportPeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.report_document_id is not None:
+        raise ValidationError(
+            _("This consolidation was already issued as %(symbol)s.")
+            % {"symbol": locked.report_document.symbol}  # type: ignore[union-attr]
+        )
+    obligation = locked.obligation
+    document = work_services.issue_document(
+        obligation.owning_committee, doc_type=DocType.BAO_CAO, subject=subject(locked),
+        issue_date=issue_date, signing_post=signing_post, signer=signer,
+        signing_form=signing_form, addressees=addressees, addressees_other=addressees_other,
+        drafting_unit=drafting_unit, classification=obligation.classification, actor=actor,
+    )  # fmt: skip
+    locked.report_document = document
+    locked.save(update_fields=["report_document"])
+    period.report_document = document
+    return document

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock, scheduler
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.documents.decree30 import build_docx
 from vigil.core.xlsx import workbook_bytes
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
@@ -93,6 +92,25 @@ class Command(BaseCommand):
                           help="the user to act as")  # fmt: skip
         cons.add_argument("period", type=int, metavar="PERIOD_ID", help="the report period's id")
         cons.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.docx")
+        cons.add_argument(
+            "--issue",
+            action="store_true",
+            help="issue it first as a numbered report (once), signed by --signer",
+        )
+        cons.add_argument(
+            "--signer",
+            type=int,
+            metavar="HOLDER_ID",
+            help="the post holder who signs (vigil org posts lists them)",
+        )
+        cons.add_argument(
+            "--form",
+            default="",
+            choices=["", "TM.", "KT.", "Q.", "TL."],
+            help="the signing form: KT. for a deputy signing for the head",
+        )
+        cons.add_argument("--to", default="", metavar="TEXT",
+                          help="Kính gửi: the body the report is sent to")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         command = options["subcommand"]
@@ -195,10 +213,10 @@ class Command(BaseCommand):
         if options["format"] == "edxml":
             data = records.export_edxml(document, actor=user)
         else:
-            from vigil.work.docx import official_document
+            from vigil.work.docx import docx_bytes
 
             audit.record_view(user, [document], about=document, path=_path("export", document.pk))
-            data = build_docx(official_document(document))
+            data = docx_bytes(document)
         self._write(output, data)
 
     # --- tasks
@@ -288,6 +306,8 @@ class Command(BaseCommand):
             ),
             user, pk=options["period"],
         )  # fmt: skip
+        if options["issue"]:
+            self._issue_consolidation(user, period, options)
         audit.record_view(user, [period], about=period, path=_path("consolidate", period.pk))
         c = cons.consolidate(period)
         if output.suffix.lower() == ".docx":
@@ -295,6 +315,23 @@ class Command(BaseCommand):
         else:
             data = cons.xlsx_bytes(c)
         self._write(output, data)
+
+    def _issue_consolidation(self, user: Any, period: Any, options: dict[str, Any]) -> None:
+        from vigil.org.models import Post, PostHolder
+        from vigil.work.obligations import services as obligation_services
+
+        if options["signer"] is None:
+            raise CommandError(_("Say who signs: --signer HOLDER_ID."))
+        committee = period.obligation.owning_committee
+        signer = get_visible_or_404(PostHolder.objects, user, pk=options["signer"])
+        head = Post.objects.filter(committee=committee, kind=Post.Kind.HEAD).first()
+        form = options["form"]
+        post = head if form in ("KT.", "Q.", "TL.") and head is not None else signer.post
+        document = obligation_services.issue_consolidation(
+            period, issue_date=clock.today(), signing_post=post, signer=signer,
+            signing_form=form, addressees_other=options["to"], actor=user,
+        )  # fmt: skip
+        self.stdout.write(_("Issued as %(symbol)s.") % {"symbol": document.symbol})
 
     # --- output
 
