@@ -7,14 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.inbox.helpers import SYSTEM, make_unit
 from vigil.core.models import AuditHead, Holiday
 from vigil.core.workdays import seed_holidays
 from vigil.inbox.delivery import deliver_pending
-from vigil.inbox.models import InboxEntry, Kind
+from vigil.inbox.models import InboxEntry, Kind, Notification
 from vigil.inbox.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +131,40 @@ def test_the_polled_count_is_one_query_and_writes_no_audit_event(
     # The session, the user, the count: nothing else.
     with django_assert_num_queries(3):
         client.get(url, headers={"HX-Request": "true"})
+
+
+def _pile_up(user: Any, count: int, classification: int = 0) -> None:
+    """``count`` more unread entries for ``user`` (bulk rows: only the count is tested)."""
+    notes = Notification.objects.bulk_create(
+        Notification(subject=f"Thông báo {i}", classification=classification, created_at=T0,
+                     delivered_at=T0)
+        for i in range(count)
+    )  # fmt: skip
+    InboxEntry.objects.bulk_create(InboxEntry(notification=n, user=user, created_at=T0)
+                                   for n in notes)  # fmt: skip
+
+
+def test_the_badge_counts_to_99_then_says_99_plus_without_counting_the_rest(
+    persona: Callable[[str], Any], client_for: Callable[[str], Client]
+) -> None:
+    user = persona("xa_a")
+    InboxEntry.objects.filter(user=user).update(read_at=T0)
+    client = client_for("xa_a")
+    url = reverse("inbox:unread_count") + "?poll=1"
+    _pile_up(user, 99)
+    _pile_up(user, 5, classification=1)  # above xa_a's clearance: never counted
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99"
+    page = client.get(reverse("home:index")).content.decode()
+    assert '?poll=1" hx-trigger="every 60s" hx-swap="innerHTML">99</span>' in page
+    _pile_up(user, 1)
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99+"
+    _pile_up(user, 150)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99+"
+    (count,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 100" in count.upper()  # the 250 unread are not all counted
+    page = client.get(reverse("home:index")).content.decode()
+    assert '?poll=1" hx-trigger="every 60s" hx-swap="innerHTML">99+</span>' in page
 
 
 def test_the_header_polls_without_filters_or_inline_handlers(

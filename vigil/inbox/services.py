@@ -170,9 +170,23 @@ def remind_once(
 # --- The reader's side
 
 
+# The header's badge counts this far and then says "99+".
+UNREAD_CAP = 100
+
+
 def unread_count(user: Any) -> int:
-    """One indexed count (``inbox_unread_idx``)."""
-    return InboxEntry.objects.of(user).filter(read_at__isnull=True).count()
+    """Unread entries, counted up to ``UNREAD_CAP``: a walk of at most that many rows of
+    ``inbox_unread_idx``, however many have piled up (a whole count grew with them)."""
+    unread = InboxEntry.objects.of(user).filter(read_at__isnull=True)
+    return unread[:UNREAD_CAP].count()
+
+
+def unread_badge(user: Any) -> str:
+    """What the header's badge shows: nothing, the count, or "99+" from ``UNREAD_CAP`` on."""
+    count = unread_count(user)
+    if count >= UNREAD_CAP:
+        return f"{UNREAD_CAP - 1}+"
+    return str(count) if count else ""
 
 
 @transaction.atomic
