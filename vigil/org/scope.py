@@ -158,6 +158,14 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
             **{f"{name}_id__in": scope.agency_ids}, classification__lte=scope.clearance
         )
 
+    def visible_owned(self, user: Any) -> OwnedQuerySet[M]:
+        """The first part of ``visible_in_parts``: what the committees in which the user
+        holds a committee-wide role, and those below them, own."""
+        scope = scope_for(user)
+        return self.filter(
+            owning_committee_id__in=scope.committees_below, classification__lte=scope.clearance
+        )
+
     def visible_in_parts(self, user: Any) -> tuple[OwnedQuerySet[M], OwnedQuerySet[M]]:
         """``visible_to(user)`` as two disjoint parts whose union is exactly it: what a
         committee of the user's (or one below it) owns, a plain predicate that an index
@@ -168,7 +176,7 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
         below = scope.committees_below
         if not below:
             return self.none(), self.visible_to(user)
-        owned = self.filter(owning_committee_id__in=below, classification__lte=scope.clearance)
+        owned = self.visible_owned(user)
         # The rest lies in the other committees; named, not negated, so that an index
         # on the owning committee finds it (and nothing is read when there are none).
         # Only those that own a row at all: the database probes that index once per
