@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
-from vigil.core import audit, clock, workdays
+from vigil.core import audit, clock, statistics, workdays
 from vigil.core.audit import SystemActor
 from vigil.core.models import Holiday
 from vigil.inbox.models import (
@@ -179,6 +179,13 @@ def unread_count(user: Any) -> int:
     ``inbox_unread_idx``, however many have piled up (a whole count grew with them)."""
     unread = InboxEntry.objects.of(user).filter(read_at__isnull=True)
     return unread[:UNREAD_CAP].count()
+
+
+def refresh_statistics(now: dt.datetime) -> int:
+    """The ``inbox.statistics`` sweep. Without statistics SQLite counts the unread
+    through ``inbox_entry_user_idx``, every entry the user ever had, not through the
+    partial ``inbox_unread_idx`` that holds only the unread."""
+    return statistics.analyse(InboxEntry)
 
 
 def unread_badge(user: Any) -> str:
