@@ -1,8 +1,12 @@
 """Task list and scorecard speed with 100,000 tasks: median and p95 for the standing
-office (sees every task) and a member agency's liaison (sees its own), beside the
+office (sees every task), a member agency's liaison (sees its own) and a commune's
+standing office (sees its commune's and what is assigned to it), beside the
 signed-in empty base layout in the same run.
 
-    .venv/bin/python bench/bench_tasks.py [--tasks 100000] [--requests 40]
+    .venv/bin/python bench/bench_tasks.py [--tasks 100000] [--requests 40] [--scale 34]
+
+``--scale N`` seeds the directory of N more provinces first (`vigil seed demo --scale`),
+so that the scope's committees number in the thousands, as in a national deployment.
 
 Seeds the demo into a fresh database per engine (SQLite, and PostgreSQL when the
 local server answers), then bulk-inserts the tasks (a benchmark database: no audit
@@ -34,7 +38,8 @@ def _bulk_tasks(count: int) -> None:
     from vigil.work.models import Task
 
     rng = random.Random(13)
-    province = Committee.objects.get(level="province")
+    # The demo province: the first one seeded (`--scale` adds others after it).
+    province = Committee.objects.filter(level="province").earliest("pk")
     assert province.standing_agency is not None
     agencies = list(Agency.objects.filter(committee__path__startswith=province.path))
     states = ["assigned", "acknowledged", "in_progress", "done", "accepted", "cancelled"]
@@ -73,7 +78,7 @@ def _bulk_tasks(count: int) -> None:
         Task.objects.bulk_create(batch)
 
 
-def child(count: int, requests: int) -> None:
+def child(count: int, requests: int, scale: int) -> None:
     import django
 
     django.setup()
@@ -86,7 +91,7 @@ def child(count: int, requests: int) -> None:
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("seed", "demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed", "demo", "--scale", str(scale), stdout=open(os.devnull, "w"))  # noqa: SIM115
     _bulk_tasks(count)
     # Statistics and the visibility map, as autovacuum keeps them on PostgreSQL (and the
     # `work.statistics` sweep on SQLite): without them SQLite sorts every visible
@@ -96,6 +101,7 @@ def child(count: int, requests: int) -> None:
     seeded = time.perf_counter() - start
 
     from vigil.accounts.models import User
+    from vigil.org.models import Committee
     from vigil.work.models import Task
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -113,9 +119,15 @@ def child(count: int, requests: int) -> None:
             "task list API": "/api/v1/tasks/?mine=true",
             "scorecard": "/work/scorecard/",
         },
+        # A commune's standing office: the province's tasks reach it as their assignee.
+        "xa_a": {
+            "empty base layout": "/bench/empty/",
+            "scorecard": "/work/scorecard/",
+        },
     }
     print(
-        f"== {connection.vendor}: {Task.objects.count():,} tasks, seeded in {seeded:.1f} s; "
+        f"== {connection.vendor}: {Task.objects.count():,} tasks, "
+        f"{Committee.objects.count():,} committees, seeded in {seeded:.1f} s; "
         f"{requests} requests per page"
     )
     with override_settings(ROOT_URLCONF="_bench_urls"):
@@ -147,15 +159,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--scale", type=int, default=0, metavar="N")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        child(args.tasks, args.requests)
+        child(args.tasks, args.requests, args.scale)
         return
     for engine in engines():
-        env = fresh_database(engine, "tasks")
+        env = fresh_database(engine, os.environ.get("BENCH_DB_NAME", "tasks"))
         env["PYTHONPATH"] = os.path.dirname(os.path.abspath(__file__))
-        run_child(__file__, env, "--tasks", str(args.tasks), "--requests", str(args.requests))
+        run_child(__file__, env, "--tasks", str(args.tasks), "--requests", str(args.requests),
+                  "--scale", str(args.scale))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,15 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.inbox.helpers import SYSTEM, make_unit
+from vigil.core import scheduler
 from vigil.core.models import AuditHead, Holiday
 from vigil.core.workdays import seed_holidays
 from vigil.inbox.delivery import deliver_pending
-from vigil.inbox.models import InboxEntry, Kind
-from vigil.inbox.services import notify
+from vigil.inbox.models import InboxEntry, Kind, Notification
+from vigil.inbox.services import UNREAD_CAP, notify
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -129,6 +132,63 @@ def test_the_polled_count_is_one_query_and_writes_no_audit_event(
     # The session, the user, the count: nothing else.
     with django_assert_num_queries(3):
         client.get(url, headers={"HX-Request": "true"})
+
+
+def _pile_up(user: Any, count: int, classification: int = 0, read: bool = False) -> None:
+    """``count`` more entries for ``user``, unread unless ``read`` (bulk rows: only the
+    count is tested)."""
+    notes = Notification.objects.bulk_create(
+        Notification(subject=f"Thông báo {i}", classification=classification, created_at=T0,
+                     delivered_at=T0)
+        for i in range(count)
+    )  # fmt: skip
+    InboxEntry.objects.bulk_create(
+        InboxEntry(notification=n, user=user, created_at=T0, read_at=T0 if read else None)
+        for n in notes
+    )
+
+
+def test_the_badge_counts_to_99_then_says_99_plus_without_counting_the_rest(
+    persona: Callable[[str], Any], client_for: Callable[[str], Client]
+) -> None:
+    user = persona("xa_a")
+    InboxEntry.objects.filter(user=user).update(read_at=T0)
+    client = client_for("xa_a")
+    url = reverse("inbox:unread_count") + "?poll=1"
+    _pile_up(user, 99)
+    _pile_up(user, 5, classification=1)  # above xa_a's clearance: never counted
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99"
+    page = client.get(reverse("home:index")).content.decode()
+    assert '?poll=1" hx-trigger="every 60s" hx-swap="innerHTML">99</span>' in page
+    _pile_up(user, 1)
+    assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99+"
+    _pile_up(user, 150)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, headers={"HX-Request": "true"}).content.decode() == "99+"
+    (count,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 100" in count.upper()  # the 250 unread are not all counted
+    page = client.get(reverse("home:index")).content.decode()
+    assert '?poll=1" hx-trigger="every 60s" hx-swap="innerHTML">99+</span>' in page
+
+
+def test_the_statistics_sweep_lets_sqlite_count_only_the_unread(
+    persona: Callable[[str], Any],
+) -> None:
+    user = persona("xa_a")
+    _pile_up(user, 300, read=True)
+    _pile_up(user, 3)
+    analysed = scheduler.run_sweep_now("inbox.statistics", T0)
+    if connection.vendor != "sqlite":
+        assert analysed == 0  # autovacuum's work on PostgreSQL
+        return
+    assert analysed == 1
+    unread = InboxEntry.objects.of(user).filter(read_at__isnull=True)[:UNREAD_CAP]
+    sql, params = unread.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(row[3] for row in cursor.fetchall())
+    # Not inbox_entry_user_idx, which walks the 300 read entries as well.
+    assert "USING INDEX inbox_unread_idx" in plan, plan
 
 
 def test_the_header_polls_without_filters_or_inline_handlers(

@@ -22,7 +22,9 @@ from tests.work.helpers import SEED, agency, commune, province
 from vigil.core import scheduler
 from vigil.core.classification import Classification
 from vigil.core.paging import CappedPaginator
+from vigil.org.models import ContactPoint
 from vigil.org.scope import committees_with_role, scope_for
+from vigil.org.services import create_contact_point
 from vigil.work import scorecard, services, views
 from vigil.work.models import Task
 
@@ -77,6 +79,60 @@ def test_the_two_parts_are_disjoint_and_make_up_what_the_user_sees(
     )
     assert not owned_ids & rest_ids
     assert owned_ids | rest_ids == set(Task.objects.visible_to(user).values_list("pk", flat=True))
+
+
+def test_the_rest_is_not_read_when_no_committee_outside_the_users_owns_a_row(
+    persona: Callable[[str], Any],
+) -> None:
+    _mixed_tasks()  # every task lies in the province or one of its communes
+    owned, rest = Task.objects.visible_in_parts(persona("thuongtruc"))
+    assert rest.query.is_empty() and owned.exists()
+    # A commune's standing office: the province's tasks reach it as their assignee.
+    owned, rest = Task.objects.visible_in_parts(persona("xa_a"))
+    assert not rest.query.is_empty()
+    assert {t.owning_committee_id for t in rest} == {province().pk}
+
+
+def _shared_from_commune_b() -> dict[str, ContactPoint]:
+    """Rows that commune B owns and shares with an agency or a committee elsewhere."""
+    police_a, police_b = agency("police_a"), agency("police_b")
+    return {
+        label: create_contact_point(police_b, label=label, shared_agencies=agencies,
+                                    shared_committees=committees, actor=SEED)
+        for label, agencies, committees in (
+            ("to A's police", [police_a], []),
+            ("to commune A", [], [commune("a")]),
+            ("to the border guard", [agency("border")], []),
+            ("to the province", [], [province()]),
+        )
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_shares_across_committees_fall_in_exactly_one_part(
+    persona: Callable[[str], Any], username: str
+) -> None:
+    _shared_from_commune_b()
+    user = persona(username)
+    owned, rest = ContactPoint.objects.visible_in_parts(user)
+    owned_ids = set(owned.values_list("pk", flat=True))
+    rest_ids = set(rest.values_list("pk", flat=True))
+    assert not owned_ids & rest_ids
+    assert owned_ids | rest_ids == set(
+        ContactPoint.objects.visible_to(user).values_list("pk", flat=True)
+    )
+
+
+def test_a_commune_sees_another_communes_shares_in_the_rest(
+    persona: Callable[[str], Any],
+) -> None:
+    made = _shared_from_commune_b()
+    owned, rest = ContactPoint.objects.visible_in_parts(persona("xa_a"))
+    shared = {made["to A's police"].pk, made["to commune A"].pk}
+    assert shared <= set(rest.values_list("pk", flat=True))
+    assert not shared & set(owned.values_list("pk", flat=True))
+    owned, rest = ContactPoint.objects.visible_in_parts(persona("thuongtruc"))
+    assert made["to the province"].pk in set(owned.values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("username", PERSONAS)

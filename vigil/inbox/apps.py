@@ -11,6 +11,7 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.core import audit, scheduler
+        from vigil.inbox import services
         from vigil.inbox.delivery import deliver_pending
         from vigil.inbox.escalation import escalate_due
         from vigil.inbox.models import InboxAction
@@ -19,3 +20,6 @@ class InboxConfig(AppConfig):
         every = dt.timedelta(seconds=30)
         scheduler.register_sweep("inbox.deliver", deliver_pending, every=every)
         scheduler.register_sweep("inbox.escalate", escalate_due, every=every)
+        scheduler.register_sweep(
+            "inbox.statistics", services.refresh_statistics, every=dt.timedelta(hours=6)
+        )

@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
-from vigil.core import audit, clock, workdays
+from vigil.core import audit, clock, statistics, workdays
 from vigil.core.audit import SystemActor
 from vigil.core.models import Holiday
 from vigil.inbox.models import (
@@ -170,9 +170,30 @@ def remind_once(
 # --- The reader's side
 
 
+# The header's badge counts this far and then says "99+".
+UNREAD_CAP = 100
+
+
 def unread_count(user: Any) -> int:
-    """One indexed count (``inbox_unread_idx``)."""
-    return InboxEntry.objects.of(user).filter(read_at__isnull=True).count()
+    """Unread entries, counted up to ``UNREAD_CAP``: a walk of at most that many rows of
+    ``inbox_unread_idx``, however many have piled up (a whole count grew with them)."""
+    unread = InboxEntry.objects.of(user).filter(read_at__isnull=True)
+    return unread[:UNREAD_CAP].count()
+
+
+def refresh_statistics(now: dt.datetime) -> int:
+    """The ``inbox.statistics`` sweep. Without statistics SQLite counts the unread
+    through ``inbox_entry_user_idx``, every entry the user ever had, not through the
+    partial ``inbox_unread_idx`` that holds only the unread."""
+    return statistics.analyse(InboxEntry)
+
+
+def unread_badge(user: Any) -> str:
+    """What the header's badge shows: nothing, the count, or "99+" from ``UNREAD_CAP`` on."""
+    count = unread_count(user)
+    if count >= UNREAD_CAP:
+        return f"{UNREAD_CAP - 1}+"
+    return str(count) if count else ""
 
 
 @transaction.atomic

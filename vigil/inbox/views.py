@@ -93,8 +93,7 @@ def unread_count(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.is_authenticated:
         return HttpResponse(status=286)
-    count = services.unread_count(user)
-    return HttpResponse(str(count) if count else "", content_type="text/plain; charset=utf-8")
+    return HttpResponse(services.unread_badge(user), content_type="text/plain; charset=utf-8")
 
 
 # --- Holidays

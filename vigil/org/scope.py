@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,7 @@ class UserScope:
     agency_ids: frozenset[int] = frozenset()
     committee_ids: frozenset[int] = frozenset()  # committee-wide role held here
     committees_below: frozenset[int] = frozenset()  # those and every committee under them
+    committee_paths: frozenset[str] = frozenset()  # the paths of ``committee_ids``
     directory_member: bool = False
     licensing_agency_ids: frozenset[int] = frozenset()
     # (role, agency id, committee id, committee path) of each active membership
@@ -96,8 +97,10 @@ def scope_for(user: Any) -> UserScope:
         m.committee_id for m in memberships if m.role in COMMITTEE_WIDE_ROLES and m.committee_id
     )
     below: set[int] = set()
-    if committee_ids:
-        paths = Committee.objects.filter(pk__in=committee_ids).values_list("path", flat=True)
+    paths = frozenset(
+        m.committee.path for m in memberships if m.committee and m.committee_id in committee_ids
+    )
+    if paths:
         prefix = Q()
         for path in paths:
             prefix |= Q(path__startswith=path)
@@ -114,6 +117,7 @@ def scope_for(user: Any) -> UserScope:
         agency_ids=agency_ids,
         committee_ids=committee_ids,
         committees_below=frozenset(below),
+        committee_paths=paths,
         directory_member=any(m.committee_id or m.agency.committee_id for m in memberships),
         licensing_agency_ids=licensers,
         roles=tuple(
@@ -128,14 +132,18 @@ def scope_for(user: Any) -> UserScope:
 class OwnedQuerySet(models.QuerySet[M], Generic[M]):
     def visible_to(self, user: Any) -> OwnedQuerySet[M]:
         scope = scope_for(user)
+        q = Q(owning_committee_id__in=scope.committees_below) | self._reached(scope)
+        return self.filter(q, classification__lte=scope.clearance)
+
+    def _reached(self, scope: UserScope) -> Q:
+        """The ways of seeing other than a committee-wide role: through an agency or a share."""
         model: Any = self.model
-        q = Q(owning_committee_id__in=scope.committees_below)
-        q |= Q(owning_agency_id__in=scope.agency_ids)
+        q = Q(owning_agency_id__in=scope.agency_ids)
         for name in model.scope_agency_fields:
             q |= _addressed(model, name, scope.agency_ids)
         for name in model.scope_committee_fields:
             q |= _addressed(model, name, scope.committee_ids)
-        return self.filter(q, classification__lte=scope.clearance)
+        return q
 
     def visible_through(self, user: Any, name: str) -> OwnedQuerySet[M]:
         """``visible_to(user)`` narrowed to what the foreign key ``name`` (one of the
@@ -150,6 +158,14 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
             **{f"{name}_id__in": scope.agency_ids}, classification__lte=scope.clearance
         )
 
+    def visible_owned(self, user: Any) -> OwnedQuerySet[M]:
+        """The first part of ``visible_in_parts``: what the committees in which the user
+        holds a committee-wide role, and those below them, own."""
+        scope = scope_for(user)
+        return self.filter(
+            owning_committee_id__in=scope.committees_below, classification__lte=scope.clearance
+        )
+
     def visible_in_parts(self, user: Any) -> tuple[OwnedQuerySet[M], OwnedQuerySet[M]]:
         """``visible_to(user)`` as two disjoint parts whose union is exactly it: what a
         committee of the user's (or one below it) owns, a plain predicate that an index
@@ -160,11 +176,28 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
         below = scope.committees_below
         if not below:
             return self.none(), self.visible_to(user)
-        owned = self.filter(owning_committee_id__in=below, classification__lte=scope.clearance)
+        owned = self.visible_owned(user)
         # The rest lies in the other committees; named, not negated, so that an index
         # on the owning committee finds it (and nothing is read when there are none).
-        others = list(Committee.objects.exclude(pk__in=below).values_list("pk", flat=True))
-        rest = self.visible_to(user).filter(owning_committee_id__in=others)
+        # Only those that own a row at all: the database probes that index once per
+        # committee outside the user's subtrees (found by path), and the list it hands
+        # back stays short however large the directory. Every committee of thousands
+        # in the list made SQLite's planner scan the whole table for the rest.
+        outside = Q()
+        for path in scope.committee_paths:
+            outside &= ~Q(path__startswith=path)
+        owners = self.model._default_manager.filter(owning_committee_id=OuterRef("pk"))
+        others = list(
+            Committee.objects.filter(outside, Exists(owners)).values_list("pk", flat=True)
+        )
+        # Outside those subtrees only an agency or a share gives sight: ``visible_to``
+        # without its committee branch, which could only match rows the list excludes
+        # (and, left in, made SQLite walk every row of the committees listed).
+        rest = self.filter(
+            self._reached(scope),
+            owning_committee_id__in=others,
+            classification__lte=scope.clearance,
+        )
         return owned, rest if others else self.none()
 
 

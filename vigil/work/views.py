@@ -67,8 +67,7 @@ def _issued(user: Any) -> QuerySet[Task]:
     issuers = committees_with_role(user, *services.ISSUER_ROLES)
     if not issuers <= scope_for(user).committees_below:  # never, with today's roles
         return Task.objects.visible_to(user).filter(owning_committee_id__in=issuers)
-    owned, _rest = Task.objects.visible_in_parts(user)
-    return owned.filter(owning_committee_id__in=issuers)
+    return Task.objects.visible_owned(user).filter(owning_committee_id__in=issuers)
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
