@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _setup import engines, fresh_database, percentile, run_child
@@ -40,7 +41,7 @@ def _measure(call: Callable[[], object], requests: int) -> tuple[float, float, f
     return statistics.median(wall), percentile(wall, 95), statistics.median(cpu)
 
 
-def _pile_up(user: object, count: int) -> None:
+def _pile_up(user: Any, count: int) -> None:
     from django.db import transaction
 
     from vigil.core import clock
