@@ -340,6 +340,10 @@ def test_a_consolidation_is_a_draft_until_issued_then_numbered_signed_and_refuse
     period.refresh_from_db()
     document = period.report_document
     assert document is not None and out.startswith(f"Issued as {document.symbol}.")
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert last is not None
+    assert (last.action, last.object_id) == ("report_period.consolidation_issued", str(period.pk))
+    assert last.after == {"report_document": document.pk, "symbol": document.symbol}
     assert check_docx(issued.read_bytes()) == []
     texts = _texts(Document(str(issued)))
     assert f"Số: {document.symbol}" in texts and "DỰ THẢO" not in texts

@@ -35,6 +35,10 @@ class ObligationAction(models.TextChoices):
     SUBMISSION_SUBMITTED = "report_submission.submitted", _("Report submitted")
     SUBMISSION_RETURNED = "report_submission.returned", _("Report returned")
     SUBMISSION_ACCEPTED = "report_submission.accepted", _("Report accepted")
+    CONSOLIDATION_ISSUED = (
+        "report_period.consolidation_issued",
+        _("Consolidated report issued as a document"),
+    )
 
 
 class PeriodKind(models.TextChoices):

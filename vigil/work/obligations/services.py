@@ -738,4 +738,9 @@ def issue_consolidation(
     locked.report_document = document
     locked.save(update_fields=["report_document"])
     period.report_document = document
+    # The period's link to its report is a change of the period: audited, last.
+    audit.record(
+        ObligationAction.CONSOLIDATION_ISSUED, actor=actor, obj=locked,
+        after={"report_document": document.pk, "symbol": document.symbol},
+    )  # fmt: skip
     return document
