@@ -90,15 +90,27 @@ setattr(TransactionTestCase, "_fixture_teardown", teardown_with_triggers_lifted)
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The demo province, seeded once through the services, under every test."""
+    with django_db_blocker.unblock():
+        seed_demo_and_calendar()
+
+
+def seed_demo_and_calendar() -> None:
+    """The demo province, and the calendar of the years the tests' fixed dates fall in."""
     from vigil.core.audit import SystemActor
     from vigil.core.workdays import seed_holidays
-    from vigil.home.demo import seed_demo
+    from vigil.home.demo import is_seeded, seed_demo
 
-    with django_db_blocker.unblock():
+    if not is_seeded():
         seed_demo()
-        # The demo has the calendar of its own years (around today); tests written
-        # with fixed dates in 2026-2028 (Tết 2027, the leap day) need theirs too.
-        seed_holidays(range(2026, 2029), actor=SystemActor("test calendar"))
+    # The demo has the calendar of its own years (around today); tests written
+    # with fixed dates in 2026-2028 (Tết 2027, the leap day) need theirs too.
+    seed_holidays(range(2026, 2029), actor=SystemActor("test calendar"))
+
+
+@pytest.fixture
+def demo_again(transactional_db: None) -> None:
+    """For a transactional test that uses the demo: an earlier one's flush emptied it."""
+    seed_demo_and_calendar()
 
 
 @pytest.fixture(autouse=True)

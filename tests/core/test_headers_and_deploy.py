@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.test_scope_every_url import (
     ADMIN_URLS,
     DETAIL_URLS,
+    EXPORT_URLS,
     POST_URLS,
     ROLE_URLS,
     WRITE_URLS,
@@ -48,6 +49,7 @@ from vigil.org.models import (
     Membership,
     Post,
     PostHolder,
+    RoleRequest,
 )
 from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
@@ -88,12 +90,13 @@ def every_url(user: User) -> list[str]:
     others: dict[str, Any] = {
             "adminunit": AdminUnit, "user": User, "membership": Membership,
             "clearance": ClearanceRequest, "attachment": Attachment, "holiday": Holiday,
-            "inbox_entry": InboxEntry,
+            "inbox_entry": InboxEntry, "rolerequest": RoleRequest,
     }  # fmt: skip
     objects |= {kind: model.objects.first() for kind, model in others.items()}
     objects["token"] = create_token(user, name="walk", actor=SystemActor("test"))[0]
     kinds = {
         **DETAIL_URLS,
+        **EXPORT_URLS,
         **{name: kind for name, (kind, _arg) in (WRITE_URLS | POST_URLS).items()},
         **{name: kind for name, kind in ADMIN_URLS.items() if kind},
         "accounts:token_revoke": "token",
@@ -101,6 +104,7 @@ def every_url(user: User) -> list[str]:
         "api-user-deactivate": "user", "api-user-unlock": "user",
         "api-user-reset-second-factor": "user", "api-user-clearance": "user",
         "api-clearancerequest-approve": "clearance", "api-clearancerequest-reject": "clearance",
+        "api-rolerequest-approve": "rolerequest", "api-rolerequest-reject": "rolerequest",
         "api-reportobligation-open-period": "report_obligation",
         "api-reportsubmission-submit": "report_submission",
         "api-reportsubmission-return": "report_submission",

@@ -166,6 +166,7 @@ def test_a_sweep_that_loses_the_race_on_one_task_goes_on_to_the_next(
     reason="two sweeps at once, each with its own connection: PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("demo_again")
 def test_two_sweeps_at_once_open_each_case_once_and_both_finish() -> None:
     tasks = [_task(dt.date(2027, 2, 2), 3) for _ in range(12)]
     now = at(dt.date(2027, 2, 15))
