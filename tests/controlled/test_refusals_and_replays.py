@@ -358,3 +358,55 @@ def test_on_sqlite_two_simultaneous_transfers_with_one_key_make_one(tmp_path: Pa
         "print(json.dumps(Transfer.objects.count()))"
     )
     assert run.answer(check) == 2
+
+
+def test_a_client_cannot_use_the_keys_vigil_derives_itself(
+    api_for: Callable[..., Client], client_for: Callable[[str], Client]
+) -> None:
+    kho = api_for("kho_mo", scope="write")
+    transfer = {"from_store": main().pk, "to_store": quarry().pk, "item": item().pk,
+                "quantity": "1", "unit": "kg"}  # fmt: skip
+    before = state()
+    for key in ("reverse:1", "transfer-in:7", "transfer-out:K-1", "transfer-out#ab12"):
+        single = post(kho, "/api/v1/movements/", receipt(), key)
+        batch = kho.post("/api/v1/movements/batch/",
+                         {"movements": [{**receipt(), "idempotency_key": key}]},
+                         content_type="application/json")  # fmt: skip
+        sent = post(kho, "/api/v1/transfers/", transfer, key)
+        for response in (single, batch, sent):
+            assert response.status_code == 400, response.content
+            assert "choose another key" in str(response.json())
+        page = client_for("kho_mo")
+        movement = page.post(f"/controlled/stores/{main().pk}/movement/",
+                             {"idempotency_key": key})  # fmt: skip
+        assert "choose another key" in " ".join(movement.context["form"].non_field_errors())
+        dispatch = page.post(f"/controlled/stores/{main().pk}/transfer/",
+                             {**transfer, "idempotency_key": key})  # fmt: skip
+        assert dispatch.status_code == 200
+        assert "choose another key" in dispatch.content.decode()
+    assert state() == before
+    assert post(kho, "/api/v1/movements/", receipt(), "reverse-order-1").status_code == 201
+
+
+@sqlite_only
+def test_a_cancellation_whose_reversal_is_in_flight_is_told_in_progress(
+    api_for: Callable[..., Client], client_for: Callable[[str], Client]
+) -> None:
+    kho = api_for("kho_mo", scope="write")
+    body = {"from_store": main().pk, "to_store": quarry().pk, "item": item().pk,
+            "quantity": "1", "unit": "kg"}  # fmt: skip
+    sent = Transfer.objects.get(pk=post(kho, "/api/v1/transfers/", body, "T-cancel").json()["id"])
+    key = f"reverse:{sent.dispatch_entry_id}"
+    with Original(inflight.MOVEMENT, main().owning_agency_id, key):
+        response = kho.post(f"/api/v1/transfers/{sent.pk}/cancel/", {"reason": "Nhầm"},
+                            content_type="application/json")  # fmt: skip
+        assert response.status_code == 409 and response["Retry-After"] == "1"
+        page = client_for("kho_mo").post(
+            f"/controlled/transfers/{sent.pk}/cancel/", {"reason": "Nhầm"}, follow=True
+        )
+        assert page.status_code == 200
+        assert "still being processed" in page.content.decode()
+    sent.refresh_from_db()
+    assert sent.status != "cancelled"
+    assert kho.post(f"/api/v1/transfers/{sent.pk}/cancel/", {"reason": "Nhầm"},
+                    content_type="application/json").json()["status"] == "cancelled"  # fmt: skip

@@ -114,3 +114,44 @@ def test_revoking_a_token_asks_first(
     assert client.post(url).status_code == 302
     mine.refresh_from_db()
     assert mine.revoked_at is not None
+
+
+def test_a_confirmation_page_showing_a_classified_file_is_an_audited_read(
+    client_for: Callable[[str], Client],
+) -> None:
+    from tests.work.helpers import province
+    from vigil.core.audit import CoreAction
+    from vigil.core.models import AuditEvent
+    from vigil.work.models import WorkPlan
+
+    plan = WorkPlan.objects.get(owning_committee=province())
+    annex = attachments.attach(
+        plan, SimpleUploadedFile("phu-luc-mat.txt", b"x"), actor=SYSTEM, classification=1
+    )
+    url = reverse("core:attachment_delete", args=[annex.pk])
+    seq = AuditHead.objects.get().seq
+    response = client_for("thuongtruc").get(url)
+    assert response.status_code == 200 and "phu-luc-mat.txt" in response.content.decode()
+    viewed = AuditEvent.objects.filter(seq__gt=seq, action=CoreAction.OBJECT_VIEWED)
+    assert [(e.object_id, e.classification) for e in viewed] == [(str(annex.pk), 1)]
+    assert Attachment.objects.filter(pk=annex.pk).exists()
+
+
+def test_a_confirmation_page_showing_a_classified_shift_is_an_audited_read(
+    client_for: Callable[[str], Client], persona: Callable[[str], Any]
+) -> None:
+    from vigil.core.audit import CoreAction
+    from vigil.core.models import AuditEvent
+    from vigil.org.scope import can_edit_contact_points
+
+    shift = next(
+        s
+        for s in DutyShift.objects.select_related("agency__committee")
+        if can_edit_contact_points(persona("thuongtruc"), s.agency)
+    )
+    DutyShift.objects.filter(pk=shift.pk).update(classification=1)
+    seq = AuditHead.objects.get().seq
+    response = client_for("thuongtruc").get(reverse("org:duty_shift_remove", args=[shift.pk]))
+    assert response.status_code == 200
+    viewed = AuditEvent.objects.filter(seq__gt=seq, action=CoreAction.OBJECT_VIEWED)
+    assert [(e.object_id, e.classification) for e in viewed] == [(str(shift.pk), 1)]

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from tests.work.helpers import SEED, agency, head, holder, province
+from vigil.core import attachments
 from vigil.core.documents import edxml
 from vigil.core.numbering import DocType
 from vigil.org import services as org_services
@@ -129,3 +131,60 @@ def test_the_administrator_sets_the_committee_code_through_the_api(
     assert saved.status_code == 200 and saved.json()["electronic_code"] == "000.00.91.H46"
     package = edxml.parse_package(records.export_edxml(letter(), actor=SEED))
     assert package.sender.code == "000.00.91.H46"
+
+
+def test_the_entry_already_registered_is_named_only_to_who_may_see_it(
+    persona: Callable[[str], Any],
+) -> None:
+    data = records.export_edxml(letter(), actor=SEED)
+    p = province()
+    held = records.import_incoming_edxml(p, data, classification=2, actor=SEED)
+    office = persona("thuongtruc")  # cleared Mật: the Tối mật entry is not theirs to see
+    with pytest.raises(ValidationError) as refused:
+        records.import_incoming_edxml(p, data, actor=office)
+    message = refused.value.messages[0]
+    assert "already registered" in message
+    assert held.symbol not in message and f"entry {held.pk}" not in message
+    assert IncomingDocument.objects.filter(document_id=held.document_id).count() == 1
+
+
+def test_two_clerks_registering_one_package_at_once_get_a_refusal_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = records.export_edxml(letter(), actor=SEED)
+    p = province()
+    checked = IncomingDocument.full_clean
+    raced: list[IncomingDocument] = []
+
+    def other_clerk_first(self: IncomingDocument, *args: Any, **kwargs: Any) -> None:
+        # The other clerk's row commits after this one passed the check, before its save.
+        checked(self, *args, **kwargs)
+        if not raced:
+            raced.append(self)
+            raced.append(records.import_incoming_edxml(p, data, actor=SEED))
+
+    monkeypatch.setattr(IncomingDocument, "full_clean", other_clerk_first)
+    with pytest.raises(ValidationError) as refused:
+        records.import_incoming_edxml(p, data, actor=SEED)
+    # The same answer as a sequential second attempt (here both roll back together).
+    assert f"entry {raced[1].pk}" in refused.value.messages[0]
+
+
+def test_the_package_carries_the_attachment_list_the_refusal_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = letter()
+    attachments.attach(document, SimpleUploadedFile("cong-khai.txt", b"Cong khai\n"), actor=SEED)
+    refuse = records._refuse_classified_export
+
+    def then_a_classified_annex(*args: Any, **kwargs: Any) -> None:
+        refuse(*args, **kwargs)
+        # Attached between the check and the packing: it must not ride along.
+        attachments.attach(
+            document, SimpleUploadedFile("mat.txt", b"Noi dung mat\n"), actor=SEED,
+            classification=1,
+        )  # fmt: skip
+
+    monkeypatch.setattr(records, "_refuse_classified_export", then_a_classified_annex)
+    package = edxml.parse_package(records.export_edxml(document, actor=SEED))
+    assert [a.name for a in package.attachments] == ["cong-khai.txt"]

@@ -7,13 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from tests.work.helpers import SEED, agency, head, holder, province
 from tests.work.test_document_types import paragraphs
+from vigil.core.audit import CoreAction
 from vigil.core.documents import edxml
 from vigil.core.documents.check import check_docx
+from vigil.core.models import AuditEvent, AuditHead
 from vigil.org.models import Post
 from vigil.work import records
 from vigil.work.models import IssuedDocument, Meeting, WorkPlan
@@ -98,3 +101,47 @@ def test_a_record_of_another_committee_is_not_found(client_for: Callable[[str], 
         assert client_for("thuongtruc").get(f"{url}?meeting={other.pk}").status_code == 404
     assert client_for("thuongtruc").get(f"{url}?plan=999999").status_code == 404
     assert agency("dit") is not None
+
+
+def test_a_document_cannot_be_less_classified_than_its_record(
+    client_for: Callable[[str], Client],
+) -> None:
+    meeting = Meeting.objects.get(title="Họp Ban Chỉ đạo thường kỳ quý IV")
+    Meeting.objects.filter(pk=meeting.pk).update(classification=1)
+    office = client_for("thuongtruc")
+    seq = AuditHead.objects.get(id=1).seq
+    before = IssuedDocument.objects.count()
+    page, response = _issue_from(office, meeting, classification=0)
+    # The pre-filled form showed the Mật record's conclusions: a read, audited.
+    viewed = AuditEvent.objects.filter(seq__gt=seq, action=CoreAction.OBJECT_VIEWED)
+    assert [e.object_id for e in viewed] == [str(meeting.pk)]
+    assert response.status_code == 200
+    assert response.context["form"].errors["classification"] == [
+        "Văn bản không thể có độ mật thấp hơn hồ sơ mà nó được ban hành từ đó."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.notice is None and IssuedDocument.objects.count() == before
+    assert page.context["form"]["classification"].value() in (1, "1")
+
+
+def test_the_issued_symbol_shows_only_to_who_may_see_the_document(
+    client_for: Callable[[str], Client],
+) -> None:
+    plan = WorkPlan.objects.get(owning_committee=province())
+    meeting = Meeting.objects.get(title="Họp Ban Chỉ đạo thường kỳ quý IV")
+    office = client_for("thuongtruc")
+    for record in (plan, meeting):
+        _page, response = _issue_from(office, record, classification=1)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    plan.refresh_from_db()
+    meeting.refresh_from_db()
+    assert plan.document is not None and meeting.notice is not None
+    pages = [plan.get_absolute_url(), meeting.get_absolute_url()]
+    for url, document in zip(pages, (plan.document, meeting.notice), strict=True):
+        assert document.symbol in office.get(url).content.decode()
+    # The same reader, cleared no more than Thường, still sees the Thường records.
+    get_user_model().objects.filter(username="thuongtruc").update(clearance=0)
+    for url, document in zip(pages, (plan.document, meeting.notice), strict=True):
+        html = office.get(url).content.decode()
+        assert document.symbol not in html
+        assert document.get_absolute_url() not in html

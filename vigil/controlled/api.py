@@ -326,6 +326,7 @@ def _movement(
     ]  # fmt: skip
     if not stores:
         raise ValidationError(_("A movement must start or end in a store."))
+    services.check_client_key(key)
     scope = scope_for(request.user)
     mine = [s for s in stores if scope.agency_role_in(s.owning_agency_id, "storekeeper")]
     if not mine:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.controlled.models import Account, Item, Store, unit_choices
+from vigil.controlled.services import reserved_key_message
 from vigil.core import dates
 
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
@@ -42,6 +43,14 @@ class MovementForm(forms.Form):
         counterpart.choices = choices
         unit: Any = self.fields["unit"]
         unit.choices = unit_choices()
+
+    def clean_idempotency_key(self) -> str:
+        key: str = self.cleaned_data["idempotency_key"]
+        message = reserved_key_message(key)
+        if message:
+            # The key is a hidden field: its refusal is shown above the form.
+            self.add_error(None, message)
+        return key
 
 
 class MovementFilterForm(forms.Form):

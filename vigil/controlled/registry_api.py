@@ -526,6 +526,7 @@ class TransferList(Scoped, generics.ListAPIView[Transfer]):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > services.KEY_MAX:
             raise ValidationError(_("Send an Idempotency-Key header of 1 to 100 characters."))
+        services.check_client_key(key)
         values = valid(TransferCreateSerializer, request)
         from_store: Store = get_visible_or_404(
             Store.objects.select_related("owning_agency"), request.user,
@@ -563,9 +564,10 @@ class TransferReceive(Scoped):
     model = Transfer
     serializer_class = TransferSerializer
 
-    @extend_schema(request=None, responses={200: TransferSerializer})
+    @extend_schema(request=None, responses={200: TransferSerializer, 409: base.IN_PROGRESS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        transfer = transfers.receive_transfer(self.get_object(), actor=request.user)
+        with base.answering_in_progress():
+            transfer = transfers.receive_transfer(self.get_object(), actor=request.user)
         return Response(TransferSerializer(transfer, context={"request": request}).data)
 
 
@@ -573,9 +575,15 @@ class TransferCancel(Scoped):
     model = Transfer
     serializer_class = TransferReasonSerializer
 
-    @extend_schema(request=TransferReasonSerializer, responses={200: TransferSerializer})
+    @extend_schema(
+        request=TransferReasonSerializer,
+        responses={200: TransferSerializer, 409: base.IN_PROGRESS},
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         transfer = self.get_object()
         values = valid(TransferReasonSerializer, request)
-        transfer = transfers.cancel_transfer(transfer, reason=values["reason"], actor=request.user)
+        with base.answering_in_progress():
+            transfer = transfers.cancel_transfer(
+                transfer, reason=values["reason"], actor=request.user
+            )
         return Response(TransferSerializer(transfer, context={"request": request}).data)

@@ -21,6 +21,7 @@ from vigil.controlled.models import (
     unit_choices,
     unit_label,
 )
+from vigil.controlled.services import reserved_key_message
 from vigil.core import dates
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
@@ -238,6 +239,14 @@ class TransferForm(forms.Form):
         to_store.label_from_instance = lambda s: f"{s.owning_agency.name} — {s.name}"
         unit: Any = self.fields["unit"]
         unit.choices = unit_choices()
+
+    def clean_idempotency_key(self) -> str:
+        key: str = self.cleaned_data["idempotency_key"]
+        message = reserved_key_message(key)
+        if message:
+            # The key is a hidden field: its refusal is shown above the form.
+            self.add_error(None, message)
+        return key
 
 
 class ReasonForm(forms.Form):

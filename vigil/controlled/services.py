@@ -197,6 +197,27 @@ def outside_account(organisation: Agency, kind: str) -> Account:
     return found or Account(organisation=organisation, kind=kind)
 
 
+# The prefixes of the keys Vigil derives itself (reversals, both legs of a transfer):
+# a client's key that starts with one could take the place of Vigil's own posting.
+RESERVED_KEY_PREFIXES = ("reverse:", "transfer-in:", "transfer-out:", "transfer-out#")
+
+
+def reserved_key_message(key: str) -> str:
+    """Why a client's idempotency key is refused ("" when it is not)."""
+    if key.startswith(RESERVED_KEY_PREFIXES):
+        return _(
+            "Idempotency keys starting with “%(prefix)s” are reserved for Vigil's own "
+            "postings; choose another key."
+        ) % {"prefix": next(p for p in RESERVED_KEY_PREFIXES if key.startswith(p))}
+    return ""
+
+
+def check_client_key(key: str) -> None:
+    message = reserved_key_message(key)
+    if message:
+        raise ValidationError({"idempotency_key": message})
+
+
 def derived_key(prefix: str, key: str) -> str:
     """A key the ledger makes from a client's key, kept whole: two keys that differ
     only at their end never meet. Hashed when prefix and key exceed the column."""

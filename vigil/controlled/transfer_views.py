@@ -95,6 +95,8 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except inflight.InProgress as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("Receipt recorded."))
     return redirect("controlled:transfer_detail", pk=pk)
@@ -113,6 +115,8 @@ def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except inflight.InProgress as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("Transfer cancelled; the goods are back in the store."))
     return redirect("controlled:transfer_detail", pk=pk)

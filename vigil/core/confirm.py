@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from vigil.core import audit
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -33,7 +36,12 @@ def confirm_page(
     details: Iterable[tuple[Any, Any]] = (),
     warning: Any = "",
     next_url: str = "",
+    shown: Iterable[Any] = (),
+    about: models.Model | None = None,
 ) -> HttpResponse:
+    """``shown``: the objects whose details the page prints; a classified one is a
+    read like its detail page, and is audited the same way."""
+    audit.record_view(request.user, shown, about=about, path=request.path)
     return render(
         request,
         "confirm.html",

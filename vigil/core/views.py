@@ -112,6 +112,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
             action=_("Delete the file"),
             cancel_url=back,
             next_url=back,
+            shown=[attachment, parent],
+            about=attachment,
         )
     delete_attachment(attachment, parent, actor=request.user)
     messages.success(request, _("Attachment deleted."))

@@ -22,8 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from vigil.org.admin_scope import is_administrator
 from vigil.org.scope import can_read_audit, committees_with_role, scope_for
 
-ISSUER_ROLES = ("standing_office", "committee_leader")
-
 # The main menu's part for each page, by URL namespace and name (the first prefix that
 # matches wins; org's pages are split between the directory, administration and audit).
 SECTIONS: list[tuple[str, str, str]] = [
@@ -109,6 +107,8 @@ class Menus:
 
     @cached_property
     def issuer(self) -> bool:
+        from vigil.work.services import ISSUER_ROLES
+
         return bool(committees_with_role(self.user, *ISSUER_ROLES))
 
     @cached_property

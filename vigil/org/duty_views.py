@@ -96,6 +96,8 @@ def duty_shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             action=_("Remove the shift"),
             cancel_url=reverse("org:duty_roster", args=[shift.agency_id]),
+            shown=[shift],
+            about=shift,
         )
     services.remove_duty_shift(shift, actor=request.user)
     messages.success(request, _("Duty shift removed."))

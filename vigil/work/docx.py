@@ -9,7 +9,7 @@ is a "Kính gửi" to refer to ("Như Điều n" in a decision), and ends with
 
 from __future__ import annotations
 
-from vigil.core.classification import Classification
+from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents.decree30 import (
     ARTICLE,
     OfficialDocument,
@@ -20,11 +20,6 @@ from vigil.core.numbering import DocType
 from vigil.org.models import Committee, Post
 from vigil.work.models import IssuedDocument, SigningForm
 
-STAMPS = {
-    Classification.CONFIDENTIAL: "MẬT",
-    Classification.SECRET: "TỐI MẬT",
-    Classification.TOP_SECRET: "TUYỆT MẬT",
-}
 # Whom a TM. signature signs for: the collective, not the head's post.
 COLLECTIVE = "BAN CHỈ ĐẠO"
 
@@ -117,7 +112,10 @@ def official_document(document: IssuedDocument) -> OfficialDocument:
         body=tuple(body_blocks(document.body, [p.text for p in document.points.all()])),
         addressees=tuple(addressees),
         recipients=tuple(recipient_names(document, addressees)),
-        classification_stamp=STAMPS.get(Classification(document.classification), ""),
+        # An unclassified document carries no stamp (core's "LƯU HÀNH NỘI BỘ" is the page's).
+        classification_stamp=(
+            STAMPS[Classification(document.classification)] if document.classification else ""
+        ),
         urgency=document.urgency,
         authority=authority_line(document) if with_authority else "",
         legal_bases=tuple(_lines(document.legal_bases)),

@@ -11,10 +11,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock
+from vigil.core.audit import SystemActor
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents import edxml
 from vigil.core.models import Attachment
@@ -204,6 +205,19 @@ def _issuer_by_code(code: str) -> Agency | None:
     return Agency.objects.filter(electronic_code=code).first() if code else None
 
 
+def _already_registered(document_id: str, held: IncomingDocument, actor: Any) -> ValidationError:
+    """The entry is named only to who may see it: its symbol is its subject's neighbour."""
+    if (
+        isinstance(actor, SystemActor)
+        or IncomingDocument.objects.visible_to(actor).filter(pk=held.pk).exists()
+    ):
+        return ValidationError(
+            _("This document (%(id)s) is already registered as incoming document %(symbol)s, "
+              "entry %(pk)d.") % {"id": document_id, "symbol": held.symbol, "pk": held.pk}
+        )  # fmt: skip
+    return ValidationError(_("This document (%(id)s) is already registered.") % {"id": document_id})
+
+
 @transaction.atomic
 def register_incoming(
     committee: Committee,
@@ -261,10 +275,7 @@ def register_incoming(
         else None
     )
     if held is not None:
-        raise ValidationError(
-            _("This document (%(id)s) is already registered as incoming document %(symbol)s, "
-              "entry %(pk)d.") % {"id": document_id, "symbol": held.symbol, "pk": held.pk}
-        )  # fmt: skip
+        raise _already_registered(document_id, held, actor)
     codes = {o.code for o in addressed_to if o.code}
     ours = {committee.electronic_code} - {""}
     document = IncomingDocument(
@@ -286,7 +297,18 @@ def register_incoming(
         registered_by_label=audit.actor_label(actor), from_edxml=from_edxml,
     )  # fmt: skip
     document.full_clean()
-    document.save()
+    try:
+        # Two clerks registering the same package at once: the constraint decides,
+        # and the loser gets the same answer as a sequential second attempt.
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        held = IncomingDocument.objects.filter(
+            owning_committee=committee, document_id=document_id
+        ).first()
+        if not document_id or held is None:
+            raise
+        raise _already_registered(document_id, held, actor) from exc
     saved = [attachments.attach(document, f, actor=actor) for f in files]
     specs = []
     for order, spec in enumerate(points, start=1):
@@ -375,28 +397,37 @@ class ClassifiedExportRefused(PermissionDenied):
     """edXML is the unclassified exchange: nothing classified travels through it."""
 
 
-def edxml_refusal(document: IssuedDocument, actor: Any) -> str:
+def _every_attachment(document: IssuedDocument) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(
+            parent_type=ContentType.objects.get_for_model(document), parent_id=document.pk
+        ).order_by("uploaded_at", "pk")
+    )
+
+
+def edxml_refusal(
+    document: IssuedDocument, actor: Any, files: Sequence[Attachment] | None = None
+) -> str:
     """Why ``document`` may not go out as edXML ("" when it may). Every attachment
     counts, also one above the user's clearance: the package must not leave a
-    classified annex behind unsaid, nor carry it."""
+    classified annex behind unsaid, nor carry it. ``files``: the attachments already
+    read (the export checks the very list it packs)."""
     if document.classification > 0:
         return _(
             "This document is classified %(level)s: classified documents are not sent "
             "through the edXML exchange. Download the .docx (it carries its stamp) and send "
             "it through the channel for classified documents."
         ) % {"level": STAMPS[Classification(document.classification)]}
-    files = Attachment.objects.filter(
-        parent_type=ContentType.objects.get_for_model(document), parent_id=document.pk,
-        classification__gt=0,
-    ).order_by("pk")  # fmt: skip
-    readable = [a for a in files if a.classification <= attachments.clearance_of(actor)]
+    every = _every_attachment(document) if files is None else files
+    classified = [a for a in every if a.classification > 0]
+    readable = [a for a in classified if a.classification <= attachments.clearance_of(actor)]
     if readable:
         return _(
             "The attachment “%(name)s” is classified %(level)s: classified files are not "
             "sent through the edXML exchange. Send it through the channel for classified "
             "documents, or remove it from this document first."
         ) % {"name": readable[0].name, "level": STAMPS[Classification(readable[0].classification)]}
-    if files:
+    if classified:
         return _(
             "One of this document's attachments is classified: classified files are not "
             "sent through the edXML exchange."
@@ -404,8 +435,10 @@ def edxml_refusal(document: IssuedDocument, actor: Any) -> str:
     return ""
 
 
-def _refuse_classified_export(document: IssuedDocument, *, actor: Any) -> None:
-    reason = edxml_refusal(document, actor)
+def _refuse_classified_export(
+    document: IssuedDocument, *, actor: Any, files: Sequence[Attachment]
+) -> None:
+    reason = edxml_refusal(document, actor, files)
     if not reason:
         return
     # The refused attempt is kept: its own transaction, committed before the refusal.
@@ -430,7 +463,9 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
 
     Refused (``ClassifiedExportRefused``, audited) for a classified document or
     one with a classified attachment."""
-    _refuse_classified_export(document, actor=actor)
+    # One read: the list the refusal passes is the list packed (no file slips in between).
+    files = _every_attachment(document)
+    _refuse_classified_export(document, actor=actor, files=files)
     committee = document.owning_committee
     # The committee's own code; the standing agency's only for a committee without one.
     sender_agency = committee.standing_agency
@@ -438,8 +473,6 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
     sender = edxml.Organ(
         code=code, name=committee.name, in_charge=sender_agency.name if sender_agency else ""
     )
-    # Only what the exporting user may read: an annex may be classified above its document.
-    files = list(attachments.attachments_of(document, actor).order_by("pk"))
     number, _slash, notation = document.symbol.partition("/")
     package = edxml.EdxmlDocument(
         sender=sender,

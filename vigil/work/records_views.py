@@ -76,6 +76,14 @@ def _issuer_committee(request: HttpRequest, pk: int) -> Committee:
 # --- work plans
 
 
+def _visible_document(request: HttpRequest, pk: int | None) -> IssuedDocument | None:
+    """The document a record was issued as, if the reader may see it: its symbol and
+    link are shown to those only (a less cleared reader sees that it was issued)."""
+    if pk is None:
+        return None
+    return IssuedDocument.objects.visible_to(request.user).filter(pk=pk).first()
+
+
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = WorkPlan.objects.visible_to(request.user).select_related("owning_committee")
     page = Paginator(plans.order_by("-year", "pk"), PAGE).get_page(request.GET.get("page"))
@@ -89,7 +97,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan: WorkPlan = get_visible_or_404(
-        WorkPlan.objects.select_related("owning_committee", "document"), request.user, pk=pk
+        WorkPlan.objects.select_related("owning_committee"), request.user, pk=pk
     )
     tasks = _tasks(request.user).filter(plan_item__plan=plan).order_by("plan_item__order", "pk")
     return render(
@@ -98,6 +106,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan, "items": plan.items.all(), "tasks": tasks,
             "can_issue": services.can_issue(request.user, plan.owning_committee),
+            "issued": _visible_document(request, plan.document_id),
             **_attachment_context(request, plan, "work:plan_attachment_upload"),
             "page_stamp": _stamp(request, [plan], plan),
         },
@@ -146,7 +155,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting: Meeting = get_visible_or_404(
-        Meeting.objects.select_related("owning_committee", "notice", "chair__post"),
+        Meeting.objects.select_related("owning_committee", "chair__post"),
         request.user,
         pk=pk,
     )
@@ -159,6 +168,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting, "points": meeting.points.all(), "tasks": tasks,
             "can_issue": services.can_issue(request.user, meeting.owning_committee),
+            "issued": _visible_document(request, meeting.notice_id),
             "invited": meeting.invited.all(), "attending": meeting.attending.all(),
             **_attachment_context(request, meeting, "work:meeting_attachment_upload"),
             "page_stamp": _stamp(request, [meeting], meeting),

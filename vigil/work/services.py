@@ -232,6 +232,16 @@ def issue_document(
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Unknown urgency.")})
     _check_classification(actor, classification)
+    if source is not None and classification < getattr(source, "classification", 0):
+        # DESIGN "Classification": what carries a record's conclusions is at least as
+        # classified as the record; refused before anything is numbered or written.
+        raise ValidationError(
+            {
+                "classification": _(
+                    "The document cannot be less classified than the record it is issued from."
+                )
+            }
+        )
     check_signature(
         committee, signing_post=signing_post, signer=signer, form=signing_form, day=issue_date
     )

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.core import clock
 from vigil.org.scope import committees_with_role, scope_for
 from vigil.work.models import Task
-
-ISSUER_ROLES = ("standing_office", "committee_leader")
+from vigil.work.services import ISSUER_ROLES
 
 
 def summary_for(user: Any) -> dict[str, Any]:

@@ -338,6 +338,9 @@ def _source(request: HttpRequest, committee: Committee) -> tuple[Any, dict[str, 
             record = get_visible_or_404(model.objects, request.user, pk=int(raw))
             if record.owning_committee_id != committee.pk:
                 raise Http404
+            if request.method == "GET":
+                # The form shows the record's conclusions: a read like its detail page.
+                audit.record_view(request.user, [record], about=record, path=request.path)
             return (record, *sources.draft(record))
     return None, {}, []
 
