@@ -143,6 +143,15 @@ class Committee(models.Model):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["path"]
+        constraints = [
+            # Documents are addressed by this code: two holders would take each other's.
+            models.UniqueConstraint(
+                fields=["electronic_code"],
+                condition=~Q(electronic_code=""),
+                name="org_committee_electronic_code_unique",
+                violation_error_message=_("Another committee has this electronic identifier code."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
