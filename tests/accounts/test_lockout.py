@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.test import Client, RequestFactory, override_settings
 
 from vigil.accounts.lockout import client_ip, current_lockouts
@@ -197,3 +198,28 @@ def test_the_right_old_password_still_changes_it(client_for: Callable[[str], Cli
         response = change_password(session, PASSWORD)
     assert response.status_code == 302
     assert User.objects.get(username="xa_a").check_password("Mat-khau-moi-2026")
+
+
+def test_a_password_change_clears_the_failures_before_it(
+    client_for: Callable[[str], Client], client: Client
+) -> None:
+    """Review: four wrong old passwords then the right one left four failures, so one
+    more mistake (even with the new password) locked the account."""
+    session = client_for("xa_a")
+    with time_machine.travel(T0, tick=False):
+        for _ in range(4):
+            assert change_password(session, "wrong-password").status_code == 200
+        assert failures("xa_a") == 4
+        assert change_password(session, PASSWORD).status_code == 302
+        assert failures("xa_a") == 0
+        # A slip after the change is the first failure again, not the fifth.
+        assert attempt(client, "wrong-password") == 200
+        assert attempt(client, "Mat-khau-moi-2026") == 302
+
+
+def failures(username: str) -> int:
+    return sum(
+        AccessAttempt.objects.filter(username=username).values_list(
+            "failures_since_start", flat=True
+        )
+    )

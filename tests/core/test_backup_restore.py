@@ -337,3 +337,63 @@ def test_restoring_a_damaged_archive_leaves_the_target_empty(
     if not ON_PG:
         assert not (Path(places["dst"]["VIGIL_DATA_DIR"]) / "vigil.sqlite3").exists()
     assert not (Path(places["dst"]["VIGIL_DATA_DIR"]) / "media").exists()
+
+
+# --- Review: the seal's purpose, the SQLite library, where restore stages, and
+# write errors that are not damage.
+
+
+def test_the_seal_is_an_hmac_for_this_purpose_only(tmp_path: Path) -> None:
+    import hashlib
+    import hmac
+
+    text = b'{"format_version": 2}'
+    key = "k" * 40
+    sealed = json.loads(backups.seal(text, key=key))["hmac_sha256"]
+    assert sealed != hmac.new(key.encode(), text, hashlib.sha256).hexdigest()
+    purpose = b"vigil-backup-manifest\n"
+    assert sealed == hmac.new(key.encode(), purpose + text, hashlib.sha256).hexdigest()
+
+
+def test_the_snapshot_uses_djangos_sqlite_library() -> None:
+    from django.db.backends.sqlite3 import base
+
+    assert backups.SQLite is base.Database  # type: ignore[attr-defined]
+    assert "sqlite3" not in vars(backups)  # no second library imported on its own
+
+
+def test_restore_stages_beside_the_media_folder_not_in_the_system_tmp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-system-tmp"))
+    data = tmp_path / "data"
+    monkeypatch.setattr(settings, "MEDIA_ROOT", str(data / "media"))
+    flipped = tmp_path / "flipped.tar.gz"
+    raw = bytearray(small_archive(tmp_path).read_bytes())
+    raw[-8:] = bytes(b ^ 0xFF for b in raw[-8:])
+    flipped.write_bytes(bytes(raw))
+    with translation.override("en"), pytest.raises(BackupError, match="damaged"):
+        backups.restore(flipped)
+    assert data.is_dir() and list(data.iterdir()) == []  # staged there, then removed
+
+
+def test_a_write_error_while_staging_is_no_damage(tmp_path: Path) -> None:
+    """A full disk (here: a file-size limit, EFBIG) is reported as a write error."""
+    import resource
+    import signal
+
+    archive = small_archive(tmp_path)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, old_limit[1]))
+    try:
+        with translation.override("en"), pytest.raises(BackupError) as caught:
+            read_archive(archive, tmp_path / "staging")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    message = str(caught.value)
+    assert "damaged" not in message and "Could not write" in message, message
+    assert "File too large" in message

@@ -167,14 +167,41 @@ def test_a_worker_killed_mid_delivery_holds_nothing_back(own_database: dict[str,
 
 def test_a_claim_of_a_process_that_ended_is_free_at_once_and_a_live_ones_is_not() -> None:
     me = leases.holder()
-    host, boot, pid, started = me.split("/")
+    host, boot, namespace, pid, started = me.split("/")
     assert not leases.is_gone(me)
     # The same pid started at another time: the process that held the claim ended.
-    assert leases.is_gone(f"{host}/{boot}/{pid}/{int(started) + 1}")
-    assert leases.is_gone(f"{host}/another-boot/{pid}/{started}")  # the machine restarted
+    assert leases.is_gone(f"{host}/{boot}/{namespace}/{pid}/{int(started) + 1}")
+    assert leases.is_gone(f"{host}/another-boot/{namespace}/{pid}/{started}")  # rebooted
     # On another machine nothing is known: its lease is waited out.
-    assert not leases.is_gone(f"elsewhere/{boot}/{pid}/{started}")
+    assert not leases.is_gone(f"elsewhere/{boot}/{namespace}/{pid}/{started}")
     assert not leases.is_gone("")
+    assert not leases.is_gone(f"{host}/{boot}/{pid}/{started}")  # a name of no known format
+
+
+def test_a_holder_in_another_pid_namespace_is_never_judged_by_its_pid() -> None:
+    host, boot, namespace, pid, started = leases.holder().split("/")
+    assert namespace  # Linux: /proc/self/ns/pid is readable here
+    # Its pid names another process (or none) in this namespace: trust the lease.
+    assert not leases.is_gone(f"{host}/{boot}/other-{namespace}/{pid}/{int(started) + 1}")
+    assert not leases.is_gone(f"{host}/{boot}/{namespace}x/999999999/1")
+    assert not leases.is_gone(f"{host}/{boot}//{pid}/{int(started) + 1}")
+    # Its machine restarted: every process of it ended, whatever its namespace.
+    assert leases.is_gone(f"{host}/another-boot/other-{namespace}/{pid}/{started}")
+
+
+def test_only_a_missing_process_is_gone_not_an_unreadable_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host, boot, namespace, _pid, started = leases.holder().split("/")
+    proc = tmp_path / "proc"
+    (proc / "4242" / "stat").mkdir(parents=True)  # reading it fails, not with ENOENT
+    monkeypatch.setattr(leases, "_PROC", proc)
+    # /proc hides other users' processes (hidepid) or will not be read: alive.
+    assert leases._start_time(4242) is None
+    assert not leases.is_gone(f"{host}/{boot}/{namespace}/4242/{started}")
+    # No entry at all: the process has ended.
+    assert leases._start_time(4343) == ""
+    assert leases.is_gone(f"{host}/{boot}/{namespace}/4343/{started}")
 
 
 def test_a_lease_is_seconds_and_renewing_moves_it_with_the_work() -> None:

@@ -11,14 +11,17 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from vigil.accounts.models import User
+from vigil.core import clock
 from vigil.core.models import AuditEvent, AuditHead
 from vigil.org import services
 from vigil.org.models import Agency, Committee, Membership, OrgAction, RoleRequest
 from vigil.org.scope import scope_for
+from vigil.org.summary import administration_for
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2026, 12, 1)
@@ -204,3 +207,72 @@ def test_a_new_user_with_a_leader_role_waits_and_the_page_says_where(
     user = User.objects.get(username="kiemtra2")
     assert not Membership.objects.filter(user=user).exists()
     assert RoleRequest.objects.get(user=user).status == RoleRequest.Status.PENDING
+
+
+# --- Review: one pending request per role, held by the database; and the leader
+# finds the pending ones on the home page.
+
+
+def test_a_second_pending_request_for_the_same_role_is_refused(
+    persona: Callable[[str], User],
+) -> None:
+    target = persona("thuongtruc")
+    services.grant_membership(
+        target, agency=mine(), role="storekeeper", valid_from=START, actor=persona("quantri")
+    )
+    before = written()
+    with pytest.raises(ValidationError) as error:
+        services.grant_membership(
+            target, agency=mine(), role="storekeeper", valid_from=START, actor=persona("quantri")
+        )
+    assert "already waiting for approval" in str(error.value) or "đang chờ" in str(error.value)
+    assert written() == before
+
+
+@pytest.mark.parametrize("committee_wide", [True, False])
+def test_the_database_holds_one_pending_request_per_role(
+    committee_wide: bool, persona: Callable[[str], User]
+) -> None:
+    """Two administrators at the same moment both pass the service's check: the
+    constraint stops the second, with or without a committee (NULL never clashes
+    in a plain unique index)."""
+    fields: dict[str, Any] = {
+        "user": persona("thuongtruc"), "agency": police(), "decided_in": province(),
+        "role": "auditor" if committee_wide else "storekeeper",
+        "committee": province() if committee_wide else None, "valid_from": START,
+        "requested_by": persona("quantri"), "requested_at": clock.now(),
+    }  # fmt: skip
+    RoleRequest.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleRequest.objects.create(**fields)
+    # A decided one does not stand in the way of a new request.
+    RoleRequest.objects.filter(status="pending").update(
+        status=RoleRequest.Status.REJECTED, decided_at=clock.now()
+    )
+    RoleRequest.objects.create(**fields)
+
+
+def test_the_leaders_home_counts_the_pending_role_requests_and_links_them(
+    persona: Callable[[str], User], client_for: Callable[[str], Client]
+) -> None:
+    for username in ("thuongtruc", "xa_a"):
+        services.grant_membership(
+            persona(username), agency=police(), role="auditor", committee=province(),
+            valid_from=START, actor=persona("quantri"),
+        )  # fmt: skip
+    decided = RoleRequest.objects.get(user__username="xa_a")
+    services.reject_role_request(decided, actor=persona("lanhdao"), note="Không")
+    leader = client_for("lanhdao")
+    item = next(
+        i
+        for i in administration_for(persona("lanhdao"))["items"]
+        if i["url"].startswith(reverse("org:admin_role_request_list"))
+    )
+    assert item["url"].endswith("?status=pending") and item["value"] == 1
+    listed = leader.get(item["url"]).context["page"].paginator.object_list
+    assert [r.user.username for r in listed] == ["thuongtruc"]
+    assert item["url"].replace("&", "&amp;") in leader.get("/").content.decode()
+    # An officer leads nothing: no such line for them.
+    assert not any(
+        "role" in str(i["label"]) for i in administration_for(persona("congthuong"))["items"]
+    )

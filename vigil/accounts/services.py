@@ -252,12 +252,15 @@ def regenerate_recovery_codes(user: User, *, actor: Any) -> list[str]:
 
 @transaction.atomic
 def change_password(user: User, *, password: str, request: HttpRequest) -> int:
-    """Set a new password (validated), end the user's other sessions, keep this one.
+    """Set a new password (validated), end the user's other sessions, keep this one,
+    and clear the username's failed attempts (the old password was just proven, as at
+    a sign-in, which axes resets only on a login).
 
     Returns how many other sessions ended."""
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    AccessAttempt.objects.filter(username=user.username).delete()
     old_key = request.session.session_key
     ended = end_sessions(user, keep=old_key)
     # Django rotates this session's id with the new password hash; follow it.

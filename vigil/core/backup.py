@@ -5,7 +5,7 @@ or ``database.pgdump`` (``pg_dump`` custom format, taken in an exported
 snapshot), the media folder under ``media/``, ``manifest.json`` (format
 version, engine, time, audit head, SHA-256 of every member) and
 ``manifest.seal`` (the manifest's SHA-256, and its HMAC under
-``VIGIL_AUDIT_KEY``, so an edited head is caught before anything is restored).
+``VIGIL_AUDIT_KEY`` with a purpose of its own, so an edited head is caught before anything is restored).
 Restore reads the whole archive first — every byte of the gzip stream (its CRC
 and length), the seal, every member's SHA-256 — into a staging folder, refuses
 a database or media folder that is not empty, and only then restores and runs
@@ -22,7 +22,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.backends.sqlite3.base import Database as SQLite  # type: ignore[attr-defined]
 from django.utils.translation import gettext as _
 
 from vigil.core import clock, verification
@@ -45,10 +45,21 @@ MANIFEST_MAX = 64 << 20
 # What reading a damaged .tar.gz raises, from the gzip layer up: never a traceback.
 DAMAGE = (tarfile.TarError, EOFError, zlib.error, OSError, ValueError, UnicodeError)
 DB_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+# The seal's HMAC key is the audit key put to one purpose: a manifest seal is never
+# a valid MAC of anything else made with that key.
+SEAL_PURPOSE = b"vigil-backup-manifest\n"
 
 
 class BackupError(Exception):
     """Refused or failed, with a message for the operator."""
+
+
+class _Unwritable(Exception):
+    """Writing the staged copy failed (disk full, permissions): not the archive's fault."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass
@@ -100,8 +111,10 @@ def _snapshot_sqlite(alias: str, target: Path) -> str:
     """Copy the live database page by page (consistent even while others write)."""
     connection = connections[alias]
     connection.ensure_connection()
-    source: sqlite3.Connection = connection.connection
-    dest = sqlite3.connect(target)
+    source: Any = connection.connection
+    # Django's own module: where the settings put pysqlite3 in place of the standard
+    # one, a connection of the other library is no backup target.
+    dest = SQLite.connect(target)
     try:
         source.backup(dest)
         row = dest.execute("SELECT seq, hash FROM core_audithead WHERE id = 1").fetchone()
@@ -202,7 +215,7 @@ def seal(manifest: bytes, key: str | None = None) -> bytes:
     return json.dumps(
         {
             "sha256": _sha256(manifest),
-            "hmac_sha256": hmac.new(secret, manifest, "sha256").hexdigest(),
+            "hmac_sha256": hmac.new(secret, SEAL_PURPOSE + manifest, "sha256").hexdigest(),
         }
     ).encode()
 
@@ -237,15 +250,28 @@ def _extract(path: Path, into: Path) -> tuple[dict[str, str], dict[str, bytes]]:
                 source = tar.extractfile(entry)
                 if source is None:
                     raise _damaged(_("unexpected entry %(n)s") % {"n": entry.name})
-                target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
                 kept_bytes = bytearray()
-                with target.open("xb") as out:
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    out = target.open("xb")
+                except OSError as exc:
+                    raise _Unwritable(exc) from exc
+                try:
                     while chunk := source.read(1 << 20):
                         digest.update(chunk)
-                        out.write(chunk)
+                        try:
+                            out.write(chunk)
+                            out.flush()  # a full disk says so here
+                        except OSError as exc:
+                            raise _Unwritable(exc) from exc
                         if entry.name in (MANIFEST, SEAL) and len(kept_bytes) < MANIFEST_MAX:
                             kept_bytes += chunk
+                finally:
+                    try:
+                        out.close()  # flushes again what a failed write left behind
+                    except OSError as exc:
+                        raise _Unwritable(exc) from exc
                 digests[entry.name] = digest.hexdigest()
                 if entry.name in (MANIFEST, SEAL):
                     kept[entry.name] = bytes(kept_bytes)
@@ -263,6 +289,15 @@ def read_archive(path: Path, into: Path) -> dict[str, Any]:
         digests, kept = _extract(path, into)
     except BackupError:
         raise
+    except _Unwritable as exc:
+        raise BackupError(
+            _(
+                "Could not write the archive's contents to %(path)s (%(err)s): the archive "
+                "is not at fault. Free disk space or fix the folder's permissions, then "
+                "restore again."
+            )
+            % {"path": into, "err": exc.error.strerror or exc.error}
+        ) from exc
     except DAMAGE as exc:
         raise _damaged(f"{type(exc).__name__}: {exc}") from exc
     text, sealed = kept.get(MANIFEST), kept.get(SEAL)
@@ -328,7 +363,15 @@ def restore(path: Path, *, alias: str = "default") -> RestoreResult:
     connection = connections[alias]
     engine = connection.vendor
     media = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as tmp:
+    # Staged beside the media folder, on its disk: the system /tmp may be small (or
+    # memory), and the files then move into place instead of being copied.
+    try:
+        media.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            _("Could not create %(path)s (%(err)s).") % {"path": media.parent, "err": exc}
+        ) from exc
+    with tempfile.TemporaryDirectory(dir=media.parent, prefix=".restoring-") as tmp:
         staging = Path(tmp)
         manifest = read_archive(Path(path), staging)
         if manifest["engine"] != engine:

@@ -7,12 +7,21 @@ that holds large tables runs ``analyse`` over them from a sweep."""
 
 from __future__ import annotations
 
+import sys
+
 from django.db import connection, models
+
+from vigil.core import sqlite_driver
 
 
 def analyse(*tables: type[models.Model]) -> int:
-    """ANALYZE the tables of ``tables`` on SQLite; returns how many were analysed."""
+    """ANALYZE the tables of ``tables`` on SQLite; returns how many were analysed.
+
+    Nothing on an SQLite older than ``sqlite_driver.FIXED_IN`` (no pysqlite3 wheel for
+    the platform): with statistics it miscounts, and slow is better than wrong."""
     if connection.vendor != "sqlite":
+        return 0
+    if tuple(sys.modules["sqlite3"].sqlite_version_info) < sqlite_driver.FIXED_IN:
         return 0
     with connection.cursor() as cursor:
         for model in tables:

@@ -585,6 +585,8 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
     rows = services.role_requests_visible_to(request.user).select_related(
         "user", "agency", "committee", "requested_by", "decided_by", "decided_in"
     )
+    if request.GET.get("status") in RoleRequest.Status.values:  # the home page's link
+        rows = rows.filter(status=request.GET["status"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     leads = admin_scope.role_paths(request.user, "committee_leader")
     # What this user may decide: pending, over their committee, neither theirs nor asked by them.

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -143,6 +144,15 @@ class Committee(models.Model):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["path"]
+        constraints = [
+            # Documents are addressed by this code: two holders would take each other's.
+            models.UniqueConstraint(
+                fields=["electronic_code"],
+                condition=~Q(electronic_code=""),
+                name="org_committee_electronic_code_unique",
+                violation_error_message=_("Another committee has this electronic identifier code."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -578,6 +588,19 @@ class RoleRequest(Period):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             *Period.Meta.constraints,
+            # One pending request per role: NULL committees would never clash in a plain
+            # unique index, hence the COALESCE.
+            models.UniqueConstraint(
+                "user",
+                "role",
+                "agency",
+                Coalesce("committee", Value(0)),
+                condition=Q(status="pending"),
+                name="org_rolerequest_one_pending",
+                violation_error_message=_(
+                    "The same role for this user is already waiting for approval."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status="pending", decided_at__isnull=True)
                 | (~Q(status="pending") & Q(decided_at__isnull=False)),

@@ -1,6 +1,6 @@
 """The org app's panels for the home page: who is on duty now, and what waits for an
-administrator (clearance requests, locked accounts). The directory's size is not news:
-the menu reaches the directory."""
+administrator or a committee leader (clearance and role requests, locked accounts).
+The directory's size is not news: the menu reaches the directory."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
 from vigil.org import admin_scope
-from vigil.org.models import Committee, DutyShift
+from vigil.org.models import Committee, DutyShift, Role
 from vigil.org.scope import scope_for
+from vigil.org.services.people import role_requests_visible_to
 
 
 def summary_for(user: Any) -> dict[str, Any]:
@@ -47,7 +48,8 @@ def summary_for(user: Any) -> dict[str, Any]:
 
 
 def administration_for(user: Any) -> dict[str, Any]:
-    """What waits for an administrator, or for a leader who decides clearance requests."""
+    """What waits for an administrator, or for a leader who decides clearance and role
+    requests."""
     items: list[dict[str, Any]] = []
     pending = admin_scope.clearance_requests_visible_to(user).filter(status="pending")
     leads = admin_scope.pending_for_leader(user)
@@ -57,6 +59,15 @@ def administration_for(user: Any) -> dict[str, Any]:
                 "label": _("clearance requests waiting for a decision"),
                 "value": pending.count(),
                 "url": reverse("org:admin_clearance_list") + "?status=pending",
+                "urgency": "waiting",
+            }
+        )
+    if admin_scope.role_paths(user, Role.COMMITTEE_LEADER):
+        items.append(
+            {
+                "label": _("role requests waiting for a decision"),
+                "value": role_requests_visible_to(user).filter(status="pending").count(),
+                "url": reverse("org:admin_role_request_list") + "?status=pending",
                 "urgency": "waiting",
             }
         )

@@ -73,10 +73,28 @@ def set_standing_agency(committee: Committee, agency: Agency, *, actor: Any) -> 
     return committee
 
 
-def _check_electronic_code(code: str) -> None:
+def _check_electronic_code(code: str, *, holder: Committee | Agency | None = None) -> None:
+    """A well-formed code that no committee or agency but ``holder`` holds (the
+    constraints see only their own table; documents are addressed across both)."""
     if code and not re.fullmatch(settings.VIGIL_AGENCY_CODE_PATTERN, code):
         raise ValidationError(
             {"electronic_code": _("This is not a valid electronic identifier code.")}
+        )
+    if not code:
+        return
+    agencies = Agency.objects.filter(electronic_code=code)
+    committees = Committee.objects.filter(electronic_code=code)
+    if isinstance(holder, Agency):
+        agencies = agencies.exclude(pk=holder.pk)
+    elif isinstance(holder, Committee):
+        committees = committees.exclude(pk=holder.pk)
+    if agencies.exists():
+        raise ValidationError(
+            {"electronic_code": _("Another agency has this electronic identifier code.")}
+        )
+    if committees.exists():
+        raise ValidationError(
+            {"electronic_code": _("Another committee has this electronic identifier code.")}
         )
 
 
@@ -222,7 +240,7 @@ def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Com
     changes = _changed(committee, changes, COMMITTEE_EDITABLE)
     if "electronic_code" in changes:
         changes["electronic_code"] = changes["electronic_code"].strip()
-        _check_electronic_code(changes["electronic_code"])
+        _check_electronic_code(changes["electronic_code"], holder=committee)
     standing = changes.get("standing_agency")
     if standing is not None and standing.committee_id != committee.pk:
         raise ValidationError(
@@ -256,7 +274,7 @@ def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
     require_administrator(actor, agency.committee or licensing_committee(agency))
     changes = _changed(agency, changes, AGENCY_EDITABLE)
     if "electronic_code" in changes:
-        _check_electronic_code(changes["electronic_code"])
+        _check_electronic_code(changes["electronic_code"], holder=agency)
     if not changes:
         return agency
     fields = _attnames(Agency, AGENCY_EDITABLE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -123,7 +123,13 @@ def grant_membership(
         user=user, decided_in=home, requested_by=actor, requested_at=clock.now(), **fields
     )
     clean(request)
-    request.save()
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # the same request, saved at the same moment
+        raise ValidationError(
+            _("The same role for this user is already waiting for approval.")
+        ) from exc
     audit.record(
         OrgAction.ROLE_REQUESTED, actor=actor, obj=request,
         after=audit.snapshot(request, ["user_id", "agency_id", "committee_id", "role",
