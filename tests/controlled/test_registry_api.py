@@ -3,6 +3,7 @@ transfers; and the scope of a licensed organisation's storekeeper."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -119,7 +120,7 @@ def test_licences_are_written_and_their_status_changed(api_for: Callable[..., Cl
     today = clock.today()
     body = {"organisation": org(QUARRY).pk, "issuer": dit.pk, "number": "999/GP-SCT",
             "kind": "transport", "valid_from": today.isoformat(),
-            "valid_to": today.replace(year=today.year + 1).isoformat(),
+            "valid_to": (today + dt.timedelta(days=365)).isoformat(),
             "item_classes": ["explosive"]}  # fmt: skip
     response = api.post("/api/v1/licences/", body, content_type="application/json")
     assert response.status_code == 201, response.content
