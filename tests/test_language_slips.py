@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from vigil.controlled.forms import MovementForm
 from vigil.controlled.models import ItemClass, Store, shown
-from vigil.core import labels
+from vigil.core import clock, labels
 from vigil.core.audit import SystemActor
 from vigil.work.models import Task
 from vigil.work.obligations.calendar_source import report_items
@@ -35,7 +35,7 @@ def test_pieces_are_cai_not_pcs() -> None:
 def test_a_report_due_on_the_calendar_is_named_in_vietnamese(
     client_for: Clients, persona: Callable[[str], Any]
 ) -> None:
-    today = dt.date(2026, 11, 25)
+    today = clock.today()
     for months in range(4):
         first = (today.replace(day=1) + dt.timedelta(days=32 * months)).replace(day=1)
         last = first + dt.timedelta(days=31)
