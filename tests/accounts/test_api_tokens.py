@@ -14,6 +14,7 @@ from django.test import Client
 
 from vigil.accounts.models import ApiToken, User, token_digest
 from vigil.accounts.services import create_token, revoke_token
+from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent
 from vigil.org.models import ContactPoint
@@ -80,7 +81,7 @@ def test_a_write_token_writes_through_the_service(persona: Callable[[str], User]
 
 def test_an_expired_token_is_refused(persona: Callable[[str], User]) -> None:
     _, raw = create_token(persona("thuongtruc"), name="short", days=1, actor=SYSTEM)
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=2)):
+    with time_machine.travel(clock.now() + dt.timedelta(days=2)):
         response = bearer(raw).get("/api/v1/agencies/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"

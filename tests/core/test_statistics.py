@@ -6,9 +6,8 @@ import sys
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from vigil.core import scheduler, sqlite_driver
+from vigil.core import clock, scheduler, sqlite_driver
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def test_no_analyze_on_an_sqlite_that_miscounts(
     in_use = tuple(sys.modules["sqlite3"].sqlite_version_info)
     monkeypatch.setattr(sqlite_driver, "FIXED_IN", (in_use[0] + 1, 0, 0))
     before = _analysed_tables()
-    assert scheduler.run_sweep_now(sweep, timezone.now()) == 0
+    assert scheduler.run_sweep_now(sweep, clock.now()) == 0
     assert _analysed_tables() == before
 
 
@@ -43,5 +42,5 @@ def test_no_analyze_on_an_sqlite_that_miscounts(
 def test_analyze_runs_on_a_fixed_sqlite(sweep: str, table: str) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
-    assert scheduler.run_sweep_now(sweep, timezone.now()) == 1
+    assert scheduler.run_sweep_now(sweep, clock.now()) == 1
     assert table in _analysed_tables()

@@ -14,12 +14,11 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.work.helpers import SEED, agency, commune, province
-from vigil.core import scheduler
+from vigil.core import clock, scheduler
 from vigil.core.classification import Classification
 from vigil.core.paging import CappedPaginator
 from vigil.org.models import ContactPoint
@@ -252,7 +251,7 @@ def test_median_of_nothing_is_none() -> None:
 
 
 def test_the_statistics_sweep_analyses_the_task_table_on_sqlite() -> None:
-    analysed = scheduler.run_sweep_now("work.statistics", timezone.now())
+    analysed = scheduler.run_sweep_now("work.statistics", clock.now())
     if connection.vendor != "sqlite":
         assert analysed == 0  # autovacuum's work on PostgreSQL
         return
