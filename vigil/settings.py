@@ -353,7 +353,7 @@ SPECTACULAR_SETTINGS = {
         "LicenceStatusEnum": "vigil.controlled.models.Licence.Status",
         "StoreKindEnum": "vigil.controlled.models.Store.Kind",
         "TransferStatusEnum": "vigil.controlled.models.Transfer.Status",
-        "RequestStatusEnum": "vigil.org.models.ClearanceRequest.Status",
+        "RequestStatusEnum": "vigil.org.models.RequestStatus",
     },
 }
 

@@ -300,6 +300,21 @@ def test_a_leader_cannot_approve_above_their_own_clearance(
     assert persona("xa_a").clearance == C.UNCLASSIFIED
 
 
+def test_a_leader_cannot_decide_a_clearance_request_about_himself(
+    persona: Callable[[str], User],
+) -> None:
+    """The two-person rule of role requests holds for clearance requests too."""
+    lanhdao = persona("lanhdao")  # Tối mật, the province's leader
+    request = services.set_clearance(lanhdao, C.CONFIDENTIAL, actor=persona("quantri"))
+    assert request is not None
+    with pytest.raises(PermissionDenied, match="của chính mình"):
+        services.approve_clearance_request(request, actor=lanhdao)
+    request.refresh_from_db()
+    assert request.status == "pending"
+    lanhdao.refresh_from_db()
+    assert lanhdao.clearance == C.SECRET
+
+
 def test_a_leader_of_another_committee_cannot_decide(persona: Callable[[str], User]) -> None:
     leader_b, _ = services.create_member_user(
         username="lanhdao_b", full_name="Lãnh đạo B", email="lb@demo.vigil.invalid",

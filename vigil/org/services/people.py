@@ -148,19 +148,13 @@ def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) 
     request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
         "decided_in", "user", "agency", "committee"
     ).get(pk=request.pk)  # fmt: skip
-    if not isinstance(actor, SystemActor):
-        if not scope_for(actor).committee_role_covers(
-            request.decided_in.path, Role.COMMITTEE_LEADER
-        ):
-            raise PermissionDenied(
-                _("Only a committee leader over this committee may decide this request.")
-            )
-        if request.requested_by_id == actor.pk:
-            raise PermissionDenied(_("You cannot decide a request you made yourself."))
-        if request.user_id == actor.pk:
-            raise PermissionDenied(_("You cannot decide a request for a role of your own."))
-    if request.status != RoleRequest.Status.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+    if not isinstance(actor, SystemActor) and not scope_for(actor).committee_role_covers(
+        request.decided_in.path, Role.COMMITTEE_LEADER
+    ):
+        raise PermissionDenied(
+            _("Only a committee leader over this committee may decide this request.")
+        )
+    request.refuse_deciding(actor)
     before = {"status": request.status}
     if approve:
         fields: dict[str, Any] = {
@@ -170,10 +164,7 @@ def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) 
         # The rules hold at the decision as at the request (Vigil checks, not the requester).
         _check_grant(request.user, actor=SystemActor("org.role_request"), **fields)
         request.membership = _membership(request.user, actor=actor, **fields)
-    request.status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REJECTED
-    request.decided_by = None if isinstance(actor, SystemActor) else actor
-    request.decided_at = clock.now()
-    request.decision_note = note.strip()
+    request.record_decision(actor, approve=approve, note=note)
     clean(request)
     request.save(
         update_fields=["status", "decided_by", "decided_at", "decision_note", "membership"]
@@ -373,10 +364,7 @@ def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) 
         raise PermissionDenied(
             _("Only a committee leader over this user's committee may decide this request.")
         )
-    if request.status != ClearanceRequest.Status.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    if not isinstance(actor, SystemActor) and request.requested_by_id == actor.pk:
-        raise PermissionDenied(_("You cannot decide a request you made yourself."))
+    request.refuse_deciding(actor)
     if approve and request.level > actor_clearance(actor):
         raise PermissionDenied(_("You cannot approve a clearance above your own."))
     user = User.objects.select_for_update().get(pk=request.user_id)
@@ -384,12 +372,7 @@ def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) 
     if approve:
         user.clearance = request.level
         user.save(update_fields=["clearance"])
-    request.status = (
-        ClearanceRequest.Status.APPROVED if approve else ClearanceRequest.Status.REJECTED
-    )
-    request.decided_by = None if isinstance(actor, SystemActor) else actor
-    request.decided_at = clock.now()
-    request.decision_note = note.strip()
+    request.record_decision(actor, approve=approve, note=note)
     clean(request)
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit.record(
