@@ -15,10 +15,11 @@ from vigil.core import dates
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
 
 
-class MovementForm(forms.Form):
-    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
-    counterpart = forms.ChoiceField(label=_("From or to"))
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
+class PostingForm(forms.Form):
+    """What a movement and a transfer ask alike: item, quantity, unit, lot, papers,
+    and the key that makes a double submission record once."""
+
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.all())
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=20, decimal_places=3, localize=True
     )
@@ -29,18 +30,9 @@ class MovementForm(forms.Form):
     # Made when the form is shown: submitting it twice records one movement.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
-    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})["idempotency_key"] = f"web-{uuid.uuid4()}"
         super().__init__(*args, **kwargs)
-        item_field: Any = self.fields["item"]
-        item_field.queryset = Item.objects.all()
-        others = Store.objects.filter(owning_agency_id=store.owning_agency_id).exclude(pk=store.pk)
-        choices: list[tuple[str, Any]] = [
-            (kind, label) for kind, label in Account.Kind.choices if kind != Account.Kind.STORE
-        ]
-        choices += [(f"store:{s.pk}", _("Store: %(name)s") % {"name": s.name}) for s in others]
-        counterpart: Any = self.fields["counterpart"]
-        counterpart.choices = choices
         unit: Any = self.fields["unit"]
         unit.choices = unit_choices()
 
@@ -51,6 +43,22 @@ class MovementForm(forms.Form):
             # The key is a hidden field: its refusal is shown above the form.
             self.add_error(None, message)
         return key
+
+
+class MovementForm(PostingForm):
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
+    counterpart = forms.ChoiceField(label=_("From or to"))
+    field_order = ["direction", "counterpart"]
+
+    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Store.objects.filter(owning_agency_id=store.owning_agency_id).exclude(pk=store.pk)
+        choices: list[tuple[str, Any]] = [
+            (kind, label) for kind, label in Account.Kind.choices if kind != Account.Kind.STORE
+        ]
+        choices += [(f"store:{s.pk}", _("Store: %(name)s") % {"name": s.name}) for s in others]
+        counterpart: Any = self.fields["counterpart"]
+        counterpart.choices = choices
 
 
 class MovementFilterForm(forms.Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vigil.controlled.forms import PostingForm
 from vigil.controlled.models import (
     UNITS,
     InspectionResult,
@@ -18,10 +18,8 @@ from vigil.controlled.models import (
     Licence,
     Sector,
     Store,
-    unit_choices,
     unit_label,
 )
-from vigil.controlled.services import reserved_key_message
 from vigil.core import dates
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
@@ -219,34 +217,15 @@ class BalanceFilterForm(forms.Form):
         unit.queryset = communes
 
 
-class TransferForm(forms.Form):
+class TransferForm(PostingForm):
     to_store = forms.ModelChoiceField(label=_("To store"), queryset=Store.objects.none())
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.all())
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=20, decimal_places=3, localize=True
-    )
-    unit = forms.ChoiceField(label=_("Unit"))
-    lot = forms.CharField(label=_("Lot"), max_length=60, required=False)
-    document_ref = forms.CharField(label=_("Document"), max_length=200, required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    field_order = ["to_store"]
 
     def __init__(self, *args: Any, destinations: QuerySet[Store], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})["idempotency_key"] = f"web-{uuid.uuid4()}"
         super().__init__(*args, **kwargs)
         to_store: Any = self.fields["to_store"]
         to_store.queryset = destinations
         to_store.label_from_instance = lambda s: f"{s.owning_agency.name} — {s.name}"
-        unit: Any = self.fields["unit"]
-        unit.choices = unit_choices()
-
-    def clean_idempotency_key(self) -> str:
-        key: str = self.cleaned_data["idempotency_key"]
-        message = reserved_key_message(key)
-        if message:
-            # The key is a hidden field: its refusal is shown above the form.
-            self.add_error(None, message)
-        return key
 
 
 class ReasonForm(forms.Form):
