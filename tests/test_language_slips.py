@@ -71,6 +71,12 @@ def test_labels_read_a_change_field_by_field() -> None:
             ("Thời hạn", "2026-12-01", "2026-12-15")
         ]
         assert labels.object_type("work.task") == "Nhiệm vụ"
+        (state,) = labels.changes("work.task", {"state": "done"}, {"state": "accepted"})
+        assert (state.before, state.after) == (
+            str(Task.State("done").label),
+            str(Task.State("accepted").label),
+        )
+        assert "done" not in (state.before, state.after)
         assert labels.role("standing_office") != "standing_office"
         assert labels.action("work.task.done") != "work.task.done"
         assert labels.actor(SystemActor("worker").label) == "Hệ thống Vigil (xử lý tự động)"

@@ -80,6 +80,19 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _choice(model: type[models.Model] | None, name: str, value: Any) -> Any:
+    """A stored choice ("pending", 1) as the label its field gives it."""
+    if model is None or not name or isinstance(value, (dict, list, bool)) or value is None:
+        return value
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if not isinstance(field, models.Field) or not field.choices:
+        return value
+    return dict(field.flatchoices).get(value, value)
+
+
 def _field(model: type[models.Model] | None, name: str) -> str:
     if model is not None:
         for candidate in (name, name.removesuffix("_id")):
@@ -108,8 +121,8 @@ def changes(object_type: str, before: Any, after: Any) -> list[Change]:
         lines.append(
             Change(
                 field=_field(model, name) if name else "",
-                before=_value(old[name]) if name in old else "—",
-                after=_value(new[name]) if name in new else "—",
+                before=_value(_choice(model, name, old[name])) if name in old else "—",
+                after=_value(_choice(model, name, new[name])) if name in new else "—",
             )
         )
     return lines

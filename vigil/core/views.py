@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -117,7 +116,4 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
     delete_attachment(attachment, parent, actor=request.user)
     messages.success(request, _("Attachment deleted."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request))

@@ -11,14 +11,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.core import audit, clock, dates
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.confirm import confirm_page
+from vigil.core.confirm import confirm_page, safe_next
 from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
 from vigil.inbox import escalation, services
@@ -59,10 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("inbox:index")
+    return redirect(safe_next(request, reverse("inbox:index")))
 
 
 @require_POST
