@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "csp",
     "template_partials",
@@ -153,6 +154,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Forms render through the project's templates, so vigil/templates/django/forms/ can
+# place a field's errors under its input.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'vigil.sqlite3'}"
 # Connections live a minute and are checked before a request reuses them: one

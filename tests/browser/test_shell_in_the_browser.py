@@ -40,10 +40,16 @@ def artefacts(tmp_path_factory: Any) -> Path:
 
 
 def main_pages(page: Any) -> list[str]:
-    """The main menu's pages and the sub-menu pages of each part (as the user sees them)."""
+    """The main menu's pages, the pages the home page's panels link to (the duty roster,
+    the filtered lists), and the sub-menu pages of each part (as the user sees them)."""
     urls: list[str] = []
     for href in page.locator("nav.main-nav a").evaluate_all("links => links.map(a => a.href)"):
         urls.append(href)
+    origin = page.evaluate("location.origin")
+    page.goto(f"{origin}/")
+    for href in page.locator("main a").evaluate_all("links => links.map(a => a.href)"):
+        if href.startswith(origin) and href not in urls:
+            urls.append(href)
     for href in list(urls):
         page.goto(href)
         for sub in page.locator("nav.subnav a").evaluate_all("ls => ls.map(a => a.href)"):

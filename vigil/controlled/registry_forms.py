@@ -38,13 +38,6 @@ def province_communes() -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(parent__in=provinces).order_by("name")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search (diacritics optional)"), max_length=100, required=False)
     sector = forms.ChoiceField(
@@ -87,8 +80,8 @@ class LicenceForm(forms.Form):
     number = forms.CharField(label=_("Licence number"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=Licence.Kind.choices)
     issuer = forms.ModelChoiceField(label=_("Issued by"), queryset=Agency.objects.none())
-    valid_from = dates.DateField(label=_("Valid from"), widget=DateInput())
-    valid_to = dates.DateField(label=_("Valid to"), widget=DateInput())
+    valid_from = dates.DateField(label=_("Valid from"))
+    valid_to = dates.DateField(label=_("Valid to"))
     item_classes = forms.MultipleChoiceField(
         label=_("Permitted item classes"), choices=ItemClass.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -175,7 +168,7 @@ class StoreForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    date = dates.DateField(label=_("Inspection date"), widget=DateInput())
+    date = dates.DateField(label=_("Inspection date"))
     inspecting_agency = forms.ModelChoiceField(
         label=_("Inspecting agency"),
         queryset=Agency.objects.filter(committee__isnull=False).order_by("name"),
@@ -184,7 +177,7 @@ class InspectionForm(forms.Form):
     findings = forms.CharField(
         label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    next_due = dates.DateField(label=_("Next inspection due"), required=False, widget=DateInput())
+    next_due = dates.DateField(label=_("Next inspection due"), required=False)
 
 
 class BalanceFilterForm(forms.Form):

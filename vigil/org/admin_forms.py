@@ -13,15 +13,11 @@ from vigil.core import clock, dates
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, Post, Role
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
     return dates.DateField(
         label=label,
         required=required,
-        widget=DATE_INPUT,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 
 

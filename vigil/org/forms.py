@@ -65,13 +65,9 @@ class DutyShiftForm(forms.Form):
     phone = forms.CharField(label=_("Duty phone"), max_length=40)
     starts_at = dates.DateTimeField(
         label=_("On duty from"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     ends_at = dates.DateTimeField(
         label=_("On duty until"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

@@ -15,8 +15,6 @@ from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Period, Post, PostHolder
 from vigil.work.models import Meeting, SigningForm, Task, Urgency
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _tree_agencies(committee: Committee) -> Any:
     return Agency.objects.filter(committee__path__startswith=committee.path).order_by("name")
@@ -34,7 +32,7 @@ class _ClassifiedForm(forms.Form):
 
 
 class DeadlineMixin(forms.Form):
-    deadline = dates.DateField(label=_("Deadline"), required=False, widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"), required=False)
     deadline_working_days = forms.IntegerField(
         label=_("or within (working days)"), required=False, min_value=1, max_value=365
     )
@@ -74,7 +72,7 @@ class DocumentForm(_ClassifiedForm):
         label=_("Number given on paper"), required=False, min_value=1,
         help_text=_("Leave empty to take the next number of the committee's register."),
     )  # fmt: skip
-    issue_date = dates.DateField(label=_("Date of issue"), widget=DATE)
+    issue_date = dates.DateField(label=_("Date of issue"))
     subject = forms.CharField(label=_("Subject"), max_length=500)
     drafting_unit = forms.CharField(
         label=_("Drafting unit"), max_length=20, required=False, initial="VPTT",
@@ -204,7 +202,7 @@ class ReasonForm(VersionForm):
 
 
 class TaskEditForm(VersionForm):
-    deadline = dates.DateField(label=_("Deadline"), widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"))
     priority = forms.TypedChoiceField(
         label=_("Priority"), coerce=int, choices=Task.Priority.choices
     )
@@ -234,7 +232,7 @@ class PlanForm(_ClassifiedForm):
 class MeetingForm(_ClassifiedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    held_on = dates.DateField(label=_("Date"), widget=DATE)
+    held_on = dates.DateField(label=_("Date"))
     starts_at = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -272,9 +270,9 @@ class IncomingForm(_ClassifiedForm):
     issuer_name = forms.CharField(label=_("or the issuer as named"), max_length=300, required=False)
     number = forms.CharField(label=_("Number"), max_length=20)
     notation = forms.CharField(label=_("Symbol"), max_length=60, required=False)
-    doc_date = dates.DateField(label=_("Date of the document"), widget=DATE)
+    doc_date = dates.DateField(label=_("Date of the document"))
     subject = forms.CharField(label=_("Subject"), max_length=500)
-    deadline = dates.DateField(label=_("Deadline"), required=False, widget=DATE)
+    deadline = dates.DateField(label=_("Deadline"), required=False)
     file = forms.FileField(label=_("File"), required=False)
 
     def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
