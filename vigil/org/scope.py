@@ -333,13 +333,13 @@ def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
     return frozenset(Committee.objects.filter(prefix).values_list("pk", flat=True))
 
 
-# Who keeps a committee's records: its number registers and its audit log.
-RECORDS_ROLES = ("standing_office", "administrator", "committee_leader")
+# Who keeps a committee's number registers, and who reads its audit log.
+REGISTER_ROLES = ("standing_office", "administrator", "committee_leader")
 AUDIT_ROLES = ("auditor", "standing_office")
 
 
 def can_keep_numbers(user: Any, committee: Any) -> bool:
-    return scope_for(user).committee_role_covers(committee.path, *RECORDS_ROLES)
+    return scope_for(user).committee_role_covers(committee.path, *REGISTER_ROLES)
 
 
 def can_set_numbering(user: Any, committee: Any) -> bool:

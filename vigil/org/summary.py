@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org import admin_scope
+from vigil.org.administration import queries as admin_scope
 from vigil.org.models import Committee, DutyShift, Role
+from vigil.org.people.queries import role_requests_visible_to
 from vigil.org.scope import scope_for
-from vigil.org.services.people import role_requests_visible_to
 
 
 def summary_for(user: Any) -> dict[str, Any]:

@@ -13,14 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.forms import add_form_errors
 from vigil.core.search import folded_query
 from vigil.org import services
-from vigil.org.duty import roster
+from vigil.org.duty.queries import roster
 from vigil.org.forms import (
     AdminUnitSearchForm,
     AgencySearchForm,
@@ -306,3 +306,39 @@ def admin_unit_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#results"
     return render(request, template, {"form": form, "page": page})
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+@require_POST
+def contact_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: ContactPoint = get_visible_or_404(
+        ContactPoint.objects.select_related("agency__committee"), request.user, pk=pk
+    )
+    if not attachments.may_attach(request.user, contact):
+        raise PermissionDenied
+    user: Any = request.user
+    form = AttachmentForm(request.POST, request.FILES, clearance=user.clearance)
+    too_large = attachments.upload_too_large(request)
+    if too_large is not None:
+        messages.error(request, _errors(too_large))
+        return redirect("org:contact_detail", pk=contact.pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("org:contact_detail", pk=contact.pk)
+    try:
+        attachments.attach(
+            contact,
+            form.cleaned_data["file"],
+            actor=user,
+            classification=form.cleaned_data["classification"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("org:contact_detail", pk=contact.pk)

@@ -15,6 +15,14 @@ from django.utils.translation import gettext as _
 
 from vigil.core import audit
 from vigil.core.models import AdminUnit
+from vigil.org.administration.queries import licensing_committee
+from vigil.org.administration.services import (
+    check_period,
+    clean,
+    end_on,
+    require_administrator,
+    set_period,
+)
 from vigil.org.models import (
     Agency,
     Committee,
@@ -22,14 +30,6 @@ from vigil.org.models import (
     OrgAction,
     Post,
     PostHolder,
-)
-from vigil.org.services._common import (
-    check_period,
-    clean,
-    end_on,
-    licensing_committee,
-    require_administrator,
-    set_period,
 )
 
 

@@ -1,4 +1,4 @@
-"""A committee's document numbers: the committee-facing side of ``vigil.core.numbering``.
+"""A committee's number registers: the committee-facing side of ``vigil.core.numbering``.
 
 Later apps number what they issue with
 ``issue_number(committee, DocType.BAO_CAO, actor=user, about=report)``.
@@ -19,12 +19,7 @@ from vigil.core.audit import SystemActor
 from vigil.core.models import IssuedNumber, NumberRegister
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee
-from vigil.org.scope import (
-    RECORDS_ROLES,
-    can_keep_numbers,
-    can_set_numbering,
-    committees_with_role,
-)
+from vigil.org.scope import can_keep_numbers, can_set_numbering
 
 __all__ = [
     "DocType",
@@ -32,7 +27,6 @@ __all__ = [
     "record_external_number",
     "register_for",
     "set_per_type",
-    "visible_registers",
 ]
 
 
@@ -87,16 +81,3 @@ def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
     if not isinstance(actor, SystemActor) and not can_set_numbering(actor, committee):
         raise PermissionDenied(_("Only an administrator of this committee may do this."))
     numbering.set_per_type(committee.pk, per_type, actor=actor)
-
-
-def visible_registers(user: Any) -> models.QuerySet[NumberRegister]:
-    """Registers of the committees whose records this user keeps."""
-    return NumberRegister.objects.filter(
-        committee_id__in=committees_with_role(user, *RECORDS_ROLES)
-    )
-
-
-def visible_numbers(user: Any) -> models.QuerySet[IssuedNumber]:
-    return IssuedNumber.objects.filter(
-        register__committee_id__in=committees_with_role(user, *RECORDS_ROLES)
-    ).select_related("register")

@@ -126,6 +126,12 @@ def clearance_requests_visible_to(user: Any) -> QuerySet[ClearanceRequest]:
     )
 
 
+def licensing_committee(agency: Agency) -> Committee | None:
+    """Where a licensed organisation is administered: its licensing agency's committee."""
+    licenser = agency.licensed_by.select_related("committee").first()
+    return licenser.committee if licenser else None
+
+
 def is_administrator(user: Any) -> bool:
     return bool(role_paths(user, Role.ADMINISTRATOR))
 
@@ -147,3 +153,14 @@ def locked_out(users: QuerySet[User]) -> QuerySet[User]:
         attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
     )
     return users.filter(username__in=attempts.values("username"))
+
+
+def can_edit_holidays(user: Any) -> bool:
+    """The holiday table moves every deadline in the deployment: administrators of a
+    provincial (or higher) committee keep it, not those of a commune."""
+    if isinstance(user, SystemActor):
+        return True
+    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
+    return (
+        Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
+    )

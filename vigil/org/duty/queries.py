@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from vigil.core import clock
-from vigil.org.models import Agency, DutyShift, Membership, Period
+from vigil.org.duty.models import DutyShift
+from vigil.org.models import Agency, Membership, Period
 
 
 def shift_at(agency: Agency | int, at: dt.datetime) -> DutyShift | None:

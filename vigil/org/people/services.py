@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vigil.accounts import services as accounts
@@ -17,13 +16,19 @@ from vigil.accounts.services import create_user
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
-from vigil.org.admin_scope import (
+from vigil.org.administration.queries import (
     actor_clearance,
     agencies_administered,
     can_administer_user,
     can_lead_user,
-    committees_in_tree,
-    role_paths,
+    licensing_committee,
+)
+from vigil.org.administration.services import (
+    check_period,
+    clean,
+    end_on,
+    require_administrator,
+    set_period,
 )
 from vigil.org.models import (
     COMMITTEE_WIDE_ROLES,
@@ -37,14 +42,6 @@ from vigil.org.models import (
     RoleRequest,
 )
 from vigil.org.scope import scope_for
-from vigil.org.services._common import (
-    check_period,
-    clean,
-    end_on,
-    licensing_committee,
-    require_administrator,
-    set_period,
-)
 
 
 def _check_grant(
@@ -136,12 +133,6 @@ def grant_membership(
                                        "valid_from", "valid_to", "status"]),
     )  # fmt: skip
     return request
-
-
-def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
-    """Requests decided in a committee the user administers or leads (or one below)."""
-    paths = role_paths(user, Role.ADMINISTRATOR) + role_paths(user, Role.COMMITTEE_LEADER)
-    return RoleRequest.objects.filter(decided_in__in=committees_in_tree(paths))
 
 
 def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:

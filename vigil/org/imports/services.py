@@ -24,7 +24,8 @@ from openpyxl import load_workbook
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
-from vigil.org import admin_scope, services
+from vigil.org import services
+from vigil.org.administration import queries as admin_scope
 from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

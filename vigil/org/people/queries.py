@@ -1,0 +1,16 @@
+"""Reads of the people pages and API: the role requests a user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vigil.org.administration.queries import committees_in_tree, role_paths
+from vigil.org.models import Role, RoleRequest
+
+
+def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
+    """Requests decided in a committee the user administers or leads (or one below)."""
+    paths = role_paths(user, Role.ADMINISTRATOR) + role_paths(user, Role.COMMITTEE_LEADER)
+    return RoleRequest.objects.filter(decided_in__in=committees_in_tree(paths))
