@@ -26,7 +26,7 @@ def _require_roster_editor(actor: Any, agency: Agency) -> None:
         raise PermissionDenied(_("You may not change this agency's duty roster."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_duty_shift(
     agency: Agency,
     *,
@@ -81,7 +81,7 @@ def add_duty_shift(
     return shift
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
     """Take a shift off the roster (entered by mistake, or replaced); audited with its content."""
     _require_roster_editor(actor, shift.agency)

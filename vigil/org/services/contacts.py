@@ -40,7 +40,7 @@ def _check_classification(actor: Any, classification: int) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_contact_point(
     agency: Agency,
     *,
@@ -91,7 +91,7 @@ def create_contact_point(
 CONTACT_EDITABLE = ("label", "phone", "email", "address", "note", "classification")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -> ContactPoint:
     unknown = set(changes) - set(CONTACT_EDITABLE)
     if unknown:
