@@ -26,7 +26,9 @@ from vigil.org.people.models import (
 from vigil.org.people.models import (
     SecondPersonRequest as SecondPersonRequest,
 )
+from vigil.org.scope import COMMITTEE_WIDE_ROLES as COMMITTEE_WIDE_ROLES
 from vigil.org.scope import AgencyQuerySet, DirectoryQuerySet, Owned, OwnedQuerySet
+from vigil.org.scope import Role as Role
 
 
 class OrgAction(models.TextChoices):
@@ -57,23 +59,6 @@ class OrgAction(models.TextChoices):
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
     DUTY_SHIFT_ADDED = "duty_shift.added", _("Duty shift added")
     DUTY_SHIFT_REMOVED = "duty_shift.removed", _("Duty shift removed")
-
-
-class Role(models.TextChoices):
-    # Committee-wide roles, held in a committee.
-    COMMITTEE_LEADER = "committee_leader", _("Committee leader")
-    STANDING_OFFICE = "standing_office", _("Standing office")
-    AUDITOR = "auditor", _("Auditor")
-    ADMINISTRATOR = "administrator", _("Administrator")
-    # Agency roles, held in the agency only.
-    AGENCY_HEAD = "agency_head", _("Agency head")
-    OFFICER = "officer", _("Officer")
-    STOREKEEPER = "storekeeper", _("Storekeeper")
-
-
-COMMITTEE_WIDE_ROLES = frozenset(
-    {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.AUDITOR, Role.ADMINISTRATOR}
-)
 
 
 class Period(models.Model):

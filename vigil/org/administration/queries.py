@@ -3,6 +3,14 @@ and the committees below it, and the people whose roles lie there.
 
 Reads only; the services check the same rules before every write. A user an
 administrator does not answer for is *not found* on their pages and API.
+
+Not ``visible_to``, on purpose: that rule says which *owned objects* a user may
+read; these say which committees, agencies and *people* an administrator (or a
+leader) may change. Seeing a committee is not administering it (any member of a
+committee sees the whole directory), and a user is administered only where all
+their live roles lie, which ``visible_to`` has no notion of. So the trees here
+come from ``role_paths`` (the committee-wide role itself), not from
+``UserScope.committees_below`` (every committee-wide role at once).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
 from vigil.org import services
 from vigil.org.administration import forms as f
-from vigil.org.administration import queries as admin_scope
+from vigil.org.administration import queries as admin_queries
 from vigil.org.administration import services as admin_services
 from vigil.org.administration.forms import HolidayForm
 from vigil.org.imports import services as imports
@@ -45,7 +45,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 def require_admin(request: HttpRequest) -> None:
-    if not admin_scope.is_administrator(request.user):
+    if not admin_queries.is_administrator(request.user):
         raise PermissionDenied(_("This page is for administrators."))
 
 
@@ -89,17 +89,19 @@ def form_page(
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    if not admin_scope.is_administrator(request.user):
-        if admin_scope.role_paths(request.user, "committee_leader"):
+    if not admin_queries.is_administrator(request.user):
+        if admin_queries.role_paths(request.user, "committee_leader"):
             return redirect("org:admin_clearance_list")
         raise PermissionDenied(_("This page is for administrators."))
     committees = list(
-        admin_scope.committees_administered(request.user).order_by("path").select_related("parent")
+        admin_queries.committees_administered(request.user)
+        .order_by("path")
+        .select_related("parent")
     )
     min_depth = min((c.path.count("/") for c in committees), default=0)
     for c in committees:
         c.depth = c.path.count("/") - min_depth  # type: ignore[attr-defined]
-    pending = admin_scope.clearance_requests_visible_to(request.user).filter(
+    pending = admin_queries.clearance_requests_visible_to(request.user).filter(
         status=ClearanceRequest.Status.PENDING
     )
     return render(
@@ -175,7 +177,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     c = _committee(request, pk)
-    agencies = admin_scope.agencies_administered(request.user)
+    agencies = admin_queries.agencies_administered(request.user)
     form = f.MemberAgencyForm(request.POST or None, agencies=agencies)
 
     def add(d: dict[str, Any]) -> None:
@@ -210,7 +212,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     c = _committee(request, pk)
     form = f.PostForm(
-        request.POST or None, agencies=admin_scope.agencies_administered(request.user)
+        request.POST or None, agencies=admin_queries.agencies_administered(request.user)
     )
     if submit(request, form, lambda d: services.create_post(c, actor=request.user, **d)):
         messages.success(request, _("Post created."))
@@ -232,7 +234,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.PostForm(
         request.POST or None,
         initial=initial,
-        agencies=admin_scope.agencies_administered(request.user),
+        agencies=admin_queries.agencies_administered(request.user),
     )
     if submit(request, form, lambda d: services.update_post(post, actor=request.user, **d)):
         messages.success(request, _("Post saved."))
@@ -276,7 +278,7 @@ def holder_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 def agency_list(request: HttpRequest) -> HttpResponse:
     require_admin(request)
-    agencies = admin_scope.agencies_administered(request.user).order_by("name")
+    agencies = admin_queries.agencies_administered(request.user).order_by("name")
     page = Paginator(agencies, 50).get_page(request.GET.get("page"))
     return render(request, "org/admin/agency_list.html", {"page": page})
 
@@ -286,8 +288,8 @@ def agency_create(request: HttpRequest) -> HttpResponse:
     require_admin(request)
     form = f.AgencyCreateForm(
         request.POST or None,
-        committees=admin_scope.committees_administered(request.user),
-        agencies=admin_scope.agencies_administered(request.user),
+        committees=admin_queries.committees_administered(request.user),
+        agencies=admin_queries.agencies_administered(request.user),
     )
 
     def create(d: dict[str, Any]) -> None:
@@ -304,7 +306,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     get_visible_or_404(Agency.objects, request.user, pk=pk)
-    agency = admin_scope.agencies_administered(request.user).filter(pk=pk).first()
+    agency = admin_queries.agencies_administered(request.user).filter(pk=pk).first()
     if agency is None:
         raise PermissionDenied(_("You do not administer this agency."))
     initial = {name: getattr(agency, name) for name in f.AgencyForm.base_fields}
@@ -351,7 +353,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def holidays(request: HttpRequest) -> HttpResponse:
-    can_edit = admin_scope.can_edit_holidays(request.user)
+    can_edit = admin_queries.can_edit_holidays(request.user)
     form = HolidayForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -393,7 +395,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     holiday = get_object_or_404(Holiday, pk=pk)
     if request.method == "GET":
-        if not admin_scope.can_edit_holidays(request.user):
+        if not admin_queries.can_edit_holidays(request.user):
             raise PermissionDenied
         return confirm_page(
             request,

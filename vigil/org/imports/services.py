@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
-from vigil.org.administration import queries as admin_scope
+from vigil.org.administration import queries as admin_queries
 from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
 from vigil.org.people.services import create_member_user_nested
 from vigil.org.services.directory import (
@@ -303,7 +303,7 @@ def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.da
 class Importer:
     def __init__(self, actor: Any) -> None:
         self.actor = actor
-        self.committees = admin_scope.committees_administered(actor)
+        self.committees = admin_queries.committees_administered(actor)
 
     def committee(self, name: str, label: str) -> Committee:
         found = list(self.committees.filter(name__iexact=name)[:2])
@@ -316,7 +316,7 @@ class Importer:
 
     def agency(self, ref: str, label: str) -> Agency:
         # Looked up afresh: an agency created by an earlier row counts.
-        agencies = admin_scope.agencies_administered(self.actor)
+        agencies = admin_queries.agencies_administered(self.actor)
         found = list(agencies.filter(Q(name__iexact=ref) | Q(electronic_code=ref))[:2])
         if len(found) != 1:
             message = (
@@ -425,7 +425,7 @@ def _message(exc: Exception, spec: SheetSpec) -> str:
 
 def run_import(upload: Any, *, actor: Any) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
-    if not admin_scope.is_administrator(actor):
+    if not admin_queries.is_administrator(actor):
         raise PermissionDenied(_("This page is for administrators."))
     book = _open(upload)
     _check_structure(book)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from vigil.accounts.models import User
 from vigil.core import dates
 from vigil.core.classification import Classification
-from vigil.org.administration import queries as admin_scope
+from vigil.org.administration import queries as admin_queries
 from vigil.org.api import Id, IdFilter, PeriodSerializer, created, valid
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role, RoleRequest
 from vigil.org.people import services
@@ -149,7 +149,7 @@ class ClearanceRequestFilter(filters.FilterSet):  # type: ignore[misc]
 
 class Administered(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[User]:
-        return admin_scope.users_administered_by(self.request.user).order_by("username")
+        return admin_queries.users_administered_by(self.request.user).order_by("username")
 
 
 class UserList(Administered, generics.ListCreateAPIView[User]):
@@ -241,7 +241,7 @@ class UserClearance(Administered):
 
 class Memberships(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[Membership]:
-        return admin_scope.memberships_administered_by(self.request.user).order_by("pk")
+        return admin_queries.memberships_administered_by(self.request.user).order_by("pk")
 
 
 class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
@@ -258,7 +258,7 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
         assigns a role to themselves (403)."""
         values = valid(MembershipCreateSerializer, request)
         user = _one(
-            admin_scope.users_administered_by(request.user),
+            admin_queries.users_administered_by(request.user),
             pk=values.pop("user"),
         )
         values["agency"] = get_visible_or_404(
@@ -298,7 +298,7 @@ class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
 
 class ClearanceRequests(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[ClearanceRequest]:
-        return admin_scope.clearance_requests_visible_to(self.request.user)
+        return admin_queries.clearance_requests_visible_to(self.request.user)
 
 
 class ClearanceRequestList(ClearanceRequests, generics.ListAPIView[ClearanceRequest]):

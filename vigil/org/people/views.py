@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from vigil.accounts.models import User
 from vigil.core import clock
-from vigil.org.administration import queries as admin_scope
+from vigil.org.administration import queries as admin_queries
 from vigil.org.administration.forms import EndForm
 from vigil.org.administration.views import GET_POST, form_page, require_admin, submit
-from vigil.org.models import ClearanceRequest, Membership, Period, RoleRequest
+from vigil.org.models import ClearanceRequest, Membership, RoleRequest
 from vigil.org.people import forms as f
 from vigil.org.people import services
-from vigil.org.people.queries import role_requests_visible_to
+from vigil.org.people.queries import live_roles, role_requests_visible_to
 
 ROLE_WAITS = gettext_lazy(
     "This role needs a second person: the request waits for a committee leader's approval."
@@ -37,33 +36,26 @@ ROLE_WAITS = gettext_lazy(
 
 
 def _user(request: HttpRequest, pk: int) -> User:
-    user = admin_scope.users_administered_by(request.user).filter(pk=pk).first()
+    user = admin_queries.users_administered_by(request.user).filter(pk=pk).first()
     if user is None:
         raise Http404
     return user
 
 
-def _live_roles() -> Prefetch[Any]:
-    live = Membership.objects.filter(Period.current_on(clock.today())).select_related(
-        "agency", "committee"
-    )
-    return Prefetch("memberships", queryset=live, to_attr="live_roles")
-
-
 def user_list(request: HttpRequest) -> HttpResponse:
     require_admin(request)
-    users = admin_scope.users_administered_by(request.user)
-    page = Paginator(users.prefetch_related(_live_roles()).order_by("username"), 50).get_page(
+    users = admin_queries.users_administered_by(request.user)
+    page = Paginator(users.prefetch_related(live_roles()).order_by("username"), 50).get_page(
         request.GET.get("page")
     )
-    locked = list(admin_scope.locked_out(users).order_by("username"))
+    locked = list(admin_queries.locked_out(users).order_by("username"))
     return render(request, "org/admin/user_list.html", {"page": page, "locked": locked})
 
 
 def _role_forms(request: HttpRequest) -> dict[str, Any]:
     return {
-        "committees": admin_scope.committees_administered(request.user),
-        "agencies": admin_scope.agencies_administered(request.user),
+        "committees": admin_queries.committees_administered(request.user),
+        "agencies": admin_queries.agencies_administered(request.user),
     }
 
 
@@ -101,12 +93,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": user,
             "roles": roles.order_by("-valid_from"),
             "today": clock.today(),
-            "locked": admin_scope.locked_out(User.objects.filter(pk=user.pk)).exists(),
+            "locked": admin_queries.locked_out(User.objects.filter(pk=user.pk)).exists(),
             "requests": ClearanceRequest.objects.filter(user=user).select_related(
                 "requested_by", "decided_by"
             ),
             "administrable": set(
-                admin_scope.memberships_administered_by(request.user)
+                admin_queries.memberships_administered_by(request.user)
                 .filter(user=user)
                 .values_list("pk", flat=True)
             ),
@@ -150,7 +142,7 @@ def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = (
-        admin_scope.memberships_administered_by(request.user)
+        admin_queries.memberships_administered_by(request.user)
         .select_related("user", "agency", "committee")
         .filter(pk=pk)
         .first()
@@ -248,28 +240,28 @@ def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _may_see_requests(request: HttpRequest) -> None:
     if not (
-        admin_scope.is_administrator(request.user)
-        or admin_scope.role_paths(request.user, "committee_leader")
+        admin_queries.is_administrator(request.user)
+        or admin_queries.role_paths(request.user, "committee_leader")
     ):
         raise PermissionDenied(_("This page is for administrators and committee leaders."))
 
 
 def clearance_list(request: HttpRequest) -> HttpResponse:
     _may_see_requests(request)
-    rows = admin_scope.clearance_requests_visible_to(request.user).select_related(
+    rows = admin_queries.clearance_requests_visible_to(request.user).select_related(
         "user", "requested_by", "decided_by"
     )
     if request.GET.get("status") in ClearanceRequest.Status.values:  # the home page's link
         rows = rows.filter(status=request.GET["status"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    led = set(admin_scope.users_led_by(request.user).values_list("pk", flat=True))
+    led = set(admin_queries.users_led_by(request.user).values_list("pk", flat=True))
     return render(request, "org/admin/clearance_list.html", {"page": page, "led": led})
 
 
 @GET_POST
 def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = (
-        admin_scope.clearance_requests_visible_to(request.user)
+        admin_queries.clearance_requests_visible_to(request.user)
         .select_related("user")
         .filter(pk=pk)
         .first()
@@ -302,7 +294,7 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("status") in RoleRequest.Status.values:  # the home page's link
         rows = rows.filter(status=request.GET["status"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    leads = admin_scope.role_paths(request.user, "committee_leader")
+    leads = admin_queries.role_paths(request.user, "committee_leader")
     # What this user may decide: pending, over their committee, neither theirs nor asked by them.
     deciding = {
         r.pk
