@@ -1,8 +1,8 @@
 """Duty roster queries: who answers for an agency at a given moment.
 
-Later apps (alerts, escalations) call ``duty_officer(agency, at)`` to address the
-officer on duty first. Writes are the services ``add_duty_shift`` and
-``remove_duty_shift``."""
+The escalations (``vigil.inbox.escalation``) call ``duty_officer(agency, at)`` to
+address the officer on duty first. Writes are ``vigil.org.duty.services``
+(``add_duty_shift``, ``remove_duty_shift``)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,13 @@
 """A committee's number registers: the committee-facing side of ``vigil.core.numbering``.
 
-Later apps number what they issue with
+Apps number what they issue with
 ``issue_number(committee, DocType.BAO_CAO, actor=user, about=report)``.
 Only the committee's standing office, administrator or leaders (of it or a
 committee above), or Vigil itself, take numbers from its registers.
+
+``issue_number`` and ``record_external_number`` are meant to nest: the number is
+taken in the transaction of the document that carries it (``work.services``), and
+core's register opens only a savepoint then; the register page calls them alone.
 """
 
 from __future__ import annotations

@@ -40,8 +40,7 @@ def _check_classification(actor: Any, classification: int) -> None:
         )
 
 
-@transaction.atomic(durable=True)
-def create_contact_point(
+def create_contact_point_nested(
     agency: Agency,
     *,
     label: str,
@@ -86,6 +85,11 @@ def create_contact_point(
     }
     audit.record(OrgAction.CONTACT_CREATED, actor=actor, obj=contact, after=after)
     return contact
+
+
+# The use case; a caller that files the contact point with more in one transaction
+# (a contact point and its attachment, say) calls the helper ``create_contact_point_nested``.
+create_contact_point = transaction.atomic(durable=True)(create_contact_point_nested)
 
 
 CONTACT_EDITABLE = ("label", "phone", "email", "address", "note", "classification")
