@@ -23,7 +23,7 @@ from _setup import engines, fresh_database, run_child
 def workbook(agencies: int, users: int, *, bad_last: bool = False) -> bytes:
     from openpyxl import Workbook
 
-    from vigil.org import imports
+    from vigil.org.imports import services as imports
 
     province = "Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh"
     book = Workbook()
@@ -62,7 +62,7 @@ def child(rows: int) -> None:
     from django.core.management import call_command
 
     from vigil.accounts.models import User
-    from vigil.org import imports
+    from vigil.org.imports import services as imports
 
     call_command("migrate", verbosity=0)
     call_command("seed", "demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -78,8 +78,9 @@ def child() -> None:
     from vigil.home.demo import seed_demo
     from vigil.inbox.models import InboxEntry, Notification
     from vigil.inbox.services import notify
-    from vigil.org import services
     from vigil.org.models import Agency, Committee, Role
+    from vigil.org.people.services import grant_membership_nested
+    from vigil.org.services.directory import create_agency_nested
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -90,14 +91,14 @@ def child() -> None:
     agencies = []
     for i in range(AGENCIES):
         with transaction.atomic():
-            agency = services.create_agency(
+            agency = create_agency_nested(
                 name=f"Đơn vị thử {i}", kind=Agency.Kind.DEPARTMENT, committee=province, actor=actor
             )
             for j in range(USERS_PER_AGENCY):
                 user = User.objects.create(
                     username=f"b{i}_{j}", full_name=f"Cán bộ {i}.{j}", email=f"b{i}_{j}@bench.invalid"
                 )  # fmt: skip
-                services.grant_membership(
+                grant_membership_nested(
                     user, agency=agency, role=Role.OFFICER, valid_from=clock.today(), actor=actor
                 )
             agencies.append(agency)

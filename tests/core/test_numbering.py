@@ -19,8 +19,8 @@ from vigil.core import numbering as core_numbering
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent, IssuedNumber, NumberRegister
 from vigil.core.numbering import DocType, symbol
-from vigil.org import numbering
 from vigil.org.models import Committee
+from vigil.org.registers import services as numbering
 
 SYSTEM = SystemActor("test")
 # The demo issues documents this year (the work app's directives): tests that need

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from vigil.accounts.models import User
 from vigil.core.models import AuditEvent, AuditHead
-from vigil.org import imports
+from vigil.org.imports import services as imports
 from vigil.org.models import Agency, ClearanceRequest, PostHolder
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 from vigil.core import clock
 from vigil.core.models import AuditEvent, AuditHead
 from vigil.org import services
-from vigil.org.duty import duty_officer, shift_at
+from vigil.org.duty.queries import duty_officer, shift_at
 from vigil.org.models import Agency, DutyShift, OrgAction
 
 pytestmark = pytest.mark.django_db

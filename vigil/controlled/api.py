@@ -34,8 +34,7 @@ from vigil.controlled.models import (
 from vigil.controlled.queries import at_store, local_day_range
 from vigil.core import clock, dates
 from vigil.core.api import Pagination
-from vigil.org.api import IdFilter, Scoped
-from vigil.org.api_writes import Id
+from vigil.org.api import Id, IdFilter, Scoped
 from vigil.org.scope import get_visible_or_404, scope_for
 
 BATCH_MAX = 500

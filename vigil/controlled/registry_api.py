@@ -35,8 +35,7 @@ from vigil.controlled.registry_forms import province_communes
 from vigil.controlled.registry_views import GROUPS, balance_totals, filtered_balances
 from vigil.core import clock, dates
 from vigil.core.parsers import JSONParser
-from vigil.org.api import IdFilter, Scoped
-from vigil.org.api_writes import ID_MAX, Id, created, valid
+from vigil.org.api import ID_MAX, Id, IdFilter, Scoped, created, valid
 from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404, scope_for
 

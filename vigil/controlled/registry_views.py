@@ -43,7 +43,7 @@ from vigil.core import attachments, clock
 from vigil.core.forms import add_form_errors
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
-from vigil.org.api_writes import ID_MAX
+from vigil.org.api import ID_MAX
 from vigil.org.forms import AttachmentForm
 from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404

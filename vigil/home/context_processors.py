@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from vigil.core.classification import Classification
 from vigil.home.menu import menus
-from vigil.org.admin_scope import is_administrator, pending_for_leader
+from vigil.org.administration.queries import is_administrator, pending_for_leader
 from vigil.org.scope import can_read_audit, primary_membership, scope_for
 
 

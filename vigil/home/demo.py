@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from vigil.controlled.demo import seed_controlled
 from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
@@ -25,10 +23,11 @@ def seed_demo() -> OrgWorld:
     import_admin_units(actor=actor)
     year = clock.today().year
     seed_holidays([year, year + 1], actor=actor)
-    with transaction.atomic():
-        world = seed_org(actor)
-        seed_inbox(world, actor)
-        seed_controlled(world, actor)
-        seed_work(world, actor)
-        seed_obligations(world, actor)
+    # No transaction around the seed: each use case it calls is durable (opens and
+    # commits its own), so an enclosing one would refuse them.
+    world = seed_org(actor)
+    seed_inbox(world, actor)
+    seed_controlled(world, actor)
+    seed_work(world, actor)
+    seed_obligations(world, actor)
     return world

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vigil.org.admin_scope import is_administrator
+from vigil.org.administration.queries import is_administrator
 from vigil.org.scope import can_read_audit, committees_with_role, scope_for
 
 # The main menu's part for each page, by URL namespace and name (the first prefix that

@@ -43,7 +43,7 @@ from vigil.inbox.models import (
     StepTarget,
 )
 from vigil.inbox.services import AgencyRole, CommitteeRole, about_fields, notify, object_url
-from vigil.org.duty import duty_officer
+from vigil.org.duty.queries import duty_officer
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
 

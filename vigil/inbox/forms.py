@@ -7,8 +7,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core import dates
-from vigil.core.models import Holiday
 from vigil.inbox.models import CaseKind, Kind, StepTarget
 from vigil.org.models import Committee
 
@@ -22,18 +20,6 @@ class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )
-
-
-class HolidayForm(forms.Form):
-    """Validates input for ``add_holiday``; the service writes."""
-
-    date = dates.DateField(
-        label=_("Date"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text=_("dd/mm/yyyy"),
-    )
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
 
 
 class PolicyForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Inbox use cases: notify (the outbox write), reminders, marking read, the holiday table.
+"""Inbox use cases: notify (the outbox write), reminders, marking read.
 
 ``notify`` is called by other apps' services inside their own transaction; it
 records no audit event of its own (the caller's event is the write), and it
@@ -18,9 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
-from vigil.core import audit, clock, statistics, workdays
-from vigil.core.audit import SystemActor
-from vigil.core.models import Holiday
+from vigil.core import audit, clock, statistics
 from vigil.inbox.models import (
     InboxAction,
     InboxEntry,
@@ -30,7 +28,6 @@ from vigil.inbox.models import (
     Reminder,
 )
 from vigil.org.models import Agency, Committee
-from vigil.org.scope import scope_for
 
 
 @dataclass(frozen=True)
@@ -224,34 +221,3 @@ def mark_all_read(*, actor: Any) -> int:
             after={"count": count},
         )
     return count
-
-
-# --- The holiday table (kept in core; administrators of any committee edit it)
-
-
-def can_edit_holidays(user: Any) -> bool:
-    """The holiday table moves every deadline in the deployment: administrators of a
-    provincial (or higher) committee keep it, not those of a commune."""
-    from vigil.org.models import Committee
-
-    if isinstance(user, SystemActor):
-        return True
-    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
-    return (
-        Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
-    )
-
-
-def _require_holiday_editor(actor: Any) -> None:
-    if not can_edit_holidays(actor):
-        raise PermissionDenied(_("Only an administrator may change the holiday table."))
-
-
-def add_holiday(*, day: dt.date, name: str, kind: str, actor: Any) -> Holiday:
-    _require_holiday_editor(actor)
-    return workdays.create_holiday(day=day, name=name, kind=kind, actor=actor)
-
-
-def delete_holiday(holiday: Holiday, *, actor: Any) -> None:
-    _require_holiday_editor(actor)
-    workdays.delete_holiday(holiday, actor=actor)

@@ -1,4 +1,4 @@
-"""The inbox, its unread count (polled), and the holiday table."""
+"""The inbox and its unread count (polled), and the escalation policies."""
 
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.core import audit, clock, dates
+from vigil.core import audit
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.confirm import confirm_page, safe_next
+from vigil.core.confirm import safe_next
 from vigil.core.forms import add_form_errors
-from vigil.core.models import Holiday
 from vigil.inbox import escalation, services
-from vigil.inbox.forms import HolidayForm, InboxFilterForm, PolicyForm
+from vigil.inbox.forms import InboxFilterForm, PolicyForm
 from vigil.inbox.models import InboxEntry
 from vigil.org.models import Committee
 
@@ -90,72 +89,6 @@ def unread_count(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return HttpResponse(status=286)
     return HttpResponse(services.unread_badge(user), content_type="text/plain; charset=utf-8")
-
-
-# --- Holidays
-
-
-@require_http_methods(["GET", "POST"])
-def holidays(request: HttpRequest) -> HttpResponse:
-    can_edit = services.can_edit_holidays(request.user)
-    form = HolidayForm(request.POST or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.add_holiday(
-                    day=form.cleaned_data["date"],
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Holiday saved."))
-                return redirect("inbox:holidays")
-    year_raw = request.GET.get("year", "")
-    digits = year_raw.isascii() and year_raw.isdigit() and len(year_raw) <= 4
-    asked = int(year_raw) if digits else None
-    if year_raw and (asked is None or not dates.FIRST.year <= asked <= dates.LAST.year):
-        messages.error(
-            request,
-            _("Enter a year between %(first)s and %(last)s.")
-            % {"first": dates.FIRST.year, "last": dates.LAST.year},
-        )
-        asked = None
-    year = asked or clock.today().year
-    rows = Holiday.objects.filter(date__year=year).order_by("date")
-    return render(
-        request,
-        "inbox/holidays.html",
-        {"form": form, "holidays": rows, "year": year, "can_edit": can_edit},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    holiday = get_object_or_404(Holiday, pk=pk)
-    if request.method == "GET":
-        if not services.can_edit_holidays(request.user):
-            raise PermissionDenied
-        return confirm_page(
-            request,
-            title=_("Delete the holiday of %(day)s?") % {"day": holiday.date.strftime("%d/%m/%Y")},
-            question=_("The day becomes an ordinary day in the working-day calendar."),
-            details=[(_("Date"), holiday.date.strftime("%d/%m/%Y")), (_("Name"), holiday.name)],
-            warning=_(
-                "Deadlines counted in working days from now on count this day: "
-                "every such deadline across the province may move."
-            ),
-            action=_("Delete the holiday"),
-            cancel_url=f"{reverse('inbox:holidays')}?year={holiday.date.year}",
-        )
-    services.delete_holiday(holiday, actor=request.user)
-    messages.success(request, _("Holiday deleted."))
-    return redirect(f"{reverse('inbox:holidays')}?year={holiday.date.year}")
 
 
 # --- Escalation policies

@@ -14,14 +14,32 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import audit
+from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.search import folded_query
-from vigil.org import api_writes as w
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
+
+# --- helpers every API module uses
+
+ID_MAX = 2**63 - 1
+
+
+def Id(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+def valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def created(serializer_class: Any, obj: Any, request: Request) -> Response:
+    return Response(serializer_class(obj, context={"request": request}).data, status=201)
+
 
 # --- serializers
 
@@ -128,9 +146,80 @@ class ContactPointCreateSerializer(ContactPointUpdateSerializer):
     label = serializers.CharField(max_length=200)
 
 
+class CommitteeUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=300, required=False)
+    short_name = serializers.CharField(max_length=30, required=False)
+    level = serializers.ChoiceField(choices=Committee.Level.choices, required=False)
+    standing_agency = Id(required=False)
+    electronic_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class CommitteeCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=300)
+    short_name = serializers.CharField(max_length=30)
+    level = serializers.ChoiceField(choices=Committee.Level.choices)
+    parent = Id()  # type: ignore[assignment]
+    admin_unit = Id(required=False, allow_null=True)
+
+
+class AgencyUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=300, required=False)
+    short_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Agency.Kind.choices, required=False)
+    electronic_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class AgencyCreateSerializer(AgencyUpdateSerializer):
+    name = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=Agency.Kind.choices)
+    committee = Id(required=False, allow_null=True)
+    licensed_by = serializers.ListField(child=Id(), required=False, max_length=10)
+
+
+class PeriodSerializer(serializers.Serializer[Any]):
+    valid_from = dates.ApiDateField(required=False)
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
+
+
+class MemberAgencyCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    agency = Id()
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
+
+
+class PostCreateSerializer(serializers.Serializer[Any]):
+    committee = Id()
+    kind = serializers.ChoiceField(choices=Post.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    agency = Id(required=False, allow_null=True)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
+class PostUpdateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=Post.Kind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    agency = Id(required=False, allow_null=True)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
+class PostHolderCreateSerializer(serializers.Serializer[Any]):
+    post = Id()
+    holder_name = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    decision_date = dates.ApiDateField(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
+
+
+class EndTermSerializer(serializers.Serializer[Any]):
+    valid_to = dates.ApiDateField()
+
+
 # --- filters
 
-ID_MAX = 2**63 - 1
 # Foreign keys are filtered as plain numbers: an id the user may not see and an
 # id that does not exist both give an empty list, never "invalid choice".
 
@@ -260,9 +349,9 @@ class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
     def get_queryset(self) -> QuerySet[Committee]:
         return super().get_queryset().order_by("path")
 
-    @extend_schema(request=w.CommitteeCreateSerializer, responses={201: CommitteeSerializer})
+    @extend_schema(request=CommitteeCreateSerializer, responses={201: CommitteeSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = w.valid(w.CommitteeCreateSerializer, request)
+        values = valid(CommitteeCreateSerializer, request)
         parent = get_visible_or_404(Committee.objects, request.user, pk=values.pop("parent"))
         unit = values.pop("admin_unit", None)
         if unit is not None:
@@ -270,17 +359,17 @@ class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
             if values["admin_unit"] is None:
                 raise Http404
         committee = services.create_committee(parent=parent, actor=request.user, **values)
-        return w.created(CommitteeSerializer, committee, request)
+        return created(CommitteeSerializer, committee, request)
 
 
 class CommitteeDetail(Scoped, generics.RetrieveAPIView[Committee]):
     model = Committee
     serializer_class = CommitteeSerializer
 
-    @extend_schema(request=w.CommitteeUpdateSerializer, responses={200: CommitteeSerializer})
+    @extend_schema(request=CommitteeUpdateSerializer, responses={200: CommitteeSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         committee = self.get_object()
-        values = w.valid(w.CommitteeUpdateSerializer, request)
+        values = valid(CommitteeUpdateSerializer, request)
         if "standing_agency" in values:
             values["standing_agency"] = get_visible_or_404(
                 Agency.objects, request.user, pk=values["standing_agency"]
@@ -297,9 +386,9 @@ class AgencyList(Scoped, generics.ListCreateAPIView[Agency]):
     def get_queryset(self) -> QuerySet[Agency]:
         return super().get_queryset().prefetch_related("licensed_by")
 
-    @extend_schema(request=w.AgencyCreateSerializer, responses={201: AgencySerializer})
+    @extend_schema(request=AgencyCreateSerializer, responses={201: AgencySerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = w.valid(w.AgencyCreateSerializer, request)
+        values = valid(AgencyCreateSerializer, request)
         committee = values.pop("committee", None)
         if committee is not None:
             values["committee"] = get_visible_or_404(Committee.objects, request.user, pk=committee)
@@ -310,17 +399,17 @@ class AgencyList(Scoped, generics.ListCreateAPIView[Agency]):
             for pk in values.pop("licensed_by", [])
         ]
         agency = services.create_agency(actor=request.user, **values)
-        return w.created(AgencySerializer, agency, request)
+        return created(AgencySerializer, agency, request)
 
 
 class AgencyDetail(Scoped, generics.RetrieveAPIView[Agency]):
     model = Agency
     serializer_class = AgencySerializer
 
-    @extend_schema(request=w.AgencyUpdateSerializer, responses={200: AgencySerializer})
+    @extend_schema(request=AgencyUpdateSerializer, responses={200: AgencySerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         agency = self.get_object()
-        values = w.valid(w.AgencyUpdateSerializer, request)
+        values = valid(AgencyUpdateSerializer, request)
         agency = services.update_agency(agency, actor=request.user, **values)
         return Response(AgencySerializer(agency, context={"request": request}).data)
 
@@ -330,23 +419,23 @@ class MemberAgencyList(Scoped, generics.ListCreateAPIView[MemberAgency]):
     serializer_class = MemberAgencySerializer
     filterset_class = MemberAgencyFilter
 
-    @extend_schema(request=w.MemberAgencyCreateSerializer, responses={201: MemberAgencySerializer})
+    @extend_schema(request=MemberAgencyCreateSerializer, responses={201: MemberAgencySerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = w.valid(w.MemberAgencyCreateSerializer, request)
+        values = valid(MemberAgencyCreateSerializer, request)
         committee = get_visible_or_404(Committee.objects, request.user, pk=values.pop("committee"))
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
         member = services.add_member_agency(committee, agency, actor=request.user, **values)
-        return w.created(MemberAgencySerializer, member, request)
+        return created(MemberAgencySerializer, member, request)
 
 
 class MemberAgencyDetail(Scoped, generics.RetrieveAPIView[MemberAgency]):
     model = MemberAgency
     serializer_class = MemberAgencySerializer
 
-    @extend_schema(request=w.PeriodSerializer, responses={200: MemberAgencySerializer})
+    @extend_schema(request=PeriodSerializer, responses={200: MemberAgencySerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
-        values = w.valid(w.PeriodSerializer, request)
+        values = valid(PeriodSerializer, request)
         member = services.update_member_agency(
             member,
             valid_from=values.get("valid_from", member.valid_from),
@@ -361,25 +450,25 @@ class PostList(Scoped, generics.ListCreateAPIView[Post]):
     serializer_class = PostSerializer
     filterset_class = PostFilter
 
-    @extend_schema(request=w.PostCreateSerializer, responses={201: PostSerializer})
+    @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = w.valid(w.PostCreateSerializer, request)
+        values = valid(PostCreateSerializer, request)
         committee = get_visible_or_404(Committee.objects, request.user, pk=values.pop("committee"))
         agency = values.pop("agency", None)
         if agency is not None:
             values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=agency)
         post = services.create_post(committee, actor=request.user, **values)
-        return w.created(PostSerializer, post, request)
+        return created(PostSerializer, post, request)
 
 
 class PostDetail(Scoped, generics.RetrieveAPIView[Post]):
     model = Post
     serializer_class = PostSerializer
 
-    @extend_schema(request=w.PostUpdateSerializer, responses={200: PostSerializer})
+    @extend_schema(request=PostUpdateSerializer, responses={200: PostSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         post = self.get_object()
-        values = w.valid(w.PostUpdateSerializer, request)
+        values = valid(PostUpdateSerializer, request)
         if values.get("agency") is not None:
             values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
         post = services.update_post(post, actor=request.user, **values)
@@ -391,25 +480,25 @@ class PostHolderList(Scoped, generics.ListCreateAPIView[PostHolder]):
     serializer_class = PostHolderSerializer
     filterset_class = PostHolderFilter
 
-    @extend_schema(request=w.PostHolderCreateSerializer, responses={201: PostHolderSerializer})
+    @extend_schema(request=PostHolderCreateSerializer, responses={201: PostHolderSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = w.valid(w.PostHolderCreateSerializer, request)
+        values = valid(PostHolderCreateSerializer, request)
         post = get_visible_or_404(
             Post.objects.select_related("committee"), request.user, pk=values.pop("post")
         )
         holder = services.appoint_holder(post, actor=request.user, **values)
-        return w.created(PostHolderSerializer, holder, request)
+        return created(PostHolderSerializer, holder, request)
 
 
 class PostHolderDetail(Scoped, generics.RetrieveAPIView[PostHolder]):
     model = PostHolder
     serializer_class = PostHolderSerializer
 
-    @extend_schema(request=w.EndTermSerializer, responses={200: PostHolderSerializer})
+    @extend_schema(request=EndTermSerializer, responses={200: PostHolderSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """End the holder's term: ``valid_to`` is their last day in the post."""
         holder = self.get_object()
-        values = w.valid(w.EndTermSerializer, request)
+        values = valid(EndTermSerializer, request)
         holder = services.end_holder_term(holder, on=values["valid_to"], actor=request.user)
         return Response(PostHolderSerializer(holder, context={"request": request}).data)
 

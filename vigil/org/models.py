@@ -6,16 +6,29 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vigil.core.classification import Classification
 from vigil.core.search import fold
+from vigil.org.duty.models import DutyShift as DutyShift
+
+# The models of org's concept packages, imported here so that Django (and the
+# migrations) find every org model in ``vigil.org.models`` as before.
+from vigil.org.people.models import (
+    ClearanceRequest as ClearanceRequest,
+)
+from vigil.org.people.models import (
+    RequestStatus as RequestStatus,
+)
+from vigil.org.people.models import (
+    SecondPersonRequest as SecondPersonRequest,
+)
+from vigil.org.scope import COMMITTEE_WIDE_ROLES as COMMITTEE_WIDE_ROLES
 from vigil.org.scope import AgencyQuerySet, DirectoryQuerySet, Owned, OwnedQuerySet
+from vigil.org.scope import Role as Role
 
 
 class OrgAction(models.TextChoices):
@@ -46,23 +59,6 @@ class OrgAction(models.TextChoices):
     CONTACT_UPDATED = "contact_point.updated", _("Contact point updated")
     DUTY_SHIFT_ADDED = "duty_shift.added", _("Duty shift added")
     DUTY_SHIFT_REMOVED = "duty_shift.removed", _("Duty shift removed")
-
-
-class Role(models.TextChoices):
-    # Committee-wide roles, held in a committee.
-    COMMITTEE_LEADER = "committee_leader", _("Committee leader")
-    STANDING_OFFICE = "standing_office", _("Standing office")
-    AUDITOR = "auditor", _("Auditor")
-    ADMINISTRATOR = "administrator", _("Administrator")
-    # Agency roles, held in the agency only.
-    AGENCY_HEAD = "agency_head", _("Agency head")
-    OFFICER = "officer", _("Officer")
-    STOREKEEPER = "storekeeper", _("Storekeeper")
-
-
-COMMITTEE_WIDE_ROLES = frozenset(
-    {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.AUDITOR, Role.ADMINISTRATOR}
-)
 
 
 class Period(models.Model):
@@ -411,143 +407,6 @@ class ContactPoint(Owned):
 
     def __str__(self) -> str:
         return self.label
-
-
-class DutyShift(Owned):
-    """Who is on duty for an agency from when to when, and the phone to call.
-
-    An agency's shifts never overlap (the service checks it under a lock on the
-    agency), so at any moment an agency has at most one duty officer: alerts and
-    escalations address that officer first."""
-
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="duty_shifts"
-    )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("duty officer"),
-        on_delete=models.PROTECT,
-        related_name="duty_shifts",
-    )
-    phone = models.CharField(_("duty phone"), max_length=40)
-    starts_at = models.DateTimeField(_("on duty from"))
-    ends_at = models.DateTimeField(_("on duty until"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    objects = OwnedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty shifts")
-        ordering = ["agency", "starts_at"]
-        indexes = [models.Index(fields=["agency", "starts_at"], name="org_duty_agency_start")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="org_duty_shift_ends_after_start",
-                violation_error_message=_("A duty shift must end after it starts."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency}: {self.officer} {self.starts_at:%d/%m/%Y %H:%M}"
-
-
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
-class SecondPersonRequest(models.Model):
-    """What one administrator asks and a second person decides: who asked and when,
-    and the decision. Neither the asker nor the user it concerns may decide it."""
-
-    Status = RequestStatus
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def refuse_deciding(self, actor: Any) -> None:
-        """The two-person rule: the requester and the user concerned do not decide."""
-        from vigil.core.audit import SystemActor
-
-        if not isinstance(actor, SystemActor):
-            if self.requested_by_id == actor.pk:
-                raise PermissionDenied(_("You cannot decide a request you made yourself."))
-            if self.user_id == actor.pk:  # type: ignore[attr-defined]
-                raise PermissionDenied(_("You cannot decide a request that concerns yourself."))
-        if self.status != RequestStatus.PENDING:
-            raise ValidationError(_("This request has already been decided."))
-
-    def record_decision(self, actor: Any, *, approve: bool, note: str) -> None:
-        from vigil.core import clock
-        from vigil.core.audit import SystemActor
-
-        self.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        self.decided_by = None if isinstance(actor, SystemActor) else actor
-        self.decided_at = clock.now()
-        self.decision_note = note.strip()
-
-
-class ClearanceRequest(SecondPersonRequest):
-    """A clearance above the granting administrator's own: it waits for a
-    committee leader's approval, and only approval changes the user's clearance."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        related_name="clearance_requests",
-    )
-    level = models.PositiveSmallIntegerField(
-        _("clearance requested"), choices=Classification.choices
-    )
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("clearance request")
-        verbose_name_plural = _("clearance requests")
-        ordering = ["-requested_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=Q(status="pending"),
-                name="org_clearance_one_pending_per_user",
-                violation_error_message=_("A clearance request for this user is already waiting."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status="pending", decided_at__isnull=True)
-                | (~Q(status="pending") & Q(decided_at__isnull=False)),
-                name="org_clearance_decided_when_not_pending",
-                violation_error_message=_("A decided request records when it was decided."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.get_level_display()} ({self.get_status_display()})"
 
 
 # Roles that open what one person alone must not hand out: the audit trail, the

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -34,6 +35,30 @@ if TYPE_CHECKING:
     from vigil.org.models import Membership
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Role(models.TextChoices):
+    # Committee-wide roles, held in a committee.
+    COMMITTEE_LEADER = "committee_leader", _("Committee leader")
+    STANDING_OFFICE = "standing_office", _("Standing office")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    # Agency roles, held in the agency only.
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    OFFICER = "officer", _("Officer")
+    STOREKEEPER = "storekeeper", _("Storekeeper")
+
+
+COMMITTEE_WIDE_ROLES = frozenset(
+    {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.AUDITOR, Role.ADMINISTRATOR}
+)
+
+
+def _org_model(name: str) -> Any:
+    """An org model, from the app registry: ``org/models.py`` imports this module
+    (``Owned``, the querysets, ``Role``), so this module does not import it back."""
+    return apps.get_model("org", name)
+
 
 # Which membership names the actor in the audit when a user holds several.
 ROLE_PRECEDENCE = (
@@ -75,11 +100,11 @@ NO_SCOPE = UserScope(day=dt.date.min)
 
 
 def active_memberships(user: Any, day: dt.date) -> models.QuerySet[Membership]:
-    from vigil.org.models import Membership, Period
-
-    return Membership.objects.filter(Period.current_on(day), user=user).select_related(
-        "agency", "committee"
+    membership = _org_model("Membership")
+    current: models.QuerySet[Membership] = membership.objects.filter(
+        membership.current_on(day), user=user
     )
+    return current.select_related("agency", "committee")
 
 
 def scope_for(user: Any) -> UserScope:
@@ -90,8 +115,7 @@ def scope_for(user: Any) -> UserScope:
     cached: UserScope | None = getattr(user, "_vigil_scope", None)
     if cached is not None and cached.day == day:
         return cached
-    from vigil.org.models import COMMITTEE_WIDE_ROLES, Agency, Committee
-
+    Agency, Committee = _org_model("Agency"), _org_model("Committee")
     memberships = list(active_memberships(user, day))
     committee_ids = frozenset(
         m.committee_id for m in memberships if m.role in COMMITTEE_WIDE_ROLES and m.committee_id
@@ -170,8 +194,7 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
         """``visible_to(user)`` as two disjoint parts whose union is exactly it: what a
         committee of the user's (or one below it) owns, a plain predicate that an index
         can cover, and the rest, reached through an agency or a share."""
-        from vigil.org.models import Committee
-
+        Committee = _org_model("Committee")
         scope = scope_for(user)
         below = scope.committees_below
         if not below:
@@ -322,8 +345,7 @@ def requires_second_factor(user: Any) -> bool:
 
 def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
     """Ids of the committees where ``user`` holds one of ``roles``, and every committee below."""
-    from vigil.org.models import Committee
-
+    Committee = _org_model("Committee")
     paths = {path for role, _a, _c, path in scope_for(user).roles if role in roles and path}
     if not paths:
         return frozenset()
@@ -333,13 +355,13 @@ def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
     return frozenset(Committee.objects.filter(prefix).values_list("pk", flat=True))
 
 
-# Who keeps a committee's records: its number registers and its audit log.
-RECORDS_ROLES = ("standing_office", "administrator", "committee_leader")
+# Who keeps a committee's number registers, and who reads its audit log.
+REGISTER_ROLES = ("standing_office", "administrator", "committee_leader")
 AUDIT_ROLES = ("auditor", "standing_office")
 
 
 def can_keep_numbers(user: Any, committee: Any) -> bool:
-    return scope_for(user).committee_role_covers(committee.path, *RECORDS_ROLES)
+    return scope_for(user).committee_role_covers(committee.path, *REGISTER_ROLES)
 
 
 def can_set_numbering(user: Any, committee: Any) -> bool:

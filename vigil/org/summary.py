@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org import admin_scope
+from vigil.org.administration import queries as admin_queries
 from vigil.org.models import Committee, DutyShift, Role
+from vigil.org.people.queries import role_requests_visible_to
 from vigil.org.scope import scope_for
-from vigil.org.services.people import role_requests_visible_to
 
 
 def summary_for(user: Any) -> dict[str, Any]:
@@ -51,9 +51,9 @@ def administration_for(user: Any) -> dict[str, Any]:
     """What waits for an administrator, or for a leader who decides clearance and role
     requests."""
     items: list[dict[str, Any]] = []
-    pending = admin_scope.clearance_requests_visible_to(user).filter(status="pending")
-    leads = admin_scope.pending_for_leader(user)
-    if admin_scope.is_administrator(user) or leads.exists():
+    pending = admin_queries.clearance_requests_visible_to(user).filter(status="pending")
+    leads = admin_queries.pending_for_leader(user)
+    if admin_queries.is_administrator(user) or leads.exists():
         items.append(
             {
                 "label": _("clearance requests waiting for a decision"),
@@ -62,7 +62,7 @@ def administration_for(user: Any) -> dict[str, Any]:
                 "urgency": "waiting",
             }
         )
-    if admin_scope.role_paths(user, Role.COMMITTEE_LEADER):
+    if admin_queries.role_paths(user, Role.COMMITTEE_LEADER):
         items.append(
             {
                 "label": _("role requests waiting for a decision"),
@@ -71,12 +71,12 @@ def administration_for(user: Any) -> dict[str, Any]:
                 "urgency": "waiting",
             }
         )
-    if admin_scope.is_administrator(user):
-        users = admin_scope.users_administered_by(user)
+    if admin_queries.is_administrator(user):
+        users = admin_queries.users_administered_by(user)
         items.append(
             {
                 "label": _("accounts locked out"),
-                "value": admin_scope.locked_out(users).count(),
+                "value": admin_queries.locked_out(users).count(),
                 "url": reverse("org:admin_user_list") + "#locked",
                 "urgency": "waiting",
             }

@@ -8,19 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.forms import add_form_errors
 from vigil.core.search import folded_query
 from vigil.org import services
-from vigil.org.duty import roster
+from vigil.org.duty.queries import roster
 from vigil.org.forms import (
     AdminUnitSearchForm,
     AgencySearchForm,
@@ -37,14 +37,13 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.org.queries import current_holders, home_province_id, opened_branches
 from vigil.org.scope import (
     admin_units_visible_to,
     can_edit_contact_points,
     can_keep_numbers,
     can_read_audit,
     get_visible_or_404,
-    primary_membership,
-    scope_for,
 )
 
 
@@ -53,11 +52,6 @@ def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: An
     audit.record_view(request.user, objects, about=about, path=request.path)
     level = max((getattr(o, "classification", 0) for o in objects), default=0)
     return STAMPS[Classification(level)] if level else ""
-
-
-def _current_holders() -> Prefetch[Any]:
-    current = PostHolder.objects.filter(Period.current_on(clock.today()))
-    return Prefetch("holders", queryset=current, to_attr="current_holders")
 
 
 # A search shows at most this many committees; more means "narrow it down".
@@ -82,7 +76,10 @@ def committee_tree(request: HttpRequest) -> HttpResponse:
         rows = rows[:TREE_SEARCH_LIMIT]
         opened: set[int] = set()
     else:
-        opened = _opened_branches(request)
+        opened = opened_branches(
+            request.user,
+            {int(v) for v in request.GET.getlist("open")[:TREE_MAX_OPEN] if v.isdigit()},
+        )
         rows = list(
             visible.filter(Q(parent__isnull=True) | Q(parent_id__in=opened))
             .annotate(below=Count("children"))
@@ -98,22 +95,6 @@ def committee_tree(request: HttpRequest) -> HttpResponse:
         "org/committee_tree.html",
         {"committees": rows, "form": form, "truncated": truncated, "limit": TREE_SEARCH_LIMIT},
     )
-
-
-def _opened_branches(request: HttpRequest) -> set[int]:
-    """Ids of the committees whose children the tree shows: every committee on
-    the path to the user's own committees and to those asked for with ?open=."""
-    scope = scope_for(request.user)
-    asked = {int(v) for v in request.GET.getlist("open")[:TREE_MAX_OPEN] if v.isdigit()}
-    paths = set(
-        Agency.objects.filter(pk__in=scope.agency_ids, committee__isnull=False).values_list(
-            "committee__path", flat=True
-        )
-    )
-    paths |= set(
-        Committee.objects.filter(pk__in=scope.committee_ids | asked).values_list("path", flat=True)
-    )
-    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,7 +113,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Post.objects.visible_to(request.user)
         .filter(committee=committee)
         .select_related("agency")
-        .prefetch_related(_current_holders())
+        .prefetch_related(current_holders())
     )
     children = Committee.objects.visible_to(request.user).filter(parent=committee)
     # History: who held the posts before, and agencies that are members no longer.
@@ -277,16 +258,6 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def home_province_id(user: Any) -> int | None:
-    """The province of the user's first committee (a commune's parent unit)."""
-    member = primary_membership(user)
-    committee = member and (member.committee or member.agency.committee)
-    unit = committee.admin_unit if committee else None
-    if unit is not None and unit.parent_id is not None:
-        return int(unit.parent_id)
-    return unit.pk if unit is not None else None
-
-
 def admin_unit_list(request: HttpRequest) -> HttpResponse:
     visible = admin_units_visible_to(request.user)
     query: Any = request.GET
@@ -306,3 +277,39 @@ def admin_unit_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#results"
     return render(request, template, {"form": form, "page": page})
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+@require_POST
+def contact_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contact: ContactPoint = get_visible_or_404(
+        ContactPoint.objects.select_related("agency__committee"), request.user, pk=pk
+    )
+    if not attachments.may_attach(request.user, contact):
+        raise PermissionDenied
+    user: Any = request.user
+    form = AttachmentForm(request.POST, request.FILES, clearance=user.clearance)
+    too_large = attachments.upload_too_large(request)
+    if too_large is not None:
+        messages.error(request, _errors(too_large))
+        return redirect("org:contact_detail", pk=contact.pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("org:contact_detail", pk=contact.pk)
+    try:
+        attachments.attach(
+            contact,
+            form.cleaned_data["file"],
+            actor=user,
+            classification=form.cleaned_data["classification"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("org:contact_detail", pk=contact.pk)

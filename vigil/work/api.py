@@ -22,8 +22,7 @@ from rest_framework.views import APIView
 from vigil.core import attachments, clock, dates
 from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
-from vigil.org.api import Audited, Scoped
-from vigil.org.api_writes import Id, created, valid
+from vigil.org.api import Audited, Id, Scoped, created, valid
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
 from vigil.work import records, services

@@ -29,8 +29,8 @@ from vigil.core.models import Attachment
 from vigil.core.numbering import DocType
 from vigil.inbox import escalation
 from vigil.inbox.services import CommitteeRole, notify
-from vigil.org import numbering
 from vigil.org.models import Agency, Committee, MemberAgency, Period, Post, PostHolder
+from vigil.org.registers import services as numbering
 from vigil.org.scope import scope_for
 from vigil.work.models import (
     DocumentPoint,

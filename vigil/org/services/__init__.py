@@ -1,15 +1,32 @@
 """Organisation use cases: the only code that writes org rows.
 
 Each runs in one transaction and appends its audit event last. ``actor`` is a
-user or a ``SystemActor`` (seed, command line). Split by concept; import them
-from here.
+user or a ``SystemActor`` (seed, command line). The directory's use cases live
+here (``directory``, ``contacts``); those of the people pages and the duty roster
+in their concept packages (``vigil.org.people.services``,
+``vigil.org.duty.services``). Callers outside org import them all from here.
 """
 
+from vigil.org.duty.services import add_duty_shift, remove_duty_shift
+from vigil.org.people.services import (
+    approve_clearance_request,
+    approve_role_request,
+    create_member_user,
+    deactivate_member,
+    end_membership,
+    grant_membership,
+    reject_clearance_request,
+    reject_role_request,
+    require_user_administrator,
+    reset_member_second_factor,
+    set_clearance,
+    unlock_member,
+    update_member_user,
+    update_membership,
+)
 from vigil.org.services.contacts import (
     CONTACT_EDITABLE,
-    add_duty_shift,
     create_contact_point,
-    remove_duty_shift,
     update_contact_point,
 )
 from vigil.org.services.directory import (
@@ -27,23 +44,6 @@ from vigil.org.services.directory import (
     update_committee,
     update_member_agency,
     update_post,
-)
-from vigil.org.services.people import (
-    approve_clearance_request,
-    approve_role_request,
-    create_member_user,
-    deactivate_member,
-    end_membership,
-    grant_membership,
-    reject_clearance_request,
-    reject_role_request,
-    require_user_administrator,
-    reset_member_second_factor,
-    role_requests_visible_to,
-    set_clearance,
-    unlock_member,
-    update_member_user,
-    update_membership,
 )
 
 __all__ = [
@@ -70,7 +70,6 @@ __all__ = [
     "remove_duty_shift",
     "require_user_administrator",
     "reset_member_second_factor",
-    "role_requests_visible_to",
     "set_clearance",
     "set_standing_agency",
     "unlock_member",

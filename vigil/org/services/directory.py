@@ -15,6 +15,14 @@ from django.utils.translation import gettext as _
 
 from vigil.core import audit
 from vigil.core.models import AdminUnit
+from vigil.org.administration.queries import licensing_committee
+from vigil.org.administration.services import (
+    check_period,
+    clean,
+    end_on,
+    require_administrator,
+    set_period,
+)
 from vigil.org.models import (
     Agency,
     Committee,
@@ -23,17 +31,9 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
-from vigil.org.services._common import (
-    check_period,
-    clean,
-    end_on,
-    licensing_committee,
-    require_administrator,
-    set_period,
-)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_committee(
     *,
     name: str,
@@ -57,7 +57,7 @@ def create_committee(
     return committee
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_standing_agency(committee: Committee, agency: Agency, *, actor: Any) -> Committee:
     require_administrator(actor, committee)
     before = audit.snapshot(committee, ["standing_agency_id"])
@@ -98,8 +98,7 @@ def _check_electronic_code(code: str, *, holder: Committee | Agency | None = Non
         )
 
 
-@transaction.atomic
-def create_agency(
+def create_agency_nested(
     *,
     name: str,
     kind: str,
@@ -133,8 +132,12 @@ def create_agency(
     return agency
 
 
-@transaction.atomic
-def add_member_agency(
+# The use case; the bulk import and the seed, which hold a transaction of their own,
+# call the helper ``create_agency_nested``.
+create_agency = transaction.atomic(durable=True)(create_agency_nested)
+
+
+def add_member_agency_nested(
     committee: Committee,
     agency: Agency,
     *,
@@ -157,7 +160,12 @@ def add_member_agency(
     return member
 
 
-@transaction.atomic
+# The use case; the bulk import and the seed, which hold a transaction of their own,
+# call the helper ``add_member_agency_nested``.
+add_member_agency = transaction.atomic(durable=True)(add_member_agency_nested)
+
+
+@transaction.atomic(durable=True)
 def create_post(
     committee: Committee,
     *,
@@ -175,8 +183,7 @@ def create_post(
     return post
 
 
-@transaction.atomic
-def appoint_holder(
+def appoint_holder_nested(
     post: Post,
     *,
     holder_name: str,
@@ -216,6 +223,11 @@ def appoint_holder(
     return holder
 
 
+# The use case; the bulk import and the seed, which hold a transaction of their own,
+# call the helper ``appoint_holder_nested``.
+appoint_holder = transaction.atomic(durable=True)(appoint_holder_nested)
+
+
 COMMITTEE_EDITABLE = (
     "name", "short_name", "level", "admin_unit", "standing_agency", "electronic_code",
 )  # fmt: skip
@@ -232,7 +244,7 @@ def _attnames(model: Any, names: tuple[str, ...]) -> list[str]:
     return [model._meta.get_field(n).attname for n in names]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Committee:
     """Rename or re-describe a committee; its place in the tree does not move."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
@@ -267,7 +279,7 @@ def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Com
 AGENCY_EDITABLE = ("name", "short_name", "kind", "electronic_code", "admin_unit", "tax_code")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
     """Correct an agency's record; its home committee does not change here."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -293,7 +305,7 @@ def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
     return agency
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_member_agency(
     member: MemberAgency, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
 ) -> MemberAgency:
@@ -304,7 +316,7 @@ def update_member_agency(
     return result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> MemberAgency:
     """The agency is a member no more after ``on`` (its last day)."""
     require_administrator(actor, member.committee)
@@ -315,7 +327,7 @@ def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> Membe
     return result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Any) -> PostHolder:
     """The holder's last day in the post is ``on``; the post is then free to fill."""
     require_administrator(actor, holder.post.committee)
@@ -330,7 +342,7 @@ def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Any) -> PostHolde
 POST_EDITABLE = ("kind", "title", "agency", "order")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_post(post: Post, *, actor: Any, **changes: Any) -> Post:
     """Rename or reorder a post; it stays in its committee."""
     post = Post.objects.select_for_update().select_related("committee").get(pk=post.pk)

@@ -5,8 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.home.demo import is_seeded, seed_demo
-from vigil.org.demo import DEMO_PASSWORD, PERSONAS
-from vigil.org.scale import seed_scale
+from vigil.org.demo import DEMO_PASSWORD, PERSONAS, seed_scale
 
 MAX_SCALE = 340
 

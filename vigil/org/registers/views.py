@@ -1,23 +1,20 @@
-"""A committee's number registers, and attachments on contact points (logic in core)."""
+"""A committee's number registers: its numbers, taking one, and the numbering setting."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from vigil.core import attachments
 from vigil.core import numbering as core_numbering
 from vigil.core.models import IssuedNumber, NumberRegister
-from vigil.org import numbering
-from vigil.org.forms import AttachmentForm, NumberForm
-from vigil.org.models import Committee, ContactPoint
+from vigil.org.models import Committee
+from vigil.org.registers import services as numbering
+from vigil.org.registers.forms import NumberForm
 from vigil.org.scope import can_keep_numbers, can_set_numbering, get_visible_or_404
 
 
@@ -75,35 +72,3 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
             "can_set_numbering": can_set_numbering(request.user, committee),
         },
     )
-
-
-@require_POST
-def contact_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    contact: ContactPoint = get_visible_or_404(
-        ContactPoint.objects.select_related("agency__committee"), request.user, pk=pk
-    )
-    if not attachments.may_attach(request.user, contact):
-        raise PermissionDenied
-    user: Any = request.user
-    form = AttachmentForm(request.POST, request.FILES, clearance=user.clearance)
-    too_large = attachments.upload_too_large(request)
-    if too_large is not None:
-        messages.error(request, _errors(too_large))
-        return redirect("org:contact_detail", pk=contact.pk)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("org:contact_detail", pk=contact.pk)
-    try:
-        attachments.attach(
-            contact,
-            form.cleaned_data["file"],
-            actor=user,
-            classification=form.cleaned_data["classification"],
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("File attached."))
-    return redirect("org:contact_detail", pk=contact.pk)

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vigil.accounts import services as accounts
@@ -17,13 +16,19 @@ from vigil.accounts.services import create_user
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
-from vigil.org.admin_scope import (
+from vigil.org.administration.queries import (
     actor_clearance,
     agencies_administered,
     can_administer_user,
     can_lead_user,
-    committees_in_tree,
-    role_paths,
+    licensing_committee,
+)
+from vigil.org.administration.services import (
+    check_period,
+    clean,
+    end_on,
+    require_administrator,
+    set_period,
 )
 from vigil.org.models import (
     COMMITTEE_WIDE_ROLES,
@@ -37,14 +42,6 @@ from vigil.org.models import (
     RoleRequest,
 )
 from vigil.org.scope import scope_for
-from vigil.org.services._common import (
-    check_period,
-    clean,
-    end_on,
-    licensing_committee,
-    require_administrator,
-    set_period,
-)
 
 
 def _check_grant(
@@ -96,8 +93,7 @@ def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
     return membership
 
 
-@transaction.atomic
-def grant_membership(
+def grant_membership_nested(
     user: Any,
     *,
     agency: Agency,
@@ -138,10 +134,9 @@ def grant_membership(
     return request
 
 
-def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
-    """Requests decided in a committee the user administers or leads (or one below)."""
-    paths = role_paths(user, Role.ADMINISTRATOR) + role_paths(user, Role.COMMITTEE_LEADER)
-    return RoleRequest.objects.filter(decided_in__in=committees_in_tree(paths))
+# The use case; the bulk import and the seed, which hold a transaction of their own,
+# call the helper ``grant_membership_nested``.
+grant_membership = transaction.atomic(durable=True)(grant_membership_nested)
 
 
 def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
@@ -178,13 +173,13 @@ def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) 
     return request
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def approve_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
     """A committee leader over the committee, neither the requester nor the user, approves."""
     return _decide_role(request, actor=actor, note=note, approve=True)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reject_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
     return _decide_role(request, actor=actor, note=note, approve=False)
 
@@ -194,7 +189,7 @@ def _membership_committee(membership: Membership) -> Committee | None:
     return membership.committee or agency.committee or licensing_committee(agency)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_membership(
     membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
 ) -> Membership:
@@ -221,7 +216,7 @@ def update_membership(
     return result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Membership:
     """The role's last day is ``on``; from the day after it gives nothing."""
     committee = _membership_committee(membership)
@@ -252,8 +247,7 @@ def _check_email(email: str) -> str:
     return email
 
 
-@transaction.atomic
-def create_member_user(
+def create_member_user_nested(
     *,
     username: str,
     full_name: str,
@@ -280,17 +274,22 @@ def create_member_user(
         username=username.strip(), full_name=full_name.strip(), email=email,
         password=password, clearance=start, actor=actor,
     )  # fmt: skip
-    grant_membership(
+    grant_membership_nested(
         user, agency=agency, role=role, committee=committee,
         valid_from=valid_from, valid_to=valid_to, actor=actor,
     )  # fmt: skip
     request = None
     if clearance != start:
-        request = set_clearance(user, clearance, actor=actor)
+        request = set_clearance_nested(user, clearance, actor=actor)
     return user, request
 
 
-@transaction.atomic
+# The use case; the bulk import and the seed, which hold a transaction of their own,
+# call the helper ``create_member_user_nested``.
+create_member_user = transaction.atomic(durable=True)(create_member_user_nested)
+
+
+@transaction.atomic(durable=True)
 def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
     """Correct an account's full name or e-mail (an account holds nothing more)."""
     require_user_administrator(actor, user)
@@ -319,8 +318,7 @@ def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
     return user
 
 
-@transaction.atomic
-def set_clearance(
+def set_clearance_nested(
     user: Any, level: int, *, actor: Any, reason: str = ""
 ) -> ClearanceRequest | None:
     """Grant ``level`` at once when it is at most the administrator's own
@@ -358,6 +356,11 @@ def set_clearance(
     return request
 
 
+# The use case; ``create_member_user``, which holds a transaction already, calls the
+# helper ``set_clearance_nested``.
+set_clearance = transaction.atomic(durable=True)(set_clearance_nested)
+
+
 def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) -> ClearanceRequest:
     request = ClearanceRequest.objects.select_for_update().get(pk=request.pk)
     if not can_lead_user(actor, request.user):
@@ -389,7 +392,7 @@ def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) 
     return request
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def approve_clearance_request(
     request: ClearanceRequest, *, actor: Any, note: str = ""
 ) -> ClearanceRequest:
@@ -397,14 +400,14 @@ def approve_clearance_request(
     return _decide(request, actor=actor, note=note, approve=True)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reject_clearance_request(
     request: ClearanceRequest, *, actor: Any, note: str = ""
 ) -> ClearanceRequest:
     return _decide(request, actor=actor, note=note, approve=False)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def deactivate_member(user: Any, *, actor: Any) -> None:
     """Deactivate an account the administrator answers for (sessions end, tokens revoked)."""
     require_user_administrator(actor, user)
@@ -413,14 +416,14 @@ def deactivate_member(user: Any, *, actor: Any) -> None:
     accounts.deactivate_user(user, actor=actor)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unlock_member(user: Any, *, actor: Any) -> int:
     """Lift a lockout before its cool-off ends; how many failure records were cleared."""
     require_user_administrator(actor, user)
     return accounts.unlock_account(user, actor=actor)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reset_member_second_factor(user: Any, *, actor: Any) -> None:
     """Remove a lost authenticator; the user enrols again at their next sign-in."""
     require_user_administrator(actor, user)

@@ -1,8 +1,8 @@
 """Duty roster queries: who answers for an agency at a given moment.
 
-Later apps (alerts, escalations) call ``duty_officer(agency, at)`` to address the
-officer on duty first. Writes are the services ``add_duty_shift`` and
-``remove_duty_shift``."""
+The escalations (``vigil.inbox.escalation``) call ``duty_officer(agency, at)`` to
+address the officer on duty first. Writes are ``vigil.org.duty.services``
+(``add_duty_shift``, ``remove_duty_shift``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from vigil.core import clock
-from vigil.org.models import Agency, DutyShift, Membership, Period
+from vigil.org.duty.models import DutyShift
+from vigil.org.models import Agency, Membership, Period
 
 
 def shift_at(agency: Agency | int, at: dt.datetime) -> DutyShift | None:

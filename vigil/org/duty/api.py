@@ -14,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit, dates
-from vigil.org import services
 from vigil.org.api import Audited, HidesCommittees, IdFilter, Scoped
-from vigil.org.models import Agency, DutyShift
+from vigil.org.duty import services
+from vigil.org.duty.models import DutyShift
+from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vigil.core import clock, dates
-from vigil.core.classification import Classification
-from vigil.org.models import Agency, Committee, Post, Role
+from vigil.core.models import Holiday
+from vigil.org.models import Agency, Committee, Post
 
 
-def _date(label: Any, *, required: bool = True) -> forms.DateField:
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     return dates.DateField(
         label=label,
         required=required,
@@ -74,8 +74,8 @@ class AgencyCreateForm(AgencyForm):
 
 class MemberAgencyForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
-    valid_from = _date(_("Member from"))
-    valid_to = _date(_("Member until"), required=False)
+    valid_from = date_field(_("Member from"))
+    valid_to = date_field(_("Member until"), required=False)
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +85,7 @@ class MemberAgencyForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    on = _date(_("Last day"))
+    on = date_field(_("Last day"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": clock.today()})
@@ -113,66 +113,22 @@ class HolderForm(forms.Form):
     decision_number = forms.CharField(
         label=_("Appointing decision number"), max_length=60, required=False
     )
-    decision_date = _date(_("Date of the decision"), required=False)
-    valid_from = _date(_("In the post from"))
-    valid_to = _date(_("In the post until"), required=False)
-
-
-class RoleFields(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    committee = forms.ModelChoiceField(
-        label=_("Committee (committee-wide roles only)"),
-        queryset=Committee.objects.none(),
-        required=False,
-    )
-    valid_from = _date(_("From"))
-    valid_to = _date(_("Until"), required=False)
-
-    def __init__(
-        self, *args: Any, committees: QuerySet[Committee], agencies: QuerySet[Agency], **kw: Any
-    ) -> None:
-        super().__init__(*args, **kw)
-        for name, queryset in (("committee", committees), ("agency", agencies)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
-        self.fields["valid_from"].initial = clock.today()
-
-
-class UserCreateForm(RoleFields):
-    username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
-        help_text=_("Letters, digits and . @ + - _ only."),
-    )  # fmt: skip
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
-        help_text=_("Give it to the user in person; at least 12 characters."),
-    )  # fmt: skip
-    clearance = forms.TypedChoiceField(
-        label=_("Clearance"), choices=Classification.choices, coerce=int,
-        initial=Classification.UNCLASSIFIED,
-        help_text=_("Above your own clearance, the grant waits for a committee leader."),
-    )  # fmt: skip
-
-    field_order = ["username", "full_name", "email", "password", "clearance"]
-
-
-class UserEditForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-
-
-class ClearanceForm(forms.Form):
-    level = forms.TypedChoiceField(label=_("Clearance"), choices=Classification.choices, coerce=int)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
-
-
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    decision_date = date_field(_("Date of the decision"), required=False)
+    valid_from = date_field(_("In the post from"))
+    valid_to = date_field(_("In the post until"), required=False)
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
+
+
+class HolidayForm(forms.Form):
+    """Validates input for ``add_holiday``; the service writes."""
+
+    date = dates.DateField(
+        label=_("Date"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("dd/mm/yyyy"),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)

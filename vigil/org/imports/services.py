@@ -24,8 +24,14 @@ from openpyxl import load_workbook
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
-from vigil.org import admin_scope, services
+from vigil.org.administration import queries as admin_queries
 from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
+from vigil.org.people.services import create_member_user_nested
+from vigil.org.services.directory import (
+    add_member_agency_nested,
+    appoint_holder_nested,
+    create_agency_nested,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
@@ -297,7 +303,7 @@ def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.da
 class Importer:
     def __init__(self, actor: Any) -> None:
         self.actor = actor
-        self.committees = admin_scope.committees_administered(actor)
+        self.committees = admin_queries.committees_administered(actor)
 
     def committee(self, name: str, label: str) -> Committee:
         found = list(self.committees.filter(name__iexact=name)[:2])
@@ -310,7 +316,7 @@ class Importer:
 
     def agency(self, ref: str, label: str) -> Agency:
         # Looked up afresh: an agency created by an earlier row counts.
-        agencies = admin_scope.agencies_administered(self.actor)
+        agencies = admin_queries.agencies_administered(self.actor)
         found = list(agencies.filter(Q(name__iexact=ref) | Q(electronic_code=ref))[:2])
         if len(found) != 1:
             message = (
@@ -329,7 +335,7 @@ class Importer:
         committee = self.committee(committee_name, "Ban Chỉ đạo") if committee_name else None
         licenser = _text(row, "licensed_by")
         licensers = [self.agency(licenser, "Cơ quan cấp phép")] if licenser else []
-        agency = services.create_agency(
+        agency = create_agency_nested(
             name=_text(row, "name"), short_name=_text(row, "short_name"), kind=kind,
             committee=committee, electronic_code=_text(row, "electronic_code"),
             licensed_by=licensers, actor=self.actor,
@@ -338,7 +344,7 @@ class Importer:
         if member_from is not None:
             if committee is None:
                 raise ValidationError(_("Thành viên từ ngày: needs a committee."))
-            services.add_member_agency(committee, agency, valid_from=member_from, actor=self.actor)
+            add_member_agency_nested(committee, agency, valid_from=member_from, actor=self.actor)
         return _("Agency %(name)s created.") % {"name": agency.name}
 
     def holder_row(self, row: dict[str, Any]) -> str:
@@ -356,7 +362,7 @@ class Importer:
                 else _("Chức danh: no post “%(value)s” in this committee.")
             )
             raise ValidationError(message % {"value": _text(row, "post")})
-        holder = services.appoint_holder(
+        holder = appoint_holder_nested(
             found[0], holder_name=_text(row, "holder_name"), position=_text(row, "position"),
             decision_number=_text(row, "decision_number"),
             decision_date=_date(row, "decision_date", "Ngày quyết định", required=False),
@@ -381,7 +387,7 @@ class Importer:
         password = _text(row, "password")
         if not password:
             raise ValidationError(_("Mật khẩu ban đầu: required."))
-        user, pending = services.create_member_user(
+        user, pending = create_member_user_nested(
             username=_text(row, "username"), full_name=_text(row, "full_name"),
             email=_text(row, "email"), password=password, clearance=clearance,
             agency=self.agency(_text(row, "agency"), "Cơ quan"), role=role,
@@ -419,7 +425,7 @@ def _message(exc: Exception, spec: SheetSpec) -> str:
 
 def run_import(upload: Any, *, actor: Any) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
-    if not admin_scope.is_administrator(actor):
+    if not admin_queries.is_administrator(actor):
         raise PermissionDenied(_("This page is for administrators."))
     book = _open(upload)
     _check_structure(book)
@@ -430,7 +436,7 @@ def run_import(upload: Any, *, actor: Any) -> Report:
         (USERS, importer.user_row),
     ]
     report = Report()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for spec, handle in handlers:
             for number, row in _rows(book[spec.name], spec):
                 try:

@@ -1,9 +1,13 @@
-"""A committee's document numbers: the committee-facing side of ``vigil.core.numbering``.
+"""A committee's number registers: the committee-facing side of ``vigil.core.numbering``.
 
-Later apps number what they issue with
+Apps number what they issue with
 ``issue_number(committee, DocType.BAO_CAO, actor=user, about=report)``.
 Only the committee's standing office, administrator or leaders (of it or a
 committee above), or Vigil itself, take numbers from its registers.
+
+``issue_number`` and ``record_external_number`` are meant to nest: the number is
+taken in the transaction of the document that carries it (``work.services``), and
+core's register opens only a savepoint then; the register page calls them alone.
 """
 
 from __future__ import annotations
@@ -19,12 +23,7 @@ from vigil.core.audit import SystemActor
 from vigil.core.models import IssuedNumber, NumberRegister
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee
-from vigil.org.scope import (
-    RECORDS_ROLES,
-    can_keep_numbers,
-    can_set_numbering,
-    committees_with_role,
-)
+from vigil.org.scope import can_keep_numbers, can_set_numbering
 
 __all__ = [
     "DocType",
@@ -32,7 +31,6 @@ __all__ = [
     "record_external_number",
     "register_for",
     "set_per_type",
-    "visible_registers",
 ]
 
 
@@ -87,16 +85,3 @@ def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
     if not isinstance(actor, SystemActor) and not can_set_numbering(actor, committee):
         raise PermissionDenied(_("Only an administrator of this committee may do this."))
     numbering.set_per_type(committee.pk, per_type, actor=actor)
-
-
-def visible_registers(user: Any) -> models.QuerySet[NumberRegister]:
-    """Registers of the committees whose records this user keeps."""
-    return NumberRegister.objects.filter(
-        committee_id__in=committees_with_role(user, *RECORDS_ROLES)
-    )
-
-
-def visible_numbers(user: Any) -> models.QuerySet[IssuedNumber]:
-    return IssuedNumber.objects.filter(
-        register__committee_id__in=committees_with_role(user, *RECORDS_ROLES)
-    ).select_related("register")

@@ -1,4 +1,5 @@
-"""Checks the org use cases share."""
+"""Checks and helpers the org use cases share (an administrator of this committee,
+periods that begin and end), and the holiday table's use cases."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from vigil.core import audit
+from vigil.core import audit, workdays
 from vigil.core.audit import SystemActor
-from vigil.org.models import (
-    Agency,
-    Committee,
-)
+from vigil.core.models import Holiday
+from vigil.org.administration.queries import can_edit_holidays
+from vigil.org.models import Committee
 from vigil.org.scope import scope_for
+
+# --- Helpers the org use cases share (they run inside the caller's transaction)
 
 
 def require_administrator(actor: Any, committee: Committee | None) -> None:
@@ -26,12 +28,6 @@ def require_administrator(actor: Any, committee: Committee | None) -> None:
         committee.path, "administrator"
     ):
         raise PermissionDenied(_("Only an administrator of this committee may do this."))
-
-
-def licensing_committee(agency: Agency) -> Committee | None:
-    """Where a licensed organisation is administered: its licensing agency's committee."""
-    licenser = agency.licensed_by.select_related("committee").first()
-    return licenser.committee if licenser else None
 
 
 def check_period(valid_from: dt.date, valid_to: dt.date | None) -> None:
@@ -47,7 +43,8 @@ def clean(obj: Any, exclude: Iterable[str] = ()) -> None:
 def set_period(
     obj: Any, action: str, *, committee: Committee, actor: Any, **period: dt.date | None
 ) -> Any:
-    """Change the dates of a member agency, a holder's term or a role (locked, audited)."""
+    """Helper (runs in the caller's transaction): change the dates of a member agency,
+    a holder's term or a role (locked, audited)."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     require_administrator(actor, committee)
     changes = {k: v for k, v in period.items() if getattr(obj, k) != v}
@@ -74,3 +71,21 @@ def end_on(obj: Any, on: dt.date) -> None:
         raise ValidationError(
             {"valid_to": _("This already ended on %s.") % obj.valid_to.strftime("%d/%m/%Y")}
         )
+
+
+# --- The holiday table (kept in core; administrators of a province or above edit it)
+
+
+def _require_holiday_editor(actor: Any) -> None:
+    if not can_edit_holidays(actor):
+        raise PermissionDenied(_("Only an administrator may change the holiday table."))
+
+
+def add_holiday(*, day: dt.date, name: str, kind: str, actor: Any) -> Holiday:
+    _require_holiday_editor(actor)
+    return workdays.create_holiday(day=day, name=name, kind=kind, actor=actor)
+
+
+def delete_holiday(holiday: Holiday, *, actor: Any) -> None:
+    _require_holiday_editor(actor)
+    workdays.delete_holiday(holiday, actor=actor)

@@ -3,6 +3,14 @@ and the committees below it, and the people whose roles lie there.
 
 Reads only; the services check the same rules before every write. A user an
 administrator does not answer for is *not found* on their pages and API.
+
+Not ``visible_to``, on purpose: that rule says which *owned objects* a user may
+read; these say which committees, agencies and *people* an administrator (or a
+leader) may change. Seeing a committee is not administering it (any member of a
+committee sees the whole directory), and a user is administered only where all
+their live roles lie, which ``visible_to`` has no notion of. So the trees here
+come from ``role_paths`` (the committee-wide role itself), not from
+``UserScope.committees_below`` (every committee-wide role at once).
 """
 
 from __future__ import annotations
@@ -126,6 +134,12 @@ def clearance_requests_visible_to(user: Any) -> QuerySet[ClearanceRequest]:
     )
 
 
+def licensing_committee(agency: Agency) -> Committee | None:
+    """Where a licensed organisation is administered: its licensing agency's committee."""
+    licenser = agency.licensed_by.select_related("committee").first()
+    return licenser.committee if licenser else None
+
+
 def is_administrator(user: Any) -> bool:
     return bool(role_paths(user, Role.ADMINISTRATOR))
 
@@ -147,3 +161,14 @@ def locked_out(users: QuerySet[User]) -> QuerySet[User]:
         attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
     )
     return users.filter(username__in=attempts.values("username"))
+
+
+def can_edit_holidays(user: Any) -> bool:
+    """The holiday table moves every deadline in the deployment: administrators of a
+    provincial (or higher) committee keep it, not those of a commune."""
+    if isinstance(user, SystemActor):
+        return True
+    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
+    return (
+        Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
+    )

@@ -1,4 +1,4 @@
-"""REST API for the records kept in core whose readers org decides: numbers and the audit log."""
+"""REST API for the audit log (kept in core; org decides who reads it)."""
 
 from __future__ import annotations
 
@@ -12,45 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit, dates
-from vigil.core.models import AuditEvent, IssuedNumber
-from vigil.core.numbering import DocType
-from vigil.org import numbering
+from vigil.core.models import AuditEvent
 from vigil.org.api import IdFilter
-from vigil.org.audit_views import events_visible_to, filter_events
+from vigil.org.audit.queries import events_visible_to, filter_events
 from vigil.org.scope import AUDIT_ROLES, committees_with_role
-
-
-class IssuedNumberSerializer(serializers.ModelSerializer[IssuedNumber]):
-    committee = serializers.IntegerField(source="register.committee_id", read_only=True)
-    year = serializers.IntegerField(source="register.year", read_only=True)
-
-    class Meta:
-        model = IssuedNumber
-        fields = [
-            "id", "committee", "year", "number", "doc_type", "symbol", "issued_at",
-            "external", "object_type", "object_id", "actor_label",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class IssuedNumberFilter(filters.FilterSet):  # type: ignore[misc]
-    committee = IdFilter(field_name="register__committee_id")
-    year = filters.NumberFilter(field_name="register__year", min_value=1900, max_value=9999)
-    doc_type = filters.ChoiceFilter(choices=DocType.choices)
-
-    class Meta:
-        model = IssuedNumber
-        fields: list[str] = []
-
-
-class IssuedNumberList(generics.ListAPIView[IssuedNumber]):
-    """Numbers of the committees whose records the user keeps (standing office, administrator)."""
-
-    serializer_class = IssuedNumberSerializer
-    filterset_class = IssuedNumberFilter
-
-    def get_queryset(self) -> QuerySet[IssuedNumber]:
-        return numbering.visible_numbers(self.request.user).order_by("-issued_at", "-pk")
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):

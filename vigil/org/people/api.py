@@ -1,6 +1,6 @@
 """REST API of administration: users, their roles, clearance requests.
 
-What an administrator answers for (``admin_scope``) is what these endpoints
+What an administrator answers for (``administration.queries``) is what these endpoints
 list; anyone else is not found. The same services as the pages do the writes.
 """
 
@@ -17,11 +17,50 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.accounts.models import User
-from vigil.org import admin_scope, services
-from vigil.org import api_writes as w
-from vigil.org.api import IdFilter
-from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, RoleRequest
+from vigil.core import dates
+from vigil.core.classification import Classification
+from vigil.org.administration import queries as admin_queries
+from vigil.org.api import Id, IdFilter, PeriodSerializer, created, valid
+from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role, RoleRequest
+from vigil.org.people import services
+from vigil.org.people.queries import role_requests_visible_to
 from vigil.org.scope import get_visible_or_404
+
+
+class MembershipCreateSerializer(serializers.Serializer[Any]):
+    user = Id()
+    agency = Id()
+    role = serializers.ChoiceField(choices=Role.choices)
+    committee = Id(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
+
+
+class UserCreateSerializer(serializers.Serializer[Any]):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True)
+    clearance = serializers.ChoiceField(choices=Classification.choices, required=False)
+    agency = Id()
+    role = serializers.ChoiceField(choices=Role.choices)
+    committee = Id(required=False, allow_null=True)
+    valid_from = dates.ApiDateField()
+    valid_to = dates.ApiDateField(required=False, allow_null=True)
+
+
+class UserUpdateSerializer(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class ClearanceGrantSerializer(serializers.Serializer[Any]):
+    level = serializers.ChoiceField(choices=Classification.choices)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 def _one(queryset: QuerySet[Any], *, pk: int) -> Any:
@@ -110,17 +149,17 @@ class ClearanceRequestFilter(filters.FilterSet):  # type: ignore[misc]
 
 class Administered(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[User]:
-        return admin_scope.users_administered_by(self.request.user).order_by("username")
+        return admin_queries.users_administered_by(self.request.user).order_by("username")
 
 
 class UserList(Administered, generics.ListCreateAPIView[User]):
     serializer_class = UserSerializer
     filterset_class = UserFilter
 
-    @extend_schema(request=w.UserCreateSerializer, responses={201: ClearanceResultSerializer})
+    @extend_schema(request=UserCreateSerializer, responses={201: ClearanceResultSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create a user with their first role; a clearance above yours waits for a leader."""
-        values = w.valid(w.UserCreateSerializer, request)
+        values = valid(UserCreateSerializer, request)
         values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
         committee = values.pop("committee", None)
         if committee is not None:
@@ -139,11 +178,11 @@ class UserList(Administered, generics.ListCreateAPIView[User]):
 class UserDetail(Administered, generics.RetrieveAPIView[User]):
     serializer_class = UserSerializer
 
-    @extend_schema(request=w.UserUpdateSerializer, responses={200: UserSerializer})
+    @extend_schema(request=UserUpdateSerializer, responses={200: UserSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Correct the account's full name or e-mail."""
         user = self.get_object()
-        values = w.valid(w.UserUpdateSerializer, request)
+        values = valid(UserUpdateSerializer, request)
         user = services.update_member_user(user, actor=request.user, **values)
         return Response(UserSerializer(user).data)
 
@@ -186,11 +225,11 @@ class UserResetSecondFactor(UserAction):
 class UserClearance(Administered):
     serializer_class = ClearanceResultSerializer
 
-    @extend_schema(request=w.ClearanceGrantSerializer, responses={200: ClearanceResultSerializer})
+    @extend_schema(request=ClearanceGrantSerializer, responses={200: ClearanceResultSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Grant a clearance up to your own at once; above it, file a request for a leader."""
         user = self.get_object()
-        values = w.valid(w.ClearanceGrantSerializer, request)
+        values = valid(ClearanceGrantSerializer, request)
         pending = services.set_clearance(
             user, int(values["level"]), reason=values.get("reason", ""), actor=request.user
         )
@@ -202,7 +241,7 @@ class UserClearance(Administered):
 
 class Memberships(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[Membership]:
-        return admin_scope.memberships_administered_by(self.request.user).order_by("pk")
+        return admin_queries.memberships_administered_by(self.request.user).order_by("pk")
 
 
 class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
@@ -210,16 +249,16 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
     filterset_class = MembershipFilter
 
     @extend_schema(
-        request=w.MembershipCreateSerializer,
+        request=MembershipCreateSerializer,
         responses={201: MembershipSerializer, 202: RoleRequestSerializer},
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Assign a role (201). An auditor, committee leader or storekeeper role is
         only requested (202, the request): a committee leader approves it. No one
         assigns a role to themselves (403)."""
-        values = w.valid(w.MembershipCreateSerializer, request)
+        values = valid(MembershipCreateSerializer, request)
         user = _one(
-            admin_scope.users_administered_by(request.user),
+            admin_queries.users_administered_by(request.user),
             pk=values.pop("user"),
         )
         values["agency"] = get_visible_or_404(
@@ -237,17 +276,17 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
         granted = services.grant_membership(user, actor=request.user, **values)
         if isinstance(granted, RoleRequest):
             return Response(RoleRequestSerializer(granted).data, status=202)
-        return w.created(MembershipSerializer, granted, request)
+        return created(MembershipSerializer, granted, request)
 
 
 class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
     serializer_class = MembershipSerializer
 
-    @extend_schema(request=w.PeriodSerializer, responses={200: MembershipSerializer})
+    @extend_schema(request=PeriodSerializer, responses={200: MembershipSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change a role's dates; ``valid_to`` ends it (its last day)."""
         membership = self.get_object()
-        values = w.valid(w.PeriodSerializer, request)
+        values = valid(PeriodSerializer, request)
         membership = services.update_membership(
             membership,
             valid_from=values.get("valid_from", membership.valid_from),
@@ -259,7 +298,7 @@ class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
 
 class ClearanceRequests(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[ClearanceRequest]:
-        return admin_scope.clearance_requests_visible_to(self.request.user)
+        return admin_queries.clearance_requests_visible_to(self.request.user)
 
 
 class ClearanceRequestList(ClearanceRequests, generics.ListAPIView[ClearanceRequest]):
@@ -275,10 +314,10 @@ class ClearanceDecision(ClearanceRequests):
     serializer_class = ClearanceRequestSerializer
     approve = True
 
-    @extend_schema(request=w.DecisionSerializer, responses={200: ClearanceRequestSerializer})
+    @extend_schema(request=DecisionSerializer, responses={200: ClearanceRequestSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
-        values = w.valid(w.DecisionSerializer, request)
+        values = valid(DecisionSerializer, request)
         service = (
             services.approve_clearance_request
             if self.approve
@@ -300,7 +339,7 @@ class ClearanceReject(ClearanceDecision):
 
 class RoleRequests(generics.GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[RoleRequest]:
-        return services.role_requests_visible_to(self.request.user).order_by("-requested_at", "-pk")
+        return role_requests_visible_to(self.request.user).order_by("-requested_at", "-pk")
 
 
 class RoleRequestList(RoleRequests, generics.ListAPIView[RoleRequest]):
@@ -316,10 +355,10 @@ class RoleDecision(RoleRequests):
     serializer_class = RoleRequestSerializer
     approve = True
 
-    @extend_schema(request=w.DecisionSerializer, responses={200: RoleRequestSerializer})
+    @extend_schema(request=DecisionSerializer, responses={200: RoleRequestSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
-        values = w.valid(w.DecisionSerializer, request)
+        values = valid(DecisionSerializer, request)
         service = services.approve_role_request if self.approve else services.reject_role_request
         item = service(item, note=values.get("note", ""), actor=request.user)
         return Response(RoleRequestSerializer(item).data)

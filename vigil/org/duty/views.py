@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 from vigil.core import clock
 from vigil.core.confirm import confirm_page
 from vigil.core.forms import add_form_errors
-from vigil.org import services
-from vigil.org.duty import roster, rosterable_members
-from vigil.org.forms import DutyShiftForm
-from vigil.org.models import Agency, DutyShift
+from vigil.org.duty import services
+from vigil.org.duty.forms import DutyShiftForm
+from vigil.org.duty.models import DutyShift
+from vigil.org.duty.queries import roster, rosterable_members
+from vigil.org.models import Agency
 from vigil.org.scope import can_edit_contact_points, get_visible_or_404
 from vigil.org.views import audit_classified_view
 
