@@ -24,7 +24,7 @@ from vigil.work.models import Task
 
 pytestmark = pytest.mark.django_db
 VIEWED = CoreAction.OBJECT_VIEWED
-READER = "lanhdao"  # sees every case (column 1 of SCOPE-CASES.md), cleared Tối mật
+READER = "lanhdao"  # sees every case (column 1 of docs/scope-cases.md), cleared Tối mật
 
 
 def _views_since(seq: int) -> list[AuditEvent]:
