@@ -1,7 +1,7 @@
 """Every page, API response and export that shows a classified object writes one
-audit event (DESIGN, "Audit chain"): checked generically over the detail URLs of the
-scope test, for every scope case whose object is classified, and for the scorecard,
-whose figures are derived from classified tasks."""
+audit event (docs/architecture.md, "The write path"): checked generically over the
+detail URLs of the scope test, for every scope case whose object is classified, and
+for the scorecard, whose figures are derived from classified tasks."""
 
 from __future__ import annotations
 
