@@ -159,7 +159,7 @@ def api_for(db: None) -> Callable[..., Client]:
 
 @pytest.fixture
 def case_object() -> Callable[[int], Any]:
-    """The contact point that stands for scope case N of SCOPE-CASES.md."""
+    """The contact point that stands for scope case N of docs/scope-cases.md."""
     from vigil.org.demo import CASE_LABELS
     from vigil.org.models import ContactPoint
 

@@ -1,7 +1,7 @@
 """Every page, API response and export that shows a classified object writes one
-audit event (DESIGN, "Audit chain"): checked generically over the detail URLs of the
-scope test, for every scope case whose object is classified, and for the scorecard,
-whose figures are derived from classified tasks."""
+audit event (docs/architecture.md, "The write path"): checked generically over the
+detail URLs of the scope test, for every scope case whose object is classified, and
+for the scorecard, whose figures are derived from classified tasks."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from vigil.work.models import Task
 
 pytestmark = pytest.mark.django_db
 VIEWED = CoreAction.OBJECT_VIEWED
-READER = "lanhdao"  # sees every case (column 1 of SCOPE-CASES.md), cleared Tối mật
+READER = "lanhdao"  # sees every case (column 1 of docs/scope-cases.md), cleared Tối mật
 
 
 def _views_since(seq: int) -> list[AuditEvent]:

@@ -1,7 +1,9 @@
-"""The generic scope test: every URL, every persona, against SCOPE-CASES.md.
+"""The generic scope test: every URL, every persona, against docs/scope-cases.md.
 
 Later apps join by adding their URL names to the registries below; a URL that
-is in none of them fails ``test_every_url_is_registered``.
+is in none of them fails ``test_every_url_is_registered``. A new case goes into
+``CASES`` and into the table of docs/scope-cases.md together (the checklist for a
+new app is in docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from vigil.org.models import (
 from vigil.work.demo import CASE_4_SUBJECT
 from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 
-# SCOPE-CASES.md, columns in PERSONA_NAMES order:
+# docs/scope-cases.md, columns in PERSONA_NAMES order:
 # lanhdao thuongtruc congthuong bienphong xa_a xa_b kiemtoan kho_mo quantri
 CASES: dict[int, str] = {
     1: "YYNNYNYNY",
@@ -54,7 +56,7 @@ CASES: dict[int, str] = {
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
     4: "YYYNNNYNY",
-    13: "YYYYYYYNY",  # directory: an administrative unit (not in SCOPE-CASES.md; same rule as 9)
+    13: "YYYYYYYNY",  # directory: an administrative unit (same rule as 9)
     # Report obligations (tests/work/obligations): the demo's monthly report of the province.
     14: "YYYNNNYNY",  # DIT's report (owned by P, addressed to DIT): as case 4
     15: "YYNNYNYNY",  # commune A committee's report (addressed to committee A): as case 5
