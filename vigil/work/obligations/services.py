@@ -719,7 +719,7 @@ def issue_consolidation(
     the consolidation then carries that number, date and signature.
     """
     from vigil.core.numbering import DocType
-    from vigil.work import services as work_services
+    from vigil.work.documents import services as document_services
     from vigil.work.obligations.consolidation import subject
 
     locked = ReportPeriod.objects.select_for_update().get(pk=period.pk)
@@ -729,7 +729,7 @@ def issue_consolidation(
             % {"symbol": locked.report_document.symbol}  # type: ignore[union-attr]
         )
     obligation = locked.obligation
-    document = work_services.issue_document(
+    document = document_services.issue_document(
         obligation.owning_committee, doc_type=DocType.BAO_CAO, subject=subject(locked),
         issue_date=issue_date, signing_post=signing_post, signer=signer,
         signing_form=signing_form, addressees=addressees, addressees_other=addressees_other,
