@@ -319,7 +319,7 @@ class Command(BaseCommand):
 
     def _issue_consolidation(self, user: Any, period: Any, options: dict[str, Any]) -> None:
         from vigil.org.models import Post, PostHolder
-        from vigil.work.obligations import services as obligation_services
+        from vigil.work.obligations import submissions
 
         if options["signer"] is None:
             raise CommandError(_("Say who signs: --signer HOLDER_ID."))
@@ -328,7 +328,7 @@ class Command(BaseCommand):
         head = Post.objects.filter(committee=committee, kind=Post.Kind.HEAD).first()
         form = options["form"]
         post = head if form in ("KT.", "Q.", "TL.") and head is not None else signer.post
-        document = obligation_services.issue_consolidation(
+        document = submissions.issue_consolidation(
             period, issue_date=clock.today(), signing_post=post, signer=signer,
             signing_form=form, addressees_other=options["to"], actor=user,
         )  # fmt: skip
