@@ -108,7 +108,7 @@ def test_a_report_is_received_with_one_word(client_for: Clients) -> None:
 def test_the_signing_posts_and_signers_are_told_apart(client_for: Clients) -> None:
     from vigil.accounts.models import User
     from vigil.work.forms import DocumentForm
-    from vigil.work.views import issuer_committees
+    from vigil.work.queries import issuer_committees
 
     committee = issuer_committees(User.objects.get(username="thuongtruc")).get(level="province")
     form = DocumentForm(committee=committee, clearance=3)

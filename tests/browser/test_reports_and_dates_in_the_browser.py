@@ -16,9 +16,9 @@ from tests.work.helpers import SEED, agency, directive
 from vigil.accounts.models import User
 from vigil.core import attachments
 from vigil.org.models import Committee
-from vigil.work import services
 from vigil.work.models import Task
 from vigil.work.obligations.models import ReportObligation
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -33,7 +33,7 @@ def vi(text: str) -> str:
 def _acknowledged_task() -> Task:
     document = directive(agency("dit"))
     task = Task.objects.get(document=document, assignee=agency("dit"))
-    services.acknowledge_task(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
     return task
 
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from vigil.core import attachments, clock
 from vigil.core.models import Attachment, AuditHead
 from vigil.org.models import ContactPoint
-from vigil.work import services
 from vigil.work.models import Task, TaskEvent
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 
@@ -88,11 +88,11 @@ def test_a_report_with_a_file_is_refused_whole(
     """The file is part of a larger write (a progress report): none of it is kept."""
     from tests.work.helpers import agency, province
 
-    task = services.assign_task(
+    task = task_services.assign_task(
         province(), lead=[agency("dit")], title="Báo cáo kèm tệp",
         deadline=clock.today() + dt.timedelta(days=10), actor=persona("thuongtruc"),
     )[0]  # fmt: skip
-    services.acknowledge_task(task, actor=persona("congthuong"))
+    task_services.acknowledge_task(task, actor=persona("congthuong"))
     task.refresh_from_db()
     api = api_for("congthuong", "write")
     before = _recorded()

@@ -9,7 +9,7 @@ from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Post, PostHolder
-from vigil.work import services
+from vigil.work.documents import services as document_services
 from vigil.work.models import IssuedDocument, SigningForm
 from vigil.work.services import PointSpec
 
@@ -67,7 +67,7 @@ def directive(
     day = issue_date or days_from_today(-5)
     if deadline is None and working_days is None:
         deadline = day + dt.timedelta(days=14)
-    return services.issue_document(
+    return document_services.issue_document(
         p, doc_type=DocType.CHI_THI, subject="Tăng cường phòng, chống khủng bố",
         issue_date=day, signing_post=head(p), signer=holder(p, Post.Kind.STANDING_DEPUTY),
         signing_form=SigningForm.KT,

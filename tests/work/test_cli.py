@@ -246,9 +246,9 @@ def test_the_task_table_is_in_vietnamese_by_default() -> None:
 def test_the_scorecard_prints_and_writes_a_marked_workbook(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from vigil.work import services
+    from vigil.work.tasks import services as task_services
 
-    services.assign_task(province(), lead=[agency("health")], title="Việc tối mật",
+    task_services.assign_task(province(), lead=[agency("health")], title="Việc tối mật",
                          deadline_working_days=5, classification=Classification.SECRET,
                          actor=SEED)  # fmt: skip
     out, _err = work("scorecard", "--as", "lanhdao")

@@ -15,8 +15,9 @@ from tests.work.helpers import SEED, agency, province
 from vigil.core import scheduler
 from vigil.inbox import escalation
 from vigil.inbox.models import EscalationCase, EscalationEvent, NotificationTarget, Reminder
-from vigil.work import deadlines, services
+from vigil.work import deadlines
 from vigil.work.models import Task
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -28,7 +29,7 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 def _task(day: dt.date, working_days: int) -> Task:
     with time_machine.travel(at(day), tick=False):
-        (task,) = services.assign_task(
+        (task,) = task_services.assign_task(
             province(), lead=[agency("dit")], title="Báo cáo trước Tết",
             deadline_working_days=working_days, actor=SEED,
         )  # fmt: skip
@@ -77,8 +78,8 @@ def test_reminders_count_working_days_and_are_sent_once() -> None:
 
 def test_a_task_done_before_its_deadline_is_not_reminded() -> None:
     task = _task(dt.date(2027, 2, 2), 3)
-    services.acknowledge_task(task, actor=SEED)
-    services.report_done(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
+    task_services.report_done(task, actor=SEED)
     _sweep(at(dt.date(2027, 2, 12)))
     assert _reminders(task) == []
 
@@ -101,8 +102,8 @@ def test_escalation_opens_once_after_the_deadline_and_waits_over_the_weekend() -
         escalation.escalate_due(at(dt.date(2027, 2, 16), 1))
         escalation.escalate_due(at(dt.date(2027, 2, 16), 2))
     assert len(_steps(task)) == 1  # the duty officer, once
-    services.acknowledge_task(task, actor=SEED)
-    services.report_done(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
+    task_services.report_done(task, actor=SEED)
     assert _cases(task)[0].resolved_at is not None
     _sweep(at(dt.date(2027, 2, 16)))
     assert len(_cases(task)) == 1  # done: nothing reopens
@@ -111,9 +112,9 @@ def test_escalation_opens_once_after_the_deadline_and_waits_over_the_weekend() -
 def test_a_returned_overdue_task_escalates_again() -> None:
     task = _task(dt.date(2027, 2, 2), 3)
     _sweep(at(dt.date(2027, 2, 15)))
-    services.acknowledge_task(task, actor=SEED)
-    services.report_done(task, actor=SEED)
-    services.return_task(task, reason="Thiếu số liệu", actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
+    task_services.report_done(task, actor=SEED)
+    task_services.return_task(task, reason="Thiếu số liệu", actor=SEED)
     _sweep(at(dt.date(2027, 2, 16)))
     cases = _cases(task)
     assert len(cases) == 2 and sum(c.resolved_at is None for c in cases) == 1

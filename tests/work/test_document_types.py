@@ -20,8 +20,8 @@ from vigil.core.documents.check import check_docx
 from vigil.core.documents.decree30 import build_docx
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Post
-from vigil.work import services
-from vigil.work.docx import official_document
+from vigil.work.documents import services as document_services
+from vigil.work.documents.docx import official_document
 from vigil.work.models import IssuedDocument, SigningForm
 from vigil.work.services import PointSpec
 
@@ -68,7 +68,7 @@ def issue(doc_type: str, **changes: Any) -> IssuedDocument:
         **EXTRA.get(doc_type, {}),
         **changes,
     }  # fmt: skip
-    return services.issue_document(
+    return document_services.issue_document(
         p, doc_type=doc_type, issue_date=dt.date(2026, 11, 20), signing_post=head(p),
         signer=holder(p, Post.Kind.STANDING_DEPUTY), signing_form=SigningForm.KT,
         actor=SEED, **values,
@@ -184,7 +184,7 @@ def test_the_page_shows_the_signature_as_printed(
     client_for: Callable[[str], Client], persona: Callable[[str], Any]
 ) -> None:
     p = province()
-    document = services.issue_document(
+    document = document_services.issue_document(
         p, doc_type=DocType.THONG_BAO, subject="Kết luận", issue_date=dt.date(2026, 11, 20),
         signing_post=head(p), signer=holder(p, Post.Kind.HEAD), signing_form=SigningForm.TM,
         drafting_unit="VPTT", actor=persona("thuongtruc"),

@@ -21,7 +21,8 @@ from vigil.core.documents import edxml
 from vigil.core.numbering import DocType
 from vigil.org import services as org_services
 from vigil.org.models import Post
-from vigil.work import records, services
+from vigil.work.documents import exchange
+from vigil.work.documents import services as document_services
 from vigil.work.models import IncomingDocument, IssuedDocument, SigningForm, Urgency
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def letter(**changes: Any) -> IssuedDocument:
         "addressees": [agency("dit")], "recipients": [agency("border")],
         "urgency": Urgency.THUONG_KHAN, **changes,
     }  # fmt: skip
-    return services.issue_document(
+    return document_services.issue_document(
         p, issue_date=dt.date(2026, 11, 20), signing_post=head(p),
         signer=holder(p, Post.Kind.STANDING_DEPUTY), signing_form=SigningForm.KT, actor=SEED,
         **values,
@@ -43,7 +44,7 @@ def letter(**changes: Any) -> IssuedDocument:
 
 def test_the_export_carries_what_the_receiving_system_needs() -> None:
     document = letter()
-    package = edxml.parse_package(records.export_edxml(document, actor=SEED))
+    package = edxml.parse_package(exchange.export_edxml(document, actor=SEED))
     p = province()
     assert package.sender.code == p.electronic_code == "000.00.90.H46"
     assert package.sender.in_charge == "Công an tỉnh Quảng Ninh"
@@ -66,9 +67,9 @@ def test_urgency_maps_to_priority_both_ways() -> None:
 
 def test_an_import_keeps_the_header_and_refuses_the_same_document_twice() -> None:
     document = letter()
-    data = records.export_edxml(document, actor=SEED)
+    data = exchange.export_edxml(document, actor=SEED)
     p = province()
-    incoming = records.import_incoming_edxml(p, data, actor=SEED)
+    incoming = exchange.import_incoming_edxml(p, data, actor=SEED)
     assert incoming.document_id == f"vigil-{p.pk}-{document.pk}"
     assert (incoming.type_code, incoming.type_detail) == ("2", "18")
     assert incoming.organization_in_charge == "Công an tỉnh Quảng Ninh"
@@ -76,7 +77,7 @@ def test_an_import_keeps_the_header_and_refuses_the_same_document_twice() -> Non
     assert agency("dit").electronic_code in incoming.addressed_to
     assert incoming.not_addressed  # sent to DIT and the border guard, not to the committee
     with pytest.raises(ValidationError) as refused:
-        records.import_incoming_edxml(p, data, actor=SEED)
+        exchange.import_incoming_edxml(p, data, actor=SEED)
     assert f"entry {incoming.pk}" in refused.value.messages[0]
     assert IncomingDocument.objects.filter(document_id=incoming.document_id).count() == 1
 
@@ -91,7 +92,7 @@ def test_a_package_addressed_to_the_committee_is_not_flagged() -> None:
             type_name="Công văn", subject="Phối hợp", document_id="snv-7-2026",
         )
     )  # fmt: skip
-    incoming = records.import_incoming_edxml(p, package, actor=SEED)
+    incoming = exchange.import_incoming_edxml(p, package, actor=SEED)
     assert not incoming.not_addressed and incoming.document_id == "snv-7-2026"
 
 
@@ -112,7 +113,7 @@ def test_the_download_is_named_once_and_the_page_shows_the_header(
     response = office.get(reverse("work:document_edxml", args=[document.pk]))
     disposition = response["Content-Disposition"]
     assert ".edxml" in disposition and ".edxml.edxml" not in disposition
-    incoming = records.import_incoming_edxml(province(), response.content, actor=SEED)
+    incoming = exchange.import_incoming_edxml(province(), response.content, actor=SEED)
     page = office.get(incoming.get_absolute_url()).content.decode()
     assert incoming.document_id in page and "Công an tỉnh Quảng Ninh" in page
     assert document.place in page
@@ -129,19 +130,19 @@ def test_the_administrator_sets_the_committee_code_through_the_api(
     assert "electronic_code" in refused.json()["error"]["fields"]
     saved = admin.patch(url, {"electronic_code": "000.00.91.H46"}, content_type="application/json")
     assert saved.status_code == 200 and saved.json()["electronic_code"] == "000.00.91.H46"
-    package = edxml.parse_package(records.export_edxml(letter(), actor=SEED))
+    package = edxml.parse_package(exchange.export_edxml(letter(), actor=SEED))
     assert package.sender.code == "000.00.91.H46"
 
 
 def test_the_entry_already_registered_is_named_only_to_who_may_see_it(
     persona: Callable[[str], Any],
 ) -> None:
-    data = records.export_edxml(letter(), actor=SEED)
+    data = exchange.export_edxml(letter(), actor=SEED)
     p = province()
-    held = records.import_incoming_edxml(p, data, classification=2, actor=SEED)
+    held = exchange.import_incoming_edxml(p, data, classification=2, actor=SEED)
     office = persona("thuongtruc")  # cleared Mật: the Tối mật entry is not theirs to see
     with pytest.raises(ValidationError) as refused:
-        records.import_incoming_edxml(p, data, actor=office)
+        exchange.import_incoming_edxml(p, data, actor=office)
     message = refused.value.messages[0]
     assert "already registered" in message
     assert held.symbol not in message and f"entry {held.pk}" not in message
@@ -151,7 +152,7 @@ def test_the_entry_already_registered_is_named_only_to_who_may_see_it(
 def test_two_clerks_registering_one_package_at_once_get_a_refusal_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    data = records.export_edxml(letter(), actor=SEED)
+    data = exchange.export_edxml(letter(), actor=SEED)
     p = province()
     checked = IncomingDocument.full_clean
     raced: list[IncomingDocument] = []
@@ -161,11 +162,11 @@ def test_two_clerks_registering_one_package_at_once_get_a_refusal_not_a_crash(
         checked(self, *args, **kwargs)
         if not raced:
             raced.append(self)
-            raced.append(records.import_incoming_edxml(p, data, actor=SEED))
+            raced.append(exchange.import_incoming_edxml(p, data, actor=SEED))
 
     monkeypatch.setattr(IncomingDocument, "full_clean", other_clerk_first)
     with pytest.raises(ValidationError) as refused:
-        records.import_incoming_edxml(p, data, actor=SEED)
+        exchange.import_incoming_edxml(p, data, actor=SEED)
     # The same answer as a sequential second attempt (here both roll back together).
     assert f"entry {raced[1].pk}" in refused.value.messages[0]
 
@@ -175,7 +176,7 @@ def test_the_package_carries_the_attachment_list_the_refusal_checked(
 ) -> None:
     document = letter()
     attachments.attach(document, SimpleUploadedFile("cong-khai.txt", b"Cong khai\n"), actor=SEED)
-    refuse = records._refuse_classified_export
+    refuse = exchange._refuse_classified_export
 
     def then_a_classified_annex(*args: Any, **kwargs: Any) -> None:
         refuse(*args, **kwargs)
@@ -185,6 +186,6 @@ def test_the_package_carries_the_attachment_list_the_refusal_checked(
             classification=1,
         )  # fmt: skip
 
-    monkeypatch.setattr(records, "_refuse_classified_export", then_a_classified_annex)
-    package = edxml.parse_package(records.export_edxml(document, actor=SEED))
+    monkeypatch.setattr(exchange, "_refuse_classified_export", then_a_classified_annex)
+    package = edxml.parse_package(exchange.export_edxml(document, actor=SEED))
     assert [a.name for a in package.attachments] == ["cong-khai.txt"]

@@ -17,9 +17,10 @@ from vigil.core.documents.decree30 import build_docx
 from vigil.core.models import AuditEvent
 from vigil.core.numbering import DocType
 from vigil.org.models import Post
-from vigil.work import services
-from vigil.work.docx import official_document
+from vigil.work.documents import services as document_services
+from vigil.work.documents.docx import official_document
 from vigil.work.models import IssuedDocument, SigningForm, Task, TaskEvent
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +33,14 @@ def test_fan_out_to_n_agencies_gives_n_tasks_each_with_its_own_state() -> None:
     assert {t.assignee_id for t in tasks} == {a.pk for a in agencies}
     assert {t.state for t in tasks} == {Task.State.ASSIGNED}
     assert len({t.batch for t in tasks}) == 1
-    services.acknowledge_task(tasks[0], actor=SEED)
+    task_services.acknowledge_task(tasks[0], actor=SEED)
     assert Task.objects.get(pk=tasks[0].pk).state == Task.State.ACKNOWLEDGED
     assert Task.objects.get(pk=tasks[1].pk).state == Task.State.ASSIGNED
     assert TaskEvent.objects.filter(task__in=tasks, type="assigned").count() == 4
 
 
 def test_lead_and_supporting_agencies_get_one_task_each() -> None:
-    tasks = services.assign_task(
+    tasks = task_services.assign_task(
         province(), lead=[agency("dit")], supporting=[agency("police"), agency("dit")],
         title="Kiểm tra kho", deadline=clock.today() + dt.timedelta(days=5), actor=SEED,
     )  # fmt: skip
@@ -78,7 +79,7 @@ def test_it_refuses_an_agency_outside_the_committee_tree() -> None:
     with pytest.raises(ValidationError, match="outside the tree"):
         from tests.work.helpers import commune
 
-        services.assign_task(commune("a"), lead=[agency("dit")], title="X",
+        task_services.assign_task(commune("a"), lead=[agency("dit")], title="X",
                              deadline=dt.date(2027, 1, 1), actor=SEED)  # fmt: skip
 
 
@@ -103,14 +104,14 @@ def test_a_deputy_signing_for_a_post_they_do_not_hold_is_refused() -> None:
     count = IssuedDocument.objects.count()
     for form in (SigningForm.DIRECT, SigningForm.TM):
         with pytest.raises(ValidationError, match="does not hold the post"):
-            services.issue_document(
+            document_services.issue_document(
                 p, doc_type=DocType.KE_HOACH, subject="X", issue_date=dt.date(2026, 11, 20),
                 signing_post=head(p), signer=deputy, signing_form=form, actor=SEED,
             )  # fmt: skip
     # KT. for the head is for deputies only: an ordinary member may not.
     member = holder(p, Post.Kind.MEMBER)
     with pytest.raises(ValidationError, match="Only a deputy head"):
-        services.issue_document(
+        document_services.issue_document(
             p, doc_type=DocType.KE_HOACH, subject="X", issue_date=dt.date(2026, 11, 20),
             signing_post=head(p), signer=member, signing_form=SigningForm.KT, actor=SEED,
         )  # fmt: skip

@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 
 from tests.work.helpers import SEED, province
-from vigil.work import records, records_views, views
+from vigil.work.documents import views as document_views
 from vigil.work.obligations import views as obligation_views
+from vigil.work.records import services as record_services
+from vigil.work.records import views as records_views
 
 pytestmark = pytest.mark.django_db
 Clients = Callable[[str], Client]
@@ -41,15 +43,15 @@ def _pages(client: Client, url: str, pattern: str) -> list[list[str]]:
     [
         ("/work/plans/", r'href="/work/plans/(\d+)/"', records_views),
         ("/work/meetings/", r'href="/work/meetings/(\d+)/"', records_views),
-        ("/work/incoming/", r'href="/work/incoming/(\d+)/"', records_views),
-        ("/work/documents/", r'href="/work/documents/(\d+)/"', views),
+        ("/work/incoming/", r'href="/work/incoming/(\d+)/"', document_views),
+        ("/work/documents/", r'href="/work/documents/(\d+)/"', document_views),
         ("/work/reports/", r'href="/work/reports/(\d+)/"', obligation_views),
     ],
 )
 def test_a_work_list_is_paged_and_every_row_is_on_one_page(
     url: str, pattern: str, module: object, client_for: Clients, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records.create_work_plan(province(), year=2030, title="Kế hoạch năm 2030", actor=SEED)
+    record_services.create_work_plan(province(), year=2030, title="Kế hoạch năm 2030", actor=SEED)
     client = client_for("thuongtruc")
     everything = _links(client.get(url).content.decode(), pattern)
     assert len(everything) >= 2, "the demo gives at least two rows"

@@ -18,7 +18,7 @@ from vigil.core.documents import edxml
 from vigil.core.documents.check import check_docx
 from vigil.core.models import AuditEvent, AuditHead
 from vigil.org.models import Post
-from vigil.work import records
+from vigil.work.documents import exchange
 from vigil.work.models import IssuedDocument, Meeting, WorkPlan
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_a_meetings_conclusions_notice_is_issued_once_from_its_page(
     assert "1. Sở Công Thương rà soát kho vật liệu nổ trước Tết." in lines
     # Its points were already handed out at the meeting: no second task.
     assert not notice.tasks.exists()
-    package = edxml.parse_package(records.export_edxml(notice, actor=SEED))
+    package = edxml.parse_package(exchange.export_edxml(notice, actor=SEED))
     assert package.type_detail == "7"
     _page, again = _issue_from(office, meeting)
     assert again.status_code == 200

@@ -144,18 +144,18 @@ def test_the_scorecard_changes_when_a_task_is_accepted(
     task: Task, persona: Callable[[str], Any], client_for: Callable[[str], Client],
     api_for: Callable[..., Client],
 ) -> None:  # fmt: skip
-    from vigil.work import services
+    from vigil.work.tasks import services as task_services
 
     def dit_row() -> dict[str, Any]:
         rows = api_for("thuongtruc").get("/api/v1/scorecard/").json()
         return next(r for r in rows if r["agency"] == agency("dit").pk)
 
     before = dit_row()
-    services.acknowledge_task(task, actor=persona("congthuong"))
-    services.report_done(task, actor=persona("congthuong"))
+    task_services.acknowledge_task(task, actor=persona("congthuong"))
+    task_services.report_done(task, actor=persona("congthuong"))
     reported = dit_row()
     assert (reported["done"], reported["awaiting"]) == (before["done"], before["awaiting"] + 1)
-    services.accept_task(task, actor=persona("thuongtruc"))
+    task_services.accept_task(task, actor=persona("thuongtruc"))
     after = dit_row()
     assert (after["done"], after["awaiting"]) == (before["done"] + 1, before["awaiting"])
     assert after["on_time"] == before["on_time"] + 1

@@ -15,15 +15,17 @@ from django.urls import reverse
 from tests.work.helpers import SEED, agency, commune, days_from_today, directive, province
 from vigil.core import attachments
 from vigil.core.documents import edxml
-from vigil.work import records
+from vigil.work.documents import exchange
+from vigil.work.documents import services as document_services
 from vigil.work.models import IncomingDocument, Meeting, Task
+from vigil.work.records import services as record_services
 from vigil.work.services import PointSpec
 
 pytestmark = pytest.mark.django_db
 
 
 def test_meeting_conclusions_become_tasks(persona: Callable[[str], Any]) -> None:
-    meeting = records.record_meeting(
+    meeting = record_services.record_meeting(
         province(), kind=Meeting.Kind.EXTRAORDINARY, title="Họp đột xuất",
         held_on=dt.date(2026, 11, 20), invited=[agency("dit"), agency("border")],
         attending=[agency("dit")],
@@ -36,13 +38,13 @@ def test_meeting_conclusions_become_tasks(persona: Callable[[str], Any]) -> None
     # Fri 20 + 3 working days: Mon 23, Wed 25 (24/11 is a day off, Vietnamese Culture Day), Thu 26.
     assert {t.deadline for t in tasks} == {dt.date(2026, 11, 26)}
     with pytest.raises(ValidationError, match="Unknown kind"):
-        records.record_meeting(province(), kind="party", title="x", held_on=dt.date(2026, 1, 1),
+        record_services.record_meeting(province(), kind="party", title="x", held_on=dt.date(2026, 1, 1),
                                actor=SEED)  # fmt: skip
 
 
 def test_a_work_plan_per_committee_and_year_and_its_items_become_tasks() -> None:
     year = days_from_today(0).year + 1
-    plan = records.create_work_plan(
+    plan = record_services.create_work_plan(
         commune("a"), year=year, title="Kế hoạch năm sau",
         items=[PointSpec(text="Tuyên truyền.", lead=[agency("police_a")],
                          deadline=dt.date(year, 6, 30))],
@@ -50,7 +52,7 @@ def test_a_work_plan_per_committee_and_year_and_its_items_become_tasks() -> None
     )  # fmt: skip
     assert Task.objects.filter(plan_item__plan=plan).count() == 1
     with pytest.raises(ValidationError, match="already has a work plan"):
-        records.create_work_plan(commune("a"), year=year, title="Lần hai", actor=SEED)
+        record_services.create_work_plan(commune("a"), year=year, title="Lần hai", actor=SEED)
 
 
 def test_an_issued_document_exported_and_imported_again_keeps_what_it_said(
@@ -60,8 +62,8 @@ def test_an_issued_document_exported_and_imported_again_keeps_what_it_said(
     document = directive(agency("dit"), actor=office, issue_date=dt.date(2026, 11, 20))
     upload = SimpleUploadedFile("phu-luc.txt", "Phụ lục danh sách mục tiêu\n".encode())
     attachments.attach(document, upload, actor=office)
-    package = records.export_edxml(document, actor=office)
-    incoming = records.import_incoming_edxml(commune("a"), package, actor=persona("xa_a"))
+    package = exchange.export_edxml(document, actor=office)
+    incoming = exchange.import_incoming_edxml(commune("a"), package, actor=persona("xa_a"))
     number, notation = document.symbol.split("/")
     assert (incoming.number, incoming.notation) == (number, notation)
     assert incoming.doc_date == document.issue_date
@@ -87,7 +89,7 @@ def _package(code: str = "000.00.77.H99", **changes: Any) -> bytes:
 
 
 def test_an_unknown_issuer_is_kept_as_named_and_flagged() -> None:
-    incoming = records.import_incoming_edxml(province(), _package(), actor=SEED)
+    incoming = exchange.import_incoming_edxml(province(), _package(), actor=SEED)
     assert incoming.issuer is None and incoming.issuer_unknown
     assert incoming.issuer_name == "Sở Ngoại vụ tỉnh bạn"
 
@@ -104,7 +106,7 @@ def test_a_bad_package_is_refused_with_nothing_written(broken: str, message: str
     }[broken]
     count = IncomingDocument.objects.count()
     with pytest.raises(ValidationError, match=message):
-        records.import_incoming_edxml(province(), data, actor=SEED)
+        exchange.import_incoming_edxml(province(), data, actor=SEED)
     assert IncomingDocument.objects.count() == count
 
 
@@ -112,28 +114,30 @@ def test_an_oversized_attachment_is_refused(settings: Any) -> None:
     settings.VIGIL_MAX_UPLOAD_MB = 1
     big = edxml.EdxmlAttachment("lon.txt", "text/plain", b"a" * (1024 * 1024 + 1))
     with pytest.raises(ValidationError, match="larger than 1 MB"):
-        records.import_incoming_edxml(province(), _package(attachments=[big]), actor=SEED)
+        exchange.import_incoming_edxml(province(), _package(attachments=[big]), actor=SEED)
 
 
 def test_an_incoming_document_is_assigned_and_its_points_become_tasks(
     persona: Callable[[str], Any],
 ) -> None:
-    document = records.register_incoming(
+    document = document_services.register_incoming(
         province(), issuer=agency("mps"), number="12", notation="CĐ-BCA",
         doc_date=days_from_today(-5), subject="Công điện", actor=persona("thuongtruc"),
     )  # fmt: skip
     with pytest.raises(PermissionDenied):
-        records.assign_incoming(document, handler=agency("dit"), actor=persona("congthuong"))
-    records.assign_incoming(document, handler=agency("dit"), actor=persona("thuongtruc"))
+        document_services.assign_incoming(
+            document, handler=agency("dit"), actor=persona("congthuong")
+        )
+    document_services.assign_incoming(document, handler=agency("dit"), actor=persona("thuongtruc"))
     assert IncomingDocument.objects.visible_to(persona("congthuong")).filter(pk=document.pk)
-    tasks = records.tasks_from_incoming(
+    tasks = document_services.tasks_from_incoming(
         document, points=[PointSpec(text="Báo cáo.", lead=[agency("dit")],
                                     deadline=days_from_today(6))],
         actor=persona("thuongtruc"),
     )  # fmt: skip
     assert [t.incoming_point.document_id for t in tasks] == [document.pk]  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="before the date of issue"):
-        records.register_incoming(
+        document_services.register_incoming(
             province(), issuer_name="X", number="1", doc_date=days_from_today(-5),
             subject="Y", deadline=days_from_today(-24), actor=SEED,
         )  # fmt: skip
@@ -156,11 +160,11 @@ def test_points_added_to_an_incoming_document_are_audited(
     event of their own (none at all for a point handed to no agency)."""
     from vigil.core.models import AuditEvent
 
-    document = records.register_incoming(
+    document = document_services.register_incoming(
         province(), issuer=agency("mps"), number="13", notation="CĐ-BCA",
         doc_date=days_from_today(-5), subject="Công điện", actor=persona("thuongtruc"),
     )  # fmt: skip
-    records.tasks_from_incoming(
+    document_services.tasks_from_incoming(
         document, points=[PointSpec(text="Theo dõi tình hình.")], actor=persona("thuongtruc")
     )
     assert document.points.count() == 1

@@ -18,7 +18,6 @@ from django.test import Client
 from tests.work.helpers import SEED, agency, commune, province
 from tests.work.test_records import _package
 from vigil.core.models import AuditEvent
-from vigil.work import records
 from vigil.work.models import (
     ConclusionPoint,
     IncomingDocument,
@@ -28,6 +27,7 @@ from vigil.work.models import (
     WorkPlan,
     WorkPlanItem,
 )
+from vigil.work.records import services as record_services
 from vigil.work.services import PointSpec
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_a_meeting_inviting_an_agency_outside_the_tree_is_refused(
 def test_the_minutes_go_to_a_meeting_through_the_attachments_api(
     api_for: Callable[..., Client],
 ) -> None:
-    meeting = records.record_meeting(
+    meeting = record_services.record_meeting(
         commune("a"), kind="regular", title="Họp", held_on=TODAY, actor=SEED
     )
     minutes = SimpleUploadedFile("bien-ban.txt", "Biên bản cuộc họp\n".encode())
@@ -367,7 +367,7 @@ def test_an_import_is_for_the_committees_issuers_only(api_for: Callable[..., Cli
 def test_xa_a_cannot_reach_xa_b_plans_meetings_or_documents_by_id(
     api_for: Callable[..., Client],
 ) -> None:
-    plan = records.create_work_plan(
+    plan = record_services.create_work_plan(
         commune("b"), year=2027, title="Kế hoạch 2027",
         items=[PointSpec(text="Tuyên truyền.")], actor=SEED,
     )  # fmt: skip

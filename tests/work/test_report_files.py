@@ -12,8 +12,8 @@ from django.test import Client
 from tests.work.helpers import SEED, agency, directive
 from vigil.accounts.models import User
 from vigil.core import attachments
-from vigil.work import services
 from vigil.work.models import Task
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -23,7 +23,7 @@ NOTE = "Đã kiểm tra 5 kho; biên bản kèm theo."
 @pytest.fixture
 def task() -> Task:
     found = Task.objects.get(document=directive(agency("dit")), assignee=agency("dit"))
-    services.acknowledge_task(found, actor=SEED)
+    task_services.acknowledge_task(found, actor=SEED)
     found.refresh_from_db()
     return found
 

@@ -12,7 +12,8 @@ import pytest
 import time_machine
 
 from tests.work.helpers import SEED, agency, province
-from vigil.work import scorecard, services
+from vigil.work import scorecard
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,17 +30,17 @@ def test_assigned_done_on_time_overdue_and_median_days_late(
     start = dt.date(2027, 3, 1)
     with _on(start):
         tasks = [
-            services.assign_task(province(), lead=[health], title=f"Việc {n}",
+            task_services.assign_task(province(), lead=[health], title=f"Việc {n}",
                                  deadline=start + dt.timedelta(days=10), actor=SEED)[0]
             for n in range(5)
         ]  # fmt: skip
-        services.cancel_task(tasks[4], reason="Không cần", actor=SEED)  # not counted
+        task_services.cancel_task(tasks[4], reason="Không cần", actor=SEED)  # not counted
     for task, late_by in zip(tasks[:3], (0, 2, 4), strict=True):
         with _on(task.deadline + dt.timedelta(days=late_by)):
-            services.acknowledge_task(task, actor=SEED)
-            services.report_done(task, actor=SEED)
-    services.accept_task(tasks[0], actor=SEED)
-    services.accept_task(tasks[1], actor=SEED)
+            task_services.acknowledge_task(task, actor=SEED)
+            task_services.report_done(task, actor=SEED)
+    task_services.accept_task(tasks[0], actor=SEED)
+    task_services.accept_task(tasks[1], actor=SEED)
     with _on(dt.date(2027, 4, 1)):
         (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
     # Done is accepted (tasks 0 and 1); task 2 is reported and waits for acceptance.
@@ -54,16 +55,16 @@ def test_a_task_reported_done_counts_as_done_only_once_accepted(
     from django.core.management import call_command
 
     health = agency("health")
-    (task,) = services.assign_task(province(), lead=[health], title="Việc báo cáo",
+    (task,) = task_services.assign_task(province(), lead=[health], title="Việc báo cáo",
                                    deadline_working_days=5, actor=SEED)  # fmt: skip
-    services.acknowledge_task(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
 
     def figures() -> tuple[int, int]:
         (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
         return row.done, row.awaiting
 
     before_done, before_awaiting = figures()
-    services.report_done(task, actor=SEED)
+    task_services.report_done(task, actor=SEED)
     assert figures() == (before_done, before_awaiting + 1)
     page = client_for("lanhdao").get("/work/scorecard/").content.decode()
     assert "Đã báo cáo hoàn thành, chờ nghiệm thu" in page
@@ -72,7 +73,7 @@ def test_a_task_reported_done_counts_as_done_only_once_accepted(
         r for r in api_for("lanhdao").get("/api/v1/scorecard/").json() if r["agency"] == health.pk
     ]
     assert (api_row["done"], api_row["awaiting"]) == (before_done, before_awaiting + 1)
-    services.accept_task(task, actor=SEED)
+    task_services.accept_task(task, actor=SEED)
     assert figures() == (before_done + 1, before_awaiting)
     out = io.StringIO()
     call_command("work", "scorecard", "--as", "lanhdao", stdout=out)
@@ -89,7 +90,7 @@ def test_the_scorecard_is_marked_with_the_highest_classification_it_counts(
     from vigil.core.classification import Classification
 
     health = agency("health")
-    services.assign_task(province(), lead=[health], title="Việc tối mật",
+    task_services.assign_task(province(), lead=[health], title="Việc tối mật",
                          deadline_working_days=5, classification=Classification.SECRET, actor=SEED)  # fmt: skip
     (row,) = [r for r in scorecard.scorecard(persona("lanhdao")) if r.agency == health]
     assert row.classification == Classification.SECRET

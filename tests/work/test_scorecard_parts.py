@@ -24,8 +24,11 @@ from vigil.core.paging import CappedPaginator
 from vigil.org.models import ContactPoint
 from vigil.org.scope import committees_with_role, scope_for
 from vigil.org.services import create_contact_point
-from vigil.work import scorecard, services, views
+from vigil.work import scorecard
+from vigil.work import services as work_services
 from vigil.work.models import Task
+from vigil.work.tasks import queries as task_queries
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,24 +48,24 @@ def _mixed_tasks() -> None:
     police_a, police_b, dit = agency("police_a"), agency("police_b"), agency("dit")
     with _on(START):
         made = [
-            *services.assign_task(province(), lead=[police_a, dit], supporting=[police_b],
+            *task_services.assign_task(province(), lead=[police_a, dit], supporting=[police_b],
                                   title="Tỉnh giao", deadline=START + dt.timedelta(days=5),
                                   actor=SEED),
-            *services.assign_task(commune("a"), lead=[police_a], title="Xã giao",
+            *task_services.assign_task(commune("a"), lead=[police_a], title="Xã giao",
                                   deadline=START + dt.timedelta(days=3), actor=SEED),
-            *services.assign_task(province(), lead=[dit], title="Mật",
+            *task_services.assign_task(province(), lead=[dit], title="Mật",
                                   deadline=START + dt.timedelta(days=4), actor=SEED,
                                   classification=Classification.CONFIDENTIAL),
-            *services.assign_task(commune("b"), lead=[police_b], title="Huỷ",
+            *task_services.assign_task(commune("b"), lead=[police_b], title="Huỷ",
                                   deadline=START + dt.timedelta(days=9), actor=SEED),
         ]  # fmt: skip
-    services.cancel_task(made[-1], reason="Không cần", actor=SEED)
+    task_services.cancel_task(made[-1], reason="Không cần", actor=SEED)
     for task, late_by in zip(made[:4], (-2, 0, 3, 6), strict=True):
         with _on(task.deadline + dt.timedelta(days=late_by)):
-            services.acknowledge_task(task, actor=SEED)
-            services.report_done(task, actor=SEED)
-    services.accept_task(made[0], actor=SEED)
-    services.accept_task(made[2], actor=SEED)  # accepted though late; made[1] and [3] wait
+            task_services.acknowledge_task(task, actor=SEED)
+            task_services.report_done(task, actor=SEED)
+    task_services.accept_task(made[0], actor=SEED)
+    task_services.accept_task(made[2], actor=SEED)  # accepted though late; made[1] and [3] wait
 
 
 @pytest.mark.parametrize("username", PERSONAS)
@@ -140,9 +143,9 @@ def test_the_issued_view_is_what_the_user_sees_of_their_committees_tasks(
 ) -> None:
     _mixed_tasks()
     user = persona(username)
-    issuers = committees_with_role(user, *services.ISSUER_ROLES)
+    issuers = committees_with_role(user, *work_services.ISSUER_ROLES)
     expected = Task.objects.visible_to(user).filter(owning_committee_id__in=issuers)
-    assert set(views._issued(user)) == set(expected)
+    assert set(task_queries.issued_tasks(user)) == set(expected)
 
 
 @pytest.mark.parametrize("username", PERSONAS)
@@ -199,40 +202,40 @@ def test_scorecard_equals_the_figures_counted_by_hand(
 def test_days_late_follows_done_on_and_the_deadline() -> None:
     dit = agency("dit")
     with _on(START):
-        (task,) = services.assign_task(province(), lead=[dit], title="Việc",
+        (task,) = task_services.assign_task(province(), lead=[dit], title="Việc",
                                        deadline=START + dt.timedelta(days=5), actor=SEED)  # fmt: skip
     assert Task.objects.get(pk=task.pk).days_late is None
-    services.acknowledge_task(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
     with _on(START + dt.timedelta(days=8)):
-        services.report_done(task, actor=SEED)
+        task_services.report_done(task, actor=SEED)
     assert Task.objects.get(pk=task.pk).days_late == 3 == task.days_late
-    services.return_task(task, reason="Chưa đủ", actor=SEED)
+    task_services.return_task(task, reason="Chưa đủ", actor=SEED)
     assert Task.objects.get(pk=task.pk).days_late is None
     with _on(START + dt.timedelta(days=2)):
-        services.report_done(task, actor=SEED)
+        task_services.report_done(task, actor=SEED)
     assert Task.objects.get(pk=task.pk).days_late == -3
 
 
 def test_days_late_follow_a_deadline_moved_after_the_task_was_done() -> None:
     with _on(START):
-        (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
+        (task,) = task_services.assign_task(province(), lead=[agency("dit")], title="Việc",
                                        deadline=START + dt.timedelta(days=5), actor=SEED)  # fmt: skip
-        services.update_task(task, deadline=START + dt.timedelta(days=6), priority=1,
+        task_services.update_task(task, deadline=START + dt.timedelta(days=6), priority=1,
                              description="", actor=SEED)  # fmt: skip
     assert Task.objects.get(pk=task.pk).days_late is None  # open: still NULL
-    services.acknowledge_task(task, actor=SEED)
+    task_services.acknowledge_task(task, actor=SEED)
     with _on(START + dt.timedelta(days=9)):
-        services.report_done(task, actor=SEED)
+        task_services.report_done(task, actor=SEED)
         assert Task.objects.get(pk=task.pk).days_late == 3
         for moved_to, late in ((12, -3), (1, 8)):
-            services.update_task(task, deadline=START + dt.timedelta(days=moved_to), priority=1,
+            task_services.update_task(task, deadline=START + dt.timedelta(days=moved_to), priority=1,
                                  description="", actor=SEED)  # fmt: skip
             assert Task.objects.get(pk=task.pk).days_late == late == task.days_late
 
 
 def test_the_database_refuses_days_late_that_disagree_with_the_dates() -> None:
     with _on(START):
-        (task,) = services.assign_task(province(), lead=[agency("dit")], title="Việc",
+        (task,) = task_services.assign_task(province(), lead=[agency("dit")], title="Việc",
                                        deadline=START + dt.timedelta(days=5), actor=SEED)  # fmt: skip
     with pytest.raises(IntegrityError), transaction.atomic():
         Task.objects.filter(pk=task.pk).update(days_late=4)
@@ -268,7 +271,7 @@ def test_a_long_task_list_counts_up_to_the_cap_and_says_so(
 ) -> None:
     _mixed_tasks()
     client = client_for("thuongtruc")
-    issued = views._issued(persona("thuongtruc")).count()
+    issued = task_queries.issued_tasks(persona("thuongtruc")).count()
     monkeypatch.setattr(CappedPaginator, "CAP", issued - 1)
     capped = client.get("/work/tasks/?view=issued").content.decode()
     assert f"Chỉ phân trang {issued - 1} nhiệm vụ đầu tiên" in capped  # Vietnamese by default

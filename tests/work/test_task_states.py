@@ -16,8 +16,8 @@ from tests.work.helpers import SEED, agency, directive, province
 from vigil.core.models import AuditEvent
 from vigil.org import services as org_services
 from vigil.org.models import Post
-from vigil.work import services
 from vigil.work.models import Task, TaskEvent
+from vigil.work.tasks import services as task_services
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,15 @@ def _reload(task: Task) -> Task:
 
 def test_the_whole_loop_assigned_to_accepted(task: Task, persona: Callable[[str], Any]) -> None:
     officer, office = persona("congthuong"), persona("thuongtruc")
-    services.acknowledge_task(task, actor=officer)
+    task_services.acknowledge_task(task, actor=officer)
     assert task.state == "acknowledged"
     upload = SimpleUploadedFile("bao-cao.txt", "Đã kiểm tra 3 mỏ\n".encode())
-    services.report_progress(task, note="Đã kiểm tra 3/5 mỏ.", files=[upload], actor=officer)
+    task_services.report_progress(task, note="Đã kiểm tra 3/5 mỏ.", files=[upload], actor=officer)
     assert task.state == "in_progress"
-    services.report_done(task, note="Xong.", actor=officer)
+    task_services.report_done(task, note="Xong.", actor=officer)
     assert _reload(task).state == "done"
     assert _reload(task).done_on is not None
-    services.accept_task(task, actor=office)
+    task_services.accept_task(task, actor=office)
     final = _reload(task)
     assert final.state == "accepted" and final.accepted_at is not None
     assert final.version == 5
@@ -86,46 +86,46 @@ def test_refused_transitions_say_why_and_change_nothing(
 def _do(task: Task, verb: str) -> None:
     fresh = _reload(task)
     if verb == "acknowledge":
-        services.acknowledge_task(fresh, actor=SEED)
+        task_services.acknowledge_task(fresh, actor=SEED)
     elif verb == "progress":
-        services.report_progress(fresh, note="x", actor=SEED)
+        task_services.report_progress(fresh, note="x", actor=SEED)
     elif verb == "done":
-        services.report_done(fresh, actor=SEED)
+        task_services.report_done(fresh, actor=SEED)
     elif verb == "accept":
-        services.accept_task(fresh, actor=SEED)
+        task_services.accept_task(fresh, actor=SEED)
     elif verb == "return":
-        services.return_task(fresh, reason="Thiếu số liệu", actor=SEED)
+        task_services.return_task(fresh, reason="Thiếu số liệu", actor=SEED)
     elif verb == "cancel":
-        services.cancel_task(fresh, reason="Không còn cần", actor=SEED)
+        task_services.cancel_task(fresh, reason="Không còn cần", actor=SEED)
 
 
 def test_a_returned_task_goes_back_to_in_progress_with_its_reason(task: Task) -> None:
     for step in ("acknowledge", "done"):
         _do(task, step)
-    services.return_task(_reload(task), reason="Thiếu số liệu mỏ Cẩm Phả", actor=SEED)
+    task_services.return_task(_reload(task), reason="Thiếu số liệu mỏ Cẩm Phả", actor=SEED)
     returned = _reload(task)
     assert returned.state == "in_progress"
     assert returned.return_reason == "Thiếu số liệu mỏ Cẩm Phả"
     assert returned.done_on is None
     assert returned.events.last().type == "returned"  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="Say why"):
-        services.return_task(returned, reason=" ", actor=SEED)
+        task_services.return_task(returned, reason=" ", actor=SEED)
 
 
 def test_only_the_assignee_reports_and_only_the_issuer_accepts(
     task: Task, persona: Callable[[str], Any]
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.acknowledge_task(task, actor=persona("bienphong"))
+        task_services.acknowledge_task(task, actor=persona("bienphong"))
     with pytest.raises(PermissionDenied):
-        services.acknowledge_task(task, actor=persona("xa_a"))
-    services.acknowledge_task(task, actor=persona("congthuong"))
-    services.report_done(task, actor=persona("congthuong"))
+        task_services.acknowledge_task(task, actor=persona("xa_a"))
+    task_services.acknowledge_task(task, actor=persona("congthuong"))
+    task_services.report_done(task, actor=persona("congthuong"))
     with pytest.raises(PermissionDenied):
-        services.accept_task(task, actor=persona("congthuong"))
+        task_services.accept_task(task, actor=persona("congthuong"))
     with pytest.raises(PermissionDenied):
-        services.accept_task(task, actor=persona("kiemtoan"))
-    services.accept_task(task, actor=persona("lanhdao"))
+        task_services.accept_task(task, actor=persona("kiemtoan"))
+    task_services.accept_task(task, actor=persona("lanhdao"))
     assert _reload(task).state == "accepted"
 
 
@@ -136,7 +136,7 @@ def test_a_deputy_accepts_on_the_heads_behalf_recorded_as_such(
     for step in ("acknowledge", "done"):
         _do(task, step)
     with pytest.raises(PermissionDenied):
-        services.accept_task(_reload(task), actor=deputy_user, for_the_head=True)
+        task_services.accept_task(_reload(task), actor=deputy_user, for_the_head=True)
     post = org_services.create_post(
         province(), kind=Post.Kind.DEPUTY, title="Phó Trưởng ban", actor=SEED
     )
@@ -144,7 +144,7 @@ def test_a_deputy_accepts_on_the_heads_behalf_recorded_as_such(
         post, holder_name="Phạm Đức Thắng", position="Phó Chỉ huy trưởng BĐBP tỉnh",
         valid_from=dt.date(2025, 7, 1), user=deputy_user, actor=SEED,
     )  # fmt: skip
-    services.accept_task(_reload(task), actor=deputy_user, for_the_head=True)
+    task_services.accept_task(_reload(task), actor=deputy_user, for_the_head=True)
     event = _reload(task).events.get(type="accepted")
     assert event.on_behalf_of == "KT. Trưởng ban — Phó Trưởng ban Phạm Đức Thắng"
     assert event.actor_id == deputy_user.pk
@@ -158,10 +158,10 @@ def test_two_officers_saving_the_same_task_lose_no_update(
 ) -> None:
     office = persona("thuongtruc")
     first, second = _reload(task), _reload(task)  # both officers opened version 1
-    services.update_task(first, deadline=task.deadline + dt.timedelta(days=3), priority=2,
+    task_services.update_task(first, deadline=task.deadline + dt.timedelta(days=3), priority=2,
                          description="Ưu tiên cao", actor=office)  # fmt: skip
-    with translation.override("vi"), pytest.raises(services.StaleTask) as refused:
-        services.update_task(second, deadline=task.deadline, priority=0,
+    with translation.override("vi"), pytest.raises(task_services.StaleTask) as refused:
+        task_services.update_task(second, deadline=task.deadline, priority=0,
                              description="Thấp", actor=office)  # fmt: skip
     assert "Người khác đã lưu" in refused.value.messages[0]
     saved = _reload(task)
@@ -171,10 +171,10 @@ def test_two_officers_saving_the_same_task_lose_no_update(
 
 def test_a_transition_on_a_stale_copy_is_refused(task: Task) -> None:
     stale = _reload(task)
-    services.acknowledge_task(_reload(task), actor=SEED)
-    services.report_progress(_reload(task), note="a", actor=SEED)
-    with pytest.raises(services.StaleTask):
-        services.report_progress(stale, note="b", actor=SEED, version=1)
+    task_services.acknowledge_task(_reload(task), actor=SEED)
+    task_services.report_progress(_reload(task), note="a", actor=SEED)
+    with pytest.raises(task_services.StaleTask):
+        task_services.report_progress(stale, note="b", actor=SEED, version=1)
     assert _reload(task).events.filter(type="progress").count() == 1
 
 

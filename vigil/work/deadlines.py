@@ -75,9 +75,7 @@ def escalate_overdue(now: dt.datetime) -> int:
             about_type=ct, kind="task", resolved_at__isnull=True
         ).values_list("about_id", flat=True)
     )
-    overdue = Task.objects.filter(state__in=Task.OPEN_STATES, deadline__lt=today).select_related(
-        "owning_committee", "assignee"
-    )
+    overdue = Task.objects.overdue(today).select_related("owning_committee", "assignee")
     opened = 0
     for task in overdue.order_by("pk").iterator():
         if str(task.pk) in already:

@@ -11,9 +11,11 @@ from vigil.core.classification import Classification as C
 from vigil.core.numbering import DocType
 from vigil.org.demo import OrgWorld
 from vigil.org.models import Committee, Post, PostHolder
-from vigil.work import records, services
+from vigil.work.documents import services as document_services
 from vigil.work.models import Meeting, SigningForm, Task, Urgency
+from vigil.work.records import services as record_services
 from vigil.work.services import PointSpec
+from vigil.work.tasks import services as task_services
 
 CASE_4_SUBJECT = "Báo cáo tình hình quản lý vật liệu nổ công nghiệp"
 
@@ -31,7 +33,7 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
     ag = w.agencies
     today = clock.today()
     issued = today - dt.timedelta(days=20)
-    directive = services.issue_document(
+    directive = document_services.issue_document(
         p, doc_type=DocType.CHI_THI, issue_date=issued,
         subject="Tăng cường công tác phòng, chống khủng bố dịp cuối năm và Tết Nguyên đán",
         body="Để chủ động phòng ngừa, phát hiện và xử lý kịp thời các tình huống khủng bố, "
@@ -63,14 +65,16 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
     )  # fmt: skip
     tasks = {(t.assignee_id, t.point.order if t.point else 0): t for t in directive.tasks.all()}
     done = tasks[(ag["dit"].pk, 1)]
-    services.acknowledge_task(done, actor=actor)
-    services.report_progress(done, note="Đã kiểm tra 3/5 mỏ.", actor=actor)
-    services.report_done(done, note="Đã kiểm tra đủ 5 mỏ, không phát hiện vi phạm.", actor=actor)
-    services.acknowledge_task(tasks[(ag["border"].pk, 3)], actor=actor)
-    services.acknowledge_task(tasks[(ag["police_a"].pk, 2)], actor=actor)
+    task_services.acknowledge_task(done, actor=actor)
+    task_services.report_progress(done, note="Đã kiểm tra 3/5 mỏ.", actor=actor)
+    task_services.report_done(
+        done, note="Đã kiểm tra đủ 5 mỏ, không phát hiện vi phạm.", actor=actor
+    )
+    task_services.acknowledge_task(tasks[(ag["border"].pk, 3)], actor=actor)
+    task_services.acknowledge_task(tasks[(ag["police_a"].pk, 2)], actor=actor)
 
     # Scope case 4 of SCOPE-CASES.md: a task in P assigned to DIT only (and its letter).
-    services.issue_document(
+    document_services.issue_document(
         p, doc_type=DocType.CONG_VAN, issue_date=issued, subject=CASE_4_SUBJECT,
         signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
         signing_form=SigningForm.KT, drafting_unit="VPTT", addressees=[ag["dit"]],
@@ -80,7 +84,7 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
                           deadline=today + dt.timedelta(days=12))],
         actor=actor,
     )  # fmt: skip
-    services.issue_document(
+    document_services.issue_document(
         p, doc_type=DocType.KE_HOACH, issue_date=issued,
         subject="Kiểm tra an ninh khu vực biên giới",
         signing_post=_head(p), signer=_holder(p, Post.Kind.STANDING_DEPUTY),
@@ -90,17 +94,17 @@ def seed_work(w: OrgWorld, actor: SystemActor) -> None:
                           lead=[ag["border"]], deadline=today + dt.timedelta(days=30))],
         actor=actor,
     )  # fmt: skip
-    services.assign_task(
+    task_services.assign_task(
         p, lead=[ag["police"]], title="Rà soát lực lượng dự bị phương án KB-ST 12",
         deadline=today + dt.timedelta(days=15), classification=C.SECRET, actor=actor,
     )  # fmt: skip
     for committee, keys in ((a, ("ubnd_a", "airport")), (b, ("ubnd_b", "police_b"))):
-        services.assign_task(
+        task_services.assign_task(
             committee, lead=[ag[k] for k in keys],
             title="Tuyên truyền phòng, chống khủng bố tại khu dân cư",
             deadline=today + dt.timedelta(days=5), actor=actor,
         )  # fmt: skip
-        services.issue_document(
+        document_services.issue_document(
             committee, doc_type=DocType.THONG_BAO, issue_date=today - dt.timedelta(days=3),
             subject="Kết luận cuộc họp Ban Chỉ đạo tháng 11",
             signing_post=_head(committee), signer=_holder(committee, Post.Kind.HEAD),
@@ -116,7 +120,7 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
     p, a, b = w.committees["province"], w.committees["a"], w.committees["b"]
     ag = w.agencies
     today = clock.today()
-    records.create_work_plan(
+    record_services.create_work_plan(
         p, year=today.year, title=f"Kế hoạch công tác phòng, chống khủng bố năm {today.year}",
         items=[
             PointSpec(text="Tổ chức hội nghị sơ kết 6 tháng.", lead=[ag["police"]],
@@ -126,7 +130,7 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
         ],
         actor=actor,
     )  # fmt: skip
-    records.record_meeting(
+    record_services.record_meeting(
         p, kind=Meeting.Kind.REGULAR, title="Họp Ban Chỉ đạo thường kỳ quý IV",
         held_on=today - dt.timedelta(days=7), agenda="Đánh giá tình hình; triển khai nhiệm vụ.",
         invited=[ag["dit"], ag["border"], ag["police"]], attending=[ag["dit"], ag["police"]],
@@ -136,12 +140,12 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
         starts_at=dt.time(8, 30), venue="Hội trường Công an tỉnh Quảng Ninh",
         chair=_holder(p, Post.Kind.HEAD), actor=actor,
     )  # fmt: skip
-    records.record_meeting(
+    record_services.record_meeting(
         p, kind=Meeting.Kind.EXTRAORDINARY, title="Họp đột xuất về bảo vệ mục tiêu biên giới",
         held_on=today + dt.timedelta(days=3), invited=[ag["border"]],
         classification=C.CONFIDENTIAL, actor=actor,
     )  # fmt: skip
-    records.register_incoming(
+    document_services.register_incoming(
         p, issuer=ag["mps"], number="125", notation="CV-BCĐ",
         doc_date=today - dt.timedelta(days=5), type_name="Công văn",
         subject="Triển khai công tác phòng, chống khủng bố dịp Tết Nguyên đán",
@@ -153,14 +157,14 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
     # Commune A's issuer is found by its code; commune B's is kept as named and flagged.
     for committee, handler, code in ((a, ag["police_a"], "000.00.01.H46"),
                                      (b, ag["police_b"], "000.99.99.H46")):  # fmt: skip
-        doc = records.register_incoming(
+        doc = document_services.register_incoming(
             committee, issuer_name="Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh",
             issuer_code=code, number="45", notation="KH-BCĐ",
             doc_date=today - dt.timedelta(days=10), subject="Kế hoạch kiểm tra mục tiêu",
             actor=actor,
         )  # fmt: skip
-        records.assign_incoming(doc, handler=handler, actor=actor)
-        records.record_meeting(
+        document_services.assign_incoming(doc, handler=handler, actor=actor)
+        record_services.record_meeting(
             committee, kind=Meeting.Kind.WRITTEN, title="Lấy ý kiến bằng văn bản về quy chế",
             held_on=today - dt.timedelta(days=2), invited=[handler], actor=actor,
         )  # fmt: skip

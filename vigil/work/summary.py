@@ -15,6 +15,7 @@ from vigil.core import clock
 from vigil.org.scope import committees_with_role, scope_for
 from vigil.work.models import Task
 from vigil.work.services import ISSUER_ROLES
+from vigil.work.tasks.queries import issued_tasks
 
 
 def summary_for(user: Any) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def summary_for(user: Any) -> dict[str, Any]:
     url = reverse("work:task_list")
     items: list[dict[str, Any]] = []
     if scope_for(user).agency_ids:
-        mine = Task.objects.visible_through(user, "assignee").filter(state__in=Task.OPEN_STATES)
+        mine = Task.objects.mine(user).open()
         items += [
             {
                 "label": _("open tasks of my agency"),
@@ -31,20 +32,18 @@ def summary_for(user: Any) -> dict[str, Any]:
             },
             {
                 "label": _("of them overdue"),
-                "value": mine.filter(deadline__lt=today).count(),
+                "value": mine.overdue(today).count(),
                 "url": url + "?view=mine&overdue=on",
                 "urgency": "overdue",
             },
         ]
     issued = committees_with_role(user, *ISSUER_ROLES)
     if issued:
-        from vigil.work.views import _issued
-
-        mine_issued = _issued(user)
+        mine_issued = issued_tasks(user)
         items += [
             {
                 "label": _("overdue tasks my committees issued"),
-                "value": mine_issued.filter(state__in=Task.OPEN_STATES, deadline__lt=today).count(),
+                "value": mine_issued.overdue(today).count(),
                 "url": url + "?view=issued&overdue=on",
                 "urgency": "overdue",
             },

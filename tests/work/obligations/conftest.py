@@ -10,7 +10,7 @@ import pytest
 
 from vigil.accounts.models import User
 from vigil.org.models import Agency, Committee
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 from vigil.work.obligations.services import IndicatorSpec, SectionSpec
 
@@ -85,10 +85,10 @@ def by_unit(period: Any) -> dict[Any, ReportSubmission]:
 def report(
     sub: ReportSubmission, actor: Any, values: dict[str, Any], text: str = "Ổn định."
 ) -> None:
-    services.save_draft(
+    submissions.save_draft(
         sub, values=values, narrative={"situation": text}, revision=None, actor=actor
     )
-    services.submit(sub, actor=actor)
+    submissions.submit(sub, actor=actor)
 
 
 def editor_rows(

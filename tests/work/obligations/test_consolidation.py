@@ -15,7 +15,7 @@ from django.test import Client
 from tests.work.obligations.conftest import World, by_unit, report
 from vigil.core.audit import SystemActor
 from vigil.org.models import Agency
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.consolidation import as_json, consolidate
 from vigil.work.obligations.models import ReportObligation, ReportPeriod
 
@@ -41,11 +41,11 @@ def scene(world: World, make_obligation: Callable[..., ReportObligation]) -> dic
     report(units[world.ubnd_a], seed, {"incidents": 2, "readiness": "85.5", "plans_updated": False,
            "smallest": 2, "largest": "3"}, "Bình thường.")  # fmt: skip
     for sub in units.values():
-        services.accept_submission(sub, actor=xa_a)
+        submissions.accept_submission(sub, actor=xa_a)
     period = services.open_period(province, day=FEB, actor=thuongtruc).period
     subs = by_unit(period)
-    services.fill_from_consolidation(subs[world.a], actor=xa_a)
-    services.submit(subs[world.a], actor=xa_a)
+    submissions.fill_from_consolidation(subs[world.a], actor=xa_a)
+    submissions.submit(subs[world.a], actor=xa_a)
     report(subs[world.dit], world.user("congthuong"), {"incidents": 0, "readiness": "95",
            "plans_updated": True, "smallest": 5, "largest": "10.25",
            "proposals": "Kiểm tra kho"}, "Không có vụ việc.")  # fmt: skip
@@ -54,7 +54,7 @@ def scene(world: World, make_obligation: Callable[..., ReportObligation]) -> dic
     report(subs[world.b], world.user("xa_b"), {"incidents": 100, "readiness": "1",
            "plans_updated": "no"})  # fmt: skip
     for unit in (world.a, world.dit, world.border):
-        services.accept_submission(subs[unit], actor=thuongtruc)
+        submissions.accept_submission(subs[unit], actor=thuongtruc)
     return {"period": period, "below": below, "commune": commune, "subs": subs}
 
 
@@ -110,7 +110,7 @@ def test_the_child_roll_up_is_a_frozen_snapshot(world: World, scene: dict[str, A
     late = by_unit(scene["below"])[airport]
     report(late, SystemActor("test"), {"incidents": 10, "readiness": "50",
            "plans_updated": True, "smallest": 0, "largest": "99"})  # fmt: skip
-    services.accept_submission(late, actor=xa_a)
+    submissions.accept_submission(late, actor=xa_a)
     assert _totals(scene["below"])["incidents"] == 13  # commune A's own view moved on
     totals = _totals(scene["period"])
     assert {k: totals[k] for k in HAND} == HAND  # what was reported upward did not
@@ -122,9 +122,9 @@ def test_filling_needs_a_matching_own_obligation(world: World, scene: dict[str, 
     from django.core.exceptions import ValidationError
 
     b_sub = scene["subs"][world.b]
-    services.return_submission(b_sub, reason="Kiểm tra lại", actor=world.user("thuongtruc"))
+    submissions.return_submission(b_sub, reason="Kiểm tra lại", actor=world.user("thuongtruc"))
     with pytest.raises(ValidationError, match="no obligation of its own"):
-        services.fill_from_consolidation(b_sub, actor=world.user("xa_b"))
+        submissions.fill_from_consolidation(b_sub, actor=world.user("xa_b"))
 
 
 def test_the_api_gives_the_same_figures(
@@ -195,10 +195,10 @@ def test_a_classified_consolidation_does_not_flow_into_a_less_classified_report(
     below = by_unit(services.open_period(commune, day=FEB, actor=seed).period)
     report(below[world.police_a], seed, {"incidents": 9, "readiness": "90",
            "plans_updated": True}, "Nội dung mật.")  # fmt: skip
-    services.accept_submission(below[world.police_a], actor=seed)
+    submissions.accept_submission(below[world.police_a], actor=seed)
     upward = by_unit(services.open_period(province, day=FEB, actor=seed).period)[world.a]
     with pytest.raises(ValidationError, match="classified"):
-        services.fill_from_consolidation(upward, actor=xa_a)
+        submissions.fill_from_consolidation(upward, actor=xa_a)
     upward.refresh_from_db()
     assert upward.values == {} and upward.rollup in (None, {})
 
@@ -218,7 +218,7 @@ def test_a_classified_consolidation_downloads_marked_and_an_unclassified_one_doe
     period = services.open_period(secret, day=FEB, actor=thuongtruc).period
     report(by_unit(period)[world.border], world.user("bienphong"),
            {"incidents": 3, "readiness": "80", "plans_updated": True}, "Nội dung mật.")  # fmt: skip
-    services.accept_submission(by_unit(period)[world.border], actor=thuongtruc)
+    submissions.accept_submission(by_unit(period)[world.border], actor=thuongtruc)
 
     marked = client_for("thuongtruc").get(f"/work/reports/periods/{period.pk}/xlsx/")
     book = load_workbook(io.BytesIO(marked.content))

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.work.obligations.conftest import INDICATORS, SECTIONS, World, by_unit, report
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.models import (
     ReportObligation,
     ReportPeriod,
@@ -176,7 +176,7 @@ def test_changing_the_template_does_not_alter_what_was_opened(
     # The February report still refuses a figure its own version never asked for.
     other = by_unit(february)[world.border]
     with pytest.raises(ValidationError, match="no field drills"):
-        services.save_draft(
+        submissions.save_draft(
             other, values={"drills": 2}, revision=None, actor=world.user("bienphong")
         )
 

@@ -14,7 +14,7 @@ from django.test import Client
 from tests.work.obligations.conftest import World, by_unit, report
 from vigil.core.models import AuditEvent
 from vigil.inbox.models import EscalationCase
-from vigil.work.obligations import chasing, services
+from vigil.work.obligations import chasing, services, submissions
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def period(world: World, make_obligation: Callable[..., ReportObligation]) -> An
 
 def test_values_are_stored_by_their_declared_type(world: World, period: Any) -> None:
     sub = by_unit(period)[world.dit]
-    services.save_draft(sub, values=GOOD, narrative={"situation": " Ổn định "}, revision=0,
+    submissions.save_draft(sub, values=GOOD, narrative={"situation": " Ổn định "}, revision=0,
                         actor=world.user("congthuong"))  # fmt: skip
     sub.refresh_from_db()
     assert sub.values == {"incidents": 2, "readiness": "93.5", "plans_updated": True}
@@ -59,7 +59,7 @@ def test_it_refuses_a_value_of_the_wrong_type_and_writes_nothing(
     sub = by_unit(period)[world.dit]
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError, match=message):
-        services.save_draft(sub, values=values, revision=0, actor=world.user("congthuong"))
+        submissions.save_draft(sub, values=values, revision=0, actor=world.user("congthuong"))
     sub.refresh_from_db()
     assert (sub.values, sub.revision) == ({}, 0)
     assert AuditEvent.objects.count() == events
@@ -68,9 +68,9 @@ def test_it_refuses_a_value_of_the_wrong_type_and_writes_nothing(
 def test_a_partial_draft_saves_but_does_not_submit(world: World, period: Any) -> None:
     sub = by_unit(period)[world.dit]
     congthuong = world.user("congthuong")
-    services.save_draft(sub, values={"incidents": 0}, revision=0, actor=congthuong)
+    submissions.save_draft(sub, values={"incidents": 0}, revision=0, actor=congthuong)
     with pytest.raises(ValidationError) as refused:
-        services.submit(sub, actor=congthuong)
+        submissions.submit(sub, actor=congthuong)
     assert set(refused.value.message_dict) == {"readiness", "plans_updated", "situation"}
     sub.refresh_from_db()
     assert sub.state == "draft"
@@ -82,29 +82,29 @@ def test_submit_return_submit_accept_then_no_more_changes(world: World, period: 
     report(sub, congthuong, GOOD)
     assert sub.state == "submitted"
     with pytest.raises(ValidationError, match="submitted"):
-        services.save_draft(sub, values=GOOD, revision=None, actor=congthuong)
+        submissions.save_draft(sub, values=GOOD, revision=None, actor=congthuong)
     with pytest.raises(ValidationError, match="Say why"):
-        services.return_submission(sub, reason=" ", actor=thuongtruc)
-    services.return_submission(sub, reason="Thiếu số liệu diễn tập", actor=thuongtruc)
+        submissions.return_submission(sub, reason=" ", actor=thuongtruc)
+    submissions.return_submission(sub, reason="Thiếu số liệu diễn tập", actor=thuongtruc)
     assert (sub.state, sub.return_reason) == ("returned", "Thiếu số liệu diễn tập")
     with pytest.raises(ValidationError, match="Only a submitted report"):
-        services.accept_submission(sub, actor=thuongtruc)
-    services.save_draft(sub, values={**GOOD, "incidents": 3}, narrative={"situation": "Ổn"},
+        submissions.accept_submission(sub, actor=thuongtruc)
+    submissions.save_draft(sub, values={**GOOD, "incidents": 3}, narrative={"situation": "Ổn"},
                         revision=sub.revision, actor=congthuong)  # fmt: skip
     assert sub.state == "draft"
-    services.submit(sub, actor=congthuong)
-    services.accept_submission(sub, actor=thuongtruc)
+    submissions.submit(sub, actor=congthuong)
+    submissions.accept_submission(sub, actor=thuongtruc)
     assert sub.state == "accepted"
     attempts: list[Callable[[], object]] = [
-        lambda: services.save_draft(sub, values=GOOD, revision=None, actor=congthuong),
-        lambda: services.submit(sub, actor=congthuong),
-        lambda: services.fill_from_consolidation(sub, actor=congthuong),
+        lambda: submissions.save_draft(sub, values=GOOD, revision=None, actor=congthuong),
+        lambda: submissions.submit(sub, actor=congthuong),
+        lambda: submissions.fill_from_consolidation(sub, actor=congthuong),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError, match="accepted"):
             attempt()
     with pytest.raises(ValidationError, match="Only a submitted report"):
-        services.return_submission(sub, reason="Muộn", actor=thuongtruc)
+        submissions.return_submission(sub, reason="Muộn", actor=thuongtruc)
     actions = list(
         AuditEvent.objects.filter(object_type="work.reportsubmission", object_id=str(sub.pk))
         .order_by("seq").values_list("action", flat=True)
@@ -118,20 +118,20 @@ def test_submit_return_submit_accept_then_no_more_changes(world: World, period: 
 def test_who_may_write_and_who_may_review(world: World, period: Any) -> None:
     subs = by_unit(period)
     with pytest.raises(PermissionDenied):  # another unit's report
-        services.save_draft(
+        submissions.save_draft(
             subs[world.dit], values=GOOD, revision=None, actor=world.user("bienphong")
         )
     with pytest.raises(PermissionDenied):  # the issuer reads it but does not write it
-        services.save_draft(
+        submissions.save_draft(
             subs[world.dit], values=GOOD, revision=None, actor=world.user("thuongtruc")
         )
     with pytest.raises(PermissionDenied):  # commune B's office does not write commune A's
-        services.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_b"))
-    services.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_a"))
+        submissions.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_b"))
+    submissions.save_draft(subs[world.a], values=GOOD, revision=None, actor=world.user("xa_a"))
     report(subs[world.border], world.user("bienphong"), GOOD)
     for username in ("bienphong", "kiemtoan", "xa_a"):
         with pytest.raises(PermissionDenied):
-            services.accept_submission(subs[world.border], actor=world.user(username))
+            submissions.accept_submission(subs[world.border], actor=world.user(username))
 
 
 def test_two_officers_saving_the_same_draft_do_not_lose_an_update(
@@ -141,9 +141,9 @@ def test_two_officers_saving_the_same_draft_do_not_lose_an_update(
     congthuong = world.user("congthuong")
     first = ReportSubmission.objects.get(pk=sub.pk)
     second = ReportSubmission.objects.get(pk=sub.pk)  # both opened at revision 0
-    services.save_draft(first, values={"incidents": 1}, revision=0, actor=congthuong)
+    submissions.save_draft(first, values={"incidents": 1}, revision=0, actor=congthuong)
     with pytest.raises(ValidationError, match="Someone else saved this report"):
-        services.save_draft(second, values={"incidents": 7}, revision=0, actor=congthuong)
+        submissions.save_draft(second, values={"incidents": 7}, revision=0, actor=congthuong)
     sub.refresh_from_db()
     assert (sub.values, sub.revision) == ({"incidents": 1}, 1)
 
@@ -249,12 +249,12 @@ def test_a_stale_copy_cannot_reopen_an_accepted_report(world: World, period: Any
     the accepted report back into a draft."""
     sub = by_unit(period)[world.dit]
     congthuong = world.user("congthuong")
-    services.save_draft(sub, values=GOOD, narrative={"situation": "Ổn định."}, revision=None,
+    submissions.save_draft(sub, values=GOOD, narrative={"situation": "Ổn định."}, revision=None,
                         actor=congthuong)  # fmt: skip
     stale = ReportSubmission.objects.get(pk=sub.pk)  # read while still a draft
-    services.submit(sub, actor=congthuong)
-    services.accept_submission(sub, actor=world.user("thuongtruc"))
+    submissions.submit(sub, actor=congthuong)
+    submissions.accept_submission(sub, actor=world.user("thuongtruc"))
     with pytest.raises(ValidationError):
-        services.save_draft(stale, values=GOOD, revision=None, actor=congthuong)
+        submissions.save_draft(stale, values=GOOD, revision=None, actor=congthuong)
     sub.refresh_from_db()
     assert sub.state == "accepted"

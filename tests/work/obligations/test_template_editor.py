@@ -14,7 +14,7 @@ from django.test import Client
 
 from tests.work.obligations.conftest import World, by_unit, editor_rows
 from vigil.core.models import AuditEvent
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def reported(world: World, make_obligation: Callable[..., ReportObligation]) -> 
         obligation, day=dt.date(2026, 2, 1), actor=world.user("thuongtruc")
     ).period
     sub = by_unit(period)[world.dit]
-    return services.save_draft(
+    return submissions.save_draft(
         sub, values={"incidents": 4, "readiness": "87.5", "plans_updated": True},
         narrative={"situation": "Ổn định."}, revision=0, actor=world.user("congthuong"),
     )  # fmt: skip

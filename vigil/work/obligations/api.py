@@ -18,7 +18,7 @@ from vigil.org.api import Audited, Id, IdFilter, Scoped, created, valid
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work.obligations import consolidation as cons
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.models import (
     Aggregation,
     DueRule,
@@ -277,7 +277,7 @@ class SubmissionDetail(Scoped, Audited, generics.RetrieveAPIView[ReportSubmissio
         """Save the draft (values and narrative replace the stored ones)."""
         sub = self.get_object()
         values = valid(SubmissionSaveSerializer, request)
-        sub = services.save_draft(
+        sub = submissions.save_draft(
             sub, values=values["values"], narrative=values["narrative"],
             revision=values["revision"], actor=request.user,
         )  # fmt: skip
@@ -301,7 +301,7 @@ class SubmissionSubmit(_SubmissionAction):
         sub = self.get_object()
         values = valid(RevisionSerializer, request)
         return self.done(
-            services.submit(sub, revision=values["revision"], actor=request.user), request
+            submissions.submit(sub, revision=values["revision"], actor=request.user), request
         )
 
 
@@ -311,7 +311,7 @@ class SubmissionReturn(_SubmissionAction):
         sub = self.get_object()
         values = valid(ReturnSerializer, request)
         return self.done(
-            services.return_submission(sub, reason=values["reason"], actor=request.user), request
+            submissions.return_submission(sub, reason=values["reason"], actor=request.user), request
         )
 
 
@@ -319,7 +319,7 @@ class SubmissionAccept(_SubmissionAction):
     @extend_schema(request=None, responses={200: SubmissionSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         sub = self.get_object()
-        return self.done(services.accept_submission(sub, actor=request.user), request)
+        return self.done(submissions.accept_submission(sub, actor=request.user), request)
 
 
 # --- consolidations (one per period; the issuing side only)

@@ -3,7 +3,7 @@
 The sweep ``work.reports.chase`` (every 30 minutes) calls ``chase_reports``.
 Both halves are idempotent: a reminder row is unique per (report, rule,
 threshold); an open escalation case is found again, not opened twice; the case
-closes when the unit submits (``services.submit``).
+closes when the unit submits (``submissions.submit``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.work.obligations.models import OPEN_STATES, ReportSubmission
-from vigil.work.obligations.services import CASE_KIND, unit_recipient
+from vigil.work.obligations.services import CASE_KIND
+from vigil.work.obligations.submissions import unit_recipient
 
 REMIND_AT = (3, 1)  # working days before the due day
 HORIZON = dt.timedelta(days=30)

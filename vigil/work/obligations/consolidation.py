@@ -28,6 +28,7 @@ from vigil.core.documents.decree30 import (
     build_docx,
 )
 from vigil.core.xlsx import Sheet, workbook_bytes
+from vigil.work.documents.docx import official_document, parent_body, place_of
 from vigil.work.obligations.models import (
     Aggregation,
     Indicator,
@@ -352,18 +353,14 @@ def docx_bytes(c: Consolidation, *, date: dt.date) -> bytes:
     issued = c.period.report_document
     if issued is not None:
         # Issued: the register's number, the date and the signature of the issued report.
-        from vigil.work.docx import official_document
-
         return build_docx(dataclasses.replace(official_document(issued), body=tuple(body)))
-    from vigil.work.docx import parent_body
-
     doc = OfficialDocument(
         issuing_body=committee.name.upper(),
         parent_body=parent_body(committee),
         doc_type="Báo cáo",
         subject=subject(c.period),
         date=date,
-        place=_place(committee),
+        place=place_of(committee),
         symbol=f"BC-{committee.short_name}",  # a draft: "DỰ THẢO", no number yet
         signature=_signature(committee),
         body=body,
@@ -380,12 +377,6 @@ def subject(period: Any) -> str:
     label = period.label
     label = label[:1].lower() + label[1:]
     return f"Kết quả {title[:1].lower()}{title[1:]} {label}".strip()
-
-
-def _place(committee: Any) -> str:
-    from vigil.work.services import _place as place
-
-    return place(committee)
 
 
 def _stamp(level: int) -> str:

@@ -16,7 +16,7 @@ from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
 from vigil.org.demo import OrgWorld
-from vigil.work.obligations import periods, services
+from vigil.work.obligations import periods, services, submissions
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
 from vigil.work.obligations.services import IndicatorSpec, SectionSpec
 
@@ -91,9 +91,9 @@ def _month_starts(today: dt.date, back: int) -> list[dt.date]:
 
 
 def _report(sub: ReportSubmission, figures: dict[str, Any], actor: Any, *, submit: bool) -> None:
-    services.save_draft(sub, values=figures, narrative=NARRATIVE, revision=None, actor=actor)
+    submissions.save_draft(sub, values=figures, narrative=NARRATIVE, revision=None, actor=actor)
     if submit:
-        services.submit(sub, actor=actor)
+        submissions.submit(sub, actor=actor)
 
 
 def seed_obligations(w: OrgWorld, actor: SystemActor) -> ReportObligation:
@@ -118,21 +118,21 @@ def seed_obligations(w: OrgWorld, actor: SystemActor) -> ReportObligation:
         for sub in below.submissions.select_related("agency").order_by("pk"):
             key = "police_a" if sub.agency_id == ag["police_a"].pk else "ubnd_a"
             _report(sub, FIGURES[key][index], actor, submit=True)
-            services.accept_submission(sub, actor=actor)
+            submissions.accept_submission(sub, actor=actor)
         period = services.open_period(province, day=start, actor=actor).period
         subs = {s.agency_id or s.committee_id: s for s in period.submissions.all()}
         for key in ("dit", "border"):
             sub = subs[ag[key].pk]
             _report(sub, FIGURES[key][index], actor, submit=True)
             if index == 0 or key == "dit":
-                services.accept_submission(sub, actor=actor)
+                submissions.accept_submission(sub, actor=actor)
         sub_a = subs[c["a"].pk]
-        services.fill_from_consolidation(sub_a, actor=actor)
-        services.submit(sub_a, actor=actor)
+        submissions.fill_from_consolidation(sub_a, actor=actor)
+        submissions.submit(sub_a, actor=actor)
         if index == 0:
-            services.accept_submission(sub_a, actor=actor)
+            submissions.accept_submission(sub_a, actor=actor)
         # Commune B has saved a partial draft and no more: late for the earliest period.
-        services.save_draft(
+        submissions.save_draft(
             subs[c["b"].pk], values={"incidents": 0, "drills": 1}, revision=None, actor=actor
         )
     services.open_period(province, day=current, actor=actor)

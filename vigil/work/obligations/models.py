@@ -248,7 +248,13 @@ class NarrativeSection(models.Model):
 class ReportPeriodQuerySet(models.QuerySet["ReportPeriod"]):
     def visible_to(self, user: Any) -> ReportPeriodQuerySet:
         """A period's consolidation shows every unit's figures: the issuing side only
-        (committee-wide roles in the issuing committee or above), within clearance."""
+        (committee-wide roles in the issuing committee or above), within clearance.
+
+        This is deliberately narrower than ``visible_to`` of the obligation, which also
+        reaches the units it is addressed to and those it is shared with: a unit sees
+        what it must report, not the other units' figures. It is the first part of the
+        one rule (``OwnedQuerySet.visible_owned``) applied to the period's obligation;
+        ``tests/work/obligations/test_period_scope.py`` holds it to that."""
         scope = scope_for(user)
         return self.filter(
             obligation__owning_committee_id__in=scope.committees_below,

@@ -20,7 +20,7 @@ from vigil.core.xlsx import xlsx_response
 from vigil.org.models import Committee, Role
 from vigil.org.scope import get_visible_or_404, scope_for
 from vigil.work.obligations import consolidation as cons
-from vigil.work.obligations import services
+from vigil.work.obligations import services, submissions
 from vigil.work.obligations.calendar_source import own_submissions, reports_waiting
 from vigil.work.obligations.forms import (
     ObligationForm,
@@ -270,12 +270,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 # One transaction: a refused submission leaves the draft as it was,
                 # so the form's revision still holds for the next try.
                 with transaction.atomic():
-                    services.save_draft(
+                    submissions.save_draft(
                         sub, values=values, narrative=narrative,
                         revision=form.cleaned_data["revision"], actor=request.user,
                     )  # fmt: skip
                     if request.POST.get("action") == "submit":
-                        services.submit(sub, actor=request.user)
+                        submissions.submit(sub, actor=request.user)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -296,7 +296,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sub": sub, "form": form, "answers": answers, "texts": texts,
             "reviewer": reviewer and sub.state == SubmissionState.SUBMITTED,
             "return_form": ReturnForm(), "can_fill": writer
-            and services.own_obligation_for(sub) is not None,
+            and submissions.own_obligation_for(sub) is not None,
         },
     )  # fmt: skip
 
@@ -314,25 +314,25 @@ def _act(request: HttpRequest, pk: int, action: Any, success: str, **kwargs: Any
 
 @require_POST
 def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.submit, _("Report submitted."))
+    return _act(request, pk, submissions.submit, _("Report submitted."))
 
 
 @require_POST
 def submission_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.accept_submission, _("Report accepted."))
+    return _act(request, pk, submissions.accept_submission, _("Report accepted."))
 
 
 @require_POST
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(request, pk, services.return_submission, _("Report returned."), reason=reason)
+    return _act(request, pk, submissions.return_submission, _("Report returned."), reason=reason)
 
 
 @require_POST
 def submission_fill(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, services.fill_from_consolidation,
+        request, pk, submissions.fill_from_consolidation,
         _("Filled in from your committee's consolidation."),
     )  # fmt: skip
 

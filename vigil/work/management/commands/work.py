@@ -34,8 +34,9 @@ from vigil.core.classification import STAMPS, Classification
 from vigil.core.xlsx import workbook_bytes
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
-from vigil.work import records, services
 from vigil.work import scorecard as scorecards
+from vigil.work import services as work_services
+from vigil.work.documents import exchange
 from vigil.work.models import IssuedDocument, Task
 
 OPEN_SWEEP = "work.reports.open_periods"
@@ -140,10 +141,10 @@ class Command(BaseCommand):
 
     def _import(self, user: Any, options: dict[str, Any]) -> None:
         committee: Committee = get_visible_or_404(Committee.objects, user, pk=options["committee"])
-        if not services.can_issue(user, committee):
+        if not work_services.can_issue(user, committee):
             raise PermissionDenied(_("Only the committee's standing office may do this."))
         # Said once, before any file is read, rather than once per file.
-        services._check_classification(user, options["classification"])
+        work_services.check_classification(user, options["classification"])
         names: list[str] = options["files"]
         refused = 0
         done: list[str] = []  # said only once the batch is committed
@@ -184,7 +185,7 @@ class Command(BaseCommand):
             }
         try:
             with transaction.atomic():
-                document = records.import_incoming_edxml(
+                document = exchange.import_incoming_edxml(
                     committee, path.read_bytes(), classification=level, actor=user
                 )
         except ValidationError as exc:
@@ -211,9 +212,9 @@ class Command(BaseCommand):
             user, pk=options["document"],
         )  # fmt: skip
         if options["format"] == "edxml":
-            data = records.export_edxml(document, actor=user)
+            data = exchange.export_edxml(document, actor=user)
         else:
-            from vigil.work.docx import docx_bytes
+            from vigil.work.documents.printing import docx_bytes
 
             audit.record_view(user, [document], about=document, path=_path("export", document.pk))
             data = docx_bytes(document)
@@ -224,14 +225,14 @@ class Command(BaseCommand):
     def _tasks(self, user: Any, options: dict[str, Any]) -> None:
         tasks = Task.objects.visible_to(user).order_by("deadline", "pk")
         if options["overdue"]:
-            tasks = tasks.filter(state__in=Task.OPEN_STATES, deadline__lt=clock.today())
+            tasks = tasks.overdue()
         if options["agency"] is not None:
             tasks = tasks.filter(assignee_id=options["agency"])
         # One audit event names the classified tasks shown; only those are loaded for it.
         shown = tasks.filter(classification__gt=0).only("classification", "owning_committee")
         audit.record_view(user, list(shown), path=_path("tasks"))
         if options["json"]:
-            from vigil.work.api import TaskSerializer
+            from vigil.work.tasks.api import TaskSerializer
 
             data = TaskSerializer(tasks, many=True).data
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
@@ -318,7 +319,7 @@ class Command(BaseCommand):
 
     def _issue_consolidation(self, user: Any, period: Any, options: dict[str, Any]) -> None:
         from vigil.org.models import Post, PostHolder
-        from vigil.work.obligations import services as obligation_services
+        from vigil.work.obligations import submissions
 
         if options["signer"] is None:
             raise CommandError(_("Say who signs: --signer HOLDER_ID."))
@@ -327,7 +328,7 @@ class Command(BaseCommand):
         head = Post.objects.filter(committee=committee, kind=Post.Kind.HEAD).first()
         form = options["form"]
         post = head if form in ("KT.", "Q.", "TL.") and head is not None else signer.post
-        document = obligation_services.issue_consolidation(
+        document = submissions.issue_consolidation(
             period, issue_date=clock.today(), signing_post=post, signer=signer,
             signing_form=form, addressees_other=options["to"], actor=user,
         )  # fmt: skip

@@ -122,17 +122,10 @@ def official_document(document: IssuedDocument) -> OfficialDocument:
     )
 
 
-def docx_bytes(document: IssuedDocument) -> bytes:
-    """The issued document's .docx; an issued consolidation prints its figures as its body."""
-    from django.core.exceptions import ObjectDoesNotExist
-
-    from vigil.core import clock
-    from vigil.core.documents.decree30 import build_docx
-
-    try:
-        period = document.consolidated_period
-    except ObjectDoesNotExist:
-        return build_docx(official_document(document))
-    from vigil.work.obligations import consolidation
-
-    return consolidation.docx_bytes(consolidation.consolidate(period), date=clock.today())
+def place_of(committee: Committee) -> str:
+    """The place printed before the date: the province's name without "Tỉnh"."""
+    unit = committee.admin_unit
+    if unit is None:
+        return ""
+    province = unit.parent or unit
+    return province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")

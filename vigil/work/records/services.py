@@ -1,0 +1,146 @@
+"""Work plans and meetings: the use cases. Each point can become tasks through the
+same fan-out as a directive's (``tasks.services``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vigil.core import audit, clock
+from vigil.core.classification import Classification
+from vigil.org.models import Agency, Committee, PostHolder
+from vigil.work.models import WorkAction
+from vigil.work.records.models import ConclusionPoint, Meeting, WorkPlan, WorkPlanItem
+from vigil.work.services import (
+    PointSpec,
+    agencies_in_tree,
+    check_classification,
+    require_issuer,
+    standing_agency,
+)
+from vigil.work.tasks.models import Task
+from vigil.work.tasks.services import point_tasks, tasks_from_points
+
+# --- work plans
+
+
+@transaction.atomic
+def create_work_plan(
+    committee: Committee,
+    *,
+    year: int,
+    title: str,
+    items: Sequence[PointSpec] = (),
+    classification: int = Classification.UNCLASSIFIED,
+    actor: Any,
+) -> WorkPlan:
+    require_issuer(actor, committee)
+    check_classification(actor, classification)
+    if WorkPlan.objects.filter(owning_committee=committee, year=year).exists():
+        raise ValidationError({"year": _("This committee already has a work plan for this year.")})
+    plan = WorkPlan(
+        owning_committee=committee, owning_agency=standing_agency(committee), year=year,
+        title=title.strip(), classification=classification, created_at=clock.now(),
+    )  # fmt: skip
+    plan.full_clean()
+    plan.save()
+    specs = []
+    for order, spec in enumerate(items, start=1):
+        item = WorkPlanItem.objects.create(plan=plan, order=order, text=spec.text)
+        specs.append((spec, {"plan_item": item}))
+    start = max(clock.today(), dt.date(year, 1, 1))
+    tasks = tasks_from_points(
+        committee, specs, assigned_on=start, classification=classification, actor=actor
+    )
+    audit.record(
+        WorkAction.PLAN_CREATED, actor=actor, obj=plan,
+        after={**audit.snapshot(plan), "items": len(items), "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> list[Task]:
+    """Hand an item of a plan to agencies (each task is audited as assigned)."""
+    plan = item.plan
+    committee = plan.owning_committee
+    require_issuer(actor, committee)
+    return point_tasks(
+        committee, spec, "plan_item", item,
+        assigned_on=max(clock.today(), dt.date(plan.year, 1, 1)),
+        classification=plan.classification, actor=actor,
+    )  # fmt: skip
+
+
+# --- meetings
+
+
+@transaction.atomic
+def record_meeting(
+    committee: Committee,
+    *,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    agenda: str = "",
+    invited: Iterable[Agency] = (),
+    attending: Iterable[Agency] = (),
+    conclusions: str = "",
+    points: Sequence[PointSpec] = (),
+    classification: int = Classification.UNCLASSIFIED,
+    starts_at: dt.time | None = None,
+    venue: str = "",
+    chair: PostHolder | None = None,
+    actor: Any,
+) -> Meeting:
+    """A meeting and its conclusions; each conclusion point may become tasks."""
+    require_issuer(actor, committee)
+    check_classification(actor, classification)
+    if kind not in Meeting.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of meeting.")})
+    invited = agencies_in_tree(committee, invited)
+    attending = agencies_in_tree(committee, attending)
+    if chair is not None and chair.post.committee_id != committee.pk:
+        raise ValidationError({"chair": _("The chair holds no post of this committee.")})
+    meeting = Meeting(
+        starts_at=starts_at, venue=venue.strip(), chair=chair,
+        owning_committee=committee, owning_agency=standing_agency(committee), kind=kind,
+        title=title.strip(), held_on=held_on, agenda=agenda, conclusions=conclusions,
+        classification=classification, created_at=clock.now(),
+    )  # fmt: skip
+    meeting.full_clean()
+    meeting.save()
+    meeting.invited.set(invited)
+    meeting.attending.set(attending)
+    specs = []
+    for order, spec in enumerate(points, start=1):
+        point = ConclusionPoint.objects.create(meeting=meeting, order=order, text=spec.text)
+        specs.append((spec, {"conclusion": point}))
+    tasks = tasks_from_points(
+        committee, specs, assigned_on=held_on, classification=classification, actor=actor
+    )
+    audit.record(
+        WorkAction.MEETING_RECORDED, actor=actor, obj=meeting,
+        after={**audit.snapshot(meeting), "invited": [a.pk for a in invited],
+               "attending": [a.pk for a in attending], "tasks": [t.pk for t in tasks]},
+    )  # fmt: skip
+    return meeting
+
+
+@transaction.atomic
+def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Any) -> list[Task]:
+    """Hand a conclusion of a meeting to agencies (each task is audited as assigned)."""
+    meeting = point.meeting
+    committee = meeting.owning_committee
+    require_issuer(actor, committee)
+    return point_tasks(
+        committee, spec, "conclusion", point,
+        assigned_on=max(clock.today(), meeting.held_on),
+        classification=meeting.classification, actor=actor,
+    )  # fmt: skip
