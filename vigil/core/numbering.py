@@ -6,7 +6,7 @@ plus one, taken under a row lock on the register, so concurrent issuers get
 distinct consecutive numbers and no number is ever given twice.
 
 Core knows no committees: registers are keyed by the committee's id and carry
-the issuer abbreviation; who may issue is the caller's check (``vigil.org.numbering``).
+the issuer abbreviation; who may issue is the caller's check (``vigil.org.registers.services``).
 """
 
 from __future__ import annotations

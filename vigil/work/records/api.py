@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.org.api import Audited, Scoped
-from vigil.org.api_writes import Id, created, valid
+from vigil.org.api import Id, created, valid
 from vigil.work.api import (
     agencies_or_404,
     issuer_committee_or_404,
