@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit
 from vigil.core.classification import Classification
+
+# Re-exported until every app imports them from core.endpoints.
+from vigil.core.endpoints import ID_MAX as ID_MAX
+from vigil.core.endpoints import Audited as Audited
+from vigil.core.endpoints import FoldedSearchFilterSet as FoldedSearchFilterSet
+from vigil.core.endpoints import IdFilter as IdFilter
+from vigil.core.endpoints import Scoped as Scoped
 from vigil.core.models import AdminUnit
-from vigil.core.search import folded_query
 from vigil.org import api_writes as w
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
@@ -130,36 +135,6 @@ class ContactPointCreateSerializer(ContactPointUpdateSerializer):
 
 # --- filters
 
-ID_MAX = 2**63 - 1
-# Foreign keys are filtered as plain numbers: an id the user may not see and an
-# id that does not exist both give an empty list, never "invalid choice".
-
-
-@extend_schema_field(
-    {
-        # A string so that an empty value ("any", as filter forms send it) is valid.
-        "type": "string",
-        "pattern": "^([1-9][0-9]{0,17})?$",
-        "description": _("An id; ids you may not see match nothing."),
-    }
-)
-class IdFilter(filters.NumberFilter):  # type: ignore[misc]
-    """A foreign key as a plain number (no existence oracle), bounded like our ids."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", ID_MAX)
-        super().__init__(*args, **kwargs)
-
-
-class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
-    q = filters.CharFilter(method="search", max_length=100, label=_("Search (diacritics optional)"))
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(folded_query("name_folded", value))
-
 
 class AgencyFilter(FoldedSearchFilterSet):
     committee = IdFilter(field_name="committee_id")
@@ -222,34 +197,6 @@ class ContactPointFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 # --- views
-
-
-class Scoped(generics.GenericAPIView[Any]):
-    """Every row an endpoint reads comes from ``visible_to(user)``: lists show
-    it, and DRF's ``get_object`` looks the id up in it, so what is not yours
-    answers 404 exactly like what does not exist."""
-
-    model: Any
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.visible_to(self.request.user)  # type: ignore[no-any-return]
-
-
-class Audited(generics.GenericAPIView[Any]):
-    """Lists and details that show a classified object record one view event."""
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        audit.record_view(request.user, [obj], about=obj, path=request.path)
-        return Response(self.get_serializer(obj).data)
 
 
 class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
