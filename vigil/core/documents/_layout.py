@@ -8,6 +8,7 @@ of ``typesetting``, where every run gets Times New Roman in all four font slots.
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
-from vigil.core.documents.decree30 import (
+from vigil.core.documents.metrics import text_width_pt
+from vigil.core.documents.official import (
     CIRCULATION_NOTICES,
     DRAFT_MARK,
     Appendix,
@@ -30,13 +32,11 @@ from vigil.core.documents.decree30 import (
     Paragraph,
     SectionBreak,
     Table,
-    _stream,
     appendix_reference,
     date_line,
     number_line,
     recipient_line,
 )
-from vigil.core.documents.metrics import text_width_pt
 from vigil.core.documents.typesetting import (
     BODY_SIZE,
     CELL_MARGINS,
@@ -457,3 +457,9 @@ def render(doc: OfficialDocument) -> bytes:
     if body[-2].tag == qn("w:tbl"):
         add_paragraph(document, "", BODY_SIZE)
     return _stream(document)
+
+
+def _stream(document: object) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)  # type: ignore[attr-defined]
+    return buffer.getvalue()

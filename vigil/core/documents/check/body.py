@@ -26,7 +26,7 @@ from vigil.core.documents.check.reading import (
     text_runs,
 )
 from vigil.core.documents.check.signature import SignatureChecker
-from vigil.core.documents.decree30 import (
+from vigil.core.documents.official import (
     ARTICLE,
     DRAFT_MARK,
     HEADING,

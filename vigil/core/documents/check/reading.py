@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from vigil.core.documents.decree30 import (
+from vigil.core.documents.official import (
     CIRCULATION_NOTICES,
     CLASSIFICATION_STAMPS,
     DRAFT_MARK,
