@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from vigil.core import attachments, pages
+from vigil.core.forms import AttachmentForm
 from vigil.core.models import Attachment, AuditEvent
 from vigil.core.pages import (
     attachment_context,
@@ -29,7 +30,6 @@ from vigil.core.pages import (
 from vigil.org import services
 from vigil.org.forms import ContactPointForm
 from vigil.org.models import ContactPoint
-from vigil.work.forms import IncomingForm
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -228,12 +228,12 @@ def test_a_file_form_over_the_limit_gets_the_refusal_on_its_file_field(
 ) -> None:
     settings.VIGIL_MAX_UPLOAD_MB = 1
     big = SimpleUploadedFile("cv.pdf", b"a" * (1024 * 1024 + 10))
-    request = request_as(persona("thuongtruc"), data={"file": big, "subject": "x"})
-    form = IncomingForm(request.POST, request.FILES, clearance=0)
+    request = request_as(persona("thuongtruc"), data={"file": big, "classification": "0"})
+    form = AttachmentForm(request.POST, request.FILES, clearance=0)
     assert refuse_oversized_upload(request, form, "file")
     assert "file" in form.errors
-    small = request_as(persona("thuongtruc"), data={"subject": "x"})
-    assert not refuse_oversized_upload(small, IncomingForm(small.POST, clearance=0), "file")
+    small = request_as(persona("thuongtruc"), data={"classification": "0"})
+    assert not refuse_oversized_upload(small, AttachmentForm(small.POST, clearance=0), "file")
 
 
 # --- classified reads
