@@ -4,42 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
+from vigil.core.endpoints import (
+    Audited,
+    FoldedSearchFilterSet,
+    Id,
+    IdFilter,
+    Scoped,
+    created,
+    valid,
+)
 from vigil.core.models import AdminUnit
-from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
-
-# --- helpers every API module uses
-
-ID_MAX = 2**63 - 1
-
-
-def Id(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
-
-
-def valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
-def created(serializer_class: Any, obj: Any, request: Request) -> Response:
-    return Response(serializer_class(obj, context={"request": request}).data, status=201)
-
 
 # --- serializers
 
@@ -220,35 +208,6 @@ class EndTermSerializer(serializers.Serializer[Any]):
 
 # --- filters
 
-# Foreign keys are filtered as plain numbers: an id the user may not see and an
-# id that does not exist both give an empty list, never "invalid choice".
-
-
-@extend_schema_field(
-    {
-        # A string so that an empty value ("any", as filter forms send it) is valid.
-        "type": "string",
-        "pattern": "^([1-9][0-9]{0,17})?$",
-        "description": _("An id; ids you may not see match nothing."),
-    }
-)
-class IdFilter(filters.NumberFilter):  # type: ignore[misc]
-    """A foreign key as a plain number (no existence oracle), bounded like our ids."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", ID_MAX)
-        super().__init__(*args, **kwargs)
-
-
-class FoldedSearchFilterSet(filters.FilterSet):  # type: ignore[misc]
-    q = filters.CharFilter(method="search", max_length=100, label=_("Search (diacritics optional)"))
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(folded_query("name_folded", value))
-
 
 class AgencyFilter(FoldedSearchFilterSet):
     committee = IdFilter(field_name="committee_id")
@@ -311,34 +270,6 @@ class ContactPointFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 # --- views
-
-
-class Scoped(generics.GenericAPIView[Any]):
-    """Every row an endpoint reads comes from ``visible_to(user)``: lists show
-    it, and DRF's ``get_object`` looks the id up in it, so what is not yours
-    answers 404 exactly like what does not exist."""
-
-    model: Any
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.visible_to(self.request.user)  # type: ignore[no-any-return]
-
-
-class Audited(generics.GenericAPIView[Any]):
-    """Lists and details that show a classified object record one view event."""
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = list(page if page is not None else queryset)
-        audit.record_view(request.user, rows, path=request.get_full_path())
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        audit.record_view(request.user, [obj], about=obj, path=request.path)
-        return Response(self.get_serializer(obj).data)
 
 
 class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):

@@ -51,16 +51,3 @@ class AdminUnitSearchForm(forms.Form):
         field = self.fields["province"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = units.filter(parent__isnull=True).order_by("name")
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"), allow_empty_file=True)
-    classification = forms.TypedChoiceField(
-        label=_("Classification"), coerce=int, choices=Classification.choices, initial=0
-    )
-
-    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["classification"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(v, label) for v, label in Classification.choices if v <= clearance]

@@ -17,14 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit, clock
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.forms import add_form_errors
+from vigil.core.forms import AttachmentForm, add_form_errors
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.duty.queries import roster
 from vigil.org.forms import (
     AdminUnitSearchForm,
     AgencySearchForm,
-    AttachmentForm,
     ContactPointForm,
     SearchForm,
 )

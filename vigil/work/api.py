@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vigil.core import dates
-from vigil.org.api import Id
+from vigil.core.endpoints import Id
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work import scorecard as scorecards

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit
 from vigil.core.classification import STAMPS, Classification
-from vigil.org.forms import AttachmentForm
+from vigil.core.forms import AttachmentForm
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work import services

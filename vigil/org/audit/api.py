@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit, dates
+from vigil.core.endpoints import IdFilter
 from vigil.core.models import AuditEvent
-from vigil.org.api import IdFilter
 from vigil.org.audit.queries import events_visible_to, filter_events
 from vigil.org.scope import AUDIT_ROLES, committees_with_role
 

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.core import audit, dates
-from vigil.org.api import Audited, HidesCommittees, IdFilter, Scoped
+from vigil.core.endpoints import Audited, IdFilter, Scoped
+from vigil.org.api import HidesCommittees
 from vigil.org.duty import services
 from vigil.org.duty.models import DutyShift
 from vigil.org.models import Agency

@@ -19,8 +19,9 @@ from rest_framework.response import Response
 from vigil.accounts.models import User
 from vigil.core import dates
 from vigil.core.classification import Classification
+from vigil.core.endpoints import Id, IdFilter, created, valid
 from vigil.org.administration import queries as admin_queries
-from vigil.org.api import Id, IdFilter, PeriodSerializer, created, valid
+from vigil.org.api import PeriodSerializer
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role, RoleRequest
 from vigil.org.people import services
 from vigil.org.people.queries import role_requests_visible_to

@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
+from vigil.core.endpoints import IdFilter
 from vigil.core.models import IssuedNumber
 from vigil.core.numbering import DocType
-from vigil.org.api import IdFilter
 from vigil.org.registers.queries import visible_numbers
 
 

@@ -16,9 +16,8 @@ from rest_framework.views import APIView
 
 from vigil.core import attachments, dates
 from vigil.core.classification import Classification
+from vigil.core.endpoints import Audited, Id, Scoped, created, valid
 from vigil.core.numbering import DocType
-from vigil.org.api import Audited, Scoped
-from vigil.org.api import Id, created, valid
 from vigil.org.models import Agency, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
 from vigil.work.api import (

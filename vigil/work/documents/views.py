@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit
 from vigil.core.documents.decree30 import docx_response
-from vigil.core.forms import add_form_errors
-from vigil.org.forms import AttachmentForm
+from vigil.core.forms import AttachmentForm, add_form_errors
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work.documents import exchange, services, sources

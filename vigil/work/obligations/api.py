@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
-from vigil.org.api import Audited, Id, IdFilter, Scoped, created, valid
+from vigil.core.endpoints import Audited, Id, IdFilter, Scoped, created, valid
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work.obligations import consolidation as cons

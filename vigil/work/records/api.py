@@ -14,8 +14,7 @@ from rest_framework.response import Response
 
 from vigil.core import dates
 from vigil.core.classification import Classification
-from vigil.org.api import Audited, Scoped
-from vigil.org.api import Id, created, valid
+from vigil.core.endpoints import Audited, Id, Scoped, created, valid
 from vigil.work.api import (
     agencies_or_404,
     issuer_committee_or_404,

@@ -13,8 +13,7 @@ from rest_framework.response import Response
 
 from vigil.core import dates
 from vigil.core.classification import Classification
-from vigil.org.api import Audited, Scoped
-from vigil.org.api import Id, valid
+from vigil.core.endpoints import Audited, Id, Scoped, valid
 from vigil.work.api import agencies_or_404, committee_or_404
 from vigil.work.tasks import services
 from vigil.work.tasks.models import Task, TaskEvent, TaskQuerySet

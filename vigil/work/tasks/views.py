@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, clock
-from vigil.core.forms import add_form_errors
+from vigil.core.forms import AttachmentForm, add_form_errors
 from vigil.core.paging import CappedPaginator
-from vigil.org.forms import AttachmentForm
 from vigil.org.scope import get_visible_or_404, scope_for
 from vigil.work.forms import (
     AcceptForm,
