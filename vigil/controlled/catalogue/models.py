@@ -54,7 +54,12 @@ def shown(item_class: str, quantity: int) -> str:
 
 class ItemQuerySet(models.QuerySet["Item"]):
     def visible_to(self, user: Any) -> ItemQuerySet:
-        """The catalogue is reference data: every signed-in user reads it."""
+        """The catalogue is reference data: every signed-in user reads it.
+
+        Not the one scope rule (``OwnedQuerySet.visible_to``) on purpose: an item
+        has no owner and no classification (it names a kind of explosive, not
+        anyone's stock), and every storekeeper, licenser and officer must name
+        the same items. What is held of an item is scoped: balances and entries."""
         return self.all() if getattr(user, "is_authenticated", False) else self.none()
 
 

@@ -26,14 +26,21 @@ class StoreTotal(models.Model):
         verbose_name_plural = _("store totals")
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "item_class"], name="controlled_storetotal_unique"
+                fields=["store", "item_class"],
+                name="controlled_storetotal_unique",
+                violation_error_message=_("This store already has a total for this item class."),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gte=0), name="controlled_storetotal_not_negative"
+                condition=Q(quantity__gte=0),
+                name="controlled_storetotal_not_negative",
+                violation_error_message=_(
+                    "A store cannot hold less than nothing of an item class."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(quantity__lte=F("capacity")),
                 name="controlled_storetotal_within_capacity",
+                violation_error_message=_("A store cannot hold more than its capacity."),
             ),
         ]
 
@@ -68,11 +75,17 @@ class Account(models.Model):
                 condition=(Q(kind="store") & Q(store__isnull=False))
                 | (~Q(kind="store") & Q(store__isnull=True)),
                 name="controlled_account_store_kind",
+                violation_error_message=_(
+                    "A store's account names its store; an outside account names none."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "kind"],
                 condition=Q(store__isnull=True),
                 name="controlled_account_external_unique",
+                violation_error_message=_(
+                    "The organisation already has an outside account of this kind."
+                ),
             ),
         ]
 
@@ -138,19 +151,34 @@ class LedgerEntry(AppendOnly, LicensedRecord):
         indexes = [models.Index(fields=["at"], name="controlled_entry_at")]
         constraints = [
             models.UniqueConstraint(
-                fields=["owning_agency", "seq"], name="controlled_entry_seq_unique"
+                fields=["owning_agency", "seq"],
+                name="controlled_entry_seq_unique",
+                violation_error_message=_(
+                    "This organisation's ledger already has an entry with this number."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["owning_agency", "idempotency_key"], name="controlled_entry_key_unique"
+                fields=["owning_agency", "idempotency_key"],
+                name="controlled_entry_key_unique",
+                violation_error_message=_(
+                    "This idempotency key was already used by this organisation."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["reverses"],
                 condition=Q(reverses__isnull=False),
                 name="controlled_entry_reversed_once",
+                violation_error_message=_("This movement has already been reversed."),
             ),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="controlled_entry_positive"),
             models.CheckConstraint(
-                condition=~Q(from_account=F("to_account")), name="controlled_entry_two_accounts"
+                condition=Q(quantity__gt=0),
+                name="controlled_entry_positive",
+                violation_error_message=_("The quantity must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_account=F("to_account")),
+                name="controlled_entry_two_accounts",
+                violation_error_message=_("A movement goes from one account to another."),
             ),
         ]
 
@@ -178,10 +206,16 @@ class Balance(LicensedRecord):
         ordering = ["store", "item", "lot"]
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "item", "lot"], name="controlled_balance_unique"
+                fields=["store", "item", "lot"],
+                name="controlled_balance_unique",
+                violation_error_message=_(
+                    "This store already has a balance for this item and lot."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gte=0), name="controlled_balance_not_negative"
+                condition=Q(quantity__gte=0),
+                name="controlled_balance_not_negative",
+                violation_error_message=_("A store cannot hold less than nothing of an item."),
             ),
         ]
 

@@ -20,7 +20,15 @@ from vigil.org.scope import OwnedQuerySet
 
 
 class LicensedRecord(models.Model):
-    """Owned by the province's committee and the organisation, shared with its licenser."""
+    """Owned by the province's committee and the organisation, shared with its licenser.
+
+    Seen through the one scope rule, ``OwnedQuerySet.visible_to`` (``org/scope.py``),
+    not a rule of its own: the province committee's subtree, the organisation's
+    own people, and the licensing agency named in ``scope_agency_fields``. It
+    differs from ``Owned`` only in what it stores: no share lists (a licensed
+    record is shared with exactly its licenser, a foreign key), and the owning
+    agency is the organisation, which belongs to no committee.
+    """
 
     owning_committee = models.ForeignKey(
         "org.Committee",
@@ -51,6 +59,15 @@ class LicensedRecord(models.Model):
 
 
 class Licence(LicensedRecord):
+    """A licence an agency issued to an organisation: to use, trade, store or transport
+    the item classes it lists, in the stores it lists (none: every store of the
+    organisation), from ``valid_from`` to ``valid_to``.
+
+    Only a licence in force (``in_force_on``) lets a movement touch a store; its
+    status changes (suspended, revoked, expired) are written on its timeline
+    (``LicenceEvent``) with the reason.
+    """
+
     class Kind(models.TextChoices):
         USE = "use", _("Use")
         TRADE = "trade", _("Trade")
@@ -87,7 +104,9 @@ class Licence(LicensedRecord):
         ordering = ["valid_to", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["licensing_agency", "number"], name="controlled_licence_number_unique"
+                fields=["licensing_agency", "number"],
+                name="controlled_licence_number_unique",
+                violation_error_message=_("This licence number is already recorded."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__gte=F("valid_from")),

@@ -62,7 +62,9 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     balances = [
         {"balance": b, "shown": shown(b.item.item_class, b.quantity)}
-        for b in store.balances.filter(quantity__gt=0).select_related("item")
+        for b in store.balances.visible_to(request.user)
+        .filter(quantity__gt=0)
+        .select_related("item")
     ]
     movements = at_store(visible_movements(request.user), store.pk).order_by("-pk")[:20]
     keeper = scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper")

@@ -85,13 +85,21 @@ class Transfer(LicensedRecord):
         ordering = ["-sent_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owning_agency", "idempotency_key"], name="controlled_transfer_key_unique"
+                fields=["owning_agency", "idempotency_key"],
+                name="controlled_transfer_key_unique",
+                violation_error_message=_(
+                    "This idempotency key was already used for a transfer by this organisation."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="controlled_transfer_positive"
+                condition=Q(quantity__gt=0),
+                name="controlled_transfer_positive",
+                violation_error_message=_("The quantity must be greater than zero."),
             ),
             models.CheckConstraint(
-                condition=~Q(from_store=F("to_store")), name="controlled_transfer_two_stores"
+                condition=~Q(from_store=F("to_store")),
+                name="controlled_transfer_two_stores",
+                violation_error_message=_("A transfer goes from one store to another."),
             ),
         ]
 
