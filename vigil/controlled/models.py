@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigil.controlled.catalogue.models import (  # noqa: F401
+from vigil.controlled.catalogue.models import (
     UNITS,
     Item,
     ItemClass,
@@ -17,15 +17,15 @@ from vigil.controlled.catalogue.models import (  # noqa: F401
     unit_choices,
     unit_label,
 )
-from vigil.controlled.inspections.models import Inspection, InspectionResult  # noqa: F401
-from vigil.controlled.ledger.models import (  # noqa: F401
+from vigil.controlled.inspections.models import Inspection, InspectionResult
+from vigil.controlled.ledger.models import (
     Account,
     Balance,
     LedgerEntry,
     LedgerHead,
     StoreTotal,
 )
-from vigil.controlled.registry.models import (  # noqa: F401
+from vigil.controlled.registry.models import (
     Licence,
     LicenceEvent,
     LicensedRecord,
@@ -33,7 +33,32 @@ from vigil.controlled.registry.models import (  # noqa: F401
     Sector,
     Store,
 )
-from vigil.controlled.transfers.models import Transfer  # noqa: F401
+from vigil.controlled.transfers.models import Transfer
+
+__all__ = [
+    "UNITS",
+    "Account",
+    "Balance",
+    "ControlledAction",
+    "Inspection",
+    "InspectionResult",
+    "Item",
+    "ItemClass",
+    "ItemQuerySet",
+    "LedgerEntry",
+    "LedgerHead",
+    "Licence",
+    "LicenceEvent",
+    "LicensedRecord",
+    "OrganisationProfile",
+    "Sector",
+    "Store",
+    "StoreTotal",
+    "Transfer",
+    "shown",
+    "unit_choices",
+    "unit_label",
+]
 
 
 class ControlledAction(models.TextChoices):

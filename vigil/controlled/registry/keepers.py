@@ -3,7 +3,8 @@
 The keepers: the licensing agency's officers and head (for the organisations
 it licenses), the standing office and the administrators of the province
 committee (for all of its organisations), and Vigil itself. These are rules
-of writing; who may *see* a record is the one scope rule (``visible_to``).
+of writing; who may *see* a record is the one scope rule (``visible_to``). And where a
+record belongs: the committee of the province its commune lies in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.core.audit import SystemActor
+from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import scope_for
 
@@ -83,3 +85,17 @@ def may_create_organisations(user: Any) -> bool:
 def require_licensed(organisation: Agency) -> None:
     if organisation.kind != Agency.Kind.LICENSED_ORGANISATION:
         raise ValidationError(_("%(org)s is not a licensed organisation.") % {"org": organisation})
+
+
+def province_committee(unit: AdminUnit) -> Committee:
+    """The committee of the province a commune lies in."""
+    province = unit.parent or unit
+    committee = Committee.objects.filter(level="province", admin_unit=province).first()
+    if committee is None:
+        raise ValidationError(_("No provincial committee covers %(unit)s.") % {"unit": unit})
+    return committee
+
+
+def licenser_of(organisation: Agency) -> Agency | None:
+    """The agency that licenses the organisation (its first)."""
+    return organisation.licensed_by.first()

@@ -21,7 +21,13 @@ from vigil.controlled.catalogue.models import UNITS, ItemClass, shown
 from vigil.controlled.ledger.models import Account, StoreTotal
 from vigil.controlled.ledger.posting import lock_chains
 from vigil.controlled.models import ControlledAction
-from vigil.controlled.registry.keepers import LICENSING_KINDS, require_keeper, require_licensed
+from vigil.controlled.registry.keepers import (
+    LICENSING_KINDS,
+    licenser_of,
+    province_committee,
+    require_keeper,
+    require_licensed,
+)
 from vigil.controlled.registry.models import (
     Licence,
     LicenceEvent,
@@ -34,20 +40,7 @@ from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 
-# --- where a record belongs
-
-
-def province_committee(unit: AdminUnit) -> Committee:
-    """The committee of the province a commune lies in."""
-    province = unit.parent or unit
-    committee = Committee.objects.filter(level="province", admin_unit=province).first()
-    if committee is None:
-        raise ValidationError(_("No provincial committee covers %(unit)s.") % {"unit": unit})
-    return committee
-
-
-def _licenser(organisation: Agency) -> Agency | None:
-    return organisation.licensed_by.first()
+# --- checks
 
 
 def _check_class(item_class: str) -> None:
@@ -499,11 +492,11 @@ def create_store_within(
     """``create_store`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_licensed(organisation)
     committee = province_committee(admin_unit)
-    licenser = _licenser(organisation)
+    licenser = licenser_of(organisation)
     require_keeper(actor, committee, licenser.pk if licenser else None)
     store = Store(
         name=name, admin_unit=admin_unit, kind=kind, owning_committee=committee,
-        owning_agency=organisation, licensing_agency=_licenser(organisation),
+        owning_agency=organisation, licensing_agency=licenser_of(organisation),
     )  # fmt: skip
     store.full_clean()
     store.save()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.controlled.catalogue.models import UNITS, ItemClass, shown
+from vigil.controlled.ledger.models import Balance
 from vigil.controlled.ledger.queries import at_store, movement_rows, visible_movements
 from vigil.controlled.registry import keepers, queries, services
 from vigil.controlled.registry.forms import (
@@ -62,8 +63,8 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     balances = [
         {"balance": b, "shown": shown(b.item.item_class, b.quantity)}
-        for b in store.balances.visible_to(request.user)
-        .filter(quantity__gt=0)
+        for b in Balance.objects.visible_to(request.user)
+        .filter(store=store, quantity__gt=0)
         .select_related("item")
     ]
     movements = at_store(visible_movements(request.user), store.pk).order_by("-pk")[:20]
