@@ -80,7 +80,7 @@ def child(single: int, batch: int, counts: list[int]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from vigil.controlled import services
+    from vigil.controlled.ledger import services
     from vigil.controlled.models import Account, LedgerEntry
     from vigil.core import clock
 
@@ -227,7 +227,7 @@ class World:
         self.count = 0
 
     def item(self) -> Any:
-        from vigil.controlled import services
+        from vigil.controlled.catalogue import services
         from vigil.controlled.models import ItemClass
 
         return services.create_item(
@@ -240,8 +240,8 @@ class World:
         from django.test import Client
 
         from vigil.accounts.services import create_token, create_user
-        from vigil.controlled import services
         from vigil.controlled.models import ItemClass, Store
+        from vigil.controlled.registry import services
         from vigil.core import clock
         from vigil.org.models import Agency, Role
         from vigil.org.services import grant_membership

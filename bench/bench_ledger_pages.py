@@ -34,7 +34,7 @@ def load(entries: int) -> float:
     """Append ``entries`` chained entries to the mine's ledger; seconds taken."""
     from django.db import connection
 
-    from vigil.controlled.ledger import CANONICAL_FIELDS, canonical_text
+    from vigil.controlled.ledger.chain import CANONICAL_FIELDS, canonical_text
     from vigil.controlled.models import Account, Balance, LedgerEntry, LedgerHead, Store
     from vigil.core import clock
     from vigil.core.audit import GENESIS, compute_hash
@@ -113,9 +113,9 @@ def child(entries: int, requests: int, verify: bool, explain: bool) -> None:
     from django.test.utils import override_settings
 
     from vigil.accounts.models import User
-    from vigil.controlled import ledger
+    from vigil.controlled.ledger import chain as ledger
+    from vigil.controlled.ledger.queries import refresh_statistics
     from vigil.controlled.models import Item, LedgerEntry, Store
-    from vigil.controlled.queries import refresh_statistics
     from vigil.core import clock
 
     call_command("migrate", verbosity=0)

@@ -15,7 +15,7 @@ from django import forms
 from django.test import Client
 from django.utils.translation import override
 
-from vigil.controlled.forms import MovementForm
+from vigil.controlled.ledger.forms import MovementForm
 from vigil.controlled.models import ItemClass, Store, shown
 from vigil.core import clock, labels
 from vigil.core.audit import SystemActor

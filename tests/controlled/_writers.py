@@ -21,8 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import translation
 
-from vigil.controlled import ledger, services
+from vigil.controlled.catalogue import services as catalogue
+from vigil.controlled.ledger import chain as ledger
+from vigil.controlled.ledger import services
 from vigil.controlled.models import Account, Balance, ItemClass, LedgerEntry, Store, StoreTotal
+from vigil.controlled.registry import services as registry
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
@@ -54,7 +57,7 @@ def build_world(organisations: int = 2, stores_each: int = 2) -> None:
     dit, _ = Agency.objects.get_or_create(
         name="Sở Công Thương Đồng Thời", defaults={"kind": "department", "committee": committee}
     )
-    services.create_item(
+    catalogue.create_item(
         code="DT-NT", name="Thuốc nổ đồng thời", item_class=ItemClass.EXPLOSIVE, actor=SYSTEM
     )
     today = clock.today()
@@ -64,12 +67,12 @@ def build_world(organisations: int = 2, stores_each: int = 2) -> None:
         )
         org.licensed_by.set([dit])
         for s in range(stores_each):
-            services.create_store(
+            registry.create_store(
                 org, name=f"Kho đồng thời {n}-{s}", admin_unit=commune,
                 kind=Store.Kind.PERMANENT, capacities={ItemClass.EXPLOSIVE: CAPACITY},
                 actor=SYSTEM,
             )  # fmt: skip
-        services.create_licence(
+        registry.create_licence(
             org, number=f"DT{n}/GP", kind="use", issuer=dit, valid_from=today,
             valid_to=today + dt.timedelta(days=30), item_classes=[ItemClass.EXPLOSIVE],
             actor=SYSTEM,

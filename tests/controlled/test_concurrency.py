@@ -22,7 +22,7 @@ import pytest
 from django.db import connection, connections
 
 from tests.controlled import _writers
-from vigil.controlled import services
+from vigil.controlled.ledger import posting as services
 
 PG_WRITERS = 16
 SQLITE_WRITERS = 4

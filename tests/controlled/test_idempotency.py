@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import translation
 
 from tests.controlled import _writers
-from vigil.controlled import services
+from vigil.controlled.ledger import services
 from vigil.controlled.models import Account, Balance, Item, LedgerEntry, Store
 from vigil.core import clock
 from vigil.core.models import AuditEvent

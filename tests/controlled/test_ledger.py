@@ -15,7 +15,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
-from vigil.controlled import ledger, services
+from vigil.controlled.ledger import chain as ledger
+from vigil.controlled.ledger import services
 from vigil.controlled.models import (
     Account,
     Balance,
@@ -26,6 +27,7 @@ from vigil.controlled.models import (
     Store,
     StoreTotal,
 )
+from vigil.controlled.registry import services as registry
 from vigil.core import clock, verification
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, AuditEvent
@@ -140,13 +142,13 @@ def _other_org(licensed: bool = True) -> tuple[Agency, Store]:
         admin_unit=mine().admin_unit, licensed_by=[dit], actor=SYSTEM,
     )  # fmt: skip
     unit = AdminUnit.objects.get(code="06793")
-    other = services.create_store(
+    other = registry.create_store(
         org, name="Kho đá thử", admin_unit=unit, kind=Store.Kind.PERMANENT,
         capacities={ItemClass.EXPLOSIVE: 1_000_000}, actor=SYSTEM,
     )  # fmt: skip
     if licensed:
         today = clock.today()
-        services.create_licence(
+        registry.create_licence(
             org, number="9/GP-SCT", kind="use", issuer=dit, valid_from=today,
             valid_to=today + dt.timedelta(days=365), item_classes=[ItemClass.EXPLOSIVE],
             actor=SYSTEM,

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from vigil.controlled import services
+from vigil.controlled.ledger import services
 from vigil.controlled.models import Account, Item, LedgerEntry, Store
 from vigil.core import clock
 from vigil.core.audit import SystemActor

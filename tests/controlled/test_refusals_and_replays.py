@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
-from vigil.controlled import inflight, services
+from vigil.controlled.ledger import inflight, services
 from vigil.controlled.models import Account, Item, LedgerEntry, Store, Transfer
 from vigil.core.models import AuditEvent
 
@@ -224,7 +224,7 @@ def test_keys_are_held_per_thread_and_given_back() -> None:
 SETUP = """
 import json
 from tests.controlled import _writers
-from vigil.controlled import services
+from vigil.controlled.ledger import services
 from vigil.controlled.models import Account
 _writers.build_world(organisations=2, stores_each=1)
 world = _writers.load_world()
@@ -245,7 +245,7 @@ with transaction.atomic():  # BEGIN IMMEDIATE: every other writer waits
 ISSUE = """
 import json, sys
 from tests.controlled import _writers
-from vigil.controlled import inflight, services
+from vigil.controlled.ledger import inflight, services
 from vigil.controlled.models import Account
 world = _writers.load_world()
 store = world.stores[0]
@@ -261,7 +261,8 @@ except inflight.InProgress:
 TRANSFER = """
 import json, os, sys
 from tests.controlled import _writers
-from vigil.controlled import inflight, transfers
+from vigil.controlled.ledger import inflight
+from vigil.controlled.transfers import services as transfers
 world = _writers.load_world()
 print("ready", flush=True)
 sys.stdin.readline()

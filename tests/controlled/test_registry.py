@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from vigil.controlled import registry, services
+from vigil.controlled.ledger import services
 from vigil.controlled.models import (
     Account,
     Item,
@@ -25,6 +25,7 @@ from vigil.controlled.models import (
     Store,
     StoreTotal,
 )
+from vigil.controlled.registry import services as registry
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, AuditEvent
@@ -420,7 +421,7 @@ def test_the_organisation_lists_cost_the_same_queries_for_more_rows(
         profile = new_org(SYSTEM, name=f"Công ty Thử {i}", tax_code=f"57000001{i}0")
         unit = profile.organisation.admin_unit
         assert unit is not None
-        services.create_store(
+        registry.create_store(
             profile.organisation, name=f"Kho thử {i}", admin_unit=unit,
             kind="permanent", capacities={"explosive": 1000}, actor=SYSTEM,
         )  # fmt: skip

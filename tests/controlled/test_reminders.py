@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from vigil.controlled.models import Licence
-from vigil.controlled.reminders import RULE, remind_expiring_licences
+from vigil.controlled.registry.reminders import RULE, remind_expiring_licences
 from vigil.core import clock, scheduler
 from vigil.inbox.delivery import deliver_pending
 from vigil.inbox.models import InboxEntry, Reminder

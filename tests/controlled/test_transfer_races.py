@@ -25,7 +25,7 @@ from django.utils import translation
 
 from tests.controlled import _writers
 from vigil.accounts.services import create_token, create_user
-from vigil.controlled import ledger
+from vigil.controlled.ledger import chain as ledger
 from vigil.controlled.models import Account, LedgerEntry, Store, Transfer
 from vigil.core import audit, clock
 from vigil.org.services import grant_membership
@@ -254,7 +254,7 @@ def test_a_replay_waits_for_its_original_and_gets_what_it_wrote() -> None:
     and then answers 200 with the original's entry."""
     from django.db import transaction
 
-    from vigil.controlled import services
+    from vigil.controlled.ledger import services
 
     shop = build_shop()
     _stock(shop)

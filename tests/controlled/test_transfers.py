@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from vigil.controlled import inspections, ledger, registry, services, transfers
+from vigil.controlled.inspections import services as inspections
+from vigil.controlled.ledger import chain as ledger
 from vigil.controlled.models import (
     Account,
     Balance,
@@ -26,6 +27,9 @@ from vigil.controlled.models import (
     Store,
     Transfer,
 )
+from vigil.controlled.registry import services
+from vigil.controlled.registry import services as registry
+from vigil.controlled.transfers import services as transfers
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit, Attachment, AuditEvent

@@ -23,7 +23,7 @@ import pytest
 from django.db import connection, connections
 
 from tests.controlled import _writers
-from vigil.controlled import ledger
+from vigil.controlled.ledger import chain as ledger
 from vigil.core import audit
 from vigil.core.models import AuditHead
 

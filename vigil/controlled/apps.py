@@ -10,23 +10,22 @@ class ControlledConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
-        from vigil.controlled import ledger
+        from vigil.controlled.inspections.models import Inspection
+        from vigil.controlled.inspections.services import remind_inspections_due
+        from vigil.controlled.ledger import chain
+        from vigil.controlled.ledger.queries import refresh_statistics
         from vigil.controlled.models import ControlledAction
-        from vigil.controlled.queries import refresh_statistics
-        from vigil.controlled.reminders import remind_expiring_licences
+        from vigil.controlled.registry.keepers import may_keep_record
+        from vigil.controlled.registry.reminders import remind_expiring_licences
+        from vigil.controlled.registry.services import expire_licences
         from vigil.core import audit, scheduler, verification
+        from vigil.core.attachments import register_attachable
 
         audit.register_actions(ControlledAction)
-        verification.register_verifier("ledger", ledger.verify_chain_result, label=_("Ledger"))
+        verification.register_verifier("ledger", chain.verify_chain_result, label=_("Ledger"))
         scheduler.register_sweep(
             "controlled.licence_expiry", remind_expiring_licences, every=dt.timedelta(hours=1)
         )
-
-        from vigil.controlled.inspections import remind_inspections_due
-        from vigil.controlled.models import Inspection
-        from vigil.controlled.registry import expire_licences, may_keep_record
-        from vigil.core.attachments import register_attachable
-
         scheduler.register_sweep(
             "controlled.licence_status", expire_licences, every=dt.timedelta(hours=1)
         )

@@ -99,7 +99,7 @@ class Menus:
         """The registry's stores are owned by the province's committee: shown to those who
         see a store or keep the registry (not to a commune or the Border Guard)."""
         from vigil.controlled.models import Store
-        from vigil.controlled.registry import may_create_organisations
+        from vigil.controlled.registry.keepers import may_create_organisations
 
         return bool(
             Store.objects.visible_to(self.user).exists() or may_create_organisations(self.user)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from vigil.controlled import ledger
+from vigil.controlled.ledger import chain as ledger
 from vigil.core import verification
 from vigil.core.audit import SystemActor
 

@@ -1,9 +1,9 @@
-"""The registry's use cases: licensed organisations, licences and their status,
-stores and their capacity. Kept apart from the posting path (services.py).
+"""The registry's use cases: licensed organisations, licences (from their recording
+to their expiry) and stores (from their recording to their capacity). Who may
+write them: ``keepers``.
 
-Who keeps the registry: the licensing agency's officers and head (for the
-organisations it licenses), the standing office and the administrators of the
-province committee (for all of its organisations), and Vigil itself.
+A use case opens its own durable transaction; a ``…_within`` helper writes the
+same in the caller's transaction (the demo seed).
 """
 
 from __future__ import annotations
@@ -12,93 +12,40 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigil.controlled import services
-from vigil.controlled.models import (
-    UNITS,
-    ControlledAction,
-    ItemClass,
+from vigil.controlled.catalogue.models import UNITS, ItemClass, shown
+from vigil.controlled.ledger.models import Account, StoreTotal
+from vigil.controlled.ledger.posting import lock_chains
+from vigil.controlled.models import ControlledAction
+from vigil.controlled.registry.keepers import (
+    LICENSING_KINDS,
+    licenser_of,
+    province_committee,
+    require_keeper,
+    require_licensed,
+)
+from vigil.controlled.registry.models import (
     Licence,
     LicenceEvent,
     OrganisationProfile,
     Sector,
     Store,
-    StoreTotal,
-    shown,
 )
-from vigil.controlled.services import province_committee
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
-from vigil.org.scope import scope_for
 
-KEEPER_COMMITTEE_ROLES = ("standing_office", "administrator")
-KEEPER_AGENCY_ROLES = ("agency_head", "officer")
-# The kinds of agency that issue licences for explosives and weapons: the
-# Department of Industry and Trade (a department), the police, the military.
-LICENSING_KINDS = (Agency.Kind.DEPARTMENT, Agency.Kind.POLICE, Agency.Kind.MILITARY)
+# --- checks
 
 
-# --- who keeps the registry
-
-
-def may_keep(user: Any, committee: Committee | None, licensing_agency_id: int | None) -> bool:
-    """May ``user`` write the registry records of this committee / licensing agency?"""
-    if isinstance(user, SystemActor):
-        return True
-    scope = scope_for(user)
-    if committee is not None and scope.committee_role_covers(
-        committee.path, *KEEPER_COMMITTEE_ROLES
-    ):
-        return True
-    return licensing_agency_id is not None and scope.agency_role_in(
-        licensing_agency_id, *KEEPER_AGENCY_ROLES
-    )
-
-
-def may_keep_record(user: Any, record: Any) -> bool:
-    """For an existing record with ``owning_committee`` and ``licensing_agency``."""
-    return may_keep(user, record.owning_committee, record.licensing_agency_id)
-
-
-def require_keeper(
-    actor: Any, committee: Committee | None, licensing_agency_id: int | None
-) -> None:
-    if not may_keep(actor, committee, licensing_agency_id):
-        raise PermissionDenied(
-            _(
-                "Only the licensing agency, the standing office or an administrator "
-                "may change the registry."
-            )
-        )
-
-
-def licensing_agencies_for(user: Any) -> Any:
-    """Agencies the user may name as an organisation's licensing agency."""
-    qs = Agency.objects.filter(kind__in=LICENSING_KINDS, committee__isnull=False)
-    if isinstance(user, SystemActor):
-        return qs
-    scope = scope_for(user)
-    # The registry is provincial: a commune committee's standing office does not keep it.
-    keeper_in = [c for role, _a, c, _p in scope.roles if role in KEEPER_COMMITTEE_ROLES and c]
-    paths = Committee.objects.filter(
-        pk__in=keeper_in, level__in=[Committee.Level.NATIONAL, Committee.Level.PROVINCE]
-    ).values_list("path", flat=True)
-    own = [a for role, a, c, _p in scope.roles if role in KEEPER_AGENCY_ROLES and c is None]
-    q = Q(pk__in=own)
-    for path in paths:
-        q |= Q(committee__path__startswith=path)
-    return qs.filter(q).order_by("name")
-
-
-def may_create_organisations(user: Any) -> bool:
-    return bool(licensing_agencies_for(user).exists())
+def _check_class(item_class: str) -> None:
+    if item_class not in UNITS:
+        raise ValidationError(_("Unknown item class: %(c)s.") % {"c": item_class})
 
 
 def _check_licensing_agency(agency: Agency) -> None:
@@ -114,9 +61,8 @@ def _check_commune(unit: AdminUnit | None) -> AdminUnit:
     return unit
 
 
-# --- organisations
-
 ORGANISATION_FIELDS = ("name", "tax_code", "admin_unit_id", "licensed_by")
+
 PROFILE_FIELDS = ("sector", "parent_group", "address", "licensing_agency_id")
 
 
@@ -148,7 +94,7 @@ def _organisation_state(profile: OrganisationProfile) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_organisation(
     *,
     name: str,
@@ -161,6 +107,30 @@ def create_organisation(
     actor: Any,
 ) -> OrganisationProfile:
     """A licensed organisation: an agency outside every committee, and its registry record."""
+    return create_organisation_within(
+        name=name,
+        tax_code=tax_code,
+        sector=sector,
+        admin_unit=admin_unit,
+        licensing_agency=licensing_agency,
+        parent_group=parent_group,
+        address=address,
+        actor=actor,
+    )
+
+
+def create_organisation_within(
+    *,
+    name: str,
+    tax_code: str,
+    sector: str,
+    admin_unit: AdminUnit | None,
+    licensing_agency: Agency,
+    parent_group: str = "",
+    address: str = "",
+    actor: Any,
+) -> OrganisationProfile:
+    """``create_organisation`` as a helper that nests: in the caller's transaction (the demo seed)."""
     unit = _check_commune(admin_unit)
     committee = province_committee(unit)
     require_keeper(actor, committee, licensing_agency.pk)
@@ -181,11 +151,20 @@ def create_organisation(
     )  # fmt: skip
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_profile(
     agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Any
 ) -> OrganisationProfile:
     """The registry record of a licensed organisation already in the directory."""
+    return create_profile_within(
+        agency, sector=sector, parent_group=parent_group, address=address, actor=actor
+    )
+
+
+def create_profile_within(
+    agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Any
+) -> OrganisationProfile:
+    """``create_profile`` as a helper that nests: in the caller's transaction (the demo seed)."""
     if agency.kind != Agency.Kind.LICENSED_ORGANISATION:
         raise ValidationError(_("%(org)s is not a licensed organisation.") % {"org": agency})
     if OrganisationProfile.objects.filter(pk=agency.pk).exists():
@@ -226,7 +205,7 @@ def _record_profile(
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_organisation(
     profile: OrganisationProfile, *, actor: Any, **changes: Any
 ) -> OrganisationProfile:
@@ -275,32 +254,8 @@ def update_organisation(
     return profile
 
 
-def with_standing(profiles: Any, today: dt.date) -> Any:
-    """Annotate each organisation with its licence standing in two subqueries, not 2 per row."""
-    active = Licence.objects.filter(
-        owning_agency_id=OuterRef("pk"), status=Licence.Status.ACTIVE,
-        valid_from__lte=today, valid_to__gte=today,
-    )  # fmt: skip
-    lasting = active.filter(valid_to__gt=today + dt.timedelta(days=60))
-    return profiles.annotate(_in_force=Exists(active), _lasting=Exists(lasting))
-
-
-def standing_of(profile: Any) -> str:
-    """ "in_force", "expiring" (within 60 days) or "none", from ``with_standing``."""
-    if profile._lasting:
-        return "in_force"
-    return "expiring" if profile._in_force else "none"
-
-
-def licence_standing(organisation_id: int, today: dt.date) -> str:
-    """The same for one organisation."""
-    profile = with_standing(OrganisationProfile.objects.filter(pk=organisation_id), today).first()
-    return standing_of(profile) if profile is not None else "none"
-
-
-# --- licences
-
 LICENCE_EDITABLE = ("number", "kind", "valid_from", "valid_to", "item_classes", "stores")
+
 # Which status may follow which; "expired" is set by the daily sweep or by hand.
 TRANSITIONS: dict[str, set[str]] = {
     Licence.Status.ACTIVE: {Licence.Status.SUSPENDED, Licence.Status.REVOKED,
@@ -326,12 +281,80 @@ def _event(licence: Licence, status_from: str, reason: str, actor: Any) -> Licen
     )  # fmt: skip
 
 
-def record_licence_created(licence: Licence, actor: Any) -> None:
-    """The first line of a licence's timeline (called by ``services.create_licence``)."""
+@transaction.atomic(durable=True)
+def create_licence(
+    organisation: Agency,
+    *,
+    number: str,
+    kind: str,
+    issuer: Agency,
+    valid_from: Any,
+    valid_to: Any,
+    item_classes: Iterable[str],
+    stores: Iterable[Store] = (),
+    actor: Any,
+) -> Licence:
+    """Record a licence: the first line of its timeline and its audit event."""
+    return create_licence_within(
+        organisation,
+        number=number,
+        kind=kind,
+        issuer=issuer,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        item_classes=item_classes,
+        stores=stores,
+        actor=actor,
+    )
+
+
+def create_licence_within(
+    organisation: Agency,
+    *,
+    number: str,
+    kind: str,
+    issuer: Agency,
+    valid_from: Any,
+    valid_to: Any,
+    item_classes: Iterable[str],
+    stores: Iterable[Store] = (),
+    actor: Any,
+) -> Licence:
+    """``create_licence`` as a helper that nests: in the caller's transaction (the demo seed)."""
+    require_licensed(organisation)
+    stores = list(stores)
+    classes = sorted(set(item_classes))
+    for c in classes:
+        _check_class(c)
+    if issuer.committee is None:
+        raise ValidationError(_("A licence is issued by a member agency of a committee."))
+    unit = organisation.admin_unit or issuer.committee.admin_unit
+    if stores:
+        committee = stores[0].owning_committee
+    elif unit is not None:
+        committee = province_committee(unit)
+    else:
+        raise ValidationError(_("Record the organisation's commune first."))
+    require_keeper(actor, committee, issuer.pk)
+    licence = Licence(
+        number=number, kind=kind, valid_from=valid_from, valid_to=valid_to,
+        item_classes=classes, owning_committee=committee, owning_agency=organisation,
+        licensing_agency=issuer,
+    )  # fmt: skip
+    licence.full_clean()
+    licence.save()
+    if any(s.owning_agency_id != organisation.pk for s in stores):
+        raise ValidationError(_("A licence covers the organisation's own stores only."))
+    licence.stores.set(stores)
     _event(licence, "", _("Licence recorded."), actor)
+    audit.record(
+        ControlledAction.LICENCE_CREATED, actor=actor, obj=licence,
+        after={**audit.snapshot(licence), "stores": [s.pk for s in stores]},
+    )  # fmt: skip
+    return licence
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_licence(licence: Licence, *, actor: Any, **changes: Any) -> Licence:
     """Correct a licence's number, kind, dates, item classes or stores (not its status)."""
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
@@ -372,9 +395,16 @@ def update_licence(licence: Licence, *, actor: Any, **changes: Any) -> Licence:
     return licence
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_licence_status(licence: Licence, status: str, *, reason: str, actor: Any) -> Licence:
     """Suspend, reinstate, revoke or declare expired; the reason goes on the timeline."""
+    return change_licence_status_within(licence, status, reason=reason, actor=actor)
+
+
+def change_licence_status_within(
+    licence: Licence, status: str, *, reason: str, actor: Any
+) -> Licence:
+    """``change_licence_status`` as a helper that nests: in the caller's transaction (the demo seed)."""
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
     if not isinstance(actor, SystemActor):
         require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
@@ -428,6 +458,59 @@ def expire_licences(now: dt.datetime) -> int:
 # --- stores
 
 
+@transaction.atomic(durable=True)
+def create_store(
+    organisation: Agency,
+    *,
+    name: str,
+    admin_unit: AdminUnit,
+    kind: str,
+    capacities: Mapping[str, int] | None = None,
+    actor: Any,
+) -> Store:
+    """Record a store of a licensed organisation, with its ledger account and its
+    capacities (in stored units)."""
+    return create_store_within(
+        organisation,
+        name=name,
+        admin_unit=admin_unit,
+        kind=kind,
+        capacities=capacities,
+        actor=actor,
+    )
+
+
+def create_store_within(
+    organisation: Agency,
+    *,
+    name: str,
+    admin_unit: AdminUnit,
+    kind: str,
+    capacities: Mapping[str, int] | None = None,
+    actor: Any,
+) -> Store:
+    """``create_store`` as a helper that nests: in the caller's transaction (the demo seed)."""
+    require_licensed(organisation)
+    committee = province_committee(admin_unit)
+    licenser = licenser_of(organisation)
+    require_keeper(actor, committee, licenser.pk if licenser else None)
+    store = Store(
+        name=name, admin_unit=admin_unit, kind=kind, owning_committee=committee,
+        owning_agency=organisation, licensing_agency=licenser_of(organisation),
+    )  # fmt: skip
+    store.full_clean()
+    store.save()
+    Account.objects.create(organisation=organisation, kind=Account.Kind.STORE, store=store)
+    for item_class, capacity in (capacities or {}).items():
+        _check_class(item_class)
+        StoreTotal.objects.create(store=store, item_class=item_class, capacity=int(capacity))
+    audit.record(
+        ControlledAction.STORE_CREATED, actor=actor, obj=store,
+        after={**audit.snapshot(store), "capacities": dict(capacities or {})},
+    )  # fmt: skip
+    return store
+
+
 def _check_capacities(capacities: Mapping[str, Any], held: Mapping[str, int]) -> dict[str, int]:
     clean: dict[str, int] = {}
     for item_class, value in capacities.items():
@@ -453,7 +536,7 @@ def _check_capacities(capacities: Mapping[str, Any], held: Mapping[str, int]) ->
     return clean
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_store(
     store: Store,
     *,
@@ -470,7 +553,7 @@ def update_store(
     """
     # The ledger's lock order: the chain head, then the store (FOR NO KEY UPDATE:
     # a movement's foreign-key checks may still read it), then its totals by id.
-    services.lock_chains([store.owning_agency_id])
+    lock_chains([store.owning_agency_id])
     store = Store.objects.select_for_update(no_key=True).get(pk=store.pk)
     require_keeper(actor, store.owning_committee, store.licensing_agency_id)
     totals = {
@@ -513,7 +596,3 @@ def update_store(
             ControlledAction.STORE_UPDATED, actor=actor, obj=store, before=before, after=after
         )
     return store
-
-
-def stores_of(organisation: Agency) -> Iterable[Store]:
-    return Store.objects.filter(owning_agency=organisation).order_by("name")

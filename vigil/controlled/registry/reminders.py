@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vigil.controlled.models import Licence
+from vigil.controlled.registry.models import Licence
 from vigil.inbox.services import CommitteeRole, remind_once
 
 THRESHOLDS = (60, 30)

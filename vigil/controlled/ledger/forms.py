@@ -1,4 +1,4 @@
-"""Forms of the registry pages (validation of shape only; the services decide)."""
+"""Forms of the ledger pages: shape only; the services decide."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vigil.controlled.models import Account, Item, Store, unit_choices
-from vigil.controlled.services import reserved_key_message
+from vigil.controlled.catalogue.models import Item, ItemClass, unit_choices
+from vigil.controlled.ledger.models import Account
+from vigil.controlled.ledger.services import reserved_key_message
+from vigil.controlled.registry.models import Store
 from vigil.core import dates
+from vigil.core.models import AdminUnit
+from vigil.org.models import Agency
 
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
 
@@ -73,3 +78,33 @@ class MovementFilterForm(forms.Form):
         store.queryset = Store.objects.visible_to(user)
         item: Any = self.fields["item"]
         item.queryset = Item.objects.visible_to(user)
+
+
+class BalanceFilterForm(forms.Form):
+    BY = [
+        ("store", _("Store")),
+        ("organisation", _("Organisation")),
+        ("item", _("Item")),
+        ("commune", _("Commune")),
+    ]
+    by = forms.ChoiceField(label=_("Totals by"), choices=BY, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Agency.objects.none(), required=False
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=AdminUnit.objects.none(), required=False
+    )
+    item_class = forms.ChoiceField(
+        label=_("Class"), choices=[("", _("Any")), *ItemClass.choices], required=False
+    )
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.all(), required=False)
+
+    def __init__(
+        self, *args: Any, organisations: QuerySet[Agency], communes: QuerySet[AdminUnit],
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        org: Any = self.fields["organisation"]
+        org.queryset = organisations
+        unit: Any = self.fields["commune"]
+        unit.queryset = communes

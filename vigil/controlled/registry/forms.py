@@ -9,20 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vigil.controlled.forms import PostingForm
-from vigil.controlled.models import (
-    UNITS,
-    InspectionResult,
-    Item,
-    ItemClass,
-    Licence,
-    Sector,
-    Store,
-    unit_label,
-)
+from vigil.controlled.catalogue.models import UNITS, ItemClass, unit_label
+from vigil.controlled.registry.models import Licence, Sector, Store
+from vigil.controlled.registry.queries import province_communes
 from vigil.core import dates
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency, Committee
+from vigil.org.models import Agency
 
 STANDING = [
     ("", _("Any")),
@@ -30,12 +22,6 @@ STANDING = [
     ("expiring", _("Licence expiring within 60 days")),
     ("none", _("No licence in force")),
 ]
-
-
-def province_communes() -> QuerySet[AdminUnit]:
-    """Communes of the provinces that have a committee in Vigil."""
-    provinces = Committee.objects.filter(level="province").values("admin_unit")
-    return AdminUnit.objects.filter(parent__in=provinces).order_by("name")
 
 
 class OrganisationFilterForm(forms.Form):
@@ -165,61 +151,3 @@ class StoreForm(forms.Form):
                 continue
             result[item_class] = int(stored)
         return result
-
-
-class InspectionForm(forms.Form):
-    date = dates.DateField(label=_("Inspection date"))
-    inspecting_agency = forms.ModelChoiceField(
-        label=_("Inspecting agency"),
-        queryset=Agency.objects.filter(committee__isnull=False).order_by("name"),
-    )
-    result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices)
-    findings = forms.CharField(
-        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    next_due = dates.DateField(label=_("Next inspection due"), required=False)
-
-
-class BalanceFilterForm(forms.Form):
-    BY = [
-        ("store", _("Store")),
-        ("organisation", _("Organisation")),
-        ("item", _("Item")),
-        ("commune", _("Commune")),
-    ]
-    by = forms.ChoiceField(label=_("Totals by"), choices=BY, required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Agency.objects.none(), required=False
-    )
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=AdminUnit.objects.none(), required=False
-    )
-    item_class = forms.ChoiceField(
-        label=_("Class"), choices=[("", _("Any")), *ItemClass.choices], required=False
-    )
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.all(), required=False)
-
-    def __init__(
-        self, *args: Any, organisations: QuerySet[Agency], communes: QuerySet[AdminUnit],
-        **kwargs: Any,
-    ) -> None:  # fmt: skip
-        super().__init__(*args, **kwargs)
-        org: Any = self.fields["organisation"]
-        org.queryset = organisations
-        unit: Any = self.fields["commune"]
-        unit.queryset = communes
-
-
-class TransferForm(PostingForm):
-    to_store = forms.ModelChoiceField(label=_("To store"), queryset=Store.objects.none())
-    field_order = ["to_store"]
-
-    def __init__(self, *args: Any, destinations: QuerySet[Store], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        to_store: Any = self.fields["to_store"]
-        to_store.queryset = destinations
-        to_store.label_from_instance = lambda s: f"{s.owning_agency.name} — {s.name}"
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)

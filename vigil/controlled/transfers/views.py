@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.controlled import inflight, transfers
-from vigil.controlled.models import Store, Transfer, shown
-from vigil.controlled.registry_forms import ReasonForm, TransferForm
+from vigil.controlled.catalogue.models import shown
+from vigil.controlled.ledger import inflight
+from vigil.controlled.registry.models import Store
+from vigil.controlled.transfers import services
+from vigil.controlled.transfers.forms import ReasonForm, TransferForm
+from vigil.controlled.transfers.models import Transfer
+from vigil.controlled.transfers.queries import destination_stores, visible_transfers
 from vigil.core.forms import add_form_errors
 from vigil.org.scope import get_visible_or_404, scope_for
 
 
-def _transfers(user: Any) -> QuerySet[Transfer]:
-    return Transfer.objects.visible_to(user).select_related(
-        "from_store", "to_store", "item", "owning_agency", "receiving_agency"
-    )
-
-
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    transfers_ = _transfers(request.user).order_by("-sent_at", "-pk")
+    transfers_ = visible_transfers(request.user).order_by("-sent_at", "-pk")
     status = request.GET.get("status", "")
     if status in Transfer.Status.values:
         transfers_ = transfers_.filter(status=status)
@@ -41,7 +36,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    transfer: Transfer = get_visible_or_404(_transfers(request.user), request.user, pk=pk)
+    transfer: Transfer = get_visible_or_404(visible_transfers(request.user), request.user, pk=pk)
     scope = scope_for(request.user)
     open_ = transfer.status == Transfer.Status.IN_TRANSIT
     return render(
@@ -65,12 +60,12 @@ def transfer_create(request: HttpRequest, store_pk: int) -> HttpResponse:
     if not scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper"):
         raise PermissionDenied
     form = TransferForm(
-        request.POST or None, destinations=transfers.destination_stores(store.owning_agency_id)
+        request.POST or None, destinations=destination_stores(store.owning_agency_id)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            transfer = transfers.dispatch_transfer(store, actor=request.user, **data)
+            transfer = services.dispatch_transfer(store, actor=request.user, **data)
         except ValidationError as exc:
             add_form_errors(form, exc)
         except inflight.InProgress as exc:
@@ -91,7 +86,7 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_for(request.user).agency_role_in(transfer.receiving_agency_id, "storekeeper"):
         raise PermissionDenied
     try:
-        transfers.receive_transfer(transfer, actor=request.user)
+        services.receive_transfer(transfer, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -111,7 +106,7 @@ def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the transfer is cancelled."))
-        transfers.cancel_transfer(transfer, reason=form.cleaned_data["reason"], actor=request.user)
+        services.cancel_transfer(transfer, reason=form.cleaned_data["reason"], actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -8,6 +8,9 @@ then shows +q and the receiver's -q, so across all organisations the in-transit
 accounts sum to what is on the road, and the sum over all accounts of every
 item stays zero. A transfer not yet received can be cancelled by the sender: a
 reversing entry brings the goods back to the sending store.
+
+A use case opens its own durable transaction; a ``…_within`` helper writes the
+same in the caller's transaction (the demo seed).
 """
 
 from __future__ import annotations
@@ -19,16 +22,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigil.controlled import inflight, services
-from vigil.controlled.models import (
-    Account,
-    ControlledAction,
-    Item,
-    Store,
-    StoreTotal,
-    Transfer,
-    shown,
+from vigil.controlled.catalogue.models import Item, shown
+from vigil.controlled.catalogue.services import to_base_units
+from vigil.controlled.ledger import inflight
+from vigil.controlled.ledger.models import Account, StoreTotal
+from vigil.controlled.ledger.posting import hold_referenced, lock_chains
+from vigil.controlled.ledger.rules import KEY_MAX, Movement, check_store_licence, key_reused
+from vigil.controlled.ledger.services import (
+    derived_key,
+    outside_account,
+    post_movements,
+    record_movements_within,
+    require_storekeeper,
+    reversal,
 )
+from vigil.controlled.models import ControlledAction
+from vigil.controlled.registry.models import Store
+from vigil.controlled.transfers.models import Transfer
 from vigil.core import audit, clock
 from vigil.org.models import Agency
 
@@ -59,7 +69,7 @@ def check_receiver(to_store: Store, item: Item, quantity: int) -> None:
             {"to_store": _("%(org)s is not a licensed organisation.") % {"org": receiver}}
         )
     try:
-        services._check_store_licence(to_store, item)
+        check_store_licence(to_store, item)
     except ValidationError as exc:
         raise ValidationError(
             {
@@ -110,6 +120,28 @@ def dispatch_transfer(
     ).transfer  # fmt: skip
 
 
+def dispatch_transfer_within(
+    from_store: Store,
+    *,
+    to_store: Store,
+    item: Item,
+    quantity: Any,
+    unit: str | None = None,
+    lot: str = "",
+    document_ref: str = "",
+    reason: str = "",
+    idempotency_key: str,
+    actor: Any,
+) -> Transfer:
+    """``dispatch_transfer`` as a helper that nests: in the caller's transaction
+    (the demo seed)."""
+    return _send(
+        from_store, to_store=to_store, item=item, quantity=quantity, unit=unit, lot=lot,
+        document_ref=document_ref, reason=reason, idempotency_key=idempotency_key, actor=actor,
+        durable=False,
+    ).transfer  # fmt: skip
+
+
 def send_transfer(
     from_store: Store,
     *,
@@ -127,16 +159,40 @@ def send_transfer(
 
     The key is looked up under the sender's chain lock: of two racing requests
     with one key, one makes the transfer and the other gets it (201 and 200)."""
+    return _send(
+        from_store, to_store=to_store, item=item, quantity=quantity, unit=unit, lot=lot,
+        document_ref=document_ref, reason=reason, idempotency_key=idempotency_key, actor=actor,
+        durable=True,
+    )  # fmt: skip
+
+
+def _send(
+    from_store: Store,
+    *,
+    to_store: Store,
+    item: Item,
+    quantity: Any,
+    unit: str | None,
+    lot: str,
+    document_ref: str,
+    reason: str,
+    idempotency_key: str,
+    actor: Any,
+    durable: bool,
+) -> Sent:
     sender = from_store.owning_agency
-    services.require_storekeeper(actor, sender)
-    amount = services.to_base_units(item, quantity, unit)
+    require_storekeeper(actor, sender)
+    amount = to_base_units(item, quantity, unit)
     key = idempotency_key
-    if not key or len(key) > services.KEY_MAX:
+    if not key or len(key) > KEY_MAX:
         raise ValidationError(
-            _("An idempotency key of 1 to %(n)d characters is required.") % {"n": services.KEY_MAX}
+            _("An idempotency key of 1 to %(n)d characters is required.") % {"n": KEY_MAX}
         )
-    with inflight.holding(inflight.TRANSFER, sender.pk, [key]), transaction.atomic():
-        services.lock_chains([sender.pk])
+    with (
+        inflight.holding(inflight.TRANSFER, sender.pk, [key]),
+        transaction.atomic(durable=durable),
+    ):
+        lock_chains([sender.pk])
         existing = _replayed(sender, key, to_store, item, amount, lot)
         if existing is not None:
             return Sent(existing, False)
@@ -146,21 +202,19 @@ def send_transfer(
             )
         receiver = to_store.owning_agency
         # The transfer row refers to these too (the posting holds its own).
-        services.hold_referenced(
-            stores=[to_store.pk], agencies=[receiver.pk, to_store.licensing_agency_id]
-        )
+        hold_referenced(stores=[to_store.pk], agencies=[receiver.pk, to_store.licensing_agency_id])
         check_receiver(to_store, item, amount)
-        movement = services.Movement(
+        movement = Movement(
             item=item, quantity=amount, from_account=from_store.account,
-            to_account=services.outside_account(sender, Account.Kind.IN_TRANSIT),
-            idempotency_key=services.derived_key("transfer-out", key), lot=lot,
+            to_account=outside_account(sender, Account.Kind.IN_TRANSIT),
+            idempotency_key=derived_key("transfer-out", key), lot=lot,
             document_ref=document_ref,
             reason=reason or _("Transfer to %(store)s (%(org)s)")
             % {"store": to_store.name, "org": receiver.name},
         )  # fmt: skip
-        posted = services.record_movements(sender, [movement], actor=actor)[0]
+        posted = record_movements_within(sender, [movement], actor=actor)[0]
         if not posted.created:  # a movement a client posted under the derived key
-            raise ValidationError(services._key_reused(movement))
+            raise ValidationError(key_reused(movement))
         transfer = Transfer.objects.create(
             owning_committee_id=from_store.owning_committee_id, owning_agency=sender,
             licensing_agency_id=from_store.licensing_agency_id, from_store=from_store,
@@ -180,7 +234,7 @@ def send_transfer(
 def _lock(transfer: Transfer, organisation_id: int) -> Transfer:
     """The organisation's chain head, then the transfer's row (only that row:
     the stores and the item it names are referred to, never locked for update)."""
-    services.lock_chains([organisation_id])
+    lock_chains([organisation_id])
     locked = (
         Transfer.objects.select_for_update(of=("self",), no_key=True)
         .select_related("to_store", "from_store", "item", "dispatch_entry")
@@ -194,21 +248,26 @@ def _lock(transfer: Transfer, organisation_id: int) -> Transfer:
     return locked
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     """The receiving storekeeper confirms: the goods enter the store, in the receiver's chain."""
-    services.require_storekeeper(actor, transfer.receiving_agency)
+    return receive_transfer_within(transfer, actor=actor)
+
+
+def receive_transfer_within(transfer: Transfer, *, actor: Any) -> Transfer:
+    """``receive_transfer`` as a helper that nests: in the caller's transaction (the demo seed)."""
+    require_storekeeper(actor, transfer.receiving_agency)
     transfer = _lock(transfer, transfer.receiving_agency_id)
     receiver = transfer.receiving_agency
-    movement = services.Movement(
+    movement = Movement(
         item=transfer.item, quantity=transfer.quantity,
-        from_account=services.outside_account(receiver, Account.Kind.IN_TRANSIT),
+        from_account=outside_account(receiver, Account.Kind.IN_TRANSIT),
         to_account=transfer.to_store.account, idempotency_key=f"transfer-in:{transfer.pk}",
         lot=transfer.lot, document_ref=transfer.document_ref,
         reason=_("Received from %(store)s (%(org)s)")
         % {"store": transfer.from_store.name, "org": transfer.owning_agency.name},
     )  # fmt: skip
-    entry = services.post_movements(receiver, [movement], actor=actor)[0]
+    entry = post_movements(receiver, [movement], actor=actor)[0]
     transfer.status = Transfer.Status.RECEIVED
     transfer.closing_entry = entry
     transfer.closed_at = clock.now()
@@ -221,14 +280,16 @@ def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     return transfer
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_transfer(transfer: Transfer, *, reason: str, actor: Any) -> Transfer:
     """The sender takes back a transfer not yet received: a reversing entry returns the goods."""
-    services.require_storekeeper(actor, transfer.owning_agency)
+    require_storekeeper(actor, transfer.owning_agency)
     transfer = _lock(transfer, transfer.owning_agency_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the transfer is cancelled.")})
-    entry = services.reverse_movement(transfer.dispatch_entry, reason=reason.strip(), actor=actor)
+    dispatched = transfer.dispatch_entry
+    back = reversal(dispatched, reason=reason.strip())
+    entry = post_movements(dispatched.owning_agency, [back], actor=actor)[0]
     transfer.status = Transfer.Status.CANCELLED
     transfer.closing_entry = entry
     transfer.closed_at = clock.now()
@@ -239,17 +300,3 @@ def cancel_transfer(transfer: Transfer, *, reason: str, actor: Any) -> Transfer:
         after={"status": transfer.status, "closing_entry_id": entry.pk, "reason": reason},
     )  # fmt: skip
     return transfer
-
-
-def destination_stores(sender_id: int) -> Any:
-    """Stores a sender may name as a destination: every other licensed organisation's.
-
-    Only their names and organisations are shown on the form; nothing else of
-    another organisation's store is reachable from here.
-    """
-    return (
-        Store.objects.filter(owning_agency__kind=Agency.Kind.LICENSED_ORGANISATION)
-        .exclude(owning_agency_id=sender_id)
-        .select_related("owning_agency")
-        .order_by("owning_agency__name", "name")
-    )

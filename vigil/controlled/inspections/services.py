@@ -1,4 +1,7 @@
-"""Store inspections: recorded by the registry's keepers, a reminder when the next is due."""
+"""Store inspections: recorded by the registry's keepers, a reminder when the next is due.
+
+A use case opens its own durable transaction; ``record_inspection_within`` writes
+the same in the caller's transaction (the demo seed)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vigil.controlled.models import ControlledAction, Inspection, InspectionResult, Store
-from vigil.controlled.registry import require_keeper
+from vigil.controlled.inspections.models import Inspection, InspectionResult
+from vigil.controlled.models import ControlledAction
+from vigil.controlled.registry.keepers import require_keeper
+from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
 from vigil.inbox.services import CommitteeRole, remind_once
 from vigil.org.models import Agency
@@ -21,7 +26,7 @@ RULE = "controlled.inspection_due"
 DUE_AHEAD_DAYS = 14  # the reminder goes out this many days before the due date
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_inspection(
     store: Store,
     *,
@@ -32,6 +37,29 @@ def record_inspection(
     next_due: dt.date | None = None,
     actor: Any,
 ) -> Inspection:
+    """Record an inspection of a store (by a registry keeper)."""
+    return record_inspection_within(
+        store,
+        date=date,
+        inspecting_agency=inspecting_agency,
+        result=result,
+        findings=findings,
+        next_due=next_due,
+        actor=actor,
+    )
+
+
+def record_inspection_within(
+    store: Store,
+    *,
+    date: dt.date,
+    inspecting_agency: Agency,
+    result: str,
+    findings: str = "",
+    next_due: dt.date | None = None,
+    actor: Any,
+) -> Inspection:
+    """``record_inspection`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_keeper(actor, store.owning_committee, store.licensing_agency_id)
     if result not in InspectionResult.values:
         raise ValidationError({"result": _("Choose a result from the list.")})

@@ -1,8 +1,8 @@
-"""REST API of the registry and the ledger. Thin: scope, then services."""
+"""REST API of the ledger: movements (one, or a batch), balances and their totals.
+Thin: scope, then the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,63 +19,24 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.controlled import inflight, services
-from vigil.controlled.models import (
-    UNITS,
-    Account,
-    Balance,
-    Item,
-    LedgerEntry,
-    Licence,
-    Store,
-    StoreTotal,
-    shown,
+from vigil.controlled.catalogue.models import UNITS, Item, ItemClass, shown
+from vigil.controlled.catalogue.services import to_base_units
+from vigil.controlled.ledger import inflight, services
+from vigil.controlled.ledger.models import Account, Balance, LedgerEntry
+from vigil.controlled.ledger.queries import (
+    GROUPS,
+    at_store,
+    balance_totals,
+    filtered_balances,
+    local_day_range,
 )
-from vigil.controlled.queries import at_store, local_day_range
-from vigil.core import clock, dates
+from vigil.controlled.registry.models import Store
+from vigil.core import dates
 from vigil.core.api import Pagination
-from vigil.org.api import Id, IdFilter, Scoped
+from vigil.core.endpoints import Id, IdFilter, Scoped
 from vigil.org.scope import get_visible_or_404, scope_for
 
 BATCH_MAX = 500
-
-# --- serializers
-
-
-class ItemSerializer(serializers.ModelSerializer[Item]):
-    base_unit = serializers.CharField(read_only=True)
-    unit = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Item
-        fields = ["id", "code", "name", "item_class", "maker", "base_unit", "unit"]
-
-
-class LicenceSerializer(serializers.ModelSerializer[Licence]):
-    licensee = serializers.IntegerField(source="owning_agency_id", read_only=True)
-    issuer = serializers.IntegerField(source="licensing_agency_id", read_only=True)
-
-    class Meta:
-        model = Licence
-        fields = [
-            "id", "number", "kind", "licensee", "issuer", "valid_from", "valid_to",
-            "item_classes", "stores", "status",
-        ]  # fmt: skip
-
-
-class StoreTotalSerializer(serializers.ModelSerializer[StoreTotal]):
-    class Meta:
-        model = StoreTotal
-        fields = ["item_class", "quantity", "capacity"]
-
-
-class StoreSerializer(serializers.ModelSerializer[Store]):
-    licensee = serializers.IntegerField(source="owning_agency_id", read_only=True)
-    totals = StoreTotalSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Store
-        fields = ["id", "name", "licensee", "admin_unit", "kind", "totals"]
 
 
 class BalanceSerializer(serializers.ModelSerializer[Balance]):
@@ -110,6 +71,7 @@ class MovementSerializer(serializers.ModelSerializer[LedgerEntry]):
 
 
 KINDS = "supplier, consumption, destruction, in_transit, lost"
+
 UNIT_CHOICES = sorted({u for base, shown_unit, _f in UNITS.values() for u in (base, shown_unit)})
 
 
@@ -164,60 +126,7 @@ def answering_in_progress() -> Iterator[None]:
         raise InProgress from exc
 
 
-# --- reading
-
-
-class ItemList(Scoped, generics.ListAPIView[Item]):
-    model = Item
-    serializer_class = ItemSerializer
-
-
-class ItemDetail(Scoped, generics.RetrieveAPIView[Item]):
-    model = Item
-    serializer_class = ItemSerializer
-
-
-class LicenceFilter(filters.FilterSet):  # type: ignore[misc]
-    expiring_within = filters.NumberFilter(
-        method="filter_expiring", label="days", min_value=0, max_value=3660
-    )
-
-    class Meta:
-        model = Licence
-        fields = ["status", "kind"]
-
-    def filter_expiring(self, queryset: QuerySet[Licence], name: str, value: Any) -> Any:
-        today = clock.today()
-        return queryset.filter(
-            valid_to__gte=today, valid_to__lte=today + dt.timedelta(days=int(value))
-        )
-
-
-class LicenceList(Scoped, generics.ListAPIView[Licence]):
-    model = Licence
-    serializer_class = LicenceSerializer
-    filterset_class = LicenceFilter
-
-    def get_queryset(self) -> QuerySet[Licence]:
-        return super().get_queryset().prefetch_related("stores").order_by("valid_to", "pk")
-
-
-class LicenceDetail(Scoped, generics.RetrieveAPIView[Licence]):
-    model = Licence
-    serializer_class = LicenceSerializer
-
-
-class StoreList(Scoped, generics.ListAPIView[Store]):
-    model = Store
-    serializer_class = StoreSerializer
-
-    def get_queryset(self) -> QuerySet[Store]:
-        return super().get_queryset().prefetch_related("totals").order_by("name", "pk")
-
-
-class StoreDetail(Scoped, generics.RetrieveAPIView[Store]):
-    model = Store
-    serializer_class = StoreSerializer
+# --- balances
 
 
 class BalanceFilter(filters.FilterSet):  # type: ignore[misc]
@@ -244,6 +153,62 @@ class BalanceDetail(Scoped, generics.RetrieveAPIView[Balance]):
 
     def get_queryset(self) -> QuerySet[Balance]:
         return super().get_queryset().select_related("item")
+
+
+class BalanceTotalSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    item_class = serializers.CharField(source="item_class_code")
+    quantity = serializers.IntegerField(help_text="in stored units (g, pcs, cm)")
+    shown = serializers.CharField(help_text="in the unit people use (kg, pcs, m)")
+
+
+class BalanceTotalsQuery(serializers.Serializer[Any]):
+    by = serializers.ChoiceField(choices=list(GROUPS), required=False)
+    organisation = Id(required=False)
+    commune = Id(required=False)
+    item_class = serializers.ChoiceField(choices=ItemClass.choices, required=False)
+    item = Id(required=False)
+
+
+class BalanceTotals(Scoped):
+    """Sums of the balances you may see, by store, organisation, item or commune."""
+
+    model = Balance
+    serializer_class = BalanceTotalSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[BalanceTotalsQuery], responses={200: BalanceTotalSerializer(many=True)}
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # As JSON: an empty parameter is refused, not taken for "any".
+        query = BalanceTotalsQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        values = dict(query.validated_data)
+        data = {
+            "organisation": values.get("organisation"), "commune": values.get("commune"),
+            "item_class": values.get("item_class"), "item": values.get("item"),
+        }  # fmt: skip
+        rows = balance_totals(filtered_balances(request.user, data), values.get("by", "store"))
+        return Response(BalanceTotalSerializer(rows, many=True).data)
+
+
+class BalanceFilterMore(BalanceFilter):
+    organisation = IdFilter(field_name="owning_agency_id")
+    commune = IdFilter(field_name="store__admin_unit_id")
+    item_class = filters.ChoiceFilter(field_name="item__item_class", choices=ItemClass.choices)
+
+    class Meta:
+        model = Balance
+        fields = ["lot"]
+
+
+class BalanceListFiltered(BalanceList):
+    filterset_class = BalanceFilterMore
+
+
+# --- movements
 
 
 class PresentDateField(dates.DateField):
@@ -333,7 +298,7 @@ def _movement(
     organisation = mine[0].owning_agency
     movement = services.Movement(
         item=item,
-        quantity=services.to_base_units(item, values["quantity"], values.get("unit")),
+        quantity=to_base_units(item, values["quantity"], values.get("unit")),
         from_account=seen.account(organisation, values.get("from_store"), values.get("from_kind")),
         to_account=seen.account(organisation, values.get("to_store"), values.get("to_kind")),
         idempotency_key=key,

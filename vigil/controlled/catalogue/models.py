@@ -1,0 +1,90 @@
+"""The catalogue: the kinds of explosive, detonator, cord, weapon and support tool,
+and the units their quantities are counted in.
+
+Quantities are integers of the item's smallest unit (grams, pieces,
+centimetres); ``shown`` gives them in the unit people use.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class ItemClass(models.TextChoices):
+    EXPLOSIVE = "explosive", _("Explosive")
+    DETONATOR = "detonator", _("Detonator")
+    CORD = "cord", _("Detonating cord or fuse")
+    WEAPON = "weapon", _("Weapon")
+    SUPPORT_TOOL = "support_tool", _("Support tool")
+
+
+# class -> (stored unit, shown unit, stored units per shown unit)
+UNITS: dict[str, tuple[str, str, int]] = {
+    ItemClass.EXPLOSIVE: ("g", "kg", 1000),
+    ItemClass.DETONATOR: ("pcs", "pcs", 1),
+    ItemClass.CORD: ("cm", "m", 100),
+    ItemClass.WEAPON: ("pcs", "pcs", 1),
+    ItemClass.SUPPORT_TOOL: ("pcs", "pcs", 1),
+}
+
+
+def unit_label(unit: str) -> str:
+    """How a unit code reads: g, kg, cm and m are the same everywhere; a count of
+    pieces is "cái" in Vietnamese, never the code "pcs"."""
+    return pgettext("unit", "pcs") if unit == "pcs" else unit
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Every unit a quantity may be typed in, for a form's select."""
+    return sorted({(u, unit_label(u)) for b, s, _f in UNITS.values() for u in (b, s)})
+
+
+def shown(item_class: str, quantity: int) -> str:
+    """A stored quantity in the unit people use: 12500 g -> "12,5 kg"."""
+    _base, unit, factor = UNITS[item_class]
+    value = Decimal(quantity) / factor
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text} {unit_label(unit)}"
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def visible_to(self, user: Any) -> ItemQuerySet:
+        """The catalogue is reference data: every signed-in user reads it.
+
+        Not the one scope rule (``OwnedQuerySet.visible_to``) on purpose: an item
+        has no owner and no classification (it names a kind of explosive, not
+        anyone's stock), and every storekeeper, licenser and officer must name
+        the same items. What is held of an item is scoped: balances and entries."""
+        return self.all() if getattr(user, "is_authenticated", False) else self.none()
+
+
+class Item(models.Model):
+    """A kind of explosive, detonator, cord, weapon or support tool."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    item_class = models.CharField(_("class"), max_length=20, choices=ItemClass.choices)
+    maker = models.CharField(_("maker"), max_length=200, blank=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        ordering = ["item_class", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def base_unit(self) -> str:
+        return UNITS[self.item_class][0]
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.item_class][1]

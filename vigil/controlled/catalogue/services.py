@@ -1,0 +1,62 @@
+"""The catalogue's use case (kept by the system administrators) and the units a
+quantity may be given in."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vigil.controlled.catalogue.models import UNITS, Item, unit_label
+from vigil.controlled.models import ControlledAction
+from vigil.core import audit
+from vigil.core.audit import SystemActor
+
+
+@transaction.atomic(durable=True)
+def create_item(*, code: str, name: str, item_class: str, maker: str = "", actor: Any) -> Item:
+    """Add a kind of item to the catalogue."""
+    return create_item_within(code=code, name=name, item_class=item_class, maker=maker, actor=actor)
+
+
+def create_item_within(
+    *, code: str, name: str, item_class: str, maker: str = "", actor: Any
+) -> Item:
+    """``create_item`` in the caller's transaction (the demo seed)."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied(_("The catalogue is kept by the system administrators."))
+    item = Item(code=code, name=name, item_class=item_class, maker=maker)
+    item.full_clean()
+    item.save()
+    audit.record(ControlledAction.ITEM_CREATED, actor=actor, obj=item, after=audit.snapshot(item))
+    return item
+
+
+def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
+    """A quantity in ``unit`` (the shown or the stored unit) as an integer of stored units."""
+    base, shown_unit, factor = UNITS[item.item_class]
+    if unit is None or unit == base:
+        multiplier = 1
+    elif unit == shown_unit:
+        multiplier = factor
+    else:
+        raise ValidationError(
+            _("%(item)s is counted in %(unit)s, not %(given)s.")
+            % {"item": item, "unit": unit_label(shown_unit), "given": unit_label(unit)}
+        )
+    if isinstance(quantity, bool):
+        raise ValidationError(_("The quantity must be a number."))
+    try:
+        value = Decimal(str(quantity)) * multiplier
+    except InvalidOperation:
+        raise ValidationError(_("The quantity must be a number.")) from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ValidationError(
+            _("The quantity must be a whole number of %(base)s.") % {"base": base}
+        )
+    if value <= 0:
+        raise ValidationError(_("The quantity must be greater than zero."))
+    return int(value)
