@@ -26,7 +26,7 @@ AIRPORT = "Cảng hàng không quốc tế Vân Đồn"
 MARKET = "Chợ Trung tâm Móng Cái"
 BORDER_GATE = "Cửa khẩu quốc tế Móng Cái"
 COAL_MINE = "Mỏ than Demo Cẩm Phả"
-SECRET_PLAN = "KB-CB 02"  # case 6
+CASE_6_PLAN = "KB-CB 02"  # case 6
 
 SECTIONS = {
     "situation": "Mục tiêu có lượng khách lớn; tình huống giả định: đối tượng đe dọa đặt bom.",
@@ -100,7 +100,7 @@ def _plans(w: OrgWorld, s: dict[str, KeySite], today: dt.date, actor: SystemActo
     _approved(seaport, "87/QĐ-BCĐ", today - 13 * month, actor)
     # Its Tối mật companion (case 6): current.
     secret = services.create_plan(
-        c["province"], code_name=SECRET_PLAN, title="Phương án bảo vệ mục tiêu đặc biệt",
+        c["province"], code_name=CASE_6_PLAN, title="Phương án bảo vệ mục tiêu đặc biệt",
         sites=[s["seaport"]], classification=C.SECRET, scenario_types=[ScenarioType.CBRN],
         actor=actor,
     )  # fmt: skip
@@ -137,6 +137,7 @@ def _plans(w: OrgWorld, s: dict[str, KeySite], today: dt.date, actor: SystemActo
     mine = services.create_plan(
         c["province"], code_name="KB-MT 01", title="Phương án bảo vệ kho vật liệu nổ mỏ than",
         sites=[s["mine"]], actor=actor, scenario_types=[ScenarioType.EXPLOSIVES_THEFT],
+        owning_agency=w.agencies["mine"], shared_agencies=[w.agencies["dit"]],
     )  # fmt: skip
     services.add_version(mine, sections=SECTIONS, actor=actor)
 

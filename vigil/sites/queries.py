@@ -87,7 +87,7 @@ def rank_expression(today: dt.date, prefix: str = "") -> Case:
     )  # fmt: skip
 
 
-def plans_with_state(user: Any, today: dt.date | None = None) -> QuerySet[Plan]:
+def plans_with_state(user: Any, today: dt.date | None = None) -> QuerySet[Any]:
     day = today or clock.today()
     return Plan.objects.visible_to(user).annotate(state_rank=rank_expression(day))
 
@@ -111,10 +111,9 @@ class SiteFilters:
     archived: bool = False
 
 
-def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[KeySite]:
+def annotated_sites(user: Any) -> QuerySet[Any]:
     """The sites the user sees, each with the worst state of the plans the user sees
     (``state_rank``, None: no plan) and its latest risk (``latest_risk``)."""
-    f = filters or SiteFilters()
     worst = (
         plans_with_state(user)
         .filter(sites=OuterRef("pk"))
@@ -122,15 +121,20 @@ def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[KeySite
         .values("state_rank")[:1]
     )
     latest = RiskAssessment.objects.filter(site=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    sites = (
+    return (
         KeySite.objects.visible_to(user)
-        .filter(archived=f.archived)
         .select_related("category", "commune", "responsible_agency")
         .annotate(
             state_rank=Subquery(worst, output_field=IntegerField()),
             latest_risk=Subquery(latest.values("risk")[:1], output_field=IntegerField()),
         )
     )
+
+
+def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[Any]:
+    """The site list: ``annotated_sites`` narrowed by the page's filters."""
+    f = filters or SiteFilters()
+    sites = annotated_sites(user).filter(archived=f.archived)
     if f.q:
         sites = sites.filter(folded_query("name_folded", f.q))
     if f.category:
@@ -144,7 +148,7 @@ def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[KeySite
     return sites.order_by("name", "pk")
 
 
-def risk_register(user: Any) -> QuerySet[KeySite]:
+def risk_register(user: Any) -> QuerySet[Any]:
     """Sites with an assessment, highest latest risk first, then the worst plan state."""
     return (
         sites_for(user)
@@ -153,10 +157,27 @@ def risk_register(user: Any) -> QuerySet[KeySite]:
     )
 
 
-def plans_of_site(site: KeySite, user: Any) -> QuerySet[Plan]:
+def plans_of_site(site: KeySite, user: Any) -> QuerySet[Any]:
     return (
         plans_with_state(user)
         .filter(sites=site)
         .select_related("in_force")
         .order_by("code_name", "pk")
     )
+
+
+# --- panels that later apps add to a site's page (drills, incidents), so sites never
+# imports them: each registers a function (site, user) -> a panel dict or None.
+
+PanelFunction = Any
+_PANELS: list[PanelFunction] = []
+
+
+def register_panel(function: PanelFunction) -> None:
+    if function not in _PANELS:
+        _PANELS.append(function)
+
+
+def panels_for(site: KeySite, user: Any) -> list[dict[str, Any]]:
+    """{title, template, context} of each registered panel that has something to show."""
+    return [panel for function in _PANELS if (panel := function(site, user))]

@@ -133,9 +133,8 @@ def _check_site(site: KeySite) -> None:
     if not site.name.strip():
         raise ValidationError({"name": _("Give the site a name.")})
     site.name = site.name.strip()
-    if site.commune_id is not None and site.commune.kind not in (
-        AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE,
-    ):  # fmt: skip
+    communes = {AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE}
+    if site.commune is not None and site.commune.kind not in communes:
         raise ValidationError({"commune": _("Choose a commune, ward or special zone.")})
     site.full_clean(exclude=["name_folded"])
 
@@ -239,6 +238,7 @@ def create_plan(
     title: str = "",
     classification: int = 0,
     owning_agency: Agency | None = None,
+    shared_agencies: Iterable[Agency] = (),
     actor: Any,
 ) -> Plan:
     """A contingency plan for one or more of the committee's sites; no version yet."""
@@ -267,8 +267,11 @@ def create_plan(
     plan.full_clean(exclude=["in_force"])
     plan.save()
     plan.sites.set(sites)
+    shared = list(shared_agencies)
+    plan.shared_agencies.set(shared)
     audit.record(SiteAction.PLAN_CREATED, actor=actor, obj=plan,
-                 after={**audit.snapshot(plan), "sites": [s.pk for s in sites]})  # fmt: skip
+                 after={**audit.snapshot(plan), "sites": [s.pk for s in sites],
+                        "shared_agencies": [a.pk for a in shared]})  # fmt: skip
     return plan
 
 
