@@ -84,7 +84,7 @@ class SiteInSerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
 
 
-class PlanSerializer(serializers.ModelSerializer[Plan]):
+class ContingencyPlanSerializer(serializers.ModelSerializer[Plan]):
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,7 +100,7 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
         return queries.freshness(obj).value
 
 
-class PlanInSerializer(serializers.Serializer[Any]):
+class ContingencyPlanInSerializer(serializers.Serializer[Any]):
     committee = _id()
     code_name = serializers.CharField(max_length=100)
     title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
@@ -134,12 +134,12 @@ class VersionInSerializer(serializers.Serializer[Any]):
     recovery = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
-class ApproveSerializer(serializers.Serializer[Any]):
+class VersionApproveSerializer(serializers.Serializer[Any]):
     decision_number = serializers.CharField(max_length=60)
     approved_on = dates.ApiDateField(required=False, allow_null=True, default=None)
 
 
-class ReturnSerializer(serializers.Serializer[Any]):
+class VersionReturnSerializer(serializers.Serializer[Any]):
     comments = serializers.CharField(max_length=5000)
 
 
@@ -233,7 +233,7 @@ class SiteDetail(Scoped, Audited, generics.RetrieveAPIView[KeySite]):
 # --- plans
 
 
-class PlanFilter(filters.FilterSet):  # type: ignore[misc]
+class ContingencyPlanFilter(filters.FilterSet):  # type: ignore[misc]
     site = IdFilter(field_name="sites")
     committee = IdFilter(field_name="owning_committee_id")
 
@@ -242,28 +242,28 @@ class PlanFilter(filters.FilterSet):  # type: ignore[misc]
         fields = ["revision_required"]
 
 
-class PlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
+class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
     model = Plan
-    serializer_class = PlanSerializer
-    filterset_class = PlanFilter
+    serializer_class = ContingencyPlanSerializer
+    filterset_class = ContingencyPlanFilter
 
     def get_queryset(self) -> QuerySet[Plan]:
         return super().get_queryset().prefetch_related("sites").order_by("pk")
 
-    @extend_schema(request=PlanInSerializer, responses={201: PlanSerializer})
+    @extend_schema(request=ContingencyPlanInSerializer, responses={201: ContingencyPlanSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = _valid(PlanInSerializer, request)
+        values = _valid(ContingencyPlanInSerializer, request)
         user = request.user
         committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
         values["sites"] = [get_visible_or_404(KeySite.objects.select_related("owning_committee"),
                                               user, pk=pk) for pk in values["sites"]]  # fmt: skip
         plan = services.create_plan(committee, actor=user, **values)
-        return Response(PlanSerializer(plan).data, status=201)
+        return Response(ContingencyPlanSerializer(plan).data, status=201)
 
 
-class PlanDetail(Scoped, Audited, generics.RetrieveAPIView[Plan]):
+class ContingencyPlanDetail(Scoped, Audited, generics.RetrieveAPIView[Plan]):
     model = Plan
-    serializer_class = PlanSerializer
+    serializer_class = ContingencyPlanSerializer
 
     def get_queryset(self) -> QuerySet[Plan]:
         return super().get_queryset().prefetch_related("sites")
@@ -325,18 +325,18 @@ class VersionSubmit(_VersionAction):
 
 
 class VersionApprove(_VersionAction):
-    @extend_schema(request=ApproveSerializer, responses={200: VersionSerializer})
+    @extend_schema(request=VersionApproveSerializer, responses={200: VersionSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
-        values = _valid(ApproveSerializer, request)
+        values = _valid(VersionApproveSerializer, request)
         return self.done(services.approve_version(version, actor=request.user, **values))
 
 
 class VersionReturn(_VersionAction):
-    @extend_schema(request=ReturnSerializer, responses={200: VersionSerializer})
+    @extend_schema(request=VersionReturnSerializer, responses={200: VersionSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
-        values = _valid(ReturnSerializer, request)
+        values = _valid(VersionReturnSerializer, request)
         return self.done(services.return_version(version, actor=request.user, **values))
 
 

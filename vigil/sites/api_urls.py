@@ -5,8 +5,8 @@ from vigil.sites import api
 urlpatterns = [
     path("sites/", api.SiteList.as_view(), name="api-site-list"),
     path("sites/<int:pk>/", api.SiteDetail.as_view(), name="api-site-detail"),
-    path("plans/", api.PlanList.as_view(), name="api-plan-list"),
-    path("plans/<int:pk>/", api.PlanDetail.as_view(), name="api-plan-detail"),
+    path("plans/", api.ContingencyPlanList.as_view(), name="api-plan-list"),
+    path("plans/<int:pk>/", api.ContingencyPlanDetail.as_view(), name="api-plan-detail"),
     path("plan-versions/", api.VersionList.as_view(), name="api-planversion-list"),
     path("plan-versions/<int:pk>/", api.VersionDetail.as_view(), name="api-planversion-detail"),
     path(
