@@ -31,6 +31,12 @@ LISTS = [
     "api-memberagency-list",
     "api-contactpoint-list",
     "api-adminunit-list",
+    "sites:site_list",
+    "sites:risk_register",
+    "api-site-list",
+    "api-plan-list",
+    "api-planversion-list",
+    "api-riskassessment-list",
 ]
 
 

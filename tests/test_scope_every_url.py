@@ -120,6 +120,13 @@ DETAIL_URLS: dict[str, str] = {
     "controlled:licence_detail": "licence",
     "controlled:inspection_detail": "inspection",
     "controlled:transfer_detail": "transfer",
+    # Key sites and contingency plans (tests/sites; vigil/sites/demo.py)
+    "sites:site_detail": "site",
+    "sites:plan_detail": "cplan",
+    "api-site-detail": "site",
+    "api-plan-detail": "cplan",
+    "api-planversion-detail": "cversion",
+    "api-riskassessment-detail": "risk",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -156,6 +163,9 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "controlled:store_edit": ("store", "pk"),
     "controlled:inspection_create": ("store", "store_pk"),
     "controlled:transfer_create": ("store", "store_pk"),
+    "sites:site_edit": ("site", "pk"),
+    "sites:assessment_create": ("site", "pk"),
+    "sites:version_edit": ("cversion", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -203,6 +213,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-licence-status": ("licence", "pk"),
     "api-transfer-receive": ("transfer", "pk"),
     "api-transfer-cancel": ("transfer", "pk"),
+    # Plan versions (tests/sites): the version in force or waiting, so every action is
+    # refused or sent back; archiving a site the user keeps is done (302).
+    "sites:site_archive": ("site", "pk"),
+    "sites:version_add": ("cplan", "pk"),
+    **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
+    **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -220,6 +236,9 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "work:task_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     # Setting a report obligation: the standing offices (tests/work/obligations).
     "work:obligation_create": (dict, {"thuongtruc", "xa_a", "xa_b"}),
+    # Adding key sites and plans: the standing offices and leaders (tests/sites).
+    "sites:site_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    "sites:plan_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -279,6 +298,12 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:organisation_list": "organisation",
     "controlled:balance_list": "balance",
     "controlled:transfer_list": "transfer",
+    "sites:site_list": "site",
+    "sites:risk_register": "site",
+    "api-site-list": "site",
+    "api-plan-list": "cplan",
+    "api-planversion-list": "cversion",
+    "api-riskassessment-list": "risk",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -373,7 +398,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             ).first()
         if case == 8:
             objects |= _controlled_objects()
-        objects |= _work_objects(case)
+        objects |= _work_objects(case) | _site_objects(case)
         return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
@@ -411,6 +436,29 @@ def _work_objects(case: int) -> dict[str, Any]:
     if case == 7:
         return {"meeting": Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")}
     return {}
+
+
+def _site_objects(case: int) -> dict[str, Any]:
+    """The demo's key sites and plans that stand for the case (vigil/sites/demo.py)."""
+    from vigil.sites import demo
+    from vigil.sites.models import KeySite, Plan
+
+    if case == 6:
+        plan = Plan.objects.get(code_name=demo.CASE_6_PLAN)
+        return {"cplan": plan, "cversion": plan.in_force}
+    name = {1: demo.AIRPORT, 2: demo.MARKET, 3: demo.SEAPORT, 7: demo.BORDER_GATE,
+            8: demo.COAL_MINE}.get(case)  # fmt: skip
+    if name is None:
+        return {}
+    site = KeySite.objects.get(name=name)
+    objects: dict[str, Any] = {"site": site, "risk": site.assessments.first()}
+    plan_of_site = site.plans.exclude(code_name=demo.CASE_6_PLAN).order_by("code_name").first()
+    if plan_of_site is not None and plan_of_site.classification == site.classification:
+        objects["cplan"] = plan_of_site
+        waiting = plan_of_site.versions.filter(status="submitted").first()
+        if plan_of_site.in_force or waiting:  # a draft (the mine's) would be submitted: left out
+            objects["cversion"] = plan_of_site.in_force or waiting
+    return objects
 
 
 def _controlled_objects() -> dict[str, Any]:

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.org",
     "vigil.inbox",
+    "vigil.sites",
     "vigil.work",
     "vigil.controlled",
     "vigil.home",

@@ -10,6 +10,7 @@ from vigil.core.workdays import seed_holidays
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
+from vigil.sites.demo import seed_sites
 from vigil.work.demo import seed_work
 from vigil.work.obligations.demo import seed_obligations
 
@@ -30,4 +31,5 @@ def seed_demo() -> OrgWorld:
     seed_controlled(world, actor)
     seed_work(world, actor)
     seed_obligations(world, actor)
+    seed_sites(world, actor)
     return world

@@ -1,0 +1,380 @@
+"""REST API of key sites, contingency plans, their versions and risk assessments.
+Thin: scope, then services; the same filters as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vigil.core import dates
+from vigil.core.classification import Classification
+from vigil.core.endpoints import Audited, IdFilter, Scoped
+from vigil.core.search import folded_query
+from vigil.org.models import Agency, Committee
+from vigil.org.scope import admin_units_visible_to, get_visible_or_404
+from vigil.sites import queries, services
+from vigil.sites.models import (
+    NO_PLAN,
+    SECTION_NAMES,
+    Freshness,
+    KeySite,
+    Plan,
+    PlanVersion,
+    RiskAssessment,
+    ScenarioType,
+    SiteCategory,
+    VersionStatus,
+)
+
+ID_MAX = 2**63 - 1
+
+
+def _id(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+def _valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+# --- serializers
+
+
+class SiteSerializer(serializers.ModelSerializer[KeySite]):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    plan_state = serializers.SerializerMethodField()
+    latest_risk = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = KeySite
+        fields = [
+            "id", "name", "category", "category_name", "owner_name", "responsible_agency",
+            "commune", "address", "latitude", "longitude", "criticality", "notes",
+            "classification", "archived", "owning_committee", "owning_agency",
+            "shared_agencies", "plan_state", "latest_risk",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_plan_state(self, obj: KeySite) -> str:
+        return queries.state_of(getattr(obj, "state_rank", None))
+
+
+class SiteInSerializer(serializers.Serializer[Any]):
+    committee = _id()
+    name = serializers.CharField(max_length=300)
+    category = _id()
+    responsible_agency = _id()
+    commune = _id(required=False, allow_null=True, default=None)
+    owner_name = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
+                                        allow_null=True, default=None)  # fmt: skip
+    longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
+                                         allow_null=True, default=None)  # fmt: skip
+    criticality = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    notes = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+
+
+class ContingencyPlanSerializer(serializers.ModelSerializer[Plan]):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id", "code_name", "title", "sites", "scenario_types", "classification",
+            "owning_committee", "owning_agency", "in_force", "next_review_on",
+            "revision_required", "revision_reason", "state",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_state(self, obj: Plan) -> str:
+        return queries.freshness(obj).value
+
+
+class ContingencyPlanInSerializer(serializers.Serializer[Any]):
+    committee = _id()
+    code_name = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    sites = serializers.ListField(child=_id(), min_length=1, max_length=100)
+    scenario_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ScenarioType.choices), default=list, max_length=20
+    )
+    classification = serializers.ChoiceField(choices=Classification.choices, default=0)
+
+
+class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "id", "plan", "number", "status", *SECTION_NAMES, "author_label", "created_at",
+            "submitted_at", "approved_by_label", "decision_number", "approved_on",
+            "returned_at", "comments",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class VersionInSerializer(serializers.Serializer[Any]):
+    plan = _id()
+    situation = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    command = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    forces = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    communications = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    cordon = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    medical = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    public_information = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    recovery = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class VersionApproveSerializer(serializers.Serializer[Any]):
+    decision_number = serializers.CharField(max_length=60)
+    approved_on = dates.ApiDateField(required=False, allow_null=True, default=None)
+
+
+class VersionReturnSerializer(serializers.Serializer[Any]):
+    comments = serializers.CharField(max_length=5000)
+
+
+class AssessmentSerializer(serializers.ModelSerializer[RiskAssessment]):
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id", "site", "threat", "vulnerability", "consequence", "risk",
+            "threat_rationale", "vulnerability_rationale", "consequence_rationale",
+            "assessor_agency", "assessed_on", "author_label",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AssessmentInSerializer(serializers.Serializer[Any]):
+    site = _id()
+    threat = serializers.IntegerField(min_value=1, max_value=5)
+    vulnerability = serializers.IntegerField(min_value=1, max_value=5)
+    consequence = serializers.IntegerField(min_value=1, max_value=5)
+    threat_rationale = serializers.CharField(max_length=5000)
+    vulnerability_rationale = serializers.CharField(max_length=5000)
+    consequence_rationale = serializers.CharField(max_length=5000)
+    assessor_agency = _id()
+    assessed_on = dates.ApiDateField(required=False, allow_null=True, default=None)
+
+
+# --- sites
+
+
+class SiteFilter(filters.FilterSet):  # type: ignore[misc]
+    q = filters.CharFilter(method="search", max_length=100, label="Search (diacritics optional)")
+    category = IdFilter(field_name="category_id")
+    commune = IdFilter(field_name="commune_id")
+    plan_state = filters.ChoiceFilter(
+        method="by_state", choices=[*Freshness.choices, (NO_PLAN, "No plan")]
+    )
+    archived = filters.BooleanFilter()
+
+    class Meta:
+        model = KeySite
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(folded_query("name_folded", value))
+
+    def by_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == NO_PLAN:
+            return queryset.filter(state_rank__isnull=True)
+        return queryset.filter(state_rank=queries.RANKS[value])
+
+
+class SiteList(Scoped, Audited, generics.ListCreateAPIView[KeySite]):
+    model = KeySite
+    serializer_class = SiteSerializer
+    filterset_class = SiteFilter
+
+    def get_queryset(self) -> QuerySet[KeySite]:
+        # Archived sites too (``?archived=false`` leaves them out).
+        return (
+            queries.annotated_sites(self.request.user)
+            .prefetch_related("shared_agencies")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=SiteInSerializer, responses={201: SiteSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = _valid(SiteInSerializer, request)
+        user = request.user
+        committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
+        values["category"] = generics.get_object_or_404(SiteCategory, pk=values["category"])
+        values["responsible_agency"] = get_visible_or_404(
+            Agency.objects, user, pk=values["responsible_agency"]
+        )
+        if values["commune"] is not None:
+            values["commune"] = generics.get_object_or_404(
+                admin_units_visible_to(user), pk=values["commune"]
+            )
+        site = services.create_site(committee, actor=user, **values)
+        body = SiteSerializer(queries.annotated_sites(user).get(pk=site.pk)).data
+        return Response(body, status=201)
+
+
+class SiteDetail(Scoped, Audited, generics.RetrieveAPIView[KeySite]):
+    model = KeySite
+    serializer_class = SiteSerializer
+
+    def get_queryset(self) -> QuerySet[KeySite]:
+        return queries.annotated_sites(self.request.user).prefetch_related("shared_agencies")
+
+
+# --- plans
+
+
+class ContingencyPlanFilter(filters.FilterSet):  # type: ignore[misc]
+    site = IdFilter(field_name="sites")
+    committee = IdFilter(field_name="owning_committee_id")
+
+    class Meta:
+        model = Plan
+        fields = ["revision_required"]
+
+
+class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
+    model = Plan
+    serializer_class = ContingencyPlanSerializer
+    filterset_class = ContingencyPlanFilter
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return super().get_queryset().prefetch_related("sites").order_by("pk")
+
+    @extend_schema(request=ContingencyPlanInSerializer, responses={201: ContingencyPlanSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = _valid(ContingencyPlanInSerializer, request)
+        user = request.user
+        committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
+        values["sites"] = [get_visible_or_404(KeySite.objects.select_related("owning_committee"),
+                                              user, pk=pk) for pk in values["sites"]]  # fmt: skip
+        plan = services.create_plan(committee, actor=user, **values)
+        return Response(ContingencyPlanSerializer(plan).data, status=201)
+
+
+class ContingencyPlanDetail(Scoped, Audited, generics.RetrieveAPIView[Plan]):
+    model = Plan
+    serializer_class = ContingencyPlanSerializer
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return super().get_queryset().prefetch_related("sites")
+
+
+# --- versions
+
+
+class VersionFilter(filters.FilterSet):  # type: ignore[misc]
+    plan = IdFilter(field_name="plan_id")
+    status = filters.ChoiceFilter(choices=VersionStatus.choices)
+
+    class Meta:
+        model = PlanVersion
+        fields: list[str] = []
+
+
+class VersionList(Scoped, Audited, generics.ListCreateAPIView[PlanVersion]):
+    model = PlanVersion
+    serializer_class = VersionSerializer
+    filterset_class = VersionFilter
+
+    def get_queryset(self) -> QuerySet[PlanVersion]:
+        return super().get_queryset().select_related("plan").order_by("pk")
+
+    @extend_schema(request=VersionInSerializer, responses={201: VersionSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new draft of the plan; sections left out start from the latest version."""
+        values = _valid(VersionInSerializer, request)
+        plan = get_visible_or_404(Plan.objects.select_related("owning_committee"),
+                                  request.user, pk=values.pop("plan"))  # fmt: skip
+        version = services.add_version(plan, sections=values or None, actor=request.user)
+        return Response(VersionSerializer(version).data, status=201)
+
+
+class VersionDetail(Scoped, Audited, generics.RetrieveAPIView[PlanVersion]):
+    model = PlanVersion
+    serializer_class = VersionSerializer
+
+    def get_queryset(self) -> QuerySet[PlanVersion]:
+        return super().get_queryset().select_related("plan")
+
+
+class _VersionAction(Scoped):
+    model = PlanVersion
+    serializer_class = VersionSerializer
+
+    def get_queryset(self) -> QuerySet[PlanVersion]:
+        return super().get_queryset().select_related("plan__owning_committee")
+
+    def done(self, version: PlanVersion) -> Response:
+        return Response(VersionSerializer(version).data)
+
+
+class VersionSubmit(_VersionAction):
+    @extend_schema(request=None, responses={200: VersionSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.done(services.submit_version(self.get_object(), actor=request.user))
+
+
+class VersionApprove(_VersionAction):
+    @extend_schema(request=VersionApproveSerializer, responses={200: VersionSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        version = self.get_object()
+        values = _valid(VersionApproveSerializer, request)
+        return self.done(services.approve_version(version, actor=request.user, **values))
+
+
+class VersionReturn(_VersionAction):
+    @extend_schema(request=VersionReturnSerializer, responses={200: VersionSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        version = self.get_object()
+        values = _valid(VersionReturnSerializer, request)
+        return self.done(services.return_version(version, actor=request.user, **values))
+
+
+# --- risk assessments
+
+
+class AssessmentFilter(filters.FilterSet):  # type: ignore[misc]
+    site = IdFilter(field_name="site_id")
+
+    class Meta:
+        model = RiskAssessment
+        fields: list[str] = []
+
+
+class AssessmentList(Scoped, Audited, generics.ListCreateAPIView[RiskAssessment]):
+    model = RiskAssessment
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self) -> QuerySet[RiskAssessment]:
+        return super().get_queryset().select_related("site").order_by("pk")
+
+    @extend_schema(request=AssessmentInSerializer, responses={201: AssessmentSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = _valid(AssessmentInSerializer, request)
+        user = request.user
+        site = get_visible_or_404(KeySite.objects.select_related("owning_committee"), user,
+                                  pk=values.pop("site"))  # fmt: skip
+        values["assessor_agency"] = get_visible_or_404(
+            Agency.objects, user, pk=values["assessor_agency"]
+        )
+        assessment = services.record_assessment(site, actor=user, **values)
+        return Response(AssessmentSerializer(assessment).data, status=201)
+
+
+class AssessmentDetail(Scoped, Audited, generics.RetrieveAPIView[RiskAssessment]):
+    model = RiskAssessment
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self) -> QuerySet[RiskAssessment]:
+        return super().get_queryset().select_related("site")

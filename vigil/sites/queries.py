@@ -1,0 +1,183 @@
+"""Reads of the sites app: the freshness of plans, the site list with its filters,
+the risk register. Nothing here writes."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext
+
+from vigil.core import clock
+from vigil.core.search import folded_query
+from vigil.sites.models import (
+    DEFAULT_REVIEW_MONTHS,
+    NO_PLAN,
+    REVIEW_NOTICE_DAYS,
+    Freshness,
+    KeySite,
+    Plan,
+    PlanReviewSetting,
+    RiskAssessment,
+)
+
+# Worse states rank higher; a site shows the worst of the plans the user sees.
+RANKS: dict[str, int] = {
+    Freshness.CURRENT: 1,
+    Freshness.REVIEW_DUE: 2,
+    Freshness.NOT_APPROVED: 3,
+    Freshness.OVERDUE: 4,
+    Freshness.REVISION_REQUIRED: 5,
+}
+STATES_BY_RANK = {rank: Freshness(state) for state, rank in RANKS.items()}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later; the month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def review_cycle_months(committee_id: int) -> int:
+    setting = PlanReviewSetting.objects.filter(committee_id=committee_id).first()
+    return setting.review_cycle_months if setting else DEFAULT_REVIEW_MONTHS
+
+
+def freshness(plan: Plan, today: dt.date | None = None) -> Freshness:
+    """Current, review due (within 30 days of the review date), overdue (past it),
+    revision required (a drill or incident said so), or no approved version yet."""
+    day = today or clock.today()
+    if plan.revision_required:
+        return Freshness.REVISION_REQUIRED
+    if plan.in_force_id is None or plan.next_review_on is None:
+        return Freshness.NOT_APPROVED
+    if day > plan.next_review_on:
+        return Freshness.OVERDUE
+    if day >= plan.next_review_on - dt.timedelta(days=REVIEW_NOTICE_DAYS):
+        return Freshness.REVIEW_DUE
+    return Freshness.CURRENT
+
+
+def rank_expression(today: dt.date, prefix: str = "") -> Case:
+    """``freshness`` in SQL, as its rank (the same thresholds, the same order)."""
+    return Case(
+        When(**{f"{prefix}revision_required": True}, then=Value(RANKS[Freshness.REVISION_REQUIRED])),
+        When(Q(**{f"{prefix}in_force__isnull": True}) | Q(**{f"{prefix}next_review_on__isnull": True}),
+             then=Value(RANKS[Freshness.NOT_APPROVED])),
+        When(**{f"{prefix}next_review_on__lt": today}, then=Value(RANKS[Freshness.OVERDUE])),
+        When(**{f"{prefix}next_review_on__lte": today + dt.timedelta(days=REVIEW_NOTICE_DAYS)},
+             then=Value(RANKS[Freshness.REVIEW_DUE])),
+        default=Value(RANKS[Freshness.CURRENT]),
+        output_field=IntegerField(),
+    )  # fmt: skip
+
+
+def plans_with_state(user: Any, today: dt.date | None = None) -> QuerySet[Any]:
+    day = today or clock.today()
+    return Plan.objects.visible_to(user).annotate(state_rank=rank_expression(day))
+
+
+def state_of(rank: int | None) -> str:
+    return STATES_BY_RANK[rank].value if rank else NO_PLAN
+
+
+def state_label(rank: int | None) -> str:
+    if not rank:
+        return gettext("No plan")
+    return str(STATES_BY_RANK[rank].label)
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    q: str = ""
+    category: int | None = None
+    commune: int | None = None
+    state: str = ""
+    archived: bool = False
+
+
+def annotated_sites(user: Any) -> QuerySet[Any]:
+    """The sites the user sees, each with the worst state of the plans the user sees
+    (``state_rank``, None: no plan) and its latest risk (``latest_risk``)."""
+    worst = (
+        plans_with_state(user)
+        .filter(sites=OuterRef("pk"))
+        .order_by("-state_rank")
+        .values("state_rank")[:1]
+    )
+    latest = RiskAssessment.objects.filter(site=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return (
+        KeySite.objects.visible_to(user)
+        .select_related("category", "commune", "responsible_agency")
+        .annotate(
+            state_rank=Subquery(worst, output_field=IntegerField()),
+            latest_risk=Subquery(latest.values("risk")[:1], output_field=IntegerField()),
+        )
+    )
+
+
+def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[Any]:
+    """The site list: ``annotated_sites`` narrowed by the page's filters."""
+    f = filters or SiteFilters()
+    sites = annotated_sites(user).filter(archived=f.archived)
+    if f.q:
+        sites = sites.filter(folded_query("name_folded", f.q))
+    if f.category:
+        sites = sites.filter(category_id=f.category)
+    if f.commune:
+        sites = sites.filter(commune_id=f.commune)
+    if f.state == NO_PLAN:
+        sites = sites.filter(state_rank__isnull=True)
+    elif f.state in RANKS:
+        sites = sites.filter(state_rank=RANKS[f.state])
+    return sites.order_by("name", "pk")
+
+
+def risk_register(user: Any) -> QuerySet[Any]:
+    """Sites with an assessment, highest latest risk first, then the worst plan state."""
+    return (
+        sites_for(user)
+        .filter(latest_risk__isnull=False)
+        .order_by("-latest_risk", "-state_rank", "-criticality", "name", "pk")
+    )
+
+
+def plans_of_site(site: KeySite, user: Any) -> QuerySet[Any]:
+    return (
+        plans_with_state(user)
+        .filter(sites=site)
+        .select_related("in_force")
+        .order_by("code_name", "pk")
+    )
+
+
+# --- panels that later apps add to a site's page (drills, incidents), so sites never
+# imports them: each registers a function (site, user) -> a panel dict or None.
+
+PanelFunction = Any
+_PANELS: list[PanelFunction] = []
+
+
+def register_panel(function: PanelFunction) -> None:
+    if function not in _PANELS:
+        _PANELS.append(function)
+
+
+def panels_for(site: KeySite, user: Any) -> list[dict[str, Any]]:
+    """{title, template, context} of each registered panel that has something to show."""
+    return [panel for function in _PANELS if (panel := function(site, user))]

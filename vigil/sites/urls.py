@@ -1,0 +1,22 @@
+from django.urls import path
+
+from vigil.sites import views
+
+app_name = "sites"
+
+urlpatterns = [
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/risks/", views.risk_register, name="risk_register"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/archive/", views.site_archive, name="site_archive"),
+    path("sites/<int:pk>/assess/", views.assessment_create, name="assessment_create"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/versions/new/", views.version_add, name="version_add"),
+    path("plan-versions/<int:pk>/edit/", views.version_edit, name="version_edit"),
+    path("plan-versions/<int:pk>/submit/", views.version_submit, name="version_submit"),
+    path("plan-versions/<int:pk>/approve/", views.version_approve, name="version_approve"),
+    path("plan-versions/<int:pk>/return/", views.version_return, name="version_return"),
+]

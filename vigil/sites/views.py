@@ -1,0 +1,296 @@
+"""Pages of key sites, contingency plans and the risk register. Thin: scope, then
+services. What a user may not see is 404; what they see but may not change, 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.core import audit
+from vigil.core.forms import add_form_errors
+from vigil.org.models import Committee
+from vigil.org.scope import committees_with_role, get_visible_or_404
+from vigil.sites import queries, services
+from vigil.sites.forms import (
+    ApproveForm,
+    AssessmentForm,
+    PlanForm,
+    ReturnForm,
+    SiteFilterForm,
+    SiteForm,
+    VersionForm,
+    communes_for,
+    site_initial,
+)
+from vigil.sites.models import SECTION_NAMES, KeySite, Plan, PlanVersion, VersionStatus
+
+PAGE = 50
+
+
+def keeping_committees(user: Any) -> QuerySet[Committee]:
+    """Committees whose sites and plans the user keeps (standing office, leaders)."""
+    return Committee.objects.filter(
+        pk__in=committees_with_role(user, "standing_office", "committee_leader")
+    ).order_by("path")
+
+
+def _viewed(request: HttpRequest, objects: list[Any], about: Any = None) -> None:
+    audit.record_view(request.user, objects, about=about, path=request.get_full_path())
+
+
+def site_list(request: HttpRequest) -> HttpResponse:
+    form = SiteFilterForm(request.GET or None, communes=communes_for(request.user))
+    filters = queries.SiteFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = queries.SiteFilters(
+            q=data["q"], category=data["category"].pk if data["category"] else None,
+            commune=data["commune"].pk if data["commune"] else None, state=data["state"],
+        )  # fmt: skip
+    page = Paginator(queries.sites_for(request.user, filters), PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(site, queries.state_of(site.state_rank), queries.state_label(site.state_rank))
+            for site in page.object_list]  # fmt: skip
+    _viewed(request, list(page.object_list))
+    context = {"form": form, "page": page, "rows": rows,
+               "can_create": keeping_committees(request.user).exists()}  # fmt: skip
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "sites/site_list.html#results", context)
+    return render(request, "sites/site_list.html", context)
+
+
+def risk_register(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.risk_register(request.user), PAGE).get_page(request.GET.get("page"))
+    rows = [(site, queries.state_of(site.state_rank), queries.state_label(site.state_rank))
+            for site in page.object_list]  # fmt: skip
+    _viewed(request, list(page.object_list))
+    return render(request, "sites/risk_register.html", {"page": page, "rows": rows})
+
+
+def _site(request: HttpRequest, pk: int) -> KeySite:
+    site: KeySite = get_visible_or_404(
+        KeySite.objects.select_related(
+            "category", "commune", "responsible_agency", "owning_committee", "owning_agency"
+        ),
+        request.user,
+        pk=pk,
+    )
+    return site
+
+
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request, pk)
+    plans = list(queries.plans_of_site(site, request.user))
+    _viewed(request, [site, *plans], about=site)
+    context = {
+        "site": site,
+        "plans": [(p, queries.state_of(p.state_rank), queries.state_label(p.state_rank))
+                  for p in plans],
+        "assessments": site.assessments.select_related("assessor_agency")[:20],
+        "panels": queries.panels_for(site, request.user),
+        "can_change": services.can_change_site(request.user, site),
+        "can_archive": services.can_keep_sites(request.user, site.owning_committee),
+    }  # fmt: skip
+    return render(request, "sites/site_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest) -> HttpResponse:
+    committees = keeping_committees(request.user)
+    if not committees.exists():
+        raise Http404  # a page for those who keep a committee's sites
+    form = SiteForm(request.POST or None, user=request.user, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            site = services.create_site(values.pop("committee"), actor=request.user, **values)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Key site added."))
+            return redirect(site)
+    return render(request, "sites/form.html", {"form": form, "title": _("New key site"),
+                                               "back": "/sites/"})  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request, pk)
+    if not services.can_change_site(request.user, site):
+        raise PermissionDenied
+    form = SiteForm(request.POST or None, initial=site_initial(site), user=request.user,
+                    committees=None)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_site(site, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Key site saved."))
+            return redirect(site)
+    return render(request, "sites/form.html", {"form": form, "title": site.name,
+                                               "back": site.get_absolute_url()})  # fmt: skip
+
+
+@require_POST
+def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request, pk)
+    try:
+        services.archive_site(site, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Key site archived."))
+    return redirect(site)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request, pk)
+    if not services.can_change_site(request.user, site):
+        raise PermissionDenied
+    form = AssessmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(site, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Risk assessment recorded."))
+            return redirect(site)
+    return render(request, "sites/form.html", {"form": form, "title": _("New risk assessment"),
+                                               "back": site.get_absolute_url()})  # fmt: skip
+
+
+# --- plans
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    committees = keeping_committees(request.user)
+    if not committees.exists():
+        raise Http404
+    initial = {"sites": request.GET.getlist("site")}
+    form = PlanForm(request.POST or None, initial=initial, user=request.user, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            plan = services.create_plan(values.pop("committee"), actor=request.user, **values)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Contingency plan created."))
+            return redirect(plan)
+    return render(request, "sites/form.html", {"form": form, "title": _("New contingency plan"),
+                                               "back": "/sites/"})  # fmt: skip
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    plan: Plan = get_visible_or_404(
+        Plan.objects.select_related("owning_committee", "owning_agency", "in_force"),
+        request.user,
+        pk=pk,
+    )
+    return plan
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _viewed(request, [plan], about=plan)
+    user = request.user
+    versions = list(plan.versions.order_by("-number"))
+    context = {
+        "plan": plan,
+        "state": queries.freshness(plan),
+        "sites": KeySite.objects.visible_to(user).filter(plans=plan),
+        "versions": versions,
+        "open": next((v for v in versions if v.status in (VersionStatus.DRAFT,
+                                                           VersionStatus.SUBMITTED)), None),
+        "can_write": services.can_write_plan(user, plan),
+        "can_approve": services.can_approve(user, plan),
+        "can_return": services.can_return(user, plan),
+        "approve_form": ApproveForm(),
+        "return_form": ReturnForm(),
+    }  # fmt: skip
+    return render(request, "sites/plan_detail.html", context)
+
+
+@require_POST
+def version_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    try:
+        version = services.add_version(plan, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(plan)
+    return redirect("sites:version_edit", pk=version.pk)
+
+
+def _version(request: HttpRequest, pk: int) -> PlanVersion:
+    version: PlanVersion = get_visible_or_404(
+        PlanVersion.objects.select_related("plan__owning_committee"), request.user, pk=pk
+    )
+    return version
+
+
+@require_http_methods(["GET", "POST"])
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    if not services.can_write_plan(request.user, version.plan):
+        raise PermissionDenied
+    initial = {name: getattr(version, name) for name in SECTION_NAMES}
+    form = VersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_version(version, sections=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(version.plan)
+    title = _("%(plan)s, version %(number)s") % {"plan": version.plan, "number": version.number}
+    return render(request, "sites/form.html", {"form": form, "title": title,
+                                               "back": version.plan.get_absolute_url()})  # fmt: skip
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any) -> HttpResponse:
+    version = _version(request, pk)
+    try:
+        action(version, actor=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(version.plan)
+
+
+@require_POST
+def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.submit_version, _("Version submitted for approval."))
+
+
+@require_POST
+def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ApproveForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    return _act(request, pk, services.approve_version, _("Version approved: it is in force."),
+                decision_number=data.get("decision_number") or "",
+                approved_on=data.get("approved_on"))  # fmt: skip
+
+
+@require_POST
+def version_return(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    return _act(request, pk, services.return_version, _("Version returned with comments."),
+                comments=form.cleaned_data.get("comments") or "")  # fmt: skip
