@@ -68,14 +68,17 @@ def test_a_year_keeps_its_mode_when_the_setting_changes(
     client_for: Callable[[str], Client],
 ) -> None:
     p = province()
-    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2026)
+    # Years the demo has not numbered in, whatever the suite's today: the demo's own
+    # documents of this year would already have started this year's registers.
+    started, fresh = YEAR, YEAR + 1
+    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=started)
     response = client_for("quantri").post(f"/committees/{p.pk}/numbers/", {"per_type": "0"})
     assert response.status_code == 302
     assert not core_numbering.per_type(p.pk)
-    # 2026 started per type: no second "01/BC-BCĐ"; 2027 starts shared.
-    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2026).number == 2
-    assert numbering.issue_number(p, DocType.KE_HOACH, actor=SYSTEM, year=2027).number == 1
-    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=2027).number == 2
+    # The started year stays per type: no second "01/BC-BCĐ"; the fresh year starts shared.
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=started).number == 2
+    assert numbering.issue_number(p, DocType.KE_HOACH, actor=SYSTEM, year=fresh).number == 1
+    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM, year=fresh).number == 2
     assert (
         client_for("thuongtruc").post(f"/committees/{p.pk}/numbers/", {"per_type": "1"}).status_code
         == 403

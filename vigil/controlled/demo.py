@@ -2,13 +2,15 @@
 second licensed organisation, a quarry, so that one organisation's storekeeper
 can be shown not to reach the other's records; inspections and transfers.
 
-The seed runs inside one transaction (``vigil.home.demo``), so it writes through
+The seed is one transaction of its own (all of it or none), so it writes through
 the helpers that nest (``…_within``), never through the durable use cases."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+from django.db import transaction
 
 from vigil.controlled.catalogue.models import ItemClass
 from vigil.controlled.catalogue.services import create_item_within
@@ -32,6 +34,7 @@ ITEMS = [
 ]
 
 
+@transaction.atomic
 def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
     items = {
         code: create_item_within(code=code, name=name, item_class=cls, maker=maker, actor=actor)
