@@ -19,6 +19,7 @@ from vigil.controlled.ledger.forms import MovementForm
 from vigil.controlled.models import ItemClass, Store, shown
 from vigil.core import clock, labels
 from vigil.core.audit import SystemActor
+from vigil.org.templatetags.vigil_tags import role_label
 from vigil.work.models import Task
 from vigil.work.obligations.calendar_source import report_items
 
@@ -77,7 +78,7 @@ def test_labels_read_a_change_field_by_field() -> None:
             str(Task.State("accepted").label),
         )
         assert "done" not in (state.before, state.after)
-        assert labels.role("standing_office") != "standing_office"
+        assert role_label("standing_office") != "standing_office"
         assert labels.action("work.task.done") != "work.task.done"
         assert labels.actor(SystemActor("worker").label) == "Hệ thống Vigil (xử lý tự động)"
         assert labels.actor("thuongtruc (Trần Văn Hùng)") == "thuongtruc (Trần Văn Hùng)"

@@ -1,4 +1,4 @@
-"""What people read where the audit keeps codes: actors, roles, verbs, object types
+"""What people read where the audit keeps codes: actors, verbs, object types
 and the before/after of a change, in the user's language."""
 
 from __future__ import annotations
@@ -35,12 +35,6 @@ def actor(label: str) -> str:
         return label
     name = label[len(prefix) :]
     return _("Vigil (%(work)s)") % {"work": SYSTEM_WORK.get(name, name)}
-
-
-def role(code: str) -> str:
-    from vigil.org.models import Role
-
-    return str(Role(code).label) if code in Role.values else code
 
 
 def action(code: str) -> str:

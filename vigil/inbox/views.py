@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.core import audit
-from vigil.core.classification import STAMPS, Classification
 from vigil.core.confirm import safe_next
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import audit_classified_view, submit
 from vigil.inbox import escalation, services
 from vigil.inbox.forms import InboxFilterForm, PolicyForm
 from vigil.inbox.models import InboxEntry
@@ -39,8 +37,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     notifications = [entry.notification for entry in page]
     # Messages about classified objects carry their content here: audit the page.
-    audit.record_view(request.user, notifications, about=None, path=request.path)
-    level = max((n.classification for n in notifications), default=0)
+    stamp = audit_classified_view(request, notifications)
     template = "inbox/inbox.html"
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         template += "#results"
@@ -51,7 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "state": state,
-            "page_stamp": STAMPS[Classification(level)] if level else "",
+            "page_stamp": stamp,
         },
     )
 
@@ -101,23 +98,18 @@ def policies(request: HttpRequest) -> HttpResponse:
     visible = Committee.objects.visible_to(user)
     administered = visible.filter(pk__in=escalation.administered_committee_ids(user))
     form = PolicyForm(request.POST or None, committees=administered)
-    if request.method == "POST":
-        if not administered.exists():
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                escalation.set_policy(
-                    form.cleaned_data["committee"],
-                    form.cleaned_data["kind"],
-                    steps=form.steps(),
-                    working_time=form.cleaned_data["working_time"],
-                    actor=user,
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Escalation policy saved."))
-                return redirect("inbox:policies")
+    if request.method == "POST" and not administered.exists():
+        raise PermissionDenied
+    done = submit(
+        request, form,
+        lambda data: escalation.set_policy(
+            data["committee"], data["kind"], steps=form.steps(),
+            working_time=data["working_time"], actor=user,
+        ),
+        success=_("Escalation policy saved."), then="inbox:policies",
+    )  # fmt: skip
+    if done is not None:
+        return done
     rows = escalation.policy_rows(visible)
     return render(
         request,

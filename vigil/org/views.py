@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core import attachments, audit, clock
-from vigil.core.classification import STAMPS, Classification
-from vigil.core.forms import AttachmentForm, add_form_errors
+from vigil.core import clock
+from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.duty.queries import roster
@@ -44,14 +42,6 @@ from vigil.org.scope import (
     can_read_audit,
     get_visible_or_404,
 )
-
-
-def audit_classified_view(request: HttpRequest, objects: list[Any], *, about: Any) -> str:
-    """Audit a page that shows classified objects; return its classification stamp."""
-    audit.record_view(request.user, objects, about=about, path=request.path)
-    level = max((getattr(o, "classification", 0) for o in objects), default=0)
-    return STAMPS[Classification(level)] if level else ""
-
 
 # A search shows at most this many committees; more means "narrow it down".
 TREE_SEARCH_LIMIT = 100
@@ -189,22 +179,19 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact: ContactPoint = get_visible_or_404(
         ContactPoint.objects.select_related("agency", "owning_committee"), request.user, pk=pk
     )
-    files = list(attachments.attachments_of(contact, request.user))
-    stamp = audit_classified_view(request, [contact, *files], about=contact)
-    user: Any = request.user
+    files = attachment_context(
+        request, contact, upload_url=reverse("org:contact_attachment_upload", args=[contact.pk])
+    )
+    stamp = audit_classified_view(request, [contact, *files["attachment_list"]], about=contact)
     return render(
         request,
         "org/contact_detail.html",
         {
             "page_stamp": stamp,
             "contact": contact,
-            "can_edit": can_edit_contact_points(user, contact.agency),
-            "attachment_list": files,
-            "can_attach": attachments.may_attach(user, contact),
-            "attach_url": reverse("org:contact_attachment_upload", args=[contact.pk]),
-            "attachment_form": AttachmentForm(clearance=user.clearance),
-            "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
-            "can_read_audit": can_read_audit(user, contact.owning_committee),
+            "can_edit": can_edit_contact_points(request.user, contact.agency),
+            **files,
+            "can_read_audit": can_read_audit(request.user, contact.owning_committee),
         },
     )
 
@@ -218,14 +205,13 @@ def contact_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         raise PermissionDenied
     user: Any = request.user
     form = ContactPointForm(request.POST or None, clearance=user.clearance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.create_contact_point(agency, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Contact point saved."))
-            return redirect("org:contact_detail", pk=contact.pk)
+    done = submit(
+        request, form, lambda d: services.create_contact_point(agency, actor=user, **d),
+        success=_("Contact point saved."),
+        then=lambda contact: reverse("org:contact_detail", args=[contact.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "org/contact_form.html", {"form": form, "agency": agency})
 
 
@@ -238,16 +224,18 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     user: Any = request.user
     form = ContactPointForm(request.POST or None, instance=contact, clearance=user.clearance)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.update_contact_point(contact, actor=user, **changes)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Contact point saved."))
-            return redirect("org:contact_detail", pk=contact.pk)
+
+    def update(data: dict[str, Any]) -> None:
+        changes = {name: data[name] for name in form.changed_data}
+        if changes:
+            services.update_contact_point(contact, actor=user, **changes)
+
+    done = submit(
+        request, form, update, success=_("Contact point saved."),
+        then=reverse("org:contact_detail", args=[contact.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     # Audited as a view only when the form (with the contact's data) is shown.
     stamp = audit_classified_view(request, [contact], about=contact)
     return render(
@@ -278,37 +266,11 @@ def admin_unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
 @require_POST
 def contact_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     contact: ContactPoint = get_visible_or_404(
         ContactPoint.objects.select_related("agency__committee"), request.user, pk=pk
     )
-    if not attachments.may_attach(request.user, contact):
-        raise PermissionDenied
-    user: Any = request.user
-    form = AttachmentForm(request.POST, request.FILES, clearance=user.clearance)
-    too_large = attachments.upload_too_large(request)
-    if too_large is not None:
-        messages.error(request, _errors(too_large))
-        return redirect("org:contact_detail", pk=contact.pk)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("org:contact_detail", pk=contact.pk)
-    try:
-        attachments.attach(
-            contact,
-            form.cleaned_data["file"],
-            actor=user,
-            classification=form.cleaned_data["classification"],
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("File attached."))
-    return redirect("org:contact_detail", pk=contact.pk)
+    return upload_attachment(
+        request, contact, back=reverse("org:contact_detail", args=[contact.pk])
+    )

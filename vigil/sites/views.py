@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import audit
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import submit
 from vigil.org.models import Committee
 from vigil.org.scope import committees_with_role, get_visible_or_404
 from vigil.sites import queries, services
@@ -109,15 +109,14 @@ def site_create(request: HttpRequest) -> HttpResponse:
     if not committees.exists():
         raise Http404  # a page for those who keep a committee's sites
     form = SiteForm(request.POST or None, user=request.user, committees=committees)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            site = services.create_site(values.pop("committee"), actor=request.user, **values)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Key site added."))
-            return redirect(site)
+
+    def create(data: dict[str, Any]) -> KeySite:
+        values = dict(data)
+        return services.create_site(values.pop("committee"), actor=request.user, **values)
+
+    done = submit(request, form, create, success=_("Key site added."))
+    if done is not None:
+        return done
     return render(request, "sites/form.html", {"form": form, "title": _("New key site"),
                                                "back": "/sites/"})  # fmt: skip
 
@@ -129,14 +128,12 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = SiteForm(request.POST or None, initial=site_initial(site), user=request.user,
                     committees=None)  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_site(site, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Key site saved."))
-            return redirect(site)
+    done = submit(
+        request, form, lambda data: services.update_site(site, actor=request.user, **data),
+        success=_("Key site saved."), then=site.get_absolute_url(),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "sites/form.html", {"form": form, "title": site.name,
                                                "back": site.get_absolute_url()})  # fmt: skip
 
@@ -159,14 +156,12 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_change_site(request.user, site):
         raise PermissionDenied
     form = AssessmentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_assessment(site, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Risk assessment recorded."))
-            return redirect(site)
+    done = submit(
+        request, form, lambda data: services.record_assessment(site, actor=request.user, **data),
+        success=_("Risk assessment recorded."), then=site.get_absolute_url(),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "sites/form.html", {"form": form, "title": _("New risk assessment"),
                                                "back": site.get_absolute_url()})  # fmt: skip
 
@@ -181,15 +176,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     initial = {"sites": request.GET.getlist("site")}
     form = PlanForm(request.POST or None, initial=initial, user=request.user, committees=committees)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            plan = services.create_plan(values.pop("committee"), actor=request.user, **values)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Contingency plan created."))
-            return redirect(plan)
+
+    def create(data: dict[str, Any]) -> Plan:
+        values = dict(data)
+        return services.create_plan(values.pop("committee"), actor=request.user, **values)
+
+    done = submit(request, form, create, success=_("Contingency plan created."))
+    if done is not None:
+        return done
     return render(request, "sites/form.html", {"form": form, "title": _("New contingency plan"),
                                                "back": "/sites/"})  # fmt: skip
 
@@ -249,14 +243,13 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {name: getattr(version, name) for name in SECTION_NAMES}
     form = VersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_version(version, sections=form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Draft saved."))
-            return redirect(version.plan)
+    done = submit(
+        request, form,
+        lambda data: services.update_version(version, sections=data, actor=request.user),
+        success=_("Draft saved."), then=version.plan.get_absolute_url(),
+    )  # fmt: skip
+    if done is not None:
+        return done
     title = _("%(plan)s, version %(number)s") % {"plan": version.plan, "number": version.number}
     return render(request, "sites/form.html", {"form": form, "title": title,
                                                "back": version.plan.get_absolute_url()})  # fmt: skip

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.core import audit, clock
-from vigil.core.classification import STAMPS, Classification
+from vigil.core.pages import page_stamp
 from vigil.core.xlsx import xlsx_response
 from vigil.work import feeds
 from vigil.work import scorecard as scorecards
@@ -41,11 +41,10 @@ def _scorecard_rows(request: HttpRequest) -> list[scorecards.Row]:
 
 def scorecard(request: HttpRequest) -> HttpResponse:
     rows = _scorecard_rows(request)
-    level = scorecards.classification(rows)
     return render(
         request,
         "work/scorecard.html",
-        {"rows": rows, "page_stamp": STAMPS[Classification(level)] if level else ""},
+        {"rows": rows, "page_stamp": page_stamp(rows)},
     )
 
 

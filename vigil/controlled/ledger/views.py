@@ -3,10 +3,12 @@ then the services."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +24,7 @@ from vigil.controlled.ledger.queries import (
 )
 from vigil.controlled.registry.models import Store
 from vigil.controlled.registry.queries import visible_communes, visible_organisations
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import submit
 from vigil.core.paging import CappedPaginator
 from vigil.org.scope import get_visible_or_404, scope_for
 
@@ -35,34 +37,33 @@ def movement_create(request: HttpRequest, store_pk: int) -> HttpResponse:
     if not scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper"):
         raise PermissionDenied
     form = MovementForm(request.POST or None, store=store)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def post(data: dict[str, Any]) -> None:
         organisation = store.owning_agency
-        try:
-            counterpart = data["counterpart"]
-            if counterpart.startswith("store:"):
-                other: Store = get_visible_or_404(
-                    Store.objects, request.user, pk=int(counterpart.removeprefix("store:"))
-                )
-                other_account = other.account
-            else:
-                other_account = services.outside_account(organisation, counterpart)
-            here = store.account
-            inward = data["direction"] == "in"
-            services.post_movement(
-                organisation, item=data["item"], quantity=data["quantity"], unit=data["unit"],
-                from_account=other_account if inward else here,
-                to_account=here if inward else other_account,
-                idempotency_key=data["idempotency_key"], lot=data["lot"],
-                document_ref=data["document_ref"], reason=data["reason"], actor=request.user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        except inflight.InProgress as exc:
-            form.add_error(None, str(exc))
+        counterpart = data["counterpart"]
+        if counterpart.startswith("store:"):
+            other: Store = get_visible_or_404(
+                Store.objects, request.user, pk=int(counterpart.removeprefix("store:"))
+            )
+            other_account = other.account
         else:
-            messages.success(request, _("Movement recorded."))
-            return redirect("controlled:store_detail", pk=store.pk)
+            other_account = services.outside_account(organisation, counterpart)
+        here = store.account
+        inward = data["direction"] == "in"
+        services.post_movement(
+            organisation, item=data["item"], quantity=data["quantity"], unit=data["unit"],
+            from_account=other_account if inward else here,
+            to_account=here if inward else other_account,
+            idempotency_key=data["idempotency_key"], lot=data["lot"],
+            document_ref=data["document_ref"], reason=data["reason"], actor=request.user,
+        )  # fmt: skip
+
+    done = submit(
+        request, form, post, success=_("Movement recorded."),
+        then=reverse("controlled:store_detail", args=[store.pk]), refusals=(inflight.InProgress,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "controlled/movement_form.html", {"form": form, "store": store})
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -139,15 +140,19 @@ class StoreForm(forms.Form):
             )  # fmt: skip
 
     def capacities(self) -> dict[str, int]:
-        """The capacities entered, in stored units; a blank field leaves that class alone."""
+        """The capacities entered, in stored units; a blank field leaves that class alone.
+        A value finer than the unit stored is refused on its field (a ValidationError)."""
         result: dict[str, int] = {}
+        errors: dict[str, Any] = {}
         for name, item_class in CAPACITY_FIELDS.items():
             value = self.cleaned_data.get(name)
             if value is None:
                 continue
             stored = Decimal(value) * UNITS[item_class][2]
             if stored != stored.to_integral_value():
-                self.add_error(name, _("Too precise for the unit stored."))
+                errors[name] = _("Too precise for the unit stored.")
                 continue
             result[item_class] = int(stored)
+        if errors:
+            raise ValidationError(errors)
         return result

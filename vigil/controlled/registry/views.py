@@ -39,7 +39,7 @@ from vigil.controlled.registry.queries import (
 )
 from vigil.core import clock
 from vigil.core.endpoints import ID_MAX
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import submit
 from vigil.core.search import folded_query
 from vigil.org.scope import get_visible_or_404, scope_for
 
@@ -197,14 +197,13 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if not licensers.exists():
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, licensers=licensers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.create_organisation(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation recorded."))
-            return redirect("controlled:organisation_detail", pk=profile.pk)
+    done = submit(
+        request, form, lambda data: services.create_organisation(actor=request.user, **data),
+        success=_("Organisation recorded."),
+        then=lambda profile: reverse("controlled:organisation_detail", args=[profile.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("New licensed organisation"),
@@ -224,14 +223,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "address": profile.address,
     }  # fmt: skip
     form = OrganisationForm(request.POST or None, initial=initial, licensers=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organisation(profile, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation updated."))
-            return redirect("controlled:organisation_detail", pk=profile.pk)
+    done = submit(
+        request, form,
+        lambda data: services.update_organisation(profile, actor=request.user, **data),
+        success=_("Organisation updated."),
+        then=reverse("controlled:organisation_detail", args=[profile.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("Edit %(name)s") % {"name": agency.name},
@@ -269,16 +268,14 @@ def licence_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     issuers = keepers.licensing_agencies_for(request.user)
     stores = Store.objects.filter(owning_agency_id=org_pk).order_by("name")
     form = LicenceForm(request.POST or None, stores=stores, issuers=issuers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            licence = services.create_licence(
-                profile.organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Licence recorded."))
-            return redirect("controlled:licence_detail", pk=licence.pk)
+    done = submit(
+        request, form,
+        lambda data: services.create_licence(profile.organisation, actor=request.user, **data),
+        success=_("Licence recorded."),
+        then=lambda licence: reverse("controlled:licence_detail", args=[licence.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("New licence for %(org)s") % {"org": profile.organisation},
@@ -298,14 +295,12 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "stores": list(licence.stores.all()),
     }  # fmt: skip
     form = LicenceForm(request.POST or None, initial=initial, stores=stores, issuers=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_licence(licence, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Licence updated."))
-            return redirect("controlled:licence_detail", pk=licence.pk)
+    done = submit(
+        request, form, lambda data: services.update_licence(licence, actor=request.user, **data),
+        success=_("Licence updated."), then=reverse("controlled:licence_detail", args=[licence.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("Edit licence %(n)s") % {"n": licence.number},
@@ -343,20 +338,17 @@ def store_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     if not keepers.may_keep_record(request.user, profile):
         raise PermissionDenied
     form = StoreForm(request.POST or None, initial={"admin_unit": profile.organisation.admin_unit})
-    if request.method == "POST" and form.is_valid():
-        capacities = form.capacities()
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                store = services.create_store(
-                    profile.organisation, name=data["name"], kind=data["kind"],
-                    admin_unit=data["admin_unit"], capacities=capacities, actor=request.user,
-                )  # fmt: skip
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Store recorded."))
-                return redirect("controlled:store_detail", pk=store.pk)
+    done = submit(
+        request, form,
+        lambda data: services.create_store(
+            profile.organisation, name=data["name"], kind=data["kind"],
+            admin_unit=data["admin_unit"], capacities=form.capacities(), actor=request.user,
+        ),
+        success=_("Store recorded."),
+        then=lambda store: reverse("controlled:store_detail", args=[store.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("New store for %(org)s") % {"org": profile.organisation},
@@ -378,20 +370,16 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
         factor = UNITS[total.item_class][2]
         initial[f"capacity_{total.item_class}"] = Decimal(total.capacity) / factor
     form = StoreForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        capacities = form.capacities()
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_store(
-                    store, name=data["name"], kind=data["kind"], admin_unit=data["admin_unit"],
-                    capacities=capacities, actor=request.user,
-                )  # fmt: skip
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Store updated."))
-                return redirect("controlled:store_detail", pk=store.pk)
+    done = submit(
+        request, form,
+        lambda data: services.update_store(
+            store, name=data["name"], kind=data["kind"], admin_unit=data["admin_unit"],
+            capacities=form.capacities(), actor=request.user,
+        ),
+        success=_("Store updated."), then=reverse("controlled:store_detail", args=[store.pk]),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("Edit %(name)s") % {"name": store.name},

@@ -18,7 +18,7 @@ from vigil.controlled.transfers import services
 from vigil.controlled.transfers.forms import ReasonForm, TransferForm
 from vigil.controlled.transfers.models import Transfer
 from vigil.controlled.transfers.queries import destination_stores, visible_transfers
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import submit
 from vigil.org.scope import get_visible_or_404, scope_for
 
 
@@ -62,17 +62,14 @@ def transfer_create(request: HttpRequest, store_pk: int) -> HttpResponse:
     form = TransferForm(
         request.POST or None, destinations=destination_stores(store.owning_agency_id)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            transfer = services.dispatch_transfer(store, actor=request.user, **data)
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        except inflight.InProgress as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Transfer sent; the receiving store confirms receipt."))
-            return redirect("controlled:transfer_detail", pk=transfer.pk)
+    done = submit(
+        request, form, lambda data: services.dispatch_transfer(store, actor=request.user, **data),
+        success=_("Transfer sent; the receiving store confirms receipt."),
+        then=lambda transfer: reverse("controlled:transfer_detail", args=[transfer.pk]),
+        refusals=(inflight.InProgress,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request, "controlled/form.html",
         {"form": form, "title": _("Transfer from %(store)s to another organisation")

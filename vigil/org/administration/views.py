@@ -8,11 +8,10 @@ but does not administer is forbidden (403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -23,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import clock, dates
 from vigil.core.confirm import confirm_page
-from vigil.core.forms import add_form_errors
 from vigil.core.models import Holiday
+from vigil.core.pages import submit
 from vigil.org import services
 from vigil.org.administration import forms as f
 from vigil.org.administration import queries as admin_queries
@@ -52,21 +51,6 @@ def require_admin(request: HttpRequest) -> None:
 def _require_committee_admin(request: HttpRequest, committee: Committee) -> None:
     if not scope_for(request.user).committee_role_covers(committee.path, "administrator"):
         raise PermissionDenied(_("You do not administer this committee."))
-
-
-def submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any]) -> bool:
-    """Run ``action`` on a valid POSTed form; a refusal lands on the form, nothing written."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        add_form_errors(form, exc)
-        return False
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or _("You may not do this."))
-        return False
-    return True
 
 
 def form_page(
@@ -143,14 +127,13 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
 def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _committee(request, pk)
     form = f.CommitteeForm(request.POST or None, initial={"level": Committee.Level.COMMUNE})
-    created: list[Committee] = []
-    if submit(
-        request,
-        form,
-        lambda d: created.append(services.create_committee(parent=parent, actor=request.user, **d)),
-    ):
-        messages.success(request, _("Committee created."))
-        return redirect("org:admin_committee", pk=created[0].pk)
+    done = submit(
+        request, form, lambda d: services.create_committee(parent=parent, actor=request.user, **d),
+        success=_("Committee created."),
+        then=lambda created: reverse("org:admin_committee", args=[created.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[parent.pk])
     title = _("New committee below %(parent)s") % {"parent": parent.name}
     return form_page(request, form, title=title, back=back)
@@ -167,9 +150,12 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "electronic_code": c.electronic_code,
     }
     form = f.CommitteeEditForm(request.POST or None, initial=initial, committee=c)
-    if submit(request, form, lambda d: services.update_committee(c, actor=request.user, **d)):
-        messages.success(request, _("Committee saved."))
-        return redirect("org:admin_committee", pk=c.pk)
+    done = submit(
+        request, form, lambda d: services.update_committee(c, actor=request.user, **d),
+        success=_("Committee saved."), then=reverse("org:admin_committee", args=[c.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[c.pk])
     return form_page(request, form, title=_("Edit %(name)s") % {"name": c.name}, back=back)
 
@@ -183,9 +169,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     def add(d: dict[str, Any]) -> None:
         services.add_member_agency(c, d.pop("agency"), actor=request.user, **d)
 
-    if submit(request, form, add):
-        messages.success(request, _("Member agency added."))
-        return redirect("org:admin_committee", pk=c.pk)
+    done = submit(
+        request, form, add, success=_("Member agency added."),
+        then=reverse("org:admin_committee", args=[c.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[c.pk])
     title = _("Add a member agency to %(name)s") % {"name": c.name}
     return form_page(request, form, title=title, back=back)
@@ -198,11 +187,13 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _require_committee_admin(request, member.committee)
     form = f.EndForm(request.POST or None)
-    if submit(
-        request, form, lambda d: services.end_member_agency(member, on=d["on"], actor=request.user)
-    ):
-        messages.success(request, _("Membership ended."))
-        return redirect("org:admin_committee", pk=member.committee_id)
+    done = submit(
+        request, form, lambda d: services.end_member_agency(member, on=d["on"], actor=request.user),
+        success=_("Membership ended."),
+        then=reverse("org:admin_committee", args=[member.committee_id]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[member.committee_id])
     title = _("End the membership of %(agency)s") % {"agency": member.agency.name}
     return form_page(request, form, title=title, back=back, button=_("End membership"))
@@ -214,9 +205,12 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.PostForm(
         request.POST or None, agencies=admin_queries.agencies_administered(request.user)
     )
-    if submit(request, form, lambda d: services.create_post(c, actor=request.user, **d)):
-        messages.success(request, _("Post created."))
-        return redirect("org:admin_committee", pk=c.pk)
+    done = submit(
+        request, form, lambda d: services.create_post(c, actor=request.user, **d),
+        success=_("Post created."), then=reverse("org:admin_committee", args=[c.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[c.pk])
     return form_page(request, form, title=_("New post in %(name)s") % {"name": c.name}, back=back)
 
@@ -236,9 +230,13 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         agencies=admin_queries.agencies_administered(request.user),
     )
-    if submit(request, form, lambda d: services.update_post(post, actor=request.user, **d)):
-        messages.success(request, _("Post saved."))
-        return redirect("org:admin_committee", pk=post.committee_id)
+    done = submit(
+        request, form, lambda d: services.update_post(post, actor=request.user, **d),
+        success=_("Post saved."), then=reverse("org:admin_committee", args=[post.committee_id]),
+        refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[post.committee_id])
     return form_page(request, form, title=_("Edit %(name)s") % {"name": post.title}, back=back)
 
@@ -248,9 +246,13 @@ def holder_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     post: Post = get_visible_or_404(Post.objects.select_related("committee"), request.user, pk=pk)
     _require_committee_admin(request, post.committee)
     form = f.HolderForm(request.POST or None)
-    if submit(request, form, lambda d: services.appoint_holder(post, actor=request.user, **d)):
-        messages.success(request, _("Holder appointed."))
-        return redirect("org:admin_committee", pk=post.committee_id)
+    done = submit(
+        request, form, lambda d: services.appoint_holder(post, actor=request.user, **d),
+        success=_("Holder appointed."),
+        then=reverse("org:admin_committee", args=[post.committee_id]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[post.committee_id])
     title = _("Appoint a holder: %(post)s") % {"post": post.title}
     return form_page(request, form, title=title, back=back)
@@ -263,11 +265,13 @@ def holder_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _require_committee_admin(request, holder.post.committee)
     form = f.EndForm(request.POST or None)
-    if submit(
-        request, form, lambda d: services.end_holder_term(holder, on=d["on"], actor=request.user)
-    ):
-        messages.success(request, _("Term ended."))
-        return redirect("org:admin_committee", pk=holder.post.committee_id)
+    done = submit(
+        request, form, lambda d: services.end_holder_term(holder, on=d["on"], actor=request.user),
+        success=_("Term ended."),
+        then=reverse("org:admin_committee", args=[holder.post.committee_id]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_committee", args=[holder.post.committee_id])
     title = _("End the term of %(name)s") % {"name": holder.holder_name}
     return form_page(request, form, title=title, back=back, button=_("End term"))
@@ -296,9 +300,16 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         licenser = d.pop("licensed_by")
         services.create_agency(actor=request.user, licensed_by=[licenser] if licenser else [], **d)
 
-    if submit(request, form, create):
-        messages.success(request, _("Agency created."))
-        return redirect("org:admin_agency_list")
+    done = submit(
+        request,
+        form,
+        create,
+        success=_("Agency created."),
+        then="org:admin_agency_list",
+        refusals=(PermissionDenied,),
+    )
+    if done is not None:
+        return done
     back = reverse("org:admin_agency_list")
     return form_page(request, form, title=_("New agency"), back=back)
 
@@ -311,9 +322,12 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You do not administer this agency."))
     initial = {name: getattr(agency, name) for name in f.AgencyForm.base_fields}
     form = f.AgencyForm(request.POST or None, initial=initial)
-    if submit(request, form, lambda d: services.update_agency(agency, actor=request.user, **d)):
-        messages.success(request, _("Agency saved."))
-        return redirect("org:admin_agency_list")
+    done = submit(
+        request, form, lambda d: services.update_agency(agency, actor=request.user, **d),
+        success=_("Agency saved."), then="org:admin_agency_list", refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_agency_list")
     return form_page(request, form, title=_("Edit %(name)s") % {"name": agency.name}, back=back)
 
@@ -355,22 +369,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def holidays(request: HttpRequest) -> HttpResponse:
     can_edit = admin_queries.can_edit_holidays(request.user)
     form = HolidayForm(request.POST or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                admin_services.add_holiday(
-                    day=form.cleaned_data["date"],
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Holiday saved."))
-                return redirect("inbox:holidays")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    done = submit(
+        request, form,
+        lambda d: admin_services.add_holiday(
+            day=d["date"], name=d["name"], kind=d["kind"], actor=request.user
+        ),
+        success=_("Holiday saved."), then="inbox:holidays",
+    )  # fmt: skip
+    if done is not None:
+        return done
     year_raw = request.GET.get("year", "")
     digits = year_raw.isascii() and year_raw.isdigit() and len(year_raw) <= 4
     asked = int(year_raw) if digits else None

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import clock
 from vigil.core.confirm import confirm_page
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import audit_classified_view, submit
 from vigil.org.duty import services
 from vigil.org.duty.forms import DutyShiftForm
 from vigil.org.duty.models import DutyShift
 from vigil.org.duty.queries import roster, rosterable_members
 from vigil.org.models import Agency
 from vigil.org.scope import can_edit_contact_points, get_visible_or_404
-from vigil.org.views import audit_classified_view
 
 # The roster page shows the past day and the coming fortnight.
 LOOK_BACK = dt.timedelta(days=1)
@@ -41,14 +40,13 @@ def duty_roster(request: HttpRequest, agency_pk: int) -> HttpResponse:
     form = None
     if can_edit:
         form = DutyShiftForm(request.POST or None, members=rosterable_members(agency))
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.add_duty_shift(agency, actor=user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Duty shift added."))
-                return redirect("org:duty_roster", agency_pk=agency.pk)
+        done = submit(
+            request, form, lambda d: services.add_duty_shift(agency, actor=user, **d),
+            success=_("Duty shift added."),
+            then=reverse("org:duty_roster", kwargs={"agency_pk": agency.pk}),
+        )  # fmt: skip
+        if done is not None:
+            return done
     elif request.method == "POST":
         raise PermissionDenied
     now = clock.now()

@@ -12,16 +12,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.accounts.models import User
 from vigil.core import clock
+from vigil.core.pages import submit
 from vigil.org.administration import queries as admin_queries
 from vigil.org.administration.forms import EndForm
-from vigil.org.administration.views import GET_POST, form_page, require_admin, submit
+from vigil.org.administration.views import GET_POST, form_page, require_admin
 from vigil.org.models import ClearanceRequest, Membership, RoleRequest
 from vigil.org.people import forms as f
 from vigil.org.people import services
@@ -63,13 +64,9 @@ def _role_forms(request: HttpRequest) -> dict[str, Any]:
 def user_create(request: HttpRequest) -> HttpResponse:
     require_admin(request)
     form = f.UserCreateForm(request.POST or None, **_role_forms(request))
-    created: list[tuple[User, ClearanceRequest | None]] = []
-    if submit(
-        request,
-        form,
-        lambda d: created.append(services.create_member_user(actor=request.user, **d)),
-    ):
-        user, pending = created[0]
+
+    def created(result: tuple[User, ClearanceRequest | None]) -> str:
+        user, pending = result
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
         if pending is not None:
             messages.info(request, _("The clearance waits for a committee leader's approval."))
@@ -77,8 +74,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
             # Until a leader approves it the account holds no role, so it is not yet
             # on the administrator's list: show where it waits.
             messages.info(request, ROLE_WAITS)
-            return redirect("org:admin_role_request_list")
-        return redirect("org:admin_user_detail", pk=user.pk)
+            return reverse("org:admin_role_request_list")
+        return reverse("org:admin_user_detail", args=[user.pk])
+
+    done = submit(
+        request, form, lambda d: services.create_member_user(actor=request.user, **d),
+        success=None, then=created, refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_user_list")
     return form_page(request, form, title=_("New user"), back=back)
 
@@ -112,9 +116,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.UserEditForm(
         request.POST or None, initial={"full_name": user.full_name, "email": user.email}
     )
-    if submit(request, form, lambda d: services.update_member_user(user, actor=request.user, **d)):
-        messages.success(request, _("User saved."))
-        return redirect("org:admin_user_detail", pk=user.pk)
+    done = submit(
+        request, form, lambda d: services.update_member_user(user, actor=request.user, **d),
+        success=_("User saved."), then=reverse("org:admin_user_detail", args=[user.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_user_detail", args=[user.pk])
     return form_page(request, form, title=_("Edit %(name)s") % {"name": user.username}, back=back)
 
@@ -123,17 +130,20 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, pk)
     form = f.RoleFields(request.POST or None, **_role_forms(request))
-    granted: list[Any] = []
-    if submit(
-        request,
-        form,
-        lambda d: granted.append(services.grant_membership(user, actor=request.user, **d)),
-    ):
-        if isinstance(granted[0], RoleRequest):
+
+    def granted(result: Any) -> str:
+        if isinstance(result, RoleRequest):
             messages.info(request, ROLE_WAITS)
         else:
             messages.success(request, _("Role assigned."))
-        return redirect("org:admin_user_detail", pk=user.pk)
+        return reverse("org:admin_user_detail", args=[user.pk])
+
+    done = submit(
+        request, form, lambda d: services.grant_membership(user, actor=request.user, **d),
+        success=None, then=granted, refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_user_detail", args=[user.pk])
     title = _("Assign a role to %(name)s") % {"name": user}
     return form_page(request, form, title=title, back=back)
@@ -150,11 +160,13 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     if membership is None:
         raise Http404
     form = EndForm(request.POST or None)
-    if submit(
-        request, form, lambda d: services.end_membership(membership, on=d["on"], actor=request.user)
-    ):
-        messages.success(request, _("Role ended."))
-        return redirect("org:admin_user_detail", pk=membership.user_id)
+    done = submit(
+        request, form, lambda d: services.end_membership(membership, on=d["on"], actor=request.user),
+        success=_("Role ended."),
+        then=reverse("org:admin_user_detail", args=[membership.user_id]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_user_detail", args=[membership.user_id])
     title = _("End the role %(role)s of %(name)s") % {
         "role": membership.get_role_display(),
@@ -167,22 +179,24 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 def user_clearance(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, pk)
     form = f.ClearanceForm(request.POST or None, initial={"level": user.clearance})
-    filed: list[ClearanceRequest | None] = []
-    if submit(
-        request,
-        form,
-        lambda d: filed.append(
-            services.set_clearance(user, d["level"], reason=d["reason"], actor=request.user)
-        ),
-    ):
-        if filed[0] is None:
+
+    def filed(pending: ClearanceRequest | None) -> str:
+        if pending is None:
             messages.success(request, _("Clearance changed."))
         else:
             messages.info(
                 request,
                 _("This clearance is above your own: the request waits for a committee leader."),
             )
-        return redirect("org:admin_user_detail", pk=user.pk)
+        return reverse("org:admin_user_detail", args=[user.pk])
+
+    done = submit(
+        request, form,
+        lambda d: services.set_clearance(user, d["level"], reason=d["reason"], actor=request.user),
+        success=None, then=filed, refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     back = reverse("org:admin_user_detail", args=[user.pk])
     title = _("Clearance of %(name)s") % {"name": user}
     return form_page(request, form, title=title, back=back)
@@ -201,9 +215,12 @@ def _user_action(
     # A confirmation: a bound form without fields, valid on any POST.
     form = f.DecisionForm(request.POST if request.method == "POST" else None)
     del form.fields["note"]
-    if submit(request, form, lambda _d: action(user)):
-        messages.success(request, done)
-        return redirect("org:admin_user_detail", pk=user.pk)
+    response = submit(
+        request, form, lambda _d: action(user), success=done,
+        then=reverse("org:admin_user_detail", args=[user.pk]), refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if response is not None:
+        return response
     back = reverse("org:admin_user_detail", args=[user.pk])
     return form_page(request, form, title=f"{title}: {user}", back=back, intro=intro, button=title)
 
@@ -280,9 +297,13 @@ def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         service(item, note=d["note"], actor=request.user)
 
-    if submit(request, form, decide):
-        messages.success(request, _("Request approved.") if approve else _("Request rejected."))
-        return redirect("org:admin_clearance_list")
+    done = submit(
+        request, form, decide,
+        success=_("Request approved.") if approve else _("Request rejected."),
+        then="org:admin_clearance_list", refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "org/admin/clearance_decide.html", {"form": form, "item": item})
 
 
@@ -326,7 +347,11 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         service = services.approve_role_request if approve else services.reject_role_request
         service(item, note=d["note"], actor=request.user)
 
-    if submit(request, form, decide):
-        messages.success(request, _("Request approved.") if approve else _("Request rejected."))
-        return redirect("org:admin_role_request_list")
+    done = submit(
+        request, form, decide,
+        success=_("Request approved.") if approve else _("Request rejected."),
+        then="org:admin_role_request_list", refusals=(PermissionDenied,),
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "org/admin/role_request_decide.html", {"form": form, "item": item})

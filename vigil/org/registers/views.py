@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil.core import numbering as core_numbering
 from vigil.core.models import IssuedNumber, NumberRegister
+from vigil.core.pages import submit
 from vigil.org.models import Committee
 from vigil.org.registers import services as numbering
 from vigil.org.registers.forms import NumberForm
 from vigil.org.scope import can_keep_numbers, can_set_numbering, get_visible_or_404
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,23 +33,23 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Numbering setting saved."))
         return redirect("org:committee_numbers", pk=committee.pk)
     form = NumberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["number"]:
-                issued = numbering.record_external_number(
-                    committee, data["doc_type"], data["number"], actor=request.user,
-                    unit=data["unit"],
-                )  # fmt: skip
-            else:
-                issued = numbering.issue_number(
-                    committee, data["doc_type"], actor=request.user, unit=data["unit"]
-                )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, _("Number recorded: %(symbol)s") % {"symbol": issued.symbol})
-            return redirect("org:committee_numbers", pk=committee.pk)
+
+    def take(data: dict[str, Any]) -> IssuedNumber:
+        if data["number"]:
+            return numbering.record_external_number(
+                committee, data["doc_type"], data["number"], actor=request.user, unit=data["unit"]
+            )
+        return numbering.issue_number(
+            committee, data["doc_type"], actor=request.user, unit=data["unit"]
+        )
+
+    def recorded(issued: IssuedNumber) -> str:
+        messages.success(request, _("Number recorded: %(symbol)s") % {"symbol": issued.symbol})
+        return reverse("org:committee_numbers", args=[committee.pk])
+
+    done = submit(request, form, take, success=None, then=recorded)
+    if done is not None:
+        return done
     registers = NumberRegister.objects.filter(committee_id=committee.pk).order_by(
         "-year", "doc_type"
     )

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 
 from vigil.core import labels
 from vigil.core.classification import STAMPS, Classification
+from vigil.org.models import Role
 
 register = template.Library()
 
@@ -42,7 +43,9 @@ def actor(label: str) -> str:
 
 @register.filter
 def role_label(code: str) -> str:
-    return labels.role(str(code or ""))
+    """A role in words where the audit keeps its code (an unknown code as it is)."""
+    code = str(code or "")
+    return str(Role(code).label) if code in Role.values else code
 
 
 @register.filter

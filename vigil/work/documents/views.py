@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import attachments, audit
 from vigil.core.documents.decree30 import docx_response
-from vigil.core.forms import AttachmentForm, add_form_errors
+from vigil.core.pages import (
+    attachment_context,
+    audit_classified_view,
+    refuse_oversized_upload,
+    submit,
+    upload_attachment,
+)
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work.documents import exchange, services, sources
@@ -23,16 +29,10 @@ from vigil.work.documents.docx import addressee_names, recipient_names, signatur
 from vigil.work.documents.models import IncomingDocument, IssuedDocument
 from vigil.work.documents.printing import docx_bytes
 from vigil.work.forms import DocumentForm, EdxmlImportForm, HandlerForm, IncomingForm, PointFormSet
-from vigil.work.pages import (
-    attachment_context,
-    attachment_upload,
-    issuer_committee_or_404,
-    point_specs,
-    stamp_classified_read,
-)
+from vigil.work.pages import issuer_committee_or_404, point_specs
 from vigil.work.queries import issuer_committees
 from vigil.work.records.models import Meeting, WorkPlan
-from vigil.work.services import PointSpec, can_issue
+from vigil.work.services import can_issue
 from vigil.work.tasks.queries import visible_tasks
 
 PAGE = 50
@@ -54,7 +54,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "committees": issuer_committees(request.user),
-            "page_stamp": stamp_classified_read(request, list(page.object_list), None),
+            "page_stamp": audit_classified_view(request, list(page.object_list)),
         },
     )
 
@@ -67,7 +67,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk,
     )  # fmt: skip
     user: Any = request.user
-    files = list(attachments.attachments_of(document, user))
+    files = attachment_context(
+        request, document, upload_url=reverse("work:document_attachment_upload", args=[document.pk])
+    )
     tasks = visible_tasks(user).filter(document=document).order_by("point__order", "assignee__name")
     addressees = addressee_names(document)
     return render(
@@ -79,12 +81,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signature": signature_lines(document),
             "addressees": addressees,
             "recipient_lines": recipient_names(document, addressees),
-            "attachment_list": files,
-            "can_attach": attachments.may_attach(user, document),
-            "attach_url": reverse("work:document_attachment_upload", args=[document.pk]),
-            "attachment_form": AttachmentForm(clearance=user.clearance),
-            "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
-            "page_stamp": stamp_classified_read(request, [document, *files], document),
+            **files,
+            "page_stamp": audit_classified_view(
+                request, [document, *files["attachment_list"]], about=document
+            ),
         },
     )  # fmt: skip
 
@@ -134,39 +134,28 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
         # count as unchanged and be dropped.
         initial=None if request.method == "POST" else [{"text": t} for t in point_texts],
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid() and points.is_valid():
-        data = form.cleaned_data
-        specs = [
-            PointSpec(
-                text=p["text"],
-                lead=list(p["lead"]),
-                supporting=list(p["supporting"]),
-                deadline=p["deadline"],
-                deadline_working_days=p["deadline_working_days"],
-            )
-            for p in points.cleaned_data
-            if p and p.get("text", "").strip()
-        ]
-        try:
-            document = services.issue_document(
-                committee, doc_type=data["doc_type"], subject=data["subject"],
-                issue_date=data["issue_date"], signing_post=data["signing_post"],
-                signer=data["signer"], signing_form=data["signing_form"] or "",
-                body=data["body"], points=specs, classification=data["classification"],
-                addressees=list(data["addressees"]), addressees_other=data["addressees_other"],
-                recipients=list(data["recipients"]), recipients_other=data["recipients_other"],
-                drafting_unit=data["drafting_unit"], legal_bases=data["legal_bases"],
-                authority=data["authority"], source=source,
-                urgency=data["urgency"] or "", external_number=data["external_number"],
-                actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Document %(symbol)s issued.") % {"symbol": document.symbol}
-            )
-            return redirect(document)
+
+    def issue(data: dict[str, Any]) -> IssuedDocument:
+        return services.issue_document(
+            committee, doc_type=data["doc_type"], subject=data["subject"],
+            issue_date=data["issue_date"], signing_post=data["signing_post"],
+            signer=data["signer"], signing_form=data["signing_form"] or "",
+            body=data["body"], points=point_specs(points), classification=data["classification"],
+            addressees=list(data["addressees"]), addressees_other=data["addressees_other"],
+            recipients=list(data["recipients"]), recipients_other=data["recipients_other"],
+            drafting_unit=data["drafting_unit"], legal_bases=data["legal_bases"],
+            authority=data["authority"], source=source,
+            urgency=data["urgency"] or "", external_number=data["external_number"],
+            actor=user,
+        )  # fmt: skip
+
+    def issued(document: IssuedDocument) -> IssuedDocument:
+        messages.success(request, _("Document %(symbol)s issued.") % {"symbol": document.symbol})
+        return document
+
+    done = submit(request, form, issue, success=None, then=issued, also=[points])
+    if done is not None:
+        return done
     return render(
         request,
         "work/document_form.html",
@@ -177,7 +166,7 @@ def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
 @require_POST
 def document_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     document: IssuedDocument = get_visible_or_404(IssuedDocument.objects, request.user, pk=pk)
-    return attachment_upload(request, document)
+    return upload_attachment(request, document)
 
 
 def document_edxml(request: HttpRequest, pk: int) -> HttpResponse:
@@ -209,7 +198,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         "work/incoming_list.html",
         {
             "page": page, "committees": issuer_committees(request.user),
-            "page_stamp": stamp_classified_read(request, list(page.object_list), None),
+            "page_stamp": audit_classified_view(request, list(page.object_list)),
         },
     )  # fmt: skip
 
@@ -226,7 +215,9 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(incoming_point__document=document)
         .order_by("incoming_point__order", "pk")
     )
-    context = attachment_context(request, document, "work:incoming_attachment_upload")
+    context = attachment_context(
+        request, document, upload_url=reverse("work:incoming_attachment_upload", args=[document.pk])
+    )
     return render(
         request,
         "work/incoming_detail.html",
@@ -238,19 +229,10 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                         form_kwargs={"committee": document.owning_committee})
             if issuer else None,
             **context,
-            "page_stamp": stamp_classified_read(request, [document, *context["attachment_list"]], document),
+            "page_stamp": audit_classified_view(request, [document, *context["attachment_list"]],
+                                                about=document),
         },
     )  # fmt: skip
-
-
-def _refused_upload(request: HttpRequest, form: Any, field: str) -> bool:
-    """The upload handler stopped a file over the limit: say so, and write nothing."""
-    refused = attachments.upload_too_large(request)
-    if refused is not None and form.is_bound:
-        form.add_error(field, refused)
-    elif refused is not None:  # the fields after the file were not read either
-        messages.error(request, "; ".join(refused.messages))
-    return refused is not None
 
 
 @require_http_methods(["GET", "POST"])
@@ -260,23 +242,20 @@ def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     form = IncomingForm(request.POST or None, request.FILES or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
-    if request.method == "POST" and _refused_upload(request, form, "file"):
-        pass
-    elif request.method == "POST" and form.is_valid() and points.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.register_incoming(
+    if request.method != "POST" or not refuse_oversized_upload(request, form, "file"):
+        done = submit(
+            request, form,
+            lambda data: services.register_incoming(
                 committee, issuer=data["issuer"], issuer_name=data["issuer_name"],
                 number=data["number"], notation=data["notation"], doc_date=data["doc_date"],
                 subject=data["subject"], deadline=data["deadline"],
                 classification=data["classification"],
                 files=[data["file"]] if data["file"] else [], points=point_specs(points), actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Incoming document registered."))
-            return redirect(document)
+            ),
+            success=_("Incoming document registered."), also=[points],
+        )  # fmt: skip
+        if done is not None:
+            return done
     return render(
         request,
         "work/record_form.html",
@@ -292,26 +271,28 @@ def incoming_import(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = issuer_committee_or_404(request, committee_pk)
     user: Any = request.user
     form = EdxmlImportForm(request.POST or None, request.FILES or None, clearance=user.clearance)
-    if request.method == "POST" and _refused_upload(request, form, "package"):
-        pass
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = exchange.import_incoming_edxml(
+
+    def imported(document: IncomingDocument) -> IncomingDocument:
+        if document.issuer_unknown:
+            messages.warning(
+                request,
+                _("The issuer %(name)s is not in the directory: check it.")
+                % {"name": document.issuer_name},
+            )
+        messages.success(request, _("Incoming document registered."))
+        return document
+
+    if request.method != "POST" or not refuse_oversized_upload(request, form, "package"):
+        done = submit(
+            request, form,
+            lambda data: exchange.import_incoming_edxml(
                 committee, data["package"].read(), classification=data["classification"],
                 actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            if document.issuer_unknown:
-                messages.warning(
-                    request,
-                    _("The issuer %(name)s is not in the directory: check it.")
-                    % {"name": document.issuer_name},
-                )
-            messages.success(request, _("Incoming document registered."))
-            return redirect(document)
+            ),
+            success=None, then=imported,
+        )  # fmt: skip
+        if done is not None:
+            return done
     return render(
         request,
         "work/record_form.html",
@@ -367,4 +348,4 @@ def incoming_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incoming_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     document: IncomingDocument = get_visible_or_404(IncomingDocument.objects, request.user, pk=pk)
-    return attachment_upload(request, document)
+    return upload_attachment(request, document)

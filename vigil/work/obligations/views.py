@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import audit, clock
 from vigil.core.documents.decree30 import docx_response
 from vigil.core.forms import add_form_errors
+from vigil.core.pages import submit
 from vigil.core.xlsx import xlsx_response
 from vigil.org.models import Committee, Role
 from vigil.org.scope import get_visible_or_404, scope_for
@@ -246,13 +248,13 @@ def _submission(request: HttpRequest, pk: int) -> ReportSubmission:
     return sub
 
 
-def _form_errors(form: SubmissionForm, exc: ValidationError) -> None:
+def _on_fields(form: SubmissionForm, exc: ValidationError) -> ValidationError:
     """The service names indicator and section codes; the form's fields carry prefixes."""
     if hasattr(exc, "error_dict"):
         codes = {i.code: f"v_{i.code}" for i in form.indicators}
         codes |= {s.code: f"n_{s.code}" for s in form.sections}
         exc = ValidationError({codes.get(k, k): v for k, v in exc.error_dict.items()})
-    add_form_errors(form, exc)
+    return exc
 
 
 @require_http_methods(["GET", "POST"])
@@ -261,10 +263,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _viewed(request, sub)
     writer = services.can_report(request.user, sub) and sub.is_open
     form = SubmissionForm(request.POST or None, submission=sub) if writer else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    if form is not None:
+        sending = request.POST.get("action") == "submit"
+
+        def save(data: dict[str, Any]) -> None:
             values, narrative = form.answers()
             try:
                 # One transaction: a refused submission leaves the draft as it was,
@@ -272,16 +276,20 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 with transaction.atomic():
                     submissions.save_draft(
                         sub, values=values, narrative=narrative,
-                        revision=form.cleaned_data["revision"], actor=request.user,
+                        revision=data["revision"], actor=request.user,
                     )  # fmt: skip
-                    if request.POST.get("action") == "submit":
+                    if sending:
                         submissions.submit(sub, actor=request.user)
             except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                done = request.POST.get("action") == "submit"
-                messages.success(request, _("Report submitted.") if done else _("Draft saved."))
-                return redirect("work:submission_detail", pk=sub.pk)
+                raise _on_fields(form, exc) from exc
+
+        done = submit(
+            request, form, save,
+            success=_("Report submitted.") if sending else _("Draft saved."),
+            then=reverse("work:submission_detail", args=[sub.pk]),
+        )  # fmt: skip
+        if done is not None:
+            return done
     reviewer = services.can_review(request.user, sub.obligation)
     template = sub.period.template
     answers = [

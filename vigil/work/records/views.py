@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core.forms import add_form_errors
+from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
 from vigil.org.scope import get_visible_or_404
 from vigil.work.documents.models import IssuedDocument
 from vigil.work.forms import MeetingForm, PlanForm, PointFormSet
-from vigil.work.pages import (
-    attachment_context,
-    attachment_upload,
-    issuer_committee_or_404,
-    point_specs,
-    stamp_classified_read,
-)
+from vigil.work.pages import issuer_committee_or_404, point_specs
 from vigil.work.queries import issuer_committees
 from vigil.work.records import services
 from vigil.work.records.models import Meeting, WorkPlan
@@ -50,7 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request,
         "work/plan_list.html",
         {"page": page, "committees": issuer_committees(request.user),
-         "page_stamp": stamp_classified_read(request, list(page.object_list), None)},
+         "page_stamp": audit_classified_view(request, list(page.object_list))},
     )  # fmt: skip
 
 
@@ -68,8 +61,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan, "items": plan.items.all(), "tasks": tasks,
             "can_issue": can_issue(request.user, plan.owning_committee),
             "issued": _visible_document(request, plan.document_id),
-            **attachment_context(request, plan, "work:plan_attachment_upload"),
-            "page_stamp": stamp_classified_read(request, [plan], plan),
+            **attachment_context(
+                request, plan, upload_url=reverse("work:plan_attachment_upload", args=[plan.pk])
+            ),
+            "page_stamp": audit_classified_view(request, [plan], about=plan),
         },
     )  # fmt: skip
 
@@ -81,18 +76,16 @@ def plan_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
-    if request.method == "POST" and form.is_valid() and points.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.create_work_plan(
-                committee, year=data["year"], title=data["title"], items=point_specs(points),
-                classification=data["classification"], actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Work plan saved."))
-            return redirect(plan)
+    done = submit(
+        request, form,
+        lambda data: services.create_work_plan(
+            committee, year=data["year"], title=data["title"], items=point_specs(points),
+            classification=data["classification"], actor=user,
+        ),
+        success=_("Work plan saved."), also=[points],
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request,
         "work/record_form.html",
@@ -110,7 +103,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request,
         "work/meeting_list.html",
         {"page": page, "committees": issuer_committees(request.user),
-         "page_stamp": stamp_classified_read(request, list(page.object_list), None)},
+         "page_stamp": audit_classified_view(request, list(page.object_list))},
     )  # fmt: skip
 
 
@@ -133,8 +126,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": can_issue(request.user, meeting.owning_committee),
             "issued": _visible_document(request, meeting.notice_id),
             "invited": meeting.invited.all(), "attending": meeting.attending.all(),
-            **attachment_context(request, meeting, "work:meeting_attachment_upload"),
-            "page_stamp": stamp_classified_read(request, [meeting], meeting),
+            **attachment_context(
+                request, meeting,
+                upload_url=reverse("work:meeting_attachment_upload", args=[meeting.pk]),
+            ),
+            "page_stamp": audit_classified_view(request, [meeting], about=meeting),
         },
     )  # fmt: skip
 
@@ -146,22 +142,20 @@ def meeting_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, committee=committee, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
-    if request.method == "POST" and form.is_valid() and points.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.record_meeting(
-                committee, kind=data["kind"], title=data["title"], held_on=data["held_on"],
-                agenda=data["agenda"], invited=list(data["invited"]),
-                attending=list(data["attending"]), conclusions=data["conclusions"],
-                points=point_specs(points), classification=data["classification"],
-                starts_at=data["starts_at"], venue=data["venue"], chair=data["chair"],
-                actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting recorded."))
-            return redirect(meeting)
+    done = submit(
+        request, form,
+        lambda data: services.record_meeting(
+            committee, kind=data["kind"], title=data["title"], held_on=data["held_on"],
+            agenda=data["agenda"], invited=list(data["invited"]),
+            attending=list(data["attending"]), conclusions=data["conclusions"],
+            points=point_specs(points), classification=data["classification"],
+            starts_at=data["starts_at"], venue=data["venue"], chair=data["chair"],
+            actor=user,
+        ),
+        success=_("Meeting recorded."), also=[points],
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(
         request,
         "work/record_form.html",
@@ -173,4 +167,4 @@ def meeting_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
 def upload_to(request: HttpRequest, pk: int, model: str) -> HttpResponse:
     classes: dict[str, Any] = {"plan": WorkPlan, "meeting": Meeting}
     obj = get_visible_or_404(classes[model].objects, request.user, pk=pk)
-    return attachment_upload(request, obj)
+    return upload_attachment(request, obj)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core import attachments, clock
-from vigil.core.forms import AttachmentForm, add_form_errors
+from vigil.core import clock
+from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
 from vigil.core.paging import CappedPaginator
 from vigil.org.scope import get_visible_or_404, scope_for
 from vigil.work.forms import (
@@ -25,7 +25,6 @@ from vigil.work.forms import (
     TaskEditForm,
     TaskFilterForm,
 )
-from vigil.work.pages import attachment_upload, stamp_classified_read
 from vigil.work.queries import issuer_committees
 from vigil.work.services import can_act_for, can_judge
 from vigil.work.tasks import queries, services
@@ -46,7 +45,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page, "form": form, "view": view, "today": today,
         "can_issue": issuer_committees(request.user).exists(),
-        "page_stamp": stamp_classified_read(request, list(page.object_list), None),
+        "page_stamp": audit_classified_view(request, list(page.object_list)),
     }  # fmt: skip
     template = "work/_task_rows.html" if request.htmx else "work/task_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -65,7 +64,10 @@ def _detail(
 ) -> HttpResponse:
     """The task's page; ``note_form`` is a refused report, shown again with what was typed."""
     user: Any = request.user
-    files = queries.task_files(task, user)
+    files = attachment_context(
+        request, task, upload_url=reverse("work:task_attachment_upload", args=[task.pk]),
+        files=queries.task_files(task, user),
+    )  # fmt: skip
     initial = {"version": task.version}
     assignee = can_act_for(user, task.assignee_id)
     judge = can_judge(user, task)
@@ -85,12 +87,8 @@ def _detail(
             "edit_form": TaskEditForm(initial={**initial, "deadline": task.deadline,
                                                "priority": task.priority,
                                                "description": task.description}),
-            "attachment_list": files,
-            "can_attach": attachments.may_attach(user, task),
-            "attach_url": reverse("work:task_attachment_upload", args=[task.pk]),
-            "attachment_form": AttachmentForm(clearance=user.clearance),
-            "max_upload_mb": attachments.max_upload_bytes() // (1024 * 1024),
-            "page_stamp": stamp_classified_read(request, [task, *files], task),
+            **files,
+            "page_stamp": audit_classified_view(request, [task, *files["attachment_list"]], about=task),
         },
         status=status,
     )  # fmt: skip
@@ -155,7 +153,7 @@ def task_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @require_POST
 def task_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     task: Task = get_visible_or_404(Task.objects.select_related("assignee"), request.user, pk=pk)
-    return attachment_upload(request, task)
+    return upload_attachment(request, task)
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,18 +163,21 @@ def task_create(request: HttpRequest) -> HttpResponse:
     if not committees.exists():
         raise Http404  # a page for the standing offices and leaders only
     form = TaskCreateForm(request.POST or None, committees=committees, clearance=user.clearance)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            tasks = services.assign_task(
-                data["committee"], lead=list(data["lead"]), supporting=list(data["supporting"]),
-                title=data["title"], description=data["description"],
-                deadline=data["deadline"], deadline_working_days=data["deadline_working_days"],
-                priority=data["priority"], classification=data["classification"], actor=user,
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            messages.success(request, _("%(n)d tasks assigned.") % {"n": len(tasks)})
-            return redirect(tasks[0])
+
+    def assigned(tasks: list[Task]) -> Task:
+        messages.success(request, _("%(n)d tasks assigned.") % {"n": len(tasks)})
+        return tasks[0]
+
+    done = submit(
+        request, form,
+        lambda data: services.assign_task(
+            data["committee"], lead=list(data["lead"]), supporting=list(data["supporting"]),
+            title=data["title"], description=data["description"],
+            deadline=data["deadline"], deadline_working_days=data["deadline_working_days"],
+            priority=data["priority"], classification=data["classification"], actor=user,
+        ),
+        success=None, then=assigned,
+    )  # fmt: skip
+    if done is not None:
+        return done
     return render(request, "work/task_form.html", {"form": form})
