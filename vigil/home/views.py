@@ -15,6 +15,7 @@ from django.shortcuts import render
 
 from vigil.controlled.summary import summary_for as controlled_summary
 from vigil.core import clock
+from vigil.org.audit.summary import summary_for as audit_summary
 from vigil.org.models import Committee
 from vigil.org.scope import primary_membership, scope_for
 from vigil.org.summary import administration_for
@@ -26,7 +27,7 @@ from vigil.work.summary import summary_for as work_summary
 # Each installed app's summary_for(user); the order among panels of equal rank.
 SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
     work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
-    administration_for,
+    audit_summary, administration_for,
 ]  # fmt: skip
 ROLE_ORDER = (
     "committee_leader", "standing_office", "officer", "commune", "storekeeper", "auditor",
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     shown = [
         p
         for p in panels
-        if (p["items"] or p.get("duty_agencies"))
+        if (p["items"] or p.get("duty_agencies") or p.get("status"))
         and (set(p["roles"]) & set(keys) or any(i["value"] for i in p["items"]))
     ]
     return render(
