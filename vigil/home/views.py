@@ -70,12 +70,16 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     keys = role_keys(user)
     panels = [summary(user) for summary in SUMMARIES]
-    # A panel for none of the user's roles shows only when something in it is not zero.
+    # A panel for none of the user's roles shows only when something in it waits: a
+    # count that is not zero (a measure, a percent or a score, is not news by itself).
     shown = [
         p
         for p in panels
         if (p["items"] or p.get("duty_agencies") or p.get("status"))
-        and (set(p["roles"]) & set(keys) or any(i["value"] for i in p["items"]))
+        and (
+            set(p["roles"]) & set(keys)
+            or any(i["value"] for i in p["items"] if not i.get("measure"))
+        )
     ]
     return render(
         request,
