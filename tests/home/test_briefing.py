@@ -35,6 +35,7 @@ def rows_listed(client: Client, url: str) -> int:
         return len(context["locked"])
     page = context.get("page")
     if url.startswith("/audit/"):  # reading the log is logged: the count taken in the request
+        assert page is not None
         return int(page.paginator.count)
     if page is not None and hasattr(page, "paginator"):
         return len(list(page.paginator.object_list))

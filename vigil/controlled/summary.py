@@ -73,7 +73,8 @@ def inspections_due(user: Any, stores: Any, today: dt.date) -> tuple[list[int], 
         .order_by("due", "pk")
         .values_list("pk", "due")
     )
-    due, overdue = [], []
+    due: list[int] = []
+    overdue: list[int] = []
     for pk, day in rows:
         (overdue if day < today else due).append(pk)
     return due, overdue
