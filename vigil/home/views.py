@@ -3,7 +3,14 @@
 Each app's ``summary_for(user)`` gives a panel of figures that link to exactly the
 filtered list they count; panels are ordered by the user's roles (leader, standing
 office, agency officer, commune, storekeeper, auditor, administrator) and a panel with
-nothing for this user is left out."""
+nothing for this user is left out.
+
+A panel: ``{title, items, roles}``, optionally ``status`` (lines such as the audit
+chains' last verification: ``{label, run, url, urgency}``) and the duty keys. An item:
+``{label, value, url, urgency}``; ``measure`` ("percent", "score") marks a value that is
+not a count (shown with its unit, not news by itself); ``counts`` names what a figure
+counts when its link is not a list of exactly those rows ("stores", "capacity",
+"late_units", "top_risk"), for the test that checks every figure against its page."""
 
 from __future__ import annotations
 
