@@ -3,7 +3,14 @@
 Each app's ``summary_for(user)`` gives a panel of figures that link to exactly the
 filtered list they count; panels are ordered by the user's roles (leader, standing
 office, agency officer, commune, storekeeper, auditor, administrator) and a panel with
-nothing for this user is left out."""
+nothing for this user is left out.
+
+A panel: ``{title, items, roles}``, optionally ``status`` (lines such as the audit
+chains' last verification: ``{label, run, url, urgency}``) and the duty keys. An item:
+``{label, value, url, urgency}``; ``measure`` ("percent", "score") marks a value that is
+not a count (shown with its unit, not news by itself); ``counts`` names what a figure
+counts when its link is not a list of exactly those rows ("stores", "capacity",
+"late_units", "top_risk"), for the test that checks every figure against its page."""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from django.shortcuts import render
 
 from vigil.controlled.summary import summary_for as controlled_summary
 from vigil.core import clock
+from vigil.org.audit.summary import summary_for as audit_summary
 from vigil.org.models import Committee
 from vigil.org.scope import primary_membership, scope_for
 from vigil.org.summary import administration_for
@@ -26,7 +34,7 @@ from vigil.work.summary import summary_for as work_summary
 # Each installed app's summary_for(user); the order among panels of equal rank.
 SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
     work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
-    administration_for,
+    audit_summary, administration_for,
 ]  # fmt: skip
 ROLE_ORDER = (
     "committee_leader", "standing_office", "officer", "commune", "storekeeper", "auditor",
@@ -69,12 +77,16 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     keys = role_keys(user)
     panels = [summary(user) for summary in SUMMARIES]
-    # A panel for none of the user's roles shows only when something in it is not zero.
+    # A panel for none of the user's roles shows only when something in it waits: a
+    # count that is not zero (a measure, a percent or a score, is not news by itself).
     shown = [
         p
         for p in panels
-        if (p["items"] or p.get("duty_agencies"))
-        and (set(p["roles"]) & set(keys) or any(i["value"] for i in p["items"]))
+        if (p["items"] or p.get("duty_agencies") or p.get("status"))
+        and (
+            set(p["roles"]) & set(keys)
+            or any(i["value"] for i in p["items"] if not i.get("measure"))
+        )
     ]
     return render(
         request,

@@ -40,7 +40,8 @@ def summary_for(user: Any) -> dict[str, Any]:
             {"label": _("sites without a plan"), "value": no_plan,
              "url": f"{url}?state={NO_PLAN}"},
             {"label": _("highest risk in the register"), "value": top or 0,
-             "url": reverse("sites:risk_register")},
+             "url": reverse("sites:risk_register"), "counts": "top_risk",
+             "measure": "score"},
         ],
         "roles": ("committee_leader", "standing_office", "officer", "commune"),
     }  # fmt: skip
