@@ -79,8 +79,8 @@ def child() -> None:
     from vigil.inbox.models import InboxEntry, Notification
     from vigil.inbox.services import notify
     from vigil.org.models import Agency, Committee, Role
-    from vigil.org.people.services import grant_membership_nested
-    from vigil.org.services.directory import create_agency_nested
+    from vigil.org.people.services import grant_membership_within
+    from vigil.org.services.directory import create_agency_within
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -91,14 +91,14 @@ def child() -> None:
     agencies = []
     for i in range(AGENCIES):
         with transaction.atomic():
-            agency = create_agency_nested(
+            agency = create_agency_within(
                 name=f"Đơn vị thử {i}", kind=Agency.Kind.DEPARTMENT, committee=province, actor=actor
             )
             for j in range(USERS_PER_AGENCY):
                 user = User.objects.create(
                     username=f"b{i}_{j}", full_name=f"Cán bộ {i}.{j}", email=f"b{i}_{j}@bench.invalid"
                 )  # fmt: skip
-                grant_membership_nested(
+                grant_membership_within(
                     user, agency=agency, role=Role.OFFICER, valid_from=clock.today(), actor=actor
                 )
             agencies.append(agency)

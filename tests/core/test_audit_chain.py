@@ -28,7 +28,7 @@ from vigil.core.models import AuditEvent, AuditHead
 from vigil.org.demo import CASE_LABELS
 from vigil.org.models import Agency, ContactPoint, OrgAction
 from vigil.org.services import create_contact_point, update_contact_point
-from vigil.org.services.contacts import create_contact_point_nested
+from vigil.org.services.contacts import create_contact_point_within
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +324,7 @@ def test_an_event_is_undone_with_the_write_when_its_transaction_fails(
     head_before = head()
 
     with pytest.raises(RuntimeError, match="later step failed"), transaction.atomic():
-        create_contact_point_nested(police(), label="Rolled back", actor=persona("thuongtruc"))
+        create_contact_point_within(police(), label="Rolled back", actor=persona("thuongtruc"))
         assert head()[0] == head_before[0] + 1
         raise RuntimeError("a later step failed")
 

@@ -80,7 +80,7 @@ from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
 from vigil.core import attachments
 from vigil.core.audit import SystemActor
-from vigil.org.services.contacts import create_contact_point_nested
+from vigil.org.services.contacts import create_contact_point_within
 from vigil.org.models import Agency
 actor = SystemActor("writer")
 agency = Agency.objects.get(name="Sở Công Thương")
@@ -88,7 +88,7 @@ stop = pathlib.Path({stop!r})
 i = 0
 while not stop.exists() or i < 3:
     with transaction.atomic():  # a contact point and its file: both in the backup or neither
-        contact = create_contact_point_nested(
+        contact = create_contact_point_within(
             agency, label=f"Ghi trong lúc sao lưu {{i}}", actor=actor
         )
         attachments.attach(

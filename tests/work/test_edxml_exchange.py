@@ -158,11 +158,12 @@ def test_two_clerks_registering_one_package_at_once_get_a_refusal_not_a_crash(
     raced: list[IncomingDocument] = []
 
     def other_clerk_first(self: IncomingDocument, *args: Any, **kwargs: Any) -> None:
-        # The other clerk's row commits after this one passed the check, before its save.
+        # The other clerk's row commits after this one passed the check, before its save
+        # (played here inside this one's transaction: the helper that nests).
         checked(self, *args, **kwargs)
         if not raced:
             raced.append(self)
-            raced.append(exchange.import_incoming_edxml(p, data, actor=SEED))
+            raced.append(exchange.import_incoming_edxml_within(p, data, actor=SEED))
 
     monkeypatch.setattr(IncomingDocument, "full_clean", other_clerk_first)
     with pytest.raises(ValidationError) as refused:

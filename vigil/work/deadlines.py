@@ -80,7 +80,7 @@ def escalate_overdue(now: dt.datetime) -> int:
     for task in overdue.order_by("pk").iterator():
         if str(task.pk) in already:
             continue
-        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic(durable=True):
             subject = _("Overdue task of %(agency)s: %(title)s (due %(date)s)") % {
                 "agency": task.assignee.name,
                 "title": task.title,

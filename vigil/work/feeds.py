@@ -26,18 +26,17 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_feed(*, actor: Any) -> str:
     """A new feed for ``actor`` (the previous one is revoked); returns the raw token once."""
-    revoke_feed(actor=actor)
+    revoke_feed_within(actor=actor)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(user=actor, token_hash=_hash(token), created_at=clock.now())
     audit.record(WorkAction.FEED_CREATED, actor=actor, obj=feed, after={"user": actor.pk})
     return token
 
 
-@transaction.atomic
-def revoke_feed(*, actor: Any) -> int:
+def revoke_feed_within(*, actor: Any) -> int:
     live = list(
         CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True)
     )
@@ -45,6 +44,10 @@ def revoke_feed(*, actor: Any) -> int:
         CalendarFeed.objects.filter(pk=feed.pk).update(revoked_at=clock.now())
         audit.record(WorkAction.FEED_REVOKED, actor=actor, obj=feed, after={"user": actor.pk})
     return len(live)
+
+
+# The use case; ``create_feed`` revokes the old feed in its transaction (``…_within``).
+revoke_feed = transaction.atomic(durable=True)(revoke_feed_within)
 
 
 def live_feed(user: Any) -> CalendarFeed | None:

@@ -26,11 +26,11 @@ from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.org.administration import queries as admin_queries
 from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
-from vigil.org.people.services import create_member_user_nested
+from vigil.org.people.services import create_member_user_within
 from vigil.org.services.directory import (
-    add_member_agency_nested,
-    appoint_holder_nested,
-    create_agency_nested,
+    add_member_agency_within,
+    appoint_holder_within,
+    create_agency_within,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -335,7 +335,7 @@ class Importer:
         committee = self.committee(committee_name, "Ban Chỉ đạo") if committee_name else None
         licenser = _text(row, "licensed_by")
         licensers = [self.agency(licenser, "Cơ quan cấp phép")] if licenser else []
-        agency = create_agency_nested(
+        agency = create_agency_within(
             name=_text(row, "name"), short_name=_text(row, "short_name"), kind=kind,
             committee=committee, electronic_code=_text(row, "electronic_code"),
             licensed_by=licensers, actor=self.actor,
@@ -344,7 +344,7 @@ class Importer:
         if member_from is not None:
             if committee is None:
                 raise ValidationError(_("Thành viên từ ngày: needs a committee."))
-            add_member_agency_nested(committee, agency, valid_from=member_from, actor=self.actor)
+            add_member_agency_within(committee, agency, valid_from=member_from, actor=self.actor)
         return _("Agency %(name)s created.") % {"name": agency.name}
 
     def holder_row(self, row: dict[str, Any]) -> str:
@@ -362,7 +362,7 @@ class Importer:
                 else _("Chức danh: no post “%(value)s” in this committee.")
             )
             raise ValidationError(message % {"value": _text(row, "post")})
-        holder = appoint_holder_nested(
+        holder = appoint_holder_within(
             found[0], holder_name=_text(row, "holder_name"), position=_text(row, "position"),
             decision_number=_text(row, "decision_number"),
             decision_date=_date(row, "decision_date", "Ngày quyết định", required=False),
@@ -387,7 +387,7 @@ class Importer:
         password = _text(row, "password")
         if not password:
             raise ValidationError(_("Mật khẩu ban đầu: required."))
-        user, pending = create_member_user_nested(
+        user, pending = create_member_user_within(
             username=_text(row, "username"), full_name=_text(row, "full_name"),
             email=_text(row, "email"), password=password, clearance=clearance,
             agency=self.agency(_text(row, "agency"), "Cơ quan"), role=role,

@@ -93,7 +93,7 @@ def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
     return membership
 
 
-def grant_membership_nested(
+def grant_membership_within(
     user: Any,
     *,
     agency: Agency,
@@ -135,8 +135,8 @@ def grant_membership_nested(
 
 
 # The use case; the bulk import and the seed, which hold a transaction of their own,
-# call the helper ``grant_membership_nested``.
-grant_membership = transaction.atomic(durable=True)(grant_membership_nested)
+# call the helper ``grant_membership_within``.
+grant_membership = transaction.atomic(durable=True)(grant_membership_within)
 
 
 def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
@@ -247,7 +247,7 @@ def _check_email(email: str) -> str:
     return email
 
 
-def create_member_user_nested(
+def create_member_user_within(
     *,
     username: str,
     full_name: str,
@@ -274,19 +274,19 @@ def create_member_user_nested(
         username=username.strip(), full_name=full_name.strip(), email=email,
         password=password, clearance=start, actor=actor,
     )  # fmt: skip
-    grant_membership_nested(
+    grant_membership_within(
         user, agency=agency, role=role, committee=committee,
         valid_from=valid_from, valid_to=valid_to, actor=actor,
     )  # fmt: skip
     request = None
     if clearance != start:
-        request = set_clearance_nested(user, clearance, actor=actor)
+        request = set_clearance_within(user, clearance, actor=actor)
     return user, request
 
 
 # The use case; the bulk import and the seed, which hold a transaction of their own,
-# call the helper ``create_member_user_nested``.
-create_member_user = transaction.atomic(durable=True)(create_member_user_nested)
+# call the helper ``create_member_user_within``.
+create_member_user = transaction.atomic(durable=True)(create_member_user_within)
 
 
 @transaction.atomic(durable=True)
@@ -318,7 +318,7 @@ def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
     return user
 
 
-def set_clearance_nested(
+def set_clearance_within(
     user: Any, level: int, *, actor: Any, reason: str = ""
 ) -> ClearanceRequest | None:
     """Grant ``level`` at once when it is at most the administrator's own
@@ -357,8 +357,8 @@ def set_clearance_nested(
 
 
 # The use case; ``create_member_user``, which holds a transaction already, calls the
-# helper ``set_clearance_nested``.
-set_clearance = transaction.atomic(durable=True)(set_clearance_nested)
+# helper ``set_clearance_within``.
+set_clearance = transaction.atomic(durable=True)(set_clearance_within)
 
 
 def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) -> ClearanceRequest:

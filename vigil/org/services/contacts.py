@@ -40,7 +40,7 @@ def _check_classification(actor: Any, classification: int) -> None:
         )
 
 
-def create_contact_point_nested(
+def create_contact_point_within(
     agency: Agency,
     *,
     label: str,
@@ -88,8 +88,8 @@ def create_contact_point_nested(
 
 
 # The use case; a caller that files the contact point with more in one transaction
-# (a contact point and its attachment, say) calls the helper ``create_contact_point_nested``.
-create_contact_point = transaction.atomic(durable=True)(create_contact_point_nested)
+# (a contact point and its attachment, say) calls the helper ``create_contact_point_within``.
+create_contact_point = transaction.atomic(durable=True)(create_contact_point_within)
 
 
 CONTACT_EDITABLE = ("label", "phone", "email", "address", "note", "classification")

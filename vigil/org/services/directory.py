@@ -98,7 +98,7 @@ def _check_electronic_code(code: str, *, holder: Committee | Agency | None = Non
         )
 
 
-def create_agency_nested(
+def create_agency_within(
     *,
     name: str,
     kind: str,
@@ -133,11 +133,11 @@ def create_agency_nested(
 
 
 # The use case; the bulk import and the seed, which hold a transaction of their own,
-# call the helper ``create_agency_nested``.
-create_agency = transaction.atomic(durable=True)(create_agency_nested)
+# call the helper ``create_agency_within``.
+create_agency = transaction.atomic(durable=True)(create_agency_within)
 
 
-def add_member_agency_nested(
+def add_member_agency_within(
     committee: Committee,
     agency: Agency,
     *,
@@ -161,8 +161,8 @@ def add_member_agency_nested(
 
 
 # The use case; the bulk import and the seed, which hold a transaction of their own,
-# call the helper ``add_member_agency_nested``.
-add_member_agency = transaction.atomic(durable=True)(add_member_agency_nested)
+# call the helper ``add_member_agency_within``.
+add_member_agency = transaction.atomic(durable=True)(add_member_agency_within)
 
 
 @transaction.atomic(durable=True)
@@ -183,7 +183,7 @@ def create_post(
     return post
 
 
-def appoint_holder_nested(
+def appoint_holder_within(
     post: Post,
     *,
     holder_name: str,
@@ -224,8 +224,8 @@ def appoint_holder_nested(
 
 
 # The use case; the bulk import and the seed, which hold a transaction of their own,
-# call the helper ``appoint_holder_nested``.
-appoint_holder = transaction.atomic(durable=True)(appoint_holder_nested)
+# call the helper ``appoint_holder_within``.
+appoint_holder = transaction.atomic(durable=True)(appoint_holder_within)
 
 
 COMMITTEE_EDITABLE = (

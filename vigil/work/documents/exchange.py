@@ -1,5 +1,9 @@
 """edXML exchange (QCVN 102): an incoming package registered as a document, an issued
 document exported as a package.
+
+Importing is a use case (``register_incoming``'s durable transaction);
+``import_incoming_edxml_within`` registers in the caller's transaction (the
+command line's batch, all of it or none).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from vigil.core.documents import edxml
 from vigil.core.models import Attachment
 from vigil.org.models import Committee
 from vigil.work.documents.models import IncomingDocument, IssuedDocument
-from vigil.work.documents.services import register_incoming
+from vigil.work.documents.services import register_incoming, register_incoming_within
 from vigil.work.models import WorkAction
 
 
@@ -27,12 +31,27 @@ def import_incoming_edxml(
     committee: Committee, data: bytes, *, classification: int = 0, actor: Any
 ) -> IncomingDocument:
     """Register the document an edXML package carries, with its attachments."""
+    return _import(committee, data, classification=classification, actor=actor, within=False)
+
+
+def import_incoming_edxml_within(
+    committee: Committee, data: bytes, *, classification: int = 0, actor: Any
+) -> IncomingDocument:
+    """``import_incoming_edxml`` in the caller's transaction (the command line's batch)."""
+    return _import(committee, data, classification=classification, actor=actor, within=True)
+
+
+def _import(
+    committee: Committee, data: bytes, *, classification: int, actor: Any, within: bool
+) -> IncomingDocument:
+    # The package is read before the use case opens its transaction: parsing holds no lock.
     try:
         package = edxml.parse_package(data, max_attachment_bytes=attachments.max_upload_bytes())
     except edxml.EdxmlError as exc:
         raise ValidationError(str(exc)) from exc
     files = [SimpleUploadedFile(a.name, a.data, a.content_type) for a in package.attachments]
-    return register_incoming(
+    register = register_incoming_within if within else register_incoming
+    return register(
         committee, issuer_code=package.sender.code, issuer_name=package.sender.name,
         number=package.number, notation=package.notation, doc_date=package.date,
         subject=package.subject, type_name=package.type_name, place=package.place,
@@ -101,7 +120,7 @@ def _refuse_classified_export(
     if not reason:
         return
     # The refused attempt is kept: its own transaction, committed before the refusal.
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit.record(
             WorkAction.DOCUMENT_EXPORT_REFUSED, actor=actor, obj=document,
             after={"format": "edxml", "reason": reason},
@@ -147,7 +166,7 @@ def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
         attachments=[edxml.EdxmlAttachment(a.name, a.content_type, _file_bytes(a)) for a in files],
     )  # fmt: skip
     data = edxml.build_package(package)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit.record(
             WorkAction.DOCUMENT_EXPORTED, actor=actor, obj=document,
             after={"attachments": [a.pk for a in files], "bytes": len(data)},

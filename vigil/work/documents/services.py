@@ -1,6 +1,10 @@
 """Issued and incoming documents: the use cases. Every write checks permission,
 validates, writes in one transaction with its audit event (last), and leaves
 notifications in the same transaction (the outbox).
+
+A use case opens its own durable transaction; a ``…_within`` helper writes the
+same in the caller's transaction (a consolidated report issued as a document,
+the command line's all-or-nothing edXML import).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from vigil.work.services import (
     standing_agency,
 )
 from vigil.work.tasks.models import Task
-from vigil.work.tasks.services import fan_out, tasks_from_points
+from vigil.work.tasks.services import fan_out_within, tasks_from_points_within
 
 
 def check_signature(
@@ -92,8 +96,7 @@ def check_signature(
         )
 
 
-@transaction.atomic
-def issue_document(
+def issue_document_within(
     committee: Committee,
     *,
     doc_type: str,
@@ -197,7 +200,7 @@ def issue_document(
             raise ValidationError({"points": _("A point cannot be empty.")})
         point = DocumentPoint.objects.create(document=document, order=order, text=spec.text)
         if spec.lead or spec.supporting:
-            tasks += fan_out(
+            tasks += fan_out_within(
                 committee, lead=spec.lead, supporting=spec.supporting,
                 title=spec.title or spec.text[:300], description=spec.text,
                 deadline=spec.deadline, deadline_working_days=spec.deadline_working_days,
@@ -210,6 +213,10 @@ def issue_document(
                "points": len(points), "tasks": [t.pk for t in tasks]},
     )  # fmt: skip
     return document
+
+
+# The use case; a caller already in a transaction calls ``issue_document_within``.
+issue_document = transaction.atomic(durable=True)(issue_document_within)
 
 
 def _link_source(source: Any, document: IssuedDocument, committee: Committee) -> None:
@@ -292,8 +299,7 @@ def _already_registered(document_id: str, held: IncomingDocument, actor: Any) ->
     return ValidationError(_("This document (%(id)s) is already registered.") % {"id": document_id})
 
 
-@transaction.atomic
-def register_incoming(
+def register_incoming_within(
     committee: Committee,
     *,
     issuer: Agency | None = None,
@@ -388,7 +394,7 @@ def register_incoming(
     for order, spec in enumerate(points, start=1):
         point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
         specs.append((spec, {"incoming_point": point}))
-    tasks = tasks_from_points(
+    tasks = tasks_from_points_within(
         committee, specs, assigned_on=clock.today(), classification=classification, actor=actor
     )
     audit.record(
@@ -399,7 +405,11 @@ def register_incoming(
     return document
 
 
-@transaction.atomic
+# The use case; a caller already in a transaction calls ``register_incoming_within``.
+register_incoming = transaction.atomic(durable=True)(register_incoming_within)
+
+
+@transaction.atomic(durable=True)
 def assign_incoming(document: IncomingDocument, *, handler: Agency, actor: Any) -> IncomingDocument:
     """Hand the document to an agency for handling (it then sees it)."""
     committee = document.owning_committee
@@ -415,7 +425,7 @@ def assign_incoming(document: IncomingDocument, *, handler: Agency, actor: Any) 
     return document
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def tasks_from_incoming(
     document: IncomingDocument, *, points: Sequence[PointSpec], actor: Any
 ) -> list[Task]:
@@ -427,7 +437,7 @@ def tasks_from_incoming(
     for order, spec in enumerate(points, start=start + 1):
         point = IncomingPoint.objects.create(document=document, order=order, text=spec.text)
         specs.append((spec, {"incoming_point": point}))
-    tasks = tasks_from_points(
+    tasks = tasks_from_points_within(
         committee, specs, assigned_on=clock.today(),
         classification=document.classification, actor=actor,
     )  # fmt: skip

@@ -47,7 +47,7 @@ def chase_reports(now: dt.datetime) -> int:
                 "unit": sub.unit_name, "title": sub.obligation.title,
                 "period": sub.period.label, "due": sub.due_on.strftime("%d/%m/%Y"),
             }  # fmt: skip
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 case = open_case(
                     sub, kind=CASE_KIND, subject=subject, committee=sub.owning_committee,
                     agency=agency, opened_at=now,

@@ -1,5 +1,6 @@
 """Report obligation use cases. Every write: permission, validation, one
-transaction, the audit event last; notifications on the same transaction."""
+transaction, the audit event last; notifications on the same transaction.
+A use case's transaction is durable: it refuses to run inside another one."""
 
 from __future__ import annotations
 
@@ -233,7 +234,7 @@ def _check_schedule(
         raise ValidationError({"ends_on": _("The obligation ends before it starts.")})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_obligation(
     committee: Committee,
     *,
@@ -291,7 +292,7 @@ def create_obligation(
     return obligation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revise_template(
     obligation: ReportObligation,
     *,
@@ -334,7 +335,7 @@ def template_use(obligation: ReportObligation, today: dt.date | None = None) -> 
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
     """No period opens after ``on``; periods already open keep their reports."""
     require(can_review(actor, obligation), _("Only the issuing committee may change this."))
@@ -404,7 +405,7 @@ def open_period(obligation: ReportObligation, *, day: dt.date | None = None, act
         return Opened(period=period, created=0)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Opened:
     start, end, due = period_dates(obligation, day)
     if obligation.current_template is None:

@@ -1,7 +1,10 @@
 """Reports written by the units: a draft saved, submitted, returned or accepted; the
 issuing committee's own report filled from its consolidation and issued as a
 numbered document. Every write: permission, validation, one transaction, the audit
-event last; notifications on the same transaction."""
+event last; notifications on the same transaction.
+
+A use case opens its own durable transaction; a ``…_within`` helper writes the
+same in the caller's transaction (the report page saves and submits in one)."""
 
 from __future__ import annotations
 
@@ -65,8 +68,7 @@ def _require_open(sub: ReportSubmission) -> None:
         )
 
 
-@transaction.atomic
-def save_draft(
+def save_draft_within(
     sub: ReportSubmission,
     *,
     values: Mapping[str, Any],
@@ -91,8 +93,13 @@ def save_draft(
     return sub
 
 
-@transaction.atomic
-def submit(sub: ReportSubmission, *, revision: int | None = None, actor: Any) -> ReportSubmission:
+# The use case; a caller already in a transaction calls ``save_draft_within``.
+save_draft = transaction.atomic(durable=True)(save_draft_within)
+
+
+def submit_within(
+    sub: ReportSubmission, *, revision: int | None = None, actor: Any
+) -> ReportSubmission:
     """Send the report to the issuing committee: every required answer present and valid."""
     from vigil.inbox.escalation import close_case
 
@@ -118,6 +125,10 @@ def submit(sub: ReportSubmission, *, revision: int | None = None, actor: Any) ->
     return sub
 
 
+# The use case; a caller already in a transaction calls ``submit_within``.
+submit = transaction.atomic(durable=True)(submit_within)
+
+
 def unit_recipient(sub: ReportSubmission) -> Any:
     if sub.agency is not None:
         return sub.agency
@@ -125,7 +136,7 @@ def unit_recipient(sub: ReportSubmission) -> Any:
     return CommitteeRole(sub.committee, Role.STANDING_OFFICE)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> ReportSubmission:
     """The issuer sends a submitted report back, saying why; the unit edits it again."""
     require(can_review(actor, sub.obligation), _("Only the issuing committee may return it."))
@@ -151,7 +162,7 @@ def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> Repo
     return sub
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def accept_submission(sub: ReportSubmission, *, actor: Any) -> ReportSubmission:
     """The issuer accepts a submitted report: it counts in the consolidation, for good."""
     require(can_review(actor, sub.obligation), _("Only the issuing committee may accept it."))
@@ -188,7 +199,7 @@ def own_obligation_for(sub: ReportSubmission) -> ReportObligation | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fill_from_consolidation(
     sub: ReportSubmission, *, revision: int | None = None, actor: Any
 ) -> ReportSubmission:
@@ -249,7 +260,7 @@ def fill_from_consolidation(
 # --- the consolidated report, issued
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def issue_consolidation(
     period: ReportPeriod,
     *,
@@ -278,7 +289,7 @@ def issue_consolidation(
             % {"symbol": locked.report_document.symbol}  # type: ignore[union-attr]
         )
     obligation = locked.obligation
-    document = document_services.issue_document(
+    document = document_services.issue_document_within(
         obligation.owning_committee, doc_type=DocType.BAO_CAO, subject=subject(locked),
         issue_date=issue_date, signing_post=signing_post, signer=signer,
         signing_form=signing_form, addressees=addressees, addressees_other=addressees_other,

@@ -273,13 +273,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 # One transaction: a refused submission leaves the draft as it was,
                 # so the form's revision still holds for the next try.
-                with transaction.atomic():
-                    submissions.save_draft(
+                with transaction.atomic(durable=True):
+                    submissions.save_draft_within(
                         sub, values=values, narrative=narrative,
                         revision=data["revision"], actor=request.user,
                     )  # fmt: skip
                     if sending:
-                        submissions.submit(sub, actor=request.user)
+                        submissions.submit_within(sub, actor=request.user)
             except ValidationError as exc:
                 raise _on_fields(form, exc) from exc
 

@@ -25,12 +25,12 @@ from vigil.work.services import (
     standing_agency,
 )
 from vigil.work.tasks.models import Task
-from vigil.work.tasks.services import point_tasks, tasks_from_points
+from vigil.work.tasks.services import point_tasks_within, tasks_from_points_within
 
 # --- work plans
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_work_plan(
     committee: Committee,
     *,
@@ -55,7 +55,7 @@ def create_work_plan(
         item = WorkPlanItem.objects.create(plan=plan, order=order, text=spec.text)
         specs.append((spec, {"plan_item": item}))
     start = max(clock.today(), dt.date(year, 1, 1))
-    tasks = tasks_from_points(
+    tasks = tasks_from_points_within(
         committee, specs, assigned_on=start, classification=classification, actor=actor
     )
     audit.record(
@@ -65,13 +65,13 @@ def create_work_plan(
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> list[Task]:
     """Hand an item of a plan to agencies (each task is audited as assigned)."""
     plan = item.plan
     committee = plan.owning_committee
     require_issuer(actor, committee)
-    return point_tasks(
+    return point_tasks_within(
         committee, spec, "plan_item", item,
         assigned_on=max(clock.today(), dt.date(plan.year, 1, 1)),
         classification=plan.classification, actor=actor,
@@ -81,7 +81,7 @@ def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> 
 # --- meetings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_meeting(
     committee: Committee,
     *,
@@ -122,7 +122,7 @@ def record_meeting(
     for order, spec in enumerate(points, start=1):
         point = ConclusionPoint.objects.create(meeting=meeting, order=order, text=spec.text)
         specs.append((spec, {"conclusion": point}))
-    tasks = tasks_from_points(
+    tasks = tasks_from_points_within(
         committee, specs, assigned_on=held_on, classification=classification, actor=actor
     )
     audit.record(
@@ -133,13 +133,13 @@ def record_meeting(
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Any) -> list[Task]:
     """Hand a conclusion of a meeting to agencies (each task is audited as assigned)."""
     meeting = point.meeting
     committee = meeting.owning_committee
     require_issuer(actor, committee)
-    return point_tasks(
+    return point_tasks_within(
         committee, spec, "conclusion", point,
         assigned_on=max(clock.today(), meeting.held_on),
         classification=meeting.classification, actor=actor,

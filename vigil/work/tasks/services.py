@@ -2,6 +2,10 @@
 transaction with its audit event (last), and leaves notifications in the same
 transaction (the outbox).
 
+A use case opens its own durable transaction, so one called inside another fails
+loudly; the fan-out helpers named ``…_within`` write in the caller's transaction
+(documents, plans, meetings and incoming documents give tasks through them).
+
 A task row is changed only by ``UPDATE … WHERE version = n``: two officers who
 save the same task at once cannot overwrite each other; the second is told.
 """
@@ -66,7 +70,7 @@ def resolve_deadline(
     return deadline
 
 
-def fan_out(
+def fan_out_within(
     committee: Committee,
     *,
     lead: Sequence[Agency],
@@ -124,7 +128,7 @@ def fan_out(
     return tasks
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assign_task(
     committee: Committee,
     *,
@@ -147,7 +151,7 @@ def assign_task(
         raise ValidationError({"document": _("The document is not this committee's.")})
     assigned_on = document.issue_date if document is not None else clock.today()
     level = max(classification, document.classification if document else 0)
-    return fan_out(
+    return fan_out_within(
         committee, lead=lead, supporting=supporting, title=title, description=description,
         deadline=deadline, deadline_working_days=deadline_working_days, priority=priority,
         classification=level, assigned_on=assigned_on,
@@ -155,7 +159,7 @@ def assign_task(
     )  # fmt: skip
 
 
-def tasks_from_points(
+def tasks_from_points_within(
     committee: Committee,
     specs: Sequence[tuple[PointSpec, dict[str, Any]]],
     *,
@@ -168,7 +172,7 @@ def tasks_from_points(
     tasks: list[Task] = []
     for spec, links in specs:
         if spec.lead or spec.supporting:
-            tasks += fan_out(
+            tasks += fan_out_within(
                 committee, lead=spec.lead, supporting=spec.supporting,
                 title=spec.title or spec.text[:300], description=spec.text,
                 deadline=spec.deadline, deadline_working_days=spec.deadline_working_days,
@@ -178,7 +182,7 @@ def tasks_from_points(
     return tasks
 
 
-def point_tasks(
+def point_tasks_within(
     committee: Committee, spec: PointSpec, field: str, source: Any, *, assigned_on: dt.date,
     classification: int, actor: Any,
 ) -> list[Task]:  # fmt: skip
@@ -200,7 +204,7 @@ def point_tasks(
              % {"names": ", ".join(again)}}
         )  # fmt: skip
     spec = dataclasses.replace(spec, text=source.text)
-    return tasks_from_points(
+    return tasks_from_points_within(
         committee, [(spec, {field: source})], assigned_on=assigned_on, classification=classification,
         actor=actor,
     )  # fmt: skip
@@ -343,7 +347,7 @@ def _as_assignee(task: Task, actor: Any) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def acknowledge_task(task: Task, *, actor: Any, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     _as_assignee(fresh, actor)
@@ -362,7 +366,7 @@ def _copy(fresh: Task, task: Task) -> None:
         setattr(task, name, getattr(fresh, name))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_progress(
     task: Task, *, note: str, files: Sequence[Any] = (), actor: Any, version: int | None = None
 ) -> TaskEvent:
@@ -378,7 +382,7 @@ def report_progress(
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_done(
     task: Task, *, note: str = "", files: Sequence[Any] = (), actor: Any,
     version: int | None = None,
@@ -415,7 +419,7 @@ def acting_post(actor: Any, committee: Committee) -> PostHolder | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def accept_task(
     task: Task,
     *,
@@ -451,7 +455,7 @@ def accept_task(
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def return_task(task: Task, *, reason: str, actor: Any, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     require(can_judge(actor, fresh), _("Only the issuing committee returns this task."))
@@ -470,7 +474,7 @@ def return_task(task: Task, *, reason: str, actor: Any, version: int | None = No
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_task(task: Task, *, reason: str, actor: Any, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     require(can_judge(actor, fresh), _("Only the issuing committee cancels this task."))
@@ -485,7 +489,7 @@ def cancel_task(task: Task, *, reason: str, actor: Any, version: int | None = No
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_task(
     task: Task,
     *,

@@ -149,7 +149,7 @@ class Command(BaseCommand):
         refused = 0
         done: list[str] = []  # said only once the batch is committed
         try:
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 for name in names:
                     problem = self._import_one(
                         user, committee, name, options["classification"], done
@@ -185,7 +185,7 @@ class Command(BaseCommand):
             }
         try:
             with transaction.atomic():
-                document = exchange.import_incoming_edxml(
+                document = exchange.import_incoming_edxml_within(
                     committee, path.read_bytes(), classification=level, actor=user
                 )
         except ValidationError as exc:
