@@ -37,6 +37,13 @@ def test_a_leader_approves_and_the_site_turns_current_on_the_map(page: Any, site
     services.submit_version(services.add_version(plan, actor=actor), actor=actor)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
+    errors: list[str] = []  # a script error, a CSP refusal, a missing file (the browser's
+    # own favicon.ico aside: Vigil has none)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and not m.text.startswith("Failed to load resource") else None)  # fmt: skip
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: errors.append(r.url) if r.status >= 400
+            and not r.url.endswith("/favicon.ico") else None)  # fmt: skip
 
     sign_in(page, site, "lanhdao")
     page.get_by_role("link", name=vi("Site map")).click()
@@ -61,3 +68,4 @@ def test_a_leader_approves_and_the_site_turns_current_on_the_map(page: Any, site
     page.get_by_role("button", name=vi("Filter")).click()
     expect(marker_of(page, seaport)).to_have_class(re.compile(r"\bstate-current\b"))
     assert outside == []
+    assert errors == []
