@@ -37,6 +37,8 @@ LISTS = [
     "api-plan-list",
     "api-planversion-list",
     "api-riskassessment-list",
+    "sites:site_map",
+    "api-site-map",
 ]
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -306,6 +307,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Leaflet and its clusters come from XStatic packages, under static/vendor/ (no CDN).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "vigil.core.staticfinders.XStaticFinder",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -400,3 +407,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# The sites map: a tile server's URL template ("https://tiles.example/{z}/{x}/{y}.png",
+# "{s}" for its subdomains). Empty (the default, for closed networks): no tiles, the
+# map draws a graticule and Vietnam's outline box under the markers. Its origin is
+# added to the CSP's images.
+VIGIL_MAP_TILES = env_str("VIGIL_MAP_TILES")
+VIGIL_MAP_ATTRIBUTION = env_str("VIGIL_MAP_ATTRIBUTION")
+if VIGIL_MAP_TILES:
+    _tiles = urlsplit(VIGIL_MAP_TILES.replace("{s}.", "*."))
+    if _tiles.scheme not in {"http", "https"} or not _tiles.netloc:
+        raise ImproperlyConfigured("VIGIL_MAP_TILES must be an http(s) URL template")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

@@ -35,6 +35,8 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("org", "", "agencies"),
     ("work", "", "work"),
     ("controlled", "", "explosives"),
+    ("sites", "site_map", "site_map"),
+    ("sites", "", "sites"),
     ("inbox", "", "inbox"),
     ("accounts", "", "account"),
 ]
@@ -103,6 +105,17 @@ class Menus:
 
         return bool(
             Store.objects.visible_to(self.user).exists() or may_create_organisations(self.user)
+        )
+
+    @cached_property
+    def sites(self) -> bool:
+        """Key sites and their map: for those who see a site or keep a committee's sites
+        (a committee without sites yet can add its first)."""
+        from vigil.sites.models import KeySite
+
+        return bool(
+            KeySite.objects.visible_to(self.user).exists()
+            or committees_with_role(self.user, "standing_office", "committee_leader")
         )
 
     @cached_property

@@ -12,7 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import dates
+from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, IdFilter, Scoped
 from vigil.core.search import folded_query
@@ -378,3 +378,55 @@ class AssessmentDetail(Scoped, Audited, generics.RetrieveAPIView[RiskAssessment]
 
     def get_queryset(self) -> QuerySet[RiskAssessment]:
         return super().get_queryset().select_related("site")
+
+
+# --- the map's data
+
+
+class SiteMapQuerySerializer(serializers.Serializer[Any]):
+    """The site list page's filters, by the same names."""
+
+    q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    category = _id(required=False, default=None)
+    commune = _id(required=False, default=None)
+    state = serializers.ChoiceField(
+        choices=[*Freshness.choices, (NO_PLAN, "No plan")], required=False, default="",
+        allow_blank=True,
+    )  # fmt: skip
+
+
+def _feature(site: Any) -> dict[str, Any]:
+    """A GeoJSON Point, [longitude, latitude] to the metre (six decimals)."""
+    point = [round(float(site.longitude), 6), round(float(site.latitude), 6)]
+    state = queries.state_of(site.state_rank)
+    return {"type": "Feature", "id": site.pk, "geometry": {"type": "Point", "coordinates": point},
+            "properties": {"name": site.name, "state": state, "risk": site.latest_risk}}  # fmt: skip
+
+
+class SiteMap(Scoped, generics.GenericAPIView[KeySite]):
+    """The sites the user sees that have coordinates, as a compact GeoJSON
+    FeatureCollection: each a Point ([longitude, latitude]) with the site's ``name``,
+    its plan ``state`` (the worst of the plans the user sees, ``no_plan`` without one)
+    and its latest ``risk`` (null: never assessed). Archived sites are left out; the
+    filters are the site list's."""
+
+    model = KeySite
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        parameters=[SiteMapQuerySerializer],
+        responses={200: {"type": "object", "description": "A GeoJSON FeatureCollection"}},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        params = SiteMapQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        sites = list(
+            queries.sites_for(request.user, queries.SiteFilters(**params.validated_data))
+            .select_related(None)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .only("pk", "name", "latitude", "longitude", "classification", "owning_committee_id")
+        )
+        audit.record_view(request.user, sites, path=request.get_full_path())
+        features = [_feature(site) for site in sites]
+        return Response({"type": "FeatureCollection", "features": features})

@@ -31,3 +31,6 @@ urlpatterns = [
         name="api-riskassessment-detail",
     ),
 ]
+
+# The map's data (before it, "sites/<int:pk>/" would not match "map" anyway).
+urlpatterns += [path("sites/map/", api.SiteMap.as_view(), name="api-site-map")]

@@ -20,3 +20,6 @@ urlpatterns = [
     path("plan-versions/<int:pk>/approve/", views.version_approve, name="version_approve"),
     path("plan-versions/<int:pk>/return/", views.version_return, name="version_return"),
 ]
+
+# The map (issue 23, part 2).
+urlpatterns += [path("sites/map/", views.site_map, name="site_map")]

@@ -4,13 +4,16 @@ services. What a user may not see is 404; what they see but may not change, 403.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,7 +33,19 @@ from vigil.sites.forms import (
     communes_for,
     site_initial,
 )
-from vigil.sites.models import SECTION_NAMES, KeySite, Plan, PlanVersion, VersionStatus
+from vigil.sites.models import (
+    LAT_MAX,
+    LAT_MIN,
+    LON_MAX,
+    LON_MIN,
+    NO_PLAN,
+    SECTION_NAMES,
+    Freshness,
+    KeySite,
+    Plan,
+    PlanVersion,
+    VersionStatus,
+)
 
 PAGE = 50
 
@@ -287,3 +302,28 @@ def version_return(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     return _act(request, pk, services.return_version, _("Version returned with comments."),
                 comments=form.cleaned_data.get("comments") or "")  # fmt: skip
+
+
+# --- the map
+
+
+def site_map(request: HttpRequest) -> HttpResponse:
+    """The sites on a map, filtered like the list; the markers come from the map data
+    endpoint (static/sites/map.js), with the same filters."""
+    form = SiteFilterForm(request.GET or None, communes=communes_for(request.user))
+    params: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        params = {"q": data["q"], "category": data["category"].pk if data["category"] else "",
+                  "commune": data["commune"].pk if data["commune"] else "",
+                  "state": data["state"]}  # fmt: skip
+    query = urlencode({name: value for name, value in params.items() if value})
+    context = {
+        "form": form,
+        "data_url": reverse("api-site-map") + (f"?{query}" if query else ""),
+        "tiles": settings.VIGIL_MAP_TILES,
+        "attribution": settings.VIGIL_MAP_ATTRIBUTION,
+        "bounds": f"{LAT_MIN},{LON_MIN},{LAT_MAX},{LON_MAX}",
+        "legend": [(state.value, state.label) for state in Freshness] + [(NO_PLAN, _("No plan"))],
+    }
+    return render(request, "sites/site_map.html", context)
