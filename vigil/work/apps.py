@@ -10,8 +10,8 @@ class WorkConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
-        from vigil.core import attachments, audit, scheduler
-        from vigil.work import calendar, deadlines, scorecard, services
+        from vigil.core import attachments, audit, calendar, scheduler
+        from vigil.work import deadlines, scorecard, services
         from vigil.work.models import (
             IncomingDocument,
             IssuedDocument,

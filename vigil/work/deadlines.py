@@ -18,10 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.core import workdays
+from vigil.core.calendar import CalendarItem
 from vigil.inbox import escalation
 from vigil.inbox.models import EscalationCase
 from vigil.inbox.services import remind_once
-from vigil.work.calendar import CalendarItem
 from vigil.work.models import Meeting, Task
 
 RULE = "work.task_deadline"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from vigil.core import audit, clock
-from vigil.work.calendar import items_for
+from vigil.core.calendar import items_for
 from vigil.work.models import CalendarFeed, WorkAction
 
 PAST = dt.timedelta(days=60)

@@ -20,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.core import audit, clock
+from vigil.core.calendar import items_for
 from vigil.core.pages import page_stamp
 from vigil.core.xlsx import xlsx_response
 from vigil.work import feeds
 from vigil.work import scorecard as scorecards
-from vigil.work.calendar import items_for
 
 # --- scorecards
 

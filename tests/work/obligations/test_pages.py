@@ -160,7 +160,7 @@ def test_reports_due_and_the_home_figures(world: World, period: Any, client_for:
 
 
 def test_the_calendar_source_lists_due_dates(world: World, period: Any) -> None:
-    from vigil.work.calendar import items_for
+    from vigil.core.calendar import items_for
 
     items = items_for(world.user("congthuong"), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     mine = [i for i in items if i.kind == "report"]

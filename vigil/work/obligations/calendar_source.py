@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from vigil.core.calendar import CalendarItem
 from vigil.org.models import Role
 from vigil.org.scope import scope_for
-from vigil.work.calendar import CalendarItem
 from vigil.work.obligations.models import ReportPeriod, ReportSubmission, SubmissionState
 
 AGENCY_WRITERS = (Role.OFFICER, Role.AGENCY_HEAD)

@@ -1,8 +1,9 @@
-"""The work calendar: deadlines and meetings, from every source that registers.
+"""The calendar: deadlines, meetings and review dates, from every source that registers.
 
-Tasks, meetings and report obligations each register a source in their app's
-``ready()``; the calendar page and the private iCalendar feed read
-``items_for(user, start, end)``, so a source never imports the others.
+Every app that has dates registers a source in its ``ready()`` (tasks, meetings and
+report obligations today); work's calendar page and private iCalendar feed read
+``items_for(user, start, end)``, so a source never imports the others and an app
+below work (sites) can put its dates on the calendar without importing work.
 """
 
 from __future__ import annotations
