@@ -31,3 +31,12 @@ urlpatterns = [
         name="api-riskassessment-detail",
     ),
 ]
+
+# Printing (issue 23, part 3).
+urlpatterns += [
+    path(
+        "plan-versions/<int:pk>/docx/",
+        api.VersionDocx.as_view(),
+        name="api-planversion-docx",
+    ),
+]

@@ -20,3 +20,11 @@ urlpatterns = [
     path("plan-versions/<int:pk>/approve/", views.version_approve, name="version_approve"),
     path("plan-versions/<int:pk>/return/", views.version_return, name="version_return"),
 ]
+
+# Printing, export and bulk import (issue 23, parts 3 and 6).
+urlpatterns += [
+    path("sites/export.xlsx", views.site_export, name="site_export"),
+    path("sites/import/", views.site_import, name="site_import"),
+    path("sites/import/template.xlsx", views.site_import_template, name="site_import_template"),
+    path("plan-versions/<int:pk>/docx/", views.version_docx, name="version_docx"),
+]
