@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from tests.sites.helpers import new_site
+from tests.sites.helpers import SYSTEM, commune_a, new_site
 from vigil.core.models import AdminUnit, AuditEvent
-from vigil.sites import demo, exports, imports
+from vigil.sites import demo, exports, imports, services
 from vigil.sites.models import KeySite, Plan, SiteAction
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,22 @@ def _plans_of(data: bytes, site: str) -> str:
         if row[0] == site:
             return str(row[-1])
     raise AssertionError(site)
+
+
+def test_the_export_costs_the_same_queries_for_more_rows(
+    client_for: Callable[[str], Client],
+) -> None:
+    client = client_for("xa_a")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/sites/export.xlsx").status_code == 200
+        return len(ctx.captured_queries)
+
+    count()
+    before = count()
+    for i in range(4):
+        site = new_site(f"Mục tiêu xuất {i}", committee=commune_a())
+        services.create_plan(site.owning_committee, code_name=f"XK {i}", sites=[site],
+                             actor=SYSTEM)  # fmt: skip
+    assert count() == before
