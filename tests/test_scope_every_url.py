@@ -127,6 +127,8 @@ DETAIL_URLS: dict[str, str] = {
     "api-plan-detail": "cplan",
     "api-planversion-detail": "cversion",
     "api-riskassessment-detail": "risk",
+    "sites:version_docx": "cversion",
+    "api-planversion-docx": "cversion",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -239,6 +241,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     # Adding key sites and plans: the standing offices and leaders (tests/sites).
     "sites:site_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     "sites:plan_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    "sites:site_import": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    "sites:site_import_template": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -308,6 +312,7 @@ LIST_URLS: dict[str, str | None] = {
     # FeatureCollection of one page: tests/sites/test_map.py).
     "sites:site_map": None,
     "api-site-map": "site",
+    "sites:site_export": "site",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.

@@ -28,7 +28,7 @@ def new_site(name: str = "Nhà ga thử", committee: Committee | None = None, **
     kw.setdefault("responsible_agency", committee.standing_agency)
     return services.create_site(
         committee, name=name, category=SiteCategory.objects.get(code="other"), actor=SYSTEM,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )  # fmt: skip
 
 

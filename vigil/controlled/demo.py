@@ -129,7 +129,7 @@ def seed_registry(w: OrgWorld, actor: SystemActor, *, items: dict[str, Any], mai
     )  # fmt: skip
     record_inspection_within(
         main, date=today - dt.timedelta(days=170), inspecting_agency=police,
-        result=InspectionResult.SATISFACTORY, next_due=today + dt.timedelta(days=10),
+        result=InspectionResult.SATISFACTORY, next_due=today + dt.timedelta(days=6),
         findings="Kho đạt yêu cầu về an ninh, trật tự và phòng cháy, chữa cháy.", actor=actor,
     )  # fmt: skip
     record_inspection_within(

@@ -6,19 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
+from vigil.core.documents.decree30 import DOCX_TYPE, docx_response
 from vigil.core.endpoints import Audited, IdFilter, Scoped
 from vigil.core.search import folded_query
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404
-from vigil.sites import queries, services
+from vigil.sites import printing, queries, services
 from vigil.sites.models import (
     NO_PLAN,
     SECTION_NAMES,
@@ -430,3 +434,30 @@ class SiteMap(Scoped, generics.GenericAPIView[KeySite]):
         audit.record_view(request.user, sites, path=request.get_full_path())
         features = [_feature(site) for site in sites]
         return Response({"type": "FeatureCollection", "features": features})
+
+
+# --- printing (issue 23, part 3)
+
+
+class VersionDocx(APIView):
+    """``GET /api/v1/plan-versions/<id>/docx/``: the version as a Decree 30 .docx (PA)."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The file goes out as .docx whatever the client accepts; errors as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, DOCX_TYPE): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The plan version as .docx."
+            )
+        }
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        version: PlanVersion = get_visible_or_404(
+            PlanVersion.objects.select_related("plan__owning_committee__admin_unit__parent"),
+            request.user, pk=pk,
+        )  # fmt: skip
+        audit.record_view(request.user, [version.plan], about=version.plan,
+                          path=request.get_full_path())  # fmt: skip
+        return docx_response(printing.filename(version), printing.docx_bytes(version))

@@ -34,3 +34,12 @@ urlpatterns = [
 
 # The map's data (before it, "sites/<int:pk>/" would not match "map" anyway).
 urlpatterns += [path("sites/map/", api.SiteMap.as_view(), name="api-site-map")]
+
+# Printing (issue 23, part 3).
+urlpatterns += [
+    path(
+        "plan-versions/<int:pk>/docx/",
+        api.VersionDocx.as_view(),
+        name="api-planversion-docx",
+    ),
+]

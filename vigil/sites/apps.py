@@ -8,7 +8,13 @@ class SitesConfig(AppConfig):
     verbose_name = _("Key sites and contingency plans")
 
     def ready(self) -> None:
-        from vigil.core import audit
+        import datetime as dt
+
+        from vigil.core import audit, scheduler
+        from vigil.sites import reminders
         from vigil.sites.models import SiteAction
 
         audit.register_actions(SiteAction)
+        scheduler.register_sweep(
+            reminders.SWEEP, reminders.sweep_reviews, every=dt.timedelta(hours=1)
+        )

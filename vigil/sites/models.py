@@ -33,6 +33,7 @@ class SiteAction(models.TextChoices):
     SITE_CREATED = "key_site.created", _("Key site created")
     SITE_UPDATED = "key_site.updated", _("Key site changed")
     SITE_ARCHIVED = "key_site.archived", _("Key site archived")
+    SITES_IMPORTED = "key_site.imported", _("Key sites imported")
     PLAN_CREATED = "plan.created", _("Contingency plan created")
     REVISION_REQUIRED = "plan.revision_required", _("Plan revision required")
     VERSION_ADDED = "plan_version.added", _("Plan version drafted")

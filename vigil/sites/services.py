@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from vigil.core import audit, clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
+from vigil.inbox.escalation import close_case
+from vigil.inbox.models import CaseKind
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
 from vigil.sites.models import (
@@ -140,7 +142,13 @@ def _check_site(site: KeySite) -> None:
 
 
 @transaction.atomic(durable=True)
-def create_site(
+def create_site(committee: Committee, *, actor: Any, **values: Any) -> KeySite:
+    """Put a key site on the committee's list (a use case of its own)."""
+    return create_site_within(committee, actor=actor, **values)
+
+
+@transaction.atomic
+def create_site_within(
     committee: Committee,
     *,
     name: str,
@@ -158,7 +166,8 @@ def create_site(
     shared_agencies: Iterable[Agency] = (),
     actor: Any,
 ) -> KeySite:
-    """Put a key site on the committee's list."""
+    """``create_site`` inside the caller's transaction: the bulk import writes every
+    row in one transaction, each in a savepoint."""
     _require(can_keep_sites(actor, committee), _("Only the standing office may add key sites."))
     agency_id = owning_agency.pk if owning_agency else committee.standing_agency_id
     if agency_id is None:
@@ -398,6 +407,7 @@ def approve_version(
     plan.next_review_on = add_months(day, review_cycle_months(plan.owning_committee_id))
     plan.revision_required, plan.revision_reason = False, ""
     plan.save(update_fields=["in_force", "next_review_on", "revision_required", "revision_reason"])
+    close_case(plan, kind=CaseKind.PLAN_REVIEW, note=_("A new version was approved."))
     audit.record(
         SiteAction.VERSION_APPROVED, actor=actor, obj=version,
         before={"status": VersionStatus.SUBMITTED,

@@ -23,3 +23,11 @@ urlpatterns = [
 
 # The map (issue 23, part 2).
 urlpatterns += [path("sites/map/", views.site_map, name="site_map")]
+
+# Printing, export and bulk import (issue 23, parts 3 and 6).
+urlpatterns += [
+    path("sites/export.xlsx", views.site_export, name="site_export"),
+    path("sites/import/", views.site_import, name="site_import"),
+    path("sites/import/template.xlsx", views.site_import_template, name="site_import_template"),
+    path("plan-versions/<int:pk>/docx/", views.version_docx, name="version_docx"),
+]

@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import audit
+from vigil.core.attachments import content_disposition
+from vigil.core.documents.decree30 import docx_response
 from vigil.core.pages import submit
+from vigil.org.administration.forms import ImportForm
 from vigil.org.models import Committee
 from vigil.org.scope import committees_with_role, get_visible_or_404
-from vigil.sites import queries, services
+from vigil.sites import exports, printing, queries, services
+from vigil.sites import imports as site_imports
 from vigil.sites.forms import (
     ApproveForm,
     AssessmentForm,
@@ -61,15 +65,21 @@ def _viewed(request: HttpRequest, objects: list[Any], about: Any = None) -> None
     audit.record_view(request.user, objects, about=about, path=request.get_full_path())
 
 
-def site_list(request: HttpRequest) -> HttpResponse:
+def _filtered(request: HttpRequest) -> tuple[SiteFilterForm, queries.SiteFilters]:
+    """The list's filter form and what it asks for; the list, the map and the export
+    read the same query string the same way (an invalid filter filters nothing)."""
     form = SiteFilterForm(request.GET or None, communes=communes_for(request.user))
-    filters = queries.SiteFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = queries.SiteFilters(
-            q=data["q"], category=data["category"].pk if data["category"] else None,
-            commune=data["commune"].pk if data["commune"] else None, state=data["state"],
-        )  # fmt: skip
+    if not form.is_valid():
+        return form, queries.SiteFilters()
+    data = form.cleaned_data
+    return form, queries.SiteFilters(
+        q=data["q"], category=data["category"].pk if data["category"] else None,
+        commune=data["commune"].pk if data["commune"] else None, state=data["state"],
+    )  # fmt: skip
+
+
+def site_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filtered(request)
     page = Paginator(queries.sites_for(request.user, filters), PAGE).get_page(
         request.GET.get("page")
     )
@@ -310,13 +320,9 @@ def version_return(request: HttpRequest, pk: int) -> HttpResponse:
 def site_map(request: HttpRequest) -> HttpResponse:
     """The sites on a map, filtered like the list; the markers come from the map data
     endpoint (static/sites/map.js), with the same filters."""
-    form = SiteFilterForm(request.GET or None, communes=communes_for(request.user))
-    params: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        params = {"q": data["q"], "category": data["category"].pk if data["category"] else "",
-                  "commune": data["commune"].pk if data["commune"] else "",
-                  "state": data["state"]}  # fmt: skip
+    form, filters = _filtered(request)
+    params = {"q": filters.q, "category": filters.category, "commune": filters.commune,
+              "state": filters.state}  # fmt: skip
     query = urlencode({name: value for name, value in params.items() if value})
     context = {
         "form": form,
@@ -327,3 +333,56 @@ def site_map(request: HttpRequest) -> HttpResponse:
         "legend": [(state.value, state.label) for state in Freshness] + [(NO_PLAN, _("No plan"))],
     }
     return render(request, "sites/site_map.html", context)
+
+
+# --- printing, export and bulk import (issue 23, parts 3 and 6)
+
+
+def site_export(request: HttpRequest) -> HttpResponse:
+    """The list as the filters show it, as .xlsx (the safe writer)."""
+    export = exports.export_sites(request.user, _filtered(request)[1])
+    plans = [plan for site in export.sites for plan in site.visible_plans]  # type: ignore[attr-defined]
+    _viewed(request, [*export.sites, *plans])
+    response = HttpResponse(export.data, content_type=site_imports.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition(exports.filename())
+    return response
+
+
+def version_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan version as a Decree 30 .docx (type PA)."""
+    version: PlanVersion = get_visible_or_404(
+        PlanVersion.objects.select_related("plan__owning_committee__admin_unit__parent"),
+        request.user, pk=pk,
+    )  # fmt: skip
+    _viewed(request, [version.plan], about=version.plan)
+    return docx_response(printing.filename(version), printing.docx_bytes(version))
+
+
+def site_import_template(request: HttpRequest) -> HttpResponse:
+    if not keeping_committees(request.user).exists():
+        raise Http404
+    response = HttpResponse(site_imports.template_bytes(), content_type=site_imports.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition("mau-nhap-muc-tieu.xlsx")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def site_import(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook of sites; all rows are written or none, with the report."""
+    if not keeping_committees(request.user).exists():
+        raise Http404  # a page for those who keep a committee's sites
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report: site_imports.Report | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = site_imports.run_import(form.cleaned_data["file"], actor=request.user)
+        except site_imports.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            if report.ok and report.written:
+                messages.success(
+                    request, _("Import complete: %(n)s rows written.") % {"n": report.written}
+                )
+            elif not report.ok:
+                messages.error(request, _("Nothing was written: correct the rows marked below."))
+    return render(request, "sites/import.html", {"form": form, "report": report})

@@ -1,0 +1,323 @@
+"""Bulk import of key sites from an .xlsx workbook (the spreadsheets agencies keep).
+
+As org's bulk onboarding (``vigil/org/imports/services.py``): a file that is not
+an .xlsx workbook, too large, with a formula or with columns other than the
+template's is refused before any row is read; then every row goes through the
+same service as the page (``services.create_site_within``), each in a savepoint
+so that every bad row is reported; if any row fails, the whole import is rolled
+back and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from vigil.core import audit
+from vigil.core.classification import Classification
+from vigil.core.models import AdminUnit
+from vigil.core.xlsx import Sheet, workbook_bytes
+from vigil.org.imports.services import (
+    EXAMPLE_MARK,
+    XLSX_TYPE,
+    Column,
+    ImportRefused,
+    Report,
+    RowResult,
+    SheetSpec,
+)
+from vigil.org.models import Agency, Committee
+from vigil.org.scope import committees_with_role, scope_for
+from vigil.sites import services
+from vigil.sites.forms import communes_for
+from vigil.sites.models import SiteAction, SiteCategory
+
+__all__ = ["XLSX_TYPE", "ImportRefused", "Report", "run_import", "template_bytes"]
+
+MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED = 60 * 1024 * 1024
+NOTES_SHEET = "Huong_dan"
+CLEARANCE_NAMES = {"thường": 0, "mật": 1, "tối mật": 2, "tuyệt mật": 3}
+
+# The file format is Vietnamese (what the agencies' spreadsheets use), whatever the UI language.
+SITES = SheetSpec("Muc_tieu", "Mục tiêu, công trình trọng điểm", (
+    Column("name", "Tên mục tiêu", f"{EXAMPLE_MARK} Cảng hàng không Vân Đồn", "Bắt buộc."),
+    Column("category", "Loại", "airport", "Bắt buộc: một mã hoặc tên trong bảng “Loại mục tiêu”."),
+    Column("committee", "Ban Chỉ đạo", "",
+           "Tên đầy đủ của Ban Chỉ đạo; để trống: Ban Chỉ đạo cấp cao nhất bạn quản lý."),
+    Column("responsible_agency", "Cơ quan chịu trách nhiệm", "Công an tỉnh Quảng Ninh",
+           "Bắt buộc: tên hoặc mã định danh điện tử của cơ quan thành viên."),
+    Column("owner_name", "Tổ chức quản lý", "Công ty CP Cảng hàng không Vân Đồn", "Không bắt buộc."),
+    Column("commune", "Xã, phường, đặc khu", "Đặc khu Vân Đồn",
+           "Không bắt buộc: tên đơn vị hành chính cấp xã trong tỉnh."),
+    Column("address", "Địa chỉ", "", "Không bắt buộc."),
+    Column("latitude", "Vĩ độ", "21.1175", "Không bắt buộc; từ 6.0 đến 23.5; đi cùng kinh độ."),
+    Column("longitude", "Kinh độ", "107.4147", "Không bắt buộc; từ 102.0 đến 118.0; đi cùng vĩ độ."),
+    Column("criticality", "Mức độ trọng yếu", "4", "Từ 1 (thấp) đến 5 (cao nhất); mặc định 3."),
+    Column("classification", "Độ mật", "Thường",
+           "Thường, Mật, Tối mật hoặc Tuyệt mật; không cao hơn độ mật của bạn."),
+    Column("notes", "Ghi chú", "", "Không bắt buộc."),
+))  # fmt: skip
+
+
+def template_bytes() -> bytes:
+    """The workbook to fill in, with an example row and the notes; nothing in it is a formula."""
+    sheet = Sheet(
+        SITES.name, SITES.headers, [[c.example for c in SITES.columns]],
+        widths=[max(14, len(c.header) + 4) for c in SITES.columns],
+    )  # fmt: skip
+    lines: list[tuple[str, ...]] = [
+        ("Giữ nguyên tên trang tính và dòng tiêu đề.",),
+        (f"Dòng bắt đầu bằng “{EXAMPLE_MARK}” là dòng ví dụ và được bỏ qua.",),
+        ("Không dùng công thức: tệp có công thức bị từ chối.",),
+        (f"Tối đa {MAX_ROWS} dòng mỗi lần nhập.",),
+        ("Chỉ khi mọi dòng hợp lệ mới ghi; nếu không, không ghi gì.",),
+        (),
+        *((c.header, c.note) for c in SITES.columns),
+        (),
+        ("Loại mục tiêu", "Mã"),
+        *((c.name, c.code) for c in SiteCategory.objects.order_by("order", "name")),
+    ]
+    notes = Sheet(NOTES_SHEET, ("Hướng dẫn nhập mục tiêu, công trình trọng điểm",), lines,
+                  widths=(40, 90))  # fmt: skip
+    return workbook_bytes([sheet, notes])
+
+
+# --- reading
+
+
+def _open(upload: Any) -> Any:
+    if not str(getattr(upload, "name", "")).lower().endswith(".xlsx"):
+        raise ImportRefused(_("Upload an .xlsx workbook (Excel 2007 or later)."))
+    if getattr(upload, "size", 0) > MAX_BYTES:
+        raise ImportRefused(_("The file is larger than 5 MB."))
+    data = upload.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
+                raise ImportRefused(_("The workbook is too large once unpacked."))
+        return load_workbook(io.BytesIO(data), data_only=False)
+    except ImportRefused:
+        raise
+    except Exception:  # a corrupt or disguised file fails anywhere inside openpyxl
+        raise ImportRefused(_("This file is not a readable .xlsx workbook.")) from None
+
+
+def _check_structure(book: Any) -> None:
+    if SITES.name not in book.sheetnames:
+        raise ImportRefused(
+            _("The sheet “%(sheet)s” is missing: start from the template.") % {"sheet": SITES.name}
+        )
+    sheet = book[SITES.name]
+    header = [
+        str(c.value).strip() if c.value is not None else ""
+        for c in next(sheet.iter_rows(min_row=1, max_row=1), ())
+    ]
+    while header and not header[-1]:
+        header.pop()
+    if header != SITES.headers:
+        raise ImportRefused(
+            _("The columns of sheet “%(sheet)s” are not the template's: expected %(cols)s.")
+            % {"sheet": SITES.name, "cols": ", ".join(SITES.headers)}
+        )
+    rows = 0
+    for name in book.sheetnames:
+        for row in book[name].iter_rows():
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+                    raise ImportRefused(
+                        _(
+                            "Cell %(cell)s of sheet “%(sheet)s” holds a formula; formulas are refused."
+                        )
+                        % {"cell": cell.coordinate, "sheet": name}
+                    )
+            if name == SITES.name and any(c.value not in (None, "") for c in row):
+                rows += 1
+    if rows - 1 > MAX_ROWS:
+        raise ImportRefused(_("Too many rows: at most %(max)s.") % {"max": MAX_ROWS})
+
+
+def _rows(sheet: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    width = len(SITES.columns)
+    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        cells = list(values[:width]) + [None] * (width - len(values[:width]))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        row = {
+            c.key: (v.strip() if isinstance(v, str) else v)
+            for c, v in zip(SITES.columns, cells, strict=True)
+        }
+        if any(isinstance(v, str) and v.startswith(EXAMPLE_MARK) for v in row.values()):
+            continue
+        yield number, row
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _number(row: dict[str, Any], key: str) -> Any:
+    """A coordinate as written: a number cell exactly, text as typed (the service checks it)."""
+    value = row.get(key)
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    return _text(row, key)
+
+
+def keeping_committees(user: Any) -> QuerySet[Committee]:
+    return Committee.objects.filter(
+        pk__in=committees_with_role(user, "standing_office", "committee_leader")
+    ).order_by("path")
+
+
+class Importer:
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self.committees = list(keeping_committees(actor))
+        self.clearance = scope_for(actor).clearance
+        self.communes = communes_for(actor)
+        self.agencies = Agency.objects.visible_to(actor).exclude(
+            kind=Agency.Kind.LICENSED_ORGANISATION
+        )
+
+    def committee(self, name: str) -> Committee:
+        if not name:
+            # The one committee at the top of those the user keeps (the others are below it).
+            tops = [c for c in self.committees
+                    if not any(c.path.startswith(o.path) and c.pk != o.pk for o in self.committees)]  # fmt: skip
+            if len(tops) == 1:
+                return tops[0]
+            raise ValidationError(_("Ban Chỉ đạo: required (you keep several committees)."))
+        found = [c for c in self.committees if c.name.casefold() == name.casefold()]
+        if len(found) != 1:
+            raise ValidationError(
+                _("Ban Chỉ đạo: no committee named “%(value)s” whose sites you keep.")
+                % {"value": name}
+            )
+        return found[0]
+
+    def category(self, ref: str) -> SiteCategory:
+        found = list(SiteCategory.objects.filter(Q(code__iexact=ref) | Q(name__iexact=ref))[:2])
+        if len(found) != 1:
+            raise ValidationError(_("Loại: unknown category “%(value)s”.") % {"value": ref})
+        return found[0]
+
+    def agency(self, ref: str) -> Agency:
+        if not ref:
+            raise ValidationError(_("Cơ quan chịu trách nhiệm: required."))
+        found = list(self.agencies.filter(Q(name__iexact=ref) | Q(electronic_code=ref))[:2])
+        if len(found) != 1:
+            message = (
+                _("Cơ quan chịu trách nhiệm: several agencies match “%(value)s”; use the code.")
+                if found
+                else _("Cơ quan chịu trách nhiệm: no agency “%(value)s”.")
+            )
+            raise ValidationError(message % {"value": ref})
+        return found[0]
+
+    def commune(self, name: str) -> AdminUnit | None:
+        if not name:
+            return None
+        found = list(self.communes.filter(name__iexact=name)[:2])
+        if len(found) != 1:
+            raise ValidationError(
+                _("Xã, phường, đặc khu: no commune “%(value)s” in your province.") % {"value": name}
+            )
+        return found[0]
+
+    def classification(self, text: str) -> int:
+        text = text.lower() or "thường"
+        level = CLEARANCE_NAMES.get(text)
+        if level is None and text.isdigit():
+            level = int(text)
+        if level not in Classification.values:
+            raise ValidationError(_("Độ mật: unknown level “%(value)s”.") % {"value": text})
+        if level > self.clearance:
+            raise ValidationError(_("Độ mật: above your own clearance."))
+        return level
+
+    def criticality(self, text: str) -> int:
+        if not text:
+            return 3
+        if not text.isdigit() or not 1 <= int(text) <= 5:
+            raise ValidationError(_("Mức độ trọng yếu: a number from 1 to 5."))
+        return int(text)
+
+    def site_row(self, row: dict[str, Any]) -> str:
+        site = services.create_site_within(
+            self.committee(_text(row, "committee")),
+            name=_text(row, "name"),
+            category=self.category(_text(row, "category")),
+            responsible_agency=self.agency(_text(row, "responsible_agency")),
+            commune=self.commune(_text(row, "commune")),
+            owner_name=_text(row, "owner_name"),
+            address=_text(row, "address"),
+            latitude=_number(row, "latitude"),
+            longitude=_number(row, "longitude"),
+            criticality=self.criticality(_text(row, "criticality")),
+            notes=_text(row, "notes"),
+            classification=self.classification(_text(row, "classification")),
+            actor=self.actor,
+        )
+        return _("Key site %(name)s added.") % {"name": site.name}
+
+
+def _message(exc: Exception) -> str:
+    headers = {c.key: c.header for c in SITES.columns}
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            # Name the template's column where the service names a field.
+            return "; ".join(
+                f"{headers.get(name, name)}: {m}" if name != "__all__" else str(m)
+                for name, errors in exc.error_dict.items()
+                for e in errors
+                for m in e.messages
+            )
+        return "; ".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You may not add key sites to this committee.")
+    return _("The database refused this row.")
+
+
+def run_import(upload: Any, *, actor: Any) -> Report:
+    """Validate and write every row, or nothing; return the row-by-row report."""
+    if not keeping_committees(actor).exists():
+        raise PermissionDenied(_("Only the standing office may add key sites."))
+    book = _open(upload)
+    _check_structure(book)
+    importer = Importer(actor)
+    report = Report()
+    with transaction.atomic(durable=True):
+        for number, row in _rows(book[SITES.name]):
+            try:
+                with transaction.atomic():
+                    message = importer.site_row(row)
+            except (ValidationError, PermissionDenied, DatabaseError) as exc:
+                report.rows.append(RowResult(SITES.name, number, False, _message(exc)))
+            else:
+                report.rows.append(RowResult(SITES.name, number, True, message))
+        if not report.ok or not report.rows:
+            transaction.set_rollback(True)
+            return report
+        report.written = len(report.rows)
+        audit.record(
+            SiteAction.SITES_IMPORTED, actor=actor, object_type="sites.import",
+            object_id=str(getattr(upload, "name", ""))[:100], after={"sites": report.written},
+        )  # fmt: skip
+    return report

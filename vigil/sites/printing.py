@@ -1,0 +1,139 @@
+"""A plan version as a Decree 30 document of type PA (*phương án*).
+
+The sections of the version are its parts ("I. TÌNH HÌNH VÀ TÌNH HUỐNG", ...),
+each a heading followed by its text. An approved (or superseded) version
+prints the number of the decision that approved it when that number has the
+register's form ("12/QĐ-BCĐ"); any other version is a draft ("DỰ THẢO") with
+the symbol ``PA-<committee>``.
+
+``parent_body`` and ``place_of`` print as the work app's documents do
+(``vigil/work/documents/docx.py``); ``sites`` comes before ``work`` and may not
+import it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vigil.core import clock
+from vigil.core.classification import STAMPS, Classification
+from vigil.core.dates import shown
+from vigil.core.documents.decree30 import (
+    Block,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Signature,
+    build_docx,
+)
+from vigil.core.numbering import DocType
+from vigil.org.models import Committee, Period, Post, PostHolder
+from vigil.sites.models import SECTIONS, PlanVersion, VersionStatus
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+REGISTER_NUMBER = re.compile(r"\d+/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ.]+)*")
+TYPE_NAME = "Phương án"
+
+
+def parent_body(committee: Committee) -> str:
+    """The host body printed above the committee: the agency of its head's post."""
+    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
+    agency = head.agency if head is not None else None
+    return agency.name.upper() if agency is not None else ""
+
+
+def place_of(committee: Committee) -> str:
+    """The place before the date: the province's name without "Tỉnh"."""
+    unit = committee.admin_unit
+    if unit is None:
+        return ""
+    province = unit.parent or unit
+    return province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+
+
+def signature_for(committee: Committee) -> Signature:
+    """The standing deputy signs for the head (KT. TRƯỞNG BAN) when the post is held."""
+    holder = (
+        PostHolder.objects.filter(
+            Period.current_on(clock.today()),
+            post__committee=committee,
+            post__kind=Post.Kind.STANDING_DEPUTY,
+        )
+        .select_related("post")
+        .first()
+    )
+    if holder is None:
+        return Signature(name="", title="TRƯỞNG BAN", form="TM.", authority="BAN CHỈ ĐẠO")
+    return Signature(
+        name=holder.holder_name, title=holder.post.title.upper(), form="KT.",
+        authority="TRƯỞNG BAN", host_position=holder.position.upper(),
+    )  # fmt: skip
+
+
+def body_of(version: PlanVersion) -> list[Block]:
+    """The sites covered, the approval, then each section as a heading and its lines."""
+    plan = version.plan
+    blocks: list[Block] = []
+    sites = ", ".join(site.name for site in plan.sites.order_by("name", "pk"))
+    if sites:
+        blocks.append(Paragraph(_("Sites covered: %(sites)s.") % {"sites": sites}))
+    if plan.scenario_types:
+        blocks.append(
+            Paragraph(_("Scenarios: %(list)s.") % {"list": ", ".join(plan.scenario_labels())})
+        )
+    if version.status in (VersionStatus.APPROVED, VersionStatus.SUPERSEDED) and version.approved_on:
+        blocks.append(
+            Paragraph(
+                _("Approved by decision %(number)s of %(day)s.")
+                % {"number": version.decision_number, "day": shown(version.approved_on)},
+                italic=True,
+            )
+        )
+    for n, (name, label) in enumerate(SECTIONS):
+        blocks.append(Heading(f"{ROMAN[n]}. {str(label).upper()}"))
+        lines = [line.strip() for line in getattr(version, name).splitlines() if line.strip()]
+        blocks.extend(Paragraph(line) for line in lines)
+        if not lines:
+            blocks.append(Paragraph(_("Nothing written in this section.")))
+    return blocks
+
+
+def official_document(version: PlanVersion) -> OfficialDocument:
+    plan = version.plan
+    committee = plan.owning_committee
+    approved = version.status in (VersionStatus.APPROVED, VersionStatus.SUPERSEDED)
+    number = version.decision_number.strip() if approved else ""
+    if not REGISTER_NUMBER.fullmatch(number):
+        number = ""  # a paper number of another form is printed in the body only
+    subject = plan.title or plan.code_name
+    return OfficialDocument(
+        issuing_body=committee.name.upper(),
+        parent_body=parent_body(committee),
+        doc_type=TYPE_NAME,
+        subject=_("%(title)s (version %(n)s)") % {"title": subject, "n": version.number},
+        date=version.approved_on or clock.today(),
+        place=place_of(committee),
+        number=number,
+        symbol=f"{DocType.PHUONG_AN.value}-{committee.short_name or 'BCĐ'}",
+        signature=signature_for(committee),
+        body=tuple(body_of(version)),
+        recipients=("Lưu: VT",),
+        classification_stamp=(
+            STAMPS[Classification(plan.classification)] if plan.classification else ""
+        ),
+    )
+
+
+def docx_bytes(version: PlanVersion) -> bytes:
+    """The version as a .docx laid out as Decree 30 prescribes, in Vietnamese whatever
+    the reader's language (an official document is written in Vietnamese)."""
+    with translation.override("vi"):
+        return build_docx(official_document(version))
+
+
+def filename(version: PlanVersion) -> str:
+    code = re.sub(r"[^0-9A-Za-z]+", "-", version.plan.code_name).strip("-") or "phuong-an"
+    return f"PA-{code}-v{version.number}.docx"
