@@ -1,8 +1,8 @@
 """Bulk import of key sites from an .xlsx workbook (the spreadsheets agencies keep).
 
-As org's bulk onboarding (``vigil/org/imports/services.py``): a file that is not
-an .xlsx workbook, too large, with a formula or with columns other than the
-template's is refused before any row is read; then every row goes through the
+Read as org's bulk onboarding, by the shared reader (``vigil.core.xlsx_import``):
+a file that is not an .xlsx workbook, too large, with a formula or with columns
+other than the template's is refused before any row is read; then every row goes through the
 same service as the page (``services.create_site_within``), each in a savepoint
 so that every bad row is reported; if any row fails, the whole import is rolled
 back and nothing is written.
@@ -10,30 +10,27 @@ back and nothing is written.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
-from vigil.core import audit
+from vigil.core import audit, xlsx_import
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
-from vigil.core.xlsx import Sheet, workbook_bytes
-from vigil.org.imports.services import (
+from vigil.core.xlsx import workbook_bytes
+from vigil.core.xlsx_import import (
     EXAMPLE_MARK,
     XLSX_TYPE,
     Column,
     ImportRefused,
     Report,
-    RowResult,
     SheetSpec,
+    cell_text,
 )
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import committees_with_role, scope_for
@@ -44,9 +41,6 @@ from vigil.sites.models import SiteAction, SiteCategory
 __all__ = ["XLSX_TYPE", "ImportRefused", "Report", "run_import", "template_bytes"]
 
 MAX_ROWS = 2000
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED = 60 * 1024 * 1024
-NOTES_SHEET = "Huong_dan"
 CLEARANCE_NAMES = {"thường": 0, "mật": 1, "tối mật": 2, "tuyệt mật": 3}
 
 # The file format is Vietnamese (what the agencies' spreadsheets use), whatever the UI language.
@@ -72,104 +66,29 @@ SITES = SheetSpec("Muc_tieu", "Mục tiêu, công trình trọng điểm", (
 
 def template_bytes() -> bytes:
     """The workbook to fill in, with an example row and the notes; nothing in it is a formula."""
-    sheet = Sheet(
-        SITES.name, SITES.headers, [[c.example for c in SITES.columns]],
-        widths=[max(14, len(c.header) + 4) for c in SITES.columns],
-    )  # fmt: skip
+    sheet = xlsx_import.template_sheet(SITES)
     lines: list[tuple[str, ...]] = [
         ("Giữ nguyên tên trang tính và dòng tiêu đề.",),
-        (f"Dòng bắt đầu bằng “{EXAMPLE_MARK}” là dòng ví dụ và được bỏ qua.",),
-        ("Không dùng công thức: tệp có công thức bị từ chối.",),
+        (xlsx_import.EXAMPLE_NOTE,),
+        (xlsx_import.FORMULA_NOTE,),
         (f"Tối đa {MAX_ROWS} dòng mỗi lần nhập.",),
-        ("Chỉ khi mọi dòng hợp lệ mới ghi; nếu không, không ghi gì.",),
+        (xlsx_import.ALL_OR_NOTHING_NOTE,),
         (),
         *((c.header, c.note) for c in SITES.columns),
         (),
         ("Loại mục tiêu", "Mã"),
         *((c.name, c.code) for c in SiteCategory.objects.order_by("order", "name")),
     ]
-    notes = Sheet(NOTES_SHEET, ("Hướng dẫn nhập mục tiêu, công trình trọng điểm",), lines,
-                  widths=(40, 90))  # fmt: skip
+    notes = xlsx_import.notes_sheet("Hướng dẫn nhập mục tiêu, công trình trọng điểm", lines)
     return workbook_bytes([sheet, notes])
 
 
 # --- reading
 
 
-def _open(upload: Any) -> Any:
-    if not str(getattr(upload, "name", "")).lower().endswith(".xlsx"):
-        raise ImportRefused(_("Upload an .xlsx workbook (Excel 2007 or later)."))
-    if getattr(upload, "size", 0) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than 5 MB."))
-    data = upload.read()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
-                raise ImportRefused(_("The workbook is too large once unpacked."))
-        return load_workbook(io.BytesIO(data), data_only=False)
-    except ImportRefused:
-        raise
-    except Exception:  # a corrupt or disguised file fails anywhere inside openpyxl
-        raise ImportRefused(_("This file is not a readable .xlsx workbook.")) from None
-
-
-def _check_structure(book: Any) -> None:
-    if SITES.name not in book.sheetnames:
-        raise ImportRefused(
-            _("The sheet “%(sheet)s” is missing: start from the template.") % {"sheet": SITES.name}
-        )
-    sheet = book[SITES.name]
-    header = [
-        str(c.value).strip() if c.value is not None else ""
-        for c in next(sheet.iter_rows(min_row=1, max_row=1), ())
-    ]
-    while header and not header[-1]:
-        header.pop()
-    if header != SITES.headers:
-        raise ImportRefused(
-            _("The columns of sheet “%(sheet)s” are not the template's: expected %(cols)s.")
-            % {"sheet": SITES.name, "cols": ", ".join(SITES.headers)}
-        )
-    rows = 0
-    for name in book.sheetnames:
-        for row in book[name].iter_rows():
-            for cell in row:
-                value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                    raise ImportRefused(
-                        _(
-                            "Cell %(cell)s of sheet “%(sheet)s” holds a formula; formulas are refused."
-                        )
-                        % {"cell": cell.coordinate, "sheet": name}
-                    )
-            if name == SITES.name and any(c.value not in (None, "") for c in row):
-                rows += 1
-    if rows - 1 > MAX_ROWS:
-        raise ImportRefused(_("Too many rows: at most %(max)s.") % {"max": MAX_ROWS})
-
-
-def _rows(sheet: Any) -> Iterator[tuple[int, dict[str, Any]]]:
-    width = len(SITES.columns)
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        cells = list(values[:width]) + [None] * (width - len(values[:width]))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-            continue
-        row = {
-            c.key: (v.strip() if isinstance(v, str) else v)
-            for c, v in zip(SITES.columns, cells, strict=True)
-        }
-        if any(isinstance(v, str) and v.startswith(EXAMPLE_MARK) for v in row.values()):
-            continue
-        yield number, row
-
-
-def _text(row: dict[str, Any], key: str) -> str:
-    value = row.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _check_structure(book: Workbook) -> None:
+    xlsx_import.check_headers(book, [SITES])
+    xlsx_import.refuse_over(xlsx_import.refuse_formulas(book)[SITES.name] - 1, MAX_ROWS)
 
 
 def _number(row: dict[str, Any], key: str) -> Any:
@@ -177,7 +96,7 @@ def _number(row: dict[str, Any], key: str) -> Any:
     value = row.get(key)
     if isinstance(value, int | float):
         return Decimal(str(value))
-    return _text(row, key)
+    return cell_text(row, key)
 
 
 def keeping_committees(user: Any) -> QuerySet[Committee]:
@@ -261,57 +180,36 @@ class Importer:
 
     def site_row(self, row: dict[str, Any]) -> str:
         site = services.create_site_within(
-            self.committee(_text(row, "committee")),
-            name=_text(row, "name"),
-            category=self.category(_text(row, "category")),
-            responsible_agency=self.agency(_text(row, "responsible_agency")),
-            commune=self.commune(_text(row, "commune")),
-            owner_name=_text(row, "owner_name"),
-            address=_text(row, "address"),
+            self.committee(cell_text(row, "committee")),
+            name=cell_text(row, "name"),
+            category=self.category(cell_text(row, "category")),
+            responsible_agency=self.agency(cell_text(row, "responsible_agency")),
+            commune=self.commune(cell_text(row, "commune")),
+            owner_name=cell_text(row, "owner_name"),
+            address=cell_text(row, "address"),
             latitude=_number(row, "latitude"),
             longitude=_number(row, "longitude"),
-            criticality=self.criticality(_text(row, "criticality")),
-            notes=_text(row, "notes"),
-            classification=self.classification(_text(row, "classification")),
+            criticality=self.criticality(cell_text(row, "criticality")),
+            notes=cell_text(row, "notes"),
+            classification=self.classification(cell_text(row, "classification")),
             actor=self.actor,
         )
         return _("Key site %(name)s added.") % {"name": site.name}
-
-
-def _message(exc: Exception) -> str:
-    headers = {c.key: c.header for c in SITES.columns}
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            # Name the template's column where the service names a field.
-            return "; ".join(
-                f"{headers.get(name, name)}: {m}" if name != "__all__" else str(m)
-                for name, errors in exc.error_dict.items()
-                for e in errors
-                for m in e.messages
-            )
-        return "; ".join(exc.messages)
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or _("You may not add key sites to this committee.")
-    return _("The database refused this row.")
 
 
 def run_import(upload: Any, *, actor: Any) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
     if not keeping_committees(actor).exists():
         raise PermissionDenied(_("Only the standing office may add key sites."))
-    book = _open(upload)
+    book = xlsx_import.open_workbook(upload)
     _check_structure(book)
     importer = Importer(actor)
-    report = Report()
     with transaction.atomic(durable=True):
-        for number, row in _rows(book[SITES.name]):
-            try:
-                with transaction.atomic():
-                    message = importer.site_row(row)
-            except (ValidationError, PermissionDenied, DatabaseError) as exc:
-                report.rows.append(RowResult(SITES.name, number, False, _message(exc)))
-            else:
-                report.rows.append(RowResult(SITES.name, number, True, message))
+        report = xlsx_import.import_rows(
+            book,
+            [(SITES, importer.site_row)],
+            denied=_("You may not add key sites to this committee."),
+        )
         if not report.ok or not report.rows:
             transaction.set_rollback(True)
             return report

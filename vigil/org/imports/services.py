@@ -8,22 +8,29 @@ back and nothing is written. A wrong header, a formula, a file that is not an
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
 
-from vigil.core import audit, dates
+from vigil.core import audit, xlsx_import
 from vigil.core.classification import Classification
-from vigil.core.xlsx import Sheet, workbook_bytes
+from vigil.core.xlsx import workbook_bytes
+from vigil.core.xlsx_import import (
+    EXAMPLE_MARK,
+    NOTES_SHEET,
+    XLSX_TYPE,
+    Column,
+    ImportRefused,
+    Report,
+    SheetSpec,
+    cell_date,
+    cell_text,
+)
 from vigil.org.administration import queries as admin_queries
 from vigil.org.models import SECOND_PERSON_ROLES, Agency, Committee, OrgAction, Post, Role
 from vigil.org.people.services import create_member_user_within
@@ -33,38 +40,22 @@ from vigil.org.services.directory import (
     create_agency_within,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = [
+    "MAX_ROWS",
+    "MAX_USER_ROWS",
+    "NOTES_SHEET",
+    "SHEETS",
+    "XLSX_TYPE",
+    "ImportRefused",
+    "Report",
+    "run_import",
+    "template_bytes",
+]
+
 MAX_ROWS = 2000
 # Each new user's password is hashed with Argon2 (about 0.2 s a user on a small
 # server): 200 users keep an import within about a minute of one request.
 MAX_USER_ROWS = 200
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED = 60 * 1024 * 1024  # a zip bomb stops here, before openpyxl inflates it
-EXAMPLE_MARK = "(Ví dụ)"
-NOTES_SHEET = "Huong_dan"
-
-
-class ImportRefused(Exception):
-    """The workbook as a whole is refused; no row was read."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    example: str
-    note: str
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
 
 
 # The file format is Vietnamese (what the office's spreadsheets use), whatever the UI language.
@@ -129,21 +120,13 @@ def template_bytes() -> bytes:
     """The workbook to fill in: one sheet per kind with an example row, and the notes.
 
     Written by the one safe writer (``vigil.core.xlsx``): nothing in it is a formula."""
-    sheets = [
-        Sheet(
-            spec.name,
-            spec.headers,
-            [[c.example for c in spec.columns]],
-            widths=[max(14, len(c.header) + 4) for c in spec.columns],
-        )
-        for spec in SHEETS
-    ]
+    sheets = [xlsx_import.template_sheet(spec) for spec in SHEETS]
     lines: list[tuple[str, ...]] = [
         ("Mỗi trang tính một loại dữ liệu; giữ nguyên tên trang và dòng tiêu đề.",),
-        (f"Dòng bắt đầu bằng “{EXAMPLE_MARK}” là dòng ví dụ và được bỏ qua.",),
-        ("Không dùng công thức: tệp có công thức bị từ chối.",),
+        (xlsx_import.EXAMPLE_NOTE,),
+        (xlsx_import.FORMULA_NOTE,),
         (f"Tối đa {MAX_ROWS} dòng, trong đó tối đa {MAX_USER_ROWS} người dùng mỗi lần nhập.",),
-        ("Chỉ khi mọi dòng hợp lệ mới ghi; nếu không, không ghi gì.",),
+        (xlsx_import.ALL_OR_NOTHING_NOTE,),
         ("Ngày ghi theo dạng dd/mm/yyyy.",),
         (),
     ]
@@ -156,148 +139,23 @@ def template_bytes() -> bytes:
     lines.append(())
     lines.append(("Vai trò", "Mã"))
     lines.extend((name, code) for code, name in ROLE_NAMES.items())
-    notes = Sheet(NOTES_SHEET, ("Hướng dẫn nhập liệu Vigil",), lines, widths=(40, 90))
+    notes = xlsx_import.notes_sheet("Hướng dẫn nhập liệu Vigil", lines)
     return workbook_bytes([*sheets, notes])
 
 
 # --- reading
 
 
-@dataclass
-class RowResult:
-    sheet: str
-    row: int
-    ok: bool
-    message: str
-
-
-@dataclass
-class Report:
-    rows: list[RowResult] = field(default_factory=list)
-    written: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.rows)
-
-    @property
-    def errors(self) -> list[RowResult]:
-        return [r for r in self.rows if not r.ok]
-
-
-def _open(upload: Any) -> Any:
-    name = str(getattr(upload, "name", ""))
-    if not name.lower().endswith(".xlsx"):
-        raise ImportRefused(_("Upload an .xlsx workbook (Excel 2007 or later)."))
-    if getattr(upload, "size", 0) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than 5 MB."))
-    data = upload.read()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
-                raise ImportRefused(_("The workbook is too large once unpacked."))
-        return load_workbook(io.BytesIO(data), data_only=False)
-    except ImportRefused:
-        raise
-    except Exception:  # a corrupt or disguised file fails anywhere inside openpyxl
-        raise ImportRefused(_("This file is not a readable .xlsx workbook.")) from None
-
-
-def _check_structure(book: Any) -> None:
-    for spec in SHEETS:
-        if spec.name not in book.sheetnames:
-            raise ImportRefused(
-                _("The sheet “%(sheet)s” is missing: start from the template.")
-                % {"sheet": spec.name}
-            )
-        sheet = book[spec.name]
-        header = [
-            str(c.value).strip() if c.value is not None else ""
-            for c in next(sheet.iter_rows(min_row=1, max_row=1), ())
-        ]
-        while header and not header[-1]:
-            header.pop()
-        if header != spec.headers:
-            raise ImportRefused(
-                _("The columns of sheet “%(sheet)s” are not the template's: expected %(cols)s.")
-                % {"sheet": spec.name, "cols": ", ".join(spec.headers)}
-            )
-    rows = users = 0
-    for name in book.sheetnames:
-        for row in book[name].iter_rows():
-            for cell in row:
-                value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                    raise ImportRefused(
-                        _(
-                            "Cell %(cell)s of sheet “%(sheet)s” holds a formula; formulas are refused."
-                        )
-                        % {"cell": cell.coordinate, "sheet": name}
-                    )
-            if name != NOTES_SHEET and any(c.value not in (None, "") for c in row):
-                rows += 1
-                users += name == USERS.name
-    if rows - len(SHEETS) > MAX_ROWS:
-        raise ImportRefused(_("Too many rows: at most %(max)s.") % {"max": MAX_ROWS})
-    if users - 1 > MAX_USER_ROWS:
+def _check_structure(book: Workbook) -> None:
+    xlsx_import.check_headers(book, SHEETS)
+    filled = xlsx_import.refuse_formulas(book)
+    xlsx_import.refuse_over(
+        sum(n for name, n in filled.items() if name != NOTES_SHEET) - len(SHEETS), MAX_ROWS
+    )
+    if filled[USERS.name] - 1 > MAX_USER_ROWS:
         raise ImportRefused(
             _("Too many users: at most %(max)s in one import.") % {"max": MAX_USER_ROWS}
         )
-
-
-def _rows(sheet: Any, spec: SheetSpec) -> Iterator[tuple[int, dict[str, Any]]]:
-    width = len(spec.columns)
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        cells = list(values[:width]) + [None] * (width - len(values[:width]))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
-            continue
-        row = {
-            c.key: (v.strip() if isinstance(v, str) else v)
-            for c, v in zip(spec.columns, cells, strict=True)
-        }
-        if any(isinstance(v, str) and v.startswith(EXAMPLE_MARK) for v in row.values()):
-            continue
-        yield number, row
-
-
-def _text(row: dict[str, Any], key: str) -> str:
-    value = row.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _plausible(day: dt.date, label: str) -> dt.date:
-    if not dates.FIRST <= day <= dates.LAST:
-        raise ValidationError(
-            _("%(col)s: enter a date between %(first)s and %(last)s.")
-            % {"col": label, "first": dates.shown(dates.FIRST), "last": dates.shown(dates.LAST)}
-        )
-    return day
-
-
-def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.date | None:
-    value = row.get(key)
-    if isinstance(value, dt.datetime):
-        return _plausible(value.date(), label)
-    if isinstance(value, dt.date):
-        return _plausible(value, label)
-    text = _text(row, key)
-    if not text:
-        if required:
-            raise ValidationError(_("%(col)s: required.") % {"col": label})
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            continue
-        return _plausible(day, label)
-    raise ValidationError(
-        _("%(col)s: “%(value)s” is not a date (dd/mm/yyyy).") % {"col": label, "value": text}
-    )
 
 
 class Importer:
@@ -328,19 +186,19 @@ class Importer:
         return found[0]
 
     def agency_row(self, row: dict[str, Any]) -> str:
-        kind = _text(row, "kind")
+        kind = cell_text(row, "kind")
         if kind not in Agency.Kind.values:
             raise ValidationError(_("Loại: unknown kind “%(value)s”.") % {"value": kind})
-        committee_name = _text(row, "committee")
+        committee_name = cell_text(row, "committee")
         committee = self.committee(committee_name, "Ban Chỉ đạo") if committee_name else None
-        licenser = _text(row, "licensed_by")
+        licenser = cell_text(row, "licensed_by")
         licensers = [self.agency(licenser, "Cơ quan cấp phép")] if licenser else []
         agency = create_agency_within(
-            name=_text(row, "name"), short_name=_text(row, "short_name"), kind=kind,
-            committee=committee, electronic_code=_text(row, "electronic_code"),
+            name=cell_text(row, "name"), short_name=cell_text(row, "short_name"), kind=kind,
+            committee=committee, electronic_code=cell_text(row, "electronic_code"),
             licensed_by=licensers, actor=self.actor,
         )  # fmt: skip
-        member_from = _date(row, "member_from", "Thành viên từ ngày", required=False)
+        member_from = cell_date(row, "member_from", "Thành viên từ ngày", required=False)
         if member_from is not None:
             if committee is None:
                 raise ValidationError(_("Thành viên từ ngày: needs a committee."))
@@ -348,11 +206,11 @@ class Importer:
         return _("Agency %(name)s created.") % {"name": agency.name}
 
     def holder_row(self, row: dict[str, Any]) -> str:
-        committee = self.committee(_text(row, "committee"), "Ban Chỉ đạo")
-        posts = Post.objects.filter(committee=committee, title__iexact=_text(row, "post"))
-        if _text(row, "post_agency"):
+        committee = self.committee(cell_text(row, "committee"), "Ban Chỉ đạo")
+        posts = Post.objects.filter(committee=committee, title__iexact=cell_text(row, "post"))
+        if cell_text(row, "post_agency"):
             posts = posts.filter(
-                agency=self.agency(_text(row, "post_agency"), "Cơ quan của chức danh")
+                agency=self.agency(cell_text(row, "post_agency"), "Cơ quan của chức danh")
             )
         found = list(posts[:2])
         if len(found) != 1:
@@ -361,18 +219,18 @@ class Importer:
                 if found
                 else _("Chức danh: no post “%(value)s” in this committee.")
             )
-            raise ValidationError(message % {"value": _text(row, "post")})
+            raise ValidationError(message % {"value": cell_text(row, "post")})
         holder = appoint_holder_within(
-            found[0], holder_name=_text(row, "holder_name"), position=_text(row, "position"),
-            decision_number=_text(row, "decision_number"),
-            decision_date=_date(row, "decision_date", "Ngày quyết định", required=False),
-            valid_from=_date(row, "valid_from", "Từ ngày", required=True),  # type: ignore[arg-type]
-            valid_to=_date(row, "valid_to", "Đến ngày", required=False), actor=self.actor,
+            found[0], holder_name=cell_text(row, "holder_name"), position=cell_text(row, "position"),
+            decision_number=cell_text(row, "decision_number"),
+            decision_date=cell_date(row, "decision_date", "Ngày quyết định", required=False),
+            valid_from=cell_date(row, "valid_from", "Từ ngày", required=True),  # type: ignore[arg-type]
+            valid_to=cell_date(row, "valid_to", "Đến ngày", required=False), actor=self.actor,
         )  # fmt: skip
         return _("%(name)s appointed.") % {"name": holder.holder_name}
 
     def user_row(self, row: dict[str, Any]) -> str:
-        clearance_text = _text(row, "clearance").lower() or "thường"
+        clearance_text = cell_text(row, "clearance").lower() or "thường"
         clearance = CLEARANCE_NAMES.get(clearance_text)
         if clearance is None and clearance_text.isdigit():
             clearance = int(clearance_text)
@@ -380,20 +238,20 @@ class Importer:
             raise ValidationError(
                 _("Độ mật: unknown clearance “%(value)s”.") % {"value": clearance_text}
             )
-        role = _text(row, "role")
+        role = cell_text(row, "role")
         if role not in Role.values:
             raise ValidationError(_("Vai trò: unknown role “%(value)s”.") % {"value": role})
-        committee_name = _text(row, "committee")
-        password = _text(row, "password")
+        committee_name = cell_text(row, "committee")
+        password = cell_text(row, "password")
         if not password:
             raise ValidationError(_("Mật khẩu ban đầu: required."))
         user, pending = create_member_user_within(
-            username=_text(row, "username"), full_name=_text(row, "full_name"),
-            email=_text(row, "email"), password=password, clearance=clearance,
-            agency=self.agency(_text(row, "agency"), "Cơ quan"), role=role,
+            username=cell_text(row, "username"), full_name=cell_text(row, "full_name"),
+            email=cell_text(row, "email"), password=password, clearance=clearance,
+            agency=self.agency(cell_text(row, "agency"), "Cơ quan"), role=role,
             committee=self.committee(committee_name, "Ban Chỉ đạo") if committee_name else None,
-            valid_from=_date(row, "valid_from", "Từ ngày", required=True),  # type: ignore[arg-type]
-            valid_to=_date(row, "valid_to", "Đến ngày", required=False), actor=self.actor,
+            valid_from=cell_date(row, "valid_from", "Từ ngày", required=True),  # type: ignore[arg-type]
+            valid_to=cell_date(row, "valid_to", "Đến ngày", required=False), actor=self.actor,
         )  # fmt: skip
         if role in SECOND_PERSON_ROLES:
             return _("User %(name)s created; the role waits for a leader.") % {
@@ -406,28 +264,11 @@ class Importer:
         return _("User %(name)s created.") % {"name": user.username}
 
 
-def _message(exc: Exception, spec: SheetSpec) -> str:
-    headers = {c.key: c.header for c in spec.columns}
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            # Name the template's column where the service names a field.
-            return "; ".join(
-                f"{headers.get(name, name)}: {m}" if name != "__all__" else str(m)
-                for name, errors in exc.error_dict.items()
-                for e in errors
-                for m in e.messages
-            )
-        return "; ".join(exc.messages)
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or _("Outside your administration.")
-    return _("The database refused this row.")
-
-
 def run_import(upload: Any, *, actor: Any) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
     if not admin_queries.is_administrator(actor):
         raise PermissionDenied(_("This page is for administrators."))
-    book = _open(upload)
+    book = xlsx_import.open_workbook(upload)
     _check_structure(book)
     importer = Importer(actor)
     handlers: list[tuple[SheetSpec, Callable[[dict[str, Any]], str]]] = [
@@ -435,17 +276,8 @@ def run_import(upload: Any, *, actor: Any) -> Report:
         (HOLDERS, importer.holder_row),
         (USERS, importer.user_row),
     ]
-    report = Report()
     with transaction.atomic(durable=True):
-        for spec, handle in handlers:
-            for number, row in _rows(book[spec.name], spec):
-                try:
-                    with transaction.atomic():
-                        message = handle(row)
-                except (ValidationError, PermissionDenied, DatabaseError) as exc:
-                    report.rows.append(RowResult(spec.name, number, False, _message(exc, spec)))
-                else:
-                    report.rows.append(RowResult(spec.name, number, True, message))
+        report = xlsx_import.import_rows(book, handlers, denied=_("Outside your administration."))
         if not report.ok or not report.rows:
             transaction.set_rollback(True)
             return report
