@@ -19,7 +19,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.conf import settings
 from django.db import models, transaction
@@ -33,6 +33,8 @@ from vigil.core.models import AuditEvent, AuditHead
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from vigil.accounts.models import User
 
 GENESIS = "0" * 64
 ACTOR_LABEL_MAX = AuditEvent._meta.get_field("actor_label").max_length or 200
@@ -54,6 +56,21 @@ class SystemActor:
     @property
     def label(self) -> str:
         return f"system:{self.name}"
+
+
+# Who acts: a signed-in person or Vigil itself. The alias is a string, read by the type
+# checker only: ``vigil.accounts.models`` imports ``vigil.core`` (the clock, the
+# classification), so core names ``User`` under ``TYPE_CHECKING`` and never imports it at
+# run time (no circle, and core stays below accounts). A ``Protocol`` would not do: the
+# services read a user's columns (``clearance``, ``pk``) and pass it to querysets that
+# want the model itself. The scope rule (``org.scope.scope_for``) gives a ``SystemActor``
+# a scope that covers everything, so a service asks the rule and never which kind acted.
+Actor: TypeAlias = "User | SystemActor"
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The person who acted, for the columns that point at one (``None``: Vigil itself)."""
+    return None if isinstance(actor, SystemActor) else actor
 
 
 @dataclass(frozen=True)

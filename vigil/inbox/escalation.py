@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from vigil.inbox.models import (
 from vigil.inbox.services import AgencyRole, CommitteeRole, about_fields, notify, object_url
 from vigil.org.duty.queries import duty_officer
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import require_committee_admin, scope_for
 
 WORKER = audit.SystemActor("worker")
 H = dt.timedelta(hours=1)
@@ -157,11 +157,7 @@ def set_policy(
     An administrator of the committee (or one above) may; the default only Vigil itself.
     Cases already open follow the new steps from their next one.
     """
-    if not isinstance(actor, audit.SystemActor) and (
-        committee is None
-        or not scope_for(actor).committee_role_covers(committee.path, "administrator")
-    ):
-        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+    require_committee_admin(actor, committee)
     _check_steps(kind, steps)
     before = _policy_snapshot(committee, kind)
     row, _created = EscalationPolicy.objects.update_or_create(
@@ -189,7 +185,7 @@ def administered_committee_ids(user: Any) -> set[int]:
     return {
         c.pk
         for c in Committee.objects.filter(pk__in=scope.committees_below).only("path")
-        if scope.committee_role_covers(c.path, "administrator")
+        if scope.committee_role_covers(c.path, Role.ADMINISTRATOR)
     }
 
 

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
@@ -48,8 +47,6 @@ SITE_FIELDS = (
 
 def can_keep_sites(user: Any, committee: Committee) -> bool:
     """The standing office or a leader of the committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(
         committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER
     )
@@ -75,8 +72,6 @@ def can_write_plan(user: Any, plan: Plan) -> bool:
 
 def can_approve(user: Any, plan: Plan) -> bool:
     """A leader of the plan's committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(plan.owning_committee.path, Role.COMMITTEE_LEADER)
 
 
@@ -320,7 +315,7 @@ def add_version(
         text = _sections(sections)
     version = PlanVersion.objects.create(
         plan=plan, number=(latest.number if latest else 0) + 1, status=VersionStatus.DRAFT,
-        author=None if isinstance(actor, SystemActor) else actor,
+        author=audit.acting_user(actor),
         author_label=audit.actor_label(actor), created_at=clock.now(), **text,
     )  # fmt: skip
     audit.record(SiteAction.VERSION_ADDED, actor=actor, obj=version,
@@ -390,7 +385,7 @@ def approve_version(
     version.status, version.decision_number, version.approved_on = (
         VersionStatus.APPROVED, decision_number.strip()[:60], day,
     )  # fmt: skip
-    version.approved_by = None if isinstance(actor, SystemActor) else actor
+    version.approved_by = audit.acting_user(actor)
     version.approved_by_label = audit.actor_label(actor)
     version.save(update_fields=["status", "decision_number", "approved_on", "approved_by",
                                 "approved_by_label"])  # fmt: skip

@@ -34,7 +34,7 @@ from vigil.controlled.ledger.rules import (
 from vigil.controlled.models import ControlledAction
 from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor, compute_hash
+from vigil.core.audit import compute_hash
 from vigil.org.models import Agency, Committee
 
 
@@ -198,7 +198,8 @@ def _chain_entries(
     organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Any
 ) -> list[LedgerEntry]:
     """The new entries, chained after the head (moved along), not yet written."""
-    actor_id = None if isinstance(actor, SystemActor) else actor.pk
+    user = audit.acting_user(actor)
+    actor_id = user.pk if user is not None else None
     label = audit.actor_label(actor)
     at = clock.now()
     entries: list[LedgerEntry] = []

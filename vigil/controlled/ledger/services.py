@@ -24,15 +24,12 @@ from vigil.controlled.ledger.rules import KEY_MAX as KEY_MAX
 from vigil.controlled.ledger.rules import Movement as Movement
 from vigil.controlled.ledger.rules import check_shape, numbered
 from vigil.controlled.registry.keepers import require_licensed
-from vigil.core.audit import SystemActor
-from vigil.org.models import Agency
+from vigil.org.models import Agency, Role
 from vigil.org.scope import scope_for
 
 
 def require_storekeeper(actor: Any, organisation: Agency) -> None:
-    if isinstance(actor, SystemActor):
-        return
-    if not scope_for(actor).agency_role_in(organisation.pk, "storekeeper"):
+    if not scope_for(actor).agency_role_in(organisation.pk, Role.STOREKEEPER):
         raise PermissionDenied(_("Only a storekeeper of this organisation may record movements."))
 
 

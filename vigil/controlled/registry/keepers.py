@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from vigil.core.audit import SystemActor
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency, Committee
+from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
 
-KEEPER_COMMITTEE_ROLES = ("standing_office", "administrator")
+KEEPER_COMMITTEE_ROLES = (Role.STANDING_OFFICE, Role.ADMINISTRATOR)
 
-KEEPER_AGENCY_ROLES = ("agency_head", "officer")
+KEEPER_AGENCY_ROLES = (Role.AGENCY_HEAD, Role.OFFICER)
 
 # The kinds of agency that issue licences for explosives and weapons: the
 # Department of Industry and Trade (a department), the police, the military.
@@ -31,8 +31,6 @@ LICENSING_KINDS = (Agency.Kind.DEPARTMENT, Agency.Kind.POLICE, Agency.Kind.MILIT
 
 def may_keep(user: Any, committee: Committee | None, licensing_agency_id: int | None) -> bool:
     """May ``user`` write the registry records of this committee / licensing agency?"""
-    if isinstance(user, SystemActor):
-        return True
     scope = scope_for(user)
     if committee is not None and scope.committee_role_covers(
         committee.path, *KEEPER_COMMITTEE_ROLES

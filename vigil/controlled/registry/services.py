@@ -406,8 +406,7 @@ def change_licence_status_within(
 ) -> Licence:
     """``change_licence_status`` as a helper that nests: in the caller's transaction (the demo seed)."""
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
-    if not isinstance(actor, SystemActor):
-        require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
+    require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
     if status not in Licence.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     reason = reason.strip()

@@ -168,7 +168,9 @@ def can_edit_holidays(user: Any) -> bool:
     provincial (or higher) committee keep it, not those of a commune."""
     if isinstance(user, SystemActor):
         return True
-    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
+    committees = [
+        c for role, _a, c, _p in scope_for(user).roles if role == Role.ADMINISTRATOR and c
+    ]
     return (
         Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
     )

@@ -27,7 +27,6 @@ from vigil.org.administration.services import (
     check_period,
     clean,
     end_on,
-    require_administrator,
     set_period,
 )
 from vigil.org.models import (
@@ -41,7 +40,7 @@ from vigil.org.models import (
     Role,
     RoleRequest,
 )
-from vigil.org.scope import scope_for
+from vigil.org.scope import require_committee_admin, scope_for
 
 
 def _check_grant(
@@ -56,8 +55,8 @@ def _check_grant(
 ) -> Committee:
     """The rules of a role grant; the committee it is administered in."""
     home = committee or agency.committee or licensing_committee(agency)
-    require_administrator(actor, home)
-    assert home is not None  # require_administrator refuses a grant administered nowhere
+    require_committee_admin(actor, home)
+    assert home is not None  # require_committee_admin refuses a grant administered nowhere
     # A role's agency is one of the user's agencies in the scope rule: it must lie in
     # the administrator's tree, or a commune could hand itself the province's police.
     if (
@@ -143,9 +142,7 @@ def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) 
     request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
         "decided_in", "user", "agency", "committee"
     ).get(pk=request.pk)  # fmt: skip
-    if not isinstance(actor, SystemActor) and not scope_for(actor).committee_role_covers(
-        request.decided_in.path, Role.COMMITTEE_LEADER
-    ):
+    if not scope_for(actor).committee_role_covers(request.decided_in.path, Role.COMMITTEE_LEADER):
         raise PermissionDenied(
             _("Only a committee leader over this committee may decide this request.")
         )
@@ -194,7 +191,7 @@ def update_membership(
     membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
 ) -> Membership:
     committee = _membership_committee(membership)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     assert committee is not None
     if not isinstance(actor, SystemActor):
         if membership.user_id == actor.pk:
@@ -220,7 +217,7 @@ def update_membership(
 def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Membership:
     """The role's last day is ``on``; from the day after it gives nothing."""
     committee = _membership_committee(membership)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     assert committee is not None
     end_on(membership, on)
     result: Membership = set_period(
@@ -263,7 +260,7 @@ def create_member_user_nested(
 ) -> tuple[User, ClearanceRequest | None]:
     """A new account with its first role. A clearance above the administrator's
     own starts at Thường and waits, as a request, for a committee leader."""
-    require_administrator(actor, committee or agency.committee or licensing_committee(agency))
+    require_committee_admin(actor, committee or agency.committee or licensing_committee(agency))
     email = _check_email(email)
     if not full_name.strip():
         raise ValidationError({"full_name": _("Enter the user's full name.")})
@@ -344,7 +341,7 @@ def set_clearance_nested(
         user=user,
         level=level,
         reason=reason.strip(),
-        requested_by=None if isinstance(actor, SystemActor) else actor,
+        requested_by=audit.acting_user(actor),
         requested_at=clock.now(),
     )
     clean(request)

@@ -46,8 +46,6 @@ CASE_KIND = "task"  # the escalation policy a late report follows
 
 def can_issue(user: Any, committee: Committee) -> bool:
     """The standing office of the issuing committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(committee.path, Role.STANDING_OFFICE)
 
 
@@ -58,12 +56,10 @@ def can_review(user: Any, obligation: ReportObligation) -> bool:
 def can_report(user: Any, submission: ReportSubmission) -> bool:
     """A liaison or head of the reporting agency; the standing office or a leader of
     the reporting committee itself (a parent committee's office does not write it)."""
-    if isinstance(user, SystemActor):
-        return True
     scope = scope_for(user)
     if submission.agency_id:
         return scope.agency_role_in(submission.agency_id, Role.OFFICER, Role.AGENCY_HEAD)
-    return any(
+    return scope.everything or any(
         committee == submission.committee_id
         and role in (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
         for role, _agency, committee, _path in scope.roles

@@ -15,10 +15,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Role
+from vigil.org.scope import scope_for
 from vigil.work.obligations.models import (
     IndicatorKind,
     ObligationAction,
@@ -202,9 +202,7 @@ def fill_from_consolidation(
     if own is None:
         raise ValidationError(_("This committee has no obligation of its own that reports here."))
     level = own.classification
-    if level > sub.obligation.classification or (
-        not isinstance(actor, SystemActor) and level > actor.clearance
-    ):
+    if level > sub.obligation.classification or (level > scope_for(actor).clearance):
         # A derived report is at least as classified as what it contains.
         raise ValidationError(
             _("Your own consolidation is classified higher than this report: fill it in by hand.")

@@ -255,7 +255,7 @@ def _refusal(task: Task, event_type: str) -> str:
 
 
 def _user(actor: Any) -> Any:
-    return None if isinstance(actor, SystemActor) else actor
+    return audit.acting_user(actor)
 
 
 def _days_late(changes: dict[str, Any]) -> dict[str, Any]:
