@@ -32,8 +32,6 @@ from vigil.core.middleware import request_id_var
 from vigil.core.models import AuditEvent, AuditHead
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
     from vigil.accounts.models import User
 
 GENESIS = "0" * 64
@@ -113,7 +111,7 @@ class _ContextResolver(Protocol):
     def __call__(self, user: Any) -> ActorContext: ...
 
 
-def _resolve_context(actor: Any) -> ActorContext:
+def _resolve_context(actor: Actor) -> ActorContext:
     if isinstance(actor, SystemActor):
         return ActorContext()
     resolver: _ContextResolver = import_string(settings.VIGIL_AUDIT_ACTOR_CONTEXT)
@@ -163,7 +161,7 @@ def compute_hash(canonical: str, key: str | None = None) -> str:
 def record(
     action: str,
     *,
-    actor: AbstractBaseUser | SystemActor,
+    actor: Actor,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -263,7 +261,7 @@ def record_many(
 def _event_values(
     head: AuditHead,
     action: str,
-    actor: Any,
+    actor: Actor,
     context: ActorContext,
     *,
     object_type: str,
@@ -296,7 +294,7 @@ def _event_values(
     }
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor) -> str:
     """How an actor is named in the audit and on rows that keep who did something."""
     label = actor.label if isinstance(actor, SystemActor) else _user_label(actor)
     return label[:ACTOR_LABEL_MAX]

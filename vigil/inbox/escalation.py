@@ -31,6 +31,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.workdays import add_working_time
 from vigil.inbox.models import (
     CaseKind,
@@ -150,7 +151,7 @@ def set_policy(
     *,
     steps: Sequence[tuple[dt.timedelta, str]],
     working_time: bool,
-    actor: Any,
+    actor: Actor,
 ) -> EscalationPolicy:
     """Replace a committee's policy for ``kind`` (no committee: the default).
 

@@ -40,8 +40,10 @@ if TYPE_CHECKING:
     from vigil.core.audit import Actor
     from vigil.org.models import Committee, Membership
 
-    # Whoever asks to read: a person, Vigil itself, or someone not signed in (who sees nothing).
-    Viewer: TypeAlias = Actor | AnonymousUser
+# Whoever asks to read: a person, Vigil itself, or someone not signed in (who sees
+# nothing). Like ``Actor``, a string the type checker reads: the views pass
+# ``request.user``, which may be anonymous; the writes take an ``Actor``.
+Viewer: TypeAlias = "Actor | AnonymousUser"
 
 M = TypeVar("M", bound=models.Model)
 

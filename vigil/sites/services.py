@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
@@ -89,7 +90,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def add_category(committee: Committee, *, code: str, name: str, actor: Any) -> SiteCategory:
+def add_category(committee: Committee, *, code: str, name: str, actor: Actor) -> SiteCategory:
     """A committee extends the list of site categories."""
     _require(can_keep_sites(actor, committee), _("Only the standing office may add categories."))
     if not name.strip():
@@ -271,7 +272,7 @@ def create_plan(
 
 
 @transaction.atomic
-def require_revision(plan: Plan, *, reason: str, actor: Any) -> Plan:
+def require_revision(plan: Plan, *, reason: str, actor: Actor) -> Plan:
     """A drill finding or an incident says the plan must be revised; the next approved
     version clears it. Not durable: the exercises and situation apps call it inside
     their own writes."""
@@ -423,7 +424,7 @@ def return_version(version: PlanVersion, *, comments: str, actor: Any) -> PlanVe
 
 
 @transaction.atomic(durable=True)
-def set_review_cycle(committee: Committee, *, months: int, actor: Any) -> PlanReviewSetting:
+def set_review_cycle(committee: Committee, *, months: int, actor: Actor) -> PlanReviewSetting:
     """The committee's review cycle; the next review of its plans in force moves with it."""
     _require(can_keep_sites(actor, committee), _("Only the standing office sets the cycle."))
     if not 1 <= months <= 60:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, MemberAgency, Period, Post
 from vigil.org.scope import scope_for
@@ -105,7 +105,7 @@ def agencies_in_tree(committee: Committee, agencies: Iterable[Agency]) -> list[A
     return chosen
 
 
-def check_classification(actor: Any, level: int) -> None:
+def check_classification(actor: Actor, level: int) -> None:
     if level not in Classification.values:
         raise ValidationError({"classification": _("Unknown classification.")})
     if level > scope_for(actor).clearance:
@@ -120,5 +120,5 @@ def standing_agency(committee: Committee) -> Agency:
     return committee.standing_agency
 
 
-def require_issuer(actor: Any, committee: Committee) -> None:
+def require_issuer(actor: Actor, committee: Committee) -> None:
     require(can_issue(actor, committee), _("Only the committee's standing office may do this."))

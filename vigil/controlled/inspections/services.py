@@ -19,6 +19,7 @@ from vigil.controlled.models import ControlledAction
 from vigil.controlled.registry.keepers import require_keeper
 from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.inbox.services import CommitteeRole, remind_once
 from vigil.org.models import Agency
 
@@ -57,7 +58,7 @@ def record_inspection_within(
     result: str,
     findings: str = "",
     next_due: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Inspection:
     """``record_inspection`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_keeper(actor, store.owning_committee, store.licensing_agency_id)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import scope_for
@@ -47,7 +47,7 @@ def may_keep_record(user: Any, record: Any) -> bool:
 
 
 def require_keeper(
-    actor: Any, committee: Committee | None, licensing_agency_id: int | None
+    actor: Actor, committee: Committee | None, licensing_agency_id: int | None
 ) -> None:
     if not may_keep(actor, committee, licensing_agency_id):
         raise PermissionDenied(

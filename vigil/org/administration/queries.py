@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vigil.accounts.models import User
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role
 from vigil.org.scope import scope_for
@@ -109,19 +109,19 @@ def memberships_administered_by(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user__in=users_administered_by(user))
 
 
-def can_administer_user(actor: Any, user: Any) -> bool:
+def can_administer_user(actor: Actor, user: Any) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_administered_by(actor).filter(pk=user.pk).exists()
 
 
-def can_lead_user(actor: Any, user: Any) -> bool:
+def can_lead_user(actor: Actor, user: Any) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_led_by(actor).filter(pk=user.pk).exists()
 
 
-def actor_clearance(actor: Any) -> int:
+def actor_clearance(actor: Actor) -> int:
     if isinstance(actor, SystemActor):
         return int(Classification.TOP_SECRET)
     return int(actor.clearance)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, workdays
+from vigil.core.audit import Actor
 from vigil.core.models import Holiday
 from vigil.org.administration.queries import can_edit_holidays
 from vigil.org.models import Committee
@@ -30,7 +31,7 @@ def clean(obj: Any, exclude: Iterable[str] = ()) -> None:
 
 
 def set_period(
-    obj: Any, action: str, *, committee: Committee, actor: Any, **period: dt.date | None
+    obj: Any, action: str, *, committee: Committee, actor: Actor, **period: dt.date | None
 ) -> Any:
     """Helper (runs in the caller's transaction): change the dates of a member agency,
     a holder's term or a role (locked, audited)."""
@@ -65,7 +66,7 @@ def end_on(obj: Any, on: dt.date) -> None:
 # --- The holiday table (kept in core; administrators of a province or above edit it)
 
 
-def _require_holiday_editor(actor: Any) -> None:
+def _require_holiday_editor(actor: Actor) -> None:
     if not can_edit_holidays(actor):
         raise PermissionDenied(_("Only an administrator may change the holiday table."))
 

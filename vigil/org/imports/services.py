@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from vigil.core import audit, dates
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.org.administration import queries as admin_queries
@@ -301,7 +302,7 @@ def _date(row: dict[str, Any], key: str, label: str, *, required: bool) -> dt.da
 
 
 class Importer:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.committees = admin_queries.committees_administered(actor)
 

@@ -14,7 +14,7 @@ from vigil.accounts import services as accounts
 from vigil.accounts.models import User
 from vigil.accounts.services import create_user
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.administration.queries import (
     actor_clearance,
@@ -51,7 +51,7 @@ def _check_grant(
     committee: Committee | None,
     valid_from: dt.date,
     valid_to: dt.date | None,
-    actor: Any,
+    actor: Actor,
 ) -> Committee:
     """The rules of a role grant; the committee it is administered in."""
     home = committee or agency.committee or licensing_committee(agency)
@@ -82,7 +82,7 @@ def _check_grant(
     return home
 
 
-def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
+def _membership(user: Any, *, actor: Actor, **fields: Any) -> Membership:
     membership = Membership(user=user, **fields)
     clean(membership)
     membership.save()
@@ -138,7 +138,7 @@ def grant_membership_nested(
 grant_membership = transaction.atomic(durable=True)(grant_membership_nested)
 
 
-def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
+def _decide_role(request: RoleRequest, *, actor: Actor, note: str, approve: bool) -> RoleRequest:
     request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
         "decided_in", "user", "agency", "committee"
     ).get(pk=request.pk)  # fmt: skip
@@ -226,7 +226,7 @@ def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Member
     return result
 
 
-def require_user_administrator(actor: Any, user: Any) -> None:
+def require_user_administrator(actor: Actor, user: Any) -> None:
     if not can_administer_user(actor, user):
         raise PermissionDenied(_("You do not administer this user's committee."))
 
@@ -358,7 +358,9 @@ def set_clearance_nested(
 set_clearance = transaction.atomic(durable=True)(set_clearance_nested)
 
 
-def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) -> ClearanceRequest:
+def _decide(
+    request: ClearanceRequest, *, actor: Actor, note: str, approve: bool
+) -> ClearanceRequest:
     request = ClearanceRequest.objects.select_for_update().get(pk=request.pk)
     if not can_lead_user(actor, request.user):
         raise PermissionDenied(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.org.administration.services import (
     clean,
@@ -23,12 +24,12 @@ from vigil.org.models import (
 from vigil.org.scope import can_edit_contact_points, scope_for
 
 
-def _require_contact_editor(actor: Any, agency: Agency) -> None:
+def _require_contact_editor(actor: Actor, agency: Agency) -> None:
     if not can_edit_contact_points(actor, agency):
         raise PermissionDenied(_("You may not change this agency's contact points."))
 
 
-def _check_classification(actor: Any, classification: int) -> None:
+def _check_classification(actor: Actor, classification: int) -> None:
     if classification not in Classification.values:
         raise ValidationError({"classification": _("Unknown classification.")})
     if classification > scope_for(actor).clearance:

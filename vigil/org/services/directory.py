@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
+from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.org.administration.queries import licensing_committee
 from vigil.org.administration.services import (
@@ -58,7 +59,7 @@ def create_committee(
 
 
 @transaction.atomic(durable=True)
-def set_standing_agency(committee: Committee, agency: Agency, *, actor: Any) -> Committee:
+def set_standing_agency(committee: Committee, agency: Agency, *, actor: Actor) -> Committee:
     require_committee_admin(actor, committee)
     before = audit.snapshot(committee, ["standing_agency_id"])
     committee.standing_agency = agency

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, Role
@@ -143,7 +143,7 @@ def _write_template(
     obligation: ReportObligation,
     indicators: Sequence[IndicatorSpec],
     sections: Sequence[SectionSpec],
-    actor: Any,
+    actor: Actor,
 ) -> ReportTemplate:
     number = (obligation.templates.order_by("-number").values_list("number", flat=True).first()
               or 0) + 1  # fmt: skip
@@ -331,7 +331,7 @@ def template_use(obligation: ReportObligation, today: dt.date | None = None) -> 
 
 
 @transaction.atomic
-def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
+def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Actor) -> ReportObligation:
     """No period opens after ``on``; periods already open keep their reports."""
     require(can_review(actor, obligation), _("Only the issuing committee may change this."))
     if obligation.period_kind == PeriodKind.CUSTOM:
@@ -401,7 +401,7 @@ def open_period(obligation: ReportObligation, *, day: dt.date | None = None, act
 
 
 @transaction.atomic
-def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Opened:
+def _open_period(obligation: ReportObligation, day: dt.date, actor: Actor) -> Opened:
     start, end, due = period_dates(obligation, day)
     if obligation.current_template is None:
         raise ValidationError(_("The obligation has no template."))

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Role
@@ -190,7 +191,7 @@ def own_obligation_for(sub: ReportSubmission) -> ReportObligation | None:
 
 @transaction.atomic
 def fill_from_consolidation(
-    sub: ReportSubmission, *, revision: int | None = None, actor: Any
+    sub: ReportSubmission, *, revision: int | None = None, actor: Actor
 ) -> ReportSubmission:
     """A child committee fills its report upward from its own consolidation of the
     same period, and keeps that consolidation with it as a frozen snapshot."""
@@ -258,7 +259,7 @@ def issue_consolidation(
     addressees: Iterable[Agency] = (),
     addressees_other: str = "",
     drafting_unit: str = "VPTT",
-    actor: Any,
+    actor: Actor,
 ) -> Any:
     """Issue the period's consolidation as a numbered báo cáo (once), signed as chosen.
 

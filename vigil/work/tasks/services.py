@@ -20,7 +20,7 @@ from django.db.models import DateField, F, Value
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock, workdays
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.core.expressions import DaysBetween
 from vigil.inbox import escalation
@@ -79,7 +79,7 @@ def fan_out(
     classification: int,
     assigned_on: dt.date,
     links: dict[str, Any],
-    actor: Any,
+    actor: Actor,
 ) -> list[Task]:
     """One task per agency; ``links`` names where it comes from (document and point,
     plan item, meeting conclusion or incoming point)."""
@@ -161,7 +161,7 @@ def tasks_from_points(
     *,
     assigned_on: dt.date,
     classification: int,
-    actor: Any,
+    actor: Actor,
 ) -> list[Task]:
     """Fan out the points of a plan, a meeting or an incoming document (in the caller's
     transaction): each (spec, links) with agencies gives one task per agency."""
@@ -180,7 +180,7 @@ def tasks_from_points(
 
 def point_tasks(
     committee: Committee, spec: PointSpec, field: str, source: Any, *, assigned_on: dt.date,
-    classification: int, actor: Any,
+    classification: int, actor: Actor,
 ) -> list[Task]:  # fmt: skip
     """The tasks of a plan item or conclusion point already recorded: its text is the
     task's; an agency that already holds an open or finished task of it is refused,
@@ -254,7 +254,7 @@ def _refusal(task: Task, event_type: str) -> str:
     }
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return audit.acting_user(actor)
 
 
@@ -301,7 +301,7 @@ def _transition(
     task: Task,
     event_type: str,
     *,
-    actor: Any,
+    actor: Actor,
     version: int | None,
     note: str = "",
     files: Sequence[Any] = (),
@@ -336,7 +336,7 @@ def _fresh(task: Task) -> Task:
     return Task.objects.select_related("owning_committee", "assignee").get(pk=task.pk)
 
 
-def _as_assignee(task: Task, actor: Any) -> None:
+def _as_assignee(task: Task, actor: Actor) -> None:
     require(
         can_act_for(actor, task.assignee_id),
         _("Only %(agency)s answers for this task.") % {"agency": task.assignee.name},
@@ -399,7 +399,7 @@ def report_done(
     return event
 
 
-def acting_post(actor: Any, committee: Committee) -> PostHolder | None:
+def acting_post(actor: Actor, committee: Committee) -> PostHolder | None:
     """The deputy post ``actor`` holds in ``committee`` today, if any."""
     if isinstance(actor, SystemActor):
         return None
@@ -492,7 +492,7 @@ def update_task(
     deadline: dt.date,
     priority: int,
     description: str,
-    actor: Any,
+    actor: Actor,
     version: int | None = None,
 ) -> TaskEvent:
     """The issuer changes the deadline, priority or description of an open task."""
