@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.controlled.models import Licence, Store
 from vigil.core import clock
+from vigil.org.scope import Viewer
 
 EXPIRY_DAYS = 60  # the licence list's "expiring" filter
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     stores = Store.objects.visible_to(user)
     if not stores.exists():
         return {"title": _("Explosives"), "items": [], "roles": ()}

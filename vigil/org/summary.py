@@ -13,10 +13,10 @@ from vigil.core import clock
 from vigil.org.administration import queries as admin_queries
 from vigil.org.models import Committee, DutyShift, Role
 from vigil.org.people.queries import role_requests_visible_to
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     """The officer on duty now in the user's agencies and in the standing office of each
     committee where the user holds a role, with the number to call."""
     scope = scope_for(user)
@@ -47,7 +47,7 @@ def summary_for(user: Any) -> dict[str, Any]:
     }
 
 
-def administration_for(user: Any) -> dict[str, Any]:
+def administration_for(user: Viewer) -> dict[str, Any]:
     """What waits for an administrator, or for a leader who decides clearance and role
     requests."""
     items: list[dict[str, Any]] = []

@@ -8,11 +8,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.org.scope import Viewer
 from vigil.sites import queries
 from vigil.sites.models import NO_PLAN, Freshness
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     sites = queries.sites_for(user)
     if not sites.exists():
         return {"title": _("Key sites and plans"), "items": [], "roles": ()}

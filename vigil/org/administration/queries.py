@@ -15,8 +15,6 @@ come from ``role_paths`` (the committee-wide role itself), not from
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -25,10 +23,10 @@ from vigil.core import clock
 from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 
 
-def role_paths(user: Any, role: str) -> list[str]:
+def role_paths(user: Viewer, role: str) -> list[str]:
     """The paths of the committees in which ``user`` holds the committee-wide ``role`` today."""
     return sorted({path for r, _a, _c, path in scope_for(user).roles if r == role and path})
 
@@ -46,11 +44,11 @@ def committees_in_tree(paths: list[str]) -> QuerySet[Committee]:
     return Committee.objects.filter(_prefixes(paths, "path"))
 
 
-def committees_administered(user: Any) -> QuerySet[Committee]:
+def committees_administered(user: Viewer) -> QuerySet[Committee]:
     return committees_in_tree(role_paths(user, Role.ADMINISTRATOR))
 
 
-def agencies_administered(user: Any) -> QuerySet[Agency]:
+def agencies_administered(user: Viewer) -> QuerySet[Agency]:
     """Agencies homed in the tree, and licensed organisations licensed from it."""
     paths = role_paths(user, Role.ADMINISTRATOR)
     if not paths:
@@ -97,25 +95,25 @@ def users_in_tree(paths: list[str]) -> QuerySet[User]:
     )
 
 
-def users_administered_by(user: Any) -> QuerySet[User]:
+def users_administered_by(user: Viewer) -> QuerySet[User]:
     return users_in_tree(role_paths(user, Role.ADMINISTRATOR))
 
 
-def users_led_by(user: Any) -> QuerySet[User]:
+def users_led_by(user: Viewer) -> QuerySet[User]:
     return users_in_tree(role_paths(user, Role.COMMITTEE_LEADER))
 
 
-def memberships_administered_by(user: Any) -> QuerySet[Membership]:
+def memberships_administered_by(user: Viewer) -> QuerySet[Membership]:
     return Membership.objects.filter(user__in=users_administered_by(user))
 
 
-def can_administer_user(actor: Actor, user: Any) -> bool:
+def can_administer_user(actor: Actor, user: User) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_administered_by(actor).filter(pk=user.pk).exists()
 
 
-def can_lead_user(actor: Actor, user: Any) -> bool:
+def can_lead_user(actor: Actor, user: User) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_led_by(actor).filter(pk=user.pk).exists()
@@ -127,7 +125,7 @@ def actor_clearance(actor: Actor) -> int:
     return int(actor.clearance)
 
 
-def clearance_requests_visible_to(user: Any) -> QuerySet[ClearanceRequest]:
+def clearance_requests_visible_to(user: Viewer) -> QuerySet[ClearanceRequest]:
     """Requests about the people a user administers or leads."""
     return ClearanceRequest.objects.filter(
         Q(user__in=users_administered_by(user)) | Q(user__in=users_led_by(user))
@@ -140,11 +138,11 @@ def licensing_committee(agency: Agency) -> Committee | None:
     return licenser.committee if licenser else None
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Viewer) -> bool:
     return bool(role_paths(user, Role.ADMINISTRATOR))
 
 
-def pending_for_leader(user: Any) -> QuerySet[ClearanceRequest]:
+def pending_for_leader(user: Viewer) -> QuerySet[ClearanceRequest]:
     if not role_paths(user, Role.COMMITTEE_LEADER):
         return ClearanceRequest.objects.none()
     return ClearanceRequest.objects.filter(
@@ -163,7 +161,7 @@ def locked_out(users: QuerySet[User]) -> QuerySet[User]:
     return users.filter(username__in=attempts.values("username"))
 
 
-def can_edit_holidays(user: Any) -> bool:
+def can_edit_holidays(user: Viewer) -> bool:
     """The holiday table moves every deadline in the deployment: administrators of a
     provincial (or higher) committee keep it, not those of a commune."""
     if isinstance(user, SystemActor):

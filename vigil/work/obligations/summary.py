@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org.scope import committees_with_role
+from vigil.org.scope import Viewer, committees_with_role
 from vigil.work.obligations.calendar_source import own_submissions, reports_waiting
 from vigil.work.obligations.models import OPEN_STATES
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     today = clock.today()
     due = own_submissions(user).filter(state__in=OPEN_STATES)
     url = reverse("work:reports_due")
