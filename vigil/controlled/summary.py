@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.controlled.models import Licence, Store
 from vigil.core import clock
-from vigil.org.scope import Viewer
+from vigil.org.scope import Role, Viewer
 
 EXPIRY_DAYS = 60  # the licence list's "expiring" filter
 
@@ -41,5 +41,5 @@ def summary_for(user: Viewer) -> dict[str, Any]:
                 "url": reverse("controlled:store_list"),
             },
         ],
-        "roles": ("storekeeper", "officer", "standing_office", "committee_leader"),
+        "roles": (Role.STOREKEEPER, Role.OFFICER, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER),
     }

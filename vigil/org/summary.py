@@ -43,7 +43,7 @@ def summary_for(user: Viewer) -> dict[str, Any]:
         "duty_agencies": len(set(agencies)),
         "roster_url": reverse("org:duty_roster", args=[agencies[0]]) if scope.agency_ids else None,
         "items": [],
-        "roles": ("standing_office", "commune", "officer", "committee_leader"),
+        "roles": (Role.STANDING_OFFICE, "commune", Role.OFFICER, Role.COMMITTEE_LEADER),
     }
 
 
@@ -81,4 +81,4 @@ def administration_for(user: Viewer) -> dict[str, Any]:
                 "urgency": "waiting",
             }
         )
-    return {"title": _("Administration"), "items": items, "roles": ("administrator",)}
+    return {"title": _("Administration"), "items": items, "roles": (Role.ADMINISTRATOR,)}

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vigil.org.scope import Viewer
+from vigil.org.scope import Role, Viewer
 from vigil.sites import queries
 from vigil.sites.models import NO_PLAN, Freshness
 
@@ -43,5 +43,5 @@ def summary_for(user: Viewer) -> dict[str, Any]:
             {"label": _("highest risk in the register"), "value": top or 0,
              "url": reverse("sites:risk_register")},
         ],
-        "roles": ("committee_leader", "standing_office", "officer", "commune"),
+        "roles": (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune"),
     }  # fmt: skip

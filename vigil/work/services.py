@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from vigil.core import clock
 from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
-from vigil.org.models import Agency, Committee, MemberAgency, Period, Post
+from vigil.org.models import Agency, Committee, MemberAgency, Period, Post, Role
 from vigil.org.scope import scope_for
 from vigil.work.tasks.models import Task
 
-ISSUER_ROLES = ("standing_office", "committee_leader")
+ISSUER_ROLES = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 # Who acts for an assignee agency: its officers and head, and the committee-wide
 # roles held through it (a commune's standing office is its police).
-ASSIGNEE_ROLES = frozenset({"agency_head", "officer", "standing_office", "committee_leader"})
+ASSIGNEE_ROLES = frozenset(
+    {Role.AGENCY_HEAD, Role.OFFICER, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER}
+)
 DEPUTY_KINDS = (Post.Kind.STANDING_DEPUTY, Post.Kind.DEPUTY)
 
 

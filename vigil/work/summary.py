@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org.scope import Viewer, committees_with_role, scope_for
+from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
 from vigil.work.models import Task
 from vigil.work.services import ISSUER_ROLES
 from vigil.work.tasks.queries import issued_tasks
@@ -57,5 +57,5 @@ def summary_for(user: Viewer) -> dict[str, Any]:
     return {
         "title": _("Committee work"),
         "items": items,
-        "roles": ("committee_leader", "standing_office", "officer", "commune"),
+        "roles": (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune"),
     }

@@ -21,7 +21,7 @@ from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
 from vigil.core.audit import Actor
 from vigil.inbox.services import CommitteeRole, remind_once
-from vigil.org.models import Agency
+from vigil.org.models import Agency, Role
 
 RULE = "controlled.inspection_due"
 DUE_AHEAD_DAYS = 14  # the reminder goes out this many days before the due date
@@ -109,7 +109,7 @@ def remind_inspections_due(now: dt.datetime) -> int:
             continue
         recipients: list[object] = [
             inspection.owning_agency,
-            CommitteeRole(inspection.owning_committee, "standing_office"),
+            CommitteeRole(inspection.owning_committee, Role.STANDING_OFFICE),
         ]
         if inspection.licensing_agency is not None:
             recipients.append(inspection.licensing_agency)

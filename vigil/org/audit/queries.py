@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from vigil.core.models import AuditEvent
-from vigil.org.models import Agency, Membership
+from vigil.org.models import Agency, Membership, Role
 from vigil.org.scope import AUDIT_ROLES, Viewer, committees_with_role, scope_for
 
 
@@ -73,4 +73,4 @@ def filter_events(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySe
 
 
 def is_auditor(user: Viewer) -> bool:
-    return bool(committees_with_role(user, "auditor"))
+    return bool(committees_with_role(user, Role.AUDITOR))

@@ -120,9 +120,9 @@ KIND_NAMES = {
     "other": "Khác",
 }  # fmt: skip
 ROLE_NAMES = {
-    "committee_leader": "Lãnh đạo Ban Chỉ đạo", "standing_office": "Thường trực",
-    "auditor": "Kiểm tra, thanh tra (chỉ đọc)", "administrator": "Quản trị",
-    "agency_head": "Thủ trưởng cơ quan", "officer": "Cán bộ đầu mối", "storekeeper": "Thủ kho",
+    Role.COMMITTEE_LEADER: "Lãnh đạo Ban Chỉ đạo", Role.STANDING_OFFICE: "Thường trực",
+    Role.AUDITOR: "Kiểm tra, thanh tra (chỉ đọc)", Role.ADMINISTRATOR: "Quản trị",
+    Role.AGENCY_HEAD: "Thủ trưởng cơ quan", Role.OFFICER: "Cán bộ đầu mối", Role.STOREKEEPER: "Thủ kho",
 }  # fmt: skip
 
 
@@ -156,7 +156,7 @@ def template_bytes() -> bytes:
     lines.extend((name, code) for code, name in KIND_NAMES.items())
     lines.append(())
     lines.append(("Vai trò", "Mã"))
-    lines.extend((name, code) for code, name in ROLE_NAMES.items())
+    lines.extend((name, str(code)) for code, name in ROLE_NAMES.items())
     notes = Sheet(NOTES_SHEET, ("Hướng dẫn nhập liệu Vigil",), lines, widths=(40, 90))
     return workbook_bytes([*sheets, notes])
 

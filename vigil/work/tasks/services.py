@@ -25,7 +25,7 @@ from vigil.core.classification import Classification
 from vigil.core.expressions import DaysBetween
 from vigil.inbox import escalation
 from vigil.inbox.services import CommitteeRole, notify
-from vigil.org.models import Agency, Committee, Post, PostHolder
+from vigil.org.models import Agency, Committee, Post, PostHolder, Role
 from vigil.work.documents.models import DocumentPoint, IssuedDocument
 from vigil.work.models import WorkAction
 from vigil.work.services import (
@@ -390,7 +390,7 @@ def report_done(
         files=files, extra={"done_on": clock.today()},
     )  # fmt: skip
     notify(
-        CommitteeRole(fresh.owning_committee, "standing_office"),
+        CommitteeRole(fresh.owning_committee, Role.STANDING_OFFICE),
         _("%(agency)s reports done: %(title)s") % {"agency": fresh.assignee.name,
                                                    "title": fresh.title},
         about=fresh,
