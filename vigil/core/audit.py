@@ -71,6 +71,12 @@ def acting_user(actor: Actor) -> User | None:
     return None if isinstance(actor, SystemActor) else actor
 
 
+def acting_user_id(actor: Actor) -> int | None:
+    """The acting person's id, for the columns that keep it (``None``: Vigil itself)."""
+    user = acting_user(actor)
+    return None if user is None else user.pk
+
+
 @dataclass(frozen=True)
 class ActorContext:
     """Who acted, in which role and agency: resolved by the org app."""
@@ -275,7 +281,7 @@ def _event_values(
     return {
         "seq": head.seq + 1,
         "at": clock.now(),
-        "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
+        "actor_id": acting_user_id(actor),
         "actor_label": (actor.label if isinstance(actor, SystemActor) else _user_label(actor))[
             :ACTOR_LABEL_MAX
         ],

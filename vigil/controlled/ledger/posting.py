@@ -198,8 +198,7 @@ def _chain_entries(
     organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Actor
 ) -> list[LedgerEntry]:
     """The new entries, chained after the head (moved along), not yet written."""
-    user = audit.acting_user(actor)
-    actor_id = user.pk if user is not None else None
+    actor_id = audit.acting_user_id(actor)
     label = audit.actor_label(actor)
     at = clock.now()
     entries: list[LedgerEntry] = []
