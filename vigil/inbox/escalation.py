@@ -46,7 +46,7 @@ from vigil.inbox.models import (
 from vigil.inbox.services import AgencyRole, CommitteeRole, about_fields, notify, object_url
 from vigil.org.duty.queries import duty_officer
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import require_committee_admin, scope_for
+from vigil.org.scope import Viewer, require_committee_admin, scope_for
 
 WORKER = audit.SystemActor("worker")
 H = dt.timedelta(hours=1)
@@ -180,7 +180,7 @@ def set_policy(
     return row
 
 
-def administered_committee_ids(user: Any) -> set[int]:
+def administered_committee_ids(user: Viewer) -> set[int]:
     """Committees whose policies ``user`` may set: where they administer, and below."""
     scope = scope_for(user)
     return {

@@ -16,7 +16,7 @@ from vigil.core import audit, clock
 from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.sites.models import (
     CYCLE_MESSAGE,
     LAT_MAX,
@@ -46,14 +46,14 @@ SITE_FIELDS = (
 # --- who may
 
 
-def can_keep_sites(user: Any, committee: Committee) -> bool:
+def can_keep_sites(user: Viewer, committee: Committee) -> bool:
     """The standing office or a leader of the committee (or of one above it)."""
     return scope_for(user).committee_role_covers(
         committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER
     )
 
 
-def can_change_site(user: Any, site: KeySite) -> bool:
+def can_change_site(user: Viewer, site: KeySite) -> bool:
     """Those who keep the committee's sites, and the site's own agencies."""
     if can_keep_sites(user, site.owning_committee):
         return True
@@ -64,19 +64,19 @@ def can_change_site(user: Any, site: KeySite) -> bool:
     )
 
 
-def can_write_plan(user: Any, plan: Plan) -> bool:
+def can_write_plan(user: Viewer, plan: Plan) -> bool:
     """Draft and submit versions: the standing office, or the plan's agency."""
     if can_keep_sites(user, plan.owning_committee):
         return True
     return scope_for(user).agency_role_in(plan.owning_agency_id, Role.OFFICER, Role.AGENCY_HEAD)
 
 
-def can_approve(user: Any, plan: Plan) -> bool:
+def can_approve(user: Viewer, plan: Plan) -> bool:
     """A leader of the plan's committee (or of one above it)."""
     return scope_for(user).committee_role_covers(plan.owning_committee.path, Role.COMMITTEE_LEADER)
 
 
-def can_return(user: Any, plan: Plan) -> bool:
+def can_return(user: Viewer, plan: Plan) -> bool:
     """A leader, or the standing office that reviews the plan before it goes up."""
     return can_approve(user, plan) or can_keep_sites(user, plan.owning_committee)
 

@@ -15,7 +15,7 @@ from vigil.core import clock
 from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, MemberAgency, Period, Post, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.work.tasks.models import Task
 
 ISSUER_ROLES = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
@@ -30,12 +30,12 @@ DEPUTY_KINDS = (Post.Kind.STANDING_DEPUTY, Post.Kind.DEPUTY)
 # --- who may do what
 
 
-def can_issue(user: Any, committee: Committee) -> bool:
+def can_issue(user: Viewer, committee: Committee) -> bool:
     """The committee's standing office or leaders (of it or a committee above)."""
     return scope_for(user).committee_role_covers(committee.path, *ISSUER_ROLES)
 
 
-def can_act_for(user: Any, agency_id: int) -> bool:
+def can_act_for(user: Viewer, agency_id: int) -> bool:
     """Whether ``user`` answers for the agency a task is assigned to."""
     if isinstance(user, SystemActor):
         return True
@@ -45,16 +45,16 @@ def can_act_for(user: Any, agency_id: int) -> bool:
     )
 
 
-def can_judge(user: Any, task: Task) -> bool:
+def can_judge(user: Viewer, task: Task) -> bool:
     """Accept, return or cancel: the issuing committee's standing office or leaders."""
     return can_issue(user, task.owning_committee)
 
 
-def may_attach_to_task(user: Any, task: Task) -> bool:
+def may_attach_to_task(user: Viewer, task: Task) -> bool:
     return can_act_for(user, task.assignee_id) or can_judge(user, task)
 
 
-def may_attach_to_document(user: Any, document: Any) -> bool:
+def may_attach_to_document(user: Viewer, document: Any) -> bool:
     """Issued and incoming documents, meetings (their minutes), plans: the issuer's."""
     return can_issue(user, document.owning_committee)
 

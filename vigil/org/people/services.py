@@ -44,7 +44,7 @@ from vigil.org.scope import require_committee_admin, scope_for
 
 
 def _check_grant(
-    user: Any,
+    user: User,
     *,
     agency: Agency,
     role: str,
@@ -82,7 +82,7 @@ def _check_grant(
     return home
 
 
-def _membership(user: Any, *, actor: Actor, **fields: Any) -> Membership:
+def _membership(user: User, *, actor: Actor, **fields: Any) -> Membership:
     membership = Membership(user=user, **fields)
     clean(membership)
     membership.save()
@@ -93,7 +93,7 @@ def _membership(user: Any, *, actor: Actor, **fields: Any) -> Membership:
 
 
 def grant_membership_nested(
-    user: Any,
+    user: User,
     *,
     agency: Agency,
     role: str,
@@ -226,7 +226,7 @@ def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Member
     return result
 
 
-def require_user_administrator(actor: Actor, user: Any) -> None:
+def require_user_administrator(actor: Actor, user: User) -> None:
     if not can_administer_user(actor, user):
         raise PermissionDenied(_("You do not administer this user's committee."))
 
@@ -316,7 +316,7 @@ def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
 
 
 def set_clearance_nested(
-    user: Any, level: int, *, actor: Any, reason: str = ""
+    user: User, level: int, *, actor: Any, reason: str = ""
 ) -> ClearanceRequest | None:
     """Grant ``level`` at once when it is at most the administrator's own
     clearance; above it, file a request for a committee leader (returned)."""
@@ -407,7 +407,7 @@ def reject_clearance_request(
 
 
 @transaction.atomic(durable=True)
-def deactivate_member(user: Any, *, actor: Any) -> None:
+def deactivate_member(user: User, *, actor: Any) -> None:
     """Deactivate an account the administrator answers for (sessions end, tokens revoked)."""
     require_user_administrator(actor, user)
     if not isinstance(actor, SystemActor) and user.pk == actor.pk:
@@ -416,14 +416,14 @@ def deactivate_member(user: Any, *, actor: Any) -> None:
 
 
 @transaction.atomic(durable=True)
-def unlock_member(user: Any, *, actor: Any) -> int:
+def unlock_member(user: User, *, actor: Any) -> int:
     """Lift a lockout before its cool-off ends; how many failure records were cleared."""
     require_user_administrator(actor, user)
     return accounts.unlock_account(user, actor=actor)
 
 
 @transaction.atomic(durable=True)
-def reset_member_second_factor(user: Any, *, actor: Any) -> None:
+def reset_member_second_factor(user: User, *, actor: Any) -> None:
     """Remove a lost authenticator; the user enrols again at their next sign-in."""
     require_user_administrator(actor, user)
     accounts.reset_second_factor(user, actor=actor)

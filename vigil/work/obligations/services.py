@@ -21,7 +21,7 @@ from vigil.core.audit import Actor, SystemActor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.work.obligations import periods
 from vigil.work.obligations.models import (
     DueRule,
@@ -44,16 +44,16 @@ CASE_KIND = "task"  # the escalation policy a late report follows
 # --- who may
 
 
-def can_issue(user: Any, committee: Committee) -> bool:
+def can_issue(user: Viewer, committee: Committee) -> bool:
     """The standing office of the issuing committee (or of one above it)."""
     return scope_for(user).committee_role_covers(committee.path, Role.STANDING_OFFICE)
 
 
-def can_review(user: Any, obligation: ReportObligation) -> bool:
+def can_review(user: Viewer, obligation: ReportObligation) -> bool:
     return can_issue(user, obligation.owning_committee)
 
 
-def can_report(user: Any, submission: ReportSubmission) -> bool:
+def can_report(user: Viewer, submission: ReportSubmission) -> bool:
     """A liaison or head of the reporting agency; the standing office or a leader of
     the reporting committee itself (a parent committee's office does not write it)."""
     scope = scope_for(user)
