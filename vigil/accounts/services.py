@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vigil.accounts import mfa
 from vigil.accounts.models import AccountAction, ApiToken, User, UserSession, token_digest
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 
 MAX_TOKEN_DAYS = 366
@@ -37,7 +38,7 @@ def create_user(
     email: str = "",
     password: str | None,
     clearance: int = Classification.UNCLASSIFIED,
-    actor: Any,
+    actor: Actor,
     check_password: bool = True,
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
@@ -64,7 +65,7 @@ def create_user(
 
 @transaction.atomic
 def create_token(
-    user: User, *, name: str, scope: str = ApiToken.Scope.READ, days: int = 90, actor: Any
+    user: User, *, name: str, scope: str = ApiToken.Scope.READ, days: int = 90, actor: Actor
 ) -> tuple[ApiToken, str]:
     """Return the new token and its secret, which is never stored or shown again."""
     if scope not in ApiToken.Scope.values:
@@ -212,7 +213,7 @@ def _issue_recovery_codes(user: User) -> list[str]:
 
 @transaction.atomic
 def enrol_authenticator(
-    user: User, *, key: str, code: str, actor: Any, request: HttpRequest | None = None
+    user: User, *, key: str, code: str, actor: Actor, request: HttpRequest | None = None
 ) -> list[str]:
     """Confirm an authenticator app by a code it shows; replace any earlier one.
 
@@ -239,7 +240,7 @@ def enrol_authenticator(
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user: User, *, actor: Any) -> list[str]:
+def regenerate_recovery_codes(user: User, *, actor: Actor) -> list[str]:
     """A new set of recovery codes; the old ones stop working. Shown once."""
     if mfa.authenticator(user) is None:
         raise ValidationError(_("Set up an authenticator app first."))
@@ -276,7 +277,7 @@ def change_password(user: User, *, password: str, request: HttpRequest) -> int:
 
 
 @transaction.atomic
-def set_language(user: User, *, language: str, actor: Any) -> None:
+def set_language(user: User, *, language: str, actor: Actor) -> None:
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError({"language": _("Choose Vietnamese or English.")})
     if user.language == language:
@@ -319,7 +320,7 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
 
 
 @transaction.atomic
-def deactivate_user(user: User, *, actor: Any) -> None:
+def deactivate_user(user: User, *, actor: Actor) -> None:
     """Deactivate an account: it cannot sign in, its sessions end, its tokens are revoked.
 
     Who may do it (an administrator over the user's committee) is checked by the
@@ -342,7 +343,7 @@ def deactivate_user(user: User, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def unlock_account(user: User, *, actor: Any) -> int:
+def unlock_account(user: User, *, actor: Actor) -> int:
     """Lift a lockout of ``user`` (from every address) before its cool-off ends.
 
     Returns how many failure records were cleared; audited only when there were any."""
@@ -353,7 +354,7 @@ def unlock_account(user: User, *, actor: Any) -> int:
 
 
 @transaction.atomic
-def reset_second_factor(user: User, *, actor: Any) -> None:
+def reset_second_factor(user: User, *, actor: Actor) -> None:
     """Remove the user's authenticator and recovery codes; they enrol again at sign-in.
 
     A lost phone may be a stolen one: the user's sessions end too."""

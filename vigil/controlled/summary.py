@@ -19,14 +19,14 @@ from vigil.controlled.inspections.models import Inspection
 from vigil.controlled.ledger.models import StoreTotal
 from vigil.controlled.models import Licence, Store
 from vigil.core import clock
-from vigil.org.scope import scope_for
+from vigil.org.scope import Role, Viewer, scope_for
 
 EXPIRY_DAYS = 60  # the licence list's "expiring" filter
 INSPECTION_DAYS = 7  # "the inspection due next week"
 NEARLY_FULL = 90  # percent of a capacity above which a store is nearly full
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     stores = Store.objects.visible_to(user)
     if not stores.exists():
         return {"title": _("Explosives"), "items": [], "roles": ()}
@@ -53,7 +53,7 @@ def summary_for(user: Any) -> dict[str, Any]:
             *inspection_items(user, stores, today),
             *capacity_items(user, stores),
         ],
-        "roles": ("storekeeper", "officer", "standing_office", "committee_leader"),
+        "roles": (Role.STOREKEEPER, Role.OFFICER, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER),
     }
 
 

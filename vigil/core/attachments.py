@@ -232,7 +232,7 @@ def attach(
                 classification=level,
                 committee_id=getattr(parent, "owning_committee_id", None),
                 uploaded_at=clock.now(),
-                uploaded_by_id=None if isinstance(actor, SystemActor) else actor.pk,
+                uploaded_by_id=audit.acting_user_id(actor),
                 uploaded_by_label=audit.actor_label(actor),
             )
             audit.record(

@@ -19,7 +19,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.conf import settings
 from django.db import models, transaction
@@ -32,7 +32,7 @@ from vigil.core.middleware import request_id_var
 from vigil.core.models import AuditEvent, AuditHead
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from vigil.accounts.models import User
 
 GENESIS = "0" * 64
 ACTOR_LABEL_MAX = AuditEvent._meta.get_field("actor_label").max_length or 200
@@ -54,6 +54,27 @@ class SystemActor:
     @property
     def label(self) -> str:
         return f"system:{self.name}"
+
+
+# Who acts: a signed-in person or Vigil itself. The alias is a string, read by the type
+# checker only: ``vigil.accounts.models`` imports ``vigil.core`` (the clock, the
+# classification), so core names ``User`` under ``TYPE_CHECKING`` and never imports it at
+# run time (no circle, and core stays below accounts). A ``Protocol`` would not do: the
+# services read a user's columns (``clearance``, ``pk``) and pass it to querysets that
+# want the model itself. The scope rule (``org.scope.scope_for``) gives a ``SystemActor``
+# a scope that covers everything, so a service asks the rule and never which kind acted.
+Actor: TypeAlias = "User | SystemActor"
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The person who acted, for the columns that point at one (``None``: Vigil itself)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def acting_user_id(actor: Actor) -> int | None:
+    """The acting person's id, for the columns that keep it (``None``: Vigil itself)."""
+    user = acting_user(actor)
+    return None if user is None else user.pk
 
 
 @dataclass(frozen=True)
@@ -96,7 +117,7 @@ class _ContextResolver(Protocol):
     def __call__(self, user: Any) -> ActorContext: ...
 
 
-def _resolve_context(actor: Any) -> ActorContext:
+def _resolve_context(actor: Actor) -> ActorContext:
     if isinstance(actor, SystemActor):
         return ActorContext()
     resolver: _ContextResolver = import_string(settings.VIGIL_AUDIT_ACTOR_CONTEXT)
@@ -146,7 +167,7 @@ def compute_hash(canonical: str, key: str | None = None) -> str:
 def record(
     action: str,
     *,
-    actor: AbstractBaseUser | SystemActor,
+    actor: Actor,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -246,7 +267,7 @@ def record_many(
 def _event_values(
     head: AuditHead,
     action: str,
-    actor: Any,
+    actor: Actor,
     context: ActorContext,
     *,
     object_type: str,
@@ -260,7 +281,7 @@ def _event_values(
     return {
         "seq": head.seq + 1,
         "at": clock.now(),
-        "actor_id": None if isinstance(actor, SystemActor) else actor.pk,
+        "actor_id": acting_user_id(actor),
         "actor_label": (actor.label if isinstance(actor, SystemActor) else _user_label(actor))[
             :ACTOR_LABEL_MAX
         ],
@@ -279,7 +300,7 @@ def _event_values(
     }
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor) -> str:
     """How an actor is named in the audit and on rows that keep who did something."""
     label = actor.label if isinstance(actor, SystemActor) else _user_label(actor)
     return label[:ACTOR_LABEL_MAX]

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vigil.org.scope import Viewer
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def register_source(name: str, source: CalendarSource) -> None:
     _SOURCES[name] = source
 
 
-def items_for(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
+def items_for(user: Viewer, start: dt.date, end: dt.date) -> list[CalendarItem]:
     items = [item for source in _SOURCES.values() for item in source(user, start, end)]
     return sorted(items, key=lambda i: (_as_datetime(i.start), i.title))
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.models import VerificationRun
 
 
@@ -59,7 +60,7 @@ def verify_audit_chain(anchor: tuple[int, str] | None = None) -> ChainResult:
 register_verifier("audit", verify_audit_chain, label=_("Audit chain"))
 
 
-def record_run(name: str, result: ChainResult, *, actor: Any) -> VerificationRun:
+def record_run(name: str, result: ChainResult, *, actor: Actor) -> VerificationRun:
     """Keep a verification's result (not an audit event: it would move the head it reports)."""
     return VerificationRun.objects.create(
         at=clock.now(),
@@ -73,7 +74,7 @@ def record_run(name: str, result: ChainResult, *, actor: Any) -> VerificationRun
     )
 
 
-def run_all(*, actor: Any) -> dict[str, VerificationRun]:
+def run_all(*, actor: Actor) -> dict[str, VerificationRun]:
     """Run every registered verifier and record each result."""
     return {name: record_run(name, check(), actor=actor) for name, check in _VERIFIERS.items()}
 

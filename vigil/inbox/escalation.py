@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.workdays import add_working_time
 from vigil.inbox.models import (
     CaseKind,
@@ -45,7 +46,7 @@ from vigil.inbox.models import (
 from vigil.inbox.services import AgencyRole, CommitteeRole, about_fields, notify, object_url
 from vigil.org.duty.queries import duty_officer
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, require_committee_admin, scope_for
 
 WORKER = audit.SystemActor("worker")
 H = dt.timedelta(hours=1)
@@ -150,18 +151,14 @@ def set_policy(
     *,
     steps: Sequence[tuple[dt.timedelta, str]],
     working_time: bool,
-    actor: Any,
+    actor: Actor,
 ) -> EscalationPolicy:
     """Replace a committee's policy for ``kind`` (no committee: the default).
 
     An administrator of the committee (or one above) may; the default only Vigil itself.
     Cases already open follow the new steps from their next one.
     """
-    if not isinstance(actor, audit.SystemActor) and (
-        committee is None
-        or not scope_for(actor).committee_role_covers(committee.path, "administrator")
-    ):
-        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+    require_committee_admin(actor, committee)
     _check_steps(kind, steps)
     before = _policy_snapshot(committee, kind)
     row, _created = EscalationPolicy.objects.update_or_create(
@@ -183,13 +180,13 @@ def set_policy(
     return row
 
 
-def administered_committee_ids(user: Any) -> set[int]:
+def administered_committee_ids(user: Viewer) -> set[int]:
     """Committees whose policies ``user`` may set: where they administer, and below."""
     scope = scope_for(user)
     return {
         c.pk
         for c in Committee.objects.filter(pk__in=scope.committees_below).only("path")
-        if scope.committee_role_covers(c.path, "administrator")
+        if scope.committee_role_covers(c.path, Role.ADMINISTRATOR)
     }
 
 

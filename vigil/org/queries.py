@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 
 from vigil.core import clock
 from vigil.org.models import Agency, Committee, Period, PostHolder
-from vigil.org.scope import primary_membership, scope_for
+from vigil.org.scope import Viewer, primary_membership, scope_for
 
 
 def current_holders() -> Prefetch[Any]:
@@ -20,7 +20,7 @@ def current_holders() -> Prefetch[Any]:
     return Prefetch("holders", queryset=current, to_attr="current_holders")
 
 
-def opened_branches(user: Any, asked: set[int]) -> set[int]:
+def opened_branches(user: Viewer, asked: set[int]) -> set[int]:
     """Ids of the committees whose children the tree shows: every committee on
     the path to the user's own committees and to those ``asked`` for (?open=)."""
     scope = scope_for(user)

@@ -19,20 +19,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.core.audit import ActorContext
+from vigil.core.audit import ActorContext, SystemActor
 from vigil.core.classification import Classification
 
 if TYPE_CHECKING:
-    from vigil.org.models import Membership
+    from django.contrib.auth.models import AnonymousUser
+
+    from vigil.accounts.models import User
+    from vigil.core.audit import Actor
+    from vigil.org.models import Committee, Membership
+
+# Whoever asks to read: a person, Vigil itself, or someone not signed in (who sees
+# nothing). Like ``Actor``, a string the type checker reads: the views pass
+# ``request.user``, which may be anonymous; the writes take an ``Actor``.
+Viewer: TypeAlias = "Actor | AnonymousUser"
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,8 +73,8 @@ def _org_model(name: str) -> Any:
 
 # Which membership names the actor in the audit when a user holds several.
 ROLE_PRECEDENCE = (
-    "committee_leader", "administrator", "standing_office", "auditor",
-    "agency_head", "officer", "storekeeper",
+    Role.COMMITTEE_LEADER, Role.ADMINISTRATOR, Role.STANDING_OFFICE, Role.AUDITOR,
+    Role.AGENCY_HEAD, Role.OFFICER, Role.STOREKEEPER,
 )  # fmt: skip
 
 
@@ -81,15 +92,21 @@ class UserScope:
     licensing_agency_ids: frozenset[int] = frozenset()
     # (role, agency id, committee id, committee path) of each active membership
     roles: tuple[tuple[str, int, int | None, str], ...] = field(default=())
+    # Vigil itself (a ``SystemActor``): every role everywhere, every object.
+    everything: bool = False
 
     def committee_role_covers(self, committee_path: str, *roles: str) -> bool:
         """A committee-wide role in this committee or one above it."""
+        if self.everything:
+            return True
         return any(
             role in roles and path and committee_path.startswith(path)
             for role, _agency, _committee, path in self.roles
         )
 
     def agency_role_in(self, agency_id: int, *roles: str) -> bool:
+        if self.everything:
+            return True
         return any(
             role in roles and agency == agency_id and committee is None
             for role, agency, committee, _path in self.roles
@@ -97,9 +114,16 @@ class UserScope:
 
 
 NO_SCOPE = UserScope(day=dt.date.min)
+# What Vigil itself (the worker, the command line, the seed) may do: anything.
+SYSTEM_SCOPE = UserScope(
+    day=dt.date.max,
+    clearance=max(Classification.values),
+    directory_member=True,
+    everything=True,
+)
 
 
-def active_memberships(user: Any, day: dt.date) -> models.QuerySet[Membership]:
+def active_memberships(user: User, day: dt.date) -> models.QuerySet[Membership]:
     membership = _org_model("Membership")
     current: models.QuerySet[Membership] = membership.objects.filter(
         membership.current_on(day), user=user
@@ -107,8 +131,11 @@ def active_memberships(user: Any, day: dt.date) -> models.QuerySet[Membership]:
     return current.select_related("agency", "committee")
 
 
-def scope_for(user: Any) -> UserScope:
-    """The user's scope for today; cached on the user object of this request."""
+def scope_for(user: Viewer) -> UserScope:
+    """The user's scope for today; cached on the user object of this request.
+    Vigil itself (a ``SystemActor``) has ``SYSTEM_SCOPE``, which covers everything."""
+    if isinstance(user, SystemActor):
+        return SYSTEM_SCOPE
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_SCOPE
     day = clock.today()
@@ -149,13 +176,15 @@ def scope_for(user: Any) -> UserScope:
             for m in memberships
         ),
     )
-    user._vigil_scope = scope
+    user._vigil_scope = scope  # type: ignore[attr-defined]  # a cache, not a column
     return scope
 
 
 class OwnedQuerySet(models.QuerySet[M], Generic[M]):
-    def visible_to(self, user: Any) -> OwnedQuerySet[M]:
+    def visible_to(self, user: Viewer) -> OwnedQuerySet[M]:
         scope = scope_for(user)
+        if scope.everything:
+            return self.all()
         q = Q(owning_committee_id__in=scope.committees_below) | self._reached(scope)
         return self.filter(q, classification__lte=scope.clearance)
 
@@ -169,7 +198,7 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
             q |= _addressed(model, name, scope.committee_ids)
         return q
 
-    def visible_through(self, user: Any, name: str) -> OwnedQuerySet[M]:
+    def visible_through(self, user: Viewer, name: str) -> OwnedQuerySet[M]:
         """``visible_to(user)`` narrowed to what the foreign key ``name`` (one of the
         model's ``scope_agency_fields``) points from to one of the user's agencies.
         That is itself one of the ways of seeing, so the narrowing is the whole
@@ -182,20 +211,24 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
             **{f"{name}_id__in": scope.agency_ids}, classification__lte=scope.clearance
         )
 
-    def visible_owned(self, user: Any) -> OwnedQuerySet[M]:
+    def visible_owned(self, user: Viewer) -> OwnedQuerySet[M]:
         """The first part of ``visible_in_parts``: what the committees in which the user
         holds a committee-wide role, and those below them, own."""
         scope = scope_for(user)
+        if scope.everything:
+            return self.all()
         return self.filter(
             owning_committee_id__in=scope.committees_below, classification__lte=scope.clearance
         )
 
-    def visible_in_parts(self, user: Any) -> tuple[OwnedQuerySet[M], OwnedQuerySet[M]]:
+    def visible_in_parts(self, user: Viewer) -> tuple[OwnedQuerySet[M], OwnedQuerySet[M]]:
         """``visible_to(user)`` as two disjoint parts whose union is exactly it: what a
         committee of the user's (or one below it) owns, a plain predicate that an index
         can cover, and the rest, reached through an agency or a share."""
         Committee = _org_model("Committee")
         scope = scope_for(user)
+        if scope.everything:
+            return self.all(), self.none()
         below = scope.committees_below
         if not below:
             return self.none(), self.visible_to(user)
@@ -237,7 +270,7 @@ def _addressed(model: Any, name: str, ids: frozenset[int]) -> Q:
 
 
 class DirectoryQuerySet(models.QuerySet[M], Generic[M]):
-    def visible_to(self, user: Any) -> DirectoryQuerySet[M]:
+    def visible_to(self, user: Viewer) -> DirectoryQuerySet[M]:
         scope = scope_for(user)
         return self.all() if scope.directory_member else self.outside_committees(scope)
 
@@ -285,7 +318,7 @@ class Owned(models.Model):
         abstract = True
 
 
-def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
+def get_visible_or_404(queryset: Any, user: Viewer, **lookup: Any) -> Any:
     """The object if this user may see it; otherwise 404, exactly as if it did not exist."""
     obj = queryset.visible_to(user).filter(**lookup).first()
     if obj is None:
@@ -293,13 +326,13 @@ def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     return obj
 
 
-def admin_units_visible_to(user: Any) -> Any:
+def admin_units_visible_to(user: Viewer) -> Any:
     from vigil.core.models import AdminUnit
 
     return AdminUnit.objects.all() if scope_for(user).directory_member else AdminUnit.objects.none()
 
 
-def primary_membership(user: Any) -> Membership | None:
+def primary_membership(user: User) -> Membership | None:
     """The role a user acts in when they hold several: the header shows it, the audit records it."""
     return min(
         active_memberships(user, clock.today()),
@@ -308,7 +341,7 @@ def primary_membership(user: Any) -> Membership | None:
     )
 
 
-def audit_actor_context(user: Any) -> ActorContext:
+def audit_actor_context(user: User) -> ActorContext:
     """The role and agency an audited action is taken in (settings.VIGIL_AUDIT_ACTOR_CONTEXT)."""
     primary = primary_membership(user)
     if primary is None:
@@ -321,20 +354,22 @@ def audit_actor_context(user: Any) -> ActorContext:
 # --- Writes: seeing is not changing (a visible object the user may not change is 403).
 
 
-def can_edit_contact_points(user: Any, agency: Any) -> bool:
+def can_edit_contact_points(user: Viewer, agency: Any) -> bool:
     scope = scope_for(user)
-    if scope.agency_role_in(agency.pk, "agency_head", "officer"):
+    if scope.agency_role_in(agency.pk, Role.AGENCY_HEAD, Role.OFFICER):
         return True
     committee = agency.committee
     return committee is not None and scope.committee_role_covers(
-        committee.path, "standing_office", "administrator"
+        committee.path, Role.STANDING_OFFICE, Role.ADMINISTRATOR
     )
 
 
-MFA_ROLES = frozenset({"committee_leader", "standing_office", "administrator", "auditor"})
+MFA_ROLES = frozenset(
+    {Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.ADMINISTRATOR, Role.AUDITOR}
+)
 
 
-def requires_second_factor(user: Any) -> bool:
+def requires_second_factor(user: Viewer) -> bool:
     """settings.VIGIL_MFA_POLICY: committee leaders, standing office, administrators and
     auditors hold the committee's keys, so they sign in with a second factor."""
     return any(
@@ -343,10 +378,13 @@ def requires_second_factor(user: Any) -> bool:
     )
 
 
-def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
+def committees_with_role(user: Viewer, *roles: str) -> frozenset[int]:
     """Ids of the committees where ``user`` holds one of ``roles``, and every committee below."""
     Committee = _org_model("Committee")
-    paths = {path for role, _a, _c, path in scope_for(user).roles if role in roles and path}
+    scope = scope_for(user)
+    if scope.everything:
+        return frozenset(Committee.objects.values_list("pk", flat=True))
+    paths = {path for role, _a, _c, path in scope.roles if role in roles and path}
     if not paths:
         return frozenset()
     prefix = Q()
@@ -356,21 +394,43 @@ def committees_with_role(user: Any, *roles: str) -> frozenset[int]:
 
 
 # Who keeps a committee's number registers, and who reads its audit log.
-REGISTER_ROLES = ("standing_office", "administrator", "committee_leader")
-AUDIT_ROLES = ("auditor", "standing_office")
+REGISTER_ROLES = (Role.STANDING_OFFICE, Role.ADMINISTRATOR, Role.COMMITTEE_LEADER)
+AUDIT_ROLES = (Role.AUDITOR, Role.STANDING_OFFICE)
 
 
-def can_keep_numbers(user: Any, committee: Any) -> bool:
+def can_keep_numbers(user: Viewer, committee: Committee) -> bool:
     return scope_for(user).committee_role_covers(committee.path, *REGISTER_ROLES)
 
 
-def can_set_numbering(user: Any, committee: Any) -> bool:
-    return scope_for(user).committee_role_covers(committee.path, "administrator")
+def can_set_numbering(user: Viewer, committee: Committee) -> bool:
+    return scope_for(user).committee_role_covers(committee.path, Role.ADMINISTRATOR)
 
 
-def can_read_audit(user: Any, committee: Any | None = None) -> bool:
+def can_read_audit(user: Viewer, committee: Committee | None = None) -> bool:
     """An auditor or the standing office (of ``committee`` or above, when given)."""
     scope = scope_for(user)
     if committee is None:
-        return any(role in AUDIT_ROLES and path for role, _a, _c, path in scope.roles)
+        return scope.everything or any(
+            role in AUDIT_ROLES and path for role, _a, _c, path in scope.roles
+        )
     return scope.committee_role_covers(committee.path, *AUDIT_ROLES)
+
+
+def require_committee_role(
+    actor: Viewer, committee: Committee | None, *roles: str, message: str
+) -> None:
+    """403 unless ``actor`` holds one of ``roles`` in ``committee`` or a committee above it.
+    Vigil itself passes (its scope covers everything); no committee is refused."""
+    scope = scope_for(actor)
+    if scope.everything:
+        return
+    if committee is None or not scope.committee_role_covers(committee.path, *roles):
+        raise PermissionDenied(message)
+
+
+def require_committee_admin(
+    actor: Viewer, committee: Committee | None, message: str | None = None
+) -> None:
+    """The one "only an administrator of this committee (or one above it)" check."""
+    message = message or gettext("Only an administrator of this committee may do this.")
+    require_committee_role(actor, committee, Role.ADMINISTRATOR, message=message)

@@ -13,10 +13,10 @@ from vigil.core import clock
 from vigil.org.administration import queries as admin_queries
 from vigil.org.models import Committee, DutyShift, Role
 from vigil.org.people.queries import role_requests_visible_to
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     """The officer on duty now in the user's agencies and in the standing office of each
     committee where the user holds a role, with the number to call."""
     scope = scope_for(user)
@@ -43,11 +43,11 @@ def summary_for(user: Any) -> dict[str, Any]:
         "duty_agencies": len(set(agencies)),
         "roster_url": reverse("org:duty_roster", args=[agencies[0]]) if scope.agency_ids else None,
         "items": [],
-        "roles": ("standing_office", "commune", "officer", "committee_leader"),
+        "roles": (Role.STANDING_OFFICE, "commune", Role.OFFICER, Role.COMMITTEE_LEADER),
     }
 
 
-def administration_for(user: Any) -> dict[str, Any]:
+def administration_for(user: Viewer) -> dict[str, Any]:
     """What waits for an administrator, or for a leader who decides clearance and role
     requests."""
     items: list[dict[str, Any]] = []
@@ -81,4 +81,4 @@ def administration_for(user: Any) -> dict[str, Any]:
                 "urgency": "waiting",
             }
         )
-    return {"title": _("Administration"), "items": items, "roles": ("administrator",)}
+    return {"title": _("Administration"), "items": items, "roles": (Role.ADMINISTRATOR,)}

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.search import fold
-from vigil.org.scope import Owned, OwnedQuerySet
+from vigil.org.scope import Owned, OwnedQuerySet, Viewer
 
 # Vietnam's bounding box, the islands included.
 LAT_MIN, LAT_MAX = 6.0, 23.5
@@ -292,7 +292,7 @@ class Plan(Owned):
 
 
 class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
-    def visible_to(self, user: Any) -> PlanVersionQuerySet:
+    def visible_to(self, user: Viewer) -> PlanVersionQuerySet:
         """A version is seen with its plan."""
         return self.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
 
@@ -396,7 +396,7 @@ class PlanVersion(models.Model):
 
 
 class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
-    def visible_to(self, user: Any) -> RiskAssessmentQuerySet:
+    def visible_to(self, user: Viewer) -> RiskAssessmentQuerySet:
         """An assessment is seen with its site."""
         return self.filter(site__in=KeySite.objects.visible_to(user).values("pk"))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from vigil.core import clock
 from vigil.core.search import folded_query
+from vigil.org.scope import Viewer
 from vigil.sites.models import (
     DEFAULT_REVIEW_MONTHS,
     NO_PLAN,
@@ -87,7 +88,7 @@ def rank_expression(today: dt.date, prefix: str = "") -> Case:
     )  # fmt: skip
 
 
-def plans_with_state(user: Any, today: dt.date | None = None) -> QuerySet[Any]:
+def plans_with_state(user: Viewer, today: dt.date | None = None) -> QuerySet[Any]:
     day = today or clock.today()
     return Plan.objects.visible_to(user).annotate(state_rank=rank_expression(day))
 
@@ -111,7 +112,7 @@ class SiteFilters:
     archived: bool = False
 
 
-def annotated_sites(user: Any) -> QuerySet[Any]:
+def annotated_sites(user: Viewer) -> QuerySet[Any]:
     """The sites the user sees, each with the worst state of the plans the user sees
     (``state_rank``, None: no plan) and its latest risk (``latest_risk``)."""
     worst = (
@@ -131,7 +132,7 @@ def annotated_sites(user: Any) -> QuerySet[Any]:
     )
 
 
-def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[Any]:
+def sites_for(user: Viewer, filters: SiteFilters | None = None) -> QuerySet[Any]:
     """The site list: ``annotated_sites`` narrowed by the page's filters."""
     f = filters or SiteFilters()
     sites = annotated_sites(user).filter(archived=f.archived)
@@ -148,7 +149,7 @@ def sites_for(user: Any, filters: SiteFilters | None = None) -> QuerySet[Any]:
     return sites.order_by("name", "pk")
 
 
-def risk_register(user: Any) -> QuerySet[Any]:
+def risk_register(user: Viewer) -> QuerySet[Any]:
     """Sites with an assessment, highest latest risk first, then the worst plan state."""
     return (
         sites_for(user)
@@ -157,7 +158,7 @@ def risk_register(user: Any) -> QuerySet[Any]:
     )
 
 
-def plans_of_site(site: KeySite, user: Any) -> QuerySet[Any]:
+def plans_of_site(site: KeySite, user: Viewer) -> QuerySet[Any]:
     return (
         plans_with_state(user)
         .filter(sites=site)
@@ -178,6 +179,6 @@ def register_panel(function: PanelFunction) -> None:
         _PANELS.append(function)
 
 
-def panels_for(site: KeySite, user: Any) -> list[dict[str, Any]]:
+def panels_for(site: KeySite, user: Viewer) -> list[dict[str, Any]]:
     """{title, template, context} of each registered panel that has something to show."""
     return [panel for function in _PANELS if (panel := function(site, user))]

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.inbox.escalation import close_case
 from vigil.inbox.models import CaseKind
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.sites.models import (
     CYCLE_MESSAGE,
     LAT_MAX,
@@ -48,16 +48,14 @@ SITE_FIELDS = (
 # --- who may
 
 
-def can_keep_sites(user: Any, committee: Committee) -> bool:
+def can_keep_sites(user: Viewer, committee: Committee) -> bool:
     """The standing office or a leader of the committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(
         committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER
     )
 
 
-def can_change_site(user: Any, site: KeySite) -> bool:
+def can_change_site(user: Viewer, site: KeySite) -> bool:
     """Those who keep the committee's sites, and the site's own agencies."""
     if can_keep_sites(user, site.owning_committee):
         return True
@@ -68,21 +66,19 @@ def can_change_site(user: Any, site: KeySite) -> bool:
     )
 
 
-def can_write_plan(user: Any, plan: Plan) -> bool:
+def can_write_plan(user: Viewer, plan: Plan) -> bool:
     """Draft and submit versions: the standing office, or the plan's agency."""
     if can_keep_sites(user, plan.owning_committee):
         return True
     return scope_for(user).agency_role_in(plan.owning_agency_id, Role.OFFICER, Role.AGENCY_HEAD)
 
 
-def can_approve(user: Any, plan: Plan) -> bool:
+def can_approve(user: Viewer, plan: Plan) -> bool:
     """A leader of the plan's committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(plan.owning_committee.path, Role.COMMITTEE_LEADER)
 
 
-def can_return(user: Any, plan: Plan) -> bool:
+def can_return(user: Viewer, plan: Plan) -> bool:
     """A leader, or the standing office that reviews the plan before it goes up."""
     return can_approve(user, plan) or can_keep_sites(user, plan.owning_committee)
 
@@ -96,7 +92,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def add_category(committee: Committee, *, code: str, name: str, actor: Any) -> SiteCategory:
+def add_category(committee: Committee, *, code: str, name: str, actor: Actor) -> SiteCategory:
     """A committee extends the list of site categories."""
     _require(can_keep_sites(actor, committee), _("Only the standing office may add categories."))
     if not name.strip():
@@ -285,7 +281,7 @@ def create_plan(
 
 
 @transaction.atomic
-def require_revision(plan: Plan, *, reason: str, actor: Any) -> Plan:
+def require_revision(plan: Plan, *, reason: str, actor: Actor) -> Plan:
     """A drill finding or an incident says the plan must be revised; the next approved
     version clears it. Not durable: the exercises and situation apps call it inside
     their own writes."""
@@ -329,7 +325,7 @@ def add_version(
         text = _sections(sections)
     version = PlanVersion.objects.create(
         plan=plan, number=(latest.number if latest else 0) + 1, status=VersionStatus.DRAFT,
-        author=None if isinstance(actor, SystemActor) else actor,
+        author=audit.acting_user(actor),
         author_label=audit.actor_label(actor), created_at=clock.now(), **text,
     )  # fmt: skip
     audit.record(SiteAction.VERSION_ADDED, actor=actor, obj=version,
@@ -399,7 +395,7 @@ def approve_version(
     version.status, version.decision_number, version.approved_on = (
         VersionStatus.APPROVED, decision_number.strip()[:60], day,
     )  # fmt: skip
-    version.approved_by = None if isinstance(actor, SystemActor) else actor
+    version.approved_by = audit.acting_user(actor)
     version.approved_by_label = audit.actor_label(actor)
     version.save(update_fields=["status", "decision_number", "approved_on", "approved_by",
                                 "approved_by_label"])  # fmt: skip
@@ -438,7 +434,7 @@ def return_version(version: PlanVersion, *, comments: str, actor: Any) -> PlanVe
 
 
 @transaction.atomic(durable=True)
-def set_review_cycle(committee: Committee, *, months: int, actor: Any) -> PlanReviewSetting:
+def set_review_cycle(committee: Committee, *, months: int, actor: Actor) -> PlanReviewSetting:
     """The committee's review cycle; the next review of its plans in force moves with it."""
     _require(can_keep_sites(actor, committee), _("Only the standing office sets the cycle."))
     if not 1 <= months <= 60:

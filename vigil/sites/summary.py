@@ -8,11 +8,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.org.scope import Role, Viewer
 from vigil.sites import queries
 from vigil.sites.models import NO_PLAN, Freshness
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     sites = queries.sites_for(user)
     if not sites.exists():
         return {"title": _("Key sites and plans"), "items": [], "roles": ()}
@@ -43,5 +44,5 @@ def summary_for(user: Any) -> dict[str, Any]:
              "url": reverse("sites:risk_register"), "counts": "top_risk",
              "measure": "score"},
         ],
-        "roles": ("committee_leader", "standing_office", "officer", "commune"),
+        "roles": (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune"),
     }  # fmt: skip

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +21,7 @@ from vigil.core.calendar import CalendarItem
 from vigil.inbox import escalation
 from vigil.inbox.models import EscalationCase
 from vigil.inbox.services import remind_once
+from vigil.org.scope import Viewer
 from vigil.work.models import Meeting, Task
 
 RULE = "work.task_deadline"
@@ -99,7 +99,7 @@ def sweep_task_deadlines(now: dt.datetime) -> dict[str, int]:
     return {"reminded": remind_due(now), "escalated": escalate_overdue(now)}
 
 
-def task_calendar_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
+def task_calendar_items(user: Viewer, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
     tasks = (
         Task.objects.visible_to(user)
         .filter(deadline__gte=start, deadline__lte=end)
@@ -117,7 +117,7 @@ def task_calendar_items(user: Any, start: dt.date, end: dt.date) -> Iterable[Cal
         )
 
 
-def meeting_calendar_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
+def meeting_calendar_items(user: Viewer, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
     meetings = (
         Meeting.objects.visible_to(user)
         .filter(held_on__gte=start, held_on__lte=end)

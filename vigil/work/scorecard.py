@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from vigil.core import audit, clock, statistics
 from vigil.core.xlsx import Sheet
 from vigil.org.models import Agency
+from vigil.org.scope import Viewer
 from vigil.work.models import Task
 
 
@@ -44,7 +45,7 @@ class Row:
         return round(100 * self.on_time / self.done) if self.done else None
 
 
-def scorecard(user: Any, *, committee_id: int | None = None) -> list[Row]:
+def scorecard(user: Viewer, *, committee_id: int | None = None) -> list[Row]:
     today = clock.today()
     tasks = Task.objects.exclude(state=Task.State.CANCELLED)
     if committee_id is not None:

@@ -12,30 +12,30 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
-from vigil.org.models import Agency, Committee, MemberAgency, Period, Post
-from vigil.org.scope import scope_for
+from vigil.org.models import Agency, Committee, MemberAgency, Period, Post, Role
+from vigil.org.scope import Viewer, scope_for
 from vigil.work.tasks.models import Task
 
-ISSUER_ROLES = ("standing_office", "committee_leader")
+ISSUER_ROLES = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 # Who acts for an assignee agency: its officers and head, and the committee-wide
 # roles held through it (a commune's standing office is its police).
-ASSIGNEE_ROLES = frozenset({"agency_head", "officer", "standing_office", "committee_leader"})
+ASSIGNEE_ROLES = frozenset(
+    {Role.AGENCY_HEAD, Role.OFFICER, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER}
+)
 DEPUTY_KINDS = (Post.Kind.STANDING_DEPUTY, Post.Kind.DEPUTY)
 
 
 # --- who may do what
 
 
-def can_issue(user: Any, committee: Committee) -> bool:
+def can_issue(user: Viewer, committee: Committee) -> bool:
     """The committee's standing office or leaders (of it or a committee above)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(committee.path, *ISSUER_ROLES)
 
 
-def can_act_for(user: Any, agency_id: int) -> bool:
+def can_act_for(user: Viewer, agency_id: int) -> bool:
     """Whether ``user`` answers for the agency a task is assigned to."""
     if isinstance(user, SystemActor):
         return True
@@ -45,16 +45,16 @@ def can_act_for(user: Any, agency_id: int) -> bool:
     )
 
 
-def can_judge(user: Any, task: Task) -> bool:
+def can_judge(user: Viewer, task: Task) -> bool:
     """Accept, return or cancel: the issuing committee's standing office or leaders."""
     return can_issue(user, task.owning_committee)
 
 
-def may_attach_to_task(user: Any, task: Task) -> bool:
+def may_attach_to_task(user: Viewer, task: Task) -> bool:
     return can_act_for(user, task.assignee_id) or can_judge(user, task)
 
 
-def may_attach_to_document(user: Any, document: Any) -> bool:
+def may_attach_to_document(user: Viewer, document: Any) -> bool:
     """Issued and incoming documents, meetings (their minutes), plans: the issuer's."""
     return can_issue(user, document.owning_committee)
 
@@ -107,10 +107,10 @@ def agencies_in_tree(committee: Committee, agencies: Iterable[Agency]) -> list[A
     return chosen
 
 
-def check_classification(actor: Any, level: int) -> None:
+def check_classification(actor: Actor, level: int) -> None:
     if level not in Classification.values:
         raise ValidationError({"classification": _("Unknown classification.")})
-    if not isinstance(actor, SystemActor) and level > actor.clearance:
+    if level > scope_for(actor).clearance:
         raise ValidationError(
             {"classification": _("You cannot classify above your own clearance.")}
         )
@@ -122,5 +122,5 @@ def standing_agency(committee: Committee) -> Agency:
     return committee.standing_agency
 
 
-def require_issuer(actor: Any, committee: Committee) -> None:
+def require_issuer(actor: Actor, committee: Committee) -> None:
     require(can_issue(actor, committee), _("Only the committee's standing office may do this."))

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org.scope import committees_with_role, scope_for
+from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
 from vigil.work.models import Task
 from vigil.work.services import ISSUER_ROLES
 from vigil.work.tasks.queries import issued_tasks
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     today = clock.today()
     url = reverse("work:task_list")
     items: list[dict[str, Any]] = []
@@ -57,5 +57,5 @@ def summary_for(user: Any) -> dict[str, Any]:
     return {
         "title": _("Committee work"),
         "items": items,
-        "roles": ("committee_leader", "standing_office", "officer", "commune"),
+        "roles": (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune"),
     }

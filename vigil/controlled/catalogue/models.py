@@ -8,11 +8,14 @@ centimetres); ``shown`` gives them in the unit people use.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+if TYPE_CHECKING:
+    from vigil.org.scope import Viewer
 
 
 class ItemClass(models.TextChoices):
@@ -53,7 +56,7 @@ def shown(item_class: str, quantity: int) -> str:
 
 
 class ItemQuerySet(models.QuerySet["Item"]):
-    def visible_to(self, user: Any) -> ItemQuerySet:
+    def visible_to(self, user: Viewer) -> ItemQuerySet:
         """The catalogue is reference data: every signed-in user reads it.
 
         Not the one scope rule (``OwnedQuerySet.visible_to``) on purpose: an item

@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 from vigil.controlled.catalogue.models import UNITS, Item, unit_label
 from vigil.controlled.models import ControlledAction
 from vigil.core import audit
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 
 
 @transaction.atomic(durable=True)
-def create_item(*, code: str, name: str, item_class: str, maker: str = "", actor: Any) -> Item:
+def create_item(*, code: str, name: str, item_class: str, maker: str = "", actor: Actor) -> Item:
     """Add a kind of item to the catalogue."""
     return create_item_within(code=code, name=name, item_class=item_class, maker=maker, actor=actor)
 
 
 def create_item_within(
-    *, code: str, name: str, item_class: str, maker: str = "", actor: Any
+    *, code: str, name: str, item_class: str, maker: str = "", actor: Actor
 ) -> Item:
     """``create_item`` in the caller's transaction (the demo seed)."""
     if not isinstance(actor, SystemActor):

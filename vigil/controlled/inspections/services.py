@@ -19,8 +19,9 @@ from vigil.controlled.models import ControlledAction
 from vigil.controlled.registry.keepers import require_keeper
 from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.inbox.services import CommitteeRole, remind_once
-from vigil.org.models import Agency
+from vigil.org.models import Agency, Role
 
 RULE = "controlled.inspection_due"
 DUE_AHEAD_DAYS = 14  # the reminder goes out this many days before the due date
@@ -57,7 +58,7 @@ def record_inspection_within(
     result: str,
     findings: str = "",
     next_due: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Inspection:
     """``record_inspection`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_keeper(actor, store.owning_committee, store.licensing_agency_id)
@@ -108,7 +109,7 @@ def remind_inspections_due(now: dt.datetime) -> int:
             continue
         recipients: list[object] = [
             inspection.owning_agency,
-            CommitteeRole(inspection.owning_committee, "standing_office"),
+            CommitteeRole(inspection.owning_committee, Role.STANDING_OFFICE),
         ]
         if inspection.licensing_agency is not None:
             recipients.append(inspection.licensing_agency)

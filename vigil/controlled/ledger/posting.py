@@ -34,7 +34,7 @@ from vigil.controlled.ledger.rules import (
 from vigil.controlled.models import ControlledAction
 from vigil.controlled.registry.models import Store
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor, compute_hash
+from vigil.core.audit import Actor, compute_hash
 from vigil.org.models import Agency, Committee
 
 
@@ -46,7 +46,7 @@ class Posted:
     created: bool
 
 
-def record(organisation: Agency, movements: list[Movement], actor: Any) -> list[Posted]:
+def record(organisation: Agency, movements: list[Movement], actor: Actor) -> list[Posted]:
     """Post the movements under the organisation's chain lock, in the caller's
     transaction: new keys written, replays answered with their first entry."""
     count = len(movements)
@@ -195,10 +195,10 @@ def _existing(organisation: Agency, movements: list[Movement]) -> dict[str, Ledg
 
 
 def _chain_entries(
-    organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Any
+    organisation: Agency, fresh: list[tuple[int, Movement]], head: LedgerHead, actor: Actor
 ) -> list[LedgerEntry]:
     """The new entries, chained after the head (moved along), not yet written."""
-    actor_id = None if isinstance(actor, SystemActor) else actor.pk
+    actor_id = audit.acting_user_id(actor)
     label = audit.actor_label(actor)
     at = clock.now()
     entries: list[LedgerEntry] = []
@@ -282,7 +282,7 @@ def _write(
         entry._state.adding, entry._state.db = False, connection.alias
 
 
-def _audit(new: list[LedgerEntry], actor: Any) -> None:
+def _audit(new: list[LedgerEntry], actor: Actor) -> None:
     first = new[0]
     if len(new) == 1:
         action = (

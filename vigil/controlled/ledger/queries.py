@@ -12,6 +12,7 @@ from django.utils import timezone
 from vigil.controlled.catalogue.models import ItemClass, shown
 from vigil.controlled.ledger.models import Account, Balance, LedgerEntry
 from vigil.core import statistics
+from vigil.org.scope import Viewer
 
 
 def at_store(entries: Any, store_id: int) -> Any:
@@ -40,7 +41,7 @@ def refresh_statistics(now: dt.datetime) -> int:
     return statistics.analyse(LedgerEntry, Balance, Account)
 
 
-def visible_movements(user: Any) -> Any:
+def visible_movements(user: Viewer) -> Any:
     """The entries the user may see, with what their rows show."""
     return LedgerEntry.objects.visible_to(user).select_related(
         "item", "from_account__store", "to_account__store"
@@ -61,7 +62,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
-def filtered_balances(user: Any, data: dict[str, Any]) -> QuerySet[Balance]:
+def filtered_balances(user: Viewer, data: dict[str, Any]) -> QuerySet[Balance]:
     """The balances the user may see, narrowed by a filter form's (or query's) values."""
     balances = Balance.objects.visible_to(user)
     if data.get("organisation"):

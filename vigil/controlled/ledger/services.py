@@ -24,15 +24,13 @@ from vigil.controlled.ledger.rules import KEY_MAX as KEY_MAX
 from vigil.controlled.ledger.rules import Movement as Movement
 from vigil.controlled.ledger.rules import check_shape, numbered
 from vigil.controlled.registry.keepers import require_licensed
-from vigil.core.audit import SystemActor
-from vigil.org.models import Agency
+from vigil.core.audit import Actor
+from vigil.org.models import Agency, Role
 from vigil.org.scope import scope_for
 
 
-def require_storekeeper(actor: Any, organisation: Agency) -> None:
-    if isinstance(actor, SystemActor):
-        return
-    if not scope_for(actor).agency_role_in(organisation.pk, "storekeeper"):
+def require_storekeeper(actor: Actor, organisation: Agency) -> None:
+    if not scope_for(actor).agency_role_in(organisation.pk, Role.STOREKEEPER):
         raise PermissionDenied(_("Only a storekeeper of this organisation may record movements."))
 
 
@@ -125,7 +123,7 @@ def post_movement_within(
     lot: str = "",
     document_ref: str = "",
     reason: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> LedgerEntry:
     """``post_movement`` as a helper that nests: in the caller's transaction (the demo seed)."""
     m = Movement(
@@ -137,7 +135,7 @@ def post_movement_within(
 
 
 def post_movements(
-    organisation: Agency, movements: Iterable[Movement], *, actor: Any
+    organisation: Agency, movements: Iterable[Movement], *, actor: Actor
 ) -> list[LedgerEntry]:
     """All or nothing: every movement is posted, or none is. One audit event for
     the call (each entry is in the organisation's own chain).
@@ -164,7 +162,7 @@ def record_movements(
 
 
 def record_movements_within(
-    organisation: Agency, movements: Iterable[Movement], *, actor: Any
+    organisation: Agency, movements: Iterable[Movement], *, actor: Actor
 ) -> list[Posted]:
     """``record_movements`` as a helper that nests: a savepoint of the caller's
     transaction (sending a transfer), or its own transaction when there is none."""
@@ -172,7 +170,7 @@ def record_movements_within(
 
 
 def _record_movements(
-    organisation: Agency, movements: Iterable[Movement], actor: Any, *, durable: bool
+    organisation: Agency, movements: Iterable[Movement], actor: Actor, *, durable: bool
 ) -> list[Posted]:
     movements = list(movements)
     require_storekeeper(actor, organisation)
@@ -190,7 +188,7 @@ def _record_movements(
             raise ValidationError(_("The movement was refused by the ledger's rules.")) from exc
 
 
-def reverse_movement(entry: LedgerEntry, *, reason: str, actor: Any) -> LedgerEntry:
+def reverse_movement(entry: LedgerEntry, *, reason: str, actor: Actor) -> LedgerEntry:
     """Correct a mistake: the same quantity back the other way, saying why."""
     m = reversal(entry, reason=reason)
     return _record_movements(entry.owning_agency, [m], actor, durable=True)[0].entry

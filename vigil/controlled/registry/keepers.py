@@ -15,24 +15,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency, Committee
-from vigil.org.scope import scope_for
+from vigil.org.models import Agency, Committee, Role
+from vigil.org.scope import Viewer, scope_for
 
-KEEPER_COMMITTEE_ROLES = ("standing_office", "administrator")
+KEEPER_COMMITTEE_ROLES = (Role.STANDING_OFFICE, Role.ADMINISTRATOR)
 
-KEEPER_AGENCY_ROLES = ("agency_head", "officer")
+KEEPER_AGENCY_ROLES = (Role.AGENCY_HEAD, Role.OFFICER)
 
 # The kinds of agency that issue licences for explosives and weapons: the
 # Department of Industry and Trade (a department), the police, the military.
 LICENSING_KINDS = (Agency.Kind.DEPARTMENT, Agency.Kind.POLICE, Agency.Kind.MILITARY)
 
 
-def may_keep(user: Any, committee: Committee | None, licensing_agency_id: int | None) -> bool:
+def may_keep(user: Viewer, committee: Committee | None, licensing_agency_id: int | None) -> bool:
     """May ``user`` write the registry records of this committee / licensing agency?"""
-    if isinstance(user, SystemActor):
-        return True
     scope = scope_for(user)
     if committee is not None and scope.committee_role_covers(
         committee.path, *KEEPER_COMMITTEE_ROLES
@@ -43,13 +41,13 @@ def may_keep(user: Any, committee: Committee | None, licensing_agency_id: int | 
     )
 
 
-def may_keep_record(user: Any, record: Any) -> bool:
+def may_keep_record(user: Viewer, record: Any) -> bool:
     """For an existing record with ``owning_committee`` and ``licensing_agency``."""
     return may_keep(user, record.owning_committee, record.licensing_agency_id)
 
 
 def require_keeper(
-    actor: Any, committee: Committee | None, licensing_agency_id: int | None
+    actor: Actor, committee: Committee | None, licensing_agency_id: int | None
 ) -> None:
     if not may_keep(actor, committee, licensing_agency_id):
         raise PermissionDenied(
@@ -60,7 +58,7 @@ def require_keeper(
         )
 
 
-def licensing_agencies_for(user: Any) -> Any:
+def licensing_agencies_for(user: Viewer) -> Any:
     """Agencies the user may name as an organisation's licensing agency."""
     qs = Agency.objects.filter(kind__in=LICENSING_KINDS, committee__isnull=False)
     if isinstance(user, SystemActor):
@@ -78,7 +76,7 @@ def licensing_agencies_for(user: Any) -> Any:
     return qs.filter(q).order_by("name")
 
 
-def may_create_organisations(user: Any) -> bool:
+def may_create_organisations(user: Viewer) -> bool:
     return bool(licensing_agencies_for(user).exists())
 
 

@@ -14,20 +14,21 @@ from vigil.controlled.registry.models import Licence, OrganisationProfile, Store
 from vigil.core import clock
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
+from vigil.org.scope import Viewer
 
 
-def profiles(user: Any) -> QuerySet[OrganisationProfile]:
+def profiles(user: Viewer) -> QuerySet[OrganisationProfile]:
     """The registry's organisations the user may see."""
     return OrganisationProfile.objects.visible_to(user).select_related(
         "organisation__admin_unit", "licensing_agency"
     )
 
 
-def visible_organisations(user: Any) -> QuerySet[Agency]:
+def visible_organisations(user: Viewer) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=profiles(user).values("pk")).order_by("name")
 
 
-def visible_communes(user: Any) -> QuerySet[AdminUnit]:
+def visible_communes(user: Viewer) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(
         pk__in=profiles(user).values("organisation__admin_unit")
     ).order_by("name")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from vigil.controlled.registry.models import Licence
 from vigil.inbox.services import CommitteeRole, remind_once
+from vigil.org.models import Role
 
 THRESHOLDS = (60, 30)
 RULE = "controlled.licence_expiry"
@@ -29,7 +30,7 @@ def remind_expiring_licences(now: dt.datetime) -> int:
         threshold = min(t for t in THRESHOLDS if days_left <= t)
         recipients: list[object] = [
             licence.owning_agency,
-            CommitteeRole(licence.owning_committee, "standing_office"),
+            CommitteeRole(licence.owning_committee, Role.STANDING_OFFICE),
         ]
         if licence.licensing_agency is not None:
             recipients.append(licence.licensing_agency)

@@ -36,7 +36,7 @@ from vigil.controlled.registry.models import (
     Store,
 )
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 
@@ -128,7 +128,7 @@ def create_organisation_within(
     licensing_agency: Agency,
     parent_group: str = "",
     address: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> OrganisationProfile:
     """``create_organisation`` as a helper that nests: in the caller's transaction (the demo seed)."""
     unit = _check_commune(admin_unit)
@@ -153,7 +153,7 @@ def create_organisation_within(
 
 @transaction.atomic(durable=True)
 def create_profile(
-    agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Any
+    agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Actor
 ) -> OrganisationProfile:
     """The registry record of a licensed organisation already in the directory."""
     return create_profile_within(
@@ -162,7 +162,7 @@ def create_profile(
 
 
 def create_profile_within(
-    agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Any
+    agency: Agency, *, sector: str, parent_group: str = "", address: str = "", actor: Actor
 ) -> OrganisationProfile:
     """``create_profile`` as a helper that nests: in the caller's transaction (the demo seed)."""
     if agency.kind != Agency.Kind.LICENSED_ORGANISATION:
@@ -188,7 +188,7 @@ def _record_profile(
     sector: str,
     parent_group: str,
     address: str,
-    actor: Any,
+    actor: Actor,
 ) -> OrganisationProfile:
     """The registry row of an organisation and its audit event (the caller's transaction)."""
     profile = OrganisationProfile(
@@ -274,7 +274,7 @@ def _licence_state(licence: Licence) -> dict[str, Any]:
     }
 
 
-def _event(licence: Licence, status_from: str, reason: str, actor: Any) -> LicenceEvent:
+def _event(licence: Licence, status_from: str, reason: str, actor: Actor) -> LicenceEvent:
     return LicenceEvent.objects.create(
         licence=licence, at=clock.now(), status_from=status_from, status_to=licence.status,
         reason=reason, actor_label=audit.actor_label(actor),
@@ -318,7 +318,7 @@ def create_licence_within(
     valid_to: Any,
     item_classes: Iterable[str],
     stores: Iterable[Store] = (),
-    actor: Any,
+    actor: Actor,
 ) -> Licence:
     """``create_licence`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_licensed(organisation)
@@ -402,12 +402,11 @@ def change_licence_status(licence: Licence, status: str, *, reason: str, actor: 
 
 
 def change_licence_status_within(
-    licence: Licence, status: str, *, reason: str, actor: Any
+    licence: Licence, status: str, *, reason: str, actor: Actor
 ) -> Licence:
     """``change_licence_status`` as a helper that nests: in the caller's transaction (the demo seed)."""
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
-    if not isinstance(actor, SystemActor):
-        require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
+    require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
     if status not in Licence.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     reason = reason.strip()
@@ -487,7 +486,7 @@ def create_store_within(
     admin_unit: AdminUnit,
     kind: str,
     capacities: Mapping[str, int] | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Store:
     """``create_store`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_licensed(organisation)

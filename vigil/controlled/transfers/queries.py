@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from vigil.controlled.registry.models import Store
 from vigil.controlled.transfers.models import Transfer
 from vigil.org.models import Agency
+from vigil.org.scope import Viewer
 
 
-def visible_transfers(user: Any) -> QuerySet[Transfer]:
+def visible_transfers(user: Viewer) -> QuerySet[Transfer]:
     """The transfers the user may see, with what their pages show."""
     return Transfer.objects.visible_to(user).select_related(
         "from_store", "to_store", "item", "owning_agency", "receiving_agency"

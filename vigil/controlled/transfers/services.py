@@ -40,6 +40,7 @@ from vigil.controlled.models import ControlledAction
 from vigil.controlled.registry.models import Store
 from vigil.controlled.transfers.models import Transfer
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.org.models import Agency
 
 
@@ -131,7 +132,7 @@ def dispatch_transfer_within(
     document_ref: str = "",
     reason: str = "",
     idempotency_key: str,
-    actor: Any,
+    actor: Actor,
 ) -> Transfer:
     """``dispatch_transfer`` as a helper that nests: in the caller's transaction
     (the demo seed)."""
@@ -177,7 +178,7 @@ def _send(
     document_ref: str,
     reason: str,
     idempotency_key: str,
-    actor: Any,
+    actor: Actor,
     durable: bool,
 ) -> Sent:
     sender = from_store.owning_agency
@@ -254,7 +255,7 @@ def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     return receive_transfer_within(transfer, actor=actor)
 
 
-def receive_transfer_within(transfer: Transfer, *, actor: Any) -> Transfer:
+def receive_transfer_within(transfer: Transfer, *, actor: Actor) -> Transfer:
     """``receive_transfer`` as a helper that nests: in the caller's transaction (the demo seed)."""
     require_storekeeper(actor, transfer.receiving_agency)
     transfer = _lock(transfer, transfer.receiving_agency_id)

@@ -15,20 +15,18 @@ come from ``role_paths`` (the committee-wide role itself), not from
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vigil.accounts.models import User
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 
 
-def role_paths(user: Any, role: str) -> list[str]:
+def role_paths(user: Viewer, role: str) -> list[str]:
     """The paths of the committees in which ``user`` holds the committee-wide ``role`` today."""
     return sorted({path for r, _a, _c, path in scope_for(user).roles if r == role and path})
 
@@ -46,11 +44,11 @@ def committees_in_tree(paths: list[str]) -> QuerySet[Committee]:
     return Committee.objects.filter(_prefixes(paths, "path"))
 
 
-def committees_administered(user: Any) -> QuerySet[Committee]:
+def committees_administered(user: Viewer) -> QuerySet[Committee]:
     return committees_in_tree(role_paths(user, Role.ADMINISTRATOR))
 
 
-def agencies_administered(user: Any) -> QuerySet[Agency]:
+def agencies_administered(user: Viewer) -> QuerySet[Agency]:
     """Agencies homed in the tree, and licensed organisations licensed from it."""
     paths = role_paths(user, Role.ADMINISTRATOR)
     if not paths:
@@ -97,37 +95,37 @@ def users_in_tree(paths: list[str]) -> QuerySet[User]:
     )
 
 
-def users_administered_by(user: Any) -> QuerySet[User]:
+def users_administered_by(user: Viewer) -> QuerySet[User]:
     return users_in_tree(role_paths(user, Role.ADMINISTRATOR))
 
 
-def users_led_by(user: Any) -> QuerySet[User]:
+def users_led_by(user: Viewer) -> QuerySet[User]:
     return users_in_tree(role_paths(user, Role.COMMITTEE_LEADER))
 
 
-def memberships_administered_by(user: Any) -> QuerySet[Membership]:
+def memberships_administered_by(user: Viewer) -> QuerySet[Membership]:
     return Membership.objects.filter(user__in=users_administered_by(user))
 
 
-def can_administer_user(actor: Any, user: Any) -> bool:
+def can_administer_user(actor: Actor, user: User) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_administered_by(actor).filter(pk=user.pk).exists()
 
 
-def can_lead_user(actor: Any, user: Any) -> bool:
+def can_lead_user(actor: Actor, user: User) -> bool:
     if isinstance(actor, SystemActor):
         return True
     return users_led_by(actor).filter(pk=user.pk).exists()
 
 
-def actor_clearance(actor: Any) -> int:
+def actor_clearance(actor: Actor) -> int:
     if isinstance(actor, SystemActor):
         return int(Classification.TOP_SECRET)
     return int(actor.clearance)
 
 
-def clearance_requests_visible_to(user: Any) -> QuerySet[ClearanceRequest]:
+def clearance_requests_visible_to(user: Viewer) -> QuerySet[ClearanceRequest]:
     """Requests about the people a user administers or leads."""
     return ClearanceRequest.objects.filter(
         Q(user__in=users_administered_by(user)) | Q(user__in=users_led_by(user))
@@ -140,11 +138,11 @@ def licensing_committee(agency: Agency) -> Committee | None:
     return licenser.committee if licenser else None
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Viewer) -> bool:
     return bool(role_paths(user, Role.ADMINISTRATOR))
 
 
-def pending_for_leader(user: Any) -> QuerySet[ClearanceRequest]:
+def pending_for_leader(user: Viewer) -> QuerySet[ClearanceRequest]:
     if not role_paths(user, Role.COMMITTEE_LEADER):
         return ClearanceRequest.objects.none()
     return ClearanceRequest.objects.filter(
@@ -163,12 +161,14 @@ def locked_out(users: QuerySet[User]) -> QuerySet[User]:
     return users.filter(username__in=attempts.values("username"))
 
 
-def can_edit_holidays(user: Any) -> bool:
+def can_edit_holidays(user: Viewer) -> bool:
     """The holiday table moves every deadline in the deployment: administrators of a
     provincial (or higher) committee keep it, not those of a commune."""
     if isinstance(user, SystemActor):
         return True
-    committees = [c for role, _a, c, _p in scope_for(user).roles if role == "administrator" and c]
+    committees = [
+        c for role, _a, c, _p in scope_for(user).roles if role == Role.ADMINISTRATOR and c
+    ]
     return (
         Committee.objects.filter(pk__in=committees).exclude(level=Committee.Level.COMMUNE).exists()
     )

@@ -11,23 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, workdays
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.core.models import Holiday
 from vigil.org.administration.queries import can_edit_holidays
 from vigil.org.models import Committee
-from vigil.org.scope import scope_for
+from vigil.org.scope import require_committee_admin
 
 # --- Helpers the org use cases share (they run inside the caller's transaction)
-
-
-def require_administrator(actor: Any, committee: Committee | None) -> None:
-    """Directory writes: an administrator of this committee or one above (or Vigil itself)."""
-    if isinstance(actor, SystemActor):
-        return
-    if committee is None or not scope_for(actor).committee_role_covers(
-        committee.path, "administrator"
-    ):
-        raise PermissionDenied(_("Only an administrator of this committee may do this."))
 
 
 def check_period(valid_from: dt.date, valid_to: dt.date | None) -> None:
@@ -41,12 +31,12 @@ def clean(obj: Any, exclude: Iterable[str] = ()) -> None:
 
 
 def set_period(
-    obj: Any, action: str, *, committee: Committee, actor: Any, **period: dt.date | None
+    obj: Any, action: str, *, committee: Committee, actor: Actor, **period: dt.date | None
 ) -> Any:
     """Helper (runs in the caller's transaction): change the dates of a member agency,
     a holder's term or a role (locked, audited)."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     changes = {k: v for k, v in period.items() if getattr(obj, k) != v}
     if not changes:
         return obj
@@ -76,7 +66,7 @@ def end_on(obj: Any, on: dt.date) -> None:
 # --- The holiday table (kept in core; administrators of a province or above edit it)
 
 
-def _require_holiday_editor(actor: Any) -> None:
+def _require_holiday_editor(actor: Actor) -> None:
     if not can_edit_holidays(actor):
         raise PermissionDenied(_("Only an administrator may change the holiday table."))
 

@@ -38,7 +38,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.org.scope import get_visible_or_404, require_committee_admin
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -49,8 +49,7 @@ def require_admin(request: HttpRequest) -> None:
 
 
 def _require_committee_admin(request: HttpRequest, committee: Committee) -> None:
-    if not scope_for(request.user).committee_role_covers(committee.path, "administrator"):
-        raise PermissionDenied(_("You do not administer this committee."))
+    require_committee_admin(request.user, committee, _("You do not administer this committee."))
 
 
 def form_page(

@@ -16,11 +16,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from vigil.core.models import AuditEvent
-from vigil.org.models import Agency, Membership
-from vigil.org.scope import AUDIT_ROLES, committees_with_role, scope_for
+from vigil.org.models import Agency, Membership, Role
+from vigil.org.scope import AUDIT_ROLES, Viewer, committees_with_role, scope_for
 
 
-def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+def events_visible_to(user: Viewer) -> QuerySet[AuditEvent]:
     """The events ``user`` may read. Not ``visible_to``: audit events are core rows
     that name no owning agency and are never shared; reading them is a role
     (``AUDIT_ROLES``) over a committee and those below it, and the clearance bound
@@ -72,5 +72,5 @@ def filter_events(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySe
     return events
 
 
-def is_auditor(user: Any) -> bool:
-    return bool(committees_with_role(user, "auditor"))
+def is_auditor(user: Viewer) -> bool:
+    return bool(committees_with_role(user, Role.AUDITOR))

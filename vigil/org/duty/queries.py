@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from vigil.core import clock
 from vigil.org.duty.models import DutyShift
 from vigil.org.models import Agency, Membership, Period
+from vigil.org.scope import Viewer
 
 
 def shift_at(agency: Agency | int, at: dt.datetime) -> DutyShift | None:
@@ -34,7 +35,7 @@ def duty_officer(agency: Agency | int, at: dt.datetime) -> Any | None:
 
 
 def roster(
-    agency: Agency, user: Any, since: dt.datetime, until: dt.datetime
+    agency: Agency, user: Viewer, since: dt.datetime, until: dt.datetime
 ) -> QuerySet[DutyShift]:
     """The shifts ``user`` may see that overlap [since, until), in order."""
     return (

@@ -11,17 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.org.duty.models import DutyShift
 from vigil.org.duty.queries import rosterable_members
 from vigil.org.models import Agency, OrgAction
 from vigil.org.scope import can_edit_contact_points
 
 
-def _require_roster_editor(actor: Any, agency: Agency) -> None:
+def _require_roster_editor(actor: Actor, agency: Agency) -> None:
     """Whoever keeps the agency's contact points keeps its roster."""
-    if isinstance(actor, SystemActor):
-        return
     if not can_edit_contact_points(actor, agency):
         raise PermissionDenied(_("You may not change this agency's duty roster."))
 

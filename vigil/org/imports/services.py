@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl.workbook.workbook import Workbook
 
 from vigil.core import audit, xlsx_import
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.core.xlsx import workbook_bytes
 from vigil.core.xlsx_import import (
@@ -110,9 +111,9 @@ KIND_NAMES = {
     "other": "Khác",
 }  # fmt: skip
 ROLE_NAMES = {
-    "committee_leader": "Lãnh đạo Ban Chỉ đạo", "standing_office": "Thường trực",
-    "auditor": "Kiểm tra, thanh tra (chỉ đọc)", "administrator": "Quản trị",
-    "agency_head": "Thủ trưởng cơ quan", "officer": "Cán bộ đầu mối", "storekeeper": "Thủ kho",
+    Role.COMMITTEE_LEADER: "Lãnh đạo Ban Chỉ đạo", Role.STANDING_OFFICE: "Thường trực",
+    Role.AUDITOR: "Kiểm tra, thanh tra (chỉ đọc)", Role.ADMINISTRATOR: "Quản trị",
+    Role.AGENCY_HEAD: "Thủ trưởng cơ quan", Role.OFFICER: "Cán bộ đầu mối", Role.STOREKEEPER: "Thủ kho",
 }  # fmt: skip
 
 
@@ -138,7 +139,7 @@ def template_bytes() -> bytes:
     lines.extend((name, code) for code, name in KIND_NAMES.items())
     lines.append(())
     lines.append(("Vai trò", "Mã"))
-    lines.extend((name, code) for code, name in ROLE_NAMES.items())
+    lines.extend((name, str(code)) for code, name in ROLE_NAMES.items())
     notes = xlsx_import.notes_sheet("Hướng dẫn nhập liệu Vigil", lines)
     return workbook_bytes([*sheets, notes])
 
@@ -159,7 +160,7 @@ def _check_structure(book: Workbook) -> None:
 
 
 class Importer:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.committees = admin_queries.committees_administered(actor)
 

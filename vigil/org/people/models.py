@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core import clock
+from vigil.core.audit import Actor, SystemActor, acting_user
 from vigil.core.classification import Classification
 
 
@@ -50,10 +50,8 @@ class SecondPersonRequest(models.Model):
     class Meta:
         abstract = True
 
-    def refuse_deciding(self, actor: Any) -> None:
+    def refuse_deciding(self, actor: Actor) -> None:
         """The two-person rule: the requester and the user concerned do not decide."""
-        from vigil.core.audit import SystemActor
-
         if not isinstance(actor, SystemActor):
             if self.requested_by_id == actor.pk:
                 raise PermissionDenied(_("You cannot decide a request you made yourself."))
@@ -62,12 +60,9 @@ class SecondPersonRequest(models.Model):
         if self.status != RequestStatus.PENDING:
             raise ValidationError(_("This request has already been decided."))
 
-    def record_decision(self, actor: Any, *, approve: bool, note: str) -> None:
-        from vigil.core import clock
-        from vigil.core.audit import SystemActor
-
+    def record_decision(self, actor: Actor, *, approve: bool, note: str) -> None:
         self.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-        self.decided_by = None if isinstance(actor, SystemActor) else actor
+        self.decided_by = acting_user(actor)
         self.decided_at = clock.now()
         self.decision_note = note.strip()
 

@@ -9,9 +9,10 @@ from django.db.models import Prefetch, QuerySet
 from vigil.core import clock
 from vigil.org.administration.queries import committees_in_tree, role_paths
 from vigil.org.models import Membership, Period, Role, RoleRequest
+from vigil.org.scope import Viewer
 
 
-def role_requests_visible_to(user: Any) -> QuerySet[RoleRequest]:
+def role_requests_visible_to(user: Viewer) -> QuerySet[RoleRequest]:
     """Requests decided in a committee the user administers or leads (or one below)."""
     paths = role_paths(user, Role.ADMINISTRATOR) + role_paths(user, Role.COMMITTEE_LEADER)
     return RoleRequest.objects.filter(decided_in__in=committees_in_tree(paths))

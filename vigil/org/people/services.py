@@ -14,7 +14,7 @@ from vigil.accounts import services as accounts
 from vigil.accounts.models import User
 from vigil.accounts.services import create_user
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.administration.queries import (
     actor_clearance,
@@ -27,7 +27,6 @@ from vigil.org.administration.services import (
     check_period,
     clean,
     end_on,
-    require_administrator,
     set_period,
 )
 from vigil.org.models import (
@@ -41,23 +40,23 @@ from vigil.org.models import (
     Role,
     RoleRequest,
 )
-from vigil.org.scope import scope_for
+from vigil.org.scope import require_committee_admin, scope_for
 
 
 def _check_grant(
-    user: Any,
+    user: User,
     *,
     agency: Agency,
     role: str,
     committee: Committee | None,
     valid_from: dt.date,
     valid_to: dt.date | None,
-    actor: Any,
+    actor: Actor,
 ) -> Committee:
     """The rules of a role grant; the committee it is administered in."""
     home = committee or agency.committee or licensing_committee(agency)
-    require_administrator(actor, home)
-    assert home is not None  # require_administrator refuses a grant administered nowhere
+    require_committee_admin(actor, home)
+    assert home is not None  # require_committee_admin refuses a grant administered nowhere
     # A role's agency is one of the user's agencies in the scope rule: it must lie in
     # the administrator's tree, or a commune could hand itself the province's police.
     if (
@@ -83,7 +82,7 @@ def _check_grant(
     return home
 
 
-def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
+def _membership(user: User, *, actor: Actor, **fields: Any) -> Membership:
     membership = Membership(user=user, **fields)
     clean(membership)
     membership.save()
@@ -94,7 +93,7 @@ def _membership(user: Any, *, actor: Any, **fields: Any) -> Membership:
 
 
 def grant_membership_within(
-    user: Any,
+    user: User,
     *,
     agency: Agency,
     role: str,
@@ -139,13 +138,11 @@ def grant_membership_within(
 grant_membership = transaction.atomic(durable=True)(grant_membership_within)
 
 
-def _decide_role(request: RoleRequest, *, actor: Any, note: str, approve: bool) -> RoleRequest:
+def _decide_role(request: RoleRequest, *, actor: Actor, note: str, approve: bool) -> RoleRequest:
     request = RoleRequest.objects.select_for_update(of=("self",)).select_related(
         "decided_in", "user", "agency", "committee"
     ).get(pk=request.pk)  # fmt: skip
-    if not isinstance(actor, SystemActor) and not scope_for(actor).committee_role_covers(
-        request.decided_in.path, Role.COMMITTEE_LEADER
-    ):
+    if not scope_for(actor).committee_role_covers(request.decided_in.path, Role.COMMITTEE_LEADER):
         raise PermissionDenied(
             _("Only a committee leader over this committee may decide this request.")
         )
@@ -194,7 +191,7 @@ def update_membership(
     membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
 ) -> Membership:
     committee = _membership_committee(membership)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     assert committee is not None
     if not isinstance(actor, SystemActor):
         if membership.user_id == actor.pk:
@@ -220,7 +217,7 @@ def update_membership(
 def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Membership:
     """The role's last day is ``on``; from the day after it gives nothing."""
     committee = _membership_committee(membership)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     assert committee is not None
     end_on(membership, on)
     result: Membership = set_period(
@@ -229,7 +226,7 @@ def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Member
     return result
 
 
-def require_user_administrator(actor: Any, user: Any) -> None:
+def require_user_administrator(actor: Actor, user: User) -> None:
     if not can_administer_user(actor, user):
         raise PermissionDenied(_("You do not administer this user's committee."))
 
@@ -263,7 +260,7 @@ def create_member_user_within(
 ) -> tuple[User, ClearanceRequest | None]:
     """A new account with its first role. A clearance above the administrator's
     own starts at Thường and waits, as a request, for a committee leader."""
-    require_administrator(actor, committee or agency.committee or licensing_committee(agency))
+    require_committee_admin(actor, committee or agency.committee or licensing_committee(agency))
     email = _check_email(email)
     if not full_name.strip():
         raise ValidationError({"full_name": _("Enter the user's full name.")})
@@ -319,7 +316,7 @@ def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
 
 
 def set_clearance_within(
-    user: Any, level: int, *, actor: Any, reason: str = ""
+    user: User, level: int, *, actor: Any, reason: str = ""
 ) -> ClearanceRequest | None:
     """Grant ``level`` at once when it is at most the administrator's own
     clearance; above it, file a request for a committee leader (returned)."""
@@ -344,7 +341,7 @@ def set_clearance_within(
         user=user,
         level=level,
         reason=reason.strip(),
-        requested_by=None if isinstance(actor, SystemActor) else actor,
+        requested_by=audit.acting_user(actor),
         requested_at=clock.now(),
     )
     clean(request)
@@ -361,7 +358,9 @@ def set_clearance_within(
 set_clearance = transaction.atomic(durable=True)(set_clearance_within)
 
 
-def _decide(request: ClearanceRequest, *, actor: Any, note: str, approve: bool) -> ClearanceRequest:
+def _decide(
+    request: ClearanceRequest, *, actor: Actor, note: str, approve: bool
+) -> ClearanceRequest:
     request = ClearanceRequest.objects.select_for_update().get(pk=request.pk)
     if not can_lead_user(actor, request.user):
         raise PermissionDenied(
@@ -408,7 +407,7 @@ def reject_clearance_request(
 
 
 @transaction.atomic(durable=True)
-def deactivate_member(user: Any, *, actor: Any) -> None:
+def deactivate_member(user: User, *, actor: Any) -> None:
     """Deactivate an account the administrator answers for (sessions end, tokens revoked)."""
     require_user_administrator(actor, user)
     if not isinstance(actor, SystemActor) and user.pk == actor.pk:
@@ -417,14 +416,14 @@ def deactivate_member(user: Any, *, actor: Any) -> None:
 
 
 @transaction.atomic(durable=True)
-def unlock_member(user: Any, *, actor: Any) -> int:
+def unlock_member(user: User, *, actor: Any) -> int:
     """Lift a lockout before its cool-off ends; how many failure records were cleared."""
     require_user_administrator(actor, user)
     return accounts.unlock_account(user, actor=actor)
 
 
 @transaction.atomic(durable=True)
-def reset_member_second_factor(user: Any, *, actor: Any) -> None:
+def reset_member_second_factor(user: User, *, actor: Any) -> None:
     """Remove a lost authenticator; the user enrols again at their next sign-in."""
     require_user_administrator(actor, user)
     accounts.reset_second_factor(user, actor=actor)

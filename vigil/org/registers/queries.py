@@ -9,22 +9,20 @@ through ``visible_to`` see the numbers printed on them, not the register.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from vigil.core.models import IssuedNumber, NumberRegister
-from vigil.org.scope import REGISTER_ROLES, committees_with_role
+from vigil.org.scope import REGISTER_ROLES, Viewer, committees_with_role
 
 
-def visible_registers(user: Any) -> models.QuerySet[NumberRegister]:
+def visible_registers(user: Viewer) -> models.QuerySet[NumberRegister]:
     """Registers of the committees whose numbers this user keeps."""
     return NumberRegister.objects.filter(
         committee_id__in=committees_with_role(user, *REGISTER_ROLES)
     )
 
 
-def visible_numbers(user: Any) -> models.QuerySet[IssuedNumber]:
+def visible_numbers(user: Viewer) -> models.QuerySet[IssuedNumber]:
     return IssuedNumber.objects.filter(
         register__committee_id__in=committees_with_role(user, *REGISTER_ROLES)
     ).select_related("register")

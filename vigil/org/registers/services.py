@@ -19,11 +19,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from vigil.core import numbering
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.core.models import IssuedNumber, NumberRegister
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee
-from vigil.org.scope import can_keep_numbers, can_set_numbering
+from vigil.org.scope import can_keep_numbers, require_committee_admin
 
 __all__ = [
     "DocType",
@@ -34,9 +34,7 @@ __all__ = [
 ]
 
 
-def _require_keeper(actor: Any, committee: Committee) -> None:
-    if isinstance(actor, SystemActor):
-        return
+def _require_keeper(actor: Actor, committee: Committee) -> None:
     if not can_keep_numbers(actor, committee):
         raise PermissionDenied(_("Only the committee's standing office may number its documents."))
 
@@ -82,6 +80,5 @@ def record_external_number(
 
 def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
     """One series per document type, or one shared by all (from the next register on)."""
-    if not isinstance(actor, SystemActor) and not can_set_numbering(actor, committee):
-        raise PermissionDenied(_("Only an administrator of this committee may do this."))
+    require_committee_admin(actor, committee)
     numbering.set_per_type(committee.pk, per_type, actor=actor)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.org.administration.services import (
     clean,
@@ -24,17 +24,15 @@ from vigil.org.models import (
 from vigil.org.scope import can_edit_contact_points, scope_for
 
 
-def _require_contact_editor(actor: Any, agency: Agency) -> None:
-    if isinstance(actor, SystemActor):
-        return
+def _require_contact_editor(actor: Actor, agency: Agency) -> None:
     if not can_edit_contact_points(actor, agency):
         raise PermissionDenied(_("You may not change this agency's contact points."))
 
 
-def _check_classification(actor: Any, classification: int) -> None:
+def _check_classification(actor: Actor, classification: int) -> None:
     if classification not in Classification.values:
         raise ValidationError({"classification": _("Unknown classification.")})
-    if not isinstance(actor, SystemActor) and classification > scope_for(actor).clearance:
+    if classification > scope_for(actor).clearance:
         raise ValidationError(
             {"classification": _("You cannot classify above your own clearance.")}
         )

@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
+from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.org.administration.queries import licensing_committee
 from vigil.org.administration.services import (
     check_period,
     clean,
     end_on,
-    require_administrator,
     set_period,
 )
 from vigil.org.models import (
@@ -31,6 +31,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
+from vigil.org.scope import require_committee_admin
 
 
 @transaction.atomic(durable=True)
@@ -43,7 +44,7 @@ def create_committee(
     admin_unit: AdminUnit | None = None,
     actor: Any,
 ) -> Committee:
-    require_administrator(actor, parent)
+    require_committee_admin(actor, parent)
     committee = Committee(
         name=name, short_name=short_name, level=level, parent=parent, admin_unit=admin_unit
     )
@@ -58,8 +59,8 @@ def create_committee(
 
 
 @transaction.atomic(durable=True)
-def set_standing_agency(committee: Committee, agency: Agency, *, actor: Any) -> Committee:
-    require_administrator(actor, committee)
+def set_standing_agency(committee: Committee, agency: Agency, *, actor: Actor) -> Committee:
+    require_committee_admin(actor, committee)
     before = audit.snapshot(committee, ["standing_agency_id"])
     committee.standing_agency = agency
     committee.save(update_fields=["standing_agency"])
@@ -112,7 +113,7 @@ def create_agency_within(
 ) -> Agency:
     licensers = list(licensed_by)
     home = committee or next((a.committee for a in licensers if a.committee), None)
-    require_administrator(actor, home)
+    require_committee_admin(actor, home)
     _check_electronic_code(electronic_code)
     agency = Agency(
         name=name,
@@ -145,7 +146,7 @@ def add_member_agency_within(
     valid_to: dt.date | None = None,
     actor: Any,
 ) -> MemberAgency:
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     check_period(valid_from, valid_to)
     if agency.kind == Agency.Kind.LICENSED_ORGANISATION:
         raise ValidationError(_("A licensed organisation cannot be a member of a committee."))
@@ -175,7 +176,7 @@ def create_post(
     order: int = 0,
     actor: Any,
 ) -> Post:
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     post = Post(committee=committee, kind=kind, title=title, agency=agency, order=order)
     clean(post)
     post.save()
@@ -195,7 +196,7 @@ def appoint_holder_within(
     user: Any = None,
     actor: Any,
 ) -> PostHolder:
-    require_administrator(actor, post.committee)
+    require_committee_admin(actor, post.committee)
     check_period(valid_from, valid_to)
     # Lock the post so two appointments cannot both pass the overlap check.
     Post.objects.select_for_update().filter(pk=post.pk).first()
@@ -248,7 +249,7 @@ def _attnames(model: Any, names: tuple[str, ...]) -> list[str]:
 def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Committee:
     """Rename or re-describe a committee; its place in the tree does not move."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
-    require_administrator(actor, committee)
+    require_committee_admin(actor, committee)
     changes = _changed(committee, changes, COMMITTEE_EDITABLE)
     if "electronic_code" in changes:
         changes["electronic_code"] = changes["electronic_code"].strip()
@@ -283,7 +284,7 @@ AGENCY_EDITABLE = ("name", "short_name", "kind", "electronic_code", "admin_unit"
 def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
     """Correct an agency's record; its home committee does not change here."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
-    require_administrator(actor, agency.committee or licensing_committee(agency))
+    require_committee_admin(actor, agency.committee or licensing_committee(agency))
     changes = _changed(agency, changes, AGENCY_EDITABLE)
     if "electronic_code" in changes:
         _check_electronic_code(changes["electronic_code"], holder=agency)
@@ -319,7 +320,7 @@ def update_member_agency(
 @transaction.atomic(durable=True)
 def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> MemberAgency:
     """The agency is a member no more after ``on`` (its last day)."""
-    require_administrator(actor, member.committee)
+    require_committee_admin(actor, member.committee)
     end_on(member, on)
     result: MemberAgency = set_period(
         member, OrgAction.MEMBER_AGENCY_ENDED, committee=member.committee, actor=actor, valid_to=on
@@ -330,7 +331,7 @@ def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> Membe
 @transaction.atomic(durable=True)
 def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Any) -> PostHolder:
     """The holder's last day in the post is ``on``; the post is then free to fill."""
-    require_administrator(actor, holder.post.committee)
+    require_committee_admin(actor, holder.post.committee)
     end_on(holder, on)
     result: PostHolder = set_period(
         holder, OrgAction.HOLDER_TERM_ENDED, committee=holder.post.committee, actor=actor,
@@ -346,7 +347,7 @@ POST_EDITABLE = ("kind", "title", "agency", "order")
 def update_post(post: Post, *, actor: Any, **changes: Any) -> Post:
     """Rename or reorder a post; it stays in its committee."""
     post = Post.objects.select_for_update().select_related("committee").get(pk=post.pk)
-    require_administrator(actor, post.committee)
+    require_committee_admin(actor, post.committee)
     changes = _changed(post, changes, POST_EDITABLE)
     if not changes:
         return post

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit
+from vigil.core.audit import Actor
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents import edxml
 from vigil.core.models import Attachment
@@ -84,7 +85,7 @@ def _every_attachment(document: IssuedDocument) -> list[Attachment]:
 
 
 def edxml_refusal(
-    document: IssuedDocument, actor: Any, files: Sequence[Attachment] | None = None
+    document: IssuedDocument, actor: Actor, files: Sequence[Attachment] | None = None
 ) -> str:
     """Why ``document`` may not go out as edXML ("" when it may). Every attachment
     counts, also one above the user's clearance: the package must not leave a
@@ -114,7 +115,7 @@ def edxml_refusal(
 
 
 def _refuse_classified_export(
-    document: IssuedDocument, *, actor: Any, files: Sequence[Attachment]
+    document: IssuedDocument, *, actor: Actor, files: Sequence[Attachment]
 ) -> None:
     reason = edxml_refusal(document, actor, files)
     if not reason:

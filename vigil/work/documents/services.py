@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.core.documents import edxml
 from vigil.core.documents.decree30 import ARTICLE
@@ -286,12 +286,9 @@ def _issuer_by_code(code: str) -> Agency | None:
     return Agency.objects.filter(electronic_code=code).first() if code else None
 
 
-def _already_registered(document_id: str, held: IncomingDocument, actor: Any) -> ValidationError:
+def _already_registered(document_id: str, held: IncomingDocument, actor: Actor) -> ValidationError:
     """The entry is named only to who may see it: its symbol is its subject's neighbour."""
-    if (
-        isinstance(actor, SystemActor)
-        or IncomingDocument.objects.visible_to(actor).filter(pk=held.pk).exists()
-    ):
+    if IncomingDocument.objects.visible_to(actor).filter(pk=held.pk).exists():
         return ValidationError(
             _("This document (%(id)s) is already registered as incoming document %(symbol)s, "
               "entry %(pk)d.") % {"id": document_id, "symbol": held.symbol, "pk": held.pk}

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from vigil.core.calendar import CalendarItem
 from vigil.org.models import Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.work.obligations.models import ReportPeriod, ReportSubmission, SubmissionState
 
 AGENCY_WRITERS = (Role.OFFICER, Role.AGENCY_HEAD)
 COMMITTEE_WRITERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 
 
-def own_submissions(user: Any) -> Any:
+def own_submissions(user: Viewer) -> Any:
     """The reports the user writes for their units (not every report they may read): an
     agency's as its officer or head, a committee's as its standing office or leader."""
     scope = scope_for(user)
@@ -30,7 +30,7 @@ def own_submissions(user: Any) -> Any:
     )
 
 
-def reports_waiting(user: Any) -> Any:
+def reports_waiting(user: Viewer) -> Any:
     """Reports the user's committees receive that were sent and wait for acceptance."""
     return (
         ReportSubmission.objects.visible_to(user)
@@ -39,7 +39,7 @@ def reports_waiting(user: Any) -> Any:
     )
 
 
-def report_items(user: Any, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
+def report_items(user: Viewer, start: dt.date, end: dt.date) -> Iterable[CalendarItem]:
     subs = (
         own_submissions(user)
         .filter(due_on__gte=start, due_on__lte=end)

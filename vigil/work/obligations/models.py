@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vigil.org.scope import Owned, OwnedQuerySet, scope_for
+from vigil.org.scope import Owned, OwnedQuerySet, Viewer, scope_for
 
 
 class ObligationAction(models.TextChoices):
@@ -246,7 +246,7 @@ class NarrativeSection(models.Model):
 
 
 class ReportPeriodQuerySet(models.QuerySet["ReportPeriod"]):
-    def visible_to(self, user: Any) -> ReportPeriodQuerySet:
+    def visible_to(self, user: Viewer) -> ReportPeriodQuerySet:
         """A period's consolidation shows every unit's figures: the issuing side only
         (committee-wide roles in the issuing committee or above), within clearance.
 

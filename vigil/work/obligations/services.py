@@ -18,11 +18,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import scope_for
+from vigil.org.scope import Viewer, scope_for
 from vigil.work.obligations import periods
 from vigil.work.obligations.models import (
     DueRule,
@@ -45,26 +45,22 @@ CASE_KIND = "task"  # the escalation policy a late report follows
 # --- who may
 
 
-def can_issue(user: Any, committee: Committee) -> bool:
+def can_issue(user: Viewer, committee: Committee) -> bool:
     """The standing office of the issuing committee (or of one above it)."""
-    if isinstance(user, SystemActor):
-        return True
     return scope_for(user).committee_role_covers(committee.path, Role.STANDING_OFFICE)
 
 
-def can_review(user: Any, obligation: ReportObligation) -> bool:
+def can_review(user: Viewer, obligation: ReportObligation) -> bool:
     return can_issue(user, obligation.owning_committee)
 
 
-def can_report(user: Any, submission: ReportSubmission) -> bool:
+def can_report(user: Viewer, submission: ReportSubmission) -> bool:
     """A liaison or head of the reporting agency; the standing office or a leader of
     the reporting committee itself (a parent committee's office does not write it)."""
-    if isinstance(user, SystemActor):
-        return True
     scope = scope_for(user)
     if submission.agency_id:
         return scope.agency_role_in(submission.agency_id, Role.OFFICER, Role.AGENCY_HEAD)
-    return any(
+    return scope.everything or any(
         committee == submission.committee_id
         and role in (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
         for role, _agency, committee, _path in scope.roles
@@ -148,7 +144,7 @@ def _write_template(
     obligation: ReportObligation,
     indicators: Sequence[IndicatorSpec],
     sections: Sequence[SectionSpec],
-    actor: Any,
+    actor: Actor,
 ) -> ReportTemplate:
     number = (obligation.templates.order_by("-number").values_list("number", flat=True).first()
               or 0) + 1  # fmt: skip
@@ -336,7 +332,7 @@ def template_use(obligation: ReportObligation, today: dt.date | None = None) -> 
 
 
 @transaction.atomic(durable=True)
-def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Any) -> ReportObligation:
+def end_obligation(obligation: ReportObligation, *, on: dt.date, actor: Actor) -> ReportObligation:
     """No period opens after ``on``; periods already open keep their reports."""
     require(can_review(actor, obligation), _("Only the issuing committee may change this."))
     if obligation.period_kind == PeriodKind.CUSTOM:
@@ -406,7 +402,7 @@ def open_period(obligation: ReportObligation, *, day: dt.date | None = None, act
 
 
 @transaction.atomic(durable=True)
-def _open_period(obligation: ReportObligation, day: dt.date, actor: Any) -> Opened:
+def _open_period(obligation: ReportObligation, day: dt.date, actor: Actor) -> Opened:
     start, end, due = period_dates(obligation, day)
     if obligation.current_template is None:
         raise ValidationError(_("The obligation has no template."))

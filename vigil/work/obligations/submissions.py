@@ -18,10 +18,11 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor
 from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Role
+from vigil.org.scope import scope_for
 from vigil.work.obligations.models import (
     IndicatorKind,
     ObligationAction,
@@ -201,7 +202,7 @@ def own_obligation_for(sub: ReportSubmission) -> ReportObligation | None:
 
 @transaction.atomic(durable=True)
 def fill_from_consolidation(
-    sub: ReportSubmission, *, revision: int | None = None, actor: Any
+    sub: ReportSubmission, *, revision: int | None = None, actor: Actor
 ) -> ReportSubmission:
     """A child committee fills its report upward from its own consolidation of the
     same period, and keeps that consolidation with it as a frozen snapshot."""
@@ -213,9 +214,7 @@ def fill_from_consolidation(
     if own is None:
         raise ValidationError(_("This committee has no obligation of its own that reports here."))
     level = own.classification
-    if level > sub.obligation.classification or (
-        not isinstance(actor, SystemActor) and level > actor.clearance
-    ):
+    if level > sub.obligation.classification or (level > scope_for(actor).clearance):
         # A derived report is at least as classified as what it contains.
         raise ValidationError(
             _("Your own consolidation is classified higher than this report: fill it in by hand.")
@@ -271,7 +270,7 @@ def issue_consolidation(
     addressees: Iterable[Agency] = (),
     addressees_other: str = "",
     drafting_unit: str = "VPTT",
-    actor: Any,
+    actor: Actor,
 ) -> Any:
     """Issue the period's consolidation as a numbered báo cáo (once), signed as chosen.
 

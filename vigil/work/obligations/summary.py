@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
-from vigil.org.scope import committees_with_role
+from vigil.org.scope import Role, Viewer, committees_with_role
 from vigil.work.obligations.calendar_source import own_submissions, reports_waiting
 from vigil.work.obligations.models import OPEN_STATES, ReportPeriod, ReportSubmission
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     today = clock.today()
     due = own_submissions(user).filter(state__in=OPEN_STATES)
     url = reverse("work:reports_due")
@@ -27,7 +27,7 @@ def summary_for(user: Any) -> dict[str, Any]:
         {"label": _("Reports overdue"), "value": due.filter(due_on__lt=today).count(),
          "url": url + "?overdue=1", "urgency": "overdue"},
     ]  # fmt: skip
-    if committees_with_role(user, "standing_office", "committee_leader"):
+    if committees_with_role(user, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER):
         items.append({
             "label": _("Reports waiting for acceptance"), "value": reports_waiting(user).count(),
             "url": url + "?view=waiting", "urgency": "waiting",
@@ -36,7 +36,7 @@ def summary_for(user: Any) -> dict[str, Any]:
     return {
         "title": _("Reports"),
         "items": items,
-        "roles": ("standing_office", "committee_leader", "officer", "commune"),
+        "roles": (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER, Role.OFFICER, "commune"),
     }
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, PostHolder
 from vigil.work.models import WorkAction
@@ -66,7 +67,7 @@ def create_work_plan(
 
 
 @transaction.atomic(durable=True)
-def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Any) -> list[Task]:
+def tasks_from_plan_item(item: WorkPlanItem, *, spec: PointSpec, actor: Actor) -> list[Task]:
     """Hand an item of a plan to agencies (each task is audited as assigned)."""
     plan = item.plan
     committee = plan.owning_committee
@@ -134,7 +135,7 @@ def record_meeting(
 
 
 @transaction.atomic(durable=True)
-def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Any) -> list[Task]:
+def tasks_from_conclusion(point: ConclusionPoint, *, spec: PointSpec, actor: Actor) -> list[Task]:
     """Hand a conclusion of a meeting to agencies (each task is audited as assigned)."""
     meeting = point.meeting
     committee = meeting.owning_committee

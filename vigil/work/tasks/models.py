@@ -7,7 +7,7 @@ state. Tasks are about agencies' work, never about individuals.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
 from vigil.core.expressions import DaysBetween
-from vigil.org.scope import Owned, OwnedQuerySet
+from vigil.org.scope import Owned, OwnedQuerySet, Viewer
 from vigil.work.documents.models import DocumentPoint, IncomingPoint, IssuedDocument
 from vigil.work.records.models import ConclusionPoint, WorkPlanItem
 
 
 class TaskQuerySet(OwnedQuerySet["Task"]):
-    def visible_to(self, user: Any) -> TaskQuerySet:
+    def visible_to(self, user: Viewer) -> TaskQuerySet:
         """The one scope rule, typed as a task queryset so that the filters below chain."""
         return cast(TaskQuerySet, super().visible_to(user))
 
@@ -34,7 +34,7 @@ class TaskQuerySet(OwnedQuerySet["Task"]):
         """Open and past their deadline (``today``: the project's clock by default)."""
         return self.filter(state__in=Task.OPEN_STATES, deadline__lt=today or clock.today())
 
-    def mine(self, user: Any) -> TaskQuerySet:
+    def mine(self, user: Viewer) -> TaskQuerySet:
         """A liaison's "my tasks": those assigned to one of the user's agencies that the
         user may see (``visible_through`` the assignee; an index serves it)."""
         return self.visible_through(user, "assignee")  # type: ignore[return-value]

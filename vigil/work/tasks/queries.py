@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 from vigil.core import attachments
 from vigil.core.models import Attachment
 from vigil.inbox import escalation
-from vigil.org.scope import committees_with_role, scope_for
+from vigil.org.scope import Viewer, committees_with_role, scope_for
 from vigil.work.services import ISSUER_ROLES
 from vigil.work.tasks.models import Task, TaskQuerySet
 
 
-def timeline(task: Task, user: Any) -> list[dict[str, Any]]:
+def timeline(task: Task, user: Viewer) -> list[dict[str, Any]]:
     """The task's events with the attachments the user may see, and its escalations."""
     files = {a.pk: a for a in attachments.attachments_of(task, user)}
     rows: list[dict[str, Any]] = [
@@ -27,15 +27,15 @@ def timeline(task: Task, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def task_files(task: Task, user: Any) -> list[Attachment]:
+def task_files(task: Task, user: Viewer) -> list[Attachment]:
     return list(attachments.attachments_of(task, user))
 
 
-def visible_tasks(user: Any) -> QuerySet[Task]:
+def visible_tasks(user: Viewer) -> QuerySet[Task]:
     return Task.objects.visible_to(user).select_related("assignee", "owning_committee")
 
 
-def issued_tasks(user: Any) -> TaskQuerySet:
+def issued_tasks(user: Viewer) -> TaskQuerySet:
     """The tasks that the user's committees issued and the user may see.
 
     Those committees lie within the user's own, so this is the first of the two parts
@@ -48,7 +48,7 @@ def issued_tasks(user: Any) -> TaskQuerySet:
     return owned.filter(owning_committee_id__in=issuers)
 
 
-def task_rows(user: Any, view: str, filters: dict[str, Any] | None) -> TaskQuerySet:
+def task_rows(user: Viewer, view: str, filters: dict[str, Any] | None) -> TaskQuerySet:
     """The rows of the task list: the user's agencies' tasks (``mine``), those the
     user's committees issued (``issued``) or all they may see; ``filters`` is the
     list's valid filter form (state, overdue, words of the title)."""

@@ -24,12 +24,12 @@ from django.db.models import DateField, F, Value
 from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock, workdays
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.core.expressions import DaysBetween
 from vigil.inbox import escalation
 from vigil.inbox.services import CommitteeRole, notify
-from vigil.org.models import Agency, Committee, Post, PostHolder
+from vigil.org.models import Agency, Committee, Post, PostHolder, Role
 from vigil.work.documents.models import DocumentPoint, IssuedDocument
 from vigil.work.models import WorkAction
 from vigil.work.services import (
@@ -83,7 +83,7 @@ def fan_out_within(
     classification: int,
     assigned_on: dt.date,
     links: dict[str, Any],
-    actor: Any,
+    actor: Actor,
 ) -> list[Task]:
     """One task per agency; ``links`` names where it comes from (document and point,
     plan item, meeting conclusion or incoming point)."""
@@ -165,7 +165,7 @@ def tasks_from_points_within(
     *,
     assigned_on: dt.date,
     classification: int,
-    actor: Any,
+    actor: Actor,
 ) -> list[Task]:
     """Fan out the points of a plan, a meeting or an incoming document (in the caller's
     transaction): each (spec, links) with agencies gives one task per agency."""
@@ -184,7 +184,7 @@ def tasks_from_points_within(
 
 def point_tasks_within(
     committee: Committee, spec: PointSpec, field: str, source: Any, *, assigned_on: dt.date,
-    classification: int, actor: Any,
+    classification: int, actor: Actor,
 ) -> list[Task]:  # fmt: skip
     """The tasks of a plan item or conclusion point already recorded: its text is the
     task's; an agency that already holds an open or finished task of it is refused,
@@ -258,8 +258,8 @@ def _refusal(task: Task, event_type: str) -> str:
     }
 
 
-def _user(actor: Any) -> Any:
-    return None if isinstance(actor, SystemActor) else actor
+def _user(actor: Actor) -> Any:
+    return audit.acting_user(actor)
 
 
 def _days_late(changes: dict[str, Any]) -> dict[str, Any]:
@@ -305,7 +305,7 @@ def _transition(
     task: Task,
     event_type: str,
     *,
-    actor: Any,
+    actor: Actor,
     version: int | None,
     note: str = "",
     files: Sequence[Any] = (),
@@ -340,7 +340,7 @@ def _fresh(task: Task) -> Task:
     return Task.objects.select_related("owning_committee", "assignee").get(pk=task.pk)
 
 
-def _as_assignee(task: Task, actor: Any) -> None:
+def _as_assignee(task: Task, actor: Actor) -> None:
     require(
         can_act_for(actor, task.assignee_id),
         _("Only %(agency)s answers for this task.") % {"agency": task.assignee.name},
@@ -394,7 +394,7 @@ def report_done(
         files=files, extra={"done_on": clock.today()},
     )  # fmt: skip
     notify(
-        CommitteeRole(fresh.owning_committee, "standing_office"),
+        CommitteeRole(fresh.owning_committee, Role.STANDING_OFFICE),
         _("%(agency)s reports done: %(title)s") % {"agency": fresh.assignee.name,
                                                    "title": fresh.title},
         about=fresh,
@@ -403,7 +403,7 @@ def report_done(
     return event
 
 
-def acting_post(actor: Any, committee: Committee) -> PostHolder | None:
+def acting_post(actor: Actor, committee: Committee) -> PostHolder | None:
     """The deputy post ``actor`` holds in ``committee`` today, if any."""
     if isinstance(actor, SystemActor):
         return None
@@ -496,7 +496,7 @@ def update_task(
     deadline: dt.date,
     priority: int,
     description: str,
-    actor: Any,
+    actor: Actor,
     version: int | None = None,
 ) -> TaskEvent:
     """The issuer changes the deadline, priority or description of an open task."""
