@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.sites.helpers import SYSTEM, commune_a, new_site
 from vigil.sites import demo
@@ -111,3 +112,16 @@ def test_the_site_list_costs_the_same_queries_for_more_sites(
         new_site(f"Mục tiêu thêm {i}", committee=commune_a(), latitude="21.1", longitude="107.4")
     assert count() == before
     assert SYSTEM
+
+
+def test_a_yes_no_filter_refuses_what_is_neither(client_for: Callable[[str], Client]) -> None:
+    """``?archived=null`` is a 400 that says what to write, not the unfiltered list."""
+    client = client_for("thuongtruc")
+    with translation.override("vi"):
+        refused = client.get("/api/v1/sites/?archived=null", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 400
+    assert "true" in refused.content.decode() and "false" in refused.content.decode()
+    kept = client.get("/api/v1/sites/?archived=false").json()["results"]
+    every = client.get("/api/v1/sites/").json()["results"]
+    assert kept and all(not site["archived"] for site in kept) and len(every) >= len(kept)
+    assert client.get("/api/v1/plans/?revision_required=maybe").status_code == 400

@@ -37,6 +37,17 @@ def Id(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
+class Text(serializers.CharField):
+    """Text in a request body, and only text: DRF's CharField takes ``0`` for ``"0"``,
+    which the schema (a string) forbids; a client that sends a number has a bug we
+    should tell it about."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 def valid(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     """The request's data through ``serializer_class``; a refusal is the API's one 400."""
     data = serializer_class(data=request.data)
@@ -50,6 +61,38 @@ def created(serializer_class: Any, obj: Any, request: Request) -> Response:
 
 
 # --- filters
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (``1``/``0``); empty is no filter. Anything else is
+    refused with a 400, not read as "no filter" as django-filter's widget does, so a
+    typo never returns the unfiltered list."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class BooleanFilter(filters.BooleanFilter):  # type: ignore[misc]
+    """A yes/no filter that refuses what is neither (``StrictBooleanField``)."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Not django-filter's BooleanWidget, which reads any other word as "not given".
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
 
 # Foreign keys are filtered as plain numbers: an id the user may not see and an
 # id that does not exist both give an empty list, never "invalid choice".

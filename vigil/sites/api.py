@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.documents.decree30 import DOCX_TYPE, docx_response
-from vigil.core.endpoints import Audited, IdFilter, Scoped
+from vigil.core.endpoints import Audited, BooleanFilter, IdFilter, Scoped, Text
+from vigil.core.parsers import JSONParser
 from vigil.core.search import folded_query
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404
@@ -73,18 +74,18 @@ class SiteSerializer(serializers.ModelSerializer[KeySite]):
 
 class SiteInSerializer(serializers.Serializer[Any]):
     committee = _id()
-    name = serializers.CharField(max_length=300)
+    name = Text(max_length=300)
     category = _id()
     responsible_agency = _id()
     commune = _id(required=False, allow_null=True, default=None)
-    owner_name = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    address = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    owner_name = Text(max_length=300, required=False, default="", allow_blank=True)
+    address = Text(max_length=300, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
                                         allow_null=True, default=None)  # fmt: skip
     longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
                                          allow_null=True, default=None)  # fmt: skip
     criticality = serializers.IntegerField(min_value=1, max_value=5, default=3)
-    notes = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    notes = Text(required=False, default="", allow_blank=True, max_length=5000)
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
 
 
@@ -106,8 +107,8 @@ class ContingencyPlanSerializer(serializers.ModelSerializer[Plan]):
 
 class ContingencyPlanInSerializer(serializers.Serializer[Any]):
     committee = _id()
-    code_name = serializers.CharField(max_length=100)
-    title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    code_name = Text(max_length=100)
+    title = Text(max_length=300, required=False, default="", allow_blank=True)
     sites = serializers.ListField(child=_id(), min_length=1, max_length=100)
     scenario_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ScenarioType.choices), default=list, max_length=20
@@ -128,23 +129,23 @@ class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
 
 class VersionInSerializer(serializers.Serializer[Any]):
     plan = _id()
-    situation = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    command = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    forces = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    communications = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    cordon = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    medical = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    public_information = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    recovery = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    situation = Text(required=False, allow_blank=True, max_length=20000)
+    command = Text(required=False, allow_blank=True, max_length=20000)
+    forces = Text(required=False, allow_blank=True, max_length=20000)
+    communications = Text(required=False, allow_blank=True, max_length=20000)
+    cordon = Text(required=False, allow_blank=True, max_length=20000)
+    medical = Text(required=False, allow_blank=True, max_length=20000)
+    public_information = Text(required=False, allow_blank=True, max_length=20000)
+    recovery = Text(required=False, allow_blank=True, max_length=20000)
 
 
 class VersionApproveSerializer(serializers.Serializer[Any]):
-    decision_number = serializers.CharField(max_length=60)
+    decision_number = Text(max_length=60)
     approved_on = dates.ApiDateField(required=False, allow_null=True, default=None)
 
 
 class VersionReturnSerializer(serializers.Serializer[Any]):
-    comments = serializers.CharField(max_length=5000)
+    comments = Text(max_length=5000)
 
 
 class AssessmentSerializer(serializers.ModelSerializer[RiskAssessment]):
@@ -163,9 +164,9 @@ class AssessmentInSerializer(serializers.Serializer[Any]):
     threat = serializers.IntegerField(min_value=1, max_value=5)
     vulnerability = serializers.IntegerField(min_value=1, max_value=5)
     consequence = serializers.IntegerField(min_value=1, max_value=5)
-    threat_rationale = serializers.CharField(max_length=5000)
-    vulnerability_rationale = serializers.CharField(max_length=5000)
-    consequence_rationale = serializers.CharField(max_length=5000)
+    threat_rationale = Text(max_length=5000)
+    vulnerability_rationale = Text(max_length=5000)
+    consequence_rationale = Text(max_length=5000)
     assessor_agency = _id()
     assessed_on = dates.ApiDateField(required=False, allow_null=True, default=None)
 
@@ -180,7 +181,7 @@ class SiteFilter(filters.FilterSet):  # type: ignore[misc]
     plan_state = filters.ChoiceFilter(
         method="by_state", choices=[*Freshness.choices, (NO_PLAN, "No plan")]
     )
-    archived = filters.BooleanFilter()
+    archived = BooleanFilter()
 
     class Meta:
         model = KeySite
@@ -196,6 +197,8 @@ class SiteFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class SiteList(Scoped, Audited, generics.ListCreateAPIView[KeySite]):
+    # JSON only: a blank date or number in a form body would be read as "not given".
+    parser_classes = [JSONParser]
     model = KeySite
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
@@ -240,13 +243,16 @@ class SiteDetail(Scoped, Audited, generics.RetrieveAPIView[KeySite]):
 class ContingencyPlanFilter(filters.FilterSet):  # type: ignore[misc]
     site = IdFilter(field_name="sites")
     committee = IdFilter(field_name="owning_committee_id")
+    revision_required = BooleanFilter()
 
     class Meta:
         model = Plan
-        fields = ["revision_required"]
+        fields: list[str] = []
 
 
 class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
+    # JSON only: a blank date or number in a form body would be read as "not given".
+    parser_classes = [JSONParser]
     model = Plan
     serializer_class = ContingencyPlanSerializer
     filterset_class = ContingencyPlanFilter
@@ -286,6 +292,8 @@ class VersionFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class VersionList(Scoped, Audited, generics.ListCreateAPIView[PlanVersion]):
+    # JSON only: a blank date or number in a form body would be read as "not given".
+    parser_classes = [JSONParser]
     model = PlanVersion
     serializer_class = VersionSerializer
     filterset_class = VersionFilter
@@ -312,6 +320,8 @@ class VersionDetail(Scoped, Audited, generics.RetrieveAPIView[PlanVersion]):
 
 
 class _VersionAction(Scoped):
+    # JSON only: a blank date or number in a form body would be read as "not given".
+    parser_classes = [JSONParser]
     model = PlanVersion
     serializer_class = VersionSerializer
 
@@ -356,6 +366,8 @@ class AssessmentFilter(filters.FilterSet):  # type: ignore[misc]
 
 
 class AssessmentList(Scoped, Audited, generics.ListCreateAPIView[RiskAssessment]):
+    # JSON only: a blank date or number in a form body would be read as "not given".
+    parser_classes = [JSONParser]
     model = RiskAssessment
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter

@@ -19,6 +19,7 @@ from vigil.core.classification import Classification as C
 from vigil.core.models import AdminUnit
 from vigil.org.demo import OrgWorld
 from vigil.sites import services
+from vigil.sites.categories import SEEDED
 from vigil.sites.models import KeySite, Plan, ScenarioType, SiteCategory
 
 SEAPORT = "Cảng tàu khách quốc tế Hạ Long"
@@ -41,7 +42,13 @@ SECTIONS = {
 
 
 def _category(code: str) -> SiteCategory:
-    return SiteCategory.objects.get(code=code)
+    """A seeded category; created again if the table was emptied since the migration
+    seeded it (a test database flushed between tests, as admin units are re-imported)."""
+    order, name = next((n, name) for n, (c, name) in enumerate(SEEDED, start=1) if c == code)
+    category, _created = SiteCategory.objects.get_or_create(
+        code=code, defaults={"name": name, "order": order * 10}
+    )
+    return category
 
 
 def _approved(plan: Plan, decision: str, on: dt.date, actor: SystemActor) -> None:
