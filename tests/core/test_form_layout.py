@@ -10,6 +10,7 @@ import pytest
 from django import forms
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.work.helpers import province
 from vigil.core import dates
@@ -58,3 +59,44 @@ def test_the_document_form_shows_the_subjects_error_under_the_subject(
         form.index('id="id_issue_date"') - 200 : form.index('id="id_issue_date"') + 200
     ]
     assert 'type="text"' in issue_date and "dd/mm/yyyy" in issue_date
+
+
+class Optional(forms.Form):
+    title = forms.CharField(label="Title", max_length=300)
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea, max_length=50)
+
+
+def test_a_required_field_is_marked_and_an_optional_one_is_not() -> None:
+    html = Optional().as_p()
+    title = html[html.index('for="id_title"') : html.index("</label>")]
+    note_start = html.index('for="id_note"')
+    note = html[note_start : html.index("</label>", note_start)]
+    assert 'class="required-mark"' in title and 'class="visually-hidden"' in title
+    assert "required-mark" not in note
+    assert "required" in html[html.index('id="id_title"') - 120 : html.index('id="id_title"')]
+
+
+def test_a_form_with_errors_opens_with_a_summary_linking_each_invalid_field() -> None:
+    with translation.override("vi"):
+        html = Optional(data={"title": "", "note": "x" * 60}).as_p()
+    summary = html[html.index('class="error-summary"') : html.index("</div>")]
+    assert 'tabindex="-1"' in summary and "2 lỗi — xem bên dưới" in summary
+    assert '<a href="#id_title">Title</a>' in summary and '<a href="#id_note">Note</a>' in summary
+    assert html.index("error-summary") < html.index('for="id_title"')
+    title = html[html.index("<input") : html.index(">", html.index("<input"))]
+    assert 'aria-invalid="true"' in title and 'aria-describedby="id_title_error"' in title
+    assert 'id="id_title_error"' in html
+    # Nothing silently cut: the limit is said, and a longer text is refused and kept.
+    assert "tối đa 50 ký tự" in html and "x" * 60 in html
+    assert Optional(data={"title": "x"}).as_p().count("error-summary") == 0
+
+
+@pytest.mark.django_db
+def test_the_document_forms_summary_links_its_invalid_subject(
+    client_for: Callable[[str], Client],
+) -> None:
+    url = reverse("work:document_create", args=[province().pk])
+    page = client_for("thuongtruc").post(url, {"doc_type": "CT"}).content.decode()
+    summary = page[page.index('class="error-summary"') :]
+    assert '<a href="#id_subject">' in summary[: summary.index("</div>")]
+    assert "forms.js" in page
