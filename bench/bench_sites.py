@@ -179,6 +179,16 @@ def child(count: int, versions: int, requests: int) -> None:
                 assert response.status_code == 200
             results[name] = (statistics.median(times), percentile(times, 95))
         body = client.get(pages["map data"]).content
+        # The register's two halves apart: the matrix's one query, and the ranked page.
+        from vigil.sites import queries
+
+        viewer = User.objects.get(username="thuongtruc")
+        times = []
+        for _ in range(requests):
+            t0 = time.perf_counter()
+            queries.risk_matrix(viewer)
+            times.append((time.perf_counter() - t0) * 1000)
+        matrix = (statistics.median(times), percentile(times, 95))
     base = results["empty base layout"][1]
     for name, (median, p95) in results.items():
         verdict = "" if name == "empty base layout" else (
@@ -186,6 +196,8 @@ def child(count: int, versions: int, requests: int) -> None:
         )  # fmt: skip
         print(f"    {name:<18} median {median:7.1f} ms  p95 {p95:7.1f} ms  "
               f"p95/empty {p95 / base:5.1f}x{verdict}")  # fmt: skip
+    print(f"    (risk_matrix()     median {matrix[0]:7.1f} ms  p95 {matrix[1]:7.1f} ms, "
+          "inside the risk register)")  # fmt: skip
     packed = len(gzip.compress(body))
     per_5000 = packed * 5000 / max(1, KeySite.objects.count())
     print(f"    map data           {len(body) / 1024:7.1f} kB raw  {packed / 1024:7.1f} kB gzipped "

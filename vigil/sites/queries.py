@@ -154,9 +154,13 @@ def sites_for(user: Viewer, filters: SiteFilters | None = None) -> QuerySet[Any]
 def risk_register(user: Viewer, cell: tuple[int, int] | None = None) -> QuerySet[Any]:
     """Sites with an assessment, highest latest risk first, then the worst plan state;
     ``cell`` (likelihood, consequence) narrows them to one cell of the risk matrix."""
-    sites = with_matrix_position(sites_for(user)).filter(latest_risk__isnull=False)
+    sites = sites_for(user).filter(latest_risk__isnull=False)
     if cell is not None:
-        sites = sites.filter(likelihood=cell[0], latest_consequence=cell[1])
+        likelihood, consequence = cell
+        sites = with_matrix_position(sites).filter(
+            matrix_position__in=[tv * 10 + consequence for tv in range(1, 26)
+                                 if likelihood_of(tv) == likelihood]
+        )  # fmt: skip
     return sites.order_by("-latest_risk", "-state_rank", "-criticality", "name", "pk")
 
 
@@ -176,21 +180,16 @@ def likelihood_of(threat_times_vulnerability: int) -> int:
 
 
 def with_matrix_position(sites: QuerySet[Any]) -> QuerySet[Any]:
-    """Each site with the likelihood (``likelihood``) and consequence
-    (``latest_consequence``) of its latest assessment, as ``likelihood_of`` in SQL."""
+    """Each site with its latest assessment's threat × vulnerability and consequence in
+    one number, ``matrix_position`` = T × V × 10 + C (one correlated subquery, not
+    two): ``divmod(position, 10)`` gives them back."""
     latest = RiskAssessment.objects.filter(site=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    product = latest.annotate(tv=F("threat") * F("vulnerability")).values("tv")[:1]
-    sites = sites.annotate(
-        latest_tv=Subquery(product, output_field=IntegerField()),
-        latest_consequence=Subquery(latest.values("consequence")[:1], output_field=IntegerField()),
-    )
+    position = latest.annotate(
+        position=F("threat") * F("vulnerability") * 10 + F("consequence")
+    ).values("position")[:1]
     placed: QuerySet[Any] = sites.annotate(
-        likelihood=Case(
-            *(When(latest_tv__lte=upper, then=Value(level))
-              for level, upper in zip(SCALE, LIKELIHOOD_UPPER, strict=True)),
-            output_field=IntegerField(),
-        )
-    )  # fmt: skip
+        matrix_position=Subquery(position, output_field=IntegerField())
+    )
     return placed
 
 
@@ -219,7 +218,16 @@ def risk_matrix(user: Viewer) -> list[tuple[int, list[MatrixCell]]]:
     Threat (is someone going to try) and vulnerability (would they get through) are
     both parts of how likely an attack is to succeed, so they make the likelihood
     together; consequence is the impact. One query."""
-    counts = Counter(risk_register(user).order_by().values_list("likelihood", "latest_consequence"))
+    positions = (
+        with_matrix_position(sites_for(user))
+        .filter(matrix_position__isnull=False)
+        .order_by()
+        .values_list("matrix_position", flat=True)
+    )
+    counts = Counter(
+        (likelihood_of(tv), consequence)
+        for tv, consequence in (divmod(position, 10) for position in positions)
+    )
     return [
         (c, [MatrixCell(lk, c, counts[lk, c], matrix_band(lk, c)) for lk in SCALE])
         for c in reversed(SCALE)
