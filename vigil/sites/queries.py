@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -149,13 +151,87 @@ def sites_for(user: Viewer, filters: SiteFilters | None = None) -> QuerySet[Any]
     return sites.order_by("name", "pk")
 
 
-def risk_register(user: Viewer) -> QuerySet[Any]:
-    """Sites with an assessment, highest latest risk first, then the worst plan state."""
-    return (
-        sites_for(user)
-        .filter(latest_risk__isnull=False)
-        .order_by("-latest_risk", "-state_rank", "-criticality", "name", "pk")
+def risk_register(user: Viewer, cell: tuple[int, int] | None = None) -> QuerySet[Any]:
+    """Sites with an assessment, highest latest risk first, then the worst plan state;
+    ``cell`` (likelihood, consequence) narrows them to one cell of the risk matrix."""
+    sites = sites_for(user).filter(latest_risk__isnull=False)
+    if cell is not None:
+        likelihood, consequence = cell
+        sites = with_matrix_position(sites).filter(
+            matrix_position__in=[tv * 10 + consequence for tv in range(1, 26)
+                                 if likelihood_of(tv) == likelihood]
+        )  # fmt: skip
+    return sites.order_by("-latest_risk", "-state_rank", "-criticality", "name", "pk")
+
+
+# --- the 5 × 5 risk matrix
+
+# The upper bound of threat × vulnerability (1–25) for each likelihood 1–5.
+LIKELIHOOD_UPPER = (2, 6, 12, 20, 25)
+SCALE = range(1, 6)
+
+
+def likelihood_of(threat_times_vulnerability: int) -> int:
+    """Likelihood on the 1–5 scale: the geometric mean of threat and vulnerability,
+    √(T × V), rounded (so T = V = k gives k). In integers: T × V up to 2 is 1,
+    3–6 is 2, 7–12 is 3, 13–20 is 4, 21–25 is 5."""
+    return next(i for i, upper in zip(SCALE, LIKELIHOOD_UPPER, strict=True)
+                if threat_times_vulnerability <= upper)  # fmt: skip
+
+
+def with_matrix_position(sites: QuerySet[Any]) -> QuerySet[Any]:
+    """Each site with its latest assessment's threat × vulnerability and consequence in
+    one number, ``matrix_position`` = T × V × 10 + C (one correlated subquery, not
+    two): ``divmod(position, 10)`` gives them back."""
+    latest = RiskAssessment.objects.filter(site=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    position = latest.annotate(
+        position=F("threat") * F("vulnerability") * 10 + F("consequence")
+    ).values("position")[:1]
+    placed: QuerySet[Any] = sites.annotate(
+        matrix_position=Subquery(position, output_field=IntegerField())
     )
+    return placed
+
+
+def matrix_band(likelihood: int, consequence: int) -> str:
+    """The band of a cell by likelihood × consequence (1–25), as a risk officer's
+    5 × 5 chart colours it: up to 4 low (green), 5–12 medium (amber), 15 and over
+    high (red)."""
+    score = likelihood * consequence
+    return "low" if score <= 4 else "medium" if score <= 12 else "high"
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    likelihood: int
+    consequence: int
+    count: int
+    band: str
+
+
+def risk_matrix(user: Viewer) -> list[tuple[int, list[MatrixCell]]]:
+    """The 5 × 5 matrix of the register's sites (the same scope, the latest assessment):
+    likelihood (threat and vulnerability together) across, consequence down, the
+    highest consequence first as on a printed chart, each cell with its count.
+
+    Why these axes: a risk officer reads a 5 × 5 chart as likelihood against impact.
+    Threat (is someone going to try) and vulnerability (would they get through) are
+    both parts of how likely an attack is to succeed, so they make the likelihood
+    together; consequence is the impact. One query."""
+    positions = (
+        with_matrix_position(sites_for(user))
+        .filter(matrix_position__isnull=False)
+        .order_by()
+        .values_list("matrix_position", flat=True)
+    )
+    counts = Counter(
+        (likelihood_of(tv), consequence)
+        for tv, consequence in (divmod(position, 10) for position in positions)
+    )
+    return [
+        (c, [MatrixCell(lk, c, counts[lk, c], matrix_band(lk, c)) for lk in SCALE])
+        for c in reversed(SCALE)
+    ]
 
 
 def plans_of_site(site: KeySite, user: Viewer) -> QuerySet[Any]:

@@ -93,12 +93,26 @@ def site_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sites/site_list.html", context)
 
 
+def _matrix_cell(request: HttpRequest) -> tuple[int, int] | None:
+    """The matrix cell the register is narrowed to (?likelihood=&consequence=), if any;
+    anything but two numbers from 1 to 5 is no cell."""
+    try:
+        cell = int(request.GET["likelihood"]), int(request.GET["consequence"])
+    except (KeyError, ValueError):
+        return None
+    return cell if all(n in queries.SCALE for n in cell) else None
+
+
 def risk_register(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.risk_register(request.user), PAGE).get_page(request.GET.get("page"))
+    cell = _matrix_cell(request)
+    sites = queries.risk_register(request.user, cell)
+    page = Paginator(sites, PAGE).get_page(request.GET.get("page"))
     rows = [(site, queries.state_of(site.state_rank), queries.state_label(site.state_rank))
             for site in page.object_list]  # fmt: skip
     _viewed(request, list(page.object_list))
-    return render(request, "sites/risk_register.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "cell": cell,
+               "matrix": queries.risk_matrix(request.user), "scale": queries.SCALE}  # fmt: skip
+    return render(request, "sites/risk_register.html", context)
 
 
 def _site(request: HttpRequest, pk: int) -> KeySite:
