@@ -27,7 +27,7 @@ from vigil.controlled.models import (
 )
 from vigil.controlled.registry import services as registry
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.models import AdminUnit, AuditEvent
 from vigil.org.models import Agency
 
@@ -68,7 +68,7 @@ def counts() -> tuple[int, int, int, int]:
     )
 
 
-def new_org(actor: Any, **kw: Any) -> OrganisationProfile:
+def new_org(actor: Actor, **kw: Any) -> OrganisationProfile:
     values: dict[str, Any] = {
         "name": "Công ty Xây dựng Thử", "tax_code": "5700000099",
         "sector": Sector.CONSTRUCTION, "admin_unit": AdminUnit.objects.get(code="06793"),

@@ -15,6 +15,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import translation
 
+from vigil.accounts.models import User
 from vigil.core import numbering as core_numbering
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent, IssuedNumber, NumberRegister
@@ -118,7 +119,7 @@ def test_a_paper_number_that_would_leave_a_gap_is_refused() -> None:
 
 @pytest.mark.django_db
 def test_an_agency_officer_may_not_take_the_committees_numbers(
-    persona: Callable[..., object],
+    persona: Callable[..., User],
 ) -> None:
     with pytest.raises(PermissionDenied):
         numbering.issue_number(province(), DocType.BAO_CAO, actor=persona("congthuong"))

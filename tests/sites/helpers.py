@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.org.models import Agency, Committee
 from vigil.sites import services
 from vigil.sites.models import KeySite, Plan, PlanVersion, SiteCategory
@@ -40,6 +40,6 @@ def new_plan(code_name: str = "KB-TH 01", **kw: object) -> Plan:
     )  # fmt: skip
 
 
-def submitted(plan: Plan, author: object = SYSTEM) -> PlanVersion:
+def submitted(plan: Plan, author: Actor = SYSTEM) -> PlanVersion:
     version = services.add_version(plan, sections=SECTIONS, actor=author)
     return services.submit_version(version, actor=author)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.work.documents import services as document_services
@@ -56,7 +56,7 @@ def holder(committee: Committee, kind: str) -> PostHolder:
 
 def directive(
     *agencies: Agency,
-    actor: Any = SEED,
+    actor: Actor = SEED,
     issue_date: dt.date | None = None,
     deadline: dt.date | None = None,
     working_days: int | None = None,

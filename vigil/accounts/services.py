@@ -99,7 +99,7 @@ def create_token(
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, actor: Any) -> None:
+def revoke_token(token: ApiToken, *, actor: Actor) -> None:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         return

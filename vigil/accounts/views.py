@@ -30,6 +30,7 @@ from vigil.accounts.forms import (
 from vigil.accounts.lockout import client_ip, locked_out_response
 from vigil.accounts.models import ApiToken, UserSession
 from vigil.core.confirm import confirm_page
+from vigil.core.pages import acting
 
 ENROL_KEY = "vigil_totp_key"
 
@@ -248,7 +249,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             action=_("Revoke the token"),
             cancel_url=reverse("accounts:tokens"),
         )
-    services.revoke_token(token, actor=request.user)
+    services.revoke_token(token, actor=acting(request))
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
 

@@ -35,7 +35,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.errors import StorageUnavailable
 from vigil.core.filetypes import EXTENSIONS, KINDS, sniff
 from vigil.core.models import Attachment
@@ -181,7 +181,7 @@ def attach(
     parent: models.Model,
     upload: Any,
     *,
-    actor: Any,
+    actor: Actor,
     classification: int = 0,
     name: str | None = None,
 ) -> Attachment:
@@ -250,7 +250,7 @@ def attach(
     return attachment
 
 
-def delete_attachment(attachment: Attachment, parent: models.Model, *, actor: Any) -> None:
+def delete_attachment(attachment: Attachment, parent: models.Model, *, actor: Actor) -> None:
     """Remove the row (audited). The file goes with the next ``prune_unreferenced``.
 
     Leaving the file for a while keeps a backup that is copying the media folder

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from vigil.core import attachments, audit
 from vigil.core.classification import Classification
 from vigil.core.models import Attachment
+from vigil.core.pages import acting
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
@@ -89,7 +90,7 @@ class AttachmentList(generics.GenericAPIView[Attachment]):
         attachment = attachments.attach(
             parent,
             upload.validated_data["file"],
-            actor=request.user,
+            actor=acting(request),
             classification=int(upload.validated_data["classification"]),
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
@@ -107,7 +108,7 @@ class AttachmentDetail(generics.GenericAPIView[Attachment]):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         attachment, parent = attachments.visible_attachment(pk, request.user)
-        attachments.delete_attachment(attachment, parent, actor=request.user)
+        attachments.delete_attachment(attachment, parent, actor=acting(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

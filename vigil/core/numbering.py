@@ -11,14 +11,13 @@ the issuer abbreviation; who may issue is the caller's check (``vigil.org.regist
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.core import audit, clock
+from vigil.core.audit import Actor
 from vigil.core.models import IssuedNumber, NumberingSetting, NumberRegister
 
 
@@ -55,7 +54,7 @@ def per_type(committee_id: int) -> bool:
     return True if setting is None else setting.per_type
 
 
-def set_per_type(committee_id: int, value: bool, *, actor: Any) -> NumberingSetting:
+def set_per_type(committee_id: int, value: bool, *, actor: Actor) -> NumberingSetting:
     """Change the committee's setting; it applies from the first year without numbers."""
     with transaction.atomic():
         setting, _created = NumberingSetting.objects.select_for_update().get_or_create(
@@ -120,7 +119,7 @@ def issue_number(
     register: NumberRegister,
     doc_type: str,
     *,
-    actor: Any,
+    actor: Actor,
     about: models.Model | None = None,
     unit: str = "",
 ) -> IssuedNumber:
@@ -157,7 +156,7 @@ def record_external_number(
     doc_type: str,
     number: int,
     *,
-    actor: Any,
+    actor: Actor,
     about: models.Model | None = None,
     unit: str = "",
 ) -> IssuedNumber:

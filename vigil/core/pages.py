@@ -8,7 +8,7 @@ over the same services, with the same words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,27 @@ from vigil.core import attachments, audit
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.forms import AttachmentForm, add_form_errors
 
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+    from vigil.accounts.models import User
+
 T = TypeVar("T")
+
+
+def acting(request: HttpRequest | Request) -> User:
+    """The signed-in person a page or an endpoint acts for, typed as a ``User``.
+
+    Pages are behind ``login_required`` and the API's default permission is
+    ``IsAuthenticated``, so an anonymous request never gets here; if one did, it is refused
+    (``PermissionDenied``: 403 on a page, 403 through DRF) rather than handed to a service.
+    ``request.user`` is typed ``User | AnonymousUser``; the check narrows it (core names
+    ``User`` for the type checker only, as ``vigil.core.audit.Actor`` does).
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def refusal_text(exc: ValidationError) -> str:

@@ -18,6 +18,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from vigil.core import errors
 from vigil.core.confirm import confirm_page, safe_next
+from vigil.core.pages import acting
 
 
 @login_not_required
@@ -114,6 +115,6 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
             shown=[attachment, parent],
             about=attachment,
         )
-    delete_attachment(attachment, parent, actor=request.user)
+    delete_attachment(attachment, parent, actor=acting(request))
     messages.success(request, _("Attachment deleted."))
     return redirect(safe_next(request))

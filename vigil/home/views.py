@@ -24,7 +24,7 @@ from vigil.controlled.summary import summary_for as controlled_summary
 from vigil.core import clock
 from vigil.org.audit.summary import summary_for as audit_summary
 from vigil.org.models import Committee
-from vigil.org.scope import primary_membership, scope_for
+from vigil.org.scope import Role, primary_membership, scope_for
 from vigil.org.summary import administration_for
 from vigil.org.summary import summary_for as on_duty_for
 from vigil.sites.summary import summary_for as sites_summary
@@ -36,9 +36,10 @@ SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
     work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
     audit_summary, administration_for,
 ]  # fmt: skip
+# The briefing keys: the roles, and "commune" (a committee-wide role in a commune's committee).
 ROLE_ORDER = (
-    "committee_leader", "standing_office", "officer", "commune", "storekeeper", "auditor",
-    "administrator",
+    Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune", Role.STOREKEEPER,
+    Role.AUDITOR, Role.ADMINISTRATOR,
 )  # fmt: skip
 
 
@@ -52,7 +53,7 @@ def role_keys(user: Any) -> list[str]:
         ).values_list("pk", flat=True)
     )
     held = {
-        "commune" if committee in communes else "officer" if role == "agency_head" else role
+        "commune" if committee in communes else Role.OFFICER if role == Role.AGENCY_HEAD else role
         for role, _agency, committee, _path in roles
     }
     return [key for key in ROLE_ORDER if key in held]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from vigil.core import audit
 from vigil.core.models import Holiday
+from vigil.core.pages import acting
 from vigil.inbox import services
 from vigil.inbox.models import InboxEntry, Kind
 
@@ -100,7 +101,7 @@ class NotificationRead(Own):
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        entry = services.mark_read(self.get_object(), actor=request.user)
+        entry = services.mark_read(self.get_object(), actor=acting(request))
         return Response(self.get_serializer(entry).data)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
 from vigil.core import audit, clock, statistics
+from vigil.core.audit import Actor
 from vigil.inbox.models import (
     InboxAction,
     InboxEntry,
@@ -194,7 +195,7 @@ def unread_badge(user: Any) -> str:
 
 
 @transaction.atomic
-def mark_read(entry: InboxEntry, *, actor: Any) -> InboxEntry:
+def mark_read(entry: InboxEntry, *, actor: User) -> InboxEntry:
     if entry.user_id != actor.pk:
         raise PermissionDenied(_("This is not your notification."))
     if entry.read_at is None:
@@ -211,7 +212,7 @@ def mark_read(entry: InboxEntry, *, actor: Any) -> InboxEntry:
 
 
 @transaction.atomic
-def mark_all_read(*, actor: Any) -> int:
+def mark_all_read(*, actor: Actor) -> int:
     count = InboxEntry.objects.of(actor).filter(read_at__isnull=True).update(read_at=clock.now())
     if count:
         audit.record(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.core.confirm import safe_next
-from vigil.core.pages import audit_classified_view, submit
+from vigil.core.pages import acting, audit_classified_view, submit
 from vigil.inbox import escalation, services
 from vigil.inbox.forms import InboxFilterForm, PolicyForm
 from vigil.inbox.models import InboxEntry
@@ -25,7 +23,7 @@ from vigil.org.models import Committee
 
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
-    user: Any = request.user
+    user = acting(request)
     entries = InboxEntry.objects.of(user).select_related("notification")
     state = "unread"
     if form.is_valid():
@@ -63,13 +61,13 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         InboxEntry.objects.of(request.user).select_related("notification"), pk=pk
     )
-    services.mark_read(entry, actor=request.user)
+    services.mark_read(entry, actor=acting(request))
     return _back(request)
 
 
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(actor=request.user)
+    count = services.mark_all_read(actor=acting(request))
     messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
     return _back(request)
 
@@ -82,7 +80,7 @@ def unread_count(request: HttpRequest) -> HttpResponse:
 
     Signed out (or timed out): 286 tells htmx to stop polling.
     """
-    user: Any = request.user
+    user = request.user
     if not user.is_authenticated:
         return HttpResponse(status=286)
     return HttpResponse(services.unread_badge(user), content_type="text/plain; charset=utf-8")
@@ -94,7 +92,7 @@ def unread_count(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policies(request: HttpRequest) -> HttpResponse:
     """Every visible committee's escalation policies; administrators set their committees'."""
-    user: Any = request.user
+    user = acting(request)
     visible = Committee.objects.visible_to(user)
     administered = visible.filter(pk__in=escalation.administered_committee_ids(user))
     form = PolicyForm(request.POST or None, committees=administered)

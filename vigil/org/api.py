@@ -25,6 +25,7 @@ from vigil.core.endpoints import (
     valid,
 )
 from vigil.core.models import AdminUnit
+from vigil.core.pages import acting
 from vigil.org import services
 from vigil.org.models import Agency, Committee, ContactPoint, MemberAgency, Post, PostHolder
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404, scope_for
@@ -289,7 +290,7 @@ class CommitteeList(Scoped, generics.ListCreateAPIView[Committee]):
             values["admin_unit"] = admin_units_visible_to(request.user).filter(pk=unit).first()
             if values["admin_unit"] is None:
                 raise Http404
-        committee = services.create_committee(parent=parent, actor=request.user, **values)
+        committee = services.create_committee(parent=parent, actor=acting(request), **values)
         return created(CommitteeSerializer, committee, request)
 
 
@@ -305,7 +306,7 @@ class CommitteeDetail(Scoped, generics.RetrieveAPIView[Committee]):
             values["standing_agency"] = get_visible_or_404(
                 Agency.objects, request.user, pk=values["standing_agency"]
             )
-        committee = services.update_committee(committee, actor=request.user, **values)
+        committee = services.update_committee(committee, actor=acting(request), **values)
         return Response(CommitteeSerializer(committee, context={"request": request}).data)
 
 
@@ -329,7 +330,7 @@ class AgencyList(Scoped, generics.ListCreateAPIView[Agency]):
             get_visible_or_404(Agency.objects, request.user, pk=pk)
             for pk in values.pop("licensed_by", [])
         ]
-        agency = services.create_agency(actor=request.user, **values)
+        agency = services.create_agency(actor=acting(request), **values)
         return created(AgencySerializer, agency, request)
 
 
@@ -341,7 +342,7 @@ class AgencyDetail(Scoped, generics.RetrieveAPIView[Agency]):
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         agency = self.get_object()
         values = valid(AgencyUpdateSerializer, request)
-        agency = services.update_agency(agency, actor=request.user, **values)
+        agency = services.update_agency(agency, actor=acting(request), **values)
         return Response(AgencySerializer(agency, context={"request": request}).data)
 
 
@@ -355,7 +356,7 @@ class MemberAgencyList(Scoped, generics.ListCreateAPIView[MemberAgency]):
         values = valid(MemberAgencyCreateSerializer, request)
         committee = get_visible_or_404(Committee.objects, request.user, pk=values.pop("committee"))
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
-        member = services.add_member_agency(committee, agency, actor=request.user, **values)
+        member = services.add_member_agency(committee, agency, actor=acting(request), **values)
         return created(MemberAgencySerializer, member, request)
 
 
@@ -371,7 +372,7 @@ class MemberAgencyDetail(Scoped, generics.RetrieveAPIView[MemberAgency]):
             member,
             valid_from=values.get("valid_from", member.valid_from),
             valid_to=values.get("valid_to", member.valid_to),
-            actor=request.user,
+            actor=acting(request),
         )
         return Response(MemberAgencySerializer(member, context={"request": request}).data)
 
@@ -388,7 +389,7 @@ class PostList(Scoped, generics.ListCreateAPIView[Post]):
         agency = values.pop("agency", None)
         if agency is not None:
             values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=agency)
-        post = services.create_post(committee, actor=request.user, **values)
+        post = services.create_post(committee, actor=acting(request), **values)
         return created(PostSerializer, post, request)
 
 
@@ -402,7 +403,7 @@ class PostDetail(Scoped, generics.RetrieveAPIView[Post]):
         values = valid(PostUpdateSerializer, request)
         if values.get("agency") is not None:
             values["agency"] = get_visible_or_404(Agency.objects, request.user, pk=values["agency"])
-        post = services.update_post(post, actor=request.user, **values)
+        post = services.update_post(post, actor=acting(request), **values)
         return Response(PostSerializer(post, context={"request": request}).data)
 
 
@@ -417,7 +418,7 @@ class PostHolderList(Scoped, generics.ListCreateAPIView[PostHolder]):
         post = get_visible_or_404(
             Post.objects.select_related("committee"), request.user, pk=values.pop("post")
         )
-        holder = services.appoint_holder(post, actor=request.user, **values)
+        holder = services.appoint_holder(post, actor=acting(request), **values)
         return created(PostHolderSerializer, holder, request)
 
 
@@ -430,7 +431,7 @@ class PostHolderDetail(Scoped, generics.RetrieveAPIView[PostHolder]):
         """End the holder's term: ``valid_to`` is their last day in the post."""
         holder = self.get_object()
         values = valid(EndTermSerializer, request)
-        holder = services.end_holder_term(holder, on=values["valid_to"], actor=request.user)
+        holder = services.end_holder_term(holder, on=values["valid_to"], actor=acting(request))
         return Response(PostHolderSerializer(holder, context={"request": request}).data)
 
 
@@ -464,7 +465,7 @@ class ContactPointList(Scoped, Audited, generics.ListCreateAPIView[ContactPoint]
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         agency = get_visible_or_404(Agency.objects, request.user, pk=values.pop("agency"))
-        contact = services.create_contact_point(agency, actor=request.user, **values)
+        contact = services.create_contact_point(agency, actor=acting(request), **values)
         return Response(
             ContactPointSerializer(contact, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -494,5 +495,5 @@ class ContactPointDetail(Scoped, generics.RetrieveUpdateAPIView[ContactPoint]):
             raise exceptions.ValidationError(
                 {"agency": [str(_("A contact point cannot be moved to another agency."))]}
             )
-        contact = services.update_contact_point(contact, actor=request.user, **changes)
+        contact = services.update_contact_point(contact, actor=acting(request), **changes)
         return Response(ContactPointSerializer(contact, context={"request": request}).data)

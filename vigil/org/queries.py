@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from vigil.accounts.models import User
 from vigil.core import clock
 from vigil.org.models import Agency, Committee, Period, PostHolder
 from vigil.org.scope import Viewer, primary_membership, scope_for
@@ -35,7 +36,7 @@ def opened_branches(user: Viewer, asked: set[int]) -> set[int]:
     return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
-def home_province_id(user: Any) -> int | None:
+def home_province_id(user: User) -> int | None:
     """The province of the user's first committee (a commune's parent unit)."""
     member = primary_membership(user)
     committee = member and (member.committee or member.agency.committee)

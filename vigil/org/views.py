@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import clock
-from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
+from vigil.core.pages import (
+    acting,
+    attachment_context,
+    audit_classified_view,
+    submit,
+    upload_attachment,
+)
 from vigil.core.search import folded_query
 from vigil.org import services
 from vigil.org.duty.queries import roster
@@ -203,7 +209,7 @@ def contact_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
     )
     if not can_edit_contact_points(request.user, agency):
         raise PermissionDenied
-    user: Any = request.user
+    user = acting(request)
     form = ContactPointForm(request.POST or None, clearance=user.clearance)
     done = submit(
         request, form, lambda d: services.create_contact_point(agency, actor=user, **d),
@@ -222,7 +228,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_edit_contact_points(request.user, contact.agency):
         raise PermissionDenied
-    user: Any = request.user
+    user = acting(request)
     form = ContactPointForm(request.POST or None, instance=contact, clearance=user.clearance)
 
     def update(data: dict[str, Any]) -> None:
@@ -250,7 +256,7 @@ def admin_unit_list(request: HttpRequest) -> HttpResponse:
     query: Any = request.GET
     if "province" not in query and "q" not in query:
         # Opened from the menu: the user's own province first ("All provinces" is one pick away).
-        query = {"province": str(home_province_id(request.user) or "")}
+        query = {"province": str(home_province_id(acting(request)) or "")}
     form = AdminUnitSearchForm(query, units=visible)
     units = visible.select_related("parent")
     if form.is_valid():

@@ -19,6 +19,7 @@ from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.documents.decree30 import DOCX_TYPE, docx_response
 from vigil.core.endpoints import Audited, BooleanFilter, IdFilter, Scoped, Text
+from vigil.core.pages import acting
 from vigil.core.parsers import JSONParser
 from vigil.core.search import folded_query
 from vigil.org.models import Agency, Committee
@@ -214,7 +215,7 @@ class SiteList(Scoped, Audited, generics.ListCreateAPIView[KeySite]):
     @extend_schema(request=SiteInSerializer, responses={201: SiteSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = _valid(SiteInSerializer, request)
-        user = request.user
+        user = acting(request)
         committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
         values["category"] = generics.get_object_or_404(SiteCategory, pk=values["category"])
         values["responsible_agency"] = get_visible_or_404(
@@ -263,7 +264,7 @@ class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
     @extend_schema(request=ContingencyPlanInSerializer, responses={201: ContingencyPlanSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = _valid(ContingencyPlanInSerializer, request)
-        user = request.user
+        user = acting(request)
         committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
         values["sites"] = [get_visible_or_404(KeySite.objects.select_related("owning_committee"),
                                               user, pk=pk) for pk in values["sites"]]  # fmt: skip
@@ -307,7 +308,7 @@ class VersionList(Scoped, Audited, generics.ListCreateAPIView[PlanVersion]):
         values = _valid(VersionInSerializer, request)
         plan = get_visible_or_404(Plan.objects.select_related("owning_committee"),
                                   request.user, pk=values.pop("plan"))  # fmt: skip
-        version = services.add_version(plan, sections=values or None, actor=request.user)
+        version = services.add_version(plan, sections=values or None, actor=acting(request))
         return Response(VersionSerializer(version).data, status=201)
 
 
@@ -335,7 +336,7 @@ class _VersionAction(Scoped):
 class VersionSubmit(_VersionAction):
     @extend_schema(request=None, responses={200: VersionSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.done(services.submit_version(self.get_object(), actor=request.user))
+        return self.done(services.submit_version(self.get_object(), actor=acting(request)))
 
 
 class VersionApprove(_VersionAction):
@@ -343,7 +344,7 @@ class VersionApprove(_VersionAction):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
         values = _valid(VersionApproveSerializer, request)
-        return self.done(services.approve_version(version, actor=request.user, **values))
+        return self.done(services.approve_version(version, actor=acting(request), **values))
 
 
 class VersionReturn(_VersionAction):
@@ -351,7 +352,7 @@ class VersionReturn(_VersionAction):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
         values = _valid(VersionReturnSerializer, request)
-        return self.done(services.return_version(version, actor=request.user, **values))
+        return self.done(services.return_version(version, actor=acting(request), **values))
 
 
 # --- risk assessments
@@ -378,7 +379,7 @@ class AssessmentList(Scoped, Audited, generics.ListCreateAPIView[RiskAssessment]
     @extend_schema(request=AssessmentInSerializer, responses={201: AssessmentSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = _valid(AssessmentInSerializer, request)
-        user = request.user
+        user = acting(request)
         site = get_visible_or_404(KeySite.objects.select_related("owning_committee"), user,
                                   pk=values.pop("site"))  # fmt: skip
         values["assessor_agency"] = get_visible_or_404(

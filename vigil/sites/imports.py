@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.workbook.workbook import Workbook
 
 from vigil.core import audit, xlsx_import
+from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.core.xlsx import workbook_bytes
@@ -106,7 +107,7 @@ def keeping_committees(user: Any) -> QuerySet[Committee]:
 
 
 class Importer:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.committees = list(keeping_committees(actor))
         self.clearance = scope_for(actor).clearance
@@ -197,7 +198,7 @@ class Importer:
         return _("Key site %(name)s added.") % {"name": site.name}
 
 
-def run_import(upload: Any, *, actor: Any) -> Report:
+def run_import(upload: Any, *, actor: Actor) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
     if not keeping_committees(actor).exists():
         raise PermissionDenied(_("Only the standing office may add key sites."))

@@ -138,7 +138,7 @@ def _check_site(site: KeySite) -> None:
 
 
 @transaction.atomic(durable=True)
-def create_site(committee: Committee, *, actor: Any, **values: Any) -> KeySite:
+def create_site(committee: Committee, *, actor: Actor, **values: Any) -> KeySite:
     """Put a key site on the committee's list (a use case of its own)."""
     return create_site_within(committee, actor=actor, **values)
 
@@ -160,7 +160,7 @@ def create_site_within(
     notes: str = "",
     classification: int = 0,
     shared_agencies: Iterable[Agency] = (),
-    actor: Any,
+    actor: Actor,
 ) -> KeySite:
     """``create_site`` inside the caller's transaction: the bulk import writes every
     row in one transaction, each in a savepoint."""
@@ -185,7 +185,7 @@ def create_site_within(
 
 
 @transaction.atomic(durable=True)
-def update_site(site: KeySite, *, actor: Any, **changes: Any) -> KeySite:
+def update_site(site: KeySite, *, actor: Actor, **changes: Any) -> KeySite:
     """Change what is known of a site; a plan's classification never drops below it."""
     _require(can_change_site(actor, site), _("You may not change this site."))
     unknown = set(changes) - set(SITE_FIELDS)
@@ -208,7 +208,7 @@ def update_site(site: KeySite, *, actor: Any, **changes: Any) -> KeySite:
 
 
 @transaction.atomic(durable=True)
-def archive_site(site: KeySite, *, actor: Any) -> KeySite:
+def archive_site(site: KeySite, *, actor: Actor) -> KeySite:
     """Take a site off the lists; it and its plans stay (a site is never deleted)."""
     _require(can_keep_sites(actor, site.owning_committee), _("You may not archive this site."))
     if site.archived:
@@ -244,7 +244,7 @@ def create_plan(
     classification: int = 0,
     owning_agency: Agency | None = None,
     shared_agencies: Iterable[Agency] = (),
-    actor: Any,
+    actor: Actor,
 ) -> Plan:
     """A contingency plan for one or more of the committee's sites; no version yet."""
     _require(can_keep_sites(actor, committee), _("Only the standing office may open plans."))
@@ -311,7 +311,7 @@ def _locked_version(version: PlanVersion) -> PlanVersion:
 
 @transaction.atomic(durable=True)
 def add_version(
-    plan: Plan, *, sections: Mapping[str, str] | None = None, actor: Any
+    plan: Plan, *, sections: Mapping[str, str] | None = None, actor: Actor
 ) -> PlanVersion:
     """A new draft; without sections it starts from the latest version's text."""
     _require(can_write_plan(actor, plan), _("You may not write this plan."))
@@ -334,7 +334,9 @@ def add_version(
 
 
 @transaction.atomic(durable=True)
-def update_version(version: PlanVersion, *, sections: Mapping[str, str], actor: Any) -> PlanVersion:
+def update_version(
+    version: PlanVersion, *, sections: Mapping[str, str], actor: Actor
+) -> PlanVersion:
     """Change a draft's text; a submitted version is never edited."""
     version = _locked_version(version)
     _require(can_write_plan(actor, version.plan), _("You may not write this plan."))
@@ -350,7 +352,7 @@ def update_version(version: PlanVersion, *, sections: Mapping[str, str], actor: 
 
 
 @transaction.atomic(durable=True)
-def submit_version(version: PlanVersion, *, actor: Any) -> PlanVersion:
+def submit_version(version: PlanVersion, *, actor: Actor) -> PlanVersion:
     """The draft goes to the leader for approval; from now on it is never edited."""
     version = _locked_version(version)
     _require(can_write_plan(actor, version.plan), _("You may not submit this plan."))
@@ -371,7 +373,7 @@ def approve_version(
     *,
     decision_number: str,
     approved_on: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> PlanVersion:
     """A leader approves a submitted version with a decision number: it is in force,
     the one before it is superseded, and the next review falls one cycle later."""
@@ -415,7 +417,7 @@ def approve_version(
 
 
 @transaction.atomic(durable=True)
-def return_version(version: PlanVersion, *, comments: str, actor: Any) -> PlanVersion:
+def return_version(version: PlanVersion, *, comments: str, actor: Actor) -> PlanVersion:
     """Send a submitted version back with comments; the author drafts the next one."""
     version = _locked_version(version)
     _require(can_return(actor, version.plan), _("You may not return this plan."))
@@ -472,7 +474,7 @@ def record_assessment(
     consequence_rationale: str,
     assessor_agency: Agency,
     assessed_on: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> RiskAssessment:
     """One assessment of a site; earlier ones stay as its history."""
     _require(can_change_site(actor, site), _("You may not assess this site."))

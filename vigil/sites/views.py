@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.core import audit
 from vigil.core.attachments import content_disposition
 from vigil.core.documents.decree30 import docx_response
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.org.administration.forms import ImportForm
 from vigil.org.models import Committee
-from vigil.org.scope import committees_with_role, get_visible_or_404
+from vigil.org.scope import Role, committees_with_role, get_visible_or_404
 from vigil.sites import exports, printing, queries, services
 from vigil.sites import imports as site_imports
 from vigil.sites.forms import (
@@ -57,7 +57,7 @@ PAGE = 50
 def keeping_committees(user: Any) -> QuerySet[Committee]:
     """Committees whose sites and plans the user keeps (standing office, leaders)."""
     return Committee.objects.filter(
-        pk__in=committees_with_role(user, "standing_office", "committee_leader")
+        pk__in=committees_with_role(user, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
     ).order_by("path")
 
 
@@ -151,7 +151,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 
     def create(data: dict[str, Any]) -> KeySite:
         values = dict(data)
-        return services.create_site(values.pop("committee"), actor=request.user, **values)
+        return services.create_site(values.pop("committee"), actor=acting(request), **values)
 
     done = submit(request, form, create, success=_("Key site added."))
     if done is not None:
@@ -168,7 +168,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SiteForm(request.POST or None, initial=site_initial(site), user=request.user,
                     committees=None)  # fmt: skip
     done = submit(
-        request, form, lambda data: services.update_site(site, actor=request.user, **data),
+        request, form, lambda data: services.update_site(site, actor=acting(request), **data),
         success=_("Key site saved."), then=site.get_absolute_url(),
     )  # fmt: skip
     if done is not None:
@@ -181,7 +181,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site(request, pk)
     try:
-        services.archive_site(site, actor=request.user)
+        services.archive_site(site, actor=acting(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -196,7 +196,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AssessmentForm(request.POST or None, user=request.user)
     done = submit(
-        request, form, lambda data: services.record_assessment(site, actor=request.user, **data),
+        request, form, lambda data: services.record_assessment(site, actor=acting(request), **data),
         success=_("Risk assessment recorded."), then=site.get_absolute_url(),
     )  # fmt: skip
     if done is not None:
@@ -218,7 +218,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
     def create(data: dict[str, Any]) -> Plan:
         values = dict(data)
-        return services.create_plan(values.pop("committee"), actor=request.user, **values)
+        return services.create_plan(values.pop("committee"), actor=acting(request), **values)
 
     done = submit(request, form, create, success=_("Contingency plan created."))
     if done is not None:
@@ -261,7 +261,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def version_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     try:
-        version = services.add_version(plan, actor=request.user)
+        version = services.add_version(plan, actor=acting(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(plan)
@@ -284,7 +284,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, initial=initial)
     done = submit(
         request, form,
-        lambda data: services.update_version(version, sections=data, actor=request.user),
+        lambda data: services.update_version(version, sections=data, actor=acting(request)),
         success=_("Draft saved."), then=version.plan.get_absolute_url(),
     )  # fmt: skip
     if done is not None:
@@ -297,7 +297,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any) -> HttpResponse:
     version = _version(request, pk)
     try:
-        action(version, actor=request.user, **kwargs)
+        action(version, actor=acting(request), **kwargs)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -389,7 +389,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
     report: site_imports.Report | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = site_imports.run_import(form.cleaned_data["file"], actor=request.user)
+            report = site_imports.run_import(form.cleaned_data["file"], actor=acting(request))
         except site_imports.ImportRefused as exc:
             form.add_error("file", str(exc))
         else:

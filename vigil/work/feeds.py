@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from vigil.accounts.models import User
 from vigil.core import audit, clock
 from vigil.core.calendar import items_for
 from vigil.work.models import CalendarFeed, WorkAction
@@ -27,7 +28,7 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def create_feed(*, actor: Any) -> str:
+def create_feed(*, actor: User) -> str:
     """A new feed for ``actor`` (the previous one is revoked); returns the raw token once."""
     revoke_feed_within(actor=actor)
     token = secrets.token_urlsafe(32)
@@ -36,7 +37,7 @@ def create_feed(*, actor: Any) -> str:
     return token
 
 
-def revoke_feed_within(*, actor: Any) -> int:
+def revoke_feed_within(*, actor: User) -> int:
     live = list(
         CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True)
     )

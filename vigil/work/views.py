@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.core import audit, clock
 from vigil.core.calendar import items_for
-from vigil.core.pages import page_stamp
+from vigil.core.pages import acting, page_stamp
 from vigil.core.xlsx import xlsx_response
 from vigil.work import feeds
 from vigil.work import scorecard as scorecards
@@ -97,7 +97,7 @@ def _audit_classified(request: HttpRequest, shown: list[Any]) -> None:
     """One view event for a calendar page that shows classified items (as record_view)."""
     if not shown:
         return
-    user: Any = request.user
+    user = acting(request)
     with transaction.atomic():
         audit.record(
             audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
@@ -111,10 +111,10 @@ def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":  # e.g. the language switch coming back here: the address is gone
         return redirect("work:calendar")
     if request.POST.get("action") == "revoke":
-        feeds.revoke_feed(actor=request.user)
+        feeds.revoke_feed(actor=acting(request))
         messages.success(request, _("The calendar feed was revoked."))
         return redirect("work:calendar")
-    token = feeds.create_feed(actor=request.user)
+    token = feeds.create_feed(actor=acting(request))
     # The address is a secret: shown in this response only (never kept in the
     # session, never put in a URL to come back to), and not cached.
     response = _calendar(

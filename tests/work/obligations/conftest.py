@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from vigil.accounts.models import User
+from vigil.core.audit import Actor
 from vigil.org.models import Agency, Committee
 from vigil.work.obligations import services, submissions
 from vigil.work.obligations.models import ReportObligation, ReportSubmission
@@ -83,7 +84,7 @@ def by_unit(period: Any) -> dict[Any, ReportSubmission]:
 
 
 def report(
-    sub: ReportSubmission, actor: Any, values: dict[str, Any], text: str = "Ổn định."
+    sub: ReportSubmission, actor: Actor, values: dict[str, Any], text: str = "Ổn định."
 ) -> None:
     submissions.save_draft(
         sub, values=values, narrative={"situation": text}, revision=None, actor=actor

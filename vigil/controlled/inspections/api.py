@@ -19,6 +19,7 @@ from vigil.controlled.ledger.api import PresentDateFilter
 from vigil.controlled.registry.models import Store
 from vigil.core import dates
 from vigil.core.endpoints import Id, IdFilter, Scoped, created, valid
+from vigil.core.pages import acting
 from vigil.core.parsers import JSONParser
 from vigil.org.models import Agency
 from vigil.org.scope import get_visible_or_404
@@ -76,7 +77,7 @@ class InspectionList(Scoped, generics.ListAPIView[Inspection]):
                 {"inspecting_agency": _("The inspecting agency must be a member agency.")}
             )
         inspection = services.record_inspection(
-            store, inspecting_agency=agency, actor=request.user, **values
+            store, inspecting_agency=agency, actor=acting(request), **values
         )
         return created(InspectionSerializer, inspection, request)
 

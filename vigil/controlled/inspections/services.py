@@ -6,7 +6,6 @@ the same in the caller's transaction (the demo seed)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +35,7 @@ def record_inspection(
     result: str,
     findings: str = "",
     next_due: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Inspection:
     """Record an inspection of a store (by a registry keeper)."""
     return record_inspection_within(

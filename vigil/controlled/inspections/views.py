@@ -15,7 +15,7 @@ from vigil.controlled.inspections.models import Inspection
 from vigil.controlled.registry.keepers import may_keep_record
 from vigil.controlled.registry.models import Store
 from vigil.core import clock
-from vigil.core.pages import attachment_context, submit, upload_attachment
+from vigil.core.pages import acting, attachment_context, submit, upload_attachment
 from vigil.org.scope import get_visible_or_404
 
 
@@ -26,7 +26,7 @@ def inspection_create(request: HttpRequest, store_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = InspectionForm(request.POST or None, initial={"date": clock.today()})
     done = submit(
-        request, form, lambda data: services.record_inspection(store, actor=request.user, **data),
+        request, form, lambda data: services.record_inspection(store, actor=acting(request), **data),
         success=_("Inspection recorded."),
         then=lambda inspection: reverse("controlled:inspection_detail", args=[inspection.pk]),
     )  # fmt: skip

@@ -34,7 +34,8 @@ from vigil.controlled.registry.models import Store
 from vigil.core import dates
 from vigil.core.api import Pagination
 from vigil.core.endpoints import Id, IdFilter, Scoped
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.core.pages import acting
+from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 BATCH_MAX = 500
 
@@ -292,7 +293,7 @@ def _movement(
         raise ValidationError(_("A movement must start or end in a store."))
     services.check_client_key(key)
     scope = scope_for(request.user)
-    mine = [s for s in stores if scope.agency_role_in(s.owning_agency_id, "storekeeper")]
+    mine = [s for s in stores if scope.agency_role_in(s.owning_agency_id, Role.STOREKEEPER)]
     if not mine:
         raise PermissionDenied(_("Only a storekeeper of this organisation may record movements."))
     organisation = mine[0].owning_agency
@@ -346,7 +347,7 @@ class MovementList(Scoped, generics.ListAPIView[LedgerEntry]):
         # Decided under the organisation's chain lock: of two racing first
         # requests, one gets 201 and the other the same entry with 200.
         with answering_in_progress():
-            posted = services.record_movements(organisation, [movement], actor=request.user)[0]
+            posted = services.record_movements(organisation, [movement], actor=acting(request))[0]
         body = MovementSerializer(posted.entry, context={"request": request}).data
         return Response(body, status=201 if posted.created else 200)
 
@@ -384,7 +385,7 @@ class MovementBatch(Scoped):
             raise ValidationError(_("A batch holds the movements of one organisation."))
         with answering_in_progress():
             posted = services.record_movements(
-                pairs[0][0], [m for _org, m in pairs], actor=request.user
+                pairs[0][0], [m for _org, m in pairs], actor=acting(request)
             )
         entries = [p.entry for p in posted]
         body = MovementSerializer(entries, many=True, context={"request": request}).data

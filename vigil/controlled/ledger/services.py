@@ -100,7 +100,7 @@ def post_movement(
     lot: str = "",
     document_ref: str = "",
     reason: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> LedgerEntry:
     """Record one movement; the same key and body again returns the first entry."""
     m = Movement(
@@ -146,7 +146,7 @@ def post_movements(
 
 
 def record_movements(
-    organisation: Agency, movements: Iterable[Movement], *, actor: Any
+    organisation: Agency, movements: Iterable[Movement], *, actor: Actor
 ) -> list[Posted]:
     """``post_movements``, saying of each entry whether this call wrote it; a use
     case in its own durable transaction (the API's).

@@ -24,9 +24,9 @@ from vigil.controlled.ledger.queries import (
 )
 from vigil.controlled.registry.models import Store
 from vigil.controlled.registry.queries import visible_communes, visible_organisations
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.core.paging import CappedPaginator
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +34,7 @@ def movement_create(request: HttpRequest, store_pk: int) -> HttpResponse:
     store: Store = get_visible_or_404(
         Store.objects.select_related("owning_agency"), request.user, pk=store_pk
     )
-    if not scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper"):
+    if not scope_for(request.user).agency_role_in(store.owning_agency_id, Role.STOREKEEPER):
         raise PermissionDenied
     form = MovementForm(request.POST or None, store=store)
 
@@ -55,7 +55,7 @@ def movement_create(request: HttpRequest, store_pk: int) -> HttpResponse:
             from_account=other_account if inward else here,
             to_account=here if inward else other_account,
             idempotency_key=data["idempotency_key"], lot=data["lot"],
-            document_ref=data["document_ref"], reason=data["reason"], actor=request.user,
+            document_ref=data["document_ref"], reason=data["reason"], actor=acting(request),
         )  # fmt: skip
 
     done = submit(

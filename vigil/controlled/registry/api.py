@@ -22,6 +22,7 @@ from vigil.controlled.registry import keepers, queries, services
 from vigil.controlled.registry.models import Licence, OrganisationProfile, Sector, Store
 from vigil.core import clock, dates
 from vigil.core.endpoints import ID_MAX, Id, IdFilter, Scoped, created, valid
+from vigil.core.pages import acting
 from vigil.org.scope import get_visible_or_404
 
 
@@ -146,7 +147,7 @@ class OrganisationList(Scoped, generics.ListAPIView[OrganisationProfile]):
         values["admin_unit"] = _commune(values.pop("admin_unit"))
         values.setdefault("tax_code", "")
         profile = services.create_organisation(
-            licensing_agency=licenser, actor=request.user, **values
+            licensing_agency=licenser, actor=acting(request), **values
         )
         return created(OrganisationSerializer, profile, request)
 
@@ -167,7 +168,7 @@ class OrganisationDetail(Scoped, generics.RetrieveAPIView[OrganisationProfile]):
         values = valid(OrganisationUpdateSerializer, request)
         if "admin_unit" in values:
             values["admin_unit"] = _commune(values["admin_unit"])
-        profile = services.update_organisation(profile, actor=request.user, **values)
+        profile = services.update_organisation(profile, actor=acting(request), **values)
         return Response(OrganisationSerializer(profile, context={"request": request}).data)
 
 
@@ -272,7 +273,7 @@ class LicenceListCreate(LicenceList):
         _check_period(values)
         values["stores"] = _own_stores(profile.pk, values.pop("stores", []))
         licence = services.create_licence(
-            profile.organisation, issuer=issuer.get(), actor=request.user, **values
+            profile.organisation, issuer=issuer.get(), actor=acting(request), **values
         )
         return created(LicenceSerializer, licence, request)
 
@@ -288,7 +289,7 @@ class LicenceDetailUpdate(LicenceDetail):
             {"valid_from": values.get("valid_from", licence.valid_from),
              "valid_to": values.get("valid_to", licence.valid_to)}
         )  # fmt: skip
-        licence = services.update_licence(licence, actor=request.user, **values)
+        licence = services.update_licence(licence, actor=acting(request), **values)
         return Response(LicenceSerializer(licence, context={"request": request}).data)
 
 
@@ -301,7 +302,7 @@ class LicenceStatus(Scoped):
         licence = self.get_object()
         values = valid(StatusSerializer, request)
         licence = services.change_licence_status(
-            licence, values["status"], reason=values["reason"], actor=request.user
+            licence, values["status"], reason=values["reason"], actor=acting(request)
         )
         return Response(LicenceSerializer(licence, context={"request": request}).data)
 
@@ -370,7 +371,7 @@ class StoreListCreate(StoreList):
         store = services.create_store(
             profile.organisation, name=values["name"], kind=values["kind"],
             admin_unit=_commune(values["admin_unit"]),
-            capacities=dict(values.get("capacities", {})), actor=request.user,
+            capacities=dict(values.get("capacities", {})), actor=acting(request),
         )  # fmt: skip
         return created(StoreSerializer, store, request)
 
@@ -384,5 +385,5 @@ class StoreDetailUpdate(StoreDetail):
             values["admin_unit"] = _commune(values["admin_unit"])
         if "capacities" in values:
             values["capacities"] = dict(values["capacities"])
-        store = services.update_store(store, actor=request.user, **values)
+        store = services.update_store(store, actor=acting(request), **values)
         return Response(StoreSerializer(store, context={"request": request}).data)

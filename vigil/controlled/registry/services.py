@@ -104,7 +104,7 @@ def create_organisation(
     licensing_agency: Agency,
     parent_group: str = "",
     address: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> OrganisationProfile:
     """A licensed organisation: an agency outside every committee, and its registry record."""
     return create_organisation_within(
@@ -207,7 +207,7 @@ def _record_profile(
 
 @transaction.atomic(durable=True)
 def update_organisation(
-    profile: OrganisationProfile, *, actor: Any, **changes: Any
+    profile: OrganisationProfile, *, actor: Actor, **changes: Any
 ) -> OrganisationProfile:
     """Change name, tax code, commune, sector, parent group or address."""
     profile = (
@@ -292,7 +292,7 @@ def create_licence(
     valid_to: Any,
     item_classes: Iterable[str],
     stores: Iterable[Store] = (),
-    actor: Any,
+    actor: Actor,
 ) -> Licence:
     """Record a licence: the first line of its timeline and its audit event."""
     return create_licence_within(
@@ -355,7 +355,7 @@ def create_licence_within(
 
 
 @transaction.atomic(durable=True)
-def update_licence(licence: Licence, *, actor: Any, **changes: Any) -> Licence:
+def update_licence(licence: Licence, *, actor: Actor, **changes: Any) -> Licence:
     """Correct a licence's number, kind, dates, item classes or stores (not its status)."""
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
     require_keeper(actor, licence.owning_committee, licence.licensing_agency_id)
@@ -396,7 +396,7 @@ def update_licence(licence: Licence, *, actor: Any, **changes: Any) -> Licence:
 
 
 @transaction.atomic(durable=True)
-def change_licence_status(licence: Licence, status: str, *, reason: str, actor: Any) -> Licence:
+def change_licence_status(licence: Licence, status: str, *, reason: str, actor: Actor) -> Licence:
     """Suspend, reinstate, revoke or declare expired; the reason goes on the timeline."""
     return change_licence_status_within(licence, status, reason=reason, actor=actor)
 
@@ -465,7 +465,7 @@ def create_store(
     admin_unit: AdminUnit,
     kind: str,
     capacities: Mapping[str, int] | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Store:
     """Record a store of a licensed organisation, with its ledger account and its
     capacities (in stored units)."""
@@ -539,7 +539,7 @@ def _check_capacities(capacities: Mapping[str, Any], held: Mapping[str, int]) ->
 def update_store(
     store: Store,
     *,
-    actor: Any,
+    actor: Actor,
     name: str | None = None,
     kind: str | None = None,
     admin_unit: AdminUnit | None = None,

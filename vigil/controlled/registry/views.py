@@ -39,9 +39,9 @@ from vigil.controlled.registry.queries import (
 )
 from vigil.core import clock
 from vigil.core.endpoints import ID_MAX
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.core.search import folded_query
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 EXPIRY_DAYS = 60
 
@@ -68,7 +68,7 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("item")
     ]
     movements = at_store(visible_movements(request.user), store.pk).order_by("-pk")[:20]
-    keeper = scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper")
+    keeper = scope_for(request.user).agency_role_in(store.owning_agency_id, Role.STOREKEEPER)
     inspections = store.inspections.visible_to(request.user).select_related("inspecting_agency")
     return render(
         request,
@@ -198,7 +198,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, licensers=licensers)
     done = submit(
-        request, form, lambda data: services.create_organisation(actor=request.user, **data),
+        request, form, lambda data: services.create_organisation(actor=acting(request), **data),
         success=_("Organisation recorded."),
         then=lambda profile: reverse("controlled:organisation_detail", args=[profile.pk]),
     )  # fmt: skip
@@ -225,7 +225,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial=initial, licensers=None)
     done = submit(
         request, form,
-        lambda data: services.update_organisation(profile, actor=request.user, **data),
+        lambda data: services.update_organisation(profile, actor=acting(request), **data),
         success=_("Organisation updated."),
         then=reverse("controlled:organisation_detail", args=[profile.pk]),
     )  # fmt: skip
@@ -270,7 +270,7 @@ def licence_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     form = LicenceForm(request.POST or None, stores=stores, issuers=issuers)
     done = submit(
         request, form,
-        lambda data: services.create_licence(profile.organisation, actor=request.user, **data),
+        lambda data: services.create_licence(profile.organisation, actor=acting(request), **data),
         success=_("Licence recorded."),
         then=lambda licence: reverse("controlled:licence_detail", args=[licence.pk]),
     )  # fmt: skip
@@ -296,7 +296,7 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }  # fmt: skip
     form = LicenceForm(request.POST or None, initial=initial, stores=stores, issuers=None)
     done = submit(
-        request, form, lambda data: services.update_licence(licence, actor=request.user, **data),
+        request, form, lambda data: services.update_licence(licence, actor=acting(request), **data),
         success=_("Licence updated."), then=reverse("controlled:licence_detail", args=[licence.pk]),
     )  # fmt: skip
     if done is not None:
@@ -322,7 +322,7 @@ def licence_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.change_licence_status(
             licence, form.cleaned_data["status"], reason=form.cleaned_data["reason"],
-            actor=request.user,
+            actor=acting(request),
         )  # fmt: skip
     except ValidationError as exc:
         for message in exc.messages:
@@ -342,7 +342,7 @@ def store_create(request: HttpRequest, org_pk: int) -> HttpResponse:
         request, form,
         lambda data: services.create_store(
             profile.organisation, name=data["name"], kind=data["kind"],
-            admin_unit=data["admin_unit"], capacities=form.capacities(), actor=request.user,
+            admin_unit=data["admin_unit"], capacities=form.capacities(), actor=acting(request),
         ),
         success=_("Store recorded."),
         then=lambda store: reverse("controlled:store_detail", args=[store.pk]),
@@ -374,7 +374,7 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request, form,
         lambda data: services.update_store(
             store, name=data["name"], kind=data["kind"], admin_unit=data["admin_unit"],
-            capacities=form.capacities(), actor=request.user,
+            capacities=form.capacities(), actor=acting(request),
         ),
         success=_("Store updated."), then=reverse("controlled:store_detail", args=[store.pk]),
     )  # fmt: skip

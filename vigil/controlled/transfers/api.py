@@ -23,7 +23,8 @@ from vigil.controlled.transfers import services
 from vigil.controlled.transfers.models import Transfer
 from vigil.controlled.transfers.queries import destination_stores
 from vigil.core.endpoints import Id, IdFilter, Scoped, valid
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.core.pages import acting
+from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 
 class TransferSerializer(serializers.ModelSerializer[Transfer]):
@@ -96,7 +97,9 @@ class TransferList(Scoped, generics.ListAPIView[Transfer]):
             Store.objects.select_related("owning_agency"), request.user,
             pk=values.pop("from_store"),
         )  # fmt: skip
-        if not scope_for(request.user).agency_role_in(from_store.owning_agency_id, "storekeeper"):
+        if not scope_for(request.user).agency_role_in(
+            from_store.owning_agency_id, Role.STOREKEEPER
+        ):
             raise PermissionDenied(
                 _("Only a storekeeper of this organisation may record movements.")
             )
@@ -113,7 +116,7 @@ class TransferList(Scoped, generics.ListAPIView[Transfer]):
             # one key, one gets 201 and the other the same transfer with 200.
             sent = services.send_transfer(
                 from_store, to_store=to_store, item=item, idempotency_key=key,
-                actor=request.user, **values,
+                actor=acting(request), **values,
             )  # fmt: skip
         body = TransferSerializer(sent.transfer, context={"request": request}).data
         return Response(body, status=201 if sent.created else 200)
@@ -131,7 +134,7 @@ class TransferReceive(Scoped):
     @extend_schema(request=None, responses={200: TransferSerializer, 409: IN_PROGRESS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with answering_in_progress():
-            transfer = services.receive_transfer(self.get_object(), actor=request.user)
+            transfer = services.receive_transfer(self.get_object(), actor=acting(request))
         return Response(TransferSerializer(transfer, context={"request": request}).data)
 
 
@@ -148,6 +151,6 @@ class TransferCancel(Scoped):
         values = valid(TransferReasonSerializer, request)
         with answering_in_progress():
             transfer = services.cancel_transfer(
-                transfer, reason=values["reason"], actor=request.user
+                transfer, reason=values["reason"], actor=acting(request)
             )
         return Response(TransferSerializer(transfer, context={"request": request}).data)

@@ -112,7 +112,7 @@ def dispatch_transfer(
     document_ref: str = "",
     reason: str = "",
     idempotency_key: str,
-    actor: Any,
+    actor: Actor,
 ) -> Transfer:
     """Send stock to another organisation's store; the same key again returns the first."""
     return send_transfer(
@@ -154,7 +154,7 @@ def send_transfer(
     document_ref: str = "",
     reason: str = "",
     idempotency_key: str,
-    actor: Any,
+    actor: Actor,
 ) -> Sent:
     """``dispatch_transfer``, saying whether this call made the transfer.
 
@@ -250,7 +250,7 @@ def _lock(transfer: Transfer, organisation_id: int) -> Transfer:
 
 
 @transaction.atomic(durable=True)
-def receive_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
+def receive_transfer(transfer: Transfer, *, actor: Actor) -> Transfer:
     """The receiving storekeeper confirms: the goods enter the store, in the receiver's chain."""
     return receive_transfer_within(transfer, actor=actor)
 
@@ -282,7 +282,7 @@ def receive_transfer_within(transfer: Transfer, *, actor: Actor) -> Transfer:
 
 
 @transaction.atomic(durable=True)
-def cancel_transfer(transfer: Transfer, *, reason: str, actor: Any) -> Transfer:
+def cancel_transfer(transfer: Transfer, *, reason: str, actor: Actor) -> Transfer:
     """The sender takes back a transfer not yet received: a reversing entry returns the goods."""
     require_storekeeper(actor, transfer.owning_agency)
     transfer = _lock(transfer, transfer.owning_agency_id)

@@ -18,8 +18,8 @@ from vigil.controlled.transfers import services
 from vigil.controlled.transfers.forms import ReasonForm, TransferForm
 from vigil.controlled.transfers.models import Transfer
 from vigil.controlled.transfers.queries import destination_stores, visible_transfers
-from vigil.core.pages import submit
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.core.pages import acting, submit
+from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 
 def transfer_list(request: HttpRequest) -> HttpResponse:
@@ -45,8 +45,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "t": transfer, "shown": shown(transfer.item.item_class, transfer.quantity),
             "can_receive": open_
-            and scope.agency_role_in(transfer.receiving_agency_id, "storekeeper"),
-            "can_cancel": open_ and scope.agency_role_in(transfer.owning_agency_id, "storekeeper"),
+            and scope.agency_role_in(transfer.receiving_agency_id, Role.STOREKEEPER),
+            "can_cancel": open_ and scope.agency_role_in(transfer.owning_agency_id, Role.STOREKEEPER),
             "cancel_form": ReasonForm(),
         },
     )  # fmt: skip
@@ -57,13 +57,13 @@ def transfer_create(request: HttpRequest, store_pk: int) -> HttpResponse:
     store: Store = get_visible_or_404(
         Store.objects.select_related("owning_agency"), request.user, pk=store_pk
     )
-    if not scope_for(request.user).agency_role_in(store.owning_agency_id, "storekeeper"):
+    if not scope_for(request.user).agency_role_in(store.owning_agency_id, Role.STOREKEEPER):
         raise PermissionDenied
     form = TransferForm(
         request.POST or None, destinations=destination_stores(store.owning_agency_id)
     )
     done = submit(
-        request, form, lambda data: services.dispatch_transfer(store, actor=request.user, **data),
+        request, form, lambda data: services.dispatch_transfer(store, actor=acting(request), **data),
         success=_("Transfer sent; the receiving store confirms receipt."),
         then=lambda transfer: reverse("controlled:transfer_detail", args=[transfer.pk]),
         refusals=(inflight.InProgress,),
@@ -80,10 +80,10 @@ def transfer_create(request: HttpRequest, store_pk: int) -> HttpResponse:
 @require_POST
 def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     transfer: Transfer = get_visible_or_404(Transfer.objects, request.user, pk=pk)
-    if not scope_for(request.user).agency_role_in(transfer.receiving_agency_id, "storekeeper"):
+    if not scope_for(request.user).agency_role_in(transfer.receiving_agency_id, Role.STOREKEEPER):
         raise PermissionDenied
     try:
-        services.receive_transfer(transfer, actor=request.user)
+        services.receive_transfer(transfer, actor=acting(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -97,13 +97,15 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     transfer: Transfer = get_visible_or_404(Transfer.objects, request.user, pk=pk)
-    if not scope_for(request.user).agency_role_in(transfer.owning_agency_id, "storekeeper"):
+    if not scope_for(request.user).agency_role_in(transfer.owning_agency_id, Role.STOREKEEPER):
         raise PermissionDenied
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the transfer is cancelled."))
-        services.cancel_transfer(transfer, reason=form.cleaned_data["reason"], actor=request.user)
+        services.cancel_transfer(
+            transfer, reason=form.cleaned_data["reason"], actor=acting(request)
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -71,11 +71,11 @@ def _require_holiday_editor(actor: Actor) -> None:
         raise PermissionDenied(_("Only an administrator may change the holiday table."))
 
 
-def add_holiday(*, day: dt.date, name: str, kind: str, actor: Any) -> Holiday:
+def add_holiday(*, day: dt.date, name: str, kind: str, actor: Actor) -> Holiday:
     _require_holiday_editor(actor)
     return workdays.create_holiday(day=day, name=name, kind=kind, actor=actor)
 
 
-def delete_holiday(holiday: Holiday, *, actor: Any) -> None:
+def delete_holiday(holiday: Holiday, *, actor: Actor) -> None:
     _require_holiday_editor(actor)
     workdays.delete_holiday(holiday, actor=actor)

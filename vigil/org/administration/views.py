@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from vigil.core import clock, dates
 from vigil.core.confirm import confirm_page
 from vigil.core.models import Holiday
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.org import services
 from vigil.org.administration import forms as f
 from vigil.org.administration import queries as admin_queries
@@ -38,7 +38,7 @@ from vigil.org.models import (
     Post,
     PostHolder,
 )
-from vigil.org.scope import get_visible_or_404, require_committee_admin
+from vigil.org.scope import Role, get_visible_or_404, require_committee_admin
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -73,7 +73,7 @@ def form_page(
 
 def index(request: HttpRequest) -> HttpResponse:
     if not admin_queries.is_administrator(request.user):
-        if admin_queries.role_paths(request.user, "committee_leader"):
+        if admin_queries.role_paths(request.user, Role.COMMITTEE_LEADER):
             return redirect("org:admin_clearance_list")
         raise PermissionDenied(_("This page is for administrators."))
     committees = list(
@@ -127,7 +127,7 @@ def committee_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _committee(request, pk)
     form = f.CommitteeForm(request.POST or None, initial={"level": Committee.Level.COMMUNE})
     done = submit(
-        request, form, lambda d: services.create_committee(parent=parent, actor=request.user, **d),
+        request, form, lambda d: services.create_committee(parent=parent, actor=acting(request), **d),
         success=_("Committee created."),
         then=lambda created: reverse("org:admin_committee", args=[created.pk]), refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -150,7 +150,7 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = f.CommitteeEditForm(request.POST or None, initial=initial, committee=c)
     done = submit(
-        request, form, lambda d: services.update_committee(c, actor=request.user, **d),
+        request, form, lambda d: services.update_committee(c, actor=acting(request), **d),
         success=_("Committee saved."), then=reverse("org:admin_committee", args=[c.pk]), refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -166,7 +166,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.MemberAgencyForm(request.POST or None, agencies=agencies)
 
     def add(d: dict[str, Any]) -> None:
-        services.add_member_agency(c, d.pop("agency"), actor=request.user, **d)
+        services.add_member_agency(c, d.pop("agency"), actor=acting(request), **d)
 
     done = submit(
         request, form, add, success=_("Member agency added."),
@@ -187,7 +187,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require_committee_admin(request, member.committee)
     form = f.EndForm(request.POST or None)
     done = submit(
-        request, form, lambda d: services.end_member_agency(member, on=d["on"], actor=request.user),
+        request, form, lambda d: services.end_member_agency(member, on=d["on"], actor=acting(request)),
         success=_("Membership ended."),
         then=reverse("org:admin_committee", args=[member.committee_id]), refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -205,7 +205,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, agencies=admin_queries.agencies_administered(request.user)
     )
     done = submit(
-        request, form, lambda d: services.create_post(c, actor=request.user, **d),
+        request, form, lambda d: services.create_post(c, actor=acting(request), **d),
         success=_("Post created."), then=reverse("org:admin_committee", args=[c.pk]), refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -230,7 +230,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         agencies=admin_queries.agencies_administered(request.user),
     )
     done = submit(
-        request, form, lambda d: services.update_post(post, actor=request.user, **d),
+        request, form, lambda d: services.update_post(post, actor=acting(request), **d),
         success=_("Post saved."), then=reverse("org:admin_committee", args=[post.committee_id]),
         refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -246,7 +246,7 @@ def holder_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     _require_committee_admin(request, post.committee)
     form = f.HolderForm(request.POST or None)
     done = submit(
-        request, form, lambda d: services.appoint_holder(post, actor=request.user, **d),
+        request, form, lambda d: services.appoint_holder(post, actor=acting(request), **d),
         success=_("Holder appointed."),
         then=reverse("org:admin_committee", args=[post.committee_id]), refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -265,7 +265,7 @@ def holder_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require_committee_admin(request, holder.post.committee)
     form = f.EndForm(request.POST or None)
     done = submit(
-        request, form, lambda d: services.end_holder_term(holder, on=d["on"], actor=request.user),
+        request, form, lambda d: services.end_holder_term(holder, on=d["on"], actor=acting(request)),
         success=_("Term ended."),
         then=reverse("org:admin_committee", args=[holder.post.committee_id]), refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -297,7 +297,9 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
     def create(d: dict[str, Any]) -> None:
         licenser = d.pop("licensed_by")
-        services.create_agency(actor=request.user, licensed_by=[licenser] if licenser else [], **d)
+        services.create_agency(
+            actor=acting(request), licensed_by=[licenser] if licenser else [], **d
+        )
 
     done = submit(
         request,
@@ -322,7 +324,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(agency, name) for name in f.AgencyForm.base_fields}
     form = f.AgencyForm(request.POST or None, initial=initial)
     done = submit(
-        request, form, lambda d: services.update_agency(agency, actor=request.user, **d),
+        request, form, lambda d: services.update_agency(agency, actor=acting(request), **d),
         success=_("Agency saved."), then="org:admin_agency_list", refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -348,7 +350,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     report: imports.Report | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = imports.run_import(form.cleaned_data["file"], actor=request.user)
+            report = imports.run_import(form.cleaned_data["file"], actor=acting(request))
         except imports.ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
@@ -373,7 +375,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
     done = submit(
         request, form,
         lambda d: admin_services.add_holiday(
-            day=d["date"], name=d["name"], kind=d["kind"], actor=request.user
+            day=d["date"], name=d["name"], kind=d["kind"], actor=acting(request)
         ),
         success=_("Holiday saved."), then="inbox:holidays",
     )  # fmt: skip
@@ -417,6 +419,6 @@ def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
             action=_("Delete the holiday"),
             cancel_url=f"{reverse('inbox:holidays')}?year={holiday.date.year}",
         )
-    admin_services.delete_holiday(holiday, actor=request.user)
+    admin_services.delete_holiday(holiday, actor=acting(request))
     messages.success(request, _("Holiday deleted."))
     return redirect(f"{reverse('inbox:holidays')}?year={holiday.date.year}")

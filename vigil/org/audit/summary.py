@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock, verification
 from vigil.org.audit.queries import events_visible_to, filter_events, is_auditor
+from vigil.org.scope import Viewer
 
 STALE_DAYS = 7  # a chain not verified for a week asks to be verified
 
 
-def summary_for(user: Any) -> dict[str, Any]:
+def summary_for(user: Viewer) -> dict[str, Any]:
     if not is_auditor(user):
         return {"title": _("Audit"), "items": [], "roles": ()}
     today = clock.today()

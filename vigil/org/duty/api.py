@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from vigil.core import audit, dates
 from vigil.core.endpoints import Audited, IdFilter, Scoped
+from vigil.core.pages import acting
 from vigil.org.api import HidesCommittees
 from vigil.org.duty import services
 from vigil.org.duty.models import DutyShift
@@ -74,7 +75,7 @@ class DutyShiftList(Scoped, Audited, generics.ListCreateAPIView[DutyShift]):
             raise serializers.ValidationError(
                 {"officer": [str(_("The duty officer must be a member of the agency."))]}
             )
-        shift = services.add_duty_shift(agency, officer=officer, actor=request.user, **values)
+        shift = services.add_duty_shift(agency, officer=officer, actor=acting(request), **values)
         return Response(
             DutyShiftSerializer(shift, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -94,4 +95,4 @@ class DutyShiftDetail(Scoped, generics.RetrieveDestroyAPIView[DutyShift]):
         return Response(self.get_serializer(shift).data)
 
     def perform_destroy(self, instance: DutyShift) -> None:
-        services.remove_duty_shift(instance, actor=self.request.user)
+        services.remove_duty_shift(instance, actor=acting(self.request))

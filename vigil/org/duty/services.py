@@ -33,7 +33,7 @@ def add_duty_shift(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     note: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> DutyShift:
     """Put ``officer`` on duty for ``agency``; shifts of one agency never overlap.
 
@@ -80,7 +80,7 @@ def add_duty_shift(
 
 
 @transaction.atomic(durable=True)
-def remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
+def remove_duty_shift(shift: DutyShift, *, actor: Actor) -> None:
     """Take a shift off the roster (entered by mistake, or replaced); audited with its content."""
     _require_roster_editor(actor, shift.agency)
     before = audit.snapshot(shift, ["agency_id", "officer_id", "phone", "starts_at", "ends_at"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import clock
 from vigil.core.confirm import confirm_page
-from vigil.core.pages import audit_classified_view, submit
+from vigil.core.pages import acting, audit_classified_view, submit
 from vigil.org.duty import services
 from vigil.org.duty.forms import DutyShiftForm
 from vigil.org.duty.models import DutyShift
@@ -35,7 +34,7 @@ def duty_roster(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency: Agency = get_visible_or_404(
         Agency.objects.select_related("committee"), request.user, pk=agency_pk
     )
-    user: Any = request.user
+    user = acting(request)
     can_edit = can_edit_contact_points(user, agency)
     form = None
     if can_edit:
@@ -98,6 +97,6 @@ def duty_shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
             shown=[shift],
             about=shift,
         )
-    services.remove_duty_shift(shift, actor=request.user)
+    services.remove_duty_shift(shift, actor=acting(request))
     messages.success(request, _("Duty shift removed."))
     return redirect("org:duty_roster", agency_pk=shift.agency_id)

@@ -265,7 +265,7 @@ class Importer:
         return _("User %(name)s created.") % {"name": user.username}
 
 
-def run_import(upload: Any, *, actor: Any) -> Report:
+def run_import(upload: Any, *, actor: Actor) -> Report:
     """Validate and write every row, or nothing; return the row-by-row report."""
     if not admin_queries.is_administrator(actor):
         raise PermissionDenied(_("This page is for administrators."))

@@ -20,6 +20,7 @@ from vigil.accounts.models import User
 from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Id, IdFilter, created, valid
+from vigil.core.pages import acting
 from vigil.org.administration import queries as admin_queries
 from vigil.org.api import PeriodSerializer
 from vigil.org.models import Agency, ClearanceRequest, Committee, Membership, Role, RoleRequest
@@ -169,7 +170,7 @@ class UserList(Administered, generics.ListCreateAPIView[User]):
                 request.user,
                 pk=committee,
             )
-        user, pending = services.create_member_user(actor=request.user, **values)
+        user, pending = services.create_member_user(actor=acting(request), **values)
         return Response(
             ClearanceResultSerializer({"user": user, "clearance_request": pending}).data,
             status=201,
@@ -184,7 +185,7 @@ class UserDetail(Administered, generics.RetrieveAPIView[User]):
         """Correct the account's full name or e-mail."""
         user = self.get_object()
         values = valid(UserUpdateSerializer, request)
-        user = services.update_member_user(user, actor=request.user, **values)
+        user = services.update_member_user(user, actor=acting(request), **values)
         return Response(UserSerializer(user).data)
 
 
@@ -206,21 +207,21 @@ class UserDeactivate(UserAction):
     """Deactivate: the account cannot sign in, its sessions end, its tokens are revoked."""
 
     def act(self, user: User) -> None:
-        services.deactivate_member(user, actor=self.request.user)
+        services.deactivate_member(user, actor=acting(self.request))
 
 
 class UserUnlock(UserAction):
     """Lift a lockout after failed sign-ins before its cool-off ends."""
 
     def act(self, user: User) -> None:
-        services.unlock_member(user, actor=self.request.user)
+        services.unlock_member(user, actor=acting(self.request))
 
 
 class UserResetSecondFactor(UserAction):
     """Remove the authenticator and recovery codes; the user enrols again."""
 
     def act(self, user: User) -> None:
-        services.reset_member_second_factor(user, actor=self.request.user)
+        services.reset_member_second_factor(user, actor=acting(self.request))
 
 
 class UserClearance(Administered):
@@ -232,7 +233,7 @@ class UserClearance(Administered):
         user = self.get_object()
         values = valid(ClearanceGrantSerializer, request)
         pending = services.set_clearance(
-            user, int(values["level"]), reason=values.get("reason", ""), actor=request.user
+            user, int(values["level"]), reason=values.get("reason", ""), actor=acting(request)
         )
         user.refresh_from_db()
         return Response(
@@ -274,7 +275,7 @@ class MembershipList(Memberships, generics.ListCreateAPIView[Membership]):
                 request.user,
                 pk=committee,
             )
-        granted = services.grant_membership(user, actor=request.user, **values)
+        granted = services.grant_membership(user, actor=acting(request), **values)
         if isinstance(granted, RoleRequest):
             return Response(RoleRequestSerializer(granted).data, status=202)
         return created(MembershipSerializer, granted, request)
@@ -292,7 +293,7 @@ class MembershipDetail(Memberships, generics.RetrieveAPIView[Membership]):
             membership,
             valid_from=values.get("valid_from", membership.valid_from),
             valid_to=values.get("valid_to", membership.valid_to),
-            actor=request.user,
+            actor=acting(request),
         )
         return Response(MembershipSerializer(membership).data)
 
@@ -324,7 +325,7 @@ class ClearanceDecision(ClearanceRequests):
             if self.approve
             else services.reject_clearance_request
         )
-        item = service(item, note=values.get("note", ""), actor=request.user)
+        item = service(item, note=values.get("note", ""), actor=acting(request))
         return Response(ClearanceRequestSerializer(item).data)
 
 
@@ -361,7 +362,7 @@ class RoleDecision(RoleRequests):
         item = self.get_object()
         values = valid(DecisionSerializer, request)
         service = services.approve_role_request if self.approve else services.reject_role_request
-        item = service(item, note=values.get("note", ""), actor=request.user)
+        item = service(item, note=values.get("note", ""), actor=acting(request))
         return Response(RoleRequestSerializer(item).data)
 
 

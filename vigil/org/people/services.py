@@ -100,7 +100,7 @@ def grant_membership_within(
     committee: Committee | None = None,
     valid_from: dt.date,
     valid_to: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Membership | RoleRequest:
     """Assign a role. No one assigns one to themselves; an auditor, committee
     leader or storekeeper role is only requested (returned as a ``RoleRequest``)
@@ -171,13 +171,13 @@ def _decide_role(request: RoleRequest, *, actor: Actor, note: str, approve: bool
 
 
 @transaction.atomic(durable=True)
-def approve_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
+def approve_role_request(request: RoleRequest, *, actor: Actor, note: str = "") -> RoleRequest:
     """A committee leader over the committee, neither the requester nor the user, approves."""
     return _decide_role(request, actor=actor, note=note, approve=True)
 
 
 @transaction.atomic(durable=True)
-def reject_role_request(request: RoleRequest, *, actor: Any, note: str = "") -> RoleRequest:
+def reject_role_request(request: RoleRequest, *, actor: Actor, note: str = "") -> RoleRequest:
     return _decide_role(request, actor=actor, note=note, approve=False)
 
 
@@ -188,7 +188,7 @@ def _membership_committee(membership: Membership) -> Committee | None:
 
 @transaction.atomic(durable=True)
 def update_membership(
-    membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
+    membership: Membership, *, valid_from: dt.date, valid_to: dt.date | None, actor: Actor
 ) -> Membership:
     committee = _membership_committee(membership)
     require_committee_admin(actor, committee)
@@ -214,7 +214,7 @@ def update_membership(
 
 
 @transaction.atomic(durable=True)
-def end_membership(membership: Membership, *, on: dt.date, actor: Any) -> Membership:
+def end_membership(membership: Membership, *, on: dt.date, actor: Actor) -> Membership:
     """The role's last day is ``on``; from the day after it gives nothing."""
     committee = _membership_committee(membership)
     require_committee_admin(actor, committee)
@@ -256,7 +256,7 @@ def create_member_user_within(
     committee: Committee | None = None,
     valid_from: dt.date,
     valid_to: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> tuple[User, ClearanceRequest | None]:
     """A new account with its first role. A clearance above the administrator's
     own starts at Thường and waits, as a request, for a committee leader."""
@@ -287,7 +287,7 @@ create_member_user = transaction.atomic(durable=True)(create_member_user_within)
 
 
 @transaction.atomic(durable=True)
-def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
+def update_member_user(user: User, *, actor: Actor, **changes: str) -> User:
     """Correct an account's full name or e-mail (an account holds nothing more)."""
     require_user_administrator(actor, user)
     unknown = set(changes) - {"full_name", "email"}
@@ -316,7 +316,7 @@ def update_member_user(user: User, *, actor: Any, **changes: str) -> User:
 
 
 def set_clearance_within(
-    user: User, level: int, *, actor: Any, reason: str = ""
+    user: User, level: int, *, actor: Actor, reason: str = ""
 ) -> ClearanceRequest | None:
     """Grant ``level`` at once when it is at most the administrator's own
     clearance; above it, file a request for a committee leader (returned)."""
@@ -393,7 +393,7 @@ def _decide(
 
 @transaction.atomic(durable=True)
 def approve_clearance_request(
-    request: ClearanceRequest, *, actor: Any, note: str = ""
+    request: ClearanceRequest, *, actor: Actor, note: str = ""
 ) -> ClearanceRequest:
     """A committee leader over the user's committee, cleared at least as high, approves."""
     return _decide(request, actor=actor, note=note, approve=True)
@@ -401,13 +401,13 @@ def approve_clearance_request(
 
 @transaction.atomic(durable=True)
 def reject_clearance_request(
-    request: ClearanceRequest, *, actor: Any, note: str = ""
+    request: ClearanceRequest, *, actor: Actor, note: str = ""
 ) -> ClearanceRequest:
     return _decide(request, actor=actor, note=note, approve=False)
 
 
 @transaction.atomic(durable=True)
-def deactivate_member(user: User, *, actor: Any) -> None:
+def deactivate_member(user: User, *, actor: Actor) -> None:
     """Deactivate an account the administrator answers for (sessions end, tokens revoked)."""
     require_user_administrator(actor, user)
     if not isinstance(actor, SystemActor) and user.pk == actor.pk:
@@ -416,14 +416,14 @@ def deactivate_member(user: User, *, actor: Any) -> None:
 
 
 @transaction.atomic(durable=True)
-def unlock_member(user: User, *, actor: Any) -> int:
+def unlock_member(user: User, *, actor: Actor) -> int:
     """Lift a lockout before its cool-off ends; how many failure records were cleared."""
     require_user_administrator(actor, user)
     return accounts.unlock_account(user, actor=actor)
 
 
 @transaction.atomic(durable=True)
-def reset_member_second_factor(user: User, *, actor: Any) -> None:
+def reset_member_second_factor(user: User, *, actor: Actor) -> None:
     """Remove a lost authenticator; the user enrols again at their next sign-in."""
     require_user_administrator(actor, user)
     accounts.reset_second_factor(user, actor=actor)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from vigil.accounts.models import User
 from vigil.core import clock
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.org.administration import queries as admin_queries
 from vigil.org.administration.forms import EndForm
 from vigil.org.administration.views import GET_POST, form_page, require_admin
@@ -27,6 +27,7 @@ from vigil.org.models import ClearanceRequest, Membership, RoleRequest
 from vigil.org.people import forms as f
 from vigil.org.people import services
 from vigil.org.people.queries import live_roles, role_requests_visible_to
+from vigil.org.scope import Role
 
 ROLE_WAITS = gettext_lazy(
     "This role needs a second person: the request waits for a committee leader's approval."
@@ -78,7 +79,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         return reverse("org:admin_user_detail", args=[user.pk])
 
     done = submit(
-        request, form, lambda d: services.create_member_user(actor=request.user, **d),
+        request, form, lambda d: services.create_member_user(actor=acting(request), **d),
         success=None, then=created, refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -117,7 +118,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"full_name": user.full_name, "email": user.email}
     )
     done = submit(
-        request, form, lambda d: services.update_member_user(user, actor=request.user, **d),
+        request, form, lambda d: services.update_member_user(user, actor=acting(request), **d),
         success=_("User saved."), then=reverse("org:admin_user_detail", args=[user.pk]), refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -139,7 +140,7 @@ def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
         return reverse("org:admin_user_detail", args=[user.pk])
 
     done = submit(
-        request, form, lambda d: services.grant_membership(user, actor=request.user, **d),
+        request, form, lambda d: services.grant_membership(user, actor=acting(request), **d),
         success=None, then=granted, refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -161,7 +162,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = EndForm(request.POST or None)
     done = submit(
-        request, form, lambda d: services.end_membership(membership, on=d["on"], actor=request.user),
+        request, form, lambda d: services.end_membership(membership, on=d["on"], actor=acting(request)),
         success=_("Role ended."),
         then=reverse("org:admin_user_detail", args=[membership.user_id]), refusals=(PermissionDenied,),
     )  # fmt: skip
@@ -192,7 +193,7 @@ def user_clearance(request: HttpRequest, pk: int) -> HttpResponse:
 
     done = submit(
         request, form,
-        lambda d: services.set_clearance(user, d["level"], reason=d["reason"], actor=request.user),
+        lambda d: services.set_clearance(user, d["level"], reason=d["reason"], actor=acting(request)),
         success=None, then=filed, refusals=(PermissionDenied,),
     )  # fmt: skip
     if done is not None:
@@ -228,7 +229,7 @@ def _user_action(
 @GET_POST
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_action(
-        request, pk, lambda u: services.deactivate_member(u, actor=request.user),
+        request, pk, lambda u: services.deactivate_member(u, actor=acting(request)),
         title=_("Deactivate"), done=_("Account deactivated."),
         intro=_("The account can no longer sign in; its sessions end and its API tokens are revoked."),
     )  # fmt: skip
@@ -237,7 +238,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_action(
-        request, pk, lambda u: services.unlock_member(u, actor=request.user),
+        request, pk, lambda u: services.unlock_member(u, actor=acting(request)),
         title=_("Unlock"), done=_("Account unlocked."),
         intro=_("Lifts the lockout after failed sign-ins before its cool-off ends."),
     )  # fmt: skip
@@ -246,7 +247,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_action(
-        request, pk, lambda u: services.reset_member_second_factor(u, actor=request.user),
+        request, pk, lambda u: services.reset_member_second_factor(u, actor=acting(request)),
         title=_("Reset second factor"), done=_("Second factor reset."),
         intro=_("Removes the authenticator and recovery codes; the user enrols again at sign-in."),
     )  # fmt: skip
@@ -258,7 +259,7 @@ def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
 def _may_see_requests(request: HttpRequest) -> None:
     if not (
         admin_queries.is_administrator(request.user)
-        or admin_queries.role_paths(request.user, "committee_leader")
+        or admin_queries.role_paths(request.user, Role.COMMITTEE_LEADER)
     ):
         raise PermissionDenied(_("This page is for administrators and committee leaders."))
 
@@ -295,7 +296,7 @@ def clearance_decide(request: HttpRequest, pk: int) -> HttpResponse:
         service = (
             services.approve_clearance_request if approve else services.reject_clearance_request
         )
-        service(item, note=d["note"], actor=request.user)
+        service(item, note=d["note"], actor=acting(request))
 
     done = submit(
         request, form, decide,
@@ -315,7 +316,7 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("status") in RoleRequest.Status.values:  # the home page's link
         rows = rows.filter(status=request.GET["status"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    leads = admin_queries.role_paths(request.user, "committee_leader")
+    leads = admin_queries.role_paths(request.user, Role.COMMITTEE_LEADER)
     # What this user may decide: pending, over their committee, neither theirs nor asked by them.
     deciding = {
         r.pk
@@ -345,7 +346,7 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if decision not in ("approve", "reject"):
             raise ValidationError(_("Choose to approve or to reject."))
         service = services.approve_role_request if approve else services.reject_role_request
-        service(item, note=d["note"], actor=request.user)
+        service(item, note=d["note"], actor=acting(request))
 
     done = submit(
         request, form, decide,

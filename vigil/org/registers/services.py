@@ -12,8 +12,6 @@ core's register opens only a savepoint then; the register page calls them alone.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
@@ -49,7 +47,7 @@ def issue_number(
     committee: Committee,
     doc_type: str,
     *,
-    actor: Any,
+    actor: Actor,
     about: models.Model | None = None,
     unit: str = "",
     year: int | None = None,
@@ -65,7 +63,7 @@ def record_external_number(
     doc_type: str,
     number: int,
     *,
-    actor: Any,
+    actor: Actor,
     about: models.Model | None = None,
     unit: str = "",
     year: int | None = None,
@@ -78,7 +76,7 @@ def record_external_number(
     )
 
 
-def set_per_type(committee: Committee, per_type: bool, *, actor: Any) -> None:
+def set_per_type(committee: Committee, per_type: bool, *, actor: Actor) -> None:
     """One series per document type, or one shared by all (from the next register on)."""
     require_committee_admin(actor, committee)
     numbering.set_per_type(committee.pk, per_type, actor=actor)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.core import numbering as core_numbering
 from vigil.core.models import IssuedNumber, NumberRegister
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.org.models import Committee
 from vigil.org.registers import services as numbering
 from vigil.org.registers.forms import NumberForm
@@ -29,7 +29,7 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST" and "per_type" in request.POST:
         # The administrator's setting: one series per type, or one shared.
-        numbering.set_per_type(committee, request.POST["per_type"] == "1", actor=request.user)
+        numbering.set_per_type(committee, request.POST["per_type"] == "1", actor=acting(request))
         messages.success(request, _("Numbering setting saved."))
         return redirect("org:committee_numbers", pk=committee.pk)
     form = NumberForm(request.POST or None)
@@ -37,10 +37,14 @@ def committee_numbers(request: HttpRequest, pk: int) -> HttpResponse:
     def take(data: dict[str, Any]) -> IssuedNumber:
         if data["number"]:
             return numbering.record_external_number(
-                committee, data["doc_type"], data["number"], actor=request.user, unit=data["unit"]
+                committee,
+                data["doc_type"],
+                data["number"],
+                actor=acting(request),
+                unit=data["unit"],
             )
         return numbering.issue_number(
-            committee, data["doc_type"], actor=request.user, unit=data["unit"]
+            committee, data["doc_type"], actor=acting(request), unit=data["unit"]
         )
 
     def recorded(issued: IssuedNumber) -> str:

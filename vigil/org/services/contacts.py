@@ -50,7 +50,7 @@ def create_contact_point_within(
     owning_committee: Committee | None = None,
     shared_agencies: Iterable[Agency] = (),
     shared_committees: Iterable[Committee] = (),
-    actor: Any,
+    actor: Actor,
 ) -> ContactPoint:
     """A contact point is owned by the agency's committee (a licensed
     organisation's by the committee of the province it works in)."""
@@ -94,7 +94,7 @@ CONTACT_EDITABLE = ("label", "phone", "email", "address", "note", "classificatio
 
 
 @transaction.atomic(durable=True)
-def update_contact_point(contact: ContactPoint, *, actor: Any, **changes: Any) -> ContactPoint:
+def update_contact_point(contact: ContactPoint, *, actor: Actor, **changes: Any) -> ContactPoint:
     unknown = set(changes) - set(CONTACT_EDITABLE)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))

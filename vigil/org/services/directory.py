@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from vigil.accounts.models import User
 from vigil.core import audit
 from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
@@ -42,7 +43,7 @@ def create_committee(
     level: str,
     parent: Committee | None = None,
     admin_unit: AdminUnit | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Committee:
     require_committee_admin(actor, parent)
     committee = Committee(
@@ -109,7 +110,7 @@ def create_agency_within(
     admin_unit: AdminUnit | None = None,
     tax_code: str = "",
     licensed_by: Iterable[Agency] = (),
-    actor: Any,
+    actor: Actor,
 ) -> Agency:
     licensers = list(licensed_by)
     home = committee or next((a.committee for a in licensers if a.committee), None)
@@ -144,7 +145,7 @@ def add_member_agency_within(
     *,
     valid_from: dt.date,
     valid_to: dt.date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> MemberAgency:
     require_committee_admin(actor, committee)
     check_period(valid_from, valid_to)
@@ -174,7 +175,7 @@ def create_post(
     title: str,
     agency: Agency | None = None,
     order: int = 0,
-    actor: Any,
+    actor: Actor,
 ) -> Post:
     require_committee_admin(actor, committee)
     post = Post(committee=committee, kind=kind, title=title, agency=agency, order=order)
@@ -193,8 +194,8 @@ def appoint_holder_within(
     position: str = "",
     decision_number: str = "",
     decision_date: dt.date | None = None,
-    user: Any = None,
-    actor: Any,
+    user: User | None = None,
+    actor: Actor,
 ) -> PostHolder:
     require_committee_admin(actor, post.committee)
     check_period(valid_from, valid_to)
@@ -246,7 +247,7 @@ def _attnames(model: Any, names: tuple[str, ...]) -> list[str]:
 
 
 @transaction.atomic(durable=True)
-def update_committee(committee: Committee, *, actor: Any, **changes: Any) -> Committee:
+def update_committee(committee: Committee, *, actor: Actor, **changes: Any) -> Committee:
     """Rename or re-describe a committee; its place in the tree does not move."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     require_committee_admin(actor, committee)
@@ -281,7 +282,7 @@ AGENCY_EDITABLE = ("name", "short_name", "kind", "electronic_code", "admin_unit"
 
 
 @transaction.atomic(durable=True)
-def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
+def update_agency(agency: Agency, *, actor: Actor, **changes: Any) -> Agency:
     """Correct an agency's record; its home committee does not change here."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     require_committee_admin(actor, agency.committee or licensing_committee(agency))
@@ -308,7 +309,7 @@ def update_agency(agency: Agency, *, actor: Any, **changes: Any) -> Agency:
 
 @transaction.atomic(durable=True)
 def update_member_agency(
-    member: MemberAgency, *, valid_from: dt.date, valid_to: dt.date | None, actor: Any
+    member: MemberAgency, *, valid_from: dt.date, valid_to: dt.date | None, actor: Actor
 ) -> MemberAgency:
     result: MemberAgency = set_period(
         member, OrgAction.MEMBER_AGENCY_UPDATED, committee=member.committee, actor=actor,
@@ -318,7 +319,7 @@ def update_member_agency(
 
 
 @transaction.atomic(durable=True)
-def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> MemberAgency:
+def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Actor) -> MemberAgency:
     """The agency is a member no more after ``on`` (its last day)."""
     require_committee_admin(actor, member.committee)
     end_on(member, on)
@@ -329,7 +330,7 @@ def end_member_agency(member: MemberAgency, *, on: dt.date, actor: Any) -> Membe
 
 
 @transaction.atomic(durable=True)
-def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Any) -> PostHolder:
+def end_holder_term(holder: PostHolder, *, on: dt.date, actor: Actor) -> PostHolder:
     """The holder's last day in the post is ``on``; the post is then free to fill."""
     require_committee_admin(actor, holder.post.committee)
     end_on(holder, on)
@@ -344,7 +345,7 @@ POST_EDITABLE = ("kind", "title", "agency", "order")
 
 
 @transaction.atomic(durable=True)
-def update_post(post: Post, *, actor: Any, **changes: Any) -> Post:
+def update_post(post: Post, *, actor: Actor, **changes: Any) -> Post:
     """Rename or reorder a post; it stays in its committee."""
     post = Post.objects.select_for_update().select_related("committee").get(pk=post.pk)
     require_committee_admin(actor, post.committee)

@@ -18,6 +18,7 @@ from vigil.core import attachments, dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, Id, Scoped, created, valid
 from vigil.core.numbering import DocType
+from vigil.core.pages import acting
 from vigil.org.models import Agency, Post, PostHolder
 from vigil.org.scope import get_visible_or_404
 from vigil.work.api import (
@@ -105,7 +106,7 @@ class DocumentList(Audited, Scoped, generics.ListAPIView[IssuedDocument]):
         document = services.issue_document(
             committee, signing_post=post, signer=signer, points=points,
             recipients=agencies_or_404(request, values.pop("recipients")),
-            addressees=agencies_or_404(request, values.pop("addressees")), actor=request.user,
+            addressees=agencies_or_404(request, values.pop("addressees")), actor=acting(request),
             **values,
         )  # fmt: skip
         return created(DocumentSerializer, document, request)
@@ -140,7 +141,7 @@ class DocumentEdxml(APIView):
             request.user, pk=pk,
         )  # fmt: skip
         try:
-            data = exchange.export_edxml(document, actor=request.user)
+            data = exchange.export_edxml(document, actor=acting(request))
         except exchange.ClassifiedExportRefused as exc:
             raise exceptions.PermissionDenied(str(exc), code="classified") from exc
         response = HttpResponse(data, content_type="application/xml")
@@ -210,7 +211,7 @@ class IncomingList(Audited, Scoped, generics.ListAPIView[Any]):
         committee = issuer_committee_or_404(request, values.pop("committee"))
         issuer = values.pop("issuer")
         document = services.register_incoming(
-            committee, actor=request.user, points=point_specs(request, values.pop("points")),
+            committee, actor=acting(request), points=point_specs(request, values.pop("points")),
             issuer=None if issuer is None else get_visible_or_404(
                 Agency.objects.exclude(kind=Agency.Kind.LICENSED_ORGANISATION), request.user,
                 pk=issuer,
@@ -239,7 +240,7 @@ class IncomingImport(generics.GenericAPIView[Any]):
         committee = issuer_committee_or_404(request, values["committee"])
         document = exchange.import_incoming_edxml(
             committee, values["package"].read(), classification=values["classification"],
-            actor=request.user,
+            actor=acting(request),
         )  # fmt: skip
         return created(IncomingSerializer, document, request)
 
@@ -259,7 +260,7 @@ class IncomingAssign(Scoped):
         require_issuer_or_403(request, document.owning_committee)
         values = valid(HandlerSerializer, request)
         handler = get_visible_or_404(Agency.objects, request.user, pk=values["handler"])
-        services.assign_incoming(document, handler=handler, actor=request.user)
+        services.assign_incoming(document, handler=handler, actor=acting(request))
         return Response(IncomingSerializer(document).data)
 
 
@@ -275,6 +276,6 @@ class IncomingTasks(Scoped):
         require_issuer_or_403(request, document.owning_committee)
         values = valid(IncomingTasksSerializer, request)
         tasks = services.tasks_from_incoming(
-            document, points=point_specs(request, values["points"]), actor=request.user
+            document, points=point_specs(request, values["points"]), actor=acting(request)
         )
         return Response(TaskSerializer(tasks, many=True).data, status=201)

@@ -9,7 +9,6 @@ command line's batch, all of it or none).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,21 +28,21 @@ from vigil.work.models import WorkAction
 
 
 def import_incoming_edxml(
-    committee: Committee, data: bytes, *, classification: int = 0, actor: Any
+    committee: Committee, data: bytes, *, classification: int = 0, actor: Actor
 ) -> IncomingDocument:
     """Register the document an edXML package carries, with its attachments."""
     return _import(committee, data, classification=classification, actor=actor, within=False)
 
 
 def import_incoming_edxml_within(
-    committee: Committee, data: bytes, *, classification: int = 0, actor: Any
+    committee: Committee, data: bytes, *, classification: int = 0, actor: Actor
 ) -> IncomingDocument:
     """``import_incoming_edxml`` in the caller's transaction (the command line's batch)."""
     return _import(committee, data, classification=classification, actor=actor, within=True)
 
 
 def _import(
-    committee: Committee, data: bytes, *, classification: int, actor: Any, within: bool
+    committee: Committee, data: bytes, *, classification: int, actor: Actor, within: bool
 ) -> IncomingDocument:
     # The package is read before the use case opens its transaction: parsing holds no lock.
     try:
@@ -137,7 +136,7 @@ def _signer_position(document: IssuedDocument) -> str:
     return own
 
 
-def export_edxml(document: IssuedDocument, *, actor: Any) -> bytes:
+def export_edxml(document: IssuedDocument, *, actor: Actor) -> bytes:
     """The document as an edXML package for the agencies' document management systems.
 
     Refused (``ClassifiedExportRefused``, audited) for a classified document or

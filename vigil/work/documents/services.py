@@ -118,7 +118,7 @@ def issue_document_within(
     urgency: str = Urgency.NORMAL,
     external_number: int | None = None,
     source: Any = None,
-    actor: Any,
+    actor: Actor,
 ) -> IssuedDocument:
     """Number and record a document; each point's agencies get one task each.
 
@@ -321,7 +321,7 @@ def register_incoming_within(
     type_code: str = "",
     type_detail: str = "",
     organization_in_charge: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> IncomingDocument:
     """Register a document received; an issuer not in the directory is kept as named
     and flagged for the officer."""
@@ -407,7 +407,9 @@ register_incoming = transaction.atomic(durable=True)(register_incoming_within)
 
 
 @transaction.atomic(durable=True)
-def assign_incoming(document: IncomingDocument, *, handler: Agency, actor: Any) -> IncomingDocument:
+def assign_incoming(
+    document: IncomingDocument, *, handler: Agency, actor: Actor
+) -> IncomingDocument:
     """Hand the document to an agency for handling (it then sees it)."""
     committee = document.owning_committee
     require_issuer(actor, committee)
@@ -424,7 +426,7 @@ def assign_incoming(document: IncomingDocument, *, handler: Agency, actor: Any) 
 
 @transaction.atomic(durable=True)
 def tasks_from_incoming(
-    document: IncomingDocument, *, points: Sequence[PointSpec], actor: Any
+    document: IncomingDocument, *, points: Sequence[PointSpec], actor: Actor
 ) -> list[Task]:
     """Turn further points of a registered document into tasks."""
     committee = document.owning_committee

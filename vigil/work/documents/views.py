@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.core import attachments, audit
 from vigil.core.documents.decree30 import docx_response
 from vigil.core.pages import (
+    acting,
     attachment_context,
     audit_classified_view,
     refuse_oversized_upload,
@@ -66,7 +67,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         request.user, pk=pk,
     )  # fmt: skip
-    user: Any = request.user
+    user = acting(request)
     files = attachment_context(
         request, document, upload_url=reverse("work:document_attachment_upload", args=[document.pk])
     )
@@ -121,7 +122,7 @@ def _source(request: HttpRequest, committee: Committee) -> tuple[Any, dict[str, 
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee: Committee = get_visible_or_404(Committee.objects, request.user, pk=committee_pk)
-    user: Any = request.user
+    user = acting(request)
     if not can_issue(user, committee):
         raise PermissionDenied
     source, initial, point_texts = _source(request, committee)
@@ -175,7 +176,7 @@ def document_edxml(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk,
     )  # fmt: skip
     try:
-        data = exchange.export_edxml(document, actor=request.user)
+        data = exchange.export_edxml(document, actor=acting(request))
     except exchange.ClassifiedExportRefused as exc:
         messages.error(request, str(exc))
         return redirect(document)
@@ -208,7 +209,7 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         IncomingDocument.objects.select_related("owning_committee", "issuer", "handler"),
         request.user, pk=pk,
     )  # fmt: skip
-    user: Any = request.user
+    user = acting(request)
     issuer = can_issue(user, document.owning_committee)
     tasks = (
         visible_tasks(user)
@@ -238,7 +239,7 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = issuer_committee_or_404(request, committee_pk)
-    user: Any = request.user
+    user = acting(request)
     form = IncomingForm(request.POST or None, request.FILES or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
@@ -269,7 +270,7 @@ def incoming_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def incoming_import(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = issuer_committee_or_404(request, committee_pk)
-    user: Any = request.user
+    user = acting(request)
     form = EdxmlImportForm(request.POST or None, request.FILES or None, clearance=user.clearance)
 
     def imported(document: IncomingDocument) -> IncomingDocument:
@@ -312,7 +313,7 @@ def incoming_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.assign_incoming(document, handler=form.cleaned_data["handler"],
-                                    actor=request.user)  # fmt: skip
+                                    actor=acting(request))  # fmt: skip
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
@@ -336,7 +337,7 @@ def incoming_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(document)
     try:
         tasks = services.tasks_from_incoming(
-            document, points=point_specs(points), actor=request.user
+            document, points=point_specs(points), actor=acting(request)
         )
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))

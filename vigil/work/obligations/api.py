@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, Id, IdFilter, Scoped, created, valid
+from vigil.core.pages import acting
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.work.obligations import consolidation as cons
@@ -217,7 +218,7 @@ class ObligationList(Scoped, Audited, generics.ListCreateAPIView[ReportObligatio
             committees=committees, classification=values["classification"],
             indicators=[services.IndicatorSpec(**i) for i in values["indicators"]],
             sections=[services.SectionSpec(**s) for s in values["sections"]],
-            actor=request.user,
+            actor=acting(request),
         )  # fmt: skip
         return created(ObligationSerializer, obligation, request)
 
@@ -235,7 +236,7 @@ class ObligationOpenPeriod(Scoped):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obligation = self.get_object()
         values = valid(OpenPeriodInSerializer, request)
-        opened = services.open_period(obligation, day=values.get("day"), actor=request.user)
+        opened = services.open_period(obligation, day=values.get("day"), actor=acting(request))
         body = PeriodSerializer(opened.period, context={"request": request}).data
         return Response({**body, "opened": opened.created}, status=201 if opened.created else 200)
 
@@ -279,7 +280,7 @@ class SubmissionDetail(Scoped, Audited, generics.RetrieveAPIView[ReportSubmissio
         values = valid(SubmissionSaveSerializer, request)
         sub = submissions.save_draft(
             sub, values=values["values"], narrative=values["narrative"],
-            revision=values["revision"], actor=request.user,
+            revision=values["revision"], actor=acting(request),
         )  # fmt: skip
         return Response(SubmissionSerializer(sub, context={"request": request}).data)
 
@@ -301,7 +302,7 @@ class SubmissionSubmit(_SubmissionAction):
         sub = self.get_object()
         values = valid(RevisionSerializer, request)
         return self.done(
-            submissions.submit(sub, revision=values["revision"], actor=request.user), request
+            submissions.submit(sub, revision=values["revision"], actor=acting(request)), request
         )
 
 
@@ -311,7 +312,8 @@ class SubmissionReturn(_SubmissionAction):
         sub = self.get_object()
         values = valid(ReturnSerializer, request)
         return self.done(
-            submissions.return_submission(sub, reason=values["reason"], actor=request.user), request
+            submissions.return_submission(sub, reason=values["reason"], actor=acting(request)),
+            request,
         )
 
 
@@ -319,7 +321,7 @@ class SubmissionAccept(_SubmissionAction):
     @extend_schema(request=None, responses={200: SubmissionSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         sub = self.get_object()
-        return self.done(submissions.accept_submission(sub, actor=request.user), request)
+        return self.done(submissions.accept_submission(sub, actor=acting(request)), request)
 
 
 # --- consolidations (one per period; the issuing side only)

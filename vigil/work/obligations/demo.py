@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from vigil.core import clock
-from vigil.core.audit import SystemActor
+from vigil.core.audit import Actor, SystemActor
 from vigil.core.classification import Classification
 from vigil.org.demo import OrgWorld
 from vigil.work.obligations import periods, services, submissions
@@ -90,7 +90,7 @@ def _month_starts(today: dt.date, back: int) -> list[dt.date]:
     return [*reversed(starts), today.replace(day=1)]
 
 
-def _report(sub: ReportSubmission, figures: dict[str, Any], actor: Any, *, submit: bool) -> None:
+def _report(sub: ReportSubmission, figures: dict[str, Any], actor: Actor, *, submit: bool) -> None:
     submissions.save_draft(sub, values=figures, narrative=NARRATIVE, revision=None, actor=actor)
     if submit:
         submissions.submit(sub, actor=actor)

@@ -246,7 +246,7 @@ def create_obligation(
     sections: Sequence[SectionSpec] = (),
     classification: int = 0,
     upstream: ReportObligation | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> ReportObligation:
     """A committee asks units to report on a template every period."""
     require(
@@ -294,7 +294,7 @@ def revise_template(
     *,
     indicators: Sequence[IndicatorSpec],
     sections: Sequence[SectionSpec],
-    actor: Any,
+    actor: Actor,
 ) -> ReportTemplate:
     """A new version of the template; periods already opened keep theirs."""
     require(can_review(actor, obligation), _("Only the issuing committee may change this."))
@@ -372,7 +372,9 @@ class Opened:
     created: int  # submissions opened by this call (0: it was all open already)
 
 
-def open_period(obligation: ReportObligation, *, day: dt.date | None = None, actor: Any) -> Opened:
+def open_period(
+    obligation: ReportObligation, *, day: dt.date | None = None, actor: Actor
+) -> Opened:
     """Open the period containing ``day`` (today): one report task per unit.
 
     Idempotent: a period opens once (unique per obligation and start), each unit

@@ -75,7 +75,7 @@ def save_draft_within(
     values: Mapping[str, Any],
     narrative: Mapping[str, Any] | None = None,
     revision: int | None,
-    actor: Any,
+    actor: Actor,
 ) -> ReportSubmission:
     """Save a partial report. ``revision`` is the one the officer opened; None
     only for callers that just read it (the API without If-Match, the seed)."""
@@ -99,7 +99,7 @@ save_draft = transaction.atomic(durable=True)(save_draft_within)
 
 
 def submit_within(
-    sub: ReportSubmission, *, revision: int | None = None, actor: Any
+    sub: ReportSubmission, *, revision: int | None = None, actor: Actor
 ) -> ReportSubmission:
     """Send the report to the issuing committee: every required answer present and valid."""
     from vigil.inbox.escalation import close_case
@@ -138,7 +138,7 @@ def unit_recipient(sub: ReportSubmission) -> Any:
 
 
 @transaction.atomic(durable=True)
-def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> ReportSubmission:
+def return_submission(sub: ReportSubmission, *, reason: str, actor: Actor) -> ReportSubmission:
     """The issuer sends a submitted report back, saying why; the unit edits it again."""
     require(can_review(actor, sub.obligation), _("Only the issuing committee may return it."))
     if sub.state != SubmissionState.SUBMITTED:
@@ -164,7 +164,7 @@ def return_submission(sub: ReportSubmission, *, reason: str, actor: Any) -> Repo
 
 
 @transaction.atomic(durable=True)
-def accept_submission(sub: ReportSubmission, *, actor: Any) -> ReportSubmission:
+def accept_submission(sub: ReportSubmission, *, actor: Actor) -> ReportSubmission:
     """The issuer accepts a submitted report: it counts in the consolidation, for good."""
     require(can_review(actor, sub.obligation), _("Only the issuing committee may accept it."))
     if sub.state != SubmissionState.SUBMITTED:

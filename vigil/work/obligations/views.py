@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.core import audit, clock
 from vigil.core.documents.decree30 import docx_response
 from vigil.core.forms import add_form_errors
-from vigil.core.pages import submit
+from vigil.core.pages import acting, submit
 from vigil.core.xlsx import xlsx_response
 from vigil.org.models import Committee, Role
 from vigil.org.scope import get_visible_or_404, scope_for
@@ -101,7 +101,7 @@ def obligation_create(request: HttpRequest) -> HttpResponse:
                 due_rule=values["due_rule"], due_day=values["due_day"],
                 agencies=values["agencies"], committees=values["committees"],
                 indicators=indicators, sections=sections,
-                classification=values["classification"], actor=request.user,
+                classification=values["classification"], actor=acting(request),
             )  # fmt: skip
         except ValidationError as exc:
             rest = editor.take_errors(exc)
@@ -177,7 +177,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         indicators, sections = editor.specs()
         try:
             services.revise_template(
-                obligation, indicators=indicators, sections=sections, actor=request.user
+                obligation, indicators=indicators, sections=sections, actor=acting(request)
             )
         except ValidationError as exc:
             rest = editor.take_errors(exc)
@@ -196,7 +196,7 @@ def period_open(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_review(request.user, obligation):
         raise PermissionDenied
     try:
-        opened = services.open_period(obligation, actor=request.user)
+        opened = services.open_period(obligation, actor=acting(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("work:obligation_detail", pk=obligation.pk)
@@ -276,10 +276,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 with transaction.atomic(durable=True):
                     submissions.save_draft_within(
                         sub, values=values, narrative=narrative,
-                        revision=data["revision"], actor=request.user,
+                        revision=data["revision"], actor=acting(request),
                     )  # fmt: skip
                     if sending:
-                        submissions.submit_within(sub, actor=request.user)
+                        submissions.submit_within(sub, actor=acting(request))
             except ValidationError as exc:
                 raise _on_fields(form, exc) from exc
 
@@ -312,7 +312,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action: Any, success: str, **kwargs: Any) -> HttpResponse:
     sub = _submission(request, pk)
     try:
-        action(sub, actor=request.user, **kwargs)
+        action(sub, actor=acting(request), **kwargs)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

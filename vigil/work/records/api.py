@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, Id, Scoped, created, valid
+from vigil.core.pages import acting
 from vigil.work.api import (
     agencies_or_404,
     issuer_committee_or_404,
@@ -112,7 +113,10 @@ class PlanList(Audited, Scoped, generics.ListAPIView[Any]):
         values = valid(PlanCreateSerializer, request)
         committee = issuer_committee_or_404(request, values.pop("committee"))
         plan = services.create_work_plan(
-            committee, items=point_specs(request, values.pop("items")), actor=request.user, **values
+            committee,
+            items=point_specs(request, values.pop("items")),
+            actor=acting(request),
+            **values,
         )
         return created(PlanSerializer, plan, request)
 
@@ -140,7 +144,7 @@ class _HandOut(Scoped):
         if part is None:
             raise exceptions.ValidationError({self.part: [self.missing]})
         (spec,) = point_specs(request, [values])
-        tasks = type(self).service(part, spec=spec, actor=request.user)
+        tasks = type(self).service(part, spec=spec, actor=acting(request))
         return Response(TaskSerializer(tasks, many=True).data, status=201)
 
 
@@ -173,7 +177,7 @@ class MeetingList(Audited, Scoped, generics.ListAPIView[Any]):
         meeting = services.record_meeting(
             committee, invited=agencies_or_404(request, values.pop("invited")),
             attending=agencies_or_404(request, values.pop("attending")),
-            points=point_specs(request, values.pop("points")), actor=request.user, **values,
+            points=point_specs(request, values.pop("points")), actor=acting(request), **values,
         )  # fmt: skip
         return created(MeetingSerializer, meeting, request)
 

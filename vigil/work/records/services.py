@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +38,7 @@ def create_work_plan(
     title: str,
     items: Sequence[PointSpec] = (),
     classification: int = Classification.UNCLASSIFIED,
-    actor: Any,
+    actor: Actor,
 ) -> WorkPlan:
     require_issuer(actor, committee)
     check_classification(actor, classification)
@@ -98,7 +97,7 @@ def record_meeting(
     starts_at: dt.time | None = None,
     venue: str = "",
     chair: PostHolder | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Meeting:
     """A meeting and its conclusions; each conclusion point may become tasks."""
     require_issuer(actor, committee)

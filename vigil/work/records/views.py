@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
+from vigil.core.pages import (
+    acting,
+    attachment_context,
+    audit_classified_view,
+    submit,
+    upload_attachment,
+)
 from vigil.org.scope import get_visible_or_404
 from vigil.work.documents.models import IssuedDocument
 from vigil.work.forms import MeetingForm, PlanForm, PointFormSet
@@ -72,7 +78,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = issuer_committee_or_404(request, committee_pk)
-    user: Any = request.user
+    user = acting(request)
     form = PlanForm(request.POST or None, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip
@@ -138,7 +144,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
     committee = issuer_committee_or_404(request, committee_pk)
-    user: Any = request.user
+    user = acting(request)
     form = MeetingForm(request.POST or None, committee=committee, clearance=user.clearance)
     points = PointFormSet(request.POST or None, prefix="points",
                           form_kwargs={"committee": committee})  # fmt: skip

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from vigil.core import dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, Id, Scoped, valid
+from vigil.core.pages import acting
 from vigil.work.api import agencies_or_404, committee_or_404
 from vigil.work.tasks import services
 from vigil.work.tasks.models import Task, TaskEvent, TaskQuerySet
@@ -116,7 +117,7 @@ class TaskList(Audited, Scoped, generics.ListAPIView[Task]):
         committee = committee_or_404(request, values.pop("committee"))
         tasks = services.assign_task(
             committee, lead=agencies_or_404(request, values.pop("lead")),
-            supporting=agencies_or_404(request, values.pop("supporting")), actor=request.user,
+            supporting=agencies_or_404(request, values.pop("supporting")), actor=acting(request),
             **values,
         )  # fmt: skip
         return Response(TaskSerializer(tasks, many=True).data, status=201)
@@ -160,7 +161,7 @@ class TaskAcknowledge(_TaskAction):
         return super().post(request, *args, **kwargs)
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
-        services.acknowledge_task(task, actor=request.user, version=values["version"])
+        services.acknowledge_task(task, actor=acting(request), version=values["version"])
 
 
 class TaskProgress(_TaskAction):
@@ -173,7 +174,7 @@ class TaskProgress(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.report_progress(
             task, note=values["note"], files=request.FILES.getlist("files"),
-            actor=request.user, version=values["version"],
+            actor=acting(request), version=values["version"],
         )  # fmt: skip
 
 
@@ -187,7 +188,7 @@ class TaskDone(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.report_done(
             task, note=values["note"], files=request.FILES.getlist("files"),
-            actor=request.user, version=values["version"],
+            actor=acting(request), version=values["version"],
         )  # fmt: skip
 
 
@@ -201,7 +202,7 @@ class TaskAccept(_TaskAction):
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.accept_task(
             task, note=values["note"], for_the_head=values["for_the_head"],
-            actor=request.user, version=values["version"],
+            actor=acting(request), version=values["version"],
         )  # fmt: skip
 
 
@@ -214,7 +215,7 @@ class TaskReturn(_TaskAction):
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.return_task(
-            task, reason=values["reason"], actor=request.user, version=values["version"]
+            task, reason=values["reason"], actor=acting(request), version=values["version"]
         )
 
 
@@ -227,5 +228,5 @@ class TaskCancel(_TaskAction):
 
     def act(self, task: Task, values: dict[str, Any], request: Request) -> None:
         services.cancel_task(
-            task, reason=values["reason"], actor=request.user, version=values["version"]
+            task, reason=values["reason"], actor=acting(request), version=values["version"]
         )

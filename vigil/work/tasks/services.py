@@ -142,7 +142,7 @@ def assign_task(
     classification: int = Classification.UNCLASSIFIED,
     document: IssuedDocument | None = None,
     point: DocumentPoint | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> list[Task]:
     """One task per agency (lead and supporting), each with its own state."""
     require(can_issue(actor, committee), _("Only the committee's standing office may do this."))
@@ -348,7 +348,7 @@ def _as_assignee(task: Task, actor: Actor) -> None:
 
 
 @transaction.atomic(durable=True)
-def acknowledge_task(task: Task, *, actor: Any, version: int | None = None) -> TaskEvent:
+def acknowledge_task(task: Task, *, actor: Actor, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     _as_assignee(fresh, actor)
     event = _transition(fresh, TaskEvent.Type.ACKNOWLEDGED, actor=actor, version=_v(task, version))
@@ -368,7 +368,7 @@ def _copy(fresh: Task, task: Task) -> None:
 
 @transaction.atomic(durable=True)
 def report_progress(
-    task: Task, *, note: str, files: Sequence[Any] = (), actor: Any, version: int | None = None
+    task: Task, *, note: str, files: Sequence[Any] = (), actor: Actor, version: int | None = None
 ) -> TaskEvent:
     fresh = _fresh(task)
     _as_assignee(fresh, actor)
@@ -384,7 +384,7 @@ def report_progress(
 
 @transaction.atomic(durable=True)
 def report_done(
-    task: Task, *, note: str = "", files: Sequence[Any] = (), actor: Any,
+    task: Task, *, note: str = "", files: Sequence[Any] = (), actor: Actor,
     version: int | None = None,
 ) -> TaskEvent:  # fmt: skip
     fresh = _fresh(task)
@@ -423,7 +423,7 @@ def acting_post(actor: Actor, committee: Committee) -> PostHolder | None:
 def accept_task(
     task: Task,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     for_the_head: bool = False,
     version: int | None = None,
@@ -456,7 +456,7 @@ def accept_task(
 
 
 @transaction.atomic(durable=True)
-def return_task(task: Task, *, reason: str, actor: Any, version: int | None = None) -> TaskEvent:
+def return_task(task: Task, *, reason: str, actor: Actor, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     require(can_judge(actor, fresh), _("Only the issuing committee returns this task."))
     if not reason.strip():
@@ -475,7 +475,7 @@ def return_task(task: Task, *, reason: str, actor: Any, version: int | None = No
 
 
 @transaction.atomic(durable=True)
-def cancel_task(task: Task, *, reason: str, actor: Any, version: int | None = None) -> TaskEvent:
+def cancel_task(task: Task, *, reason: str, actor: Actor, version: int | None = None) -> TaskEvent:
     fresh = _fresh(task)
     require(can_judge(actor, fresh), _("Only the issuing committee cancels this task."))
     if not reason.strip():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import clock
-from vigil.core.pages import attachment_context, audit_classified_view, submit, upload_attachment
+from vigil.core.pages import (
+    acting,
+    attachment_context,
+    audit_classified_view,
+    submit,
+    upload_attachment,
+)
 from vigil.core.paging import CappedPaginator
 from vigil.org.scope import get_visible_or_404, scope_for
 from vigil.work.forms import (
@@ -63,7 +67,7 @@ def _detail(
     request: HttpRequest, task: Task, note_form: forms.Form | None = None, status: int = 200
 ) -> HttpResponse:
     """The task's page; ``note_form`` is a refused report, shown again with what was typed."""
-    user: Any = request.user
+    user = acting(request)
     files = attachment_context(
         request, task, upload_url=reverse("work:task_attachment_upload", args=[task.pk]),
         files=queries.task_files(task, user),
@@ -104,7 +108,7 @@ def task_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     )
     if verb not in VERBS:
         raise PermissionDenied
-    user: Any = request.user
+    user = acting(request)
     form_class = {"accept": AcceptForm, "return": ReasonForm, "cancel": ReasonForm,
                   "edit": TaskEditForm}.get(verb, NoteForm)  # fmt: skip
     form = form_class(request.POST, request.FILES)
@@ -158,7 +162,7 @@ def task_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def task_create(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = acting(request)
     committees = issuer_committees(user)
     if not committees.exists():
         raise Http404  # a page for the standing offices and leaders only
