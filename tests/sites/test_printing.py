@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from docx import Document
 
-from tests.sites.helpers import new_plan, submitted
+from tests.sites.helpers import SYSTEM, new_plan, submitted
 from vigil.core.documents.check import check_docx
 from vigil.sites import demo, printing
 from vigil.sites.models import Plan
@@ -25,7 +25,7 @@ def _texts(data: bytes) -> list[str]:
 def test_an_approved_version_passes_the_decree_30_check() -> None:
     plan = Plan.objects.get(code_name="KB-CB 01")
     assert plan.in_force is not None
-    data = printing.docx_bytes(plan.in_force)
+    data = printing.docx_bytes(plan.in_force, SYSTEM)
     assert check_docx(data) == []
     texts = _texts(data)
     assert "PHƯƠNG ÁN" in texts
@@ -37,7 +37,7 @@ def test_an_approved_version_passes_the_decree_30_check() -> None:
 
 def test_a_draft_prints_as_a_draft_and_passes_the_check() -> None:
     version = submitted(new_plan())
-    data = printing.docx_bytes(version)
+    data = printing.docx_bytes(version, SYSTEM)
     assert check_docx(data) == []
     assert "DỰ THẢO" in " ".join(_texts(data))
 
@@ -45,7 +45,7 @@ def test_a_draft_prints_as_a_draft_and_passes_the_check() -> None:
 def test_a_classified_plan_carries_its_stamp() -> None:
     secret = Plan.objects.get(code_name=demo.CASE_6_PLAN)
     assert secret.in_force is not None
-    data = printing.docx_bytes(secret.in_force)
+    data = printing.docx_bytes(secret.in_force, SYSTEM)
     assert check_docx(data) == []
     doc = Document(io.BytesIO(data))
     texts = [p.text for p in doc.paragraphs] + [

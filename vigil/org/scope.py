@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -376,6 +376,17 @@ def requires_second_factor(user: Viewer) -> bool:
         role in MFA_ROLES and committee is not None
         for role, _agency, committee, _path in scope_for(user).roles
     )
+
+
+def check_clearance(user: Viewer, level: int) -> None:
+    """Refuse a classification unknown or above the user's own clearance (a service's
+    check before it writes: no one classifies what they could not read)."""
+    if level not in Classification.values:
+        raise ValidationError({"classification": gettext("Unknown classification.")})
+    if level > scope_for(user).clearance:
+        raise ValidationError(
+            {"classification": gettext("You cannot classify above your own clearance.")}
+        )
 
 
 def committees_with_role(user: Viewer, *roles: str) -> frozenset[int]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,7 +34,6 @@ from vigil.sites.models import (
     PlanVersion,
     RiskAssessment,
     ScenarioType,
-    SiteCategory,
     VersionStatus,
 )
 
@@ -91,6 +90,7 @@ class SiteInSerializer(serializers.Serializer[Any]):
 
 
 class ContingencyPlanSerializer(serializers.ModelSerializer[Plan]):
+    sites = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,6 +104,15 @@ class ContingencyPlanSerializer(serializers.ModelSerializer[Plan]):
 
     def get_state(self, obj: Plan) -> str:
         return queries.freshness(obj).value
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_sites(self, obj: Plan) -> list[int]:
+        """The ids of the plan's sites the requester sees; the others are not named."""
+        visible = getattr(obj, "visible_sites", None)
+        if visible is None:
+            user = self.context["request"].user
+            visible = KeySite.objects.visible_to(user).filter(plans=obj)
+        return sorted(site.pk for site in visible)
 
 
 class ContingencyPlanInSerializer(serializers.Serializer[Any]):
@@ -217,7 +226,9 @@ class SiteList(Scoped, Audited, generics.ListCreateAPIView[KeySite]):
         values = _valid(SiteInSerializer, request)
         user = acting(request)
         committee = get_visible_or_404(Committee.objects, user, pk=values.pop("committee"))
-        values["category"] = generics.get_object_or_404(SiteCategory, pk=values["category"])
+        values["category"] = generics.get_object_or_404(
+            queries.categories_for(user), pk=values["category"]
+        )
         values["responsible_agency"] = get_visible_or_404(
             Agency.objects, user, pk=values["responsible_agency"]
         )
@@ -242,13 +253,24 @@ class SiteDetail(Scoped, Audited, generics.RetrieveAPIView[KeySite]):
 
 
 class ContingencyPlanFilter(filters.FilterSet):  # type: ignore[misc]
-    site = IdFilter(field_name="sites")
+    site = IdFilter(method="by_site")
     committee = IdFilter(field_name="owning_committee_id")
     revision_required = BooleanFilter()
 
     class Meta:
         model = Plan
         fields: list[str] = []
+
+    def by_site(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
+        # Within the sites the requester sees: a hidden site's id gives an empty list.
+        visible = KeySite.objects.visible_to(self.request.user).filter(pk=value)
+        return queryset.filter(sites__in=visible)
+
+
+def _with_visible_sites(plans: QuerySet[Plan], user: Any) -> QuerySet[Plan]:
+    return plans.prefetch_related(
+        Prefetch("sites", queryset=KeySite.objects.visible_to(user), to_attr="visible_sites")
+    )
 
 
 class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
@@ -259,7 +281,7 @@ class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
     filterset_class = ContingencyPlanFilter
 
     def get_queryset(self) -> QuerySet[Plan]:
-        return super().get_queryset().prefetch_related("sites").order_by("pk")
+        return _with_visible_sites(super().get_queryset(), self.request.user).order_by("pk")
 
     @extend_schema(request=ContingencyPlanInSerializer, responses={201: ContingencyPlanSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -269,7 +291,8 @@ class ContingencyPlanList(Scoped, Audited, generics.ListCreateAPIView[Plan]):
         values["sites"] = [get_visible_or_404(KeySite.objects.select_related("owning_committee"),
                                               user, pk=pk) for pk in values["sites"]]  # fmt: skip
         plan = services.create_plan(committee, actor=user, **values)
-        return Response(ContingencyPlanSerializer(plan).data, status=201)
+        body = ContingencyPlanSerializer(plan, context=self.get_serializer_context()).data
+        return Response(body, status=201)
 
 
 class ContingencyPlanDetail(Scoped, Audited, generics.RetrieveAPIView[Plan]):
@@ -277,7 +300,7 @@ class ContingencyPlanDetail(Scoped, Audited, generics.RetrieveAPIView[Plan]):
     serializer_class = ContingencyPlanSerializer
 
     def get_queryset(self) -> QuerySet[Plan]:
-        return super().get_queryset().prefetch_related("sites")
+        return _with_visible_sites(super().get_queryset(), self.request.user)
 
 
 # --- versions
@@ -473,4 +496,4 @@ class VersionDocx(APIView):
         )  # fmt: skip
         audit.record_view(request.user, [version.plan], about=version.plan,
                           path=request.get_full_path())  # fmt: skip
-        return docx_response(printing.filename(version), printing.docx_bytes(version))
+        return docx_response(printing.filename(version), printing.docx_bytes(version, request.user))

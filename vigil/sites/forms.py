@@ -13,6 +13,7 @@ from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import scope_for
+from vigil.sites.queries import categories_for
 from vigil.sites.models import NO_PLAN, SECTIONS, Freshness, KeySite, ScenarioType, SiteCategory
 
 COMMUNE_KINDS = (AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE)
@@ -42,7 +43,7 @@ def state_choices() -> list[tuple[str, Any]]:
 class SiteFilterForm(forms.Form):
     q = forms.CharField(label=_("Search (diacritics optional)"), max_length=100, required=False)
     category = forms.ModelChoiceField(
-        SiteCategory.objects.all(), label=_("Category"), required=False,
+        SiteCategory.objects.none(), label=_("Category"), required=False,
         empty_label=_("Any category"),
     )  # fmt: skip
     commune = forms.ModelChoiceField(
@@ -50,15 +51,22 @@ class SiteFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("Plan state"), required=False, choices=state_choices)
 
-    def __init__(self, *args: Any, communes: QuerySet[AdminUnit], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        communes: QuerySet[AdminUnit],
+        categories: QuerySet[SiteCategory],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
 class SiteForm(forms.Form):
     committee = forms.ModelChoiceField(Committee.objects.none(), label=_("Committee"))
     name = forms.CharField(label=_("Name"), max_length=300)
-    category = forms.ModelChoiceField(SiteCategory.objects.all(), label=_("Category"))
+    category = forms.ModelChoiceField(SiteCategory.objects.none(), label=_("Category"))
     owner_name = forms.CharField(label=_("Owning organisation"), max_length=300, required=False)
     responsible_agency = forms.ModelChoiceField(
         Agency.objects.none(), label=_("Responsible member agency")
@@ -90,6 +98,7 @@ class SiteForm(forms.Form):
             user
         ).exclude(kind=Agency.Kind.LICENSED_ORGANISATION)
         self.fields["commune"].queryset = communes_for(user)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories_for(user)  # type: ignore[attr-defined]
         self.fields["classification"].choices = classifications_for(user)  # type: ignore[attr-defined]
 
 

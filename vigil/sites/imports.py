@@ -34,9 +34,10 @@ from vigil.core.xlsx_import import (
     cell_text,
 )
 from vigil.org.models import Agency, Committee
-from vigil.org.scope import committees_with_role, scope_for
+from vigil.org.scope import Viewer, committees_with_role, scope_for
 from vigil.sites import services
 from vigil.sites.forms import communes_for
+from vigil.sites.queries import categories_for
 from vigil.sites.models import SiteAction, SiteCategory
 
 __all__ = ["XLSX_TYPE", "ImportRefused", "Report", "run_import", "template_bytes"]
@@ -65,7 +66,7 @@ SITES = SheetSpec("Muc_tieu", "Mục tiêu, công trình trọng điểm", (
 ))  # fmt: skip
 
 
-def template_bytes() -> bytes:
+def template_bytes(user: Viewer) -> bytes:
     """The workbook to fill in, with an example row and the notes; nothing in it is a formula."""
     sheet = xlsx_import.template_sheet(SITES)
     lines: list[tuple[str, ...]] = [
@@ -78,7 +79,7 @@ def template_bytes() -> bytes:
         *((c.header, c.note) for c in SITES.columns),
         (),
         ("Loại mục tiêu", "Mã"),
-        *((c.name, c.code) for c in SiteCategory.objects.order_by("order", "name")),
+        *((c.name, c.code) for c in categories_for(user).order_by("order", "name")),
     ]
     notes = xlsx_import.notes_sheet("Hướng dẫn nhập mục tiêu, công trình trọng điểm", lines)
     return workbook_bytes([sheet, notes])
@@ -112,6 +113,7 @@ class Importer:
         self.committees = list(keeping_committees(actor))
         self.clearance = scope_for(actor).clearance
         self.communes = communes_for(actor)
+        self.categories = categories_for(actor)
         self.agencies = Agency.objects.visible_to(actor).exclude(
             kind=Agency.Kind.LICENSED_ORGANISATION
         )
@@ -133,7 +135,7 @@ class Importer:
         return found[0]
 
     def category(self, ref: str) -> SiteCategory:
-        found = list(SiteCategory.objects.filter(Q(code__iexact=ref) | Q(name__iexact=ref))[:2])
+        found = list(self.categories.filter(Q(code__iexact=ref) | Q(name__iexact=ref))[:2])
         if len(found) != 1:
             raise ValidationError(_("Loại: unknown category “%(value)s”.") % {"value": ref})
         return found[0]

@@ -31,7 +31,8 @@ from vigil.core.documents.decree30 import (
 )
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee, Period, Post, PostHolder
-from vigil.sites.models import SECTIONS, PlanVersion, VersionStatus
+from vigil.org.scope import Viewer
+from vigil.sites.models import SECTIONS, KeySite, PlanVersion, VersionStatus
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 REGISTER_NUMBER = re.compile(r"\d+/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ.]+)*")
@@ -73,11 +74,13 @@ def signature_for(committee: Committee) -> Signature:
     )  # fmt: skip
 
 
-def body_of(version: PlanVersion) -> list[Block]:
-    """The sites covered, the approval, then each section as a heading and its lines."""
+def body_of(version: PlanVersion, viewer: Viewer) -> list[Block]:
+    """The sites covered (those the reader sees), the approval, then each section as a
+    heading and its lines."""
     plan = version.plan
     blocks: list[Block] = []
-    sites = ", ".join(site.name for site in plan.sites.order_by("name", "pk"))
+    covered = KeySite.objects.visible_to(viewer).filter(plans=plan).order_by("name", "pk")
+    sites = ", ".join(site.name for site in covered)
     if sites:
         blocks.append(Paragraph(_("Sites covered: %(sites)s.") % {"sites": sites}))
     if plan.scenario_types:
@@ -101,7 +104,7 @@ def body_of(version: PlanVersion) -> list[Block]:
     return blocks
 
 
-def official_document(version: PlanVersion) -> OfficialDocument:
+def official_document(version: PlanVersion, viewer: Viewer) -> OfficialDocument:
     plan = version.plan
     committee = plan.owning_committee
     approved = version.status in (VersionStatus.APPROVED, VersionStatus.SUPERSEDED)
@@ -119,7 +122,7 @@ def official_document(version: PlanVersion) -> OfficialDocument:
         number=number,
         symbol=f"{DocType.PHUONG_AN.value}-{committee.short_name or 'BCĐ'}",
         signature=signature_for(committee),
-        body=tuple(body_of(version)),
+        body=tuple(body_of(version, viewer)),
         recipients=("Lưu: VT",),
         classification_stamp=(
             STAMPS[Classification(plan.classification)] if plan.classification else ""
@@ -127,11 +130,12 @@ def official_document(version: PlanVersion) -> OfficialDocument:
     )
 
 
-def docx_bytes(version: PlanVersion) -> bytes:
+def docx_bytes(version: PlanVersion, viewer: Viewer) -> bytes:
     """The version as a .docx laid out as Decree 30 prescribes, in Vietnamese whatever
-    the reader's language (an official document is written in Vietnamese)."""
+    the reader's language (an official document is written in Vietnamese); it names
+    only the sites ``viewer`` sees."""
     with translation.override("vi"):
-        return build_docx(official_document(version))
+        return build_docx(official_document(version, viewer))
 
 
 def filename(version: PlanVersion) -> str:

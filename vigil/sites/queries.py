@@ -24,7 +24,8 @@ from django.utils.translation import gettext
 
 from vigil.core import clock
 from vigil.core.search import folded_query
-from vigil.org.scope import Viewer
+from vigil.org.models import Agency
+from vigil.org.scope import Viewer, scope_for
 from vigil.sites.models import (
     DEFAULT_REVIEW_MONTHS,
     NO_PLAN,
@@ -34,6 +35,7 @@ from vigil.sites.models import (
     Plan,
     PlanReviewSetting,
     RiskAssessment,
+    SiteCategory,
 )
 
 # Worse states rank higher; a site shows the worst of the plans the user sees.
@@ -45,6 +47,23 @@ RANKS: dict[str, int] = {
     Freshness.REVISION_REQUIRED: 5,
 }
 STATES_BY_RANK = {rank: Freshness(state) for state, rank in RANKS.items()}
+
+
+def categories_for(user: Viewer) -> QuerySet[SiteCategory]:
+    """The site categories offered to ``user``: those every committee has, and those
+    added by a committee the user belongs to (a committee-wide role there or above it,
+    or an agency of it)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return SiteCategory.objects.all()
+    agencies_committees = Agency.objects.filter(
+        pk__in=scope.agency_ids, committee__isnull=False
+    ).values("committee_id")
+    return SiteCategory.objects.filter(
+        Q(committee__isnull=True)
+        | Q(committee_id__in=scope.committees_below)
+        | Q(committee_id__in=agencies_committees)
+    )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -256,5 +275,10 @@ def register_panel(function: PanelFunction) -> None:
 
 
 def panels_for(site: KeySite, user: Viewer) -> list[dict[str, Any]]:
-    """{title, template, context} of each registered panel that has something to show."""
+    """{title, template, context} of each registered panel that has something to show.
+
+    Each registered function must scope its own rows with the viewer it is given
+    (``visible_to(user)`` or the like): this function passes ``user`` on and filters
+    nothing itself, so an unscoped panel would show the site's page rows the viewer
+    may not see."""
     return [panel for function in _PANELS if (panel := function(site, user))]

@@ -18,7 +18,7 @@ from vigil.core.models import AdminUnit
 from vigil.inbox.escalation import close_case
 from vigil.inbox.models import CaseKind
 from vigil.org.models import Agency, Committee, Role
-from vigil.org.scope import Viewer, scope_for
+from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.sites.models import (
     CYCLE_MESSAGE,
     LAT_MAX,
@@ -168,6 +168,7 @@ def create_site_within(
     agency_id = owning_agency.pk if owning_agency else committee.standing_agency_id
     if agency_id is None:
         raise ValidationError(_("The committee has no standing agency to keep the site."))
+    check_clearance(actor, classification)
     site = KeySite(
         owning_committee=committee, owning_agency_id=agency_id, name=name, category=category,
         responsible_agency=responsible_agency, commune=commune, owner_name=owner_name.strip(),
@@ -192,6 +193,17 @@ def update_site(site: KeySite, *, actor: Actor, **changes: Any) -> KeySite:
     if unknown:
         raise ValueError(f"not a site field: {sorted(unknown)}")
     site = KeySite.objects.select_for_update().get(pk=site.pk)
+    if "classification" in changes:
+        level = int(changes["classification"])
+        if level != site.classification and not can_keep_sites(actor, site.owning_committee):
+            raise ValidationError(
+                {
+                    "classification": _(
+                        "Only the standing office may change a site's classification."
+                    )
+                }
+            )
+        check_clearance(actor, level)
     before = audit.snapshot(site)
     for name, value in changes.items():
         setattr(site, name, value)
@@ -202,8 +214,11 @@ def update_site(site: KeySite, *, actor: Actor, **changes: Any) -> KeySite:
             {"classification": _("A plan of this site is classified lower: raise it first.")}
         )
     site.save()
+    # The event is read at the higher of the two levels: a declassified site's event
+    # keeps what it was.
     audit.record(SiteAction.SITE_UPDATED, actor=actor, obj=site, before=before,
-                 after=audit.snapshot(site))  # fmt: skip
+                 after=audit.snapshot(site),
+                 classification=max(int(before["classification"]), site.classification))  # fmt: skip
     return site
 
 
@@ -260,6 +275,7 @@ def create_plan(
         raise ValidationError(
             {"classification": _("A plan is at least as classified as each of its sites.")}
         )
+    check_clearance(actor, classification)
     if not code_name.strip():
         raise ValidationError({"code_name": _("Give the plan a code name.")})
     # The agency responsible for the (first) site keeps its plan and drafts its versions.
@@ -345,7 +361,8 @@ def update_version(
     before = audit.snapshot(version, SECTION_NAMES)
     for name, value in _sections(sections).items():
         setattr(version, name, value)
-    version.save(update_fields=list(SECTION_NAMES))
+    version.edited_by = audit.acting_user(actor)
+    version.save(update_fields=[*SECTION_NAMES, "edited_by"])
     audit.record(SiteAction.VERSION_UPDATED, actor=actor, obj=version, before=before,
                  after=audit.snapshot(version, SECTION_NAMES))  # fmt: skip
     return version
@@ -361,7 +378,8 @@ def submit_version(version: PlanVersion, *, actor: Actor) -> PlanVersion:
     if not version.situation.strip():
         raise ValidationError({"situation": _("Write at least the situation and scenario.")})
     version.status, version.submitted_at = VersionStatus.SUBMITTED, clock.now()
-    version.save(update_fields=["status", "submitted_at"])
+    version.submitted_by = audit.acting_user(actor)
+    version.save(update_fields=["status", "submitted_at", "submitted_by"])
     audit.record(SiteAction.VERSION_SUBMITTED, actor=actor, obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status})  # fmt: skip
     return version
@@ -386,6 +404,12 @@ def approve_version(
         raise ValidationError(_("Only a submitted version can be approved."))
     if version.author_id is not None and version.author_id == getattr(actor, "pk", None):
         raise PermissionDenied(_("The author of a version cannot approve it."))
+    # Two people: whoever wrote, last changed or submitted the version does not approve it.
+    hands = {version.submitted_by_id, version.edited_by_id} - {None}
+    if audit.acting_user_id(actor) in hands:
+        raise PermissionDenied(
+            _("Whoever edited or submitted a version cannot approve it: another leader does.")
+        )
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Give the number of the approval decision.")})
     day = approved_on or clock.today()

@@ -68,7 +68,8 @@ def _viewed(request: HttpRequest, objects: list[Any], about: Any = None) -> None
 def _filtered(request: HttpRequest) -> tuple[SiteFilterForm, queries.SiteFilters]:
     """The list's filter form and what it asks for; the list, the map and the export
     read the same query string the same way (an invalid filter filters nothing)."""
-    form = SiteFilterForm(request.GET or None, communes=communes_for(request.user))
+    form = SiteFilterForm(request.GET or None, communes=communes_for(request.user),
+                          categories=queries.categories_for(request.user))  # fmt: skip
     if not form.is_valid():
         return form, queries.SiteFilters()
     data = form.cleaned_data
@@ -369,13 +370,15 @@ def version_docx(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk,
     )  # fmt: skip
     _viewed(request, [version.plan], about=version.plan)
-    return docx_response(printing.filename(version), printing.docx_bytes(version))
+    return docx_response(printing.filename(version), printing.docx_bytes(version, request.user))
 
 
 def site_import_template(request: HttpRequest) -> HttpResponse:
     if not keeping_committees(request.user).exists():
         raise Http404
-    response = HttpResponse(site_imports.template_bytes(), content_type=site_imports.XLSX_TYPE)
+    response = HttpResponse(
+        site_imports.template_bytes(request.user), content_type=site_imports.XLSX_TYPE
+    )
     response["Content-Disposition"] = content_disposition("mau-nhap-muc-tieu.xlsx")
     return response
 
