@@ -13,8 +13,8 @@ from vigil.core.classification import Classification
 from vigil.core.models import AdminUnit
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import scope_for
-from vigil.sites.queries import categories_for
 from vigil.sites.models import NO_PLAN, SECTIONS, Freshness, KeySite, ScenarioType, SiteCategory
+from vigil.sites.queries import categories_for
 
 COMMUNE_KINDS = (AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE)
 

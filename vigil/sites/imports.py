@@ -37,8 +37,8 @@ from vigil.org.models import Agency, Committee
 from vigil.org.scope import Viewer, committees_with_role, scope_for
 from vigil.sites import services
 from vigil.sites.forms import communes_for
-from vigil.sites.queries import categories_for
 from vigil.sites.models import SiteAction, SiteCategory
+from vigil.sites.queries import categories_for
 
 __all__ = ["XLSX_TYPE", "ImportRefused", "Report", "run_import", "template_bytes"]
 
