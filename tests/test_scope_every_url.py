@@ -565,7 +565,9 @@ def test_detail_urls_follow_the_scope_cases(
         if kind in objects:
             response = client.post(reverse(url_name, kwargs={arg: objects[kind].pk}))
             if visible:
-                assert response.status_code in (302, 400, 403), url_name
+                # 415: an API action that takes JSON only refuses this empty form body,
+                # after its object was found (the not-visible case below stays a 404).
+                assert response.status_code in (302, 400, 403, 415), url_name
             else:
                 assert response.status_code == 404, url_name
             checked += 1
