@@ -27,6 +27,9 @@ def test_a_suspended_receiver_stops_a_transfer(page: Any, browser: Any, site: st
     sign_in(page, site, "congthuong")
     page.get_by_role("link", name=vi("Explosives")).click()
     page.get_by_role("link", name=vi("Organisations"), exact=True).click()
+    # htmx binds the filter form when the page has loaded (its script is deferred):
+    # a change made before that would be a plain change nobody listens to.
+    page.wait_for_load_state()
     results = page.locator("#results")
     expect(results).to_contain_text(MINE)
     page.get_by_label(vi("Sector")).select_option("quarrying")  # HTMX swaps the results
