@@ -94,11 +94,19 @@ while not stop.exists():
 print(json.dumps(rounds))
 """
 VERIFIER = """
-import json, os, pathlib
+import json, os, pathlib, time
 from tests.core.test_verify_under_load import verify_all
 from vigil.core.models import AuditHead
+# The checks must run beside writes: wait (bounded) for the writers' first commit, then
+# verify at least ROUNDS times and on until the head has moved during the checks, so a
+# slow start of the writer processes on a loaded machine cannot leave nothing beside them.
+start, deadline = AuditHead.objects.get().seq, time.monotonic() + 300
+while AuditHead.objects.get().seq == start and time.monotonic() < deadline:
+    time.sleep(0.01)
 heads, alarms = [], []
-for _ in range(int(os.environ["ROUNDS"])):
+while len(heads) < int(os.environ["ROUNDS"]) or (
+    AuditHead.objects.get().seq == heads[0] and len(heads) < 1000
+):
     heads.append(AuditHead.objects.get().seq)
     if failed := verify_all():
         alarms.append(failed)
