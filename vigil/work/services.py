@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from vigil.core import clock
 from vigil.core.audit import Actor, SystemActor
-from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, MemberAgency, Period, Post, Role
 from vigil.org.scope import Viewer, scope_for
 from vigil.work.tasks.models import Task
@@ -105,15 +104,6 @@ def agencies_in_tree(committee: Committee, agencies: Iterable[Agency]) -> list[A
             }
         )
     return chosen
-
-
-def check_classification(actor: Actor, level: int) -> None:
-    if level not in Classification.values:
-        raise ValidationError({"classification": _("Unknown classification.")})
-    if level > scope_for(actor).clearance:
-        raise ValidationError(
-            {"classification": _("You cannot classify above your own clearance.")}
-        )
 
 
 def standing_agency(committee: Committee) -> Agency:

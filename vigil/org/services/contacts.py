@@ -21,21 +21,12 @@ from vigil.org.models import (
     ContactPoint,
     OrgAction,
 )
-from vigil.org.scope import can_edit_contact_points, scope_for
+from vigil.org.scope import can_edit_contact_points, check_clearance
 
 
 def _require_contact_editor(actor: Actor, agency: Agency) -> None:
     if not can_edit_contact_points(actor, agency):
         raise PermissionDenied(_("You may not change this agency's contact points."))
-
-
-def _check_classification(actor: Actor, classification: int) -> None:
-    if classification not in Classification.values:
-        raise ValidationError({"classification": _("Unknown classification.")})
-    if classification > scope_for(actor).clearance:
-        raise ValidationError(
-            {"classification": _("You cannot classify above your own clearance.")}
-        )
 
 
 def create_contact_point_within(
@@ -55,7 +46,7 @@ def create_contact_point_within(
     """A contact point is owned by the agency's committee (a licensed
     organisation's by the committee of the province it works in)."""
     _require_contact_editor(actor, agency)
-    _check_classification(actor, classification)
+    check_clearance(actor, classification)
     committee = owning_committee or agency.committee
     if committee is None:
         raise ValidationError(
@@ -106,7 +97,7 @@ def update_contact_point(contact: ContactPoint, *, actor: Actor, **changes: Any)
     )
     _require_contact_editor(actor, contact.agency)
     if "classification" in changes:
-        _check_classification(actor, int(changes["classification"]))
+        check_clearance(actor, int(changes["classification"]))
     changes = {k: v for k, v in changes.items() if getattr(contact, k) != v}
     if not changes:
         return contact

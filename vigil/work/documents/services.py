@@ -27,6 +27,7 @@ from vigil.core.documents.decree30 import ARTICLE
 from vigil.core.numbering import DocType
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.registers import services as numbering
+from vigil.org.scope import check_clearance
 from vigil.work.documents.docx import place_of
 from vigil.work.documents.models import (
     DocumentPoint,
@@ -43,7 +44,6 @@ from vigil.work.services import (
     PointSpec,
     agencies_in_tree,
     can_issue,
-    check_classification,
     period_on,
     require,
     require_issuer,
@@ -135,7 +135,7 @@ def issue_document_within(
         raise ValidationError({"subject": _("Give the document's subject.")})
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Unknown urgency.")})
-    check_classification(actor, classification)
+    check_clearance(actor, classification)
     if source is not None and classification < getattr(source, "classification", 0):
         # DESIGN "Classification": what carries a record's conclusions is at least as
         # classified as the record; refused before anything is numbered or written.
@@ -326,7 +326,7 @@ def register_incoming_within(
     """Register a document received; an issuer not in the directory is kept as named
     and flagged for the officer."""
     require_issuer(actor, committee)
-    check_classification(actor, classification)
+    check_clearance(actor, classification)
     if issuer is None:
         issuer = _issuer_by_code(issuer_code)
     # A committee sends under its own code: known to the directory, though not an agency.

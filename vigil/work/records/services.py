@@ -15,12 +15,12 @@ from vigil.core import audit, clock
 from vigil.core.audit import Actor
 from vigil.core.classification import Classification
 from vigil.org.models import Agency, Committee, PostHolder
+from vigil.org.scope import check_clearance
 from vigil.work.models import WorkAction
 from vigil.work.records.models import ConclusionPoint, Meeting, WorkPlan, WorkPlanItem
 from vigil.work.services import (
     PointSpec,
     agencies_in_tree,
-    check_classification,
     require_issuer,
     standing_agency,
 )
@@ -41,7 +41,7 @@ def create_work_plan(
     actor: Actor,
 ) -> WorkPlan:
     require_issuer(actor, committee)
-    check_classification(actor, classification)
+    check_clearance(actor, classification)
     if WorkPlan.objects.filter(owning_committee=committee, year=year).exists():
         raise ValidationError({"year": _("This committee already has a work plan for this year.")})
     plan = WorkPlan(
@@ -101,7 +101,7 @@ def record_meeting(
 ) -> Meeting:
     """A meeting and its conclusions; each conclusion point may become tasks."""
     require_issuer(actor, committee)
-    check_classification(actor, classification)
+    check_clearance(actor, classification)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of meeting.")})
     invited = agencies_in_tree(committee, invited)

@@ -30,6 +30,7 @@ from vigil.core.expressions import DaysBetween
 from vigil.inbox import escalation
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, Post, PostHolder, Role
+from vigil.org.scope import check_clearance
 from vigil.work.documents.models import DocumentPoint, IssuedDocument
 from vigil.work.models import WorkAction
 from vigil.work.services import (
@@ -39,7 +40,6 @@ from vigil.work.services import (
     can_act_for,
     can_issue,
     can_judge,
-    check_classification,
     period_on,
     require,
 )
@@ -146,7 +146,7 @@ def assign_task(
 ) -> list[Task]:
     """One task per agency (lead and supporting), each with its own state."""
     require(can_issue(actor, committee), _("Only the committee's standing office may do this."))
-    check_classification(actor, classification)
+    check_clearance(actor, classification)
     if document is not None and document.owning_committee_id != committee.pk:
         raise ValidationError({"document": _("The document is not this committee's.")})
     assigned_on = document.issue_date if document is not None else clock.today()

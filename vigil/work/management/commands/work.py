@@ -33,7 +33,7 @@ from vigil.core import attachments, audit, clock, scheduler
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.xlsx import workbook_bytes
 from vigil.org.models import Committee
-from vigil.org.scope import get_visible_or_404
+from vigil.org.scope import check_clearance, get_visible_or_404
 from vigil.work import scorecard as scorecards
 from vigil.work import services as work_services
 from vigil.work.documents import exchange
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         if not work_services.can_issue(user, committee):
             raise PermissionDenied(_("Only the committee's standing office may do this."))
         # Said once, before any file is read, rather than once per file.
-        work_services.check_classification(user, options["classification"])
+        check_clearance(user, options["classification"])
         names: list[str] = options["files"]
         refused = 0
         done: list[str] = []  # said only once the batch is committed
