@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "vigil.org",
     "vigil.inbox",
     "vigil.sites",
+    "vigil.situation",
     "vigil.work",
     "vigil.controlled",
     "vigil.home",

@@ -1,0 +1,9 @@
+"""The situation API (no namespace): each concept's ``api_urls.py``."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("vigil.situation.incidents.api_urls")),
+    path("", include("vigil.situation.alerts.api_urls")),
+    path("", include("vigil.situation.cap.api_urls")),
+]

@@ -1,0 +1,11 @@
+"""The situation pages: each concept's ``urls.py`` adds its own, in the ``situation`` namespace."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+app_name = "situation"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("situation/incidents/", include("vigil.situation.incidents.urls")),
+    path("situation/alerts/", include("vigil.situation.alerts.urls")),
+    path("situation/cap/", include("vigil.situation.cap.urls")),
+]
