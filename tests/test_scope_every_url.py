@@ -129,12 +129,19 @@ DETAIL_URLS: dict[str, str] = {
     "api-riskassessment-detail": "risk",
     "sites:version_docx": "cversion",
     "api-planversion-docx": "cversion",
+    # Flash reports (tests/situation/flash): seen by whoever sees the incident.
+    "situation:flash_report_detail": "flash_report",
+    "situation:flash_report_docx": "flash_report",
+    "api-flashreport-detail": "flash_report",
+    "api-flashreport-docx": "flash_report",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
 EXPORT_URLS: dict[str, str] = {
     "work:document_edxml": "document",
     "api-document-edxml": "document",
+    "situation:flash_report_edxml": "flash_report",
+    "api-flashreport-edxml": "flash_report",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -168,6 +175,8 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "sites:site_edit": ("site", "pk"),
     "sites:assessment_create": ("site", "pk"),
     "sites:version_edit": ("cversion", "pk"),
+    # Issuing a flash report: the standing office and leaders (tests/situation/flash).
+    "situation:flash_report_new": ("incident", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -221,6 +230,7 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "sites:version_add": ("cplan", "pk"),
     **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
+    "api-flash-report-issue": ("incident", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}

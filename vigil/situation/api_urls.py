@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vigil.situation.incidents.api_urls")),
     path("", include("vigil.situation.alerts.api_urls")),
     path("", include("vigil.situation.cap.api_urls")),
+    path("", include("vigil.situation.flash.api_urls")),
 ]

@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("situation/incidents/", include("vigil.situation.incidents.urls")),
     path("situation/alerts/", include("vigil.situation.alerts.urls")),
     path("situation/cap/", include("vigil.situation.cap.urls")),
+    path("situation/flash/", include("vigil.situation.flash.urls")),
 ]
