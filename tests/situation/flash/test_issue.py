@@ -101,10 +101,12 @@ def test_audited(make_incident: Callable[..., Any], persona: Callable[[str], Any
     report = _issue(make_incident(), persona("xa_a"))
     event = AuditEvent.objects.get(action=SituationAction.FLASH_REPORT_ISSUED)
     assert event.object_id == str(report.pk)
-    assert event.after["symbol"] == report.symbol
+    assert event.after is not None and event.after["symbol"] == report.symbol
 
 
-def test_exercise_is_marked(make_incident: Callable[..., Any], persona: Callable[[str], Any]) -> None:
+def test_exercise_is_marked(
+    make_incident: Callable[..., Any], persona: Callable[[str], Any]
+) -> None:
     report = _issue(make_incident(is_exercise=True), persona("xa_a"))
     assert report.is_exercise
     data = documents.docx_bytes(report)
@@ -135,12 +137,16 @@ def test_not_verified_is_refused_and_nothing_written(
     assert not FlashReport.objects.exists()
 
 
-def test_bad_input_is_refused(make_incident: Callable[..., Any], persona: Callable[[str], Any]) -> None:
+def test_bad_input_is_refused(
+    make_incident: Callable[..., Any], persona: Callable[[str], Any]
+) -> None:
     incident = make_incident()
     with pytest.raises(ValidationError):
         _issue(incident, persona("xa_a"), urgency_mark=UrgencyMark.KHAN)
     with pytest.raises(ValidationError):
         _issue(incident, persona("xa_a"), signer_title="  ")
+    with pytest.raises(ValidationError):
+        _issue(incident, persona("xa_a"), signer_name="")
     with pytest.raises(ValidationError):
         _issue(incident, persona("xa_a"), recipients=[])
     assert not FlashReport.objects.exists()

@@ -39,7 +39,7 @@ class FlashReportIssueSerializer(serializers.Serializer[Any]):
     )
     signing_form = serializers.ChoiceField(choices=["", "TM.", "KT."], default="")
     signer_title = Text(max_length=200)
-    signer_name = Text(max_length=200, required=False, allow_blank=True, default="")
+    signer_name = Text(max_length=200)
     recipients = serializers.ListField(
         child=Text(max_length=300), required=False, allow_null=True, default=None, max_length=30
     )

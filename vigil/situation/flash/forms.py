@@ -22,7 +22,7 @@ class FlashReportForm(forms.Form):
     urgency_mark = forms.ChoiceField(label=_("Urgency"), choices=URGENCY_CHOICES)
     signing_form = forms.ChoiceField(label=_("Signing form"), choices=FORM_CHOICES, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=200)
-    signer_name = forms.CharField(label=_("Signer's name"), max_length=200, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=200)
     recipients = forms.CharField(
         label=_("Recipients (Kính gửi)"),
         widget=forms.Textarea(attrs={"rows": 3}),

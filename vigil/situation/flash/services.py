@@ -204,7 +204,9 @@ def body_of(incident: Incident) -> list[list[str]]:
     return body
 
 
-def _refuse(incident: Incident, urgency_mark: str, signer_title: str, signing_form: str) -> None:
+def _refuse(
+    incident: Incident, urgency_mark: str, signer_title: str, signer_name: str, signing_form: str
+) -> None:
     if incident.state not in REPORTABLE:
         raise ValidationError(
             _("A flash report is issued only on a verified incident (not a false alarm); "
@@ -216,6 +218,8 @@ def _refuse(incident: Incident, urgency_mark: str, signer_title: str, signing_fo
         )
     if not signer_title.strip():
         raise ValidationError({"signer_title": _("Give the signer's title.")})
+    if not signer_name.strip():
+        raise ValidationError({"signer_name": _("Give the signer's name.")})
     if signing_form not in SIGNING_FORMS:
         raise ValidationError({"signing_form": _("Unknown signing form.")})
 
@@ -236,7 +240,7 @@ def issue_flash_report_within(
             _("Only the standing office or the leaders of the incident's committee (or one "
               "above it) issue its flash report.")
         )  # fmt: skip
-    _refuse(incident, urgency_mark, signer_title, signing_form)
+    _refuse(incident, urgency_mark, signer_title, signer_name, signing_form)
     addressed = default_recipients(incident) if recipients is None else _resolved(recipients)
     if not addressed:
         raise ValidationError({"recipients": _("Name at least one recipient.")})
