@@ -162,3 +162,12 @@ def test_only_the_standing_office_and_leaders(
     # The committee above may: its leader and standing office.
     assert _issue(incident, persona("lanhdao")).pk
     assert _issue(incident, persona("thuongtruc")).pk
+
+
+def test_what_the_incident_page_offers(
+    make_incident: Callable[..., Any], persona: Callable[[str], Any]
+) -> None:
+    verified, reported = make_incident(), make_incident(state=IncidentState.REPORTED)
+    assert services.offers_flash_report(persona("xa_a"), verified)
+    assert not services.offers_flash_report(persona("xa_a"), reported)
+    assert not services.offers_flash_report(persona("congthuong"), verified)

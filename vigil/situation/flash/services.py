@@ -62,6 +62,12 @@ def may_issue(user: Viewer, incident: Incident) -> bool:
     )
 
 
+def offers_flash_report(user: Viewer, incident: Incident) -> bool:
+    """Whether the incident's page offers "Flash report" to this user: may issue, and
+    the incident is verified or later (not a false alarm)."""
+    return incident.state in REPORTABLE and may_issue(user, incident)
+
+
 def _province_of(committee: Committee) -> Committee | None:
     node: Committee | None = committee
     while node is not None:
