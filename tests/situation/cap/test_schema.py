@@ -72,9 +72,7 @@ BROKEN = {
     "category": ("<category>Safety</category>", "<category>Terror</category>"),
     "no category": ("<category>Security</category>\n    <event>Terrorism", "<event>Terrorism"),
     "urgency": ("<urgency>Expected</urgency>", "<urgency>Now</urgency>"),
-    "eventCode without value": (
-        "<value>OET-000</value></eventCode>", "</eventCode>"
-    ),
+    "eventCode without value": ("<value>OET-000</value></eventCode>", "</eventCode>"),
     "text in info": ("<language>vi-VN</language>", "loose text<language>vi-VN</language>"),
     "element in text": ("<headline>Cảnh báo", "<headline><b>x</b>Cảnh báo"),
     "size not integer": ("<size>120</size>", "<size>lớn</size>"),
