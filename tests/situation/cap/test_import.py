@@ -82,6 +82,7 @@ def test_a_valid_file_becomes_a_draft_and_is_audited() -> None:
     assert alert.identifier != "TT-2026-0001"  # Vigil's own identifier
     event = AuditEvent.objects.filter(action=SituationAction.ALERT_IMPORTED).latest("pk")
     assert event.object_id == str(alert.pk)
+    assert event.after is not None
     assert event.after["cap_identifier"] == "TT-2026-0001"
 
 

@@ -70,6 +70,7 @@ def test_update_and_cancel_reference_the_original_and_are_valid() -> None:
     original = issued()
     update = services.draft_update(original, actor=user("thuongtruc"), headline="Cập nhật")
     cancel = services.draft_cancel(original, actor=user("thuongtruc"), note="Báo động giả")
+    assert original.sent_at is not None
     expected = f"{original.sender},{original.identifier},{cap_time(original.sent_at)}"
     for followup, kind in ((update, "Update"), (cancel, "Cancel")):
         data = alert_to_cap(followup)

@@ -136,7 +136,7 @@ ALERT = (
 
 
 def _local(element: Any) -> str:
-    return etree.QName(element).localname
+    return str(etree.QName(element).localname)
 
 
 def _refuse(problem: str) -> CapError:
