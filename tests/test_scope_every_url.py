@@ -375,7 +375,7 @@ OWN_ACCOUNT_URLS = {
     # One's own calendar feed; the feed itself answers its token only (tests/work/test_calendar.py).
     "work:calendar_feed_manage", "work:calendar_feed",
     # The alerts' Atom feed answers the same feed token (tests/situation/cap).
-    "situation:alert_feed",
+    "situation:alert_feed", "situation:alert_feed_manage",
 }  # fmt: skip
 # Verifying the chains: auditors only (403 for the standing office, 404 for the rest).
 AUDITOR_ACTIONS = {"org:audit_verify"}

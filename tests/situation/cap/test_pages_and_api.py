@@ -120,3 +120,18 @@ def test_a_revoked_feed_token_is_refused(client: Client) -> None:
     feeds.revoke_feed(actor=user("congthuong"))
     assert client.get(url).status_code == 404
     assert client.get(reverse("situation:alert_feed", kwargs={"token": "x"})).status_code == 404
+
+
+def test_the_feed_page_shows_the_new_address_once_and_revokes_it(
+    client_for: Callable[[str], Client], client: Client
+) -> None:
+    page = client_for("congthuong")
+    url = reverse("situation:alert_feed_manage")
+    assert page.get(url).status_code == 200
+    created = page.post(url, {"action": "create"})
+    assert created.status_code == 200
+    feed_url = created.context["feed_url"]
+    assert feed_url.endswith(".atom") and feed_url in created.content.decode()
+    assert client.get(feed_url).status_code == 200
+    assert page.post(url, {"action": "revoke"}).status_code == 302
+    assert client.get(feed_url).status_code == 404

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +26,7 @@ from vigil.situation.cap.forms import CapImportForm
 
 # The private feed token is the user's one feed token (the calendar's, in work):
 # reused, not a second mechanism (situation/cap/feed.py).
-from vigil.work.feeds import user_for_token
+from vigil.work.feeds import create_feed, live_feed, revoke_feed, user_for_token
 
 
 def cap_response(request: HttpRequest | Any, alert: Alert) -> HttpResponse:
@@ -86,3 +88,26 @@ def alert_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     data = feed.atom_for(user, request.build_absolute_uri("/"))
     return HttpResponse(data, content_type="application/atom+xml; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+def alert_feed_manage(request: HttpRequest) -> HttpResponse:
+    """The user's private feed address for alerts: the one feed token, shared with the
+    calendar feed (replacing or revoking it changes both addresses)."""
+    user = acting(request)
+    context: dict[str, Any] = {"feed": live_feed(user)}
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            revoke_feed(actor=user)
+            messages.success(request, _("The private feed address was revoked."))
+            return redirect("situation:alert_feed_manage")
+        token = create_feed(actor=user)
+        context = {
+            "feed": live_feed(user),
+            "feed_url": request.build_absolute_uri(reverse("situation:alert_feed", args=[token])),
+            "calendar_url": request.build_absolute_uri(reverse("work:calendar_feed", args=[token])),
+        }
+    # The address is a secret: shown in this response only, and not cached.
+    response = render(request, "situation/cap/feed.html", context)
+    add_never_cache_headers(response)
+    return response
