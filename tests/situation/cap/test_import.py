@@ -48,6 +48,7 @@ HOSTILE = {
     "oversize": (b"<alert>" + b" " * MAX_CAP_BYTES + b"</alert>", "1024 KB"),
     "schema failure": (VALID.replace("<status>Actual", "<status>Real").encode(), "lược đồ"),
     "an Ack": (VALID.replace("<msgType>Alert", "<msgType>Ack").encode(), "Ack"),
+    "expired": (VALID.replace("2026-11-26T", "2026-11-20T").encode(), "hết hiệu lực"),
     "no info": (VALID.split("<info>")[0].encode() + b"</alert>", "<info>"),
 }
 

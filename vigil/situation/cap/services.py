@@ -21,12 +21,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigil.core import audit
+from vigil.core import audit, clock
 from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.org.models import Committee
 from vigil.situation.alerts import services as alerts
 from vigil.situation.alerts.models import Alert, CapScope
+from vigil.situation.alerts.services import shown_time as shown
 from vigil.situation.cap.reader import CapMessage, read_cap
 from vigil.situation.cap.schema import CapError
 from vigil.situation.models import SituationAction
@@ -60,6 +61,12 @@ def import_cap_within(
         message = read_cap(data)
     except CapError as exc:
         raise ValidationError(str(exc)) from exc
+    expires = message.fields.get("expires_at")
+    if expires is not None and expires <= clock.now():
+        raise ValidationError(
+            _("The CAP alert expired at %(time)s: there is nothing left to draft.")
+            % {"time": shown(expires)}
+        )
     alert = alerts.draft_alert_within(
         committee, actor=actor, **_draft_fields(message, classification)
     )
