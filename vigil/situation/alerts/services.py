@@ -452,7 +452,12 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
     with translation.override(settings.LANGUAGE_CODE):
         alert.state = AlertState.ISSUED
         alert.sent_at = at
-        alert.ack_due_at = at + dt.timedelta(minutes=ack_minutes(alert.urgency))
+        # A Cancel is read, not answered: no deadline, nobody escalated over it.
+        alert.ack_due_at = (
+            None
+            if alert.msg_type == MsgType.CANCEL
+            else at + dt.timedelta(minutes=ack_minutes(alert.urgency))
+        )
         alert.approved_by = audit.acting_user(actor)
         if isinstance(actor, SystemActor):
             alert.approved_by_label = (
