@@ -38,7 +38,10 @@ def test_a_silent_recipient_goes_up_the_policy_step_by_step() -> None:
     with time_machine.travel(T0, tick=False):
         alert = issued(now=T0)
     assert alert.ack_due_at == T0 + 15 * M
-    sct, border = alert.deliveries.get(agency=agency("SCT")), alert.deliveries.get(agency=agency("BĐBP"))
+    sct, border = (
+        alert.deliveries.get(agency=agency("SCT")),
+        alert.deliveries.get(agency=agency("BĐBP")),
+    )
     with time_machine.travel(T0 + 5 * M, tick=False):
         services.acknowledge(sct, actor=user("congthuong"), now=T0 + 5 * M)
 
@@ -64,7 +67,9 @@ def test_a_silent_recipient_goes_up_the_policy_step_by_step() -> None:
     sweep(T0 + 105 * M)
     assert escalation_events_for(border).filter(type="step").count() == 2
     sweep(T0 + 225 * M)
-    targets = list(escalation_events_for(border).filter(type="step").values_list("target", flat=True))
+    targets = list(
+        escalation_events_for(border).filter(type="step").values_list("target", flat=True)
+    )
     assert targets == [StepTarget.DUTY_OFFICER, StepTarget.AGENCY_HEAD, StepTarget.STANDING_OFFICE]
 
     # Acknowledging closes the case.

@@ -22,6 +22,9 @@ import datetime as dt
 import logging
 import re
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -46,11 +49,26 @@ class Gateway(Protocol):
 
 
 class ConsoleGateway:
-    """The demo's gateway: each text goes to the log and to standard output."""
+    """The demo's gateway: each text goes to the log and to standard output (as the
+    console e-mail backend does), except while ``muted`` (the demo seed)."""
 
     def send(self, phone: str, text: str) -> None:
         logger.info("SMS to %s: %s", phone, text)
-        sys.stdout.write(f"[SMS → {phone}] {text}\n")
+        if not getattr(_quiet, "on", False):
+            sys.stdout.write(f"[SMS → {phone}] {text}\n")
+
+
+_quiet = threading.local()
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """The console gateway prints nothing meanwhile (the seed's output is the logins)."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
 
 
 def gateway() -> Gateway:
