@@ -134,6 +134,9 @@ DETAIL_URLS: dict[str, str] = {
     "situation:flash_report_docx": "flash_report",
     "api-flashreport-detail": "flash_report",
     "api-flashreport-docx": "flash_report",
+    # An alert's CAP message (tests/situation/cap): 404 when the alert is not visible.
+    "situation:alert_cap": "alert",
+    "api-alert-cap": "alert",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -177,6 +180,8 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "sites:version_edit": ("cversion", "pk"),
     # Issuing a flash report: the standing office and leaders (tests/situation/flash).
     "situation:flash_report_new": ("incident", "pk"),
+    # Importing a CAP file as a draft of a committee: who may draft (tests/situation/cap).
+    "situation:alert_import_cap": ("committee", "committee_pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -367,6 +372,7 @@ POST_ONLY_URLS = {
     "api-reportobligation-open-period", "api-reportsubmission-submit",
     "api-reportsubmission-return", "api-reportsubmission-accept",
     "api-incomingdocument-import",  # committee in the body: tests/work/test_records_api.py
+    "api-alert-import-cap",  # committee in the body or query: tests/situation/cap
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
@@ -378,6 +384,8 @@ OWN_ACCOUNT_URLS = {
     "accounts:token_revoke", "accounts:end_other_sessions",
     # One's own calendar feed; the feed itself answers its token only (tests/work/test_calendar.py).
     "work:calendar_feed_manage", "work:calendar_feed",
+    # The alerts' Atom feed answers the same feed token (tests/situation/cap).
+    "situation:alert_feed", "situation:alert_feed_manage",
 }  # fmt: skip
 # Verifying the chains: auditors only (403 for the standing office, 404 for the rest).
 AUDITOR_ACTIONS = {"org:audit_verify"}

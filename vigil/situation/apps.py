@@ -8,7 +8,15 @@ class SituationConfig(AppConfig):
     verbose_name = _("Situation: incidents and alerts")
 
     def ready(self) -> None:
-        from vigil.core import audit
+        import datetime as dt
+
+        from vigil.core import audit, scheduler
+        from vigil.situation.alerts import deadlines
         from vigil.situation.models import SituationAction
 
         audit.register_actions(SituationAction)
+        scheduler.register_sweep(
+            "situation.alert_deadlines",
+            deadlines.sweep_alert_deadlines,
+            every=dt.timedelta(seconds=30),
+        )
