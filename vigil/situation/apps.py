@@ -12,3 +12,6 @@ class SituationConfig(AppConfig):
         from vigil.situation.models import SituationAction
 
         audit.register_actions(SituationAction)
+        from vigil.situation.incidents.registrations import register as register_incidents
+
+        register_incidents()
