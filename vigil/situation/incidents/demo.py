@@ -28,6 +28,14 @@ from vigil.situation.incidents.models import Incident, IncidentState, IncidentTy
 from vigil.situation.terms import Certainty, Severity, Urgency
 
 S = IncidentState
+# The demo incidents' titles, by key (tests and the scope registry find them by these).
+TITLES = {
+    "airport": "Phát hiện vali không người trông coi tại nhà ga",
+    "market": "Cuộc gọi đe dọa đặt bom tại chợ",
+    "seaport": "Thiết bị bay không người lái xâm nhập khu vực cảng",
+    "border": "Tiếng nổ gần khu vực kiểm soát cửa khẩu",
+    "exercise": "Diễn tập: mất vật liệu nổ tại kho mỏ than",
+}
 
 
 def _site(name: str) -> KeySite:
@@ -47,7 +55,7 @@ def seed_incidents(world: OrgWorld, actor: SystemActor) -> dict[str, Incident]:
     found: dict[str, Incident] = {}
     found["airport"] = services.open_incident_within(
         c["a"], actor=actor, reporting_agency=ag["police_a"], site=_site(AIRPORT),
-        title="Phát hiện vali không người trông coi tại nhà ga", type=IncidentType.SUSPICIOUS_OBJECT,
+        title=TITLES["airport"], type=IncidentType.SUSPICIOUS_OBJECT,
         occurred_at=now - 5 * hours, severity=Severity.MODERATE, urgency=Urgency.IMMEDIATE,
         certainty=Certainty.OBSERVED, evacuated=120, involved_agencies=[ag["airport"]],
         description="Vali màu đen để tại sảnh ga đi quốc nội, không rõ chủ sở hữu.",
@@ -60,28 +68,28 @@ def seed_incidents(world: OrgWorld, actor: SystemActor) -> dict[str, Incident]:
     )  # fmt: skip
     found["market"] = services.open_incident_within(
         c["b"], actor=actor, reporting_agency=ag["police_b"], site=_site(MARKET),
-        title="Cuộc gọi đe dọa đặt bom tại chợ", type=IncidentType.BOMB_THREAT,
+        title=TITLES["market"], type=IncidentType.BOMB_THREAT,
         occurred_at=now - 30 * hours, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE,
         certainty=Certainty.POSSIBLE, evacuated=300, classification=C.CONFIDENTIAL,
     )  # fmt: skip
     _moves(found["market"], [S.FALSE_ALARM], actor)
     found["seaport"] = services.open_incident_within(
         c["province"], actor=actor, reporting_agency=ag["police"], site=_site(SEAPORT),
-        title="Thiết bị bay không người lái xâm nhập khu vực cảng", type=IncidentType.DRONE_INTRUSION,
+        title=TITLES["seaport"], type=IncidentType.DRONE_INTRUSION,
         occurred_at=now - 50 * hours, severity=Severity.MINOR, urgency=Urgency.EXPECTED,
         certainty=Certainty.OBSERVED, involved_agencies=[ag["military"]],
     )  # fmt: skip
     _moves(found["seaport"], [S.VERIFIED, S.RESPONDING, S.CONTAINED], actor)
     found["border"] = services.open_incident_within(
         c["province"], actor=actor, reporting_agency=ag["border"], site=_site(BORDER_GATE),
-        title="Tiếng nổ gần khu vực kiểm soát cửa khẩu", type=IncidentType.EXPLOSION,
+        title=TITLES["border"], type=IncidentType.EXPLOSION,
         occurred_at=now - 2 * hours, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE,
         certainty=Certainty.LIKELY, injured=2, classification=C.CONFIDENTIAL,
         involved_agencies=[ag["border"], ag["police_b"]],
     )  # fmt: skip
     found["exercise"] = services.open_incident_within(
         c["province"], actor=actor, reporting_agency=ag["dit"], site=_site(COAL_MINE),
-        title="Diễn tập: mất vật liệu nổ tại kho mỏ than", type=IncidentType.EXPLOSIVES_LOSS,
+        title=TITLES["exercise"], type=IncidentType.EXPLOSIVES_LOSS,
         occurred_at=now - 200 * hours, severity=Severity.SEVERE, urgency=Urgency.EXPECTED,
         certainty=Certainty.OBSERVED, is_exercise=True, involved_agencies=[ag["police"]],
     )  # fmt: skip
