@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
-from django.db import transaction
 
 from vigil.core.audit import SystemActor
 from vigil.org.demo import OrgWorld
@@ -38,5 +37,4 @@ def incidents(db: None) -> dict[str, Incident]:
     found = {key: Incident.objects.filter(title=title).first() for key, title in TITLES.items()}
     if all(found.values()):
         return cast(dict[str, Incident], found)
-    with transaction.atomic():
-        return seed_incidents(org_world(), SystemActor("seed"))
+    return seed_incidents(org_world(), SystemActor("seed"))

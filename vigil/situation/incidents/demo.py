@@ -1,6 +1,6 @@
 """Demo incidents: in commune A and commune B, at the province's key sites, one Mật,
 one exercise, in several states. Written by the seed's system actor through the
-services (``open_incident_within``: the seed holds its own transaction).
+services, one durable use case each (the seed holds no transaction of its own).
 
 - "airport": commune A's, at the airport, a suspicious object, verified then
   responding, with a situation update (xa_a sees it, xa_b does not);
@@ -44,7 +44,7 @@ def _site(name: str) -> KeySite:
 
 def _moves(incident: Incident, states: list[str], actor: SystemActor) -> Incident:
     for state in states:
-        incident = services.move_within(incident, state, actor=actor, note="")
+        incident = services.move(incident, state, actor=actor, note="")
     return incident
 
 
@@ -53,7 +53,7 @@ def seed_incidents(world: OrgWorld, actor: SystemActor) -> dict[str, Incident]:
     now = clock.now()
     hours = dt.timedelta(hours=1)
     found: dict[str, Incident] = {}
-    found["airport"] = services.open_incident_within(
+    found["airport"] = services.open_incident(
         c["a"], actor=actor, reporting_agency=ag["police_a"], site=_site(AIRPORT),
         title=TITLES["airport"], type=IncidentType.SUSPICIOUS_OBJECT,
         occurred_at=now - 5 * hours, severity=Severity.MODERATE, urgency=Urgency.IMMEDIATE,
@@ -62,32 +62,32 @@ def seed_incidents(world: OrgWorld, actor: SystemActor) -> dict[str, Incident]:
         forces="Công an đặc khu, an ninh hàng không.", measures="Phong tỏa sảnh, sơ tán hành khách.",
     )  # fmt: skip
     _moves(found["airport"], [S.VERIFIED, S.RESPONDING], actor)
-    services.add_update_within(
+    services.add_update(
         found["airport"], "Đội rà phá đã tiếp cận vali, đang kiểm tra bằng thiết bị soi chiếu.",
         actor=actor, agency=ag["police_a"],
     )  # fmt: skip
-    found["market"] = services.open_incident_within(
+    found["market"] = services.open_incident(
         c["b"], actor=actor, reporting_agency=ag["police_b"], site=_site(MARKET),
         title=TITLES["market"], type=IncidentType.BOMB_THREAT,
         occurred_at=now - 30 * hours, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE,
         certainty=Certainty.POSSIBLE, evacuated=300, classification=C.CONFIDENTIAL,
     )  # fmt: skip
     _moves(found["market"], [S.FALSE_ALARM], actor)
-    found["seaport"] = services.open_incident_within(
+    found["seaport"] = services.open_incident(
         c["province"], actor=actor, reporting_agency=ag["police"], site=_site(SEAPORT),
         title=TITLES["seaport"], type=IncidentType.DRONE_INTRUSION,
         occurred_at=now - 50 * hours, severity=Severity.MINOR, urgency=Urgency.EXPECTED,
         certainty=Certainty.OBSERVED, involved_agencies=[ag["military"]],
     )  # fmt: skip
     _moves(found["seaport"], [S.VERIFIED, S.RESPONDING, S.CONTAINED], actor)
-    found["border"] = services.open_incident_within(
+    found["border"] = services.open_incident(
         c["province"], actor=actor, reporting_agency=ag["border"], site=_site(BORDER_GATE),
         title=TITLES["border"], type=IncidentType.EXPLOSION,
         occurred_at=now - 2 * hours, severity=Severity.SEVERE, urgency=Urgency.IMMEDIATE,
         certainty=Certainty.LIKELY, injured=2, classification=C.CONFIDENTIAL,
         involved_agencies=[ag["border"], ag["police_b"]],
     )  # fmt: skip
-    found["exercise"] = services.open_incident_within(
+    found["exercise"] = services.open_incident(
         c["province"], actor=actor, reporting_agency=ag["dit"], site=_site(COAL_MINE),
         title=TITLES["exercise"], type=IncidentType.EXPLOSIVES_LOSS,
         occurred_at=now - 200 * hours, severity=Severity.SEVERE, urgency=Urgency.EXPECTED,
