@@ -254,7 +254,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     # Reporting an incident: members of a committee's agencies, not auditors,
     # administrators or a licensed organisation's storekeeper (tests/situation/incidents).
     "situation:incident_report": (
-        dict, {"lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b"},
+        dict,
+        {"lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b"},
     ),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).

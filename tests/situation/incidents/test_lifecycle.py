@@ -14,10 +14,10 @@ from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent
 from vigil.org.models import Agency, Committee
-from vigil.situation.incidents import services
-from vigil.situation.incidents.models import Incident, IncidentEvent, IncidentState
 from vigil.sites.demo import COAL_MINE
 from vigil.sites.models import KeySite
+from vigil.situation.incidents import services
+from vigil.situation.incidents.models import Incident, IncidentEvent, IncidentState
 
 S = IncidentState
 
@@ -46,11 +46,15 @@ def test_a_commune_officer_reports_and_the_standing_office_follows_it_to_closure
         with transaction.atomic():
             incident = services.move_within(incident, state, actor=chief, note="ok")
     assert incident.verified_at is not None and incident.closed_at is not None
-    moves = list(IncidentEvent.objects.filter(incident=incident).values_list("from_state", "to_state"))
+    moves = list(
+        IncidentEvent.objects.filter(incident=incident).values_list("from_state", "to_state")
+    )
     assert moves == [("", S.REPORTED), (S.REPORTED, S.VERIFIED), (S.VERIFIED, S.RESPONDING),
                      (S.RESPONDING, S.CONTAINED), (S.CONTAINED, S.CLOSED)]  # fmt: skip
     assert IncidentEvent.objects.filter(incident=incident).last().actor == chief  # type: ignore[union-attr]
-    assert AuditEvent.objects.filter(action="incident.moved", object_id=str(incident.pk)).count() == 4
+    assert (
+        AuditEvent.objects.filter(action="incident.moved", object_id=str(incident.pk)).count() == 4
+    )
 
 
 @pytest.mark.parametrize(("start", "to"), [(S.REPORTED, S.CLOSED), (S.REPORTED, S.RESPONDING)])

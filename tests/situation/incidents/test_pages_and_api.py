@@ -13,9 +13,9 @@ from django.test import Client
 
 from vigil.core.models import Attachment, AuditEvent
 from vigil.org.models import Committee
-from vigil.situation.incidents.models import Incident, IncidentState, TimelineEntry
 from vigil.sites.demo import AIRPORT
 from vigil.sites.models import KeySite
+from vigil.situation.incidents.models import Incident, IncidentState, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 S = IncidentState
@@ -40,7 +40,9 @@ def test_xa_b_does_not_see_commune_a_incident(
         assert client_for("xa_b").get(path).status_code == 404, path
     api = api_for("xa_b", scope="write")
     assert api.get(_api(airport)).status_code == 404
-    assert api.patch(_api(airport), {"title": "x"}, content_type="application/json").status_code == 404
+    assert (
+        api.patch(_api(airport), {"title": "x"}, content_type="application/json").status_code == 404
+    )
     assert api.post(_api(airport, "move/"), {"to_state": "contained"},
                     content_type="application/json").status_code == 404  # fmt: skip
     assert api.get(_api(airport, "updates/")).status_code == 404
@@ -61,7 +63,9 @@ def test_a_visible_incident_one_may_not_change_is_403(
     assert client.get(_url(border, "move/verified/")).status_code == 403
     assert client.post(_url(border, "move/verified/")).status_code == 403
     api = api_for("kiemtoan", scope="write")
-    refused = api.post(_api(border, "move/"), {"to_state": "verified"}, content_type="application/json")
+    refused = api.post(
+        _api(border, "move/"), {"to_state": "verified"}, content_type="application/json"
+    )
     assert refused.status_code == 403
     # The reporting agency may not verify (403), the standing office may (200).
     bienphong = api_for("bienphong", scope="write")
@@ -76,7 +80,8 @@ def test_a_visible_incident_one_may_not_change_is_403(
 
 
 def test_the_standing_office_moves_through_the_confirm_page(
-    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    incidents: dict[str, Incident],
+    client_for: Callable[[str], Client],
 ) -> None:
     border = incidents["border"]
     client = client_for("thuongtruc")
@@ -137,7 +142,9 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_written(
     errors = response.context["form"].errors
     assert field in errors and message in " ".join(errors[field])
     body: dict[str, Any] = {k: v for k, v in {**good, **change}.items() if v != ""}
-    body["occurred_at"] = "25/11/2026 08:30" if field != "occurred_at" else "2027-11-25T08:30:00+07:00"
+    body["occurred_at"] = (
+        "25/11/2026 08:30" if field != "occurred_at" else "2027-11-25T08:30:00+07:00"
+    )
     for name in ("dead", "injured", "evacuated", "classification", "committee", "site"):
         if name in body:
             body[name] = int(body[name])
@@ -200,7 +207,8 @@ def test_an_update_with_a_file_joins_the_timeline(
 
 
 def test_a_closed_incident_takes_no_update(
-    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    incidents: dict[str, Incident],
+    client_for: Callable[[str], Client],
 ) -> None:
     closed = incidents["exercise"]
     client = client_for("thuongtruc")
@@ -210,7 +218,8 @@ def test_a_closed_incident_takes_no_update(
 
 
 def test_the_site_page_lists_its_incidents(
-    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    incidents: dict[str, Incident],
+    client_for: Callable[[str], Client],
 ) -> None:
     site = incidents["airport"].site
     assert site is not None
