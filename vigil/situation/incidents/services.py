@@ -31,6 +31,7 @@ from vigil.core import attachments, audit, clock
 from vigil.core.audit import Actor
 from vigil.core.models import AdminUnit
 from vigil.core.search import fold
+from vigil.inbox.models import Kind
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, MemberAgency, Role
 from vigil.org.scope import Viewer, check_clearance, committees_with_role, scope_for
@@ -309,7 +310,7 @@ def open_incident_within(
     notify(
         CommitteeRole(committee, Role.STANDING_OFFICE),
         _("%(mark)sIncident reported: %(title)s") % {"mark": mark, "title": incident.title},
-        about=incident, kind="alert", url=incident.get_absolute_url(),
+        about=incident, kind=Kind.ALERT, url=incident.get_absolute_url(),
         classification=incident.classification, committee=committee,
     )  # fmt: skip
     audit.record(SituationAction.INCIDENT_REPORTED, actor=actor, obj=incident,
@@ -424,7 +425,7 @@ def move_within(incident: Incident, to_state: str, *, actor: Actor, note: str = 
         if recipients:
             mark = _("[EXERCISE] ") if incident.is_exercise else ""
             notify(recipients, _("%(mark)sIncident verified: %(title)s")
-                   % {"mark": mark, "title": incident.title}, about=incident, kind="alert",
+                   % {"mark": mark, "title": incident.title}, about=incident, kind=Kind.ALERT,
                    url=incident.get_absolute_url(), classification=incident.classification,
                    committee=incident.owning_committee)  # fmt: skip
     audit.record(SituationAction.INCIDENT_MOVED, actor=actor, obj=incident, before=before,

@@ -96,9 +96,12 @@ def incident_report(request: HttpRequest) -> HttpResponse:
     committees = services.reporting_committees(user)
     if not committees.exists():
         raise Http404  # a page for those who may report
-    chosen = request.POST.get("committee") or request.GET.get("committee")
-    committee = committees.filter(pk=chosen).first() if str(chosen).isdigit() else None
-    agencies = services.reporting_agencies(user, committee or committees.first())  # type: ignore[arg-type]
+    # The agencies offered are those of the committee chosen (the first one at first).
+    chosen = request.POST.get("committee") or request.GET.get("committee") or ""
+    committee = committees.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    committee = committee or committees.first()
+    assert committee is not None
+    agencies = services.reporting_agencies(user, committee)
     form = IncidentForm(request.POST or None, user=user, committees=committees,
                         agencies=agencies.order_by("name"))  # fmt: skip
 
