@@ -194,8 +194,9 @@ def _choice(incident: Incident, name: str, choices: Any, message: str) -> None:
         raise ValidationError({name: message})
 
 
-def _check(incident: Incident, actor: Actor) -> None:
-    """Every rule of a report or a change, before anything is written."""
+def _check(incident: Incident, actor: Actor, *, new_site: bool = True) -> None:
+    """Every rule of a report or a change, before anything is written. A site newly
+    chosen must be one the actor sees; one kept from before stays as it was."""
     incident.title = (incident.title or "").strip()
     if not incident.title:
         raise ValidationError({"title": _("Give the incident a title.")})
@@ -212,7 +213,8 @@ def _check(incident: Incident, actor: Actor) -> None:
     if incident.occurred_at > clock.now() + FUTURE_SLACK:
         raise ValidationError({"occurred_at": _("An incident cannot have happened in the future.")})
     site = incident.site
-    if site is not None and not KeySite.objects.visible_to(actor).filter(pk=site.pk).exists():
+    if (new_site and site is not None
+            and not KeySite.objects.visible_to(actor).filter(pk=site.pk).exists()):  # fmt: skip
         raise ValidationError({"site": _("Choose a key site you can see.")})
     communes = {AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE}
     if incident.commune is not None and incident.commune.kind not in communes:
@@ -367,10 +369,14 @@ def change_incident(incident: Incident, *, actor: Actor, **changes: Any) -> Inci
                 "Only the standing office may change an incident's classification.")})  # fmt: skip
         check_clearance(actor, int(changes["classification"]))
     involved = changes.pop("involved_agencies", None)
+    new_site = "site" in changes and changes["site"] != incident.site
+    if new_site:  # the place follows the new site unless it is given too
+        for name in ("commune", "latitude", "longitude"):
+            changes.setdefault(name, None)
     for name, value in changes.items():
         setattr(incident, name, value)
     chosen = _involved(involved) if involved is not None else None
-    _check(incident, actor)
+    _check(incident, actor, new_site=new_site)
     incident.full_clean(exclude=["text_folded", "shared_agencies", "involved_agencies"])
     incident.save()
     if chosen is not None:
