@@ -36,6 +36,7 @@ def test_the_reporting_agency_changes_counts_and_forces_through_the_page(
     airport.refresh_from_db()
     assert airport.injured == 3 and airport.forces == "Thêm 2 tổ cơ động"
     event = AuditEvent.objects.filter(action="incident.changed", object_id=str(airport.pk)).get()
+    assert event.before is not None and event.after is not None
     assert event.before["injured"] == 0 and event.after["injured"] == 3
 
 
@@ -48,7 +49,7 @@ def test_only_the_standing_office_changes_the_classification(
     assert "Chỉ cơ quan thường trực" in " ".join(refused.value.messages)
     services.change_incident(border, actor=persona("bienphong"), measures="Phong tỏa cầu")
     airport = incidents["airport"]
-    with pytest.raises(ValidationError, match="độ mật|clearance|vượt"):
+    with pytest.raises(ValidationError, match=r"độ mật|clearance|vượt"):
         services.change_incident(airport, actor=persona("xa_a"), classification=1)
     changed = services.change_incident(airport, actor=persona("thuongtruc"), classification=1)
     assert changed.classification == 1

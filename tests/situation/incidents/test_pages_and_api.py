@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from vigil.core.models import Attachment, AuditEvent
-from vigil.org.models import Committee
+from vigil.org.models import Agency, Committee
 from vigil.sites.demo import AIRPORT
 from vigil.sites.models import KeySite
 from vigil.situation.incidents.models import Incident, IncidentState, TimelineEntry
@@ -225,3 +225,31 @@ def test_the_site_page_lists_its_incidents(
     assert site is not None
     page = client_for("xa_a").get(f"/sites/{site.pk}/").content.decode()
     assert incidents["airport"].title in page
+
+
+def test_the_list_costs_the_same_queries_for_more_rows(
+    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    api_for: Callable[..., Client], persona: Callable[[str], Any],
+) -> None:  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vigil.situation.incidents import services
+
+    client, api = client_for("thuongtruc"), api_for("thuongtruc")
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/situation/incidents/").status_code == 200
+        with CaptureQueriesContext(connection) as listed:
+            assert api.get("/api/v1/incidents/").status_code == 200
+        return len(page), len(listed)
+
+    cost()  # warm: the scope and the content types are read once
+    before = cost()
+    committee = incidents["seaport"].owning_committee
+    for n in range(5):
+        services.report_incident(committee, actor=persona("thuongtruc"), title=f"Thêm {n}",
+                                 type="other", commune=incidents["seaport"].commune,
+                                 involved_agencies=list(Agency.objects.all()[:2]))  # fmt: skip
+    assert cost() == before
