@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_reporting_agency_changes_counts_and_forces_through_the_page(
-    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    incidents: dict[str, Incident],
+    client_for: Callable[[str], Client],
 ) -> None:
     airport = incidents["airport"]
     client = client_for("xa_a")
@@ -41,7 +42,8 @@ def test_the_reporting_agency_changes_counts_and_forces_through_the_page(
 
 
 def test_only_the_standing_office_changes_the_classification(
-    incidents: dict[str, Incident], persona: Callable[[str], Any],
+    incidents: dict[str, Incident],
+    persona: Callable[[str], Any],
 ) -> None:
     border = incidents["border"]  # the Border Guard's report, Mật
     with pytest.raises(ValidationError) as refused:
@@ -58,7 +60,8 @@ def test_only_the_standing_office_changes_the_classification(
 
 
 def test_the_agencies_involved_change_and_a_licensed_organisation_is_refused(
-    incidents: dict[str, Incident], persona: Callable[[str], Any],
+    incidents: dict[str, Incident],
+    persona: Callable[[str], Any],
 ) -> None:
     seaport = incidents["seaport"]
     health = Agency.objects.get(name="Sở Y tế")
@@ -71,7 +74,8 @@ def test_the_agencies_involved_change_and_a_licensed_organisation_is_refused(
 
 
 def test_a_closed_incident_is_not_changed(
-    incidents: dict[str, Incident], persona: Callable[[str], Any],
+    incidents: dict[str, Incident],
+    persona: Callable[[str], Any],
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.change_incident(incidents["market"], actor=persona("thuongtruc"), dead=1)
