@@ -253,3 +253,20 @@ def test_the_list_costs_the_same_queries_for_more_rows(
                                  type="other", commune=incidents["seaport"].commune,
                                  involved_agencies=list(Agency.objects.all()[:2]))  # fmt: skip
     assert cost() == before
+
+
+def test_the_site_panel_leaves_a_more_classified_incident_to_the_list(
+    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    persona: Callable[[str], Any],
+) -> None:  # fmt: skip
+    from vigil.situation.incidents import services
+
+    seaport = incidents["seaport"]
+    assert seaport.site is not None and seaport.site.classification == 0
+    secret = services.report_incident(
+        seaport.owning_committee, actor=persona("thuongtruc"), title="Tin mật về cảng",
+        type="other", site=seaport.site, classification=1,
+    )  # fmt: skip
+    page = client_for("thuongtruc").get(f"/sites/{seaport.site.pk}/").content.decode()
+    assert seaport.title in page and secret.title not in page
+    assert secret.title in client_for("thuongtruc").get("/situation/incidents/").content.decode()

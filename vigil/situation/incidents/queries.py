@@ -93,8 +93,12 @@ def incidents_at(site: Any, user: Viewer) -> QuerySet[Incident]:
 
 
 def site_panel(site: Any, user: Viewer) -> dict[str, Any] | None:
-    """The "Incidents" panel of a key site's page (``vigil.sites.queries.register_panel``)."""
-    rows = list(incidents_at(site, user)[:20])
+    """The "Incidents" panel of a key site's page (``vigil.sites.queries.register_panel``).
+
+    Only incidents classified no higher than the site: the site's page stamps and
+    audits itself by the site and its plans, so a more classified incident is left to
+    the incident list, which stamps and audits what it shows."""
+    rows = list(incidents_at(site, user).filter(classification__lte=site.classification)[:20])
     if not rows:
         return None
     return {"title": _("Incidents"), "template": "situation/incidents/_site_panel.html",
