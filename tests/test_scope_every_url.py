@@ -137,6 +137,9 @@ DETAIL_URLS: dict[str, str] = {
     # An alert's CAP message (tests/situation/cap): 404 when the alert is not visible.
     "situation:alert_cap": "alert",
     "api-alert-cap": "alert",
+    # Incidents (tests/situation/incidents; vigil/situation/incidents/demo.py)
+    "situation:incident_detail": "incident",
+    "api-incident-detail": "incident",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -182,6 +185,8 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:flash_report_new": ("incident", "pk"),
     # Importing a CAP file as a draft of a committee: who may draft (tests/situation/cap).
     "situation:alert_import_cap": ("committee", "committee_pk"),
+    "situation:incident_edit": ("incident", "pk"),
+    "situation:incident_update": ("incident", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -236,6 +241,9 @@ POST_URLS: dict[str, tuple[str, str]] = {
     **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     "api-flash-report-issue": ("incident", "pk"),
+    # Incident actions (JSON only: the empty form body is 415 once the incident is found).
+    "api-incident-move": ("incident", "pk"),
+    "api-incident-updates": ("incident", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -258,6 +266,12 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "sites:plan_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     "sites:site_import": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     "sites:site_import_template": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Reporting an incident: members of a committee's agencies, not auditors,
+    # administrators or a licensed organisation's storekeeper (tests/situation/incidents).
+    "situation:incident_report": (
+        dict,
+        {"lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b"},
+    ),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -328,6 +342,8 @@ LIST_URLS: dict[str, str | None] = {
     "sites:site_map": None,
     "api-site-map": "site",
     "sites:site_export": "site",
+    "situation:incident_list": "incident",
+    "api-incident-list": "incident",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -373,6 +389,8 @@ POST_ONLY_URLS = {
     "api-reportsubmission-return", "api-reportsubmission-accept",
     "api-incomingdocument-import",  # committee in the body: tests/work/test_records_api.py
     "api-alert-import-cap",  # committee in the body or query: tests/situation/cap
+    # A move's confirm page and its POST: the state is in the path (tests/situation/incidents).
+    "situation:incident_move",
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
@@ -425,7 +443,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             ).first()
         if case == 8:
             objects |= _controlled_objects()
-        objects |= _work_objects(case) | _site_objects(case)
+        objects |= _work_objects(case) | _site_objects(case) | _incident_objects(case)
         return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
@@ -486,6 +504,19 @@ def _site_objects(case: int) -> dict[str, Any]:
         if plan_of_site.in_force or waiting:  # a draft (the mine's) would be submitted: left out
             objects["cversion"] = plan_of_site.in_force or waiting
     return objects
+
+
+def _incident_objects(case: int) -> dict[str, Any]:
+    """The demo incidents that stand for the case (vigil/situation/incidents/demo.py):
+    commune A's at the airport (1), commune B's Mật one at the market (2), the
+    province's at the seaport (3), the Border Guard's Mật one at the border gate (7).
+    None until the demo seed holds them."""
+    from vigil.situation.incidents.demo import TITLES
+    from vigil.situation.incidents.models import Incident
+
+    key = {1: "airport", 2: "market", 3: "seaport", 7: "border"}.get(case)
+    incident = Incident.objects.filter(title=TITLES[key]).first() if key else None
+    return {"incident": incident} if incident is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:

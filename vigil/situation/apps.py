@@ -12,6 +12,7 @@ class SituationConfig(AppConfig):
 
         from vigil.core import audit, scheduler
         from vigil.situation.alerts import deadlines
+        from vigil.situation.incidents.registrations import register as register_incidents
         from vigil.situation.models import SituationAction
 
         audit.register_actions(SituationAction)
@@ -20,3 +21,4 @@ class SituationConfig(AppConfig):
             deadlines.sweep_alert_deadlines,
             every=dt.timedelta(seconds=30),
         )
+        register_incidents()

@@ -13,7 +13,7 @@ evacuated), never as records.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -133,6 +133,9 @@ class Incident(Owned):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The title, place and description folded (``vigil.core.search.fold``): the list's
+    # search, diacritics optional. The services write it with the text it folds.
+    text_folded = models.TextField(editable=False, default="")
 
     objects = OwnedQuerySet.as_manager()
 
@@ -215,6 +218,13 @@ class IncidentEvent(AppendOnly):
         ordering = ["at", "pk"]
 
 
+class TimelineQuerySet(models.QuerySet["TimelineEntry"]):
+    def visible_to(self, user: Any) -> TimelineQuerySet:
+        """Exactly the entries of the incidents ``user`` sees (the attachments of an
+        entry are found through it, so a file is as visible as its incident)."""
+        return self.filter(incident__in=Incident.objects.visible_to(user).values("pk"))
+
+
 class TimelineEntry(AppendOnly):
     """A situation update on an incident; its files are attachments of the entry."""
 
@@ -241,6 +251,8 @@ class TimelineEntry(AppendOnly):
         related_name="+",
     )
 
+    objects = TimelineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
@@ -252,6 +264,11 @@ class TimelineEntry(AppendOnly):
     @property
     def classification(self) -> int:
         return self.incident.classification
+
+    @property
+    def owning_committee_id(self) -> int:
+        """The incident's committee: an attachment's audit reaches its auditors."""
+        return self.incident.owning_committee_id
 
 
 class UrgencyMark(models.TextChoices):
