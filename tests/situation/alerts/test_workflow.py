@@ -1,0 +1,63 @@
+"""Draft, approve (the fan-out), acknowledge in Vigil and by code; the refusals."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.situation.alerts.helpers import agency, committee, fields, issued, user
+from vigil.inbox.models import Kind, Notification
+from vigil.situation.alerts import services
+from vigil.situation.alerts.models import AckMethod, AlertEvent, AlertState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approval_writes_one_delivery_and_one_notification_per_recipient() -> None:
+    alert = issued(
+        addressed_committees=[committee("Ban Chỉ đạo Phòng, chống khủng bố đặc khu Vân Đồn")]
+    )
+    assert alert.state == AlertState.ISSUED and alert.sent_at is not None
+    assert alert.ack_due_at is not None
+    assert (alert.ack_due_at - alert.sent_at).total_seconds() == 15 * 60
+    deliveries = list(alert.deliveries.all())
+    assert len(deliveries) == 3
+    assert {d.agency_id for d in deliveries if d.agency_id} == {agency("SCT").pk, agency("BĐBP").pk}
+    codes = [d.ack_code for d in deliveries]
+    assert len(set(codes)) == 3 and all(len(c) == 6 and c.isdigit() for c in codes)
+    for d in deliveries:
+        n = Notification.objects.get(pk=d.notification_id)
+        assert n.kind == Kind.ALERT and d.ack_code in n.body
+    assert alert.approved_by == user("lanhdao")
+    assert list(alert.events.values_list("type", flat=True)) == ["drafted", "approved"]
+
+
+def test_the_drafter_may_not_approve() -> None:
+    alert = services.draft_alert(committee(), actor=user("lanhdao"), **fields())
+    with pytest.raises(PermissionDenied, match=r"soạn|drafted"):
+        services.approve(alert, actor=user("lanhdao"))
+    alert.refresh_from_db()
+    assert alert.state == AlertState.DRAFT and not alert.deliveries.exists()
+
+
+def test_acknowledge_in_vigil_then_twice_is_refused() -> None:
+    alert = issued()
+    delivery = alert.deliveries.get(agency=agency("SCT"))
+    services.acknowledge(delivery, actor=user("congthuong"), note="Đã nhận, đã triển khai")
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_by == user("congthuong")
+    assert delivery.ack_method == AckMethod.BUTTON
+    with pytest.raises(ValidationError):
+        services.acknowledge(delivery, actor=user("congthuong"))
+    assert AlertEvent.objects.filter(delivery=delivery, type="acknowledged").count() == 1
+
+
+def test_acknowledge_by_code() -> None:
+    alert = issued()
+    delivery = alert.deliveries.get(agency=agency("BĐBP"))
+    got = services.acknowledge_by_code(alert, f" {delivery.ack_code[:3]} {delivery.ack_code[3:]}",
+                                       actor=user("thuongtruc"))  # fmt: skip
+    assert got.pk == delivery.pk and got.ack_method == AckMethod.CODE
+    assert got.recorded_by == user("thuongtruc")
+    with pytest.raises(ValidationError):
+        services.acknowledge_by_code(alert, delivery.ack_code, actor=user("thuongtruc"))
