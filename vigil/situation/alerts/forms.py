@@ -42,13 +42,17 @@ class AlertFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Real or exercise"), required=False, choices=[("", _("Any")), *queries.KIND_CHOICES]
     )
+    awaiting = forms.ChoiceField(
+        label=_("Awaiting"), required=False, choices=[("", _("Any")), *queries.AWAITING_CHOICES]
+    )
 
     def filters(self) -> queries.AlertFilters:
         if not self.is_valid():
             return queries.AlertFilters()
         data = self.cleaned_data
         return queries.AlertFilters(
-            state=data["state"], status=data["status"], kind=data["kind"], q=data["q"]
+            state=data["state"], status=data["status"], kind=data["kind"], q=data["q"],
+            awaiting=data["awaiting"],
         )
 
 

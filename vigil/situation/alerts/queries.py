@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
 from vigil.inbox.models import EscalationEvent
-from vigil.org.scope import Viewer
+from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
 from vigil.situation.alerts.models import Alert, AlertDelivery, AlertEvent, AlertState, MsgType
 
 # The list's filters: what each value keeps.
@@ -31,6 +31,11 @@ STATUS_CHOICES = [
 ]
 KIND_REAL, KIND_EXERCISE = "real", "exercise"
 KIND_CHOICES = [(KIND_REAL, _("Real")), (KIND_EXERCISE, _("Exercise"))]
+AWAITING_ACK, AWAITING_APPROVAL = "ack", "approval"
+AWAITING_CHOICES = [
+    (AWAITING_ACK, _("My acknowledgement")),
+    (AWAITING_APPROVAL, _("My approval")),
+]
 
 # A recipient's state on the board, worst first; the colour class is "ack-<state>".
 SENDING, DELIVERED, READ, ESCALATED, ACKNOWLEDGED = (
@@ -52,6 +57,7 @@ class AlertFilters:
     status: str = ""  # active, expired, cancelled
     kind: str = ""  # real, exercise
     q: str = ""
+    awaiting: str = ""  # ack (my acknowledgement), approval (my approval)
 
 
 def cancelled_q() -> Q:
@@ -92,7 +98,31 @@ def alerts_for(user: Viewer, filters: AlertFilters | None = None) -> QuerySet[Al
         alerts = alerts.filter(is_exercise=True)
     if filters.q:
         alerts = alerts.filter(Q(headline__icontains=filters.q) | Q(identifier=filters.q))
+    if filters.awaiting == AWAITING_ACK:
+        alerts = awaiting_acknowledgement(user, alerts)
+    elif filters.awaiting == AWAITING_APPROVAL:
+        alerts = awaiting_approval(user, alerts)
     return with_progress(alerts).order_by("-drafted_at", "-pk")
+
+
+def awaiting_acknowledgement(user: Viewer, alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Issued, not cancelled, with a recipient the user answers for that has not
+    acknowledged: one of their agencies, or a committee in which they hold a
+    committee-wide role (``services.may_acknowledge``)."""
+    scope = scope_for(user)
+    mine = Q(agency_id__in=scope.agency_ids) | Q(committee_id__in=scope.committee_ids)
+    pending = AlertDelivery.objects.filter(
+        mine, alert=OuterRef("pk"), acknowledged_at__isnull=True
+    )
+    return alerts.filter(Exists(pending), state=AlertState.ISSUED).exclude(cancelled_q())
+
+
+def awaiting_approval(user: Viewer, alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Drafts a leader of their committee (or one above it) may approve: not their own
+    (``services.may_approve``)."""
+    leads = committees_with_role(user, Role.COMMITTEE_LEADER)
+    drafts = alerts.filter(state=AlertState.DRAFT, owning_committee_id__in=leads)
+    return drafts.exclude(drafted_by_id=getattr(user, "pk", None))
 
 
 def with_progress(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
