@@ -12,3 +12,9 @@ class SituationConfig(AppConfig):
         from vigil.situation.models import SituationAction
 
         audit.register_actions(SituationAction)
+
+        # The inbox shows an alert as an alert: priority colour, an Acknowledge button.
+        from vigil.inbox.actions import register_actions
+        from vigil.situation.alerts.inbox_actions import alert_extras
+
+        register_actions("situation.alert", alert_extras)
