@@ -129,6 +129,9 @@ DETAIL_URLS: dict[str, str] = {
     "api-riskassessment-detail": "risk",
     "sites:version_docx": "cversion",
     "api-planversion-docx": "cversion",
+    # Alerts (tests/situation/board): the page and its live board.
+    "situation:alert_detail": "alert",
+    "situation:alert_board": "alert",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -168,6 +171,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "sites:site_edit": ("site", "pk"),
     "sites:assessment_create": ("site", "pk"),
     "sites:version_edit": ("cversion", "pk"),
+    # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
+    **{
+        f"situation:alert_{verb}": ("alert", "pk")
+        for verb in ("edit", "approve", "acknowledge", "ack_code", "update", "cancel")
+    },
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -218,6 +226,7 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Plan versions (tests/sites): the version in force or waiting, so every action is
     # refused or sent back; archiving a site the user keeps is done (302).
     "sites:site_archive": ("site", "pk"),
+    "situation:alert_withdraw": ("alert", "pk"),
     "sites:version_add": ("cplan", "pk"),
     **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
@@ -243,6 +252,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "sites:plan_create": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     "sites:site_import": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     "sites:site_import_template": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Drafting an alert: the standing offices and leaders (tests/situation/board).
+    "situation:alert_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -311,6 +322,8 @@ LIST_URLS: dict[str, str | None] = {
     # The sites map: the page holds no rows (its script asks the data, a GeoJSON
     # FeatureCollection of one page: tests/sites/test_map.py).
     "sites:site_map": None,
+    "situation:picture": None,
+    "situation:alert_list": "alert",
     "api-site-map": "site",
     "sites:site_export": "site",
 }

@@ -56,7 +56,9 @@ def part_for(user: Viewer, *, exercise: bool) -> Part:
         .annotate(n=Count("pk"))
         .values_list("state", "n")
     )
-    by_state = [(s, IncidentState(s).label, counts.get(s, 0)) for s in OPEN_STATES]
+    by_state: list[tuple[str, Any, int]] = [
+        (str(s), IncidentState(s).label, counts.get(s, 0)) for s in OPEN_STATES
+    ]
     alerts = [(a, percent(a.acknowledged, a.recipients))  # type: ignore[attr-defined]
               for a in active_alerts(user, exercise=exercise)]  # fmt: skip
     return Part(incidents, alerts, by_state)
@@ -70,7 +72,9 @@ def incident_url(incident: Incident) -> str:
         return ""
 
 
-def _point(kind: str, pk: int, name: str, lat: Any, lon: Any, url: str, **extra: Any) -> dict[str, Any]:
+def _point(
+    kind: str, pk: int, name: str, lat: Any, lon: Any, url: str, **extra: Any
+) -> dict[str, Any]:
     return {"kind": kind, "id": pk, "name": name, "lat": float(lat), "lon": float(lon),
             "url": url, **extra}  # fmt: skip
 

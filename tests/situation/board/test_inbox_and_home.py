@@ -91,7 +91,9 @@ def test_the_figures_equal_the_lists_they_link_to(
         for item in summary_for(persona(username))["items"]:
             context = client.get(item["url"]).context
             page = context.get("page")
-            shown = len(list(page.paginator.object_list)) if page is not None else len(context["rows"])
+            shown = (
+                len(list(page.paginator.object_list)) if page is not None else len(context["rows"])
+            )
             assert item["value"] == shown, (username, item["label"])
 
 
@@ -109,7 +111,9 @@ def test_the_picture_keeps_exercises_apart(client_for: Callable[[str], Client]) 
     assert doc.xpath("//script[@id='situation-points' and @type='application/json']")
     assert doc.xpath("//div[@id='situation-map']")
     # The main menu's link.
-    assert doc.xpath(f"//nav[contains(@class,'main-nav')]/a[@href='{reverse('situation:picture')}']")
+    assert doc.xpath(
+        f"//nav[contains(@class,'main-nav')]/a[@href='{reverse('situation:picture')}']"
+    )
 
 
 def test_the_pages_answer_at_phone_width_without_a_kiosk_layout(

@@ -51,12 +51,15 @@ class AlertFilterForm(forms.Form):
             return queries.AlertFilters()
         data = self.cleaned_data
         return queries.AlertFilters(
-            state=data["state"], status=data["status"], kind=data["kind"], q=data["q"],
+            state=data["state"],
+            status=data["status"],
+            kind=data["kind"],
+            q=data["q"],
             awaiting=data["awaiting"],
         )
 
 
-def _multiple(queryset: QuerySet[Any], label: Any) -> forms.ModelMultipleChoiceField:
+def _multiple(queryset: QuerySet[Any], label: Any) -> forms.ModelMultipleChoiceField[Any]:
     return forms.ModelMultipleChoiceField(
         queryset, label=label, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -120,9 +123,9 @@ class AlertForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("addressed_agencies") and not data.get("addressed_committees"):
-            if "addressed_agencies" in self.fields and not self.errors:
-                raise forms.ValidationError(_("Address the alert to at least one agency or committee."))
+        nobody = not data.get("addressed_agencies") and not data.get("addressed_committees")
+        if nobody and not self.errors:
+            raise forms.ValidationError(_("Address the alert to at least one agency or committee."))
         return data
 
 

@@ -43,11 +43,13 @@ def alert_extras(notifications: Sequence[Any], user: Any) -> dict[int, Extras]:
     }
     found: dict[int, Extras] = {}
     for notification in notifications:
-        alert = alerts.get(int(notification.about_id)) if str(notification.about_id).isdigit() else None
+        alert = (
+            alerts.get(int(notification.about_id)) if str(notification.about_id).isdigit() else None
+        )
         if alert is None:
             continue
         actions: tuple[Action, ...] = ()
-        waiting = alert.waiting and not alert.cancelled  # type: ignore[attr-defined]
+        waiting = alert.waiting and not alert.cancelled
         if waiting and alert.state == AlertState.ISSUED:
             url = reverse("situation:alert_acknowledge", kwargs={"pk": alert.pk})
             actions = (Action(_("Acknowledge"), url, "acknowledge"),)

@@ -83,7 +83,7 @@ def alerts_for(user: Viewer, filters: AlertFilters | None = None) -> QuerySet[Al
     counted (``recipients``, ``acknowledged``)."""
     filters = filters or AlertFilters()
     now = clock.now()
-    alerts = Alert.objects.visible_to(user)
+    alerts: QuerySet[Alert] = Alert.objects.visible_to(user)
     if filters.state:
         alerts = alerts.filter(state=filters.state)
     if filters.status == STATUS_ACTIVE:
@@ -111,9 +111,7 @@ def awaiting_acknowledgement(user: Viewer, alerts: QuerySet[Alert]) -> QuerySet[
     committee-wide role (``services.may_acknowledge``)."""
     scope = scope_for(user)
     mine = Q(agency_id__in=scope.agency_ids) | Q(committee_id__in=scope.committee_ids)
-    pending = AlertDelivery.objects.filter(
-        mine, alert=OuterRef("pk"), acknowledged_at__isnull=True
-    )
+    pending = AlertDelivery.objects.filter(mine, alert=OuterRef("pk"), acknowledged_at__isnull=True)
     return alerts.filter(Exists(pending), state=AlertState.ISSUED).exclude(cancelled_q())
 
 
@@ -160,7 +158,7 @@ class BoardRow:
 
 
 def duration_label(delta: dt.timedelta | None) -> str:
-    """"12 min", "1 h 05 min", "2 d 3 h": how long a recipient took."""
+    """ "12 min", "1 h 05 min", "2 d 3 h": how long a recipient took."""
     if delta is None:
         return ""
     minutes = max(int(delta.total_seconds() // 60), 0)

@@ -68,7 +68,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(alert, queries.percent(alert.acknowledged, alert.recipients))  # type: ignore[attr-defined]
+        "rows": [(alert, queries.percent(alert.acknowledged, alert.recipients))
                  for alert in rows],
         "can_draft": drafting_committees(request.user).exists(),
         "page_stamp": stamp,
@@ -100,9 +100,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agencies": alert.addressed_agencies.order_by("name"),
         "committees": alert.addressed_committees.order_by("path"),
         "communes": alert.communes.order_by("name"),
-        "sites": alert.sites.visible_to(user).order_by("name"),  # type: ignore[attr-defined]
-        "incidents": alert.incidents.visible_to(user),  # type: ignore[attr-defined]
-        "followups": alert.followups.visible_to(user).order_by("drafted_at"),  # type: ignore[attr-defined]
+        "sites": alert.sites.visible_to(user).order_by("name"),
+        "incidents": alert.incidents.visible_to(user),
+        "followups": alert.followups.visible_to(user).order_by("drafted_at"),
         "mine": services.deliveries_to_acknowledge(user, alert) if issued else [],
         "ack_form": AcknowledgeForm(),
         "code_form": AckCodeForm(),
@@ -229,7 +229,9 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, _("Acknowledged for %(recipient)s.") % {"recipient": delivery})
+            messages.success(
+                request, _("Acknowledged for %(recipient)s.") % {"recipient": delivery}
+            )
         return redirect(back)
     mine = services.deliveries_to_acknowledge(request.user, alert)
     if alert.state != AlertState.ISSUED or not mine:
@@ -325,4 +327,3 @@ def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "situation/alerts/alert_board.html#board", context)
     context["page_stamp"] = audit_classified_view(request, [alert], about=alert)
     return render(request, "situation/alerts/alert_board.html", context)
-
