@@ -1,6 +1,7 @@
 """The situation figures for the home page: open incidents (real only), alerts that
 wait for my agency's acknowledgement, alerts that wait for my approval. Each links to
-the list of exactly the rows it counts; exercises are never counted."""
+the list of exactly the rows it counts; exercises are never counted. The panel comes
+first in ``SUMMARIES``: the first thing the committee head sees in the morning."""
 
 from __future__ import annotations
 
@@ -31,5 +32,7 @@ def summary_for(user: Viewer) -> dict[str, Any]:
             {"label": _("alerts awaiting my approval"), "value": to_approve,
              "url": f"{alerts}?awaiting=approval&kind=real", "urgency": "waiting"},
         ],
-        "roles": (Role.COMMITTEE_LEADER, Role.STANDING_OFFICE, Role.OFFICER, "commune"),
+        # First for the committee head in the morning; the standing office keeps its
+        # work panels first and sees this one below them when something waits.
+        "roles": (Role.COMMITTEE_LEADER, Role.OFFICER, "commune"),
     }  # fmt: skip

@@ -62,8 +62,14 @@ def test_the_inbox_costs_one_query_for_its_alerts(client_for: Callable[[str], Cl
     assert count() == before
 
 
+URLS = {
+    "alerts awaiting my agency": "awaiting=ack",
+    "alerts awaiting my approval": "awaiting=approval",
+}
+
+
 def _item(user: Any, start: str) -> dict[str, Any]:
-    return next(i for i in summary_for(user)["items"] if str(i["label"]).startswith(start))
+    return next(i for i in summary_for(user)["items"] if URLS[start] in i["url"])
 
 
 def test_the_home_panel_counts_real_alerts_only(persona: Callable[[str], Any]) -> None:
@@ -80,6 +86,12 @@ def test_the_home_panel_counts_real_alerts_only(persona: Callable[[str], Any]) -
     assert _item(lanhdao, "alerts awaiting my approval")["value"] == approve_before + 1
     # The drafter does not approve their own draft.
     assert _item(persona("thuongtruc"), "alerts awaiting my approval")["value"] == 0
+
+
+def test_the_committee_head_sees_the_situation_first(client_for: Callable[[str], Client]) -> None:
+    issued()
+    doc = lxml.html.fromstring(client_for("lanhdao").get("/").content.decode())
+    assert doc.xpath("//section[@class='panel']/h2")[0].text_content() == "Tình hình"
 
 
 def test_the_figures_equal_the_lists_they_link_to(
