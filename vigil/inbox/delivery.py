@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.core import audit, leases
 from vigil.core.audit import SystemActor
-from vigil.inbox.models import InboxAction, InboxEntry, Notification
+from vigil.inbox.models import InboxAction, InboxEntry, Kind, Notification
+from vigil.org.duty.models import DutyShift
 from vigil.org.models import Membership, Period, Role
 
 logger = logging.getLogger("vigil.inbox")
@@ -123,6 +124,25 @@ def recipients_of(notification: Notification, day: dt.date) -> list[int]:
     )
 
 
+def duty_officers_first(
+    notification: Notification, user_ids: list[int], now: dt.datetime
+) -> list[int]:
+    """An alert's recipients with the current duty officer of each agency it names
+    first: their inbox entries are written first, so their e-mail (claimed in entry
+    order) goes out before the other members'."""
+    if notification.kind != Kind.ALERT:
+        return user_ids
+    agencies = [t.agency_id for t in notification.targets.all() if t.agency_id and not t.role]
+    if not agencies:
+        return user_ids
+    on_duty = set(
+        DutyShift.objects.filter(
+            agency_id__in=agencies, starts_at__lte=now, ends_at__gt=now
+        ).values_list("officer_id", flat=True)
+    )
+    return sorted(user_ids, key=lambda uid: (uid not in on_duty, uid))
+
+
 def deliver_to(notification: Notification, user_ids: Iterable[int], now: dt.datetime) -> int:
     """One chunk of the fan-out, in one transaction; entries already there are left alone."""
     ids = list(user_ids)
@@ -168,7 +188,9 @@ def deliver_notification(
     lease: leases.Lease | None = None,
 ) -> int:
     lease = lease or leases.Lease(now, LEASE)
-    user_ids = recipients_of(notification, timezone.localdate(now))
+    user_ids = duty_officers_first(
+        notification, recipients_of(notification, timezone.localdate(now)), now
+    )
     for start in range(0, len(user_ids), CHUNK):
         # A chunk takes well under a third of the lease; renew before the next one.
         if start and lease.due() and not renew(notification, lease):

@@ -8,10 +8,18 @@ class SituationConfig(AppConfig):
     verbose_name = _("Situation: incidents and alerts")
 
     def ready(self) -> None:
-        from vigil.core import audit
+        import datetime as dt
+
+        from vigil.core import audit, scheduler
+        from vigil.situation.alerts import deadlines
         from vigil.situation.models import SituationAction
 
         audit.register_actions(SituationAction)
+        scheduler.register_sweep(
+            "situation.alert_deadlines",
+            deadlines.sweep_alert_deadlines,
+            every=dt.timedelta(seconds=30),
+        )
 
         # The inbox shows an alert as an alert: priority colour, an Acknowledge button.
         from vigil.inbox.actions import register_actions

@@ -48,3 +48,26 @@ def draft(now: dt.datetime | None = None, **extra: Any) -> Alert:
 
 def issued(now: dt.datetime | None = None, **extra: Any) -> Alert:
     return services.approve(draft(now=now, **extra), actor=user("lanhdao"), now=now)
+
+
+AGENCIES = {
+    "police": "Công an tỉnh Quảng Ninh",
+    "military": "Bộ Chỉ huy Quân sự tỉnh",
+    "border": "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    "dit": "Sở Công Thương",
+    "health": "Sở Y tế",
+    "inspectorate": "Thanh tra tỉnh",
+    "airport": "Cảng hàng không quốc tế Vân Đồn",
+    "police_a": "Công an đặc khu Vân Đồn",
+}
+
+
+def world() -> Any:
+    """The demo's org world, read back from the seeded database."""
+    from vigil.org.demo import OrgWorld
+
+    w = OrgWorld()
+    w.committees = {"province": committee(P), "a": committee(A)}
+    w.agencies = {key: Agency.objects.get(name=name) for key, name in AGENCIES.items()}
+    w.users = {u.username: u for u in User.objects.all()}
+    return w

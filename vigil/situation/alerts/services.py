@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
@@ -33,6 +33,7 @@ from vigil.inbox.models import CaseKind, Kind
 from vigil.inbox.services import notify
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import COMMITTEE_WIDE_ROLES, Viewer, check_clearance, scope_for
+from vigil.situation.alerts import sms
 from vigil.situation.alerts.models import (
     AckMethod,
     Alert,
@@ -43,12 +44,10 @@ from vigil.situation.alerts.models import (
     CapStatus,
     MsgType,
 )
+from vigil.situation.alerts.wording import EXERCISE_MARK, shown_time
 from vigil.situation.models import SituationAction
 from vigil.situation.terms import Certainty, Severity, Urgency
 
-# "DIỄN TẬP" (exercise) is printed as is, in every language: the word the drill
-# orders use, so nobody mistakes a drill for the real thing.
-EXERCISE_MARK = "DIỄN TẬP"
 TEXT_FIELDS = (
     "event", "event_code", "headline", "description", "instruction", "headline_en",
     "description_en", "instruction_en", "area_desc",
@@ -146,11 +145,6 @@ def alert_url(alert: Alert) -> str:
         return reverse("situation:alert_detail", kwargs={"pk": alert.pk})
     except NoReverseMatch:
         return ""
-
-
-def shown_time(at: dt.datetime) -> str:
-    """hh:mm dd/mm/yyyy in Vietnam's time."""
-    return timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -458,7 +452,12 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
     with translation.override(settings.LANGUAGE_CODE):
         alert.state = AlertState.ISSUED
         alert.sent_at = at
-        alert.ack_due_at = at + dt.timedelta(minutes=ack_minutes(alert.urgency))
+        # A Cancel is read, not answered: no deadline, nobody escalated over it.
+        alert.ack_due_at = (
+            None
+            if alert.msg_type == MsgType.CANCEL
+            else at + dt.timedelta(minutes=ack_minutes(alert.urgency))
+        )
         alert.approved_by = audit.acting_user(actor)
         if isinstance(actor, SystemActor):
             alert.approved_by_label = (
@@ -472,6 +471,7 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
                note=_("Sent to %(n)d recipients.") % {"n": len(deliveries)})  # fmt: skip
         if original is not None:
             _follow_original(original, alert, actor, at)
+    transaction.on_commit(lambda: sms.send_alert_texts(alert, at))
     audit.record(SituationAction.ALERT_APPROVED, actor=actor, obj=alert, before=before,
                  after={**snapshot(alert), "deliveries": len(deliveries)})  # fmt: skip
     return alert
@@ -650,3 +650,46 @@ def mark_read(
     else:
         delivery.refresh_from_db(fields=["first_read_at"])
     return delivery
+
+
+def acknowledge_by_sms(
+    sender_phone: str, text: str, *, now: dt.datetime | None = None
+) -> AlertDelivery:
+    """A reply from one of the recipient agency's own phones carrying its code (``sms.py``)."""
+    at = now or clock.now()
+    found = sms.CODE_IN_TEXT.search(text or "")
+    sender = sms.normalise_phone(sender_phone)
+    if found is None or not sender:
+        raise ValidationError({"text": _("The reply carries no acknowledgement code.")})
+    code = found.group(1) + found.group(2)
+    with transaction.atomic(durable=True):
+        candidates = (
+            AlertDelivery.objects.select_for_update(of=("self",))
+            .filter(ack_code=code, alert__state=AlertState.ISSUED)
+            .select_related("alert", "agency", "committee__standing_agency")
+            .order_by("pk")
+        )
+        matches = []
+        for delivery in candidates:
+            agency = sms.agency_of(delivery)
+            phones, on_duty = sms.phones_of(agency, at) if agency else (set(), {})
+            if sender in phones:
+                matches.append((delivery, on_duty.get(sender)))
+        waiting = [(d, who) for d, who in matches if d.acknowledged_at is None]
+        if not matches:
+            raise ValidationError({"text": _("No alert waits for this code from this phone.")})
+        if not waiting:
+            raise ValidationError({"text": _("This code has already been used.")})
+        if len(waiting) > 1:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "This code matches several alerts: acknowledge in Vigil or by telephone."
+                    )
+                }
+            )
+        delivery, officer = waiting[0]
+        note = _("SMS from %(phone)s") % {"phone": sender_phone.strip()[:40]}
+        return record_acknowledgement(
+            delivery, actor=sms.SMS, method=AckMethod.SMS, note=note, by=officer, now=at
+        )
