@@ -420,7 +420,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             ).first()
         if case == 8:
             objects |= _controlled_objects()
-        objects |= _work_objects(case) | _site_objects(case)
+        objects |= _work_objects(case) | _site_objects(case) | _alert_objects(case)
         return objects
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
@@ -481,6 +481,18 @@ def _site_objects(case: int) -> dict[str, Any]:
         if plan_of_site.in_force or waiting:  # a draft (the mine's) would be submitted: left out
             objects["cversion"] = plan_of_site.in_force or waiting
     return objects
+
+
+def _alert_objects(case: int) -> dict[str, Any]:
+    """The demo's Mật alert to the Border Guard (case 7; vigil/situation/alerts/demo.py),
+    once the demo seeds alerts. Case 5 (to commune A's committee) joins ``CASES`` then."""
+    from vigil.situation.alerts import demo
+    from vigil.situation.alerts.models import Alert
+
+    if case != 7:
+        return {}
+    alert = Alert.objects.filter(headline=demo.CASE_7_HEADLINE).first()
+    return {"alert": alert} if alert is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:
