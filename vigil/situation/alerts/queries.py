@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
@@ -155,6 +156,28 @@ class BoardRow:
     @property
     def taken_label(self) -> str:
         return duration_label(self.time_taken)
+
+    # The times as the board prints them (dd/mm hh:mm, Vietnam time), formatted here
+    # once: the template's date filter costs a third of a 500-row board.
+    @property
+    def sent(self) -> str:
+        return short_time(self.delivery.created_at)
+
+    @property
+    def read(self) -> str:
+        return short_time(self.delivery.first_read_at)
+
+    @property
+    def acknowledged(self) -> str:
+        return short_time(self.delivery.acknowledged_at)
+
+    @property
+    def escalated(self) -> str:
+        return short_time(self.delivery.escalated_at)
+
+
+def short_time(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%d/%m %H:%M") if at is not None else ""
 
 
 def duration_label(delta: dt.timedelta | None) -> str:
