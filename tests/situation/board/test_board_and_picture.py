@@ -78,9 +78,11 @@ def test_the_timeline_merges_the_escalation_steps(client_for: Callable[[str], Cl
     assert escalations and {i.recipient for i in escalations} <= {"Sở Công Thương",
                                                                    str(agency("BĐBP"))}  # fmt: skip
     assert [i.at for i in items] == sorted(i.at for i in items)
-    text = client_for("thuongtruc").get(
-        reverse("situation:alert_detail", kwargs={"pk": alert.pk})
-    ).content.decode()
+    text = (
+        client_for("thuongtruc")
+        .get(reverse("situation:alert_detail", kwargs={"pk": alert.pk}))
+        .content.decode()
+    )
     assert 'class="escalation"' in text
 
 
@@ -89,7 +91,7 @@ def _incident(title: str, *, exercise: bool = False, state: str = "verified") ->
     return Incident.objects.create(
         title=title, type="bomb_threat", severity="Severe", urgency="Immediate",
         occurred_at=clock.now(), reported_at=clock.now(), reporting_agency=agency("SCT"),
-        owning_committee=province, owning_agency=province.standing_agency, state=state,
+        owning_committee=province, owning_agency=agency("SCT"), state=state,
         is_exercise=exercise, latitude=Decimal("21.0"), longitude=Decimal("107.3"),
     )  # fmt: skip
 
@@ -108,8 +110,8 @@ def test_the_picture_counts_real_incidents_and_keeps_exercises_apart(
     context = response.context
     assert [i.pk for i in context["rows"]].count(real.pk) == 1
     assert drill.pk not in {i.pk for i in context["rows"]}
-    assert dict((s, n) for s, _l, n in context["real"].by_state)["responding"] == 0
-    assert dict((s, n) for s, _l, n in context["exercise"].by_state)["responding"] == 1
+    assert {s: n for s, _l, n in context["real"].by_state}["responding"] == 0
+    assert {s: n for s, _l, n in context["exercise"].by_state}["responding"] == 1
     points = {(p["kind"], p["id"]): p for p in context["points"]}
     assert points[("incident", real.pk)]["exercise"] is False
     assert points[("incident", drill.pk)]["exercise"] is True

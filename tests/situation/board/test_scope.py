@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.conftest import PERSONA_NAMES
 from tests.situation.alerts.helpers import A, agency, committee, issued
-from vigil.core.audit import AuditEvent
 from vigil.core.classification import Classification
+from vigil.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
