@@ -217,3 +217,51 @@ def test_the_board_costs_the_same_queries_for_more_rows(
         assert count(big.pk, name, **headers) == count(small.pk, name, **headers), name
     board = queries.board_rows(big)
     assert board.total == len(agencies) and board.acknowledged == 10
+
+
+def test_the_update_form_starts_from_the_original_and_drafts_an_update(
+    client_for: Callable[[str], Client],
+) -> None:
+    alert = issued()
+    client = client_for("thuongtruc")
+    url = reverse("situation:alert_update", kwargs={"pk": alert.pk})
+    form = client.get(url).context["form"]
+    assert form.initial["headline"] == alert.headline
+    data = {
+        "cap_status": "Actual", "cap_scope": "Restricted", "classification": 0,
+        "event": alert.event, "urgency": "Expected", "severity": "Moderate",
+        "certainty": "Likely", "headline": "Cập nhật: đã khoanh vùng",
+        "addressed_agencies": [agency("SCT").pk, agency("BĐBP").pk],
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    update = alert.followups.get()
+    assert update.msg_type == "Update" and update.state == AlertState.DRAFT
+    assert response["Location"] == update.get_absolute_url()
+
+
+def test_the_drafter_withdraws_a_draft(client_for: Callable[[str], Client]) -> None:
+    alert = draft()
+    response = client_for("thuongtruc").post(
+        reverse("situation:alert_withdraw", kwargs={"pk": alert.pk})
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.state == AlertState.WITHDRAWN
+    edit = reverse("situation:alert_edit", kwargs={"pk": alert.pk})
+    assert client_for("thuongtruc").get(edit).status_code == 403
+
+
+def test_the_drafter_edits_a_draft(client_for: Callable[[str], Client]) -> None:
+    alert = draft()
+    client = client_for("thuongtruc")
+    url = reverse("situation:alert_edit", kwargs={"pk": alert.pk})
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["headline"] = "Tiêu đề đã sửa"
+    data["addressed_agencies"] = [agency("SCT").pk]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    alert.refresh_from_db()
+    assert alert.headline == "Tiêu đề đã sửa"
+    assert list(alert.addressed_agencies.values_list("pk", flat=True)) == [agency("SCT").pk]
