@@ -202,6 +202,8 @@ def test_the_board_costs_the_same_queries_for_more_rows(
     client.get(reverse("situation:alert_list"))  # the session's first write, out of the count
 
     def count(alert_pk: int, name: str, **headers: str) -> int:
+        url = reverse(f"situation:{name}", kwargs={"pk": alert_pk})
+        client.get(url, headers=headers)  # warm the per-process caches (content types)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(
                 reverse(f"situation:{name}", kwargs={"pk": alert_pk}), headers=headers
@@ -265,3 +267,23 @@ def test_the_drafter_edits_a_draft(client_for: Callable[[str], Client]) -> None:
     alert.refresh_from_db()
     assert alert.headline == "Tiêu đề đã sửa"
     assert list(alert.addressed_agencies.values_list("pk", flat=True)) == [agency("SCT").pk]
+
+
+def test_the_list_and_the_picture_cost_the_same_queries_for_more_alerts(
+    client_for: Callable[[str], Client],
+) -> None:
+    client = client_for("thuongtruc")
+    issued()
+    client.get(reverse("situation:alert_list"))
+
+    def count(url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("situation:alert_list"), reverse("situation:picture")]
+    before = [count(url) for url in urls]
+    for _ in range(4):
+        issued(), draft()
+    assert [count(url) for url in urls] == before
