@@ -423,14 +423,24 @@ if VIGIL_MAP_TILES:
 
 # Alerts: the minutes a recipient has to acknowledge, by CAP urgency. Overridden by
 # VIGIL_ALERT_ACK_MINUTES="Immediate=10,Expected=45" (the others keep their default).
-VIGIL_ALERT_ACK_MINUTES = {"Immediate": 15, "Expected": 60, "Future": 240, "Past": 60, "Unknown": 60}
+VIGIL_ALERT_ACK_MINUTES = {
+    "Immediate": 15,
+    "Expected": 60,
+    "Future": 240,
+    "Past": 60,
+    "Unknown": 60,
+}
 for _pair in filter(None, env_str("VIGIL_ALERT_ACK_MINUTES").split(",")):
     _urgency, _sep, _minutes = _pair.partition("=")
     if _urgency.strip() not in VIGIL_ALERT_ACK_MINUTES or not _minutes.strip().isdigit():
-        raise ImproperlyConfigured("VIGIL_ALERT_ACK_MINUTES: write Urgency=minutes, comma-separated")
+        raise ImproperlyConfigured(
+            "VIGIL_ALERT_ACK_MINUTES: write Urgency=minutes, comma-separated"
+        )
     VIGIL_ALERT_ACK_MINUTES[_urgency.strip()] = max(1, int(_minutes))
 # The SMS gateway (a dotted path to a class with ``send(phone, text)``): the console
 # one writes to the log. Inbound replies reach /api/v1/alerts/sms/ with this shared
 # secret in the X-Vigil-SMS-Secret header; unset, inbound SMS is refused.
 VIGIL_SMS_GATEWAY = env_str("VIGIL_SMS_GATEWAY", "vigil.situation.alerts.sms.ConsoleGateway")
 VIGIL_SMS_INBOUND_SECRET = env_str("VIGIL_SMS_INBOUND_SECRET")
+if VIGIL_SMS_INBOUND_SECRET and len(VIGIL_SMS_INBOUND_SECRET) < 24:
+    raise ImproperlyConfigured("VIGIL_SMS_INBOUND_SECRET must be at least 24 characters long")
