@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.situation.alerts.helpers import agency, committee, fields, issued, user
-from vigil.inbox.models import Kind, Notification
+from vigil.inbox.models import Kind
 from vigil.situation.alerts import services
 from vigil.situation.alerts.models import AckMethod, AlertEvent, AlertState
 
@@ -26,7 +26,8 @@ def test_approval_writes_one_delivery_and_one_notification_per_recipient() -> No
     codes = [d.ack_code for d in deliveries]
     assert len(set(codes)) == 3 and all(len(c) == 6 and c.isdigit() for c in codes)
     for d in deliveries:
-        n = Notification.objects.get(pk=d.notification_id)
+        n = d.notification
+        assert n is not None
         assert n.kind == Kind.ALERT and d.ack_code in n.body
     assert alert.approved_by == user("lanhdao")
     assert list(alert.events.values_list("type", flat=True)) == ["drafted", "approved"]
