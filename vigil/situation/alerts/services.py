@@ -196,6 +196,8 @@ def draft_alert_within(
     owner = agency or committee.standing_agency
     if owner is None:
         raise ValidationError({"agency": _("The committee has no standing agency: name one.")})
+    if owner.committee_id != committee.pk and owner.pk != committee.standing_agency_id:
+        raise ValidationError({"agency": _("Choose an agency of this committee.")})
     if raised_by_rule and not isinstance(actor, SystemActor):
         raise PermissionDenied(_("Only Vigil itself raises an alert under a rule."))
     identifier, sender = _identifiers(committee)
