@@ -56,6 +56,7 @@ CASES: dict[int, str] = {
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
     4: "YYYNNNYNY",
+    5: "YYNNYNYNY",  # an alert in P addressed to the committee of commune A (situation)
     13: "YYYYYYYNY",  # directory: an administrative unit (same rule as 9)
     # Report obligations (tests/work/obligations): the demo's monthly report of the province.
     14: "YYYNNNYNY",  # DIT's report (owned by P, addressed to DIT): as case 4
@@ -132,6 +133,9 @@ DETAIL_URLS: dict[str, str] = {
     # Alerts (tests/situation/board): the page and its live board.
     "situation:alert_detail": "alert",
     "situation:alert_board": "alert",
+    # Alerts (tests/situation/alerts; vigil/situation/alerts/demo.py): cases 5 and 7.
+    "api-alert-detail": "alert",
+    "api-alert-board": "alert",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -230,6 +234,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "sites:version_add": ("cplan", "pk"),
     **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
+    # Alert actions: issued alerts, so approving is refused (400); the others take JSON
+    # only (415 for this empty form body) once the alert is found.
+    **{
+        f"api-alert-{verb}": ("alert", "pk")
+        for verb in ("approve", "acknowledge", "acknowledge-by-code", "update", "cancel")
+    },
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -326,6 +336,7 @@ LIST_URLS: dict[str, str | None] = {
     "situation:alert_list": "alert",
     "api-site-map": "site",
     "sites:site_export": "site",
+    "api-alert-list": "alert",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -373,7 +384,9 @@ POST_ONLY_URLS = {
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
-                 "inbox:mark_all_read", "inbox:unread_count"}  # fmt: skip
+                 "inbox:mark_all_read", "inbox:unread_count",
+                 # The SMS gateway's replies: its shared secret, no user (tests/situation/alerts).
+                 "api-alert-sms"}  # fmt: skip
 # The user's own account: nothing of anyone else's is reachable (a token of another user is 404).
 OWN_ACCOUNT_URLS = {
     "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",
@@ -422,6 +435,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             objects |= _controlled_objects()
         objects |= _work_objects(case) | _site_objects(case) | _alert_objects(case)
         return objects
+    if case == 5:
+        return _alert_objects(case)
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
         post = Post.objects.filter(committee=b).first()
@@ -458,6 +473,17 @@ def _work_objects(case: int) -> dict[str, Any]:
     if case == 7:
         return {"meeting": Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")}
     return {}
+
+
+def _alert_objects(case: int) -> dict[str, Any]:
+    """The demo's alert to commune A's committee (case 5), its Mật one to the Border
+    Guard (case 7): vigil/situation/alerts/demo.py."""
+    from vigil.situation.alerts import demo
+    from vigil.situation.alerts.models import Alert
+
+    headline = {5: demo.CASE_5_HEADLINE, 7: demo.CASE_7_HEADLINE}.get(case)
+    alert = Alert.objects.filter(headline=headline, msg_type="Alert").first() if headline else None
+    return {"alert": alert} if alert is not None else {}
 
 
 def _site_objects(case: int) -> dict[str, Any]:
