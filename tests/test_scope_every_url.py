@@ -509,18 +509,6 @@ def _site_objects(case: int) -> dict[str, Any]:
     return objects
 
 
-def _alert_objects(case: int) -> dict[str, Any]:
-    """The demo's Mật alert to the Border Guard (case 7; vigil/situation/alerts/demo.py),
-    once the demo seeds alerts. Case 5 (to commune A's committee) joins ``CASES`` then."""
-    from vigil.situation.alerts import demo
-    from vigil.situation.alerts.models import Alert
-
-    if case != 7:
-        return {}
-    alert = Alert.objects.filter(headline=demo.CASE_7_HEADLINE).first()
-    return {"alert": alert} if alert is not None else {}
-
-
 def _controlled_objects() -> dict[str, Any]:
     """The demo mine's records: owned by the province, shared with DIT (case 8)."""
     store = Store.objects.get(name="Kho VLNCN trung tâm Cẩm Phả")
