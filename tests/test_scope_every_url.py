@@ -56,6 +56,7 @@ CASES: dict[int, str] = {
     11: "YYYYYYYYY",
     12: "YYYNYNYNY",
     4: "YYYNNNYNY",
+    5: "YYNNYNYNY",  # an alert in P addressed to the committee of commune A (situation)
     13: "YYYYYYYNY",  # directory: an administrative unit (same rule as 9)
     # Report obligations (tests/work/obligations): the demo's monthly report of the province.
     14: "YYYNNNYNY",  # DIT's report (owned by P, addressed to DIT): as case 4
@@ -140,6 +141,12 @@ DETAIL_URLS: dict[str, str] = {
     # Incidents (tests/situation/incidents; vigil/situation/incidents/demo.py)
     "situation:incident_detail": "incident",
     "api-incident-detail": "incident",
+    # Alerts (tests/situation/board): the page and its live board.
+    "situation:alert_detail": "alert",
+    "situation:alert_board": "alert",
+    # Alerts (tests/situation/alerts; vigil/situation/alerts/demo.py): cases 5 and 7.
+    "api-alert-detail": "alert",
+    "api-alert-board": "alert",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -187,6 +194,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:alert_import_cap": ("committee", "committee_pk"),
     "situation:incident_edit": ("incident", "pk"),
     "situation:incident_update": ("incident", "pk"),
+    # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
+    **{
+        f"situation:alert_{verb}": ("alert", "pk")
+        for verb in ("edit", "approve", "acknowledge", "ack_code", "update", "cancel")
+    },
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -237,6 +249,7 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Plan versions (tests/sites): the version in force or waiting, so every action is
     # refused or sent back; archiving a site the user keeps is done (302).
     "sites:site_archive": ("site", "pk"),
+    "situation:alert_withdraw": ("alert", "pk"),
     "sites:version_add": ("cplan", "pk"),
     **{f"sites:version_{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
     **{f"api-planversion-{verb}": ("cversion", "pk") for verb in ("submit", "approve", "return")},
@@ -244,6 +257,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Incident actions (JSON only: the empty form body is 415 once the incident is found).
     "api-incident-move": ("incident", "pk"),
     "api-incident-updates": ("incident", "pk"),
+    # Alert actions: issued alerts, so approving is refused (400); the others take JSON
+    # only (415 for this empty form body) once the alert is found.
+    **{
+        f"api-alert-{verb}": ("alert", "pk")
+        for verb in ("approve", "acknowledge", "acknowledge-by-code", "update", "cancel")
+    },
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -272,6 +291,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
         dict,
         {"lanhdao", "thuongtruc", "congthuong", "bienphong", "xa_a", "xa_b"},
     ),
+    # Drafting an alert: the standing offices and leaders (tests/situation/board).
+    "situation:alert_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -340,10 +361,13 @@ LIST_URLS: dict[str, str | None] = {
     # The sites map: the page holds no rows (its script asks the data, a GeoJSON
     # FeatureCollection of one page: tests/sites/test_map.py).
     "sites:site_map": None,
+    "situation:picture": None,
+    "situation:alert_list": "alert",
     "api-site-map": "site",
     "sites:site_export": "site",
     "situation:incident_list": "incident",
     "api-incident-list": "incident",
+    "api-alert-list": "alert",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -394,7 +418,9 @@ POST_ONLY_URLS = {
 }  # fmt: skip
 # No object, no scope: public or the user's own session.
 UNSCOPED_URLS = {"healthz", "accounts:login", "accounts:logout", "api-schema", "api-docs",
-                 "inbox:mark_all_read", "inbox:unread_count"}  # fmt: skip
+                 "inbox:mark_all_read", "inbox:unread_count",
+                 # The SMS gateway's replies: its shared secret, no user (tests/situation/alerts).
+                 "api-alert-sms"}  # fmt: skip
 # The user's own account: nothing of anyone else's is reachable (a token of another user is 404).
 OWN_ACCOUNT_URLS = {
     "accounts:mfa_verify", "accounts:language", "accounts:account", "accounts:mfa_enrol",
@@ -443,8 +469,11 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             ).first()
         if case == 8:
             objects |= _controlled_objects()
-        objects |= _work_objects(case) | _site_objects(case) | _incident_objects(case)
+        objects |= _work_objects(case) | _site_objects(case)
+        objects |= _incident_objects(case) | _alert_objects(case)
         return objects
+    if case == 5:
+        return _alert_objects(case)
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
         post = Post.objects.filter(committee=b).first()
@@ -481,6 +510,17 @@ def _work_objects(case: int) -> dict[str, Any]:
     if case == 7:
         return {"meeting": Meeting.objects.get(title="Họp đột xuất về bảo vệ mục tiêu biên giới")}
     return {}
+
+
+def _alert_objects(case: int) -> dict[str, Any]:
+    """The demo's alert to commune A's committee (case 5), its Mật one to the Border
+    Guard (case 7): vigil/situation/alerts/demo.py."""
+    from vigil.situation.alerts import demo
+    from vigil.situation.alerts.models import Alert
+
+    headline = {5: demo.CASE_5_HEADLINE, 7: demo.CASE_7_HEADLINE}.get(case)
+    alert = Alert.objects.filter(headline=headline, msg_type="Alert").first() if headline else None
+    return {"alert": alert} if alert is not None else {}
 
 
 def _site_objects(case: int) -> dict[str, Any]:

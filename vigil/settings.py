@@ -442,3 +442,5 @@ for _pair in filter(None, env_str("VIGIL_ALERT_ACK_MINUTES").split(",")):
 # secret in the X-Vigil-SMS-Secret header; unset, inbound SMS is refused.
 VIGIL_SMS_GATEWAY = env_str("VIGIL_SMS_GATEWAY", "vigil.situation.alerts.sms.ConsoleGateway")
 VIGIL_SMS_INBOUND_SECRET = env_str("VIGIL_SMS_INBOUND_SECRET")
+if VIGIL_SMS_INBOUND_SECRET and len(VIGIL_SMS_INBOUND_SECRET) < 24:
+    raise ImproperlyConfigured("VIGIL_SMS_INBOUND_SECRET must be at least 24 characters long")

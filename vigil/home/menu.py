@@ -35,6 +35,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("org", "", "agencies"),
     ("work", "", "work"),
     ("controlled", "", "explosives"),
+    ("situation", "", "situation"),
     ("sites", "site_map", "site_map"),
     ("sites", "", "sites"),
     ("inbox", "", "inbox"),
@@ -117,6 +118,12 @@ class Menus:
             KeySite.objects.visible_to(self.user).exists()
             or committees_with_role(self.user, "standing_office", "committee_leader")
         )
+
+    @cached_property
+    def situation(self) -> bool:
+        """The situation picture and the alerts: for members of a committee's directory
+        (every committee and agency member); not for a licensed organisation's users."""
+        return self.directory_member
 
     @cached_property
     def issuer(self) -> bool:

@@ -28,12 +28,13 @@ from vigil.org.scope import Role, primary_membership, scope_for
 from vigil.org.summary import administration_for
 from vigil.org.summary import summary_for as on_duty_for
 from vigil.sites.summary import summary_for as sites_summary
+from vigil.situation.summary import summary_for as situation_summary
 from vigil.work.obligations.summary import summary_for as reports_summary
 from vigil.work.summary import summary_for as work_summary
 
 # Each installed app's summary_for(user); the order among panels of equal rank.
 SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
-    work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
+    situation_summary, work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
     audit_summary, administration_for,
 ]  # fmt: skip
 # The briefing keys: the roles, and "commune" (a committee-wide role in a commune's committee).

@@ -11,7 +11,9 @@ class SituationConfig(AppConfig):
         import datetime as dt
 
         from vigil.core import audit, scheduler
+        from vigil.inbox.actions import register_actions
         from vigil.situation.alerts import deadlines
+        from vigil.situation.alerts.inbox_actions import alert_extras
         from vigil.situation.incidents.registrations import register as register_incidents
         from vigil.situation.models import SituationAction
 
@@ -22,3 +24,5 @@ class SituationConfig(AppConfig):
             every=dt.timedelta(seconds=30),
         )
         register_incidents()
+        # The inbox shows an alert as an alert: priority colour, an Acknowledge button.
+        register_actions("situation.alert", alert_extras)

@@ -2,9 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from vigil.situation import views
+
 app_name = "situation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("situation/", views.picture, name="picture"),
     path("situation/incidents/", include("vigil.situation.incidents.urls")),
     path("situation/alerts/", include("vigil.situation.alerts.urls")),
     path("situation/cap/", include("vigil.situation.cap.urls")),

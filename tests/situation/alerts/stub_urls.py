@@ -18,6 +18,8 @@ stubs = [
     path("situation/alerts/<int:pk>/board/", _stub, name="alert_board"),
 ]
 urlpatterns: list[URLPattern | URLResolver] = [
-    p for p in site.urlpatterns if getattr(p, "app_name", None) != "situation"
+    p
+    for p in site.urlpatterns
+    if isinstance(p, URLPattern | URLResolver) and getattr(p, "app_name", None) != "situation"
 ]
 urlpatterns.append(path("", include(([*situation.urlpatterns, *stubs], "situation"))))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 Api = Callable[..., Client]
 
 
-def _post(client: Client, name: str, pk: int | None = None, **body: Any) -> Any:
+def _post(client: Client, name: str, pk: Any = None, **body: Any) -> Any:
     url = reverse(name, kwargs={"pk": pk}) if pk else reverse(name)
     return client.post(url, body, content_type="application/json")
 
@@ -162,7 +162,7 @@ def test_bad_drafts_are_refused_and_write_nothing(
     from vigil.situation.alerts.models import Alert
 
     before = Alert.objects.count()
-    values = {"committee": committee().pk, "event": "Sự kiện", "urgency": "Immediate",
+    values: dict[str, Any] = {"committee": committee().pk, "event": "Sự kiện", "urgency": "Immediate",
               "severity": "Severe", "certainty": "Likely", "headline": "Tiêu đề"}  # fmt: skip
     values.update(body)
     response = _post(api_for("thuongtruc", scope="write"), "api-alert-list", **values)

@@ -27,7 +27,7 @@ def test_the_demo_alerts(demo_alerts: dict[str, Any]) -> None:
     silent = escalated.deliveries.filter(escalated_at__isnull=False)
     assert silent.count() == 2
     for delivery in silent:
-        assert escalation_events_for(delivery).filter(type="step").count() == 1
+        assert escalation_events_for(delivery).filter(type="step").count() == 3
     # Every recipient's inbox is filled.
     for alert in demo_alerts.values():
         for delivery in alert.deliveries.all():

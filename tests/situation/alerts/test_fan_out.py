@@ -53,7 +53,7 @@ def test_a_crash_inside_the_approval_leaves_nothing_and_a_retry_sends_each_once(
 ) -> None:
     alert = draft(**_four())
     calls = {"n": 0}
-    real_notify = services.notify
+    real_notify = services.notify  # type: ignore[attr-defined]
 
     def dying_notify(*args: Any, **kwargs: Any) -> Notification:
         calls["n"] += 1
@@ -119,8 +119,9 @@ def test_an_exercise_is_marked_everywhere() -> None:
     alert = issued(cap_status="Exercise")
     assert alert.is_exercise
     for d in alert.deliveries.all():
-        assert d.notification.subject.startswith("[DIỄN TẬP]")
-        assert d.notification.body.startswith("DIỄN TẬP")
+        n = d.notification
+        assert n is not None
+        assert n.subject.startswith("[DIỄN TẬP]") and n.body.startswith("DIỄN TẬP")
     assert not issued().is_exercise
 
 
@@ -129,7 +130,7 @@ def test_a_classified_alert_stays_classified_in_the_inbox_and_email() -> None:
     mail.outbox.clear()
     deliver_pending(T0)
     border = alert.deliveries.get(agency=agency("BĐBP")).notification
-    assert border.classification == 1
+    assert border is not None and border.classification == 1
     assert InboxEntry.objects.filter(notification=border, user=user("bienphong")).exists()
     # congthuong (Thường) gets nothing of a Mật alert, and mail carries no content.
     dit = alert.deliveries.get(agency=agency("SCT")).notification

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.situation.alerts.helpers import agency, committee, fields, issued, user
-from vigil.inbox.models import Kind, Notification
+from vigil.inbox.models import Kind
 from vigil.situation.alerts import services
 from vigil.situation.alerts.models import AckMethod, AlertEvent, AlertState
 
@@ -26,7 +26,8 @@ def test_approval_writes_one_delivery_and_one_notification_per_recipient() -> No
     codes = [d.ack_code for d in deliveries]
     assert len(set(codes)) == 3 and all(len(c) == 6 and c.isdigit() for c in codes)
     for d in deliveries:
-        n = Notification.objects.get(pk=d.notification_id)
+        n = d.notification
+        assert n is not None
         assert n.kind == Kind.ALERT and d.ack_code in n.body
     assert alert.approved_by == user("lanhdao")
     assert list(alert.events.values_list("type", flat=True)) == ["drafted", "approved"]
@@ -61,3 +62,37 @@ def test_acknowledge_by_code() -> None:
     assert got.recorded_by == user("thuongtruc")
     with pytest.raises(ValidationError):
         services.acknowledge_by_code(alert, delivery.ack_code, actor=user("thuongtruc"))
+
+
+def test_who_may_draft_and_whom_it_may_belong_to() -> None:
+    from vigil.org.models import Agency
+
+    with pytest.raises(PermissionDenied):
+        services.draft_alert(committee(), actor=user("congthuong"), **fields())
+    with pytest.raises(PermissionDenied):
+        services.draft_alert(committee(), actor=user("xa_b"), **fields())
+    stranger = Agency.objects.get(name="Công an phường Móng Cái 1")  # commune B's, not P's
+    with pytest.raises(ValidationError):
+        services.draft_alert(committee(), actor=user("thuongtruc"), agency=stranger, **fields())
+
+
+def test_withdraw_and_mark_read() -> None:
+    alert = services.draft_alert(committee(), actor=user("thuongtruc"), **fields())
+    services.withdraw_draft(alert, actor=user("thuongtruc"))
+    alert.refresh_from_db()
+    assert alert.state == AlertState.WITHDRAWN
+    with pytest.raises(ValidationError):
+        services.approve(alert, actor=user("lanhdao"))
+    live = issued()
+    delivery = live.deliveries.get(agency=agency("SCT"))
+    services.mark_read(delivery, actor=user("congthuong"))
+    first = delivery.first_read_at
+    services.mark_read(delivery, actor=user("congthuong"))
+    delivery.refresh_from_db()
+    assert first is not None and delivery.first_read_at == first
+    assert live.events.filter(type="read").count() == 1
+    # Someone of another agency reading it is not the recipient reading it.
+    other = live.deliveries.get(agency=agency("BĐBP"))
+    services.mark_read(other, actor=user("thuongtruc"))
+    other.refresh_from_db()
+    assert other.first_read_at is None

@@ -31,6 +31,7 @@ from vigil.situation.alerts.models import (
     AlertState,
     MsgType,
 )
+from vigil.situation.alerts.wording import EXERCISE_MARK
 from vigil.situation.models import SituationAction
 
 SWEEP = audit.SystemActor("situation.alert_deadlines")
@@ -81,6 +82,8 @@ def escalate_one(delivery: AlertDelivery, now: dt.datetime) -> bool:
             "headline": alert.headline,
             "recipient": delivery,
         }
+        if alert.is_exercise:
+            subject = f"[{EXERCISE_MARK}] {subject}"
         open_case_once(
             delivery, kind=CaseKind.ALERT, subject=subject, committee=committee,
             agency=agency or alert.owning_agency, opened_at=delivery.ack_due_at - first,

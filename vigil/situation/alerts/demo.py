@@ -2,9 +2,10 @@
 acknowledged (in Vigil, by code) and others not, one escalated, one to commune A's
 committee (scope case 5) and one Mật to the Border Guard (scope case 7).
 
-Times are set through the services' ``now``: the escalated alert was sent an hour
-ago, so its deadline has passed and the deadline sweep, run at the seed's now,
-escalates its silent recipients as the worker would have."""
+Times are set through the services' ``now``: the escalated alert was sent five hours
+ago, and the deadline sweep and the escalation steps are run at the times the
+worker would have run them, so its silent recipients have been through every
+step of the policy (and no step of the seed's is left to fall due later)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,27 @@ ESCALATED = "Đe dọa đánh bom qua điện thoại tại cảng Cái Lân"
 CASE_5_HEADLINE = "Cảnh báo đối tượng khả nghi gần Cảng hàng không quốc tế Vân Đồn"
 CASE_7_HEADLINE = "Cảnh báo nguy cơ vượt biên trái phép mang theo vũ khí"
 M = dt.timedelta(minutes=1)
+
+
+def _sent_escalated(now: dt.datetime) -> dt.datetime:
+    """Five hours ago: long enough for every step of the alert policy to have been taken."""
+    return now - 300 * M
+
+
+def _escalate(alert: Alert) -> None:
+    """As the worker would have done meanwhile: the deadline sweep at the deadline, then
+    each step of the escalation policy at its time (duty officer, head, standing
+    office). The cases stay open, with no step left to fall due."""
+    assert alert.ack_due_at is not None
+    sweep_alert_deadlines(alert.ack_due_at)
+    cases = EscalationCase.objects.filter(
+        kind=CaseKind.ALERT, resolved_at__isnull=True,
+        about_id__in=[str(pk) for pk in alert.deliveries.values_list("pk", flat=True)],
+    )  # fmt: skip
+    for case in cases:
+        while case.next_due_at is not None:
+            take_step(case, case.next_due_at)
+            case.refresh_from_db()
 
 
 def seed_alerts(world: OrgWorld, actor: SystemActor) -> dict[str, Alert]:
@@ -77,14 +99,14 @@ def seed_alerts(world: OrgWorld, actor: SystemActor) -> dict[str, Alert]:
         alerts["real"] = real
 
         alerts["escalated"] = issue(
-            now - 60 * M, ESCALATED, event_code="BOMB", certainty="Possible",
+            _sent_escalated(now), ESCALATED, event_code="BOMB", certainty="Possible",
             area_desc="Cảng Cái Lân, phường Bãi Cháy",
             description="Cuộc gọi nặc danh báo có bom tại khu vực cầu cảng số 5.",
             instruction="Phong tỏa khu vực, sơ tán, kiểm tra, báo cáo kết quả.",
             addressed_agencies=[ag["border"], ag["dit"], ag["health"]],
         )  # fmt: skip
         services.acknowledge(of(alerts["escalated"], "border"), actor=u["bienphong"],
-                             now=now - 50 * M)  # fmt: skip
+                             now=_sent_escalated(now) + 5 * M)  # fmt: skip
 
         alerts["case5"] = issue(
             now - 15 * M, CASE_5_HEADLINE, urgency="Expected", certainty="Possible",
@@ -97,15 +119,7 @@ def seed_alerts(world: OrgWorld, actor: SystemActor) -> dict[str, Alert]:
             addressed_agencies=[ag["border"]],
         )  # fmt: skip
 
-    # The escalated alert's silent recipients: past their deadline, escalated, and the
-    # first step (the duty officer) taken, as the worker would have done meanwhile.
-    sweep_alert_deadlines(now)
-    silent = alerts["escalated"].deliveries.filter(escalated_at__isnull=False)
-    for case in EscalationCase.objects.filter(
-        kind=CaseKind.ALERT, resolved_at__isnull=True,
-        about_id__in=[str(pk) for pk in silent.values_list("pk", flat=True)],
-    ):  # fmt: skip
-        take_step(case, now)
+    _escalate(alerts["escalated"])
     deliver_pending(now, actor=actor, mail=False)
     services.mark_read(of(alerts["case7"], "border"), actor=u["bienphong"], now=now - 5 * M)
     return alerts

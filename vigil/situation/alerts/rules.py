@@ -1,0 +1,118 @@
+"""Who may do what with an alert, and the small helpers every alert use case shares
+(the pages and the API ask these to show or hide a button; the use cases check them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+
+from vigil.core import audit
+from vigil.core.audit import Actor, SystemActor
+from vigil.org.models import Committee, Role
+from vigil.org.scope import COMMITTEE_WIDE_ROLES, Viewer, scope_for
+from vigil.situation.alerts.models import Alert, AlertDelivery, AlertEvent, AlertState, MsgType
+
+DEFAULT_ACK_MINUTES = {"Immediate": 15, "Expected": 60, "Future": 240, "Past": 60, "Unknown": 60}
+
+
+def may_draft(user: Viewer, committee: Committee) -> bool:
+    """The standing office or a leader of the committee (or one above it), or an
+    officer or the head of its standing-office agency."""
+    scope = scope_for(user)
+    if scope.committee_role_covers(committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER):
+        return True
+    agency_id = committee.standing_agency_id
+    return agency_id is not None and scope.agency_role_in(agency_id, Role.OFFICER, Role.AGENCY_HEAD)
+
+
+def is_drafter(user: Viewer, alert: Alert) -> bool:
+    return alert.drafted_by_id is not None and getattr(user, "pk", None) == alert.drafted_by_id
+
+
+def may_approve(user: Viewer, alert: Alert) -> bool:
+    """A leader of the owning committee who did not draft it; for an alert a rule
+    raised, also Vigil itself acting under that rule."""
+    return alert.state == AlertState.DRAFT and approves(user, alert)
+
+
+def approves(user: Viewer, alert: Alert) -> bool:
+    if isinstance(user, SystemActor):
+        return bool(alert.raised_by_rule) and user.name == alert.raised_by_rule
+    if is_drafter(user, alert):
+        return False
+    return scope_for(user).committee_role_covers(alert.owning_committee.path, Role.COMMITTEE_LEADER)
+
+
+def may_record_code(user: Viewer, alert: Alert) -> bool:
+    """The standing office of the owning committee (or one above it) records a code
+    read over the phone on an agency's behalf."""
+    return alert.state == AlertState.ISSUED and keeps_codes(user, alert)
+
+
+def keeps_codes(user: Viewer, alert: Alert) -> bool:
+    return scope_for(user).committee_role_covers(alert.owning_committee.path, Role.STANDING_OFFICE)
+
+
+def may_acknowledge(user: Viewer, delivery: AlertDelivery) -> bool:
+    """Any member of the agency; for a committee, a holder of a committee-wide role in it."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if delivery.agency_id is not None:
+        return delivery.agency_id in scope.agency_ids
+    return any(
+        role in COMMITTEE_WIDE_ROLES and committee == delivery.committee_id
+        for role, _agency, committee, _path in scope.roles
+    )
+
+
+def deliveries_to_acknowledge(user: Viewer, alert: Alert) -> list[AlertDelivery]:
+    """The deliveries of ``alert`` this user may still acknowledge (for the button)."""
+    if alert.state != AlertState.ISSUED:
+        return []
+    pending = alert.deliveries.filter(acknowledged_at__isnull=True).select_related(
+        "agency", "committee"
+    )
+    return [d for d in pending if may_acknowledge(user, d)]
+
+
+def is_cancelled(alert: Alert) -> bool:
+    """An issued Cancel refers to it."""
+    return alert.followups.filter(msg_type=MsgType.CANCEL, state=AlertState.ISSUED).exists()
+
+
+def ack_minutes(urgency: str) -> int:
+    table = {**DEFAULT_ACK_MINUTES, **getattr(settings, "VIGIL_ALERT_ACK_MINUTES", {})}
+    return int(table.get(urgency, table["Unknown"]))
+
+
+def alert_url(alert: Alert) -> str:
+    """The alert's page, or "" while no page is wired (the API and the tests still work)."""
+    try:
+        return reverse("situation:alert_detail", kwargs={"pk": alert.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def require_visible(alert: Alert, actor: Viewer) -> None:
+    if not Alert.objects.visible_to(actor).filter(pk=alert.pk).exists():
+        raise Http404
+
+
+def record_event(alert: Alert, type_: str, *, actor: Actor | None, at: dt.datetime,
+           delivery: AlertDelivery | None = None, note: str = "") -> AlertEvent:  # fmt: skip
+    return AlertEvent.objects.create(
+        alert=alert, type=type_, at=at, delivery=delivery,
+        actor=audit.acting_user(actor) if actor is not None else None,
+        actor_label=audit.actor_label(actor) if actor is not None else "",
+        note=note[:500],
+    )  # fmt: skip
