@@ -362,6 +362,7 @@ LIST_URLS: dict[str, str | None] = {
     # FeatureCollection of one page: tests/sites/test_map.py).
     "sites:site_map": None,
     "situation:picture": None,
+    "api-situation-picture": None,
     "situation:alert_list": "alert",
     "api-site-map": "site",
     "sites:site_export": "site",

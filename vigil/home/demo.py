@@ -11,6 +11,7 @@ from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
 from vigil.sites.demo import seed_sites
+from vigil.situation.demo import seed_situation
 from vigil.work.demo import seed_work
 from vigil.work.obligations.demo import seed_obligations
 
@@ -32,4 +33,5 @@ def seed_demo() -> OrgWorld:
     seed_work(world, actor)
     seed_obligations(world, actor)
     seed_sites(world, actor)
+    seed_situation(world, actor)
     return world

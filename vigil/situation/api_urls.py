@@ -2,7 +2,10 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from vigil.situation.api import Picture
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("situation/", Picture.as_view(), name="api-situation-picture"),
     path("", include("vigil.situation.incidents.api_urls")),
     path("", include("vigil.situation.alerts.api_urls")),
     path("", include("vigil.situation.cap.api_urls")),

@@ -46,6 +46,11 @@ class Part:
     def empty(self) -> bool:
         return not self.incidents and not self.alerts
 
+    @property
+    def shown(self) -> list[Incident | Alert]:
+        """The objects this part shows (a classified one makes the response an audited read)."""
+        return [*self.incidents, *(alert for alert, _percent in self.alerts)]
+
 
 def part_for(user: Viewer, *, exercise: bool) -> Part:
     incidents = list(open_incidents(user, exercise=exercise))

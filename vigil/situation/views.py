@@ -21,8 +21,6 @@ def picture(request: HttpRequest) -> HttpResponse:
     user = request.user
     real = queries.part_for(user, exercise=False)
     exercise = queries.part_for(user, exercise=True)
-    shown = [*real.incidents, *(a for a, _p in real.alerts), *exercise.incidents,
-             *(a for a, _p in exercise.alerts)]  # fmt: skip
     context = {
         "real": real,
         "exercise": exercise,
@@ -32,6 +30,6 @@ def picture(request: HttpRequest) -> HttpResponse:
         "tiles": settings.VIGIL_MAP_TILES,
         "attribution": settings.VIGIL_MAP_ATTRIBUTION,
         "bounds": f"{LAT_MIN},{LON_MIN},{LAT_MAX},{LON_MAX}",
-        "page_stamp": audit_classified_view(request, shown),
+        "page_stamp": audit_classified_view(request, [*real.shown, *exercise.shown]),
     }
     return render(request, "situation/picture.html", context)
