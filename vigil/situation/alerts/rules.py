@@ -34,14 +34,17 @@ def is_drafter(user: Viewer, alert: Alert) -> bool:
 
 
 def may_approve(user: Viewer, alert: Alert) -> bool:
-    """A leader of the owning committee who did not draft it; for an alert a rule
-    raised, also Vigil itself acting under that rule."""
+    """A leader of the owning committee who did not draft it. Vigil itself approves
+    only what no person drafted: an alert a rule raised (acting under that rule), or
+    the demo seed's."""
     return alert.state == AlertState.DRAFT and approves(user, alert)
 
 
 def approves(user: Viewer, alert: Alert) -> bool:
     if isinstance(user, SystemActor):
-        return bool(alert.raised_by_rule) and user.name == alert.raised_by_rule
+        if alert.raised_by_rule:
+            return user.name == alert.raised_by_rule
+        return alert.drafted_by_id is None
     if is_drafter(user, alert):
         return False
     return scope_for(user).committee_role_covers(alert.owning_committee.path, Role.COMMITTEE_LEADER)
