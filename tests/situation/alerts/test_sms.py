@@ -99,3 +99,16 @@ def test_the_gateway_endpoint_wants_the_shared_secret(client: Client, settings: 
     again = _inbound(client, SECRET, **body)
     assert again.status_code == 400
     assert _inbound(client, SECRET, sender=BORDER_DUTY).status_code == 400
+
+
+def test_approval_texts_once_it_commits(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.situation.alerts.helpers import draft
+
+    settings.VIGIL_SMS_GATEWAY = "tests.situation.alerts.test_sms.Capture"
+    Capture.sent.clear()
+    alert = draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(alert, actor=user("lanhdao"))
+    assert {phone for phone, _text in Capture.sent} == {BORDER_DUTY, DIT_DUTY}

@@ -110,17 +110,21 @@ def send_alert_texts(alert: Alert, now: dt.datetime | None = None) -> int:
     logged, never undoes the approval: the inbox and the e-mail carry the alert anyway."""
     at = now or clock.now()
     sender, sent = gateway(), 0
-    for delivery in alert.deliveries.select_related("agency", "committee__standing_agency"):
-        agency = agency_of(delivery)
-        shift = (
-            DutyShift.objects.filter(agency=agency, starts_at__lte=at, ends_at__gt=at).first()
-            if agency is not None
-            else None
-        )
-        if shift is None or not shift.phone:
+    deliveries = list(alert.deliveries.select_related("agency", "committee__standing_agency"))
+    agencies = {d.pk: agency_of(d) for d in deliveries}
+    phones = dict(
+        DutyShift.objects.filter(
+            agency__in=[a for a in agencies.values() if a is not None],
+            starts_at__lte=at, ends_at__gt=at,
+        ).values_list("agency_id", "phone")
+    )  # fmt: skip
+    for delivery in deliveries:
+        agency = agencies[delivery.pk]
+        phone = phones.get(agency.pk) if agency is not None else None
+        if not phone:
             continue
         try:
-            sender.send(shift.phone, alert_text(alert, delivery))
+            sender.send(phone, alert_text(alert, delivery))
         except Exception:  # the gateway is down: the alert still reached the inbox
             logger.warning("SMS for alert delivery %s failed", delivery.pk, exc_info=True)
             continue
