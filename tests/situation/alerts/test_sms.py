@@ -72,6 +72,8 @@ def test_a_code_from_another_agencys_phone_is_refused() -> None:
         services.acknowledge_by_sms(DIT_DUTY, code)  # the right code, the wrong sender
     with pytest.raises(ValidationError):
         services.acknowledge_by_sms("0912 345 678", code)
+    with pytest.raises(ValidationError):  # an office line every agency shares: not a duty phone
+        services.acknowledge_by_sms("0203 3 800 000", code)
     with pytest.raises(ValidationError):
         services.acknowledge_by_sms(BORDER_DUTY, "đã nhận")  # no code at all
     assert not alert.deliveries.filter(acknowledged_at__isnull=False).exists()
