@@ -374,8 +374,11 @@ def _recipients(case: EscalationCase, target: str, at: dt.datetime) -> tuple[Any
     return CommitteeRole(case.committee, Role.STANDING_OFFICE), str(case.committee), ""
 
 
-def take_step(case: EscalationCase, now: dt.datetime) -> EscalationEvent | None:
-    """Take the case's next step if it is due and nobody took it first."""
+def take_step(
+    case: EscalationCase, now: dt.datetime, *, actor: audit.SystemActor = WORKER
+) -> EscalationEvent | None:
+    """Take the case's next step if it is due and nobody took it first (``actor``: who
+    the audit names, the worker, or the demo seed replaying what the worker would do)."""
     policy = policy_for(case.committee, case.kind)
     order = case.next_step
     step = next((s for s in policy.steps if s.order == order), None)
@@ -408,7 +411,7 @@ def take_step(case: EscalationCase, now: dt.datetime) -> EscalationEvent | None:
         )
         audit.record(
             InboxAction.CASE_ESCALATED,
-            actor=WORKER,
+            actor=actor,
             object_type=(
                 f"{case.about_type.app_label}.{case.about_type.model}"
                 if case.about_type

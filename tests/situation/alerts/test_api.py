@@ -193,3 +193,21 @@ def test_a_draft_without_recipients_or_past_its_expiry_is_not_sent(api_for: Api)
         response = _post(leader, "api-alert-approve", soon.pk)
     assert response.status_code == 400 and "expires_at" in response.json()["error"]["fields"]
     assert not soon.deliveries.exists()
+
+
+def test_the_list_costs_the_same_queries_for_more_alerts(api_for: Api) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_for("congthuong")
+    issued()
+    client.get(reverse("api-alert-list"))  # warm the caches (scope, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("api-alert-list"))
+    for _ in range(3):
+        issued()
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(reverse("api-alert-list")).json()
+    assert len(body["results"]) >= 4
+    assert all(len(row["to_acknowledge"]) == 1 for row in body["results"][:4])
+    assert len(more.captured_queries) == len(few.captured_queries)

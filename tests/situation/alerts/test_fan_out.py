@@ -153,6 +153,9 @@ def test_a_rule_alert_is_approved_by_vigil_under_that_rule() -> None:
     alert.refresh_from_db()
     assert alert.state == AlertState.ISSUED and alert.approved_by is None
     assert "controlled.stock_count" in alert.approved_by_label
+    # Vigil itself does not approve what a person drafted (the two-person rule).
+    with pytest.raises(PermissionDenied):
+        services.approve(draft(), actor=SystemActor("seed"))
     # A person may not raise an alert under a rule.
     with pytest.raises(PermissionDenied):
         services.draft_alert(committee(), actor=user("thuongtruc"), raised_by_rule="x", **fields())

@@ -72,6 +72,8 @@ def test_a_code_from_another_agencys_phone_is_refused() -> None:
         services.acknowledge_by_sms(DIT_DUTY, code)  # the right code, the wrong sender
     with pytest.raises(ValidationError):
         services.acknowledge_by_sms("0912 345 678", code)
+    with pytest.raises(ValidationError):  # an office line every agency shares: not a duty phone
+        services.acknowledge_by_sms("0203 3 800 000", code)
     with pytest.raises(ValidationError):
         services.acknowledge_by_sms(BORDER_DUTY, "đã nhận")  # no code at all
     assert not alert.deliveries.filter(acknowledged_at__isnull=False).exists()
@@ -99,3 +101,16 @@ def test_the_gateway_endpoint_wants_the_shared_secret(client: Client, settings: 
     again = _inbound(client, SECRET, **body)
     assert again.status_code == 400
     assert _inbound(client, SECRET, sender=BORDER_DUTY).status_code == 400
+
+
+def test_approval_texts_once_it_commits(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.situation.alerts.helpers import draft
+
+    settings.VIGIL_SMS_GATEWAY = "tests.situation.alerts.test_sms.Capture"
+    Capture.sent.clear()
+    alert = draft()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(alert, actor=user("lanhdao"))
+    assert {phone for phone, _text in Capture.sent} == {BORDER_DUTY, DIT_DUTY}

@@ -101,8 +101,10 @@ def acknowledge(
     note: str = "",
     method: str = AckMethod.BUTTON,
     now: dt.datetime | None = None,
+    by: Any = None,
 ) -> AlertDelivery:
-    """A member of the recipient acknowledges for it, once."""
+    """A member of the recipient acknowledges for it, once. ``by``: the person, when
+    Vigil itself records it for them (the demo seed); a person acts for themselves."""
     require_visible(delivery.alert, actor)
     delivery = _locked_delivery(delivery)
     require(may_acknowledge(actor, delivery),
@@ -111,8 +113,12 @@ def acknowledge(
     if method == AckMethod.CODE:
         raise ValidationError({"method": _("A code is recorded by the standing office.")})
     return record_acknowledgement(
-        delivery, actor=actor, method=method, note=note, by=audit.acting_user(actor), now=now
+        delivery, actor=actor, method=method, note=note, by=_person(actor, by), now=now
     )
+
+
+def _person(actor: Actor, given: Any) -> Any:
+    return given if isinstance(actor, SystemActor) else audit.acting_user(actor)
 
 
 def normalise_code(code: str) -> str:
@@ -121,9 +127,16 @@ def normalise_code(code: str) -> str:
 
 @transaction.atomic(durable=True)
 def acknowledge_by_code(
-    alert: Alert, code: str, *, actor: Actor, note: str = "", now: dt.datetime | None = None
+    alert: Alert,
+    code: str,
+    *,
+    actor: Actor,
+    note: str = "",
+    now: dt.datetime | None = None,
+    recorded_by: Any = None,
 ) -> AlertDelivery:
-    """The standing office records an acknowledgement read out over the phone."""
+    """The standing office records an acknowledgement read out over the phone
+    (``recorded_by``: the officer, when Vigil itself records it, as the demo seed)."""
     require_visible(alert, actor)
     alert = Alert.objects.select_related("owning_committee").get(pk=alert.pk)
     require(keeps_codes(actor, alert),
@@ -144,17 +157,19 @@ def acknowledge_by_code(
                                          "acknowledged already.") % {"recipient": delivery}})  # fmt: skip
     return record_acknowledgement(
         delivery, actor=actor, method=AckMethod.CODE, note=note,
-        recorded_by=audit.acting_user(actor), now=now,
+        recorded_by=_person(actor, recorded_by), now=now,
     )  # fmt: skip
 
 
 @transaction.atomic(durable=True)
 def mark_read(
-    delivery: AlertDelivery, *, actor: Actor, now: dt.datetime | None = None
+    delivery: AlertDelivery, *, actor: Actor, now: dt.datetime | None = None, by: Any = None
 ) -> AlertDelivery:
-    """The first time a member of the recipient opens the alert; later reads change nothing."""
+    """The first time a member of the recipient opens the alert; later reads change nothing.
+    Vigil itself records a read only for a member named in ``by`` (the demo seed)."""
     require_visible(delivery.alert, actor)
-    if not may_acknowledge(actor, delivery) or isinstance(actor, SystemActor):
+    reader = _person(actor, by)
+    if reader is None or not may_acknowledge(reader, delivery):
         return delivery
     at = now or clock.now()
     won = AlertDelivery.objects.filter(pk=delivery.pk, first_read_at__isnull=True).update(

@@ -62,7 +62,9 @@ def _cancelled_ids() -> set[int]:
     )
 
 
-def escalate_one(delivery: AlertDelivery, now: dt.datetime) -> bool:
+def escalate_one(
+    delivery: AlertDelivery, now: dt.datetime, *, actor: audit.SystemActor = SWEEP
+) -> bool:
     """Open the case of one silent recipient; False when another run did it first."""
     alert = delivery.alert
     committee = alert.owning_committee
@@ -90,18 +92,19 @@ def escalate_one(delivery: AlertDelivery, now: dt.datetime) -> bool:
         )  # fmt: skip
         AlertEvent.objects.create(
             alert=alert, type=AlertEvent.Type.ESCALATED, at=now, delivery=delivery,
-            actor_label=audit.actor_label(SWEEP),
+            actor_label=audit.actor_label(actor),
             note=_("%(recipient)s did not acknowledge in time.") % {"recipient": delivery},
         )  # fmt: skip
         audit.record(
-            SituationAction.ALERT_ESCALATED, actor=SWEEP, obj=alert,
+            SituationAction.ALERT_ESCALATED, actor=actor, obj=alert,
             after={"delivery": delivery.pk, "recipient": str(delivery)},
         )  # fmt: skip
     return True
 
 
-def sweep_alert_deadlines(now: dt.datetime) -> int:
-    """The sweep: every silent recipient past its deadline, escalated once."""
+def sweep_alert_deadlines(now: dt.datetime, *, actor: audit.SystemActor = SWEEP) -> int:
+    """The sweep: every silent recipient past its deadline, escalated once (``actor``:
+    the sweep itself, or the demo seed replaying it)."""
     escalated = 0
     cancelled = _cancelled_ids()
     with translation.override(settings.LANGUAGE_CODE):
@@ -112,7 +115,7 @@ def sweep_alert_deadlines(now: dt.datetime) -> int:
                 .select_related(*RELATED)
                 .order_by("ack_due_at", "pk")[:BATCH]
             )
-            progressed = sum(escalate_one(d, now) for d in due)
+            progressed = sum(escalate_one(d, now, actor=actor) for d in due)
             escalated += progressed
             if len(due) < BATCH or not progressed:
                 return escalated

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -34,14 +35,17 @@ def is_drafter(user: Viewer, alert: Alert) -> bool:
 
 
 def may_approve(user: Viewer, alert: Alert) -> bool:
-    """A leader of the owning committee who did not draft it; for an alert a rule
-    raised, also Vigil itself acting under that rule."""
+    """A leader of the owning committee who did not draft it. Vigil itself approves
+    only what no person drafted: an alert a rule raised (acting under that rule), or
+    the demo seed's."""
     return alert.state == AlertState.DRAFT and approves(user, alert)
 
 
 def approves(user: Viewer, alert: Alert) -> bool:
     if isinstance(user, SystemActor):
-        return bool(alert.raised_by_rule) and user.name == alert.raised_by_rule
+        if alert.raised_by_rule:
+            return user.name == alert.raised_by_rule
+        return alert.drafted_by_id is None
     if is_drafter(user, alert):
         return False
     return scope_for(user).committee_role_covers(alert.owning_committee.path, Role.COMMITTEE_LEADER)
@@ -70,14 +74,21 @@ def may_acknowledge(user: Viewer, delivery: AlertDelivery) -> bool:
     )
 
 
+def acknowledgeable_by(user: Viewer) -> Q:
+    """``may_acknowledge`` as a filter of deliveries (the lists ask it of every row at once)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    committees = {c for role, _a, c, _p in scope.roles if role in COMMITTEE_WIDE_ROLES and c}
+    return Q(agency_id__in=scope.agency_ids) | Q(committee_id__in=committees)
+
+
 def deliveries_to_acknowledge(user: Viewer, alert: Alert) -> list[AlertDelivery]:
     """The deliveries of ``alert`` this user may still acknowledge (for the button)."""
     if alert.state != AlertState.ISSUED:
         return []
-    pending = alert.deliveries.filter(acknowledged_at__isnull=True).select_related(
-        "agency", "committee"
-    )
-    return [d for d in pending if may_acknowledge(user, d)]
+    pending = alert.deliveries.filter(acknowledgeable_by(user), acknowledged_at__isnull=True)
+    return list(pending.select_related("agency", "committee"))
 
 
 def is_cancelled(alert: Alert) -> bool:

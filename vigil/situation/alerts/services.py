@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vigil.core import audit, clock
+from vigil.core import audit, clock, labels
 from vigil.core.audit import Actor, SystemActor
 from vigil.core.models import AdminUnit
 from vigil.inbox.escalation import close_case
@@ -383,10 +383,12 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
             else at + dt.timedelta(minutes=ack_minutes(alert.urgency))
         )
         alert.approved_by = audit.acting_user(actor)
-        if isinstance(actor, SystemActor):
+        if isinstance(actor, SystemActor) and alert.raised_by_rule:
             alert.approved_by_label = (
-                _("Vigil, under the rule %(rule)s") % {"rule": alert.raised_by_rule or actor.name}
+                _("Vigil, under the rule %(rule)s") % {"rule": alert.raised_by_rule}
             )[:200]
+        elif isinstance(actor, SystemActor):
+            alert.approved_by_label = labels.actor(actor.label)[:200]
         else:
             alert.approved_by_label = audit.actor_label(actor)
         alert.save()

@@ -10,10 +10,12 @@ replies it receives to ``/api/v1/alerts/sms/`` with the shared secret
 outbound texts through this module, so this module does not import it back).
 
 A reply is matched by its code *and* its sender: the code is unique only within
-one alert, and the number must be one of the recipient agency's own (its duty
-phones or its contact points), so a code overheard is not enough from another
-phone. Users have no phone of their own in Vigil, so the officer acknowledging
-is the one on duty behind that phone when it is the duty phone.
+one alert, and the number must be a duty phone of the recipient agency (of the
+shift on now, or of one that ended within the day: the text went to it), so a
+code overheard is not enough from another phone. Contact points are not
+accepted: their numbers are office lines, often shared, and published. Users
+have no phone of their own in Vigil, so the officer acknowledging is the one
+on duty behind that phone.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from django.utils.translation import gettext as _
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.org.duty.models import DutyShift
-from vigil.org.models import Agency, ContactPoint
+from vigil.org.models import Agency
 from vigil.situation.alerts.models import Alert, AlertDelivery
 from vigil.situation.alerts.wording import EXERCISE_MARK, shown_time
 
@@ -110,17 +112,21 @@ def send_alert_texts(alert: Alert, now: dt.datetime | None = None) -> int:
     logged, never undoes the approval: the inbox and the e-mail carry the alert anyway."""
     at = now or clock.now()
     sender, sent = gateway(), 0
-    for delivery in alert.deliveries.select_related("agency", "committee__standing_agency"):
-        agency = agency_of(delivery)
-        shift = (
-            DutyShift.objects.filter(agency=agency, starts_at__lte=at, ends_at__gt=at).first()
-            if agency is not None
-            else None
-        )
-        if shift is None or not shift.phone:
+    deliveries = list(alert.deliveries.select_related("agency", "committee__standing_agency"))
+    agencies = {d.pk: agency_of(d) for d in deliveries}
+    phones = dict(
+        DutyShift.objects.filter(
+            agency__in=[a for a in agencies.values() if a is not None],
+            starts_at__lte=at, ends_at__gt=at,
+        ).values_list("agency_id", "phone")
+    )  # fmt: skip
+    for delivery in deliveries:
+        agency = agencies[delivery.pk]
+        phone = phones.get(agency.pk) if agency is not None else None
+        if not phone:
             continue
         try:
-            sender.send(shift.phone, alert_text(alert, delivery))
+            sender.send(phone, alert_text(alert, delivery))
         except Exception:  # the gateway is down: the alert still reached the inbox
             logger.warning("SMS for alert delivery %s failed", delivery.pk, exc_info=True)
             continue
@@ -129,15 +135,15 @@ def send_alert_texts(alert: Alert, now: dt.datetime | None = None) -> int:
 
 
 def phones_of(agency: Agency, at: dt.datetime) -> tuple[set[str], dict[str, Any]]:
-    """The agency's own numbers, and which of them is whose duty phone right now."""
-    phones = {normalise_phone(p) for p in ContactPoint.objects.filter(agency=agency)
-              .values_list("phone", flat=True) if p}  # fmt: skip
+    """The agency's duty phones of the last day, and who is on duty behind each now
+    (or was, for a shift that has ended: the officer who received the text)."""
+    phones: set[str] = set()
     on_duty: dict[str, Any] = {}
     for shift in DutyShift.objects.filter(agency=agency, ends_at__gt=at - dt.timedelta(days=1),
                                           starts_at__lte=at).select_related("officer"):  # fmt: skip
         number = normalise_phone(shift.phone)
         phones.add(number)
-        if shift.ends_at > at:
+        if shift.ends_at > at or number not in on_duty:
             on_duty[number] = shift.officer
     phones.discard("")
     return phones, on_duty
