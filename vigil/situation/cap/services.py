@@ -27,7 +27,7 @@ from vigil.core.models import AdminUnit
 from vigil.org.models import Committee
 from vigil.situation.alerts import services as alerts
 from vigil.situation.alerts.models import Alert, CapScope
-from vigil.situation.alerts.services import shown_time as shown
+from vigil.situation.alerts.wording import shown_time as shown
 from vigil.situation.cap.reader import CapMessage, read_cap
 from vigil.situation.cap.schema import CapError
 from vigil.situation.models import SituationAction
