@@ -100,3 +100,18 @@ def test_cancelled_and_expired_alerts_are_not_escalated() -> None:
     assert cancelled.events.filter(type=AlertEvent.Type.CANCELLED).count() == 1
     assert cancel.deliveries.count() == 2
     assert not cancel.deliveries.filter(escalated_at__isnull=False).exists()
+
+
+def test_an_alert_that_expires_stops_its_escalation() -> None:
+    with time_machine.travel(T0, tick=False):
+        alert = issued(now=T0, expires_at=T0 + 60 * M)
+    sweep(T0 + 20 * M)
+    cases = EscalationCase.objects.filter(
+        kind=CaseKind.ALERT, about_id__in=[str(d.pk) for d in alert.deliveries.all()]
+    )
+    assert cases.count() == 2 and not cases.filter(resolved_at__isnull=False).exists()
+    sweep(T0 + 60 * M)
+    assert cases.filter(resolved_at__isnull=True).count() == 0
+    steps = EscalationEvent.objects.filter(case__in=cases, type="step").count()
+    sweep(T0 + 300 * M)
+    assert EscalationEvent.objects.filter(case__in=cases, type="step").count() == steps

@@ -187,7 +187,7 @@ class DeliverySerializer(serializers.ModelSerializer[AlertDelivery]):
         return int((obj.acknowledged_at - obj.created_at).total_seconds())
 
 
-def board_rows(alert: Alert) -> QuerySet[AlertDelivery]:
+def board_rows(alert: Alert) -> list[AlertDelivery]:
     """Each recipient of ``alert`` with when its inbox got it, when first read, and the
     escalation steps taken (the delivery's own ``first_read_at`` before the inbox's)."""
     read = Min("notification__entries__read_at")
@@ -208,12 +208,12 @@ def board_rows(alert: Alert) -> QuerySet[AlertDelivery]:
         .annotate(n=Count("pk"))
         .values_list("case__about_id", "n")
     )
-    result = list(rows)
+    result: list[AlertDelivery] = list(rows)
     for row in result:
         row.delivered_at = row.notification.delivered_at if row.notification else None  # type: ignore[attr-defined]
         row.read_at = row.first_read_at or row.inbox_read_at  # type: ignore[attr-defined]
         row.escalation_steps = counts.get(str(row.pk), 0)  # type: ignore[attr-defined]
-    return result  # type: ignore[return-value]
+    return result
 
 
 class BoardSerializer(serializers.Serializer[Any]):

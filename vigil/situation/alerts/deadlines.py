@@ -17,14 +17,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vigil.core import audit
-from vigil.inbox.escalation import open_case_once, policy_for
-from vigil.inbox.models import CaseKind
+from vigil.inbox.escalation import close_case, open_case_once, policy_for
+from vigil.inbox.models import CaseKind, EscalationCase
 from vigil.situation.alerts.models import (
     AlertDelivery,
     AlertEvent,
@@ -102,9 +103,30 @@ def escalate_one(
     return True
 
 
+def stop_expired(now: dt.datetime) -> int:
+    """Close the escalation cases still open for alerts that have expired: nobody is
+    chased to acknowledge what no longer holds. Only open cases are read, so a second
+    run finds nothing."""
+    kind = ContentType.objects.get_for_model(AlertDelivery)
+    open_ids = EscalationCase.objects.filter(
+        kind=CaseKind.ALERT, resolved_at__isnull=True, about_type=kind
+    ).values_list("about_id", flat=True)
+    expired = AlertDelivery.objects.filter(
+        pk__in=[int(pk) for pk in open_ids if pk.isdigit()], alert__expires_at__lte=now
+    )
+    closed = 0
+    for delivery in expired:
+        closed += (
+            close_case(delivery, kind=CaseKind.ALERT, note=_("The alert has expired.")) is not None
+        )
+    return closed
+
+
 def sweep_alert_deadlines(now: dt.datetime, *, actor: audit.SystemActor = SWEEP) -> int:
     """The sweep: every silent recipient past its deadline, escalated once (``actor``:
-    the sweep itself, or the demo seed replaying it)."""
+    the sweep itself, or the demo seed replaying it); cases of expired alerts closed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stop_expired(now)
     escalated = 0
     cancelled = _cancelled_ids()
     with translation.override(settings.LANGUAGE_CODE):
