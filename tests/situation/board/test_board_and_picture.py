@@ -101,6 +101,11 @@ def test_the_picture_counts_real_incidents_and_keeps_exercises_apart(
 ) -> None:
     lanhdao = user("lanhdao")
     before = next(i for i in summary_for(lanhdao)["items"] if i["url"] == "/situation/")["value"]
+    shown = client_for("lanhdao").get(reverse("situation:picture")).context
+    responding = {
+        part: {s: n for s, _l, n in shown[part].by_state}["responding"]
+        for part in ("real", "exercise")
+    }
     real = _incident("Đe dọa đánh bom tại chợ")
     drill = _incident("Diễn tập: vật thể khả nghi", exercise=True, state="responding")
     _incident("Đã kết thúc", state="closed")
@@ -110,8 +115,11 @@ def test_the_picture_counts_real_incidents_and_keeps_exercises_apart(
     context = response.context
     assert [i.pk for i in context["rows"]].count(real.pk) == 1
     assert drill.pk not in {i.pk for i in context["rows"]}
-    assert {s: n for s, _l, n in context["real"].by_state}["responding"] == 0
-    assert {s: n for s, _l, n in context["exercise"].by_state}["responding"] == 1
+    by_state = {
+        part: {s: n for s, _l, n in context[part].by_state} for part in ("real", "exercise")
+    }
+    assert by_state["real"]["responding"] == responding["real"]
+    assert by_state["exercise"]["responding"] == responding["exercise"] + 1
     points = {(p["kind"], p["id"]): p for p in context["points"]}
     assert points[("incident", real.pk)]["exercise"] is False
     assert points[("incident", drill.pk)]["exercise"] is True

@@ -99,7 +99,9 @@ def test_numbers_are_consecutive_and_the_content_frozen(
 
 def test_audited(make_incident: Callable[..., Any], persona: Callable[[str], Any]) -> None:
     report = _issue(make_incident(), persona("xa_a"))
-    event = AuditEvent.objects.get(action=SituationAction.FLASH_REPORT_ISSUED)
+    event = AuditEvent.objects.get(
+        action=SituationAction.FLASH_REPORT_ISSUED, object_id=str(report.pk)
+    )
     assert event.object_id == str(report.pk)
     assert event.after is not None and event.after["symbol"] == report.symbol
 
@@ -134,7 +136,7 @@ def test_not_verified_is_refused_and_nothing_written(
     with pytest.raises(ValidationError, match="xác minh"):
         _issue(incident, persona("xa_a"))
     assert IssuedNumber.objects.count() == numbers
-    assert not FlashReport.objects.exists()
+    assert not FlashReport.objects.filter(incident=incident).exists()
 
 
 def test_bad_input_is_refused(
@@ -149,7 +151,7 @@ def test_bad_input_is_refused(
         _issue(incident, persona("xa_a"), signer_name="")
     with pytest.raises(ValidationError):
         _issue(incident, persona("xa_a"), recipients=[])
-    assert not FlashReport.objects.exists()
+    assert not FlashReport.objects.filter(incident=incident).exists()
 
 
 def test_only_the_standing_office_and_leaders(
