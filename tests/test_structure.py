@@ -25,7 +25,7 @@ MAX_LINES = 600
 READ_WRITE_MODULES = {"api", "services", "queries", "summary", "models"}
 # inbox is a shared mechanism (notify, reminders, escalation) that the domain apps call,
 # not a domain app with a home panel of its own.
-DOMAIN_APPS = ("org", "work", "controlled", "sites")
+DOMAIN_APPS = ("org", "work", "controlled", "sites", "situation")
 # ``services`` may be a module or a package; the rest are modules.
 SKELETON = (
     "apps",

@@ -25,6 +25,8 @@ SYSTEM_WORK = {
     "restore": gettext_lazy("restore from backup"),
     "lockout": gettext_lazy("sign-in lockout"),
     "controlled.licence_expiry": gettext_lazy("licence expiry check"),
+    "situation.alert_deadlines": gettext_lazy("alert acknowledgement deadlines"),
+    "situation.sms": gettext_lazy("SMS gateway"),
 }
 
 

@@ -16,6 +16,7 @@ from vigil.core.audit import Actor, SystemActor
 from vigil.org.models import Committee, Role
 from vigil.org.scope import COMMITTEE_WIDE_ROLES, Viewer, scope_for
 from vigil.situation.alerts.models import Alert, AlertDelivery, AlertEvent, AlertState, MsgType
+from vigil.situation.services import handles_situation
 
 DEFAULT_ACK_MINUTES = {"Immediate": 15, "Expected": 60, "Future": 240, "Past": 60, "Unknown": 60}
 
@@ -23,11 +24,12 @@ DEFAULT_ACK_MINUTES = {"Immediate": 15, "Expected": 60, "Future": 240, "Past": 6
 def may_draft(user: Viewer, committee: Committee) -> bool:
     """The standing office or a leader of the committee (or one above it), or an
     officer or the head of its standing-office agency."""
-    scope = scope_for(user)
-    if scope.committee_role_covers(committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER):
+    if handles_situation(user, committee):
         return True
     agency_id = committee.standing_agency_id
-    return agency_id is not None and scope.agency_role_in(agency_id, Role.OFFICER, Role.AGENCY_HEAD)
+    return agency_id is not None and scope_for(user).agency_role_in(
+        agency_id, Role.OFFICER, Role.AGENCY_HEAD
+    )
 
 
 def is_drafter(user: Viewer, alert: Alert) -> bool:

@@ -24,7 +24,7 @@ from vigil.core.numbering import DocType
 from vigil.inbox.services import CommitteeRole, notify
 from vigil.org.models import Agency, Committee, Period, Post, PostHolder
 from vigil.org.registers.services import issue_number
-from vigil.org.scope import Role, Viewer, scope_for
+from vigil.org.scope import Role, Viewer
 from vigil.situation.flash import documents
 from vigil.situation.incidents.models import (
     FlashReport,
@@ -34,6 +34,7 @@ from vigil.situation.incidents.models import (
     UrgencyMark,
 )
 from vigil.situation.models import SituationAction
+from vigil.situation.services import handles_situation
 
 # The states a flash report may be issued from: verified or later, not a false alarm.
 REPORTABLE = (
@@ -57,9 +58,7 @@ MAX_RECIPIENTS = 30
 
 def may_issue(user: Viewer, incident: Incident) -> bool:
     """The standing office or a leader of the incident's committee or one above it."""
-    return scope_for(user).committee_role_covers(
-        incident.owning_committee.path, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER
-    )
+    return handles_situation(user, incident.owning_committee)
 
 
 def offers_flash_report(user: Viewer, incident: Incident) -> bool:

@@ -49,10 +49,10 @@ from vigil.situation.incidents.models import (
     TimelineEntry,
 )
 from vigil.situation.models import SituationAction
+from vigil.situation.services import HANDLERS, handles_situation
 from vigil.situation.terms import Certainty, Severity, Urgency
 
 S = IncidentState
-KEEPERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 # Roles that do not report (an auditor checks, a storekeeper keeps a store, an
 # administrator manages accounts).
 NOT_REPORTING = (Role.AUDITOR, Role.STOREKEEPER, Role.ADMINISTRATOR)
@@ -74,7 +74,7 @@ FUTURE_SLACK = dt.timedelta(minutes=10)
 
 def keeps_incidents(user: Viewer, committee: Committee) -> bool:
     """The standing office or a leader of ``committee`` (or of one above it)."""
-    return scope_for(user).committee_role_covers(committee.path, *KEEPERS)
+    return handles_situation(user, committee)
 
 
 def _reporting_agency_ids(user: Viewer) -> set[int]:
@@ -113,7 +113,7 @@ def reporting_committees(user: Viewer) -> QuerySet[Committee]:
         .values_list("committee__path", flat=True),
     }  # fmt: skip
     ancestors = {path[:end] for path in homes for end in range(1, len(path) + 1)}
-    kept = committees_with_role(user, *KEEPERS)
+    kept = committees_with_role(user, *HANDLERS)
     return Committee.objects.filter(Q(path__in=ancestors) | Q(pk__in=kept)).order_by("path")
 
 
