@@ -557,7 +557,11 @@ def _incident_objects(case: int) -> dict[str, Any]:
 
     key = {1: "airport", 2: "market", 3: "seaport", 7: "border"}.get(case)
     incident = Incident.objects.filter(title=TITLES[key]).first() if key else None
-    return {"incident": incident} if incident is not None else {}
+    if incident is None:
+        return {}
+    # The seaport's flash report (vigil/situation/demo.py) is seen by whoever sees it.
+    report = incident.flash_reports.first()
+    return {"incident": incident} | ({"flash_report": report} if report else {})
 
 
 def _controlled_objects() -> dict[str, Any]:
