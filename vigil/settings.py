@@ -368,6 +368,16 @@ SPECTACULAR_SETTINGS = {
         "StoreKindEnum": "vigil.controlled.models.Store.Kind",
         "TransferStatusEnum": "vigil.controlled.models.Transfer.Status",
         "RequestStatusEnum": "vigil.org.models.RequestStatus",
+        # Names the schema had before the situation app brought sets with the same field names.
+        "TypeEnum": "vigil.work.tasks.models.TaskEvent.Type",
+        "UrgencyEnum": "vigil.work.documents.models.Urgency",
+        "SigningFormEnum": "vigil.work.documents.models.SigningForm",
+        "IncidentTypeEnum": "vigil.situation.incidents.models.IncidentType",
+        "IncidentStateEnum": "vigil.situation.incidents.models.IncidentState",
+        "AlertStateEnum": "vigil.situation.alerts.models.AlertState",
+        "CapUrgencyEnum": "vigil.situation.terms.Urgency",
+        "FlashSigningFormEnum": "vigil.situation.flash.services.SIGNING_FORM_CHOICES",
+        "UrgencyMarkEnum": "vigil.situation.incidents.models.UrgencyMark",
     },
 }
 

@@ -37,7 +37,7 @@ class FlashReportIssueSerializer(serializers.Serializer[Any]):
         choices=[UrgencyMark.HOA_TOC.value, UrgencyMark.THUONG_KHAN.value],
         default=UrgencyMark.HOA_TOC.value,
     )
-    signing_form = serializers.ChoiceField(choices=["", "TM.", "KT."], default="")
+    signing_form = serializers.ChoiceField(choices=services.SIGNING_FORM_CHOICES, default="")
     signer_title = Text(max_length=200)
     signer_name = Text(max_length=200)
     recipients = serializers.ListField(

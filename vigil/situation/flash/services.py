@@ -52,6 +52,7 @@ MARK_PRINTED = {
 }
 # The signing forms offered: in one's own name, for the committee, for the head.
 SIGNING_FORMS = {"": "", "TM.": "BAN CHỈ ĐẠO", "KT.": "TRƯỞNG BAN"}
+SIGNING_FORM_CHOICES = tuple(SIGNING_FORMS)
 TYPE_NAME = "Báo cáo"
 MAX_RECIPIENTS = 30
 
