@@ -18,12 +18,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.coordinates import (
+    LAT_MAX,
+    LAT_MIN,
+    LATITUDE_MESSAGE,
+    LON_MAX,
+    LON_MIN,
+    LONGITUDE_MESSAGE,
+    PAIRED_MESSAGE,
+)
 from vigil.core.search import fold
 from vigil.org.scope import Owned, OwnedQuerySet, Viewer
 
-# Vietnam's bounding box, the islands included.
-LAT_MIN, LAT_MAX = 6.0, 23.5
-LON_MIN, LON_MAX = 102.0, 118.0
 DEFAULT_REVIEW_MONTHS = 12
 REVIEW_NOTICE_DAYS = 30  # "review due" this many days before the review date
 
@@ -80,8 +86,6 @@ class Freshness(models.TextChoices):
 
 NO_PLAN = "no_plan"  # a site no visible plan covers (a filter value, not a plan's state)
 
-LATITUDE_MESSAGE = _("The latitude must lie inside Vietnam: from 6.0 to 23.5 degrees north.")
-LONGITUDE_MESSAGE = _("The longitude must lie inside Vietnam: from 102.0 to 118.0 degrees east.")
 CYCLE_MESSAGE = _("The review cycle is from 1 to 60 months.")
 
 # The structured sections of a version, in the order the plan prints them.
@@ -202,7 +206,7 @@ class KeySite(Owned):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="sites_site_coordinates_paired",
-                violation_error_message=_("Give both the latitude and the longitude, or neither."),
+                violation_error_message=PAIRED_MESSAGE,
             ),
         ]
 

@@ -6,9 +6,8 @@ prints the number of the decision that approved it when that number has the
 register's form ("12/QĐ-BCĐ"); any other version is a draft ("DỰ THẢO") with
 the symbol ``PA-<committee>``.
 
-``parent_body`` and ``place_of`` print as the work app's documents do
-(``vigil/work/documents/docx.py``); ``sites`` comes before ``work`` and may not
-import it.
+The letterhead (the host body, the place, the default signer) comes from
+``vigil.org.letterhead``, as for every document Vigil prints.
 """
 
 from __future__ import annotations
@@ -26,52 +25,16 @@ from vigil.core.documents.decree30 import (
     Heading,
     OfficialDocument,
     Paragraph,
-    Signature,
     build_docx,
 )
 from vigil.core.numbering import DocType
-from vigil.org.models import Committee, Period, Post, PostHolder
+from vigil.org.letterhead import default_signature, parent_body, place_of
 from vigil.org.scope import Viewer
 from vigil.sites.models import SECTIONS, KeySite, PlanVersion, VersionStatus
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 REGISTER_NUMBER = re.compile(r"\d+/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ.]+)*")
 TYPE_NAME = "Phương án"
-
-
-def parent_body(committee: Committee) -> str:
-    """The host body printed above the committee: the agency of its head's post."""
-    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
-    agency = head.agency if head is not None else None
-    return agency.name.upper() if agency is not None else ""
-
-
-def place_of(committee: Committee) -> str:
-    """The place before the date: the province's name without "Tỉnh"."""
-    unit = committee.admin_unit
-    if unit is None:
-        return ""
-    province = unit.parent or unit
-    return province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
-
-
-def signature_for(committee: Committee) -> Signature:
-    """The standing deputy signs for the head (KT. TRƯỞNG BAN) when the post is held."""
-    holder = (
-        PostHolder.objects.filter(
-            Period.current_on(clock.today()),
-            post__committee=committee,
-            post__kind=Post.Kind.STANDING_DEPUTY,
-        )
-        .select_related("post")
-        .first()
-    )
-    if holder is None:
-        return Signature(name="", title="TRƯỞNG BAN", form="TM.", authority="BAN CHỈ ĐẠO")
-    return Signature(
-        name=holder.holder_name, title=holder.post.title.upper(), form="KT.",
-        authority="TRƯỞNG BAN", host_position=holder.position.upper(),
-    )  # fmt: skip
 
 
 def body_of(version: PlanVersion, viewer: Viewer) -> list[Block]:
@@ -121,7 +84,7 @@ def official_document(version: PlanVersion, viewer: Viewer) -> OfficialDocument:
         place=place_of(committee),
         number=number,
         symbol=f"{DocType.PHUONG_AN.value}-{committee.short_name or 'BCĐ'}",
-        signature=signature_for(committee),
+        signature=default_signature(committee),
         body=tuple(body_of(version, viewer)),
         recipients=("Lưu: VT",),
         classification_stamp=(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,16 @@ from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
 from vigil.core.audit import Actor
+from vigil.core.coordinates import (
+    LAT_MAX,
+    LAT_MIN,
+    LATITUDE_MESSAGE,
+    LON_MAX,
+    LON_MIN,
+    LONGITUDE_MESSAGE,
+    PAIRED_MESSAGE,
+    coordinate,
+)
 from vigil.core.models import AdminUnit
 from vigil.inbox.escalation import close_case
 from vigil.inbox.models import CaseKind
@@ -21,12 +30,6 @@ from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.sites.models import (
     CYCLE_MESSAGE,
-    LAT_MAX,
-    LAT_MIN,
-    LATITUDE_MESSAGE,
-    LON_MAX,
-    LON_MIN,
-    LONGITUDE_MESSAGE,
     SECTION_NAMES,
     KeySite,
     Plan,
@@ -108,25 +111,13 @@ def add_category(committee: Committee, *, code: str, name: str, actor: Actor) ->
 # --- sites
 
 
-def _coordinate(value: Any, low: float, high: float, name: str, message: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({name: message}) from None
-    if not Decimal(str(low)) <= number <= Decimal(str(high)):
-        raise ValidationError({name: message})
-    return number
-
-
 def _check_site(site: KeySite) -> None:
-    site.latitude = _coordinate(site.latitude, LAT_MIN, LAT_MAX, "latitude", LATITUDE_MESSAGE)
-    site.longitude = _coordinate(site.longitude, LON_MIN, LON_MAX, "longitude", LONGITUDE_MESSAGE)
+    site.latitude = coordinate(site.latitude, LAT_MIN, LAT_MAX, "latitude", LATITUDE_MESSAGE)
+    site.longitude = coordinate(site.longitude, LON_MIN, LON_MAX, "longitude", LONGITUDE_MESSAGE)
     if (site.latitude is None) != (site.longitude is None):
         raise ValidationError(
             {"longitude" if site.longitude is None else "latitude":
-             _("Give both the latitude and the longitude, or neither.")}
+             PAIRED_MESSAGE}
         )  # fmt: skip
     if not site.name.strip():
         raise ValidationError({"name": _("Give the site a name.")})

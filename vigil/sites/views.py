@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.core import audit
 from vigil.core.attachments import content_disposition
+from vigil.core.coordinates import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN
 from vigil.core.documents.decree30 import docx_response
 from vigil.core.pages import acting, submit
 from vigil.org.administration.forms import ImportForm
@@ -38,10 +39,6 @@ from vigil.sites.forms import (
     site_initial,
 )
 from vigil.sites.models import (
-    LAT_MAX,
-    LAT_MIN,
-    LON_MAX,
-    LON_MIN,
     NO_PLAN,
     SECTION_NAMES,
     Freshness,

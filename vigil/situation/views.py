@@ -12,8 +12,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vigil.core.coordinates import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN
 from vigil.core.pages import audit_classified_view
-from vigil.sites.models import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN
 from vigil.situation import queries
 
 

@@ -22,7 +22,8 @@ from vigil.core import audit, clock
 from vigil.core.audit import Actor
 from vigil.core.numbering import DocType
 from vigil.inbox.services import CommitteeRole, notify
-from vigil.org.models import Agency, Committee, Period, Post, PostHolder
+from vigil.org.letterhead import parent_body, place_of, standing_deputy
+from vigil.org.models import Agency, Committee
 from vigil.org.registers.services import issue_number
 from vigil.org.scope import Role, Viewer
 from vigil.situation.flash import documents
@@ -112,32 +113,10 @@ def _resolved(names: Sequence[str]) -> list[dict[str, str]]:
 
 def default_signer(committee: Committee) -> tuple[str, str, str]:
     """(form, title, name): the standing deputy for the head when the post is held."""
-    holder = (
-        PostHolder.objects.filter(
-            Period.current_on(clock.today()),
-            post__committee=committee,
-            post__kind=Post.Kind.STANDING_DEPUTY,
-        )
-        .select_related("post")
-        .first()
-    )
+    holder = standing_deputy(committee)
     if holder is None:
         return "TM.", "Trưởng ban", ""
     return "KT.", holder.post.title, holder.holder_name
-
-
-def _parent_body(committee: Committee) -> str:
-    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
-    agency = head.agency if head is not None else None
-    return agency.name.upper() if agency is not None else ""
-
-
-def _place_name(committee: Committee) -> str:
-    unit = committee.admin_unit
-    if unit is None:
-        return ""
-    province = unit.parent or unit
-    return province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
 
 
 def _when(value: Any) -> str:
@@ -260,14 +239,14 @@ def issue_flash_report_within(
         subject = f"(DIỄN TẬP) {subject}"
     content: dict[str, Any] = {
         "issuing_body": committee.name.upper(),
-        "parent_body": _parent_body(committee),
+        "parent_body": parent_body(committee),
         "issuer": committee.name,
         "issuer_code": committee.electronic_code
         or (committee.standing_agency.electronic_code if committee.standing_agency else ""),
         "doc_type": TYPE_NAME,
         "subject": subject[:500],
         "date": clock.today().isoformat(),
-        "place": _place_name(committee),
+        "place": place_of(committee),
         "number": issued.symbol,
         "urgency": MARK_PRINTED[UrgencyMark(urgency_mark)],
         "classification": incident.classification,

@@ -21,12 +21,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.coordinates import (
+    LAT_MAX,
+    LAT_MIN,
+    LATITUDE_MESSAGE,
+    LON_MAX,
+    LON_MIN,
+    LONGITUDE_MESSAGE,
+    PAIRED_MESSAGE,
+)
 from vigil.core.models import AppendOnly
 from vigil.org.scope import Owned, OwnedQuerySet
 from vigil.situation.terms import Certainty, Severity, Urgency
-
-LAT_MIN, LAT_MAX = 6.0, 23.5
-LON_MIN, LON_MAX = 102.0, 118.0
 
 
 class IncidentType(models.TextChoices):
@@ -155,23 +161,19 @@ class Incident(Owned):
                 condition=Q(latitude__isnull=True)
                 | Q(latitude__gte=LAT_MIN, latitude__lte=LAT_MAX),
                 name="situation_incident_latitude_in_vietnam",
-                violation_error_message=_(
-                    "The latitude must lie inside Vietnam: from 6.0 to 23.5 degrees north."
-                ),
+                violation_error_message=LATITUDE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True)
                 | Q(longitude__gte=LON_MIN, longitude__lte=LON_MAX),
                 name="situation_incident_longitude_in_vietnam",
-                violation_error_message=_(
-                    "The longitude must lie inside Vietnam: from 102.0 to 118.0 degrees east."
-                ),
+                violation_error_message=LONGITUDE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="situation_incident_coordinates_paired",
-                violation_error_message=_("Give both the latitude and the longitude, or neither."),
+                violation_error_message=PAIRED_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(state__in=IncidentState.values),

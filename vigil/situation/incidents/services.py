@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from vigil.core import attachments, audit, clock
 from vigil.core.audit import Actor
+from vigil.core.coordinates import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, PAIRED_MESSAGE, coordinate
 from vigil.core.models import AdminUnit
 from vigil.core.search import fold
 from vigil.inbox.models import Kind
@@ -37,10 +37,6 @@ from vigil.org.models import Agency, Committee, MemberAgency, Role
 from vigil.org.scope import Viewer, check_clearance, committees_with_role, scope_for
 from vigil.sites.models import KeySite
 from vigil.situation.incidents.models import (
-    LAT_MAX,
-    LAT_MIN,
-    LON_MAX,
-    LON_MIN,
     TRANSITIONS,
     Incident,
     IncidentEvent,
@@ -177,18 +173,6 @@ def _require(allowed: bool, message: str) -> None:
 # --- validation
 
 
-def _coordinate(value: Any, low: float, high: float, name: str, message: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({name: message}) from None
-    if not Decimal(str(low)) <= number <= Decimal(str(high)):
-        raise ValidationError({name: message})
-    return number
-
-
 def _choice(incident: Incident, name: str, choices: Any, message: str) -> None:
     if getattr(incident, name) not in choices.values:
         raise ValidationError({name: message})
@@ -221,14 +205,14 @@ def _check(incident: Incident, actor: Actor, *, new_site: bool = True) -> None:
         raise ValidationError({"commune": _("Choose a commune, ward or special zone.")})
     if site is not None and incident.commune is None:
         incident.commune = site.commune
-    incident.latitude = _coordinate(incident.latitude, LAT_MIN, LAT_MAX, "latitude",
+    incident.latitude = coordinate(incident.latitude, LAT_MIN, LAT_MAX, "latitude",
                                     _("The latitude must lie inside Vietnam: from 6.0 to 23.5 degrees north."))  # fmt: skip
-    incident.longitude = _coordinate(incident.longitude, LON_MIN, LON_MAX, "longitude",
+    incident.longitude = coordinate(incident.longitude, LON_MIN, LON_MAX, "longitude",
                                      _("The longitude must lie inside Vietnam: from 102.0 to 118.0 degrees east."))  # fmt: skip
     if (incident.latitude is None) != (incident.longitude is None):
         raise ValidationError(
             {"longitude" if incident.longitude is None else "latitude":
-             _("Give both the latitude and the longitude, or neither.")}
+             PAIRED_MESSAGE}
         )  # fmt: skip
     if site is not None and incident.latitude is None and site.latitude is not None:
         incident.latitude, incident.longitude = site.latitude, site.longitude

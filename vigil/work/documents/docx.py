@@ -17,18 +17,11 @@ from vigil.core.documents.decree30 import (
     body_blocks,
 )
 from vigil.core.numbering import DocType
-from vigil.org.models import Committee, Post
+from vigil.org.letterhead import parent_body
 from vigil.work.models import IssuedDocument, SigningForm
 
 # Whom a TM. signature signs for: the collective, not the head's post.
 COLLECTIVE = "BAN CHỈ ĐẠO"
-
-
-def parent_body(committee: Committee) -> str:
-    """The host body printed above the committee: the agency of its head's post, in full."""
-    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
-    agency = head.agency if head is not None else None
-    return agency.name.upper() if agency is not None else ""
 
 
 def signature_of(document: IssuedDocument) -> Signature:
@@ -120,12 +113,3 @@ def official_document(document: IssuedDocument) -> OfficialDocument:
         authority=authority_line(document) if with_authority else "",
         legal_bases=tuple(_lines(document.legal_bases)),
     )
-
-
-def place_of(committee: Committee) -> str:
-    """The place printed before the date: the province's name without "Tỉnh"."""
-    unit = committee.admin_unit
-    if unit is None:
-        return ""
-    province = unit.parent or unit
-    return province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")

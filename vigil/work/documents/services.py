@@ -25,10 +25,10 @@ from vigil.core.classification import Classification
 from vigil.core.documents import edxml
 from vigil.core.documents.decree30 import ARTICLE
 from vigil.core.numbering import DocType
+from vigil.org.letterhead import place_of
 from vigil.org.models import Agency, Committee, Post, PostHolder
 from vigil.org.registers import services as numbering
 from vigil.org.scope import check_clearance
-from vigil.work.documents.docx import place_of
 from vigil.work.documents.models import (
     DocumentPoint,
     IncomingDocument,

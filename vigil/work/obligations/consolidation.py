@@ -23,12 +23,12 @@ from vigil.core.documents.decree30 import (
     Heading,
     OfficialDocument,
     Paragraph,
-    Signature,
     Table,
     build_docx,
 )
 from vigil.core.xlsx import Sheet, workbook_bytes
-from vigil.work.documents.docx import official_document, parent_body, place_of
+from vigil.org.letterhead import default_signature, parent_body, place_of
+from vigil.work.documents.docx import official_document
 from vigil.work.obligations.models import (
     Aggregation,
     Indicator,
@@ -362,7 +362,7 @@ def docx_bytes(c: Consolidation, *, date: dt.date) -> bytes:
         date=date,
         place=place_of(committee),
         symbol=f"BC-{committee.short_name}",  # a draft: "DỰ THẢO", no number yet
-        signature=_signature(committee),
+        signature=default_signature(committee),
         body=body,
         recipients=["Lưu: VT, VPTT"],
         classification_stamp=_stamp(obligation.classification),
@@ -383,28 +383,6 @@ def _stamp(level: int) -> str:
     from vigil.core.classification import STAMPS, Classification
 
     return STAMPS[Classification(level)] if level else ""
-
-
-def _signature(committee: Any) -> Signature:
-    """The standing deputy signs for the head (KT. TRƯỞNG BAN) when the post is held."""
-    from vigil.core import clock
-    from vigil.org.models import Period, Post, PostHolder
-
-    holder = (
-        PostHolder.objects.filter(
-            Period.current_on(clock.today()),
-            post__committee=committee,
-            post__kind=Post.Kind.STANDING_DEPUTY,
-        )
-        .select_related("post")
-        .first()
-    )
-    if holder is None:
-        return Signature(name="", title="TRƯỞNG BAN", form="TM.", authority="BAN CHỈ ĐẠO")
-    return Signature(
-        name=holder.holder_name, title=holder.post.title.upper(), form="KT.",
-        authority="TRƯỞNG BAN", host_position=holder.position.upper(),
-    )  # fmt: skip
 
 
 def filename(c: Consolidation, ext: str) -> str:
