@@ -9,13 +9,15 @@ from typing import Any
 
 from lxml import etree
 
-from vigil.accounts.models import User
-from vigil.org.models import Agency, Committee
+from tests.situation.alerts.helpers import A, P, agency, committee, user
+from tests.situation.alerts.helpers import fields as alert_fields
 from vigil.situation.alerts import services
 from vigil.situation.alerts.models import Alert
 
-P = "Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh"
-A = "Ban Chỉ đạo Phòng, chống khủng bố đặc khu Vân Đồn"
+__all__ = [
+    "NS", "A", "P", "agency", "committee", "draft", "fields", "issued", "later", "oasis_schema",
+    "parse", "text", "user", "xsd_errors",
+]  # fmt: skip
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 
 
@@ -32,31 +34,9 @@ def xsd_errors(data: bytes) -> list[str]:
     return [] if valid else [str(e) for e in schema.error_log]
 
 
-def user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-def committee(name: str = P) -> Committee:
-    return Committee.objects.get(name=name)
-
-
-def agency(short_name: str, committee_name: str = P) -> Agency:
-    return Agency.objects.get(short_name=short_name, committee__name=committee_name)
-
-
 def fields(**extra: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "event": "Đe dọa đánh bom",
-        "urgency": "Immediate",
-        "severity": "Severe",
-        "certainty": "Likely",
-        "headline": "Đe dọa đánh bom tại cảng Cái Lân",
-        "description": "Nhận được cuộc gọi đe dọa đặt bom tại khu vực cảng.",
-        "instruction": "Triển khai lực lượng kiểm tra, báo cáo Thường trực.",
-        "addressed_agencies": [agency("SCT"), agency("BĐBP")],
-    }
-    base.update(extra)
-    return base
+    """The alert tests' draft, without an event code unless a test gives one."""
+    return alert_fields(**{"event_code": ""} | extra)
 
 
 def draft(**extra: Any) -> Alert:
