@@ -51,6 +51,7 @@ from vigil.org.models import (
     PostHolder,
     RoleRequest,
 )
+from vigil.situation.models import Alert, FlashReport, Incident
 from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
 
@@ -81,7 +82,7 @@ def every_url(user: User) -> list[str]:
         "report_obligation": ReportObligation,
         "report_submission": ReportSubmission, "report_period": ReportPeriod,
         "organisation": OrganisationProfile, "inspection": Inspection,
-        "transfer": Transfer,
+        "transfer": Transfer, "incident": Incident, "alert": Alert,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -90,7 +91,7 @@ def every_url(user: User) -> list[str]:
     others: dict[str, Any] = {
             "adminunit": AdminUnit, "user": User, "membership": Membership,
             "clearance": ClearanceRequest, "attachment": Attachment, "holiday": Holiday,
-            "inbox_entry": InboxEntry, "rolerequest": RoleRequest,
+            "inbox_entry": InboxEntry, "rolerequest": RoleRequest, "flash_report": FlashReport,
     }  # fmt: skip
     objects |= {kind: model.objects.first() for kind, model in others.items()}
     objects["token"] = create_token(user, name="walk", actor=SystemActor("test"))[0]
@@ -101,6 +102,8 @@ def every_url(user: User) -> list[str]:
         **{name: kind for name, kind in ADMIN_URLS.items() if kind},
         "accounts:token_revoke": "token",
         "work:calendar_feed": "calendar_feed",  # none: a guessed token is 404
+        "situation:alert_feed": "calendar_feed",
+        "situation:incident_move": "incident",
         "api-user-deactivate": "user", "api-user-unlock": "user",
         "api-user-reset-second-factor": "user", "api-user-clearance": "user",
         "api-clearancerequest-approve": "clearance", "api-clearancerequest-reject": "clearance",
@@ -150,7 +153,8 @@ def assert_secure_headers(response: HttpResponseBase, url: str) -> None:
 
 
 INLINE = [
-    re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),  # a script without src
+    # A script without src; a JSON data block (json_script) is data, never run.
+    re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I),
     re.compile(r"<style[\s>]", re.I),
     re.compile(r"\sstyle=", re.I),
     re.compile(r"\son[a-z]+=", re.I),  # onclick=, onload=, ...
