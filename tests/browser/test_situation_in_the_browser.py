@@ -121,6 +121,8 @@ def test_drafted_approved_acknowledged_and_the_open_board_shows_it(browser: Any,
             expect(entry.get_by_role("button", name=vi("Acknowledge"), exact=True)).to_be_visible()
             entry.get_by_role("link", name=re.compile(HEADLINE)).click()
             expect(dit.locator("h1")).to_have_text(HEADLINE)
+            # Opened by a member of the department: the standing office's board says read.
+            expect(row).to_have_attribute("data-state", "read", timeout=POLL_MS)
             dit.get_by_label(vi("Note (optional)")).press_sequentially(NOTE)
             dit.get_by_role(
                 "button", name=vi("Acknowledge for %(recipient)s") % {"recipient": DIT}
