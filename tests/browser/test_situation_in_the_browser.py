@@ -16,9 +16,11 @@ from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from vigil.accounts.models import User
 from vigil.core import clock
 from vigil.inbox.delivery import deliver_pending
 from vigil.situation.alerts.models import Alert, AlertState
+from vigil.situation.incidents.models import Incident
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +142,47 @@ def test_drafted_approved_acknowledged_and_the_open_board_shows_it(browser: Any,
     assert delivery.acknowledged_by is not None
     assert delivery.acknowledged_by.username == "congthuong"
     assert delivery.ack_note == NOTE
+
+
+PHONE = {"width": 390, "height": 844}
+SIDEWAYS = "[document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@pytest.mark.parametrize("username", ["thuongtruc", "congthuong"])
+def test_the_alert_page_and_the_board_fit_a_phone(browser: Any, site: str, username: str) -> None:
+    """Every demo alert the user sees (real, exercise, escalated, acknowledged), its page
+    and its live board, and every incident page, at 390 px: nothing scrolls sideways
+    (wide tables scroll inside themselves)."""
+    context = browser.new_context(locale="vi-VN", viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, site, username)
+        seen = list(
+            Alert.objects.visible_to(User.objects.get(username=username))
+            .filter(state=AlertState.ISSUED)
+            .values_list("pk", flat=True)
+        )
+        assert seen
+        problems = []
+        for pk in seen:
+            for url in (f"{site}/situation/alerts/{pk}/", f"{site}/situation/alerts/{pk}/board/"):
+                response = page.goto(url)
+                assert response is not None and response.status == 200, url
+                expect(page.locator("#board")).to_be_visible()
+                width, inner = page.evaluate(SIDEWAYS)
+                if width > PHONE["width"]:
+                    problems.append(f"{url} is {width}px wide ({inner})")
+        # And the incident pages, which now list their flash reports and alerts.
+        for pk in Incident.objects.visible_to(User.objects.get(username=username)).values_list(
+            "pk", flat=True
+        ):
+            url = f"{site}/situation/incidents/{pk}/"
+            response = page.goto(url)
+            assert response is not None and response.status == 200, url
+            width, inner = page.evaluate(SIDEWAYS)
+            if width > PHONE["width"]:
+                problems.append(f"{url} is {width}px wide ({inner})")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
