@@ -133,3 +133,20 @@ def test_an_incident_the_user_may_not_see_is_not_found(
     assert client.get(draft_url(incident("border").pk)).status_code == 404
     assert client.get(f"{reverse('situation:alert_new')}?incident=x").status_code == 404
     assert client.get(draft_url(incident("airport").pk)).status_code == 200
+
+
+def test_a_classified_alert_on_the_page_is_an_audited_read(
+    client_for: Callable[[str], Client],
+) -> None:
+    from vigil.core.audit import CoreAction
+    from vigil.core.models import AuditEvent
+
+    airport = incident("airport")  # unclassified
+    alert = draft(incidents=[airport], classification=1)  # Mật
+    before = AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED).count()
+    client_for("thuongtruc").get(detail(airport.pk))
+    viewed = AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED).order_by("pk")
+    assert viewed.count() == before + 1
+    last = viewed.last()
+    assert last is not None and last.after is not None
+    assert f"situation.alert:{alert.pk}" in last.after["shown"]
