@@ -150,3 +150,17 @@ def test_a_classified_alert_on_the_page_is_an_audited_read(
     last = viewed.last()
     assert last is not None and last.after is not None
     assert f"situation.alert:{alert.pk}" in last.after["shown"]
+
+
+def test_the_incidents_are_reached_from_the_situation_pages(
+    client_for: Callable[[str], Client],
+) -> None:
+    airport = incident("airport")
+    client = client_for("thuongtruc")
+    listing = reverse("situation:incident_list")
+    for url in (reverse("situation:picture"), reverse("situation:alert_list"), listing):
+        assert page(client, url).xpath(f"//nav[@class='subnav']//a[@href='{listing}']"), url
+    assert page(client, reverse("situation:picture")).xpath(f"//a[@href='{detail(airport.pk)}']")
+    alert = draft(incidents=[airport])
+    shown = page(client, reverse("situation:alert_detail", kwargs={"pk": alert.pk}))
+    assert shown.xpath(f"//a[@href='{detail(airport.pk)}']")
