@@ -139,6 +139,30 @@ def alert_initial(alert: Alert) -> dict[str, Any]:
     return initial
 
 
+def initial_from_incident(incident: Incident) -> dict[str, Any]:
+    """A new draft about ``incident``: its event, grading, area and classification, the
+    incident ticked (an exercise incident drafts an exercise alert)."""
+    place = (
+        incident.place
+        or (incident.site.name if incident.site else "")
+        or (incident.commune.name if incident.commune else "")
+    )
+    return {
+        "committee": incident.owning_committee_id,
+        "cap_status": CapStatus.EXERCISE if incident.is_exercise else CapStatus.ACTUAL,
+        "classification": incident.classification,
+        "event": incident.get_type_display(),
+        "headline": incident.title,
+        "urgency": incident.urgency,
+        "severity": incident.severity,
+        "certainty": incident.certainty,
+        "area_desc": place[:300],
+        "communes": [incident.commune_id] if incident.commune_id else [],
+        "sites": [incident.site_id] if incident.site_id else [],
+        "incidents": [incident.pk],
+    }
+
+
 class AcknowledgeForm(forms.Form):
     delivery = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock
 from vigil.inbox.models import EscalationEvent
-from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
+from vigil.org.scope import COMMITTEE_WIDE_ROLES, Role, Viewer, committees_with_role, scope_for
 from vigil.situation.alerts.models import Alert, AlertDelivery, AlertEvent, AlertState, MsgType
 
 # The list's filters: what each value keeps.
@@ -59,6 +59,16 @@ class AlertFilters:
     kind: str = ""  # real, exercise
     q: str = ""
     awaiting: str = ""  # ack (my acknowledgement), approval (my approval)
+
+
+def unread_for_member(user: Viewer, alert: Alert) -> QuerySet[AlertDelivery]:
+    """The deliveries of ``alert`` to the user's own agencies (or committees, for a holder
+    of a committee-wide role) nobody there has read yet. Membership only: an auditor or
+    an administrator who sees everything reads no delivery for the agency."""
+    scope = scope_for(user)
+    committees = {c for role, _a, c, _p in scope.roles if role in COMMITTEE_WIDE_ROLES and c}
+    mine = Q(agency_id__in=scope.agency_ids) | Q(committee_id__in=committees)
+    return alert.deliveries.filter(mine, first_read_at__isnull=True)
 
 
 def cancelled_q() -> Q:

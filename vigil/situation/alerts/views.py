@@ -32,8 +32,10 @@ from vigil.situation.alerts.forms import (
     AlertForm,
     CancelForm,
     alert_initial,
+    initial_from_incident,
 )
 from vigil.situation.alerts.models import Alert, AlertDelivery, AlertState, MsgType
+from vigil.situation.incidents.models import Incident
 
 PAGE = 50
 
@@ -53,6 +55,15 @@ def _alert(request: HttpRequest, pk: int) -> Alert:
         pk=pk,
     )
     return alert
+
+
+def _read_by_member(request: HttpRequest, alert: Alert) -> None:
+    """A member of a recipient opens the alert: the recipient's first read (the board's
+    "read" state, and an event on the timeline). Later opens change nothing."""
+    if alert.state != AlertState.ISSUED or not request.user.is_authenticated:
+        return
+    for delivery in queries.unread_for_member(request.user, alert).select_related("alert"):
+        services.mark_read(delivery, actor=acting(request))
 
 
 def _refused(request: HttpRequest, exc: ValidationError) -> None:
@@ -89,6 +100,7 @@ def _may_follow_up(user: Viewer, alert: Alert) -> bool:
 
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert(request, pk)
+    _read_by_member(request, alert)
     user = request.user
     draft = alert.state == AlertState.DRAFT
     issued = alert.state == AlertState.ISSUED
@@ -123,7 +135,8 @@ def alert_new(request: HttpRequest) -> HttpResponse:
     committees = drafting_committees(request.user)
     if not committees.exists():
         raise Http404  # a page for those who may draft
-    form = AlertForm(request.POST or None, user=request.user, committees=committees)
+    form = AlertForm(request.POST or None, initial=_about_incident(request, committees),
+                     user=request.user, committees=committees)  # fmt: skip
 
     def create(data: dict[str, Any]) -> Alert:
         values = dict(data)
@@ -134,6 +147,26 @@ def alert_new(request: HttpRequest) -> HttpResponse:
         return done
     return render(request, "situation/alerts/alert_form.html",
                   {"form": form, "title": _("New alert"), "back": "/situation/alerts/"})  # fmt: skip
+
+
+def _about_incident(request: HttpRequest, committees: QuerySet[Committee]) -> dict[str, Any]:
+    """``?incident=<id>`` (the incident page's "Draft an alert"): the form starts from it,
+    in the incident's committee when the user drafts for it. The page shows the
+    incident's title: a read of it, audited when classified."""
+    wanted = request.GET.get("incident")
+    if not wanted:
+        return {}
+    if not wanted.isdigit():
+        raise Http404
+    incident: Incident = get_visible_or_404(
+        Incident.objects.select_related("site", "commune"), request.user, pk=int(wanted)
+    )
+    initial = initial_from_incident(incident)
+    if not committees.filter(pk=incident.owning_committee_id).exists():
+        del initial["committee"]
+    if request.method == "GET":
+        audit_classified_view(request, [incident], about=incident)
+    return initial
 
 
 def _draft(request: HttpRequest, pk: int) -> Alert:
@@ -236,6 +269,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     mine = services.deliveries_to_acknowledge(request.user, alert)
     if alert.state != AlertState.ISSUED or not mine:
         raise PermissionDenied
+    _read_by_member(request, alert)
     stamp = audit_classified_view(request, [alert], about=alert)
     return render(request, "situation/alerts/alert_acknowledge.html",
                   {"alert": alert, "mine": mine, "form": form, "next": back,
@@ -316,6 +350,8 @@ def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
     and times of recipients, no content of the alert) is not, so polling stays quiet.
     """
     alert = _alert(request, pk)
+    if not request.htmx:  # type: ignore[attr-defined]
+        _read_by_member(request, alert)  # opening the board; its polls are not reads
     context: dict[str, Any] = {
         "alert": alert,
         "board": queries.board_rows(alert),

@@ -19,6 +19,10 @@ from vigil.core.confirm import confirm_page
 from vigil.core.pages import acting, audit_classified_view, refuse_oversized_upload, submit
 from vigil.org.models import Committee
 from vigil.org.scope import get_visible_or_404
+from vigil.situation.alerts import services as alert_services
+from vigil.situation.alerts.models import Alert
+from vigil.situation.flash import queries as flash_queries
+from vigil.situation.flash import services as flash_services
 from vigil.situation.incidents import queries, services
 from vigil.situation.incidents.forms import (
     IncidentFilterForm,
@@ -78,14 +82,21 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     rows = queries.timeline(incident, user)
     files = [f for row in rows for f in row.files]
+    reports = list(flash_queries.reports_of(incident, user))
+    alerts = list(Alert.objects.visible_to(user).filter(incidents=incident).order_by("-drafted_at"))
     context = {
         "incident": incident, "timeline": rows,
         "involved": incident.involved_agencies.order_by("name"),
         "moves": [(state, IncidentState(state).label) for state in services.moves_for(user, incident)],
         "can_change": services.may_change(user, incident),
         "can_update": services.may_add_update(user, incident),
+        "can_flash": flash_services.offers_flash_report(user, incident),
+        "can_alert": alert_services.may_draft(user, incident.owning_committee),
+        "reports": reports, "alerts": alerts,
         "update_form": UpdateForm(),
-        "page_stamp": audit_classified_view(request, [incident, *files], about=incident),
+        "page_stamp": audit_classified_view(
+            request, [incident, *files, *reports, *alerts], about=incident
+        ),
     }  # fmt: skip
     return render(request, "situation/incidents/detail.html", context)
 
