@@ -28,5 +28,5 @@ def seed_situation(world: OrgWorld, actor: SystemActor) -> dict[str, Any]:
         signer_name=name,
         signing_form=form,
     )
-    alerts = seed_alerts(world, actor)
+    alerts = seed_alerts(world, actor, incidents)
     return {"incidents": incidents, "flash_report": report, "alerts": alerts}

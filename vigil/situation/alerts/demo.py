@@ -10,6 +10,7 @@ step of the policy (and no step of the seed's is left to fall due later)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from vigil.core import clock
@@ -22,6 +23,7 @@ from vigil.org.demo import OrgWorld
 from vigil.situation.alerts import services, sms
 from vigil.situation.alerts.deadlines import sweep_alert_deadlines
 from vigil.situation.alerts.models import Alert, AlertDelivery
+from vigil.situation.incidents.models import Incident
 
 EXERCISE = "Diễn tập: phát hiện vật thể nghi là bom tại Cảng hàng không quốc tế Vân Đồn"
 REAL = "Cảnh báo nguy cơ tấn công khủng bố tại các mục tiêu trọng điểm dịp cuối năm"
@@ -52,9 +54,12 @@ def _escalate(alert: Alert, actor: SystemActor) -> None:
             case.refresh_from_db()
 
 
-def seed_alerts(world: OrgWorld, actor: SystemActor) -> dict[str, Alert]:
+def seed_alerts(
+    world: OrgWorld, actor: SystemActor, incidents: Mapping[str, Incident] | None = None
+) -> dict[str, Alert]:
     """The demo alerts by key. The seed (``actor``) does every write, so the audit
-    chain is the seed's alone; the persons who acknowledged are named on the rows."""
+    chain is the seed's alone; the persons who acknowledged are named on the rows.
+    Given the demo incidents, the alert to commune A is about the one at the airport."""
     c, ag, u = world.committees, world.agencies, world.users
     now = clock.now()
 
@@ -112,6 +117,7 @@ def seed_alerts(world: OrgWorld, actor: SystemActor) -> dict[str, Alert]:
         alerts["case5"] = issue(
             now - 15 * M, CASE_5_HEADLINE, urgency="Expected", certainty="Possible",
             area_desc="Đặc khu Vân Đồn", addressed_committees=[c["a"]],
+            incidents=[incidents["airport"]] if incidents else [],
             instruction="Ban Chỉ đạo đặc khu tăng cường tuần tra khu vực sân bay.",
         )  # fmt: skip
         alerts["case7"] = issue(
