@@ -119,6 +119,7 @@ def child(runs: int) -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from vigil.accounts.models import User
@@ -206,7 +207,9 @@ def child(runs: int) -> None:
             times.append(time.perf_counter() - t)
             assert response.status_code == 200, response.status_code
         rows = response.content.count(b'class="ack-row ')
-        print(f"  {name} ({rows} rows, {PAGE_REQUESTS} requests as thuongtruc): "
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, headers=headers)
+        print(f"  {name} ({rows} rows, {len(queries)} queries; {PAGE_REQUESTS} requests as thuongtruc): "
               f"median {statistics.median(times) * 1000:.1f} ms, "
               f"p95 {percentile(times, 95) * 1000:.1f} ms  (goal: p95 under {GOAL_BOARD_MS:.0f} ms)")  # fmt: skip
 
