@@ -7,6 +7,7 @@ the environment of a child process that owns a new, empty database."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,3 +54,10 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now (for a ``vigil serve`` child)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -81,7 +81,10 @@ def claim_notifications(
         )
         if won:
             claimed.append(pk)
-    return list(Notification.objects.filter(pk__in=claimed).order_by("pk"))
+    # The targets with it: the fan-out reads them twice (recipients, duty officers).
+    return list(
+        Notification.objects.filter(pk__in=claimed).prefetch_related("targets").order_by("pk")
+    )
 
 
 def renew(notification: Notification, lease: leases.Lease) -> bool:

@@ -102,6 +102,13 @@ class Notification(AboutObject):
                 condition=Q(delivered_at__isnull=True),
                 name="inbox_notification_pending_idx",
             ),
+            # The worker's claim takes the oldest undelivered first (ORDER BY id LIMIT):
+            # in id order over the undelivered alone, not a scan of every one delivered.
+            models.Index(
+                fields=["id"],
+                condition=Q(delivered_at__isnull=True),
+                name="inbox_notification_next_idx",
+            ),
             models.Index(fields=["about_type", "about_id"], name="inbox_notification_about_idx"),
         ]
 
@@ -237,6 +244,10 @@ class InboxEntry(models.Model):
                 fields=["claimed_until"],
                 condition=Q(email_state="pending"),
                 name="inbox_email_pending_idx",
+            ),
+            # The e-mail claim, oldest pending first: the pending alone, in id order.
+            models.Index(
+                fields=["id"], condition=Q(email_state="pending"), name="inbox_email_next_idx"
             ),
         ]
 

@@ -120,8 +120,24 @@ def notify(
         for target in targets:
             target.notification = notification
         NotificationTarget.objects.bulk_create(targets)
-        transaction.on_commit(_wake_worker)
+    _wake_worker_on_commit()
     return notification
+
+
+def _wake_worker_on_commit() -> None:
+    """One wake-up per transaction: an alert approved to 500 agencies writes 500
+    notifications, and one task row after its commit wakes the worker for all of
+    them (500 would be 500 more writes, and 499 more runs of the worker for nothing).
+
+    A wake-up already waiting in this scope or an enclosing one is enough: whatever
+    rollback would discard it discards this notification too."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        scope = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if func is _wake_worker and sids <= scope:
+                return
+    transaction.on_commit(_wake_worker)
 
 
 def _wake_worker() -> None:
