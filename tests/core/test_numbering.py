@@ -89,32 +89,32 @@ def test_a_year_keeps_its_mode_when_the_setting_changes(
 @pytest.mark.django_db
 def test_a_paper_number_already_used_is_refused_with_nothing_written() -> None:
     p = province()
-    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM)
+    numbering.issue_number(p, DocType.TO_TRINH, actor=SYSTEM)
     before = (IssuedNumber.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ValidationError) as refused:
-        numbering.record_external_number(p, DocType.BAO_CAO, 1, actor=SYSTEM)
-    assert "01/BC-BCĐ" in str(refused.value)
+        numbering.record_external_number(p, DocType.TO_TRINH, 1, actor=SYSTEM)
+    assert "01/TTr-BCĐ" in str(refused.value)
     assert (IssuedNumber.objects.count(), AuditEvent.objects.count()) == before
 
 
 @pytest.mark.django_db
 def test_the_next_number_given_on_paper_moves_the_counter_past_it() -> None:
     p = province()
-    recorded = numbering.record_external_number(p, DocType.BAO_CAO, 1, actor=SYSTEM)
-    assert recorded.external and recorded.symbol == "01/BC-BCĐ"
-    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM).number == 2
+    recorded = numbering.record_external_number(p, DocType.TO_TRINH, 1, actor=SYSTEM)
+    assert recorded.external and recorded.symbol == "01/TTr-BCĐ"
+    assert numbering.issue_number(p, DocType.TO_TRINH, actor=SYSTEM).number == 2
 
 
 @pytest.mark.django_db
 def test_a_paper_number_that_would_leave_a_gap_is_refused() -> None:
     p = province()
-    numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM)
+    numbering.issue_number(p, DocType.TO_TRINH, actor=SYSTEM)
     before = (IssuedNumber.objects.count(), AuditEvent.objects.count())
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
-        numbering.record_external_number(p, DocType.BAO_CAO, 9999, actor=SYSTEM)
+        numbering.record_external_number(p, DocType.TO_TRINH, 9999, actor=SYSTEM)
     assert "2" in str(refused.value) and "khoảng trống" in str(refused.value)
     assert (IssuedNumber.objects.count(), AuditEvent.objects.count()) == before
-    assert numbering.issue_number(p, DocType.BAO_CAO, actor=SYSTEM).number == 2
+    assert numbering.issue_number(p, DocType.TO_TRINH, actor=SYSTEM).number == 2
 
 
 @pytest.mark.django_db
@@ -122,11 +122,11 @@ def test_an_agency_officer_may_not_take_the_committees_numbers(
     persona: Callable[..., User],
 ) -> None:
     with pytest.raises(PermissionDenied):
-        numbering.issue_number(province(), DocType.BAO_CAO, actor=persona("congthuong"))
+        numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("congthuong"))
     with pytest.raises(PermissionDenied):
-        numbering.issue_number(province(), DocType.BAO_CAO, actor=persona("xa_a"))
+        numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("xa_a"))
     assert (
-        numbering.issue_number(province(), DocType.BAO_CAO, actor=persona("thuongtruc")).number == 1
+        numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("thuongtruc")).number == 1
     )
 
 
@@ -181,24 +181,24 @@ def test_the_register_page_shows_numbers_and_refuses_a_used_one(
     p = province()
     client = client_for("thuongtruc")
     url = f"/committees/{p.pk}/numbers/"
-    response = client.post(url, {"doc_type": "BC", "number": "", "unit": ""})
+    response = client.post(url, {"doc_type": "TTr", "number": "", "unit": ""})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "01/BC-BCĐ" in page
-    response = client.post(url, {"doc_type": "BC", "number": "1", "unit": ""})
+    assert "01/TTr-BCĐ" in page
+    response = client.post(url, {"doc_type": "TTr", "number": "1", "unit": ""})
     assert response.status_code == 200
     assert "đã được sử dụng" in response.content.decode()
-    assert IssuedNumber.objects.filter(doc_type="BC").count() == 1
+    assert IssuedNumber.objects.filter(doc_type="TTr").count() == 1
 
 
 @pytest.mark.django_db
 def test_the_api_lists_numbers_to_their_keepers_only(api_for: Callable[..., Client]) -> None:
-    numbering.issue_number(province(), DocType.BAO_CAO, actor=SYSTEM)
+    numbering.issue_number(province(), DocType.TO_TRINH, actor=SYSTEM)
     rows = api_for("thuongtruc").get("/api/v1/issued-numbers/").json()["results"]
-    assert [r["symbol"] for r in rows if "/BC-" in r["symbol"]] == ["01/BC-BCĐ"]
+    assert [r["symbol"] for r in rows if "/TTr-" in r["symbol"]] == ["01/TTr-BCĐ"]
     assert api_for("congthuong").get("/api/v1/issued-numbers/").json()["results"] == []
     commune = api_for("xa_a").get("/api/v1/issued-numbers/").json()["results"]
-    assert "01/BC-BCĐ" not in [r["symbol"] for r in commune]  # the province's, not theirs
+    assert "01/TTr-BCĐ" not in [r["symbol"] for r in commune]  # the province's, not theirs
 
 
 ISSUER = """

@@ -17,12 +17,13 @@ from vigil.situation.models import UrgencyMark
 
 def seed_situation(world: OrgWorld, actor: SystemActor) -> dict[str, Any]:
     incidents = seed_incidents(world, actor)
-    # The contained incident at the seaport was reported up by the standing office.
+    # The contained incident at the seaport was reported up (by the seed: every write of
+    # the demo is the seed's, so its audit chain is the seed's alone).
     seaport = incidents["seaport"]
     form, title, name = flash.default_signer(seaport.owning_committee)
     report = flash.issue_flash_report(
         seaport,
-        actor=world.users["thuongtruc"],
+        actor=actor,
         urgency_mark=UrgencyMark.HOA_TOC,
         signer_title=title,
         signer_name=name,
