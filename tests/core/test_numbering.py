@@ -126,7 +126,8 @@ def test_an_agency_officer_may_not_take_the_committees_numbers(
     with pytest.raises(PermissionDenied):
         numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("xa_a"))
     assert (
-        numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("thuongtruc")).number == 1
+        numbering.issue_number(province(), DocType.TO_TRINH, actor=persona("thuongtruc")).number
+        == 1
     )
 
 
