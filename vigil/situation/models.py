@@ -67,3 +67,4 @@ class SituationAction(models.TextChoices):
     ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Alert acknowledged")
     ALERT_ESCALATED = "alert.escalated", _("Alert recipient escalated")
     ALERT_IMPORTED = "alert.imported", _("CAP alert imported as a draft")
+    ALERT_EXPIRED = "alert.expired", _("Alert expired: its escalation stopped")

@@ -10,11 +10,13 @@ import pytest
 import time_machine
 
 from tests.situation.alerts.helpers import agency, issued, user
+from vigil.core.models import AuditEvent
 from vigil.core.scheduler import run_sweep_now
 from vigil.inbox.escalation import escalation_events_for
 from vigil.inbox.models import CaseKind, EscalationCase, EscalationEvent, StepTarget
 from vigil.situation.alerts import services
 from vigil.situation.alerts.models import AlertEvent
+from vigil.situation.models import SituationAction
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -112,6 +114,11 @@ def test_an_alert_that_expires_stops_its_escalation() -> None:
     assert cases.count() == 2 and not cases.filter(resolved_at__isnull=False).exists()
     sweep(T0 + 60 * M)
     assert cases.filter(resolved_at__isnull=True).count() == 0
+    expired = AuditEvent.objects.filter(
+        action=SituationAction.ALERT_EXPIRED, object_id=str(alert.pk)
+    )
+    assert expired.count() == 2  # one per silent recipient whose case it closed
     steps = EscalationEvent.objects.filter(case__in=cases, type="step").count()
     sweep(T0 + 300 * M)
     assert EscalationEvent.objects.filter(case__in=cases, type="step").count() == steps
+    assert expired.count() == 2

@@ -89,7 +89,9 @@ def test_a_valid_file_becomes_a_draft_and_is_audited() -> None:
 
 def test_what_vigil_writes_it_reads_back() -> None:
     original = issued(headline_en="Bomb threat", expires_at=later(), cap_status="Exercise")
-    copy = import_cap(alert_to_cap(original), committee(), actor=user("thuongtruc"))
+    copy = import_cap(
+        alert_to_cap(original, viewer=user("thuongtruc")), committee(), actor=user("thuongtruc")
+    )
     for name in ("event", "urgency", "severity", "certainty", "cap_status", "description",
                  "instruction"):  # fmt: skip
         assert getattr(copy, name) == getattr(original, name), name

@@ -45,7 +45,7 @@ def test_an_issued_alert_is_valid_cap_with_both_languages_and_its_area() -> None
         communes=[commune],
         sites=[site],
     )
-    data = alert_to_cap(alert)
+    data = alert_to_cap(alert, viewer=user("thuongtruc"))
     assert xsd_errors(data) == []
     root = parse(data)
     assert text(root, "cap:status") == ["Actual"]
@@ -73,7 +73,7 @@ def test_update_and_cancel_reference_the_original_and_are_valid() -> None:
     assert original.sent_at is not None
     expected = f"{original.sender},{original.identifier},{cap_time(original.sent_at)}"
     for followup, kind in ((update, "Update"), (cancel, "Cancel")):
-        data = alert_to_cap(followup)
+        data = alert_to_cap(followup, viewer=user("thuongtruc"))
         assert xsd_errors(data) == [], kind
         root = parse(data)
         assert text(root, "cap:msgType") == [kind]
@@ -82,7 +82,7 @@ def test_update_and_cancel_reference_the_original_and_are_valid() -> None:
 
 def test_an_exercise_says_so_in_status_note_and_headline() -> None:
     alert = issued(cap_status="Exercise")
-    data = alert_to_cap(alert)
+    data = alert_to_cap(alert, viewer=user("thuongtruc"))
     assert xsd_errors(data) == []
     root = parse(data)
     assert text(root, "cap:status") == ["Exercise"]
@@ -92,7 +92,7 @@ def test_an_exercise_says_so_in_status_note_and_headline() -> None:
 
 def test_a_private_alert_names_its_addressees_and_a_draft_is_valid_too() -> None:
     alert = draft(cap_scope="Private", addressed_committees=[committee()])
-    data = alert_to_cap(alert)
+    data = alert_to_cap(alert, viewer=user("thuongtruc"))
     assert xsd_errors(data) == []
     root = parse(data)
     addresses = text(root, "cap:addresses")[0]
@@ -104,6 +104,6 @@ def test_a_private_alert_names_its_addressees_and_a_draft_is_valid_too() -> None
 
 def test_a_classified_alert_carries_its_stamp_in_the_note() -> None:
     alert = issued(classification=1)
-    data = alert_to_cap(alert)
+    data = alert_to_cap(alert, viewer=user("thuongtruc"))
     assert xsd_errors(data) == []
     assert "MẬT" in text(parse(data), "cap:note")[0]

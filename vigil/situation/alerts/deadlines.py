@@ -103,7 +103,7 @@ def escalate_one(
     return True
 
 
-def stop_expired(now: dt.datetime) -> int:
+def stop_expired(now: dt.datetime, *, actor: audit.SystemActor = SWEEP) -> int:
     """Close the escalation cases still open for alerts that have expired: nobody is
     chased to acknowledge what no longer holds. Only open cases are read, so a second
     run finds nothing."""
@@ -115,10 +115,14 @@ def stop_expired(now: dt.datetime) -> int:
         pk__in=[int(pk) for pk in open_ids if pk.isdigit()], alert__expires_at__lte=now
     )
     closed = 0
-    for delivery in expired:
-        closed += (
-            close_case(delivery, kind=CaseKind.ALERT, note=_("The alert has expired.")) is not None
-        )
+    for delivery in expired.select_related("alert"):
+        with transaction.atomic():
+            case = close_case(delivery, kind=CaseKind.ALERT, note=_("The alert has expired."))
+            if case is None:
+                continue
+            audit.record(SituationAction.ALERT_EXPIRED, actor=actor, obj=delivery.alert,
+                         after={"delivery": delivery.pk, "recipient": str(delivery)})  # fmt: skip
+            closed += 1
     return closed
 
 
@@ -126,7 +130,7 @@ def sweep_alert_deadlines(now: dt.datetime, *, actor: audit.SystemActor = SWEEP)
     """The sweep: every silent recipient past its deadline, escalated once (``actor``:
     the sweep itself, or the demo seed replaying it); cases of expired alerts closed."""
     with translation.override(settings.LANGUAGE_CODE):
-        stop_expired(now)
+        stop_expired(now, actor=actor)
     escalated = 0
     cancelled = _cancelled_ids()
     with translation.override(settings.LANGUAGE_CODE):

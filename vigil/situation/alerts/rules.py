@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -33,7 +33,16 @@ def may_draft(user: Viewer, committee: Committee) -> bool:
 
 
 def is_drafter(user: Viewer, alert: Alert) -> bool:
-    return alert.drafted_by_id is not None and getattr(user, "pk", None) == alert.drafted_by_id
+    """Who wrote the draft: its drafter, or anyone who changed it since. The two-person
+    rule holds for every hand on the text: one writes, another approves."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return False
+    return alert.drafted_by_id == pk or _changed_by(alert).filter(actor_id=pk).exists()
+
+
+def _changed_by(alert: Alert) -> QuerySet[AlertEvent]:
+    return AlertEvent.objects.filter(alert=alert, type=AlertEvent.Type.CHANGED, actor__isnull=False)
 
 
 def may_approve(user: Viewer, alert: Alert) -> bool:
@@ -45,6 +54,9 @@ def may_approve(user: Viewer, alert: Alert) -> bool:
 
 def approves(user: Viewer, alert: Alert) -> bool:
     if isinstance(user, SystemActor):
+        # Vigil approves only what no person wrote: a person's change needs a leader.
+        if _changed_by(alert).exists():
+            return False
         if alert.raised_by_rule:
             return user.name == alert.raised_by_rule
         return alert.drafted_by_id is None

@@ -154,7 +154,14 @@ def _apply(alert: Alert, actor: Actor, fields: dict[str, Any], now: dt.datetime)
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     alert.full_clean(exclude=["owning_committee", "owning_agency", "references", "drafted_by",
                               "approved_by"], validate_constraints=False)  # fmt: skip
-    return _clean_lists(actor, lists)
+    cleaned = _clean_lists(actor, lists)
+    # An alert is at least as classified as the key sites and incidents it names.
+    linked = [
+        *cleaned.get("sites", alert.sites.all() if alert.pk else []),
+        *cleaned.get("incidents", alert.incidents.all() if alert.pk else []),
+    ]
+    alert.classification = max([alert.classification, *(o.classification for o in linked)])
+    return cleaned
 
 
 def _set_lists(alert: Alert, lists: dict[str, list[Any]]) -> None:
@@ -352,7 +359,7 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
     at = now or clock.now()
     if is_drafter(actor, alert):
         raise PermissionDenied(
-            _("You drafted this alert: another leader of the committee must approve it.")
+            _("You drafted or changed this alert: another leader of the committee must approve it.")
         )
     require(
         approves(actor, alert),
@@ -370,6 +377,10 @@ def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None
     if not agencies and not committees:
         raise ValidationError(_("Address the alert to at least one agency or committee."))
     original = alert.references
+    if original is not None:
+        # Two follow-ups of one alert approved at once: the second waits here, then
+        # sees the first (a Cancel issued meanwhile refuses it).
+        original = Alert.objects.select_for_update().get(pk=original.pk)
     if original is not None and is_cancelled(original):
         raise ValidationError(_("The alert this refers to has already been cancelled."))
     before = snapshot(alert)

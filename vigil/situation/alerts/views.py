@@ -115,6 +115,10 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sites": alert.sites.visible_to(user).order_by("name"),
         "incidents": alert.incidents.visible_to(user),
         "followups": alert.followups.visible_to(user).order_by("drafted_at"),
+        # The alert this one updates or cancels, only if the reader may see it too.
+        "original": Alert.objects.visible_to(user).filter(pk=alert.references_id).first()
+        if alert.references_id
+        else None,
         "mine": services.deliveries_to_acknowledge(user, alert) if issued else [],
         "ack_form": AcknowledgeForm(),
         "code_form": AckCodeForm(),

@@ -81,7 +81,9 @@ class AlertCap(APIView):
             Alert.objects.select_related("owning_committee", "references"), request.user, pk=pk
         )
         audit.record_view(request.user, [alert], about=alert, path=request.path)
-        response = HttpResponse(writer.alert_to_cap(alert), content_type=writer.CAP_CONTENT_TYPE)
+        response = HttpResponse(
+            writer.alert_to_cap(alert, viewer=request.user), content_type=writer.CAP_CONTENT_TYPE
+        )
         response["Content-Disposition"] = attachments.content_disposition(writer.filename(alert))
         return response
 

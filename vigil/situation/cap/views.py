@@ -32,7 +32,9 @@ from vigil.work.feeds import create_feed, live_feed, revoke_feed, user_for_token
 def cap_response(request: HttpRequest | Any, alert: Alert) -> HttpResponse:
     """The alert's CAP file as a download; a classified alert's read is audited."""
     audit.record_view(request.user, [alert], about=alert, path=request.path)
-    response = HttpResponse(writer.alert_to_cap(alert), content_type=writer.CAP_CONTENT_TYPE)
+    response = HttpResponse(
+        writer.alert_to_cap(alert, viewer=request.user), content_type=writer.CAP_CONTENT_TYPE
+    )
     response["Content-Disposition"] = attachments.content_disposition(writer.filename(alert))
     return response
 

@@ -22,9 +22,12 @@ from django.conf import settings
 from lxml import etree
 
 from vigil.core.classification import STAMPS, Classification
+from vigil.org.scope import Viewer
+from vigil.sites.models import KeySite
 from vigil.situation.alerts.models import Alert, CapScope, CapStatus, MsgType
 from vigil.situation.cap.event_terms import OET_VALUE_NAME, VIGIL_TYPE, english_event
 from vigil.situation.cap.schema import CAP_NS
+from vigil.situation.incidents.models import Incident
 
 CAP_CONTENT_TYPE = "application/cap+xml"
 EXERCISE_MARK = "DIỄN TẬP"
@@ -87,9 +90,9 @@ def _headline(text: str, mark: str, exercise: bool) -> str:
     return text
 
 
-def _area(info: Any, alert: Alert) -> None:
+def _area(info: Any, alert: Alert, sites: list[KeySite]) -> None:
     communes = list(alert.communes.order_by("code"))
-    sites = [s for s in alert.sites.order_by("name") if s.latitude is not None]
+    sites = [s for s in sites if s.latitude is not None]
     names = [c.name for c in communes] + [s.name for s in sites]
     desc = alert.area_desc or ", ".join(names)
     if not desc:
@@ -102,7 +105,14 @@ def _area(info: Any, alert: Alert) -> None:
         _pair(area, "geocode", GEOCODE_ADMIN_UNIT, commune.code)
 
 
-def _info(alert: Alert, *, english: bool, incident_types: list[str], sender_name: str) -> Any:
+def _info(
+    alert: Alert,
+    *,
+    english: bool,
+    incident_types: list[str],
+    sender_name: str,
+    sites: list[KeySite],
+) -> Any:
     info = etree.Element(f"{{{CAP_NS}}}info")
     _sub(info, "language", "en-US" if english else "vi-VN")
     _sub(info, "category", CATEGORY)
@@ -127,12 +137,15 @@ def _info(alert: Alert, *, english: bool, incident_types: list[str], sender_name
     instruction = (alert.instruction_en or alert.instruction) if english else alert.instruction
     if instruction:
         _sub(info, "instruction", instruction)
-    _area(info, alert)
+    _area(info, alert, sites)
     return info
 
 
-def alert_to_cap(alert: Alert) -> bytes:
-    """The alert as a CAP 1.2 message (UTF-8 bytes with the XML declaration)."""
+def alert_to_cap(alert: Alert, *, viewer: Viewer) -> bytes:
+    """The alert as a CAP 1.2 message (UTF-8 bytes with the XML declaration), as
+    ``viewer`` may read it: the key sites and incidents it names are those the viewer
+    sees (an alert is at least as classified as what it links, but a link made before
+    a site was raised must not name it to a reader below it)."""
     root = etree.Element(f"{{{CAP_NS}}}alert", nsmap={None: CAP_NS})
     _sub(root, "identifier", alert.identifier)
     _sub(root, "sender", alert.sender)
@@ -154,13 +167,18 @@ def alert_to_cap(alert: Alert) -> bytes:
             "references",
             f"{original.sender},{original.identifier},{cap_time(_sent(original))}",
         )
-    incidents = list(alert.incidents.order_by("pk").values_list("pk", "type"))
+    linked = Incident.objects.visible_to(viewer).filter(pk__in=alert.incidents.values("pk"))
+    incidents = list(linked.order_by("pk").values_list("pk", "type"))
+    sites = list(
+        KeySite.objects.visible_to(viewer).filter(pk__in=alert.sites.values("pk")).order_by("name")
+    )
     if incidents:
         _sub(root, "incidents", " ".join(f"vigil-incident-{pk}" for pk, _type in incidents))
     types = [incident_type for _pk, incident_type in incidents]
     sender_name = str(alert.owning_committee)
-    root.append(_info(alert, english=False, incident_types=types, sender_name=sender_name))
-    root.append(_info(alert, english=True, incident_types=types, sender_name=sender_name))
+    for english in (False, True):
+        root.append(_info(alert, english=english, incident_types=types,
+                          sender_name=sender_name, sites=sites))  # fmt: skip
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data
 

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(_("No alert %(id)s for this user.") % {"id": pk}) from None
         audit.record_view(user, [alert], about=alert, path=f"cli:cap export {pk}")
-        data = writer.alert_to_cap(alert)
+        data = writer.alert_to_cap(alert, viewer=user)
         if output is None:
             self.stdout.write(data.decode(), ending="")
             return
