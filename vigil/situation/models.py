@@ -65,6 +65,7 @@ class SituationAction(models.TextChoices):
     ALERT_WITHDRAWN = "alert.withdrawn", _("Alert draft withdrawn")
     ALERT_APPROVED = "alert.approved", _("Alert approved and sent")
     ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Alert acknowledged")
+    ALERT_READ = "alert.read", _("Alert opened by a recipient")
     ALERT_ESCALATED = "alert.escalated", _("Alert recipient escalated")
     ALERT_IMPORTED = "alert.imported", _("CAP alert imported as a draft")
     ALERT_EXPIRED = "alert.expired", _("Alert expired: its escalation stopped")

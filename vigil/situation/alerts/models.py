@@ -352,3 +352,21 @@ class AlertEvent(AppendOnly):
         verbose_name = _("alert event")
         verbose_name_plural = _("alert events")
         ordering = ["at", "pk"]
+
+
+class AckCodeAttempt(models.Model):
+    """One wrong acknowledgement code: per (alert, actor) when the standing office
+    records a code, per sender phone for an SMS reply. Enough of them within the
+    window refuses further tries (``acknowledgement.py``), so a 6-digit code cannot
+    be guessed by scripting the endpoint. Old rows are only counted, never needed."""
+
+    key = models.CharField(_("attempt key"), max_length=120)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("wrong acknowledgement code")
+        verbose_name_plural = _("wrong acknowledgement codes")
+        indexes = [models.Index(fields=["key", "at"], name="situation_ackattempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.at:%Y-%m-%d %H:%M}"

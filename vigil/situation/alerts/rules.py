@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
-from vigil.core import audit
+from vigil.core import audit, clock
 from vigil.core.audit import Actor, SystemActor
 from vigil.org.models import Committee, Role
 from vigil.org.scope import COMMITTEE_WIDE_ROLES, Viewer, scope_for
@@ -99,15 +100,44 @@ def acknowledgeable_by(user: Viewer) -> Q:
 
 def deliveries_to_acknowledge(user: Viewer, alert: Alert) -> list[AlertDelivery]:
     """The deliveries of ``alert`` this user may still acknowledge (for the button)."""
-    if alert.state != AlertState.ISSUED:
+    if alert.state != AlertState.ISSUED or is_expired(alert):
         return []
-    pending = alert.deliveries.filter(acknowledgeable_by(user), acknowledged_at__isnull=True)
+    pending = alert.deliveries.filter(  # not cancelled: in the same query
+        acknowledgeable_alerts(clock.now()), acknowledgeable_by(user), acknowledged_at__isnull=True
+    )
     return list(pending.select_related("agency", "committee"))
 
 
 def is_cancelled(alert: Alert) -> bool:
     """An issued Cancel refers to it."""
     return alert.followups.filter(msg_type=MsgType.CANCEL, state=AlertState.ISSUED).exists()
+
+
+def is_expired(alert: Alert, now: dt.datetime | None = None) -> bool:
+    return alert.expires_at is not None and alert.expires_at <= (now or clock.now())
+
+
+def require_acknowledgeable(alert: Alert, now: dt.datetime | None = None) -> None:
+    """The guard every way of acknowledging shares: the alert was sent, has not
+    expired and was not cancelled."""
+    if alert.state != AlertState.ISSUED:
+        raise ValidationError(_("This alert has not been sent."))
+    if is_expired(alert, now):
+        raise ValidationError(_("This alert has expired: it can no longer be acknowledged."))
+    if is_cancelled(alert):
+        raise ValidationError(_("This alert was cancelled: it can no longer be acknowledged."))
+
+
+def acknowledgeable_alerts(now: dt.datetime) -> Q:
+    """``require_acknowledgeable`` as a filter of deliveries (the SMS lookup)."""
+    cancelled = Alert.objects.filter(
+        references=OuterRef("alert"), msg_type=MsgType.CANCEL, state=AlertState.ISSUED
+    )
+    return (
+        Q(alert__state=AlertState.ISSUED)
+        & (Q(alert__expires_at__isnull=True) | Q(alert__expires_at__gt=now))
+        & ~Q(Exists(cancelled))
+    )
 
 
 def ack_minutes(urgency: str) -> int:

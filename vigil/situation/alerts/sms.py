@@ -38,6 +38,7 @@ from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.org.duty.models import DutyShift
 from vigil.org.models import Agency
+from vigil.org.scope import scope_for
 from vigil.situation.alerts.models import Alert, AlertDelivery
 from vigil.situation.alerts.wording import EXERCISE_MARK, shown_time
 
@@ -114,16 +115,18 @@ def send_alert_texts(alert: Alert, now: dt.datetime | None = None) -> int:
     sender, sent = gateway(), 0
     deliveries = list(alert.deliveries.select_related("agency", "committee__standing_agency"))
     agencies = {d.pk: agency_of(d) for d in deliveries}
-    phones = dict(
-        DutyShift.objects.filter(
+    shifts = {
+        shift.agency_id: shift
+        for shift in DutyShift.objects.filter(
             agency__in=[a for a in agencies.values() if a is not None],
             starts_at__lte=at, ends_at__gt=at,
-        ).values_list("agency_id", "phone")
-    )  # fmt: skip
+        ).select_related("officer")
+    }  # fmt: skip
     for delivery in deliveries:
         agency = agencies[delivery.pk]
-        phone = phones.get(agency.pk) if agency is not None else None
-        if not phone:
+        shift = shifts.get(agency.pk) if agency is not None else None
+        phone = shift.phone if shift is not None else ""
+        if not phone or shift is None or not cleared_for(shift.officer, alert):
             continue
         try:
             sender.send(phone, alert_text(alert, delivery))
@@ -132,6 +135,14 @@ def send_alert_texts(alert: Alert, now: dt.datetime | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+def cleared_for(officer: Any, alert: Alert) -> bool:
+    """A classified alert's code goes only to (and is taken only from) a duty officer
+    cleared to its classification; an unclassified one, to whoever is on duty."""
+    if alert.classification <= 0:
+        return True
+    return officer is not None and scope_for(officer).clearance >= alert.classification
 
 
 def phones_of(agency: Agency, at: dt.datetime) -> tuple[set[str], dict[str, Any]]:
