@@ -187,4 +187,5 @@ def test_the_first_read_is_audited_once() -> None:
     services.mark_read(dit, actor=user("congthuong"))
     reads = AuditEvent.objects.filter(action=SituationAction.ALERT_READ, object_id=str(alert.pk))
     assert reads.count() == 1
-    assert reads.get().after["delivery"] == dit.pk
+    after = reads.get().after
+    assert after is not None and after["delivery"] == dit.pk
