@@ -189,3 +189,27 @@ def test_the_first_read_is_audited_once() -> None:
     assert reads.count() == 1
     after = reads.get().after
     assert after is not None and after["delivery"] == dit.pk
+
+
+def test_the_api_answers_too_many_wrong_codes_with_429(api_for: Any) -> None:
+    alert = sent_at()
+    client = api_for("thuongtruc", scope="write")
+    url = f"/api/v1/alerts/{alert.pk}/acknowledge-by-code/"
+    wrong = wrong_code(alert)
+    with time_machine.travel(T0 + M, tick=False):
+        for _ in range(5):
+            answer = client.post(url, {"code": wrong}, content_type="application/json")
+            assert answer.status_code == 400
+        right = of(alert, "SCT").ack_code
+        answer = client.post(url, {"code": right}, content_type="application/json")
+    assert answer.status_code == 429
+    assert "quá nhiều" in answer.json()["error"]["message"]
+    assert of(alert, "SCT").acknowledged_at is None
+
+
+def test_the_code_form_is_not_offered_on_an_expired_or_cancelled_alert() -> None:
+    alert = sent_at()
+    assert services.may_record_code(user("thuongtruc"), alert)
+    cancel(alert)
+    alert.refresh_from_db()
+    assert not services.may_record_code(user("thuongtruc"), alert)

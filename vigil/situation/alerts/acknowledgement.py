@@ -48,6 +48,11 @@ class WrongCode(ValidationError):
     """A code that acknowledges nothing: counted against who tried it."""
 
 
+class TooManyTries(ValidationError):
+    """Too many wrong codes lately: every try is refused until the window passes
+    (the API answers 429)."""
+
+
 def blocked_until(key: str, at: dt.datetime) -> dt.datetime | None:
     """When tries under ``key`` are allowed again after too many wrong codes within
     the window; None if they are allowed now."""
@@ -196,7 +201,7 @@ def _acknowledge_by_code_within(
     require_acknowledgeable(alert, now)
     until = blocked_until(_code_key(alert, actor), now)
     if until is not None:
-        raise ValidationError({"code": _("Too many wrong codes for this alert: try again after "
+        raise TooManyTries({"code": _("Too many wrong codes for this alert: try again after "
                                          "%(time)s.") % {"time": shown_time(until)}})  # fmt: skip
     digits = normalise_code(code)
     found = (
@@ -263,7 +268,7 @@ def acknowledge_by_sms(
         raise sms_refusal()
     until = blocked_until(_sms_key(sender), at)
     if until is not None:
-        raise ValidationError({"text": _("Too many wrong codes from this phone: try again after "
+        raise TooManyTries({"text": _("Too many wrong codes from this phone: try again after "
                                          "%(time)s.") % {"time": shown_time(until)}})  # fmt: skip
     if found is None:
         raise sms_refusal()

@@ -27,6 +27,7 @@ from vigil.inbox.models import EscalationEvent
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.situation.alerts import rules, services
+from vigil.situation.alerts.acknowledgement import TooManyTries
 from vigil.situation.alerts.models import (
     AckMethod,
     Alert,
@@ -366,9 +367,12 @@ class AlertAcknowledgeByCode(_AlertAction):
         """The standing office records the code a recipient read out over the phone."""
         alert = self.get_object()
         values = valid(CodeSerializer, request)
-        delivery = services.acknowledge_by_code(
-            alert, values["code"], actor=acting(request), note=values["note"]
-        )
+        try:
+            delivery = services.acknowledge_by_code(
+                alert, values["code"], actor=acting(request), note=values["note"]
+            )
+        except TooManyTries as refused:
+            raise exceptions.Throttled(detail=" ".join(refused.messages)) from None
         return Response(DeliverySerializer(_board_row(delivery)).data)
 
 
@@ -454,7 +458,10 @@ class SmsInbound(APIView):
         if not _secret_matches(request):
             raise exceptions.PermissionDenied(_("The SMS gateway is not recognised."))
         values = valid(SmsInSerializer, request)
-        delivery = services.acknowledge_by_sms(values["sender"], values["text"])
+        try:
+            delivery = services.acknowledge_by_sms(values["sender"], values["text"])
+        except TooManyTries as refused:
+            raise exceptions.Throttled(detail=" ".join(refused.messages)) from None
         return Response(
             {"acknowledged": True, "alert": delivery.alert_id, "recipient": str(delivery)}
         )

@@ -69,7 +69,12 @@ def approves(user: Viewer, alert: Alert) -> bool:
 def may_record_code(user: Viewer, alert: Alert) -> bool:
     """The standing office of the owning committee (or one above it) records a code
     read over the phone on an agency's behalf."""
-    return alert.state == AlertState.ISSUED and keeps_codes(user, alert)
+    return (
+        alert.state == AlertState.ISSUED
+        and keeps_codes(user, alert)
+        and not is_expired(alert)
+        and not is_cancelled(alert)
+    )
 
 
 def keeps_codes(user: Viewer, alert: Alert) -> bool:
