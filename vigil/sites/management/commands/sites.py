@@ -19,7 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vigil.accounts.models import User
+from vigil.accounts.cli import active_user
 from vigil.core import audit
 from vigil.sites import exports, queries
 from vigil.sites.api import SiteSerializer
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                                help="the file to write")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["username"])
+        user = active_user(options["username"])
         filters = queries.SiteFilters(
             q=options["q"], category=options["category"], commune=options["commune"],
             state=options["state"],
@@ -92,13 +92,6 @@ class Command(BaseCommand):
             _("%(count)s key site(s) written to %(path)s.")
             % {"count": len(export.sites), "path": path}
         )
-
-
-def _user(username: str) -> Any:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("No active user is named %(name)s.") % {"name": username})
-    return user
 
 
 def _output(name: str) -> Path:

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from vigil.accounts.cli import active_user
 from vigil.accounts.models import User
 from vigil.core import audit, dates
 from vigil.core.classification import Classification
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 _draft_arguments(p)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["username"])
+        user = active_user(options["username"])
         command = options["subcommand"]
         try:
             if command == "list":
@@ -225,13 +226,6 @@ def _delivery(user: User, alert: Alert, pk: int | None) -> Any:
     if done:
         return done[0]  # the service says who acknowledged it, and when
     raise CommandError(_("Your agency is not a recipient of this alert."))
-
-
-def _user(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("No active user is named %(name)s.") % {"name": username})
-    return user
 
 
 def _path(*parts: object) -> str:

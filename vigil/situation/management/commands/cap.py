@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from vigil.accounts.cli import active_user
 from vigil.accounts.models import User
 from vigil.core import audit
 from vigil.org.models import Committee
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                            help="the user to act as: their scope, clearance and permissions")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["username"])
+        user = active_user(options["username"])
         if options["subcommand"] == "export":
             self._export(user, options["id"], options["output"])
         else:
@@ -94,10 +95,3 @@ class Command(BaseCommand):
             _("Draft alert %(id)s imported from %(path)s; nothing was sent.")
             % {"id": alert.pk, "path": path}
         )
-
-
-def _user(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("No active user is named %(name)s.") % {"name": username})
-    return user

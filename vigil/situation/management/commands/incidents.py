@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vigil.accounts.models import User
+from vigil.accounts.cli import active_user
 from vigil.core import audit
 from vigil.core.dates import DateTimeField
 from vigil.core.models import AdminUnit
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         p.add_argument("--exercise", action="store_true", help="an exercise (DIỄN TẬP)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["username"])
+        user = active_user(options["username"])
         command = options["subcommand"]
         try:
             if command == "list":
@@ -122,13 +122,6 @@ class Command(BaseCommand):
             item = row.item
             text = item.get_to_state_display() if row.kind == "event" else item.text
             self.stdout.write(f"  {row.at:%d/%m/%Y %H:%M}  {text}")
-
-
-def _user(username: str) -> Any:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("No active user is named %(name)s.") % {"name": username})
-    return user
 
 
 def _incident(user: Any, pk: int) -> Incident:

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from vigil.accounts.cli import active_user
 from vigil.core import attachments, audit, clock, scheduler
 from vigil.core.classification import STAMPS, Classification
 from vigil.core.xlsx import workbook_bytes
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         if command == "reports" and options["reports_command"] == "open":
             self._open_periods(force=options["now"])
             return
-        user = _user(options["username"])
+        user = active_user(options["username"])
         try:
             if command == "import-edxml":
                 self._import(user, options)
@@ -353,15 +354,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
             )
-
-
-def _user(username: str) -> Any:
-    from vigil.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("No active user is named %(name)s.") % {"name": username})
-    return user
 
 
 def _output(name: str, *suffixes: str) -> Path:
