@@ -16,7 +16,7 @@ from tests.situation.alerts.helpers import A, agency, committee, draft, issued, 
 from vigil.core import clock
 from vigil.org.models import Agency
 from vigil.situation.alerts import queries, services
-from vigil.situation.alerts.models import AlertDelivery, AlertState
+from vigil.situation.alerts.models import Alert, AlertDelivery, AlertState
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,19 @@ def test_the_list_and_the_picture_cost_the_same_queries_for_more_alerts(
     for _ in range(4):
         issued(), draft()
     assert [count(url) for url in urls] == before
+
+
+def test_the_timeline_names_vigil_in_words_and_coordinates_read_as_numbers(
+    client_for: Callable[[str], Client],
+) -> None:
+    from vigil.situation.incidents.models import Incident
+
+    alert = Alert.objects.filter(state="issued").order_by("pk").first()
+    assert alert is not None
+    page = client_for("lanhdao").get(reverse("situation:alert_detail", args=[alert.pk]))
+    text = page.content.decode()
+    assert "system:" not in text and "Hệ thống Vigil" in text
+    incident = Incident.objects.filter(latitude__isnull=False).order_by("pk").first()
+    assert incident is not None
+    page = client_for("lanhdao").get(incident.get_absolute_url())
+    assert f"{incident.latitude}, {incident.longitude}" in page.content.decode()
