@@ -8,15 +8,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vigil.controlled.blasts.models import Blast, BlastLine
 from vigil.controlled.catalogue.models import (
     UNITS,
     Item,
+    ItemCategory,
     ItemClass,
     ItemQuerySet,
     shown,
     unit_choices,
     unit_label,
 )
+from vigil.controlled.counts.models import CountLine, Discrepancy, StockCount
 from vigil.controlled.inspections.models import Inspection, InspectionResult
 from vigil.controlled.ledger.models import (
     Account,
@@ -39,10 +42,15 @@ __all__ = [
     "UNITS",
     "Account",
     "Balance",
+    "Blast",
+    "BlastLine",
     "ControlledAction",
+    "CountLine",
+    "Discrepancy",
     "Inspection",
     "InspectionResult",
     "Item",
+    "ItemCategory",
     "ItemClass",
     "ItemQuerySet",
     "LedgerEntry",
@@ -52,6 +60,7 @@ __all__ = [
     "LicensedRecord",
     "OrganisationProfile",
     "Sector",
+    "StockCount",
     "Store",
     "StoreTotal",
     "Transfer",
@@ -78,3 +87,10 @@ class ControlledAction(models.TextChoices):
     TRANSFER_DISPATCHED = "transfer.dispatched", _("Transfer to another organisation sent")
     TRANSFER_RECEIVED = "transfer.received", _("Transfer received")
     TRANSFER_CANCELLED = "transfer.cancelled", _("Transfer cancelled")
+    BLAST_OPENED = "blast.opened", _("Explosives issued to a blast")
+    BLAST_RESULTS_RECORDED = "blast.results_recorded", _("Blast results recorded")
+    BLAST_CLOSED = "blast.closed", _("Blast closed")
+    COUNT_RECORDED = "count.recorded", _("Stock count recorded")
+    COUNT_SUBMITTED = "count.submitted", _("Stock count submitted")
+    DISCREPANCY_RESOLVED = "discrepancy.resolved", _("Stock discrepancy resolved")
+    LEDGER_ANCHORED = "ledger.anchored", _("Ledger head anchored in the audit chain")

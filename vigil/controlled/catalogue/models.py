@@ -66,13 +66,37 @@ class ItemQuerySet(models.QuerySet["Item"]):
         return self.all() if getattr(user, "is_authenticated", False) else self.none()
 
 
+class ItemCategory(models.TextChoices):
+    """What kind of weapon or support tool an item is (Law 14/2024/QH15); blank
+    for explosives, detonators and cord."""
+
+    MILITARY_WEAPON = "military_weapon", _("Military weapon")
+    SPORTING_WEAPON = "sporting_weapon", _("Sporting weapon")
+    HUNTING_GUN = "hunting_gun", _("Hunting gun")
+    RUDIMENTARY_WEAPON = "rudimentary_weapon", _("Rudimentary weapon")
+    BATON = "baton", _("Baton")
+    STUN_DEVICE = "stun_device", _("Stun device")
+    GAS_SPRAY = "gas_spray", _("Gas spray")
+    HANDCUFFS = "handcuffs", _("Handcuffs")
+    OTHER_SUPPORT_TOOL = "other_support_tool", _("Other support tool")
+
+
 class Item(models.Model):
-    """A kind of explosive, detonator, cord, weapon or support tool."""
+    """A kind of explosive, detonator, cord, weapon or support tool.
+
+    ``serial_required``: each piece carries a serial number the law requires to
+    be recorded; every movement of such an item names one piece by its serial
+    (in the ledger's ``lot``) and moves exactly one. A serial belongs to the
+    piece, never to a person."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     item_class = models.CharField(_("class"), max_length=20, choices=ItemClass.choices)
     maker = models.CharField(_("maker"), max_length=200, blank=True)
+    category = models.CharField(
+        _("category"), max_length=30, choices=ItemCategory.choices, blank=True
+    )
+    serial_required = models.BooleanField(_("serial number required"), default=False)
 
     objects = ItemQuerySet.as_manager()
 

@@ -58,6 +58,7 @@ class Account(models.Model):
         DESTRUCTION = "destruction", _("Destroyed")
         IN_TRANSIT = "in_transit", _("In transit")
         LOST = "lost", _("Lost or under investigation")
+        AT_FACE = "at_face", _("Issued to a blasting face")
 
     organisation = models.ForeignKey(
         "org.Agency", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"

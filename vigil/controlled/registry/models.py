@@ -162,6 +162,8 @@ class Sector(models.TextChoices):
     CONSTRUCTION = "construction", _("Construction")
     TRADE = "trade", _("Trade in explosives")
     SECURITY = "security", _("Security services")
+    CLUB = "club", _("Sports or hunting club")
+    STATE_AGENCY = "state_agency", _("State agency or unit")
     OTHER = "other", _("Other")
 
 
