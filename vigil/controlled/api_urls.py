@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("vigil.controlled.ledger.api_urls")),
     path("", include("vigil.controlled.inspections.api_urls")),
     path("", include("vigil.controlled.transfers.api_urls")),
+    path("", include("vigil.controlled.blasts.api_urls")),
+    path("", include("vigil.controlled.counts.api_urls")),
+    path("", include("vigil.controlled.figures.api_urls")),
 ]

@@ -9,4 +9,7 @@ urlpatterns = [
     path("controlled/", include("vigil.controlled.ledger.urls")),
     path("controlled/", include("vigil.controlled.inspections.urls")),
     path("controlled/", include("vigil.controlled.transfers.urls")),
+    path("controlled/", include("vigil.controlled.blasts.urls")),
+    path("controlled/", include("vigil.controlled.counts.urls")),
+    path("controlled/", include("vigil.controlled.figures.urls")),
 ]

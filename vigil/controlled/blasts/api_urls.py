@@ -1,0 +1,5 @@
+"""The blasts API (filled in by the concept)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,5 @@
+"""The figures pages (filled in by the concept)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
