@@ -60,7 +60,10 @@ def outside_account(organisation: Agency, kind: str) -> Account:
 
 # The prefixes of the keys Vigil derives itself (reversals, both legs of a transfer):
 # a client's key that starts with one could take the place of Vigil's own posting.
-RESERVED_KEY_PREFIXES = ("reverse:", "transfer-in:", "transfer-out:", "transfer-out#")
+RESERVED_KEY_PREFIXES = (
+    "reverse:", "transfer-in:", "transfer-out:", "transfer-out#",
+    "blast:", "blast#", "count:", "count#", "discrepancy:", "discrepancy#",
+)  # fmt: skip
 
 
 def reserved_key_message(key: str) -> str:
