@@ -275,7 +275,9 @@ def register_panel(function: PanelFunction) -> None:
 
 
 def panels_for(site: KeySite, user: Viewer) -> list[dict[str, Any]]:
-    """{title, template, context} of each registered panel that has something to show.
+    """{title, template, context, shown} of each registered panel that has something
+    to show; ``shown`` (optional) lists the objects the panel shows, which the site's
+    page audits with its own (a classified incident on the panel is a classified read).
 
     Each registered function must scope its own rows with the viewer it is given
     (``visible_to(user)`` or the like): this function passes ``user`` on and filters

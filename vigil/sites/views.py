@@ -127,13 +127,15 @@ def _site(request: HttpRequest, pk: int) -> KeySite:
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site(request, pk)
     plans = list(queries.plans_of_site(site, request.user))
-    _viewed(request, [site, *plans], about=site)
+    panels = queries.panels_for(site, request.user)
+    shown = [obj for panel in panels for obj in panel.get("shown", ())]
+    _viewed(request, [site, *plans, *shown], about=site)
     context = {
         "site": site,
         "plans": [(p, queries.state_of(p.state_rank), queries.state_label(p.state_rank))
                   for p in plans],
         "assessments": site.assessments.select_related("assessor_agency")[:20],
-        "panels": queries.panels_for(site, request.user),
+        "panels": panels,
         "can_change": services.can_change_site(request.user, site),
         "can_archive": services.can_keep_sites(request.user, site.owning_committee),
     }  # fmt: skip

@@ -270,3 +270,23 @@ def test_the_site_panel_leaves_a_more_classified_incident_to_the_list(
     page = client_for("thuongtruc").get(f"/sites/{seaport.site.pk}/").content.decode()
     assert seaport.title in page and secret.title not in page
     assert secret.title in client_for("thuongtruc").get("/situation/incidents/").content.decode()
+
+
+def test_a_classified_incident_on_the_site_panel_is_audited_with_the_site_page(
+    incidents: dict[str, Incident], client_for: Callable[[str], Client],
+    persona: Callable[[str], Any],
+) -> None:  # fmt: skip
+    from vigil.core.audit import CoreAction
+    from vigil.situation.incidents import services
+
+    seaport = incidents["seaport"]
+    assert seaport.site is not None
+    KeySite.objects.filter(pk=seaport.site.pk).update(classification=1)
+    secret = services.report_incident(
+        seaport.owning_committee, actor=persona("thuongtruc"), title="Tin mật về cảng",
+        type="other", site=seaport.site, classification=1,
+    )  # fmt: skip
+    page = client_for("thuongtruc").get(f"/sites/{seaport.site.pk}/").content.decode()
+    assert secret.title in page
+    viewed = AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED).latest("seq")
+    assert f"situation.incident:{secret.pk}" in viewed.after["shown"]

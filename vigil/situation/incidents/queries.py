@@ -95,11 +95,11 @@ def incidents_at(site: Any, user: Viewer) -> QuerySet[Incident]:
 def site_panel(site: Any, user: Viewer) -> dict[str, Any] | None:
     """The "Incidents" panel of a key site's page (``vigil.sites.queries.register_panel``).
 
-    Only incidents classified no higher than the site: the site's page stamps and
-    audits itself by the site and its plans, so a more classified incident is left to
-    the incident list, which stamps and audits what it shows."""
+    Only incidents classified no higher than the site: the site's page is stamped by
+    the site's classification, so a more classified incident is left to the incident
+    list. The rows go back as ``shown``: the site's page audits them with its own."""
     rows = list(incidents_at(site, user).filter(classification__lte=site.classification)[:20])
     if not rows:
         return None
     return {"title": _("Incidents"), "template": "situation/incidents/_site_panel.html",
-            "context": {"incidents": rows}}  # fmt: skip
+            "context": {"incidents": rows}, "shown": rows}  # fmt: skip
