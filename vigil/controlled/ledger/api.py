@@ -46,7 +46,6 @@ LOT_HELP = (
 )
 
 
-
 class BalanceSerializer(serializers.ModelSerializer[Balance]):
     shown = serializers.SerializerMethodField()
 
