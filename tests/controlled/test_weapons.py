@@ -6,12 +6,14 @@ and reminders of a weapons store's next inspection."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import translation
@@ -361,3 +363,24 @@ def test_a_weapons_store_is_reminded_of_its_next_inspection() -> None:
     assert not InboxEntry.objects.filter(
         user__username="congthuong", notification__subject__contains=store_name
     ).exists()
+
+
+# --- the command line
+
+
+def test_the_catalogue_command_adds_and_lists_items() -> None:
+    out = io.StringIO()
+    call_command("catalogue", "add", "--code", "CC-SBD", "--name", "Súng bắn điện",
+                 "--class", "support_tool", "--category", "stun_device", "--serial", stdout=out)  # fmt: skip
+    assert "OK: CC-SBD" in out.getvalue()
+    assert Item.objects.get(code="CC-SBD").serial_required is True
+    with pytest.raises(CommandError, match="category"):
+        call_command("catalogue", "add", "--code", "VK-X", "--name", "Súng",
+                     "--class", "weapon", stdout=io.StringIO())  # fmt: skip
+    assert not Item.objects.filter(code="VK-X").exists()
+    out = io.StringIO()
+    with translation.override("vi"):
+        call_command("catalogue", "list", "--class", "weapon", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "VK-K54\tSúng ngắn K54\tweapon\tmilitary_weapon\tserial\tcái" in lines
+    assert all("pcs" not in line for line in lines)
