@@ -166,6 +166,26 @@ def test_a_batch_names_the_movement_without_a_serial() -> None:
     assert written() == before
 
 
+def test_a_batch_moves_a_piece_once() -> None:
+    agency, rangers = org(RANGERS), store_of(RANGERS)
+    supplier = services.external_account(agency, Account.Kind.SUPPLIER)
+
+    def receipt(key: str) -> services.Movement:
+        return services.Movement(
+            item=item("VK-K54"), quantity=1, from_account=supplier,
+            to_account=rangers.account, idempotency_key=key, lot="K54-TD3001",
+        )  # fmt: skip
+
+    before = written()
+    with pytest.raises(ValidationError, match=r"Movement 2 of 2: .* already moved by another"):
+        services.post_movements(agency, [receipt("w-p1"), receipt("w-p2")], actor=SYSTEM)
+    assert written() == before
+    # The same movement twice under one key is one movement (a replay), not two.
+    entries = services.post_movements(agency, [receipt("w-p1"), receipt("w-p1")], actor=SYSTEM)
+    assert entries[0] == entries[1]
+    assert held(rangers, "VK-K54", "K54-TD3001") == 1
+
+
 # --- the catalogue's rules
 
 

@@ -6,7 +6,7 @@ from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
 from vigil.controlled.catalogue.models import Item, unit_label
-from vigil.core.endpoints import Scoped
+from vigil.core.endpoints import BooleanFilter, Scoped
 
 
 class ItemSerializer(serializers.ModelSerializer[Item]):
@@ -39,9 +39,11 @@ class ItemSerializer(serializers.ModelSerializer[Item]):
 
 
 class ItemFilter(filters.FilterSet):  # type: ignore[misc]
+    serial_required = BooleanFilter()
+
     class Meta:
         model = Item
-        fields = ["item_class", "category", "serial_required"]
+        fields = ["item_class", "category"]
 
 
 class ItemList(Scoped, generics.ListAPIView[Item]):

@@ -150,6 +150,23 @@ def check_serial_not_held(m: Movement) -> None:
         )  # fmt: skip
 
 
+def check_pieces_once(movements: list[Movement]) -> None:
+    """One call moves a numbered piece once (its replays aside): the check that a
+    piece is not received twice reads the balances as they were before the call."""
+    seen: dict[tuple[int, str], str] = {}
+    for number, m in enumerate(movements, 1):
+        if not m.item.serial_required:
+            continue
+        key = seen.setdefault((m.item.pk, m.lot.strip()), m.idempotency_key)
+        if key != m.idempotency_key:
+            raise ValidationError(
+                numbered_message(number, len(movements), _(
+                    "The piece of %(item)s with serial number %(serial)s is already moved "
+                    "by another movement of this batch; record it in a batch of its own."
+                ) % {"item": m.item, "serial": m.lot})
+            )  # fmt: skip
+
+
 def account_key(account: Account) -> tuple[Any, ...]:
     """Which account: its id, or (organisation, kind) for one not yet created."""
     if account.pk is not None:
