@@ -19,6 +19,7 @@ from vigil.controlled.inspections.services import record_inspection_within
 from vigil.controlled.ledger.models import Account
 from vigil.controlled.ledger.services import external_account, post_movement_within
 from vigil.controlled.registry import services as registry
+from vigil.controlled.registry.demo_weapons import seed_weapons
 from vigil.controlled.registry.models import Licence, Sector, Store
 from vigil.controlled.transfers.services import dispatch_transfer_within, receive_transfer_within
 from vigil.core import clock
@@ -81,6 +82,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
          from_account=face_acc, to_account=used, idempotency_key="demo-5",
          document_ref="HCN-014", reason="Nổ mìn theo hộ chiếu", actor=actor)  # fmt: skip
     seed_registry(w, actor, items=items, main=main)
+    seed_weapons(w, actor)
 
 
 QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"

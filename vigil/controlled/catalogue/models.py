@@ -10,7 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -67,7 +69,7 @@ class ItemQuerySet(models.QuerySet["Item"]):
 
 
 class ItemCategory(models.TextChoices):
-    """What kind of weapon or support tool an item is (Law 14/2024/QH15); blank
+    """What kind of weapon or support tool an item is (Law 42/2024/QH15); blank
     for explosives, detonators and cord."""
 
     MILITARY_WEAPON = "military_weapon", _("Military weapon")
@@ -79,6 +81,45 @@ class ItemCategory(models.TextChoices):
     GAS_SPRAY = "gas_spray", _("Gas spray")
     HANDCUFFS = "handcuffs", _("Handcuffs")
     OTHER_SUPPORT_TOOL = "other_support_tool", _("Other support tool")
+
+
+# Which categories an item of each class may have: a weapon one of the weapon
+# categories, a support tool one of the support-tool categories, anything else none.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    ItemClass.WEAPON: (
+        ItemCategory.MILITARY_WEAPON, ItemCategory.SPORTING_WEAPON, ItemCategory.HUNTING_GUN,
+        ItemCategory.RUDIMENTARY_WEAPON,
+    ),
+    ItemClass.SUPPORT_TOOL: (
+        ItemCategory.BATON, ItemCategory.STUN_DEVICE, ItemCategory.GAS_SPRAY,
+        ItemCategory.HANDCUFFS, ItemCategory.OTHER_SUPPORT_TOOL,
+    ),
+}  # fmt: skip
+
+# Where the catalogue records a serial number per piece unless told otherwise:
+# guns (military, sporting, hunting) carry one the licence and the police
+# register name. Rudimentary weapons, batons, stun devices, sprays and handcuffs
+# are counted, not numbered; an item of those may still be marked serial-required.
+SERIAL_BY_DEFAULT = frozenset(
+    {ItemCategory.MILITARY_WEAPON, ItemCategory.SPORTING_WEAPON, ItemCategory.HUNTING_GUN}
+)
+
+# Only a weapon or a support tool may be numbered piece by piece: a numbered item
+# moves one piece per movement, which fits a pistol, not a box of 3,000 detonators.
+NUMBERED_CLASSES = frozenset(CATEGORIES)
+
+
+def serial_by_default(category: str) -> bool:
+    return category in SERIAL_BY_DEFAULT
+
+
+def category_rule() -> Q:
+    """The categories an item may have for its class, as the database checks it."""
+    rule = Q(item_class__in=[c for c in ItemClass.values if c not in CATEGORIES],
+             category="", serial_required=False)  # fmt: skip
+    for item_class, categories in CATEGORIES.items():
+        rule |= Q(item_class=item_class, category__in=list(categories))
+    return rule
 
 
 class Item(models.Model):
@@ -104,9 +145,40 @@ class Item(models.Model):
         verbose_name = _("catalogue item")
         verbose_name_plural = _("catalogue items")
         ordering = ["item_class", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=category_rule(),
+                name="controlled_item_category_fits_class",
+                violation_error_message=_(
+                    "A weapon has a weapon category, a support tool a support-tool category; "
+                    "explosives, detonators and cord have none and no serial numbers."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The constraint's rule, said field by field."""
+        allowed = CATEGORIES.get(self.item_class)
+        if allowed is None:
+            if self.category:
+                raise ValidationError(
+                    {"category": _("Only a weapon or a support tool has a category.")}
+                )
+            if self.serial_required:
+                raise ValidationError(
+                    {"serial_required": _(
+                        "Only a weapon or a support tool is numbered piece by piece."
+                    )}
+                )  # fmt: skip
+        elif self.category not in allowed:
+            raise ValidationError(
+                {"category": _("Choose the category of this %(cls)s: %(choices)s.")
+                 % {"cls": ItemClass(self.item_class).label.lower(),
+                    "choices": ", ".join(str(ItemCategory(c).label) for c in allowed)}}
+            )  # fmt: skip
 
     @property
     def base_unit(self) -> str:

@@ -10,25 +10,51 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigil.controlled.catalogue.models import UNITS, Item, unit_label
+from vigil.controlled.catalogue.models import UNITS, Item, serial_by_default, unit_label
 from vigil.controlled.models import ControlledAction
 from vigil.core import audit
 from vigil.core.audit import Actor, SystemActor
 
 
 @transaction.atomic(durable=True)
-def create_item(*, code: str, name: str, item_class: str, maker: str = "", actor: Actor) -> Item:
-    """Add a kind of item to the catalogue."""
-    return create_item_within(code=code, name=name, item_class=item_class, maker=maker, actor=actor)
+def create_item(
+    *,
+    code: str,
+    name: str,
+    item_class: str,
+    maker: str = "",
+    category: str = "",
+    serial_required: bool | None = None,
+    actor: Actor,
+) -> Item:
+    """Add a kind of item to the catalogue. A weapon or support tool names its
+    category; ``serial_required`` left out follows the category
+    (``SERIAL_BY_DEFAULT``: military, sporting and hunting guns)."""
+    return create_item_within(
+        code=code, name=name, item_class=item_class, maker=maker, category=category,
+        serial_required=serial_required, actor=actor,
+    )  # fmt: skip
 
 
 def create_item_within(
-    *, code: str, name: str, item_class: str, maker: str = "", actor: Actor
+    *,
+    code: str,
+    name: str,
+    item_class: str,
+    maker: str = "",
+    category: str = "",
+    serial_required: bool | None = None,
+    actor: Actor,
 ) -> Item:
     """``create_item`` in the caller's transaction (the demo seed)."""
     if not isinstance(actor, SystemActor):
         raise PermissionDenied(_("The catalogue is kept by the system administrators."))
-    item = Item(code=code, name=name, item_class=item_class, maker=maker)
+    if serial_required is None:
+        serial_required = serial_by_default(category)
+    item = Item(
+        code=code, name=name, item_class=item_class, maker=maker, category=category,
+        serial_required=serial_required,
+    )  # fmt: skip
     item.full_clean()
     item.save()
     audit.record(ControlledAction.ITEM_CREATED, actor=actor, obj=item, after=audit.snapshot(item))
@@ -55,7 +81,7 @@ def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
         raise ValidationError(_("The quantity must be a number.")) from None
     if not value.is_finite() or value != value.to_integral_value():
         raise ValidationError(
-            _("The quantity must be a whole number of %(base)s.") % {"base": base}
+            _("The quantity must be a whole number of %(base)s.") % {"base": unit_label(base)}
         )
     if value <= 0:
         raise ValidationError(_("The quantity must be greater than zero."))

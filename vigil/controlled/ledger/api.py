@@ -39,6 +39,12 @@ from vigil.org.scope import Role, get_visible_or_404, scope_for
 
 BATCH_MAX = 500
 
+LOT_HELP = (
+    "Lot / serial number (lô / số hiệu): the lot, or for an item whose "
+    "`serial_required` is true (a gun) the serial number of the piece, which that "
+    "item's every movement must give, with a quantity of exactly 1."
+)
+
 
 class BalanceSerializer(serializers.ModelSerializer[Balance]):
     shown = serializers.SerializerMethodField()
@@ -46,6 +52,7 @@ class BalanceSerializer(serializers.ModelSerializer[Balance]):
     class Meta:
         model = Balance
         fields = ["id", "store", "item", "lot", "quantity", "shown"]
+        extra_kwargs = {"lot": {"help_text": LOT_HELP}}
 
     def get_shown(self, obj: Balance) -> str:
         return shown(obj.item.item_class, obj.quantity)
@@ -69,6 +76,7 @@ class MovementSerializer(serializers.ModelSerializer[LedgerEntry]):
             "to_account", "idempotency_key", "document_ref", "reason", "actor_label",
             "reverses", "hash",
         ]  # fmt: skip
+        extra_kwargs = {"lot": {"help_text": LOT_HELP}}
 
 
 KINDS = "supplier, consumption, destruction, in_transit, lost"
@@ -80,7 +88,9 @@ class MovementInSerializer(serializers.Serializer[Any]):
     item = Id()
     quantity = serializers.DecimalField(max_digits=20, decimal_places=3)
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, required=False)
-    lot = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    lot = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="", help_text=LOT_HELP
+    )
     from_store = Id(required=False)
     from_kind = serializers.CharField(max_length=20, required=False, help_text=KINDS)
     to_store = Id(required=False)
@@ -160,8 +170,10 @@ class BalanceTotalSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     item_class = serializers.CharField(source="item_class_code")
-    quantity = serializers.IntegerField(help_text="in stored units (g, pcs, cm)")
-    shown = serializers.CharField(help_text="in the unit people use (kg, pcs, m)")
+    quantity = serializers.IntegerField(help_text="in stored units (codes g, pcs, cm)")
+    shown = serializers.CharField(
+        help_text="in the unit people use, in the request's language (kg, m, cái)"
+    )
 
 
 class BalanceTotalsQuery(serializers.Serializer[Any]):

@@ -20,16 +20,32 @@ from vigil.org.models import Agency
 DIRECTIONS = [("in", _("Into this store")), ("out", _("Out of this store"))]
 
 
-class PostingForm(forms.Form):
-    """What a movement and a transfer ask alike: item, quantity, unit, lot, papers,
-    and the key that makes a double submission record once."""
+class ItemChoiceField(forms.ModelChoiceField[Item]):
+    """An item, saying when each piece of it carries a serial number."""
 
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.all())
+    def label_from_instance(self, obj: Item) -> str:
+        if obj.serial_required:
+            return _("%(item)s (serial number required, one piece per movement)") % {
+                "item": obj.name
+            }
+        return obj.name
+
+
+class PostingForm(forms.Form):
+    """What a movement and a transfer ask alike: item, quantity, unit, lot (or the
+    serial number of a numbered piece), papers, and the key that makes a double
+    submission record once."""
+
+    item = ItemChoiceField(label=_("Item"), queryset=Item.objects.all())
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=20, decimal_places=3, localize=True
     )
     unit = forms.ChoiceField(label=_("Unit"))
-    lot = forms.CharField(label=_("Lot"), max_length=60, required=False)
+    lot = forms.CharField(
+        label=_("Lot / serial number"), max_length=60, required=False,
+        help_text=_("For an item numbered piece by piece (a gun): the serial number of "
+                    "the piece, and a quantity of 1."),
+    )  # fmt: skip
     document_ref = forms.CharField(label=_("Document"), max_length=200, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     # Made when the form is shown: submitting it twice records one movement.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from vigil.controlled.catalogue.models import Item
 from vigil.controlled.ledger import sql as db
-from vigil.controlled.ledger.models import Account, LedgerEntry
+from vigil.controlled.ledger.models import Account, Balance, LedgerEntry
 from vigil.controlled.registry.models import Licence, Store
 from vigil.core import clock
 from vigil.org.models import Agency
@@ -102,6 +102,7 @@ def check_shape(organisation: Agency, m: Movement) -> None:
         )
     if isinstance(m.quantity, bool) or not isinstance(m.quantity, int) or m.quantity <= 0:
         raise ValidationError(_("The quantity must be greater than zero."))
+    check_serial(m)
     if account_key(m.from_account) == account_key(m.to_account):
         raise ValidationError(_("A movement goes from one account to another."))
     if organisation.pk not in (m.from_account.organisation_id, m.to_account.organisation_id):
@@ -111,6 +112,59 @@ def check_shape(organisation: Agency, m: Movement) -> None:
     for account in (m.from_account, m.to_account):
         if account.store is None and account.organisation_id != organisation.pk:
             raise ValidationError(_("An outside account of another organisation cannot be used."))
+
+
+def check_serial(m: Movement) -> None:
+    """A numbered item (a gun, say) moves one piece at a time, named by its serial
+    number in ``lot``: the books then say which piece is where, and a store that
+    holds a piece once cannot issue it twice (its balance would go below zero)."""
+    if not m.item.serial_required:
+        return
+    if not m.lot.strip():
+        raise ValidationError(
+            _("%(item)s is numbered piece by piece: give the serial number of the piece "
+              "in the lot / serial number field.") % {"item": m.item}
+        )  # fmt: skip
+    if m.quantity != 1:
+        raise ValidationError(
+            _("%(item)s is numbered piece by piece: a movement moves one piece, with its "
+              "serial number; record each piece on its own.") % {"item": m.item}
+        )  # fmt: skip
+
+
+def check_serial_not_held(m: Movement) -> None:
+    """A piece with a serial number is in one store at a time: it cannot come into
+    a store while a store still holds it (other than the one it leaves). Read
+    under the organisation's chain lock, like the balances."""
+    store = m.to_account.store
+    if not m.item.serial_required or store is None:
+        return
+    held = Balance.objects.filter(item=m.item, lot=m.lot, quantity__gt=0)
+    if m.from_account.store is not None:
+        held = held.exclude(store=m.from_account.store)
+    if held.exists():
+        raise ValidationError(
+            _("The piece of %(item)s with serial number %(serial)s is already held in a "
+              "store; it cannot be received again before it leaves.")
+            % {"item": m.item, "serial": m.lot}
+        )  # fmt: skip
+
+
+def check_pieces_once(movements: list[Movement]) -> None:
+    """One call moves a numbered piece once (its replays aside): the check that a
+    piece is not received twice reads the balances as they were before the call."""
+    seen: dict[tuple[int, str], str] = {}
+    for number, m in enumerate(movements, 1):
+        if not m.item.serial_required:
+            continue
+        key = seen.setdefault((m.item.pk, m.lot.strip()), m.idempotency_key)
+        if key != m.idempotency_key:
+            raise ValidationError(
+                numbered_message(number, len(movements), _(
+                    "The piece of %(item)s with serial number %(serial)s is already moved "
+                    "by another movement of this batch; record it in a batch of its own."
+                ) % {"item": m.item, "serial": m.lot})
+            )  # fmt: skip
 
 
 def account_key(account: Account) -> tuple[Any, ...]:
@@ -160,6 +214,7 @@ class Licences:
 
 def validate(organisation: Agency, m: Movement, licences: Licences | None = None) -> None:
     check_shape(organisation, m)
+    check_serial_not_held(m)
     stores = [a.store for a in (m.from_account, m.to_account) if a.store is not None]
     licences = licences or Licences(s.owning_agency_id for s in stores)
     for store in stores:

@@ -22,7 +22,7 @@ from vigil.controlled.ledger.models import Account, LedgerEntry
 from vigil.controlled.ledger.posting import Posted as Posted
 from vigil.controlled.ledger.rules import KEY_MAX as KEY_MAX
 from vigil.controlled.ledger.rules import Movement as Movement
-from vigil.controlled.ledger.rules import check_shape, numbered
+from vigil.controlled.ledger.rules import check_pieces_once, check_shape, numbered
 from vigil.controlled.registry.keepers import require_licensed
 from vigil.core.audit import Actor
 from vigil.org.models import Agency, Role
@@ -181,6 +181,7 @@ def _record_movements(
     count = len(movements)
     for number, m in enumerate(movements, 1):
         numbered(number, count, check_shape, organisation, m)
+    check_pieces_once(movements)
     keys = [m.idempotency_key for m in movements]
     with inflight.holding(inflight.MOVEMENT, organisation.pk, keys):
         try:

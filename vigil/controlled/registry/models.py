@@ -73,6 +73,9 @@ class Licence(LicensedRecord):
         TRADE = "trade", _("Trade")
         STORAGE = "storage", _("Storage")
         TRANSPORT = "transport", _("Transport")
+        # Weapons and support tools: the police licence to equip an agency, a
+        # security company or a club with them (giấy phép trang bị).
+        EQUIP = "equip", _("Equip")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("In force")

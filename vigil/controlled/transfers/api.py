@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.controlled.catalogue.models import UNITS, Item, shown
-from vigil.controlled.ledger.api import IN_PROGRESS, answering_in_progress
+from vigil.controlled.ledger.api import IN_PROGRESS, LOT_HELP, answering_in_progress
 from vigil.controlled.ledger.rules import KEY_MAX
 from vigil.controlled.ledger.services import check_client_key
 from vigil.controlled.registry.models import Store
@@ -52,7 +52,9 @@ class TransferCreateSerializer(serializers.Serializer[Any]):
     item = Id()
     quantity = serializers.DecimalField(max_digits=20, decimal_places=3)
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, required=False)
-    lot = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    lot = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="", help_text=LOT_HELP
+    )
     document_ref = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
