@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from vigil.controlled.blasts.demo import seed_blasts
 from vigil.controlled.catalogue.models import ItemClass
 from vigil.controlled.catalogue.services import create_item_within
 from vigil.controlled.inspections.models import InspectionResult
@@ -81,6 +82,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
          from_account=face_acc, to_account=used, idempotency_key="demo-5",
          document_ref="HCN-014", reason="Nổ mìn theo hộ chiếu", actor=actor)  # fmt: skip
     seed_registry(w, actor, items=items, main=main)
+    seed_blasts(w, actor, items=items)
 
 
 QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"
