@@ -306,7 +306,7 @@ def _quarry_contact() -> ContactPoint:
                 .first()
             },
             "is not in the province",
-        ),  # fmt: skip
+        ),
         (lambda: {"number": "  "}, "blasting passport number"),
         (lambda: {"site_name": ""}, "Name the blasting site"),
         (lambda: {"lines": []}, "at least one item"),
@@ -388,6 +388,7 @@ def test_the_licenser_sees_but_may_not_write(client_for: Callable[[str], Client]
 
 def _quarry_blast() -> Blast:
     quarry = Agency.objects.get(name=QUARRY)
+    assert quarry.admin_unit is not None
     return blasts.open_blast(
         quarry, store=Store.objects.get(owning_agency=quarry), number="HCN-Q1",
         site_name="Tầng khai thác +40", admin_unit=quarry.admin_unit, fired_at=clock.now(),
@@ -490,7 +491,9 @@ def test_the_storekeeper_records_a_blast_through_the_pages(
         "lines-1-item": item("KD-VN2").pk, "lines-1-quantity": "10", "lines-1-unit": "",
     }  # fmt: skip
     response = client.post(reverse("controlled:blast_create", args=[main().pk]), form)
-    assert response.status_code == 302, re.findall(r'class="errorlist"[^<]*>(.*?)</ul>', response.content.decode(), re.S)
+    assert response.status_code == 302, re.findall(
+        r'class="errorlist"[^<]*>(.*?)</ul>', response.content.decode(), re.S
+    )
     blast = Blast.objects.get(number="HCN-WEB")
     assert [line.issued for line in blast.lines.order_by("pk")] == [12_500, 10]
     nt13, det = blast.lines.order_by("pk")

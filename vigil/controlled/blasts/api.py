@@ -90,7 +90,7 @@ class BlastCreateSerializer(serializers.Serializer[Any]):
     fired_at = dates.ApiDateTimeField()
     person_in_charge = Id()
     note = Text(required=False, allow_blank=True, default="", max_length=2000)
-    lines = LineInSerializer(many=True, allow_empty=False, max_length=LINES_MAX)
+    lines = LineInSerializer(many=True, allow_empty=False, max_length=LINES_MAX)  # type: ignore[call-arg]
 
 
 class ResultInSerializer(serializers.Serializer[Any]):
@@ -101,11 +101,11 @@ class ResultInSerializer(serializers.Serializer[Any]):
 
 
 class ResultsSerializer(serializers.Serializer[Any]):
-    results = ResultInSerializer(many=True, allow_empty=False, max_length=LINES_MAX)
+    results = ResultInSerializer(many=True, allow_empty=False, max_length=LINES_MAX)  # type: ignore[call-arg]
 
 
 class CloseSerializer(serializers.Serializer[Any]):
-    results = ResultInSerializer(many=True, required=False, max_length=LINES_MAX)
+    results = ResultInSerializer(many=True, required=False, max_length=LINES_MAX)  # type: ignore[call-arg]
 
 
 def _results(values: dict[str, Any]) -> list[services.LineResult]:

@@ -116,7 +116,7 @@ class Command(BaseCommand):
         rows = list(blasts)
         audit.record_view(user, rows, path=_path("list"))
         for b in rows:
-            mark = "  ⚠ " + _("Does not balance") if b.stands_out else ""
+            mark = "  ⚠ " + _("Does not balance") if getattr(b, "stands_out", False) else ""
             self.stdout.write(
                 f"{b.pk}  {b.number}  {b.fired_at:%d/%m/%Y %H:%M}  {b.get_status_display()}"
                 f"  {b.store.name}  {b.site_name}{mark}"
