@@ -475,7 +475,10 @@ def test_the_blast_page_shows_the_marker_the_lines_and_their_entries(
     closed = Blast.objects.get(number=CLOSED_NUMBER)
     page = client.get(reverse("controlled:blast_detail", args=[closed.pk])).content.decode()
     assert "Does not balance" not in page
-    assert "Used in blast HCN-118/2026" in page and "Returned from blast HCN-118/2026" in page
+    made = LedgerEntry.objects.filter(idempotency_key__startswith=f"blast:{closed.pk}:")
+    assert made.count() == 8  # per line: issued, face → store → used, returned
+    for entry in made:
+        assert entry.reason in page
 
 
 def test_the_storekeeper_records_a_blast_through_the_pages(
