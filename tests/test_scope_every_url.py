@@ -17,8 +17,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
+from vigil.controlled.blasts.demo import UNBALANCED_NUMBER
 from vigil.controlled.models import (
     Balance,
+    Blast,
     Inspection,
     Item,
     LedgerEntry,
@@ -121,6 +123,9 @@ DETAIL_URLS: dict[str, str] = {
     "controlled:licence_detail": "licence",
     "controlled:inspection_detail": "inspection",
     "controlled:transfer_detail": "transfer",
+    # Blasts (tests/controlled/test_blasts*.py): the demo's open blast that does not balance.
+    "controlled:blast_detail": "blast",
+    "api-blast-detail": "blast",
     # Key sites and contingency plans (tests/sites; vigil/sites/demo.py)
     "sites:site_detail": "site",
     "sites:plan_detail": "cplan",
@@ -185,6 +190,9 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "controlled:store_edit": ("store", "pk"),
     "controlled:inspection_create": ("store", "store_pk"),
     "controlled:transfer_create": ("store", "store_pk"),
+    "controlled:blast_create": ("store", "store_pk"),
+    "controlled:blast_results": ("blast", "pk"),
+    "controlled:blast_close": ("blast", "pk"),  # GET: the confirmation page
     "sites:site_edit": ("site", "pk"),
     "sites:assessment_create": ("site", "pk"),
     "sites:version_edit": ("cversion", "pk"),
@@ -246,6 +254,9 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-licence-status": ("licence", "pk"),
     "api-transfer-receive": ("transfer", "pk"),
     "api-transfer-cancel": ("transfer", "pk"),
+    # Refused (400, it does not balance) or 403 for a reader: the demo blast stays open.
+    "api-blast-results": ("blast", "pk"),
+    "api-blast-close": ("blast", "pk"),
     # Plan versions (tests/sites): the version in force or waiting, so every action is
     # refused or sent back; archiving a site the user keeps is done (302).
     "sites:site_archive": ("site", "pk"),
@@ -352,6 +363,8 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:organisation_list": "organisation",
     "controlled:balance_list": "balance",
     "controlled:transfer_list": "transfer",
+    "controlled:blast_list": "blast",
+    "api-blast-list": "blast",
     "sites:site_list": "site",
     "sites:risk_register": "site",
     "api-site-list": "site",
@@ -575,6 +588,7 @@ def _controlled_objects() -> dict[str, Any]:
         "organisation": OrganisationProfile.objects.get(pk=store.owning_agency_id),
         "inspection": Inspection.objects.filter(store=store).first(),
         "transfer": Transfer.objects.filter(owning_agency=store.owning_agency_id).first(),
+        "blast": Blast.objects.get(number=UNBALANCED_NUMBER),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from vigil.controlled.blasts.demo import seed_blasts
 from vigil.controlled.catalogue.models import ItemClass
 from vigil.controlled.catalogue.services import create_item_within
 from vigil.controlled.inspections.models import InspectionResult
@@ -83,6 +84,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
          document_ref="HCN-014", reason="Nổ mìn theo hộ chiếu", actor=actor)  # fmt: skip
     seed_registry(w, actor, items=items, main=main)
     seed_weapons(w, actor)
+    seed_blasts(w, actor, items=items)
 
 
 QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"
