@@ -178,6 +178,7 @@ class Menus:
             (_("Balances"), reverse("controlled:balance_list")),
             (_("Movements"), reverse("controlled:movement_list")),
             (_("Transfers"), reverse("controlled:transfer_list")),
+            (_("Stock counts"), reverse("controlled:count_list")),
             (_("Licences"), licences),
             (_("Expiring licences"), licences + "?days=60"),
         ]
