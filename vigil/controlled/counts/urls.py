@@ -9,7 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("counts/", views.count_list, name="count_list"),
     path("counts/<int:pk>/", views.count_detail, name="count_detail"),
     path("counts/<int:pk>/submit/", views.count_submit, name="count_submit"),
-    path(
-        "discrepancies/<int:pk>/resolve/", views.discrepancy_resolve, name="discrepancy_resolve"
-    ),
+    path("discrepancies/<int:pk>/resolve/", views.discrepancy_resolve, name="discrepancy_resolve"),
 ]

@@ -97,7 +97,9 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _lines(formset: Any) -> list[services.CountLineInput]:
     return [
         services.CountLineInput(
-            item=data["item"], quantity=data["quantity"], unit=data.get("unit") or None,
+            item=data["item"],
+            quantity=data["quantity"],
+            unit=data.get("unit") or None,
             lot=data.get("lot") or "",
         )
         for data in formset.cleaned_data
