@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
+from vigil.controlled.counts.models import Discrepancy, StockCount
 from vigil.controlled.models import (
     Balance,
     Inspection,
@@ -121,6 +122,10 @@ DETAIL_URLS: dict[str, str] = {
     "controlled:licence_detail": "licence",
     "controlled:inspection_detail": "inspection",
     "controlled:transfer_detail": "transfer",
+    # Stock counts (tests/controlled/test_counts*.py; vigil/controlled/counts/demo.py)
+    "controlled:count_detail": "count",
+    "api-stockcount-detail": "count",
+    "api-discrepancy-detail": "discrepancy",
     # Key sites and contingency plans (tests/sites; vigil/sites/demo.py)
     "sites:site_detail": "site",
     "sites:plan_detail": "cplan",
@@ -185,6 +190,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "controlled:store_edit": ("store", "pk"),
     "controlled:inspection_create": ("store", "store_pk"),
     "controlled:transfer_create": ("store", "store_pk"),
+    "controlled:count_create": ("store", "store_pk"),
     "sites:site_edit": ("site", "pk"),
     "sites:assessment_create": ("site", "pk"),
     "sites:version_edit": ("cversion", "pk"),
@@ -246,6 +252,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-licence-status": ("licence", "pk"),
     "api-transfer-receive": ("transfer", "pk"),
     "api-transfer-cancel": ("transfer", "pk"),
+    # Stock counts: the demo's are submitted (sent back, 302; the API answers 400), and
+    # resolving takes a form (sent back) or JSON (415 for this empty form body).
+    "controlled:count_submit": ("count", "pk"),
+    "api-stockcount-submit": ("count", "pk"),
+    "controlled:discrepancy_resolve": ("discrepancy", "pk"),
+    "api-discrepancy-resolve": ("discrepancy", "pk"),
     # Plan versions (tests/sites): the version in force or waiting, so every action is
     # refused or sent back; archiving a site the user keeps is done (302).
     "sites:site_archive": ("site", "pk"),
@@ -352,6 +364,9 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:organisation_list": "organisation",
     "controlled:balance_list": "balance",
     "controlled:transfer_list": "transfer",
+    "controlled:count_list": "count",
+    "api-stockcount-list": "count",
+    "api-discrepancy-list": "discrepancy",
     "sites:site_list": "site",
     "sites:risk_register": "site",
     "api-site-list": "site",
@@ -575,6 +590,8 @@ def _controlled_objects() -> dict[str, Any]:
         "organisation": OrganisationProfile.objects.get(pk=store.owning_agency_id),
         "inspection": Inspection.objects.filter(store=store).first(),
         "transfer": Transfer.objects.filter(owning_agency=store.owning_agency_id).first(),
+        "count": StockCount.objects.filter(owning_agency=store.owning_agency_id).first(),
+        "discrepancy": Discrepancy.objects.filter(owning_agency=store.owning_agency_id).first(),
     }
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from vigil.controlled.catalogue.models import ItemClass
 from vigil.controlled.catalogue.services import create_item_within
+from vigil.controlled.counts.demo import seed_counts
 from vigil.controlled.inspections.models import InspectionResult
 from vigil.controlled.inspections.services import record_inspection_within
 from vigil.controlled.ledger.models import Account
@@ -81,6 +82,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
          from_account=face_acc, to_account=used, idempotency_key="demo-5",
          document_ref="HCN-014", reason="Nổ mìn theo hộ chiếu", actor=actor)  # fmt: skip
     seed_registry(w, actor, items=items, main=main)
+    seed_counts(w, actor, items=items, store=face)
 
 
 QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -164,6 +164,9 @@ class StockCountSubmit(Scoped):
             raise PermissionDenied(
                 _("Only a storekeeper of this organisation may count its stores.")
             )
+        if count.status == StockCount.Status.SUBMITTED:
+            # Refused, not answered again: nothing more is written for a count submitted.
+            raise ValidationError(_("This count was already submitted."))
         with answering_in_progress():
             count = services.submit_count(count, actor=acting(request))
         count = _with_rows(StockCount.objects.all()).get(pk=count.pk)
