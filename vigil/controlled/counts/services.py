@@ -300,7 +300,7 @@ def submit_count_within(count: StockCount, *, actor: Actor) -> StockCount:
         differences.append((line, difference))
     CountLine.objects.bulk_update(lines, ["book"])
     posted = record_movements_within(organisation, movements, actor=actor) if movements else []
-    discrepancies = []
+    discrepancies: list[Discrepancy] = []
     for (line, difference), entry in zip(differences, posted, strict=True):
         if not entry.created:  # a movement posted under Vigil's own key: never by a client
             raise ValidationError(key_reused(movements[len(discrepancies)]))

@@ -171,8 +171,9 @@ def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(
-                [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
-                 else " ".join(errors) for name, errors in form.errors.items()]
+                [f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+                 if name in form.fields else " ".join(str(e) for e in errors)
+                 for name, errors in form.errors.items()]
             )  # fmt: skip
         data = form.cleaned_data
         services.resolve_discrepancy(
