@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONA_NAMES
 from vigil.controlled.blasts.demo import UNBALANCED_NUMBER
+from vigil.controlled.counts.models import Discrepancy, StockCount
 from vigil.controlled.models import (
     Balance,
     Blast,
@@ -126,6 +127,10 @@ DETAIL_URLS: dict[str, str] = {
     # Blasts (tests/controlled/test_blasts*.py): the demo's open blast that does not balance.
     "controlled:blast_detail": "blast",
     "api-blast-detail": "blast",
+    # Stock counts (tests/controlled/test_counts*.py; vigil/controlled/counts/demo.py)
+    "controlled:count_detail": "count",
+    "api-stockcount-detail": "count",
+    "api-discrepancy-detail": "discrepancy",
     # Key sites and contingency plans (tests/sites; vigil/sites/demo.py)
     "sites:site_detail": "site",
     "sites:plan_detail": "cplan",
@@ -193,6 +198,7 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "controlled:blast_create": ("store", "store_pk"),
     "controlled:blast_results": ("blast", "pk"),
     "controlled:blast_close": ("blast", "pk"),  # GET: the confirmation page
+    "controlled:count_create": ("store", "store_pk"),
     "sites:site_edit": ("site", "pk"),
     "sites:assessment_create": ("site", "pk"),
     "sites:version_edit": ("cversion", "pk"),
@@ -257,6 +263,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Refused (400, it does not balance) or 403 for a reader: the demo blast stays open.
     "api-blast-results": ("blast", "pk"),
     "api-blast-close": ("blast", "pk"),
+    # Stock counts: the demo's are submitted (sent back, 302; the API answers 400), and
+    # resolving takes a form (sent back) or JSON (415 for this empty form body).
+    "controlled:count_submit": ("count", "pk"),
+    "api-stockcount-submit": ("count", "pk"),
+    "controlled:discrepancy_resolve": ("discrepancy", "pk"),
+    "api-discrepancy-resolve": ("discrepancy", "pk"),
     # Plan versions (tests/sites): the version in force or waiting, so every action is
     # refused or sent back; archiving a site the user keeps is done (302).
     "sites:site_archive": ("site", "pk"),
@@ -365,6 +377,9 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:transfer_list": "transfer",
     "controlled:blast_list": "blast",
     "api-blast-list": "blast",
+    "controlled:count_list": "count",
+    "api-stockcount-list": "count",
+    "api-discrepancy-list": "discrepancy",
     "sites:site_list": "site",
     "sites:risk_register": "site",
     "api-site-list": "site",
@@ -589,6 +604,8 @@ def _controlled_objects() -> dict[str, Any]:
         "inspection": Inspection.objects.filter(store=store).first(),
         "transfer": Transfer.objects.filter(owning_agency=store.owning_agency_id).first(),
         "blast": Blast.objects.get(number=UNBALANCED_NUMBER),
+        "count": StockCount.objects.filter(owning_agency=store.owning_agency_id).first(),
+        "discrepancy": Discrepancy.objects.filter(owning_agency=store.owning_agency_id).first(),
     }
 
 

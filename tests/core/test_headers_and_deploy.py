@@ -26,6 +26,7 @@ from tests.test_scope_every_url import (
 )
 from vigil.accounts.models import User
 from vigil.accounts.services import create_token
+from vigil.controlled.counts.models import Discrepancy, StockCount
 from vigil.controlled.models import (
     Balance,
     Inspection,
@@ -83,6 +84,7 @@ def every_url(user: User) -> list[str]:
         "report_submission": ReportSubmission, "report_period": ReportPeriod,
         "organisation": OrganisationProfile, "inspection": Inspection,
         "transfer": Transfer, "incident": Incident, "alert": Alert,
+        "count": StockCount, "discrepancy": Discrepancy,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()

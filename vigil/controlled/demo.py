@@ -15,6 +15,7 @@ from django.db import transaction
 from vigil.controlled.blasts.demo import seed_blasts
 from vigil.controlled.catalogue.models import ItemClass
 from vigil.controlled.catalogue.services import create_item_within
+from vigil.controlled.counts.demo import seed_counts
 from vigil.controlled.inspections.models import InspectionResult
 from vigil.controlled.inspections.services import record_inspection_within
 from vigil.controlled.ledger.models import Account
@@ -85,6 +86,7 @@ def seed_controlled(w: OrgWorld, actor: SystemActor) -> None:
     seed_registry(w, actor, items=items, main=main)
     seed_weapons(w, actor)
     seed_blasts(w, actor, items=items)
+    seed_counts(w, actor, items=items, store=face)
 
 
 QUARRY = "Công ty TNHH Đá Demo Hoành Bồ"

@@ -179,6 +179,7 @@ class Menus:
             (_("Movements"), reverse("controlled:movement_list")),
             (_("Transfers"), reverse("controlled:transfer_list")),
             (_("Blasts"), reverse("controlled:blast_list")),
+            (_("Stock counts"), reverse("controlled:count_list")),
             (_("Licences"), licences),
             (_("Expiring licences"), licences + "?days=60"),
         ]
