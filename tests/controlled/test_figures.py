@@ -264,3 +264,166 @@ def test_a_storekeeper_sees_only_his_organisation(half_year: dict[str, Any]) -> 
     }  # fmt: skip
     assert figures_of(seen.total(nt13())) == PROVINCE_LINE
     assert h1(User.objects.get(username="xa_b")).by_item == []
+
+
+def test_the_xlsx_opens_with_the_same_numbers(half_year: dict[str, Any]) -> None:
+    from vigil.controlled.figures.exports import figures_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(figures_workbook(h1(), "organisation")))
+    province, by_org = book.worksheets
+    rows = list(province.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Code", "Item", "Unit")
+    nt = next(r for r in rows if r[0] == "AN-NT13")
+    assert nt[2] == "kg"
+    assert list(nt[3:12]) == [v / KG for v in PROVINCE_LINE.values()]
+    quarry = next(
+        r for r in by_org.iter_rows(values_only=True) if r[0] == QUARRY and r[1] == "AN-NT13"
+    )
+    assert list(quarry[4:13]) == [v / KG for v in QUARRY_LINE.values()]
+
+
+def test_the_page_shows_the_table_the_chart_and_the_download(half_year: dict[str, Any]) -> None:
+    from vigil.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="congthuong"))
+    url = reverse("controlled:figures")
+    page = client.get(url, {"year": 2027, "half": 1, "group": "commune"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2.809,5 kg" in html or "2809,5 kg" in html  # the province's closing stock
+    assert "<svg" in html and '<title id="figures-chart-title">' in html
+    assert "http://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    assert reverse("controlled:figures") in html  # in the sub-menu
+    download = client.get(url, {"year": 2027, "half": 1, "format": "xlsx"})
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert book.worksheets[0].cell(row=2, column=1).value is not None
+    bad = client.get(url, {"start": "2027-06-30", "end": "2027-01-01"})
+    assert bad.status_code == 200
+    assert "The end date is before the start date." in bad.content.decode()
+    # A storekeeper's page holds only his organisation's figures.
+    client.force_login(User.objects.get(username="kho_mo"))
+    mine_only = client.get(url, {"year": 2027, "half": 1}).content.decode()
+    assert QUARRY not in mine_only and MINE in mine_only
+
+
+def test_the_api_gives_the_figures_and_refuses_bad_dates_in_vietnamese(
+    half_year: dict[str, Any],
+) -> None:
+    from vigil.accounts.models import User
+
+    client = Client()
+    user = User.objects.get(username="congthuong")
+    client.force_login(user)
+    url = "/api/v1/ledger-figures/"
+    answer = client.get(url, {"start": "2027-01-01", "end": "2027-06-30", "group": "organisation"})
+    assert answer.status_code == 200, answer.content
+    data = answer.json()
+    total = next(t for t in data["totals"] if t["item_code"] == "AN-NT13")
+    assert {c: total[c] for c in COLUMNS} == PROVINCE_LINE
+    assert total["shown"]["closing"] == "2809,5 kg"
+    quarry = next(
+        x for x in data["lines"] if x["group_id"] == half_year["quarry"].pk
+        and x["item_code"] == "AN-NT13"
+    )  # fmt: skip
+    assert {c: quarry[c] for c in COLUMNS} == QUARRY_LINE
+    User.objects.filter(pk=user.pk).update(language="vi")
+    with translation.override("vi"):
+        for query, said in (
+            ({"start": "2027-13-01", "end": "2027-06-30"}, "Ngày"),
+            ({"start": "2027-06-30", "end": "2027-01-01"},
+             "Ngày kết thúc không được trước ngày bắt đầu."),
+            ({"end": "2027-01-01"}, "bắt buộc"),
+            ({"start": "1800-01-01", "end": "2027-01-01"}, "1900"),
+        ):  # fmt: skip
+            bad = client.get(url, query, HTTP_ACCEPT_LANGUAGE="vi")
+            assert bad.status_code == 400, query
+            assert (
+                said in bad.json()["error"]["fields"][next(iter(bad.json()["error"]["fields"]))][0]
+            )
+
+
+def test_the_command_line_prints_and_writes_the_figures(
+    half_year: dict[str, Any], tmp_path: Any
+) -> None:
+    out = io.StringIO()
+    call_command("ledger", "figures", "--year", "2027", "--half", "1", "--as", "congthuong",
+                 stdout=out)  # fmt: skip
+    lines = out.getvalue().splitlines()
+    quarry = next(x for x in lines if x.startswith(QUARRY) and "\tAN-NT13\t" in x)
+    assert quarry.split("\t")[2:] == ["0 kg", "0 kg", "150 kg", "0 kg", "30 kg", "0 kg",
+                                      "0 kg", "0 kg", "120 kg"]  # fmt: skip
+    target = tmp_path / "h1.xlsx"
+    call_command("ledger", "figures", "--year", "2027", "--half", "1", "--as", "kho_mo",
+                 "--xlsx", str(target), stdout=io.StringIO())  # fmt: skip
+    book = openpyxl.load_workbook(target)
+    names = {r[0] for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert names == {MINE}
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("ledger", "figures", "--year", "2027", "--as", "nobody")
+
+
+def test_the_home_panel_counts_open_discrepancies_and_unbalanced_blasts(
+    half_year: dict[str, Any],
+) -> None:
+    from vigil.accounts.models import User
+    from vigil.controlled.blasts.models import Blast, BlastLine
+    from vigil.controlled.counts.models import Discrepancy, StockCount
+    from vigil.core import clock
+    from vigil.org.models import ContactPoint
+
+    kho_mo = User.objects.get(username="kho_mo")
+
+    def panel(user: Any) -> dict[str, int]:
+        items = summary_for(user)["items"]
+        return {i["counts"]: i["value"] for i in items if i.get("counts") in
+                ("discrepancies", "blasts")}  # fmt: skip
+
+    assert panel(kho_mo) == {"discrepancies": 0, "blasts": 0}
+    store, now = main(), clock.now()
+    owned = {"owning_committee_id": store.owning_committee_id,
+             "owning_agency_id": store.owning_agency_id,
+             "licensing_agency_id": store.licensing_agency_id}  # fmt: skip
+
+    def count_of(store: Store) -> StockCount:
+        return StockCount.objects.create(
+            store=store, counted_at=now, counters="Tổ kiểm kê", status="submitted",
+            submitted_at=now, created_at=now, created_by="test", **owned,
+        )  # fmt: skip
+
+    entry = post(store.account, outside_account(store.owning_agency, "lost"), 1, "f-count")
+    for status in ("open", "found"):
+        Discrepancy.objects.create(
+            count=count_of(store), store=store, item=nt13(), direction="shortage", quantity=1000,
+            entry=entry, status=status, resolved_at=None if status == "open" else now,
+            **owned,
+        )  # fmt: skip
+    contact = ContactPoint.objects.filter(agency=store.owning_agency).first()
+    if contact is None:
+        contact = ContactPoint.objects.create(
+            agency=store.owning_agency, label="Chỉ huy nổ mìn",
+            owning_committee_id=store.owning_committee_id,
+            owning_agency_id=store.owning_agency_id,
+        )  # fmt: skip
+
+    def blast(number: str, used: int | None, returned: int | None) -> None:
+        b = Blast.objects.create(
+            number=number, store=store, site_name="Vỉa 14", admin_unit_id=store.admin_unit_id,
+            fired_at=now, person_in_charge=contact, opened_at=now, opened_by="test", **owned,
+        )  # fmt: skip
+        BlastLine.objects.create(blast=b, item=nt13(), issued=1000, used=used, returned=returned)
+
+    blast("HC-1", None, None)  # issued, no results yet: in progress
+    blast("HC-2", 600, 400)  # balances
+    blast("HC-3", 600, 300)  # 100 g unaccounted for
+    assert panel(kho_mo) == {"discrepancies": 1, "blasts": 1}
+    assert panel(User.objects.get(username="congthuong")) == {"discrepancies": 1, "blasts": 1}
+    # Another organisation's storekeeper sees neither (the quarry has no user: a commune's
+    # officer, who sees no store, gets no panel at all).
+    assert summary_for(User.objects.get(username="xa_b"))["items"] == []

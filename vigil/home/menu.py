@@ -178,6 +178,7 @@ class Menus:
             (_("Balances"), reverse("controlled:balance_list")),
             (_("Movements"), reverse("controlled:movement_list")),
             (_("Transfers"), reverse("controlled:transfer_list")),
+            (_("Figures"), reverse("controlled:figures")),
             (_("Licences"), licences),
             (_("Expiring licences"), licences + "?days=60"),
         ]

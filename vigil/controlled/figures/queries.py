@@ -376,7 +376,9 @@ def _group_of(figures: Figures, h: Holding, group: str) -> tuple[int | None, str
             return None, str(_("(no commune)"))
         return store["admin_unit_id"], store["admin_unit__name"]
     if store is None:
-        return None, str(_("Blasting faces of %(org)s") % {"org": _organisation_name(h.organisation)})
+        return None, str(
+            _("Blasting faces of %(org)s") % {"org": _organisation_name(h.organisation)}
+        )
     return store["pk"], store["name"]
 
 
@@ -418,7 +420,9 @@ def _lines(figures: Figures, group: str) -> list[Line]:
         if dst_line is not None:
             column, factor = _column(figures, src_id, leaving=reversal)
             setattr(dst_line, column, getattr(dst_line, column) + sign * factor * q)
-    return sorted(lines.values(), key=lambda line: (line.group_name, line.item_class, line.item_name))
+    return sorted(
+        lines.values(), key=lambda line: (line.group_name, line.item_class, line.item_name)
+    )
 
 
 def _stock(h: Holding | None, line: Line | None, q: int, before: bool) -> None:
