@@ -73,9 +73,10 @@ def nt13() -> Item:
     return Item.objects.get(code="AN-NT13")
 
 
-def at(*when: int) -> Any:
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> Any:
     """A moment in Vietnam time, the clock stopped there."""
-    return time_machine.travel(dt.datetime(*when, tzinfo=VN), tick=False)
+    moment = dt.datetime(year, month, day, hour, minute, second, tzinfo=VN)
+    return time_machine.travel(moment, tick=False)
 
 
 def post(source: Any, target: Any, kg: int, key: str, org: Agency | None = None) -> Any:
@@ -246,8 +247,8 @@ def test_the_closing_stock_equals_the_balances_when_the_period_ends_today(
     for balance in balances:
         line = line_of(lines, balance.store_id, balance.item)
         assert line is not None and line.closing == balance.quantity, balance
-    assert all(line.closing == 0 for line in lines if not balances.filter(
-        store_id=line.group_id, item_id=line.item_id).exists())  # fmt: skip
+    held = {(b.store_id, b.item_id) for b in balances}
+    assert all(line.closing == 0 for line in lines if (line.group_id, line.item_id) not in held)
 
 
 def test_a_storekeeper_sees_only_his_organisation(half_year: dict[str, Any]) -> None:
@@ -288,7 +289,8 @@ def test_the_page_shows_the_table_the_chart_and_the_download(half_year: dict[str
     client = Client()
     client.force_login(User.objects.get(username="congthuong"))
     url = reverse("controlled:figures")
-    page = client.get(url, {"year": 2027, "half": 1, "group": "commune"})
+    h1_2027: dict[str, Any] = {"year": 2027, "half": 1}
+    page = client.get(url, {**h1_2027, "group": "commune"})
     assert page.status_code == 200
     html = page.content.decode()
     assert "2.809,5 kg" in html or "2809,5 kg" in html  # the province's closing stock
@@ -297,7 +299,7 @@ def test_the_page_shows_the_table_the_chart_and_the_download(half_year: dict[str
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
     assert reverse("controlled:figures") in html  # in the sub-menu
-    download = client.get(url, {"year": 2027, "half": 1, "format": "xlsx"})
+    download = client.get(url, {**h1_2027, "format": "xlsx"})
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(download.content))
@@ -307,7 +309,7 @@ def test_the_page_shows_the_table_the_chart_and_the_download(half_year: dict[str
     assert "The end date is before the start date." in bad.content.decode()
     # A storekeeper's page holds only his organisation's figures.
     client.force_login(User.objects.get(username="kho_mo"))
-    mine_only = client.get(url, {"year": 2027, "half": 1}).content.decode()
+    mine_only = client.get(url, h1_2027).content.decode()
     assert QUARRY not in mine_only and MINE in mine_only
 
 

@@ -236,21 +236,21 @@ def period_figures(
     # One pass in the order of the index controlled_entry_figures (no sort, no table
     # read): the whole sum, what was before the period, and the period's reversals
     # (rare, tested first); the period's other entries are what is left.
+    sums_of: dict[str, Any] = {
+        "q": Sum("quantity"),
+        "reversed": Sum("quantity", filter=Q(reverses__isnull=False) & Q(at__gte=since)),
+        "c": Max("classification"),
+    }
+    if LedgerEntry.objects.filter(at__lt=since).exists():  # else nothing is before it
+        sums_of["before"] = Sum("quantity", filter=Q(at__lt=since))
     rows = (
-        entries.values("from_account_id", "to_account_id", "item_id")
-        .annotate(
-            q=Sum("quantity"),
-            before=Sum("quantity", filter=Q(at__lt=since)),
-            reversed=Sum("quantity", filter=Q(reverses__isnull=False) & Q(at__gte=since)),
-            c=Max("classification"),
-        )
-        .order_by()
+        entries.values("from_account_id", "to_account_id", "item_id").annotate(**sums_of).order_by()
     )
     sums: dict[SumKey, int] = defaultdict(int)
     level = 0
     for row in rows:
         pair = (row["from_account_id"], row["to_account_id"], row["item_id"])
-        before, reversed_ = row["before"] or 0, row["reversed"] or 0
+        before, reversed_ = row.get("before") or 0, row["reversed"] or 0
         for key, q in (
             ((*pair, False, True, None), before),
             ((*pair, True, False, None), reversed_),
@@ -261,16 +261,16 @@ def period_figures(
         level = max(level, row["c"] or 0)
     _place_faces(sums, entries, since)
     account_ids = {k[0] for k in sums} | {k[1] for k in sums}
-    accounts = {
-        a["pk"]: a
+    accounts: dict[int, dict[str, Any]] = {
+        a["pk"]: dict(a)
         for a in Account.objects.filter(pk__in=account_ids).values(
             "pk", "kind", "organisation_id", "store_id"
         )
     }
     store_ids = {a["store_id"] for a in accounts.values() if a["store_id"]}
     store_ids |= {k[5] for k in sums if k[5] is not None}
-    stores = {
-        s["pk"]: s
+    stores: dict[int, dict[str, Any]] = {
+        s["pk"]: dict(s)
         for s in Store.objects.filter(pk__in=store_ids).values(
             "pk", "name", "owning_agency_id", "owning_agency__name", "admin_unit_id",
             "admin_unit__name",
