@@ -1,6 +1,7 @@
 """The registry's figures for the home page: licences that expire soon, the stores the
-user keeps or watches, the inspections due within a week or overdue, and for a
-storekeeper each of his stores' stock against its capacity. Each links to the list of
+user keeps or watches, the inspections due within a week or overdue, the open
+discrepancies of stock counts and the open blasts whose figures do not balance, and
+for a storekeeper each of his stores' stock against its capacity. Each links to the list of
 exactly what it counts, or to the one store it is about.
 
 Every figure is read through the scope rule (``visible_to``): a figure never counts a
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-from django.urls import reverse
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.controlled.inspections.models import Inspection
@@ -51,6 +52,7 @@ def summary_for(user: Viewer) -> dict[str, Any]:
                 "url": reverse("controlled:store_list"),
             },
             *inspection_items(user, stores, today),
+            *discrepancy_items(user),
             *capacity_items(user, stores),
         ],
         "roles": (Role.STOREKEEPER, Role.OFFICER, Role.STANDING_OFFICE, Role.COMMITTEE_LEADER),
@@ -130,3 +132,42 @@ def capacity_items(user: Any, stores: Any) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def list_link(name: str, query: str, fallback: str) -> str:
+    """The list page ``name`` filtered by ``query`` when that page exists, else
+    ``fallback`` (the counts' and blasts' pages come with their own concepts)."""
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return fallback
+
+
+def unbalanced_blasts(user: Viewer) -> Any:
+    """The open blasts the user sees with a line whose results were recorded and do
+    not add up: used + returned ≠ issued (a blast with no results yet is in progress)."""
+    from vigil.controlled.blasts.models import Blast, BlastLine
+
+    recorded = Q(used__isnull=False) | Q(returned__isnull=False)
+    off = Q(used__isnull=True) | Q(returned__isnull=True) | ~Q(issued=F("used") + F("returned"))
+    lines = BlastLine.objects.filter(recorded & off, blast=OuterRef("pk"))
+    return Blast.objects.visible_to(user).filter(Exists(lines), status=Blast.Status.OPEN)
+
+
+def discrepancy_items(user: Viewer) -> list[dict[str, Any]]:
+    """Open discrepancies of stock counts, and unbalanced open blasts: each links to
+    its list (or, before those lists exist, to the one store it is about)."""
+    from vigil.controlled.counts.models import Discrepancy
+
+    open_ = Discrepancy.objects.visible_to(user).filter(status=Discrepancy.Status.OPEN)
+    counted = sorted(set(open_.values_list("store_id", flat=True)))
+    blasts = unbalanced_blasts(user)
+    blasted = sorted(set(blasts.values_list("store_id", flat=True)))
+    return [
+        {"label": _("open stock count discrepancies"), "value": open_.count(),
+         "url": list_link("controlled:count_list", "?discrepancy=open", store_link(counted)),
+         "urgency": "overdue", "counts": "discrepancies"},
+        {"label": _("open blasts whose figures do not balance"), "value": blasts.count(),
+         "url": list_link("controlled:blast_list", "?unbalanced=1", store_link(blasted)),
+         "urgency": "overdue", "counts": "blasts"},
+    ]  # fmt: skip

@@ -180,6 +180,7 @@ class Menus:
             (_("Transfers"), reverse("controlled:transfer_list")),
             (_("Blasts"), reverse("controlled:blast_list")),
             (_("Stock counts"), reverse("controlled:count_list")),
+            (_("Figures"), reverse("controlled:figures")),
             (_("Licences"), licences),
             (_("Expiring licences"), licences + "?days=60"),
         ]

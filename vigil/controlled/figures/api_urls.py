@@ -1,5 +1,9 @@
-"""The figures API (filled in by the concept)."""
+"""The figures API."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from vigil.controlled.figures import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("ledger-figures/", api.LedgerFigures.as_view(), name="api-ledger-figures"),
+]

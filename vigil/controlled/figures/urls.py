@@ -1,5 +1,9 @@
-"""The figures pages (filled in by the concept)."""
+"""The figures pages."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from vigil.controlled.figures import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("figures/", views.figures_page, name="figures"),
+]

@@ -149,7 +149,18 @@ class LedgerEntry(AppendOnly, LicensedRecord):
         verbose_name_plural = _("movements")
         ordering = ["-at", "-pk"]
         # The history's date filters (bench/bench_ledger_pages.py, 1,000,000 entries).
-        indexes = [models.Index(fields=["at"], name="controlled_entry_at")]
+        indexes = [
+            models.Index(fields=["at"], name="controlled_entry_at"),
+            # Period figures (figures/queries.py, bench/bench_ledger_figures.py): the
+            # sums by pair of accounts and item read from this index alone, in order.
+            models.Index(
+                fields=[
+                    "from_account", "to_account", "item", "at", "reverses", "quantity",
+                    "classification", "owning_committee", "owning_agency", "licensing_agency",
+                ],
+                name="controlled_entry_figures",
+            ),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 fields=["owning_agency", "seq"],

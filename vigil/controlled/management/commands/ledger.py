@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from vigil.controlled.figures.command import add_figures_parser, run_figures
 from vigil.controlled.ledger import chain as ledger
 from vigil.core import verification
 from vigil.core.audit import SystemActor
@@ -14,9 +15,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser("verify", help="every entry's hash, the chains, the heads, unique keys")
         sub.add_parser("reconcile", help="every balance equals the sum of its entries")
+        add_figures_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "verify":
+        if options["subcommand"] == "figures":
+            run_figures(self, options)
+        elif options["subcommand"] == "verify":
             self._verify()
         else:
             self._reconcile()

@@ -1,0 +1,107 @@
+"""REST API of the period figures. Thin: the query's parameters, then
+``queries.period_figures`` (through the scope rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vigil.controlled.figures.forms import LONGEST
+from vigil.controlled.figures.queries import GROUPS, period_figures
+from vigil.controlled.ledger.models import LedgerEntry
+from vigil.core import dates
+from vigil.core.endpoints import Id, Scoped
+
+
+class FiguresQuery(serializers.Serializer[Any]):
+    start = dates.ApiDateField(help_text="first day, YYYY-MM-DD (Vietnam time)")
+    end = dates.ApiDateField(help_text="last day, included")
+    organisation = Id(required=False)
+    commune = Id(required=False, help_text="the stores' administrative unit")
+    group = serializers.ChoiceField(choices=list(GROUPS), required=False, default="organisation")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("The end date is before the start date.")})
+        if (attrs["end"] - attrs["start"]).days > LONGEST:
+            raise serializers.ValidationError({"end": _("Choose a period of at most ten years.")})
+        return attrs
+
+
+class ShownSerializer(serializers.Serializer[Any]):
+    """Each figure in the unit people use (kg, m, cái)."""
+
+    opening = serializers.CharField()
+    received = serializers.CharField()
+    transferred_in = serializers.CharField()
+    transferred_out = serializers.CharField()
+    used = serializers.CharField()
+    destroyed = serializers.CharField()
+    lost = serializers.CharField()
+    at_face = serializers.CharField()
+    closing = serializers.CharField()
+
+
+class LineSerializer(serializers.Serializer[Any]):
+    """One group's figures for one item, in stored units (g, pcs, cm)."""
+
+    group = serializers.CharField()
+    group_id = serializers.IntegerField(allow_null=True)
+    group_name = serializers.CharField()
+    item_id = serializers.IntegerField()
+    item_code = serializers.CharField()
+    item_name = serializers.CharField()
+    item_class = serializers.CharField()
+    unit = serializers.CharField()
+    opening = serializers.IntegerField()
+    received = serializers.IntegerField()
+    transferred_in = serializers.IntegerField()
+    transferred_out = serializers.IntegerField()
+    used = serializers.IntegerField()
+    destroyed = serializers.IntegerField()
+    lost = serializers.IntegerField()
+    at_face = serializers.IntegerField()
+    closing = serializers.IntegerField()
+    shown = ShownSerializer()
+
+
+class FiguresSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    group = serializers.CharField()
+    classification = serializers.IntegerField()
+    totals = LineSerializer(many=True, help_text="the province's figures per item")
+    lines = LineSerializer(many=True, help_text="per group and item")
+
+
+class LedgerFigures(Scoped):
+    """Received, transferred, used, destroyed, lost and closing stock in a period, from
+    the ledger you may see: opening + received + transferred_in − transferred_out −
+    used − destroyed − lost − at_face = closing, for every line."""
+
+    model = LedgerEntry
+    serializer_class = FiguresSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[FiguresQuery], responses={200: FiguresSerializer})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = FiguresQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        values = dict(query.validated_data)
+        figures = period_figures(
+            request.user, start=values["start"], end=values["end"],
+            organisation=values.get("organisation"), admin_unit=values.get("commune"),
+        )  # fmt: skip
+        group = values.get("group") or "organisation"
+        data = {
+            "start": figures.start, "end": figures.end, "group": group,
+            "classification": figures.classification,
+            "totals": [line.as_dict() for line in figures.by_item],
+            "lines": [line.as_dict() for line in figures.lines(group)],
+        }  # fmt: skip
+        return Response(FiguresSerializer(data).data)
