@@ -16,7 +16,14 @@ from django.utils import translation
 
 from tests.controlled import _writers
 from vigil.controlled.ledger import anchors, chain, services
-from vigil.controlled.models import Account, ControlledAction, LedgerEntry, LedgerHead, Store
+from vigil.controlled.models import (
+    Account,
+    ControlledAction,
+    Item,
+    LedgerEntry,
+    LedgerHead,
+    Store,
+)
 from vigil.core import audit, clock, scheduler
 from vigil.core.audit import SystemActor
 from vigil.core.models import AuditEvent
@@ -46,9 +53,7 @@ def receive(key: str, organisation: Agency | None = None, grams: int = 1000) -> 
     )  # fmt: skip
 
 
-def _item() -> object:
-    from vigil.controlled.models import Item
-
+def _item() -> Item:
     return Item.objects.get(code="AN-NT13")
 
 
@@ -107,9 +112,12 @@ def test_a_reversal_and_a_batch_anchor_their_head_at_once() -> None:
         org,
         [
             services.Movement(
-                item=_item(), quantity=10, from_account=supplier, to_account=store.account,  # type: ignore[arg-type]
+                item=_item(),
+                quantity=10,
+                from_account=supplier,
+                to_account=store.account,
                 idempotency_key=f"anchor-batch-{n}",
-            )  # fmt: skip
+            )
             for n in range(3)
         ],
         actor=SYSTEM,

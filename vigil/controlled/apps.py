@@ -34,7 +34,9 @@ class ControlledConfig(AppConfig):
         )
         register_attachable(Inspection, may_keep_record)
         # The ledger's heads, anchored in the audit chain and checked from both sides.
-        scheduler.register_sweep("controlled.ledger_anchor", anchors.sweep, every=anchors.SWEEP_EVERY)
+        scheduler.register_sweep(
+            "controlled.ledger_anchor", anchors.sweep, every=anchors.SWEEP_EVERY
+        )
         verification.register_cross_check(anchors.ANCHOR_ACTIONS, chain.check_anchor_events)
         scheduler.register_sweep(
             "controlled.statistics", refresh_statistics, every=dt.timedelta(hours=6)

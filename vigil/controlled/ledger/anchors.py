@@ -119,9 +119,10 @@ def _last_anchored(organisations: list[int]) -> dict[int, int]:
     then anchors that head once more, which is harmless)."""
     found = (
         AuditEvent.objects.filter(
-            action=ControlledAction.LEDGER_ANCHORED, object_type=HEAD_OBJECT,
+            action=ControlledAction.LEDGER_ANCHORED,
+            object_type=HEAD_OBJECT,
             object_id__in=[str(org) for org in organisations],
-        )  # fmt: skip
+        )
         .values("object_id")
         .annotate(last=Max("seq"))
     )
