@@ -23,13 +23,21 @@ import pytest
 from django.db import connection, connections
 
 from tests.controlled import _writers
+from vigil.controlled.ledger import anchors
 from vigil.controlled.ledger import chain as ledger
+from vigil.controlled.models import LedgerHead
 from vigil.core import audit
 from vigil.core.models import AuditHead
 
 WRITERS = 3
 MOVES = 60
 ROUNDS = 12
+
+
+def written() -> int:
+    """How far the writers got: the audit head and every ledger head (a single
+    movement moves only its organisation's chain; the anchors move the audit head)."""
+    return AuditHead.objects.get().seq + sum(LedgerHead.objects.values_list("seq", flat=True))
 
 
 def verify_all() -> dict[str, str]:
@@ -63,20 +71,21 @@ def test_verification_beside_writer_threads_raises_no_false_alarm() -> None:
             connections.close_all()
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    start = AuditHead.objects.get().seq
+    start = written()
     for t in threads:
         t.start()
     alarms: list[dict[str, str]] = []
     rounds = 0
     # At least ROUNDS checks, and on until the writers are done.
     while rounds < ROUNDS or any(t.is_alive() for t in threads):
+        anchors.anchor_ledgers()  # the sweep beside the writers: its anchors are verified too
         if failed := verify_all():
             alarms.append(failed)
         rounds += 1
     for t in threads:
         t.join()
     assert errors == []
-    assert AuditHead.objects.get().seq > start  # the writers really wrote meanwhile
+    assert written() > start  # the writers really wrote meanwhile
     assert alarms == [], f"{len(alarms)} false alarms in {rounds} rounds: {alarms[:3]}"
     assert verify_all() == {}
 
@@ -85,32 +94,32 @@ SETUP = "from tests.controlled import _writers; _writers.build_world()"
 WRITER = """
 import json, os, pathlib
 from tests.controlled import _writers
+from vigil.controlled.ledger import anchors
 world = _writers.load_world()
 stop = pathlib.Path(os.environ["STOP"])
 n, rounds = int(os.environ["WRITER"]), 0
 while not stop.exists():
     _writers.write(n * 1000 + rounds, 10, world)
+    if n == 0:
+        anchors.anchor_ledgers()  # the sweep beside the writers: its anchors are verified too
     rounds += 1
 print(json.dumps(rounds))
 """
 VERIFIER = """
 import json, os, pathlib, time
-from tests.core.test_verify_under_load import verify_all
-from vigil.core.models import AuditHead
+from tests.core.test_verify_under_load import verify_all, written
 # The checks must run beside writes: wait (bounded) for the writers' first commit, then
-# verify at least ROUNDS times and on until the head has moved during the checks, so a
+# verify at least ROUNDS times and on until the heads have moved during the checks, so a
 # slow start of the writer processes on a loaded machine cannot leave nothing beside them.
-start, deadline = AuditHead.objects.get().seq, time.monotonic() + 300
-while AuditHead.objects.get().seq == start and time.monotonic() < deadline:
+start, deadline = written(), time.monotonic() + 300
+while written() == start and time.monotonic() < deadline:
     time.sleep(0.01)
 heads, alarms = [], []
-while len(heads) < int(os.environ["ROUNDS"]) or (
-    AuditHead.objects.get().seq == heads[0] and len(heads) < 1000
-):
-    heads.append(AuditHead.objects.get().seq)
+while len(heads) < int(os.environ["ROUNDS"]) or (written() == heads[0] and len(heads) < 1000):
+    heads.append(written())
     if failed := verify_all():
         alarms.append(failed)
-heads.append(AuditHead.objects.get().seq)
+heads.append(written())
 pathlib.Path(os.environ["STOP"]).touch()
 print(json.dumps({"alarms": alarms, "heads": heads}))
 """

@@ -12,7 +12,7 @@ class ControlledConfig(AppConfig):
 
         from vigil.controlled.inspections.models import Inspection
         from vigil.controlled.inspections.services import remind_inspections_due
-        from vigil.controlled.ledger import chain
+        from vigil.controlled.ledger import anchors, chain
         from vigil.controlled.ledger.queries import refresh_statistics
         from vigil.controlled.models import ControlledAction
         from vigil.controlled.registry.keepers import may_keep_record
@@ -33,6 +33,11 @@ class ControlledConfig(AppConfig):
             "controlled.inspection_due", remind_inspections_due, every=dt.timedelta(hours=1)
         )
         register_attachable(Inspection, may_keep_record)
+        # The ledger's heads, anchored in the audit chain and checked from both sides.
+        scheduler.register_sweep(
+            "controlled.ledger_anchor", anchors.sweep, every=anchors.SWEEP_EVERY
+        )
+        verification.register_cross_check(anchors.ANCHOR_ACTIONS, chain.check_anchor_events)
         scheduler.register_sweep(
             "controlled.statistics", refresh_statistics, every=dt.timedelta(hours=6)
         )

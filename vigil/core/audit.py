@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -325,6 +325,38 @@ class Verification:
         return f"{self.head_seq}:{self.head_hash}"
 
 
+@dataclass(frozen=True)
+class Vouched:
+    """An event that vouches for a record kept elsewhere (an app's own hash chain's
+    head): what a cross-check registered for its action is given."""
+
+    seq: int
+    action: str
+    after: Any
+
+
+# Given the events of its actions (in sequence order), the first that disagrees
+# with the record it vouches for and why; ``None`` when every one agrees.
+CrossCheck = Callable[[list[Vouched]], tuple[int, str] | None]
+_CROSS_CHECKS: dict[str, CrossCheck] = {}
+
+
+def register_cross_check(actions: Iterable[str], check: CrossCheck) -> None:
+    """Have ``verify`` check these actions' events against what they vouch for
+    (the ledger registers its anchors: core never imports an app)."""
+    for action in actions:
+        _CROSS_CHECKS[str(action)] = check
+
+
+def cross_check(vouched: list[Vouched]) -> tuple[int, str] | None:
+    """The first disagreeing event among ``vouched``, by every registered check."""
+    by_check: dict[CrossCheck, list[Vouched]] = {}
+    for v in vouched:
+        by_check.setdefault(_CROSS_CHECKS[v.action], []).append(v)
+    found = [f for check, events in by_check.items() if (f := check(events)) is not None]
+    return min(found) if found else None
+
+
 def verify(*, anchor: tuple[int, str] | None = None, key: str | None = None) -> Verification:
     """Check every event's text, hash and link, then the head and the anchor.
 
@@ -349,6 +381,7 @@ def _verify(anchor: tuple[int, str] | None, key: str | None) -> Verification:
         return result
 
     expected_seq, prev_hash, anchor_seen, beyond = 1, GENESIS, False, False
+    vouched: list[Vouched] = []
     events = AuditEvent.objects.order_by("seq")
     for event in events.iterator(chunk_size=2000):
         if event.seq > head.seq:
@@ -367,6 +400,8 @@ def _verify(anchor: tuple[int, str] | None, key: str | None) -> Verification:
             anchor_seen = True
             if event.hash != anchor[1]:
                 return broken(event.seq, "differs from the recorded anchor")
+        if event.action in _CROSS_CHECKS:
+            vouched.append(Vouched(event.seq, event.action, event.after))
         prev_hash, expected_seq = event.hash, expected_seq + 1
         result.checked += 1
     last_seq = expected_seq - 1
@@ -378,6 +413,9 @@ def _verify(anchor: tuple[int, str] | None, key: str | None) -> Verification:
         return broken(anchor[0], "the anchored event is missing")
     if beyond:
         return broken(head.seq + 1, "events beyond the head")
+    disagreeing = cross_check(vouched) if vouched else None
+    if disagreeing is not None:
+        return broken(*disagreeing)
     return result
 
 

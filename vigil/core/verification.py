@@ -3,6 +3,9 @@
 ``register_verifier("ledger", verify_ledger)`` adds a chain; ``vigil restore``
 and the audit page's "verify now" run them all, and every run is kept in
 ``VerificationRun`` so the page can show the last result.
+``register_cross_check(actions, check)`` makes the audit chain's verification
+check the events of those actions against the chain they anchor (the ledger's
+heads), so ``vigil audit verify`` names an anchor the ledger no longer bears out.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core import audit, clock
 from vigil.core.audit import Actor
+from vigil.core.audit import register_cross_check as register_cross_check
 from vigil.core.models import VerificationRun
 
 

@@ -2,6 +2,8 @@
 
 Each entry's canonical text is sorted-key JSON of its columns with the previous
 hash; its hash is HMAC-SHA256 under ``VIGIL_AUDIT_KEY``, as in the audit chain.
+The heads are anchored in the audit chain (``anchors``): verification checks
+every anchor against the chain it names, from either side.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vigil.controlled.ledger.anchors import Anchor, anchors_in, recorded_anchors
 from vigil.controlled.models import Balance, LedgerEntry, LedgerHead
-from vigil.core.audit import GENESIS, compute_hash, jsonable
+from vigil.core.audit import GENESIS, Vouched, compute_hash, jsonable
 from vigil.core.consistent import read_snapshot
 from vigil.core.verification import ChainResult
 
@@ -38,10 +41,13 @@ class LedgerVerification:
     broken_entry: int | None = None  # the entry's id
     reason: str = ""
     heads: int = 0
+    anchors: int = 0  # anchor events checked
+    broken_anchor: int | None = None  # the audit event's sequence number
 
 
 def verify(key: str | None = None) -> LedgerVerification:
-    """Every entry's text and hash, every chain's links and head, keys unique.
+    """Every entry's text and hash, every chain's links and head, keys unique,
+    and every anchor in the audit chain borne out by the entry it names.
 
     Heads and entries are read in one snapshot (read apart, an entry posted in
     between made a head look wrong)."""
@@ -52,10 +58,16 @@ def verify(key: str | None = None) -> LedgerVerification:
 def _verify(key: str | None) -> LedgerVerification:
     result = LedgerVerification()
 
-    def broken(entry_id: int | None, reason: str) -> LedgerVerification:
+    def broken(
+        entry_id: int | None, reason: str, anchor: Anchor | None = None
+    ) -> LedgerVerification:
         result.ok, result.broken_entry, result.reason = False, entry_id, reason
+        result.broken_anchor = anchor.event_seq if anchor else None
         return result
 
+    anchored: dict[tuple[int, int], list[Anchor]] = defaultdict(list)
+    for anchor in recorded_anchors():
+        anchored[(anchor.organisation, anchor.seq)].append(anchor)
     heads = {h.organisation_id: h for h in LedgerHead.objects.all()}
     result.heads = len(heads)
     state: dict[int, tuple[int, str]] = {}
@@ -75,6 +87,10 @@ def _verify(key: str | None) -> LedgerVerification:
             return broken(entry.pk, "hash does not match (edited, or rebuilt without the key)")
         if (org, entry.idempotency_key) in keys:
             return broken(entry.pk, "idempotency key used twice")
+        for anchor in anchored.pop((org, entry.seq), []):
+            if not hmac.compare_digest(anchor.hash, entry.hash):
+                return broken(entry.pk, f"{anchor} names another hash", anchor)
+            result.anchors += 1
         keys.add((org, entry.idempotency_key))
         state[org] = (expected + 1, entry.hash)
         result.checked += 1
@@ -87,7 +103,50 @@ def _verify(key: str | None) -> LedgerVerification:
     for org in state:
         if org not in heads:
             return broken(None, f"organisation {org}: the chain has no head")
+    for anchor in sorted((a for found in anchored.values() for a in found), key=_by_event):
+        ends = state.get(anchor.organisation, (1, GENESIS))[0] - 1
+        return broken(None, f"{anchor}: the chain ends at entry {ends} (cut short)", anchor)
     return result
+
+
+def _by_event(anchor: Anchor) -> int:
+    return anchor.event_seq
+
+
+def check_anchor_events(vouched: list[Vouched]) -> tuple[int, str] | None:
+    """The audit chain's side (``vigil audit verify``): the first anchor event
+    whose entry is missing, has another hash, or no longer matches its own text
+    and hash; and why."""
+    problems: list[tuple[int, str]] = []
+    by_org: dict[int, list[Anchor]] = defaultdict(list)
+    for anchor in anchors_in(vouched):
+        by_org[anchor.organisation].append(anchor)
+    for org, anchors in by_org.items():
+        wanted = sorted({a.seq for a in anchors})
+        entries: dict[int, LedgerEntry] = {}
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            rows = LedgerEntry.objects.filter(owning_agency_id=org, seq__in=chunk)
+            entries.update((e.seq, e) for e in rows)
+        for anchor in anchors:
+            reason = _disagreement(anchor, entries.get(anchor.seq))
+            if reason:
+                problems.append((anchor.event_seq, reason))
+                break
+    return min(problems) if problems else None
+
+
+def _disagreement(anchor: Anchor, entry: LedgerEntry | None) -> str:
+    if entry is None:
+        return f"{anchor}: the ledger has no such entry (cut short)"
+    if not hmac.compare_digest(anchor.hash, entry.hash):
+        return f"{anchor}: entry id {entry.pk} has another hash"
+    values = {name: getattr(entry, name) for name in CANONICAL_FIELDS}
+    if canonical_text(values) != entry.canonical or not hmac.compare_digest(
+        compute_hash(entry.canonical), entry.hash
+    ):
+        return f"{anchor}: entry id {entry.pk} no longer matches its hash"
+    return ""
 
 
 def verify_chain_result() -> ChainResult:
@@ -98,7 +157,7 @@ def as_chain_result(result: LedgerVerification) -> ChainResult:
     return ChainResult(
         ok=result.ok,
         checked=result.checked,
-        head=f"{result.heads} chains",
+        head=f"{result.heads} chains, {result.anchors} anchors",
         broken_at=result.broken_entry,
         reason=result.reason,
     )

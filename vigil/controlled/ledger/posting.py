@@ -2,8 +2,12 @@
 
 Every ledger path locks in one order: the chains' heads (by organisation), the
 rows the new rows will refer to (FOR KEY SHARE), the balance rows by id, the
-store total rows by id, and last, by the audit event, the audit chain head.
-``record`` runs inside the caller's transaction (``services`` opens it).
+store total rows by id, and last, by the audit event when there is one, the
+audit chain head. A single movement writes no audit event: its entry in the
+organisation's own HMAC chain is its proof (who, when, which key), and the sweep
+in ``anchors`` writes that chain's head into the audit chain; so movements of two
+organisations never wait on each other. ``record`` runs inside the caller's
+transaction (``services`` opens it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from vigil.controlled.catalogue.models import Item, shown
 from vigil.controlled.ledger import sql as db
+from vigil.controlled.ledger.anchors import anchor_payload
 from vigil.controlled.ledger.chain import canonical_text
 from vigil.controlled.ledger.models import Account, Balance, LedgerEntry, LedgerHead, StoreTotal
 from vigil.controlled.ledger.rules import (
@@ -92,7 +97,7 @@ def record(organisation: Agency, movements: list[Movement], actor: Actor) -> lis
         by_key = {e.idempotency_key: e for e in entries}
         for n, m in fresh:
             posted[n - 1] = Posted(by_key[m.idempotency_key], True)
-        _audit(entries, actor)  # last: the audit head is locked until the commit
+        _audit(organisation, entries, actor)  # last: the audit head is locked until the commit
     for n, m in enumerate(movements):
         if posted[n] is None:  # the same key twice in one call
             posted[n] = Posted(by_key[m.idempotency_key], False)
@@ -282,19 +287,26 @@ def _write(
         entry._state.adding, entry._state.db = False, connection.alias
 
 
-def _audit(new: list[LedgerEntry], actor: Actor) -> None:
-    first = new[0]
+def _audit(organisation: Agency, new: list[LedgerEntry], actor: Actor) -> None:
+    """The audit event of a posting, which anchors the chain's new head at once.
+
+    A single movement has none: the entry is its proof, and the anchoring sweep
+    (``anchors``) writes the head into the audit chain minutes later. A reversal
+    is a correction that an auditor looks for among the audit events, and rare:
+    it has its event. A batch (an import, a transfer's legs, a blast) has one
+    event for the whole batch: the audit head it waits for is shared by 500
+    movements."""
+    first, last = new[0], new[-1]
+    if len(new) == 1 and first.reverses_id is None:
+        return
+    head = anchor_payload(organisation.pk, last.seq, last.hash)
     if len(new) == 1:
-        action = (
-            ControlledAction.MOVEMENT_REVERSED if first.reverses_id
-            else ControlledAction.MOVEMENT_POSTED
-        )  # fmt: skip
-        after = {name: getattr(first, name) for name in AUDITED}
-        audit.record(action, actor=actor, obj=first, after=after)
+        after = {name: getattr(first, name) for name in AUDITED} | head
+        audit.record(ControlledAction.MOVEMENT_REVERSED, actor=actor, obj=first, after=after)
         return
     audit.record(
         ControlledAction.MOVEMENTS_POSTED, actor=actor, obj=first,
-        after={"entries": [e.pk for e in new], "last_seq": new[-1].seq, "head": new[-1].hash},
+        after={"entries": [e.pk for e in new], "first_seq": first.seq} | head,
     )  # fmt: skip
 
 
