@@ -108,10 +108,12 @@ def build_world() -> World:
     dit = Agency.objects.create(
         name="Sở Công Thương Mô Hình", kind="department", committee=committee
     )
-    Agency.objects.create(
+    police = Agency.objects.create(
         name="Công an xã Mô Hình", kind=Agency.Kind.POLICE, committee=committee,
         admin_unit=commune,
     )  # fmt: skip
+    committee.standing_agency = police  # keeps the incident a count's shortage opens
+    committee.save(update_fields=["standing_agency"])
     items = [
         catalogue.create_item(code="MH-NT", name="Thuốc nổ mô hình",
                               item_class=ItemClass.EXPLOSIVE, actor=ACTOR),
