@@ -130,16 +130,12 @@ def build_world() -> World:
         org.licensed_by.set([dit])
         orgs.append(org)
         for s in range(count):
-            stores.append(
-                registry.create_store(
-                    org,
-                    name=f"Kho mô hình {n}-{s}",
-                    admin_unit=commune,
-                    kind=Store.Kind.PERMANENT,
-                    capacities={ItemClass.EXPLOSIVE: CAPACITY, ItemClass.DETONATOR: CAPACITY},
-                    actor=ACTOR,
-                )  # fmt: skip
-            )
+            store = registry.create_store(
+                org, name=f"Kho mô hình {n}-{s}", admin_unit=commune, kind=Store.Kind.PERMANENT,
+                capacities={ItemClass.EXPLOSIVE: CAPACITY, ItemClass.DETONATOR: CAPACITY},
+                actor=ACTOR,
+            )  # fmt: skip
+            stores.append(store)
         registry.create_licence(
             org, number=f"MH{n}/GP", kind="use", issuer=dit, valid_from=today,
             valid_to=today + dt.timedelta(days=30),
@@ -319,11 +315,11 @@ class LedgerMachine(RuleBasedStateMachine):
         s = self.w.stores[store]
         wanted = list(enumerate(quantities))  # (item, quantity), one line per item
         lines = [BLASTS.BlastLineInput(self.w.items[i], q) for i, q in wanted]
-        args = dict(
-            store=s, number=f"HC-{self.key()}", site_name="Moong mô hình",
-            admin_unit=self.w.commune, fired_at=clock.now() - dt.timedelta(hours=1),
-            person_in_charge=self.w.contact, lines=lines, actor=ACTOR,
-        )  # fmt: skip
+        args = {
+            "store": s, "number": f"HC-{self.key()}", "site_name": "Moong mô hình",
+            "admin_unit": self.w.commune, "fired_at": clock.now() - dt.timedelta(hours=1),
+            "person_in_charge": self.w.contact, "lines": lines, "actor": ACTOR,
+        }  # fmt: skip
         if any(q > self.held(s, i) for i, q in wanted):
             before = LedgerEntry.objects.count()
             with pytest.raises(ValidationError):
@@ -445,8 +441,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 MACHINE_SETTINGS = settings(
-    max_examples=int(os.environ.get("VIGIL_MACHINE_EXAMPLES", "12")),
-    stateful_step_count=25,
+    max_examples=int(os.environ.get("VIGIL_MACHINE_EXAMPLES", "8")),
+    stateful_step_count=20,
     deadline=None,  # a loaded machine is not a slow service
     derandomize=True,  # the same examples every run: no database of failures to keep
     database=None,
