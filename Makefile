@@ -10,7 +10,7 @@ export VIGIL_DATA_DIR ?= $(CURDIR)/var
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 VIGIL_TEST_SKIP ?=
 
-.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser test-dates fuzz bench clean messages-update
+.PHONY: run install install-dev messages test lint typecheck checks test-sqlite test-pg test-browser test-dates fuzz bench soak clean messages-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,16 @@ fuzz: install-dev messages
 
 bench: install-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Crash soak of the ledger (not part of `make test`, which runs a short round):
+# writers SIGKILLed at random moments on an SQLite file, and a throw-away
+# PostgreSQL cluster of its own (initdb, a free port) SIGKILLed under them;
+# every round must prove the ledger. ROUNDS per engine; run as root (the
+# cluster runs as the postgres user).
+ROUNDS ?= 20
+SOAK_WRITERS ?= 4
+soak: install-dev
+	$(BIN)/python scripts/soak_ledger.py --sqlite-rounds $(ROUNDS) --pg-rounds $(ROUNDS) --writers $(SOAK_WRITERS)
 
 clean:
 	rm -rf $(VENV) var
