@@ -168,7 +168,12 @@ BAD: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
     "an item the licence does not permit": (
         lambda: {
             "item": Item.objects.get_or_create(
-                code="T-SUNG", defaults={"name": "Súng thử", "item_class": ItemClass.WEAPON}
+                code="T-SUNG",
+                defaults={
+                    "name": "Súng thử",
+                    "item_class": ItemClass.WEAPON,
+                    "category": "military_weapon",
+                },
             )[0],
             "unit": "pcs",
         },

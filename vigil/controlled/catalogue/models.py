@@ -104,10 +104,6 @@ SERIAL_BY_DEFAULT = frozenset(
     {ItemCategory.MILITARY_WEAPON, ItemCategory.SPORTING_WEAPON, ItemCategory.HUNTING_GUN}
 )
 
-# Only a weapon or a support tool may be numbered piece by piece: a numbered item
-# moves one piece per movement, which fits a pistol, not a box of 3,000 detonators.
-NUMBERED_CLASSES = frozenset(CATEGORIES)
-
 
 def serial_by_default(category: str) -> bool:
     return category in SERIAL_BY_DEFAULT
@@ -160,7 +156,9 @@ class Item(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """The constraint's rule, said field by field."""
+        """The constraint's rule, said field by field. Only a weapon or a support tool
+        is numbered piece by piece: a numbered item moves one piece per movement,
+        which fits a pistol, not a box of 3,000 detonators."""
         allowed = CATEGORIES.get(self.item_class)
         if allowed is None:
             if self.category:

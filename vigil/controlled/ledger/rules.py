@@ -157,7 +157,7 @@ def check_pieces_once(movements: list[Movement]) -> None:
     for number, m in enumerate(movements, 1):
         if not m.item.serial_required:
             continue
-        key = seen.setdefault((m.item.pk, m.lot.strip()), m.idempotency_key)
+        key = seen.setdefault((m.item.pk, m.lot), m.idempotency_key)
         if key != m.idempotency_key:
             raise ValidationError(
                 numbered_message(number, len(movements), _(
