@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -167,7 +168,7 @@ def child(entries: int, runs: int, existing: bool) -> None:
     from django.db import connection
 
     from vigil.accounts.models import User
-    from vigil.controlled.figures.queries import half_year_figures, year_figures
+    from vigil.controlled.figures.queries import Figures, half_year_figures, year_figures
     from vigil.controlled.ledger.models import Balance, LedgerEntry
     from vigil.controlled.ledger.queries import refresh_statistics
     from vigil.core import clock
@@ -190,7 +191,9 @@ def child(entries: int, runs: int, existing: bool) -> None:
     viewers = [("Vigil (all)", SystemActor("bench"))] + [
         (name, User.objects.get(username=name)) for name in ("congthuong", "kho_mo")
     ]
-    periods = [(str(year), lambda v: year_figures(v, year))]
+    periods: list[tuple[str, Callable[[Any], Figures]]] = [
+        (str(year), lambda v: year_figures(v, year))
+    ]
     # The second half has half the entries before it: what history costs.
     periods.append((f"H2 {year}", lambda v: half_year_figures(v, year, 2)))
     for label, viewer in viewers:

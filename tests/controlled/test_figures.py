@@ -251,6 +251,15 @@ def test_the_closing_stock_equals_the_balances_when_the_period_ends_today(
     assert all(line.closing == 0 for line in lines if (line.group_id, line.item_id) not in held)
 
 
+def test_the_annual_summary_for_the_reports_app(half_year: dict[str, Any]) -> None:
+    from vigil.controlled.figures.queries import annual_summary
+
+    summary = annual_summary(SYSTEM, 2027)
+    nt = next(t for t in summary["totals"] if t["item_code"] == "AN-NT13")
+    assert nt["received"] == 1_500_000 and nt["shown"]["received"] == "1500 kg"
+    assert (summary["start"], summary["end"]) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+
+
 def test_a_storekeeper_sees_only_his_organisation(half_year: dict[str, Any]) -> None:
     from vigil.accounts.models import User
 

@@ -293,6 +293,18 @@ def half_year_figures(viewer: Viewer, year: int, half: int, **filters: Any) -> F
     return period_figures(viewer, start=start, end=end, **filters)
 
 
+def annual_summary(viewer: Viewer, year: int, **filters: Any) -> dict[str, Any]:
+    """What the reports app's annual summary prints: the year's province figures per
+    item and by organisation, each line with its stored and shown figures."""
+    figures = year_figures(viewer, year, **filters)
+    return {
+        "year": year, "start": figures.start, "end": figures.end,
+        "classification": figures.classification,
+        "totals": [line.as_dict() for line in figures.by_item],
+        "by_organisation": [line.as_dict() for line in figures.by_organisation],
+    }  # fmt: skip
+
+
 def _account_filter(org_id: int | None, unit_id: int | None) -> Q | None:
     """Only the entries that touch an account of the organisation's or the commune's
     holdings (a face: of an organisation with a store there). Narrows the scan; which
