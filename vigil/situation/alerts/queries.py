@@ -284,9 +284,7 @@ def delivery_state(delivery: AlertDelivery) -> str:
     )
 
 
-def _state(
-    acknowledged_at: Any, escalated_at: Any, first_read_at: Any, delivered_at: Any
-) -> str:
+def _state(acknowledged_at: Any, escalated_at: Any, first_read_at: Any, delivered_at: Any) -> str:
     if acknowledged_at is not None:
         return ACKNOWLEDGED
     if escalated_at is not None:
@@ -363,28 +361,33 @@ def inbox_reads(deliveries: list[AlertDelivery], day: dt.date) -> dict[int, dt.d
     for notification_id, user_id, read_at in InboxEntry.objects.filter(
         notification_id__in=notifications, read_at__isnull=False
     ).values_list("notification_id", "user_id", "read_at"):
-        reads.setdefault(user_id, []).append((notification_id, read_at))
+        if read_at is not None:
+            reads.setdefault(user_id, []).append((notification_id, read_at))
     if not reads:
         return {}
     agencies = {d.agency_id for d in deliveries if d.agency_id}
     committees = {d.committee_id for d in deliveries if d.committee_id}
     members = Membership.objects.filter(
-        Q(agency_id__in=agencies)
-        | Q(committee_id__in=committees, role__in=COMMITTEE_OFFICE_ROLES),
+        Q(agency_id__in=agencies) | Q(committee_id__in=committees, role__in=COMMITTEE_OFFICE_ROLES),
         Period.current_on(day),
         user_id__in=list(reads),
-    ).values_list("user_id", "agency_id", "committee_id")
+    ).values_list("user_id", "agency_id", "committee_id", "role")
     first: dict[tuple[str, int, int], dt.datetime] = {}  # (kind, recipient, notification)
-    for user_id, agency_id, committee_id in members:
-        key = ("a", agency_id) if agency_id in agencies else ("c", committee_id)
-        for notification_id, read_at in reads[user_id]:
-            at = first.get((*key, notification_id))
-            if at is None or read_at < at:
-                first[(*key, notification_id)] = read_at
+    for user_id, agency_id, committee_id, role in members:
+        recipients: list[tuple[str, int]] = []
+        if agency_id in agencies:
+            recipients.append(("a", agency_id))
+        if committee_id in committees and role in COMMITTEE_OFFICE_ROLES:
+            recipients.append(("c", committee_id))
+        for kind, recipient in recipients:
+            for notification_id, read_at in reads[user_id]:
+                at = first.get((kind, recipient, notification_id))
+                if at is None or read_at < at:
+                    first[(kind, recipient, notification_id)] = read_at
     found: dict[int, dt.datetime] = {}
     for d in deliveries:
-        key = ("a", d.agency_id) if d.agency_id else ("c", d.committee_id)
-        at = first.get((key[0], key[1] or 0, d.notification_id or 0))
+        key = ("a", d.agency_id or 0) if d.agency_id else ("c", d.committee_id or 0)
+        at = first.get((*key, d.notification_id or 0))
         if at is not None:
             found[d.pk] = at
     return found

@@ -434,8 +434,11 @@ def _fan_out(alert: Alert, agencies: list[Agency], committees: list[Committee],
             alert=alert,
             agency=recipient if isinstance(recipient, Agency) else None,
             committee=recipient if isinstance(recipient, Committee) else None,
-            created_at=at, ack_code=code, ack_due_at=alert.ack_due_at, notification=notification,
-        )  # fmt: skip
+            created_at=at,
+            ack_code=code,
+            ack_due_at=alert.ack_due_at,
+            notification=notification,
+        )
         for recipient, code in zip(recipients, codes, strict=True)
     )
 
