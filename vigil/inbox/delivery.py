@@ -263,35 +263,36 @@ def targets_reaching(
 ) -> dict[int, list[NotificationTarget]]:
     """For each of ``user_ids``: the notification's targets that reach them on ``day``
     (as ``recipients_of`` reads them: a user named, a current member of an agency, with
-    the role if one is given, a holder of the role in a committee). One query."""
+    the role if one is given, a holder of the role in a committee). Two small queries:
+    these users' memberships, then only the targets they could match."""
     ids = set(user_ids)
-    targets = list(notification.targets.all())
     reached: dict[int, list[NotificationTarget]] = {uid: [] for uid in ids}
+    held: dict[int, set[tuple[Any, Any, str]]] = {}
+    for user_id, agency_id, committee_id, role in Membership.objects.filter(
+        Period.current_on(day), user_id__in=ids
+    ).values_list("user_id", "agency_id", "committee_id", "role"):
+        held.setdefault(user_id, set()).add((agency_id, committee_id, role))
+    agencies = {a for roles in held.values() for a, _c, _r in roles if a}
+    committees = {c for roles in held.values() for _a, c, _r in roles if c}
+    targets = notification.targets.filter(
+        Q(user_id__in=ids) | Q(agency_id__in=agencies) | Q(committee_id__in=committees)
+    ).order_by("pk")
     for target in targets:
-        if target.user_id in reached:
-            reached[target.user_id].append(target)
-    agencies = {t.agency_id for t in targets if t.agency_id}
-    committees = {t.committee_id for t in targets if t.committee_id}
-    if agencies or committees:
-        memberships = Membership.objects.filter(
-            Q(agency_id__in=agencies) | Q(committee_id__in=committees),
-            Period.current_on(day),
-            user_id__in=ids,
-        ).values_list("user_id", "agency_id", "committee_id", "role")
-        held: dict[int, set[tuple[Any, Any, str]]] = {}
-        for user_id, agency_id, committee_id, role in memberships:
-            held.setdefault(user_id, set()).add((agency_id, committee_id, role))
+        if target.user_id:
+            if target.user_id in reached:
+                reached[target.user_id].append(target)
+            continue
         for user_id, roles in held.items():
-            for target in targets:
-                if target.agency_id and any(
+            if target.agency_id:
+                if any(
                     a == target.agency_id and (not target.role or r == target.role)
                     for a, _c, r in roles
                 ):
                     reached[user_id].append(target)
-                elif target.committee_id:
-                    wanted = [target.role] if target.role else list(COMMITTEE_OFFICE_ROLES)
-                    if any(c == target.committee_id and r in wanted for _a, c, r in roles):
-                        reached[user_id].append(target)
+            elif target.committee_id:
+                wanted = [target.role] if target.role else list(COMMITTEE_OFFICE_ROLES)
+                if any(c == target.committee_id and r in wanted for _a, c, r in roles):
+                    reached[user_id].append(target)
     return reached
 
 

@@ -70,11 +70,18 @@ def alert_extras(notifications: Sequence[Any], user: Any) -> dict[int, Extras]:
 def alert_email_lines(notification: Any, reached: Mapping[int, Sequence[Any]]) -> dict[int, str]:
     """Each user's acknowledgement code(s): those of the deliveries of this notification
     to the agencies (or committees) whose member the user is (``reached``: the targets
-    that brought each user, from current memberships). One query per batch."""
+    that brought each user, from current memberships). One query per batch of e-mail,
+    for the deliveries of those users' agencies only."""
     if not str(notification.about_id).isdigit():
         return {}
+    named = [t for targets in reached.values() for t in targets if not t.role]
     deliveries = list(
-        AlertDelivery.objects.filter(alert_id=int(notification.about_id), notification=notification)
+        AlertDelivery.objects.filter(
+            Q(agency_id__in={t.agency_id for t in named if t.agency_id})
+            | Q(committee_id__in={t.committee_id for t in named if t.committee_id}),
+            alert_id=int(notification.about_id),
+            notification=notification,
+        )
         .select_related("agency", "committee")
         .order_by("pk")
     )
