@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.core import audit, leases
 from vigil.core.audit import SystemActor
-from vigil.inbox.models import InboxAction, InboxEntry, Kind, Notification
+from vigil.inbox.actions import email_source
+from vigil.inbox.models import InboxAction, InboxEntry, Kind, Notification, NotificationTarget
 from vigil.org.duty.models import DutyShift
 from vigil.org.models import Membership, Period, Role
 
@@ -257,7 +258,70 @@ def claim_emails(
     )
 
 
-def build_email(entry: InboxEntry) -> EmailMessage:
+def targets_reaching(
+    notification: Notification, user_ids: Iterable[int], day: dt.date
+) -> dict[int, list[NotificationTarget]]:
+    """For each of ``user_ids``: the notification's targets that reach them on ``day``
+    (as ``recipients_of`` reads them: a user named, a current member of an agency, with
+    the role if one is given, a holder of the role in a committee). Two small queries:
+    these users' memberships, then only the targets they could match."""
+    ids = set(user_ids)
+    reached: dict[int, list[NotificationTarget]] = {uid: [] for uid in ids}
+    held: dict[int, set[tuple[Any, Any, str]]] = {}
+    for user_id, agency_id, committee_id, role in Membership.objects.filter(
+        Period.current_on(day), user_id__in=ids
+    ).values_list("user_id", "agency_id", "committee_id", "role"):
+        held.setdefault(user_id, set()).add((agency_id, committee_id, role))
+    agencies = {a for roles in held.values() for a, _c, _r in roles if a}
+    committees = {c for roles in held.values() for _a, c, _r in roles if c}
+    targets = notification.targets.filter(
+        Q(user_id__in=ids) | Q(agency_id__in=agencies) | Q(committee_id__in=committees)
+    ).order_by("pk")
+    for target in targets:
+        if target.user_id:
+            if target.user_id in reached:
+                reached[target.user_id].append(target)
+            continue
+        for user_id, roles in held.items():
+            if target.agency_id:
+                if any(
+                    a == target.agency_id and (not target.role or r == target.role)
+                    for a, _c, r in roles
+                ):
+                    reached[user_id].append(target)
+            elif target.committee_id:
+                wanted = [target.role] if target.role else list(COMMITTEE_OFFICE_ROLES)
+                if any(c == target.committee_id and r in wanted for _a, c, r in roles):
+                    reached[user_id].append(target)
+    return reached
+
+
+def recipient_lines(batch: list[InboxEntry], day: dt.date) -> dict[int, str]:
+    """What the notification's app adds to each entry's e-mail (``vigil.inbox.actions``),
+    asked once per notification and language in the batch, in that language."""
+    groups: dict[tuple[int, str], list[InboxEntry]] = {}
+    for entry in batch:
+        language = entry.user.language or settings.LANGUAGE_CODE
+        groups.setdefault((entry.notification_id, language), []).append(entry)
+    found: dict[int, str] = {}
+    for (_notification_id, language), entries in groups.items():
+        notification = entries[0].notification
+        source = email_source(notification)
+        if source is None:
+            continue
+        reached = targets_reaching(notification, [e.user_id for e in entries], day)
+        with translation.override(language):
+            lines = source(notification, reached)
+        for entry in entries:
+            if lines.get(entry.user_id):
+                found[entry.pk] = lines[entry.user_id]
+    return found
+
+
+def build_email(entry: InboxEntry, extra: str = "") -> EmailMessage:
+    """The e-mail of one inbox entry; ``extra``: the recipient's own lines (from the
+    notification's app), after the shared text. A classified notification's e-mail
+    carries nothing of it, ``extra`` neither."""
     notification, user = entry.notification, entry.user
     inbox_url = settings.VIGIL_BASE_URL + reverse("inbox:index")
     with translation.override(user.language or settings.LANGUAGE_CODE):
@@ -270,7 +334,7 @@ def build_email(entry: InboxEntry) -> EmailMessage:
         else:
             subject = notification.subject
             link = settings.VIGIL_BASE_URL + notification.url if notification.url else inbox_url
-            parts = [notification.subject, notification.body, link]
+            parts = [notification.subject, notification.body, extra, link]
             body = "\n\n".join(part for part in parts if part)
     return EmailMessage(
         subject=f"[Vigil] {subject}",
@@ -290,6 +354,7 @@ def send_email_batch(now: dt.datetime, connection: Any = None) -> int:
     if not batch:
         return 0
     connection = connection or get_connection()
+    extras = recipient_lines(batch, timezone.localdate(now))
     done: list[int] = []
     for entry in batch:
         if lease.due():  # a slow mail server: keep the rest of the batch ours
@@ -297,7 +362,7 @@ def send_email_batch(now: dt.datetime, connection: Any = None) -> int:
                 claim_token=batch[0].claim_token, email_state=InboxEntry.EmailState.PENDING
             ).update(claimed_until=lease.until())
         try:
-            connection.send_messages([build_email(entry)])
+            connection.send_messages([build_email(entry, extras.get(entry.pk, ""))])
         except Exception:  # a failed send is retried after the lease
             logger.warning("e-mail for inbox entry %s failed", entry.pk, exc_info=True)
             if entry.attempts >= MAX_EMAIL_ATTEMPTS:

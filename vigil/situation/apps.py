@@ -13,7 +13,7 @@ class SituationConfig(AppConfig):
         from vigil.core import audit, scheduler
         from vigil.inbox.actions import register_actions
         from vigil.situation.alerts import deadlines
-        from vigil.situation.alerts.inbox_actions import alert_extras
+        from vigil.situation.alerts.inbox_actions import alert_email_lines, alert_extras
         from vigil.situation.incidents.registrations import register as register_incidents
         from vigil.situation.models import SituationAction
 
@@ -24,5 +24,6 @@ class SituationConfig(AppConfig):
             every=dt.timedelta(seconds=30),
         )
         register_incidents()
-        # The inbox shows an alert as an alert: priority colour, an Acknowledge button.
-        register_actions("situation.alert", alert_extras)
+        # The inbox shows an alert as an alert: priority colour, an Acknowledge button;
+        # each recipient's e-mail carries its own agency's acknowledgement code.
+        register_actions("situation.alert", alert_extras, email=alert_email_lines)

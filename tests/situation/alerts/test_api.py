@@ -211,3 +211,23 @@ def test_the_list_costs_the_same_queries_for_more_alerts(api_for: Api) -> None:
     assert len(body["results"]) >= 4
     assert all(len(row["to_acknowledge"]) == 1 for row in body["results"][:4])
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_a_read_in_the_inbox_counts_for_the_readers_own_agency_only(api_for: Api) -> None:
+    """One notification reaches every recipient: who read it tells which agency read it."""
+    from tests.situation.alerts.helpers import user
+    from vigil.core import clock
+    from vigil.inbox.delivery import deliver_pending
+    from vigil.inbox.models import InboxEntry
+
+    alert = issued()
+    deliver_pending(clock.now(), mail=False)
+    entry = InboxEntry.objects.get(
+        notification=alert.deliveries.get(agency=agency("SCT")).notification,
+        user=user("congthuong"),
+    )
+    InboxEntry.objects.filter(pk=entry.pk).update(read_at=entry.created_at)
+    board = api_for("thuongtruc").get(reverse("api-alert-board", kwargs={"pk": alert.pk})).json()
+    read = {row["recipient"]: row["read_at"] for row in board["rows"]}
+    assert read[str(agency("SCT"))] is not None
+    assert read[str(agency("BĐBP"))] is None

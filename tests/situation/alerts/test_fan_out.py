@@ -1,6 +1,7 @@
-"""The fan-out: one delivery per recipient written with the approval, delivered once per
-user by the worker even if it dies half-way, the duty officer mailed first; exercise
-alerts marked, classified alerts kept classified."""
+"""The fan-out: one delivery per recipient and one notification to them all written with
+the approval, delivered once per user by the worker even if it dies half-way, the duty
+officer mailed first, each member mailed their own agency's code; exercise alerts
+marked, classified alerts kept classified."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from tests.inbox.helpers import SYSTEM, make_unit
+from tests.inbox.helpers import START, SYSTEM, make_unit
 from tests.situation.alerts.helpers import agency, draft, issued, user
 from vigil.inbox import delivery as worker
 from vigil.inbox.delivery import (
@@ -22,6 +23,7 @@ from vigil.inbox.delivery import (
     recipients_of,
 )
 from vigil.inbox.models import InboxEntry, Notification
+from vigil.inbox.services import about_fields
 from vigil.org import services as org
 from vigil.situation.alerts import services
 from vigil.situation.alerts.models import AlertDelivery, AlertState
@@ -35,7 +37,16 @@ def _four() -> dict[str, Any]:
     return {"addressed_agencies": [agency(s) for s in RECIPIENTS]}
 
 
-def test_fan_out_creates_exactly_one_delivery_per_agency() -> None:
+def _about(alert: Any) -> Any:
+    return Notification.objects.filter(**about_fields(alert))
+
+
+def _notification(alert: Any) -> Notification:
+    (notification,) = Notification.objects.filter(pk__in=alert.deliveries.values("notification"))
+    return notification
+
+
+def test_fan_out_creates_exactly_one_delivery_per_agency_and_one_notification() -> None:
     alert = draft(**_four())
     # The same agency named twice is one recipient.
     services.change_draft(alert, actor=user("thuongtruc"),
@@ -45,56 +56,79 @@ def test_fan_out_creates_exactly_one_delivery_per_agency() -> None:
     assert sorted(alert.deliveries.values_list("agency__short_name", flat=True)) == sorted(
         RECIPIENTS
     )
-    assert Notification.objects.filter(pk__in=alert.deliveries.values("notification")).count() == 4
+    # One fan-out for the worker: one notification addressed to the four agencies.
+    notification = _notification(alert)
+    assert sorted(notification.targets.values_list("agency__short_name", flat=True)) == sorted(
+        RECIPIENTS
+    )
+    assert _about(alert).count() == 1
+    # Each agency's own code, none of them in the text every recipient shares.
+    codes = list(alert.deliveries.values_list("ack_code", flat=True))
+    assert len(set(codes)) == 4
+    assert not any(code in notification.body for code in codes)
 
 
 def test_a_crash_inside_the_approval_leaves_nothing_and_a_retry_sends_each_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     alert = draft(**_four())
-    calls = {"n": 0}
-    real_notify = services.notify  # type: ignore[attr-defined]
+    real_bulk_create = AlertDelivery.objects.bulk_create
 
-    def dying_notify(*args: Any, **kwargs: Any) -> Notification:
-        calls["n"] += 1
-        if calls["n"] == 3:  # the process dies after k = 2 of n = 4 recipients
-            raise RuntimeError("killed")
-        return real_notify(*args, **kwargs)
+    def dying_bulk_create(rows: Any, *args: Any, **kwargs: Any) -> Any:
+        real_bulk_create(list(rows)[:2], *args, **kwargs)  # k = 2 of n = 4 written...
+        raise RuntimeError("killed")  # ...and the process dies
 
-    monkeypatch.setattr(services, "notify", dying_notify)
+    monkeypatch.setattr(AlertDelivery.objects, "bulk_create", dying_bulk_create)
     with pytest.raises(RuntimeError):
         services.approve(alert, actor=user("lanhdao"))
     alert.refresh_from_db()
     assert alert.state == AlertState.DRAFT
     assert not AlertDelivery.objects.filter(alert=alert).exists()
-    monkeypatch.setattr(services, "notify", real_notify)
+    assert not _about(alert).exists()
+    monkeypatch.undo()
     services.approve(alert, actor=user("lanhdao"))
     assert alert.deliveries.count() == 4
+    assert _about(alert).count() == 1
 
 
-def test_a_worker_killed_after_k_of_n_deliveries_leaves_exactly_n() -> None:
-    alert = issued(**_four())
-    notifications = list(
-        Notification.objects.filter(pk__in=alert.deliveries.values("notification"))
-    )
-    assert len(notifications) == 4
-    expected = {n.pk: set(recipients_of(n, T0.date())) for n in notifications}
-    # Worker 1 fans out k = 2 notifications whole, then half of the third, and dies.
-    claimed = [c for c in claim_notifications(T0, limit=1000) if c.pk in expected]
-    for n in claimed[:2]:
-        worker.deliver_notification(n, T0)
-    third = claimed[2]
-    users = recipients_of(third, T0.date())
-    deliver_to(third, users[: max(1, len(users) // 2)], T0)
-    # A restarted worker, once the lease has run out, finishes the work.
+def test_a_worker_killed_after_k_of_n_chunks_leaves_exactly_one_entry_per_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    units = [make_unit(f"k{i}", officers=3) for i in range(4)]  # 4 members each
+    alert = issued(addressed_agencies=[u.agency for u in units])
+    notification = _notification(alert)
+    expected = set(recipients_of(notification, T0.date()))
+    assert len(expected) >= 16
+    # Worker 1 writes its entries in chunks of 3 and dies in the middle of the third.
+    monkeypatch.setattr(worker, "CHUNK", 3)
+    calls = {"n": 0}
+
+    def dying_deliver_to(n: Notification, user_ids: Any, now: dt.datetime) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            deliver_to(n, list(user_ids)[:1], now)
+            raise RuntimeError("killed")
+        return deliver_to(n, user_ids, now)
+
+    monkeypatch.setattr(worker, "deliver_to", dying_deliver_to)
+    (claimed,) = [c for c in claim_notifications(T0, limit=1000) if c.pk == notification.pk]
+    with pytest.raises(RuntimeError):
+        worker.deliver_notification(claimed, T0)
+    assert InboxEntry.objects.filter(notification=notification).count() == 7
+    monkeypatch.undo()
+    # Inside the lease of the (living) first worker nothing is taken over...
+    deliver_pending(T0 + dt.timedelta(seconds=1), mail=False)
+    notification.refresh_from_db()
+    assert notification.delivered_at is None
+    # ...after it, a restarted worker finishes the fan-out: each user once, none twice.
     deliver_pending(T0 + LEASE + dt.timedelta(seconds=1), mail=False)
-    deliver_pending(T0 + 2 * LEASE + dt.timedelta(seconds=2), mail=False)
-    for n in notifications:
-        n.refresh_from_db()
-        entries = list(InboxEntry.objects.filter(notification=n).values_list("user_id", flat=True))
-        assert n.delivered_at is not None
-        assert sorted(entries) == sorted(expected[n.pk])  # each user once, none twice
-    assert Notification.objects.filter(pk__in=alert.deliveries.values("notification")).count() == 4
+    notification.refresh_from_db()
+    entries = list(
+        InboxEntry.objects.filter(notification=notification).values_list("user_id", flat=True)
+    )
+    assert notification.delivered_at is not None and notification.attempts == 2
+    assert sorted(entries) == sorted(expected)
+    assert notification.recipient_count == len(expected)
 
 
 def test_the_duty_officer_is_mailed_first() -> None:
@@ -103,16 +137,40 @@ def test_the_duty_officer_is_mailed_first() -> None:
     org.add_duty_shift(unit.agency, officer=duty, phone="0900 000 111",
                        starts_at=T0 - dt.timedelta(hours=1), ends_at=T0 + dt.timedelta(hours=8),
                        actor=SYSTEM)  # fmt: skip
-    alert = issued(addressed_agencies=[unit.agency])
+    other = make_unit("later", officers=1)
+    alert = issued(addressed_agencies=[other.agency, unit.agency])
     mail.outbox.clear()
     deliver_pending(T0)
-    n = alert.deliveries.get().notification
+    n = _notification(alert)
     first = InboxEntry.objects.filter(notification=n).order_by("pk").first()
     assert first is not None and first.user_id == duty.pk
     ours = [m for m in mail.outbox if m.to[0].startswith("duty_")]
     assert ours[0].to == [duty.email] and len(ours) == 5
-    code = alert.deliveries.get().ack_code
+    code = alert.deliveries.get(agency=unit.agency).ack_code
     assert code in ours[0].body
+
+
+def test_each_member_is_mailed_their_own_agencys_code_and_no_other() -> None:
+    a, b = make_unit("codea", officers=2), make_unit("codeb", officers=2)
+    both = a.officers[0]  # also a member of B: reads both codes, each named
+    org.grant_membership(both, agency=b.agency, role="officer", valid_from=START, actor=SYSTEM)
+    alert = issued(addressed_agencies=[a.agency, b.agency])
+    code_a = alert.deliveries.get(agency=a.agency).ack_code
+    code_b = alert.deliveries.get(agency=b.agency).ack_code
+    mail.outbox.clear()
+    deliver_pending(T0)
+    to = {m.to[0]: m.body for m in mail.outbox}
+    assert alert.headline in to[a.officers[1].email]
+    assert code_a in to[a.officers[1].email] and code_b not in to[a.officers[1].email]
+    assert code_b in to[b.officers[1].email] and code_a not in to[b.officers[1].email]
+    assert code_a in to[both.email] and code_b in to[both.email]
+    assert str(a.agency) in to[both.email] and str(b.agency) in to[both.email]
+    # Nobody outside the two agencies got either code (the drafter, the leader...).
+    members = {u.email for u in [*a.officers, *b.officers]} | {a.head.email, b.head.email}  # type: ignore[union-attr]
+    outsiders = [body for email, body in to.items() if email not in members]
+    assert not any(code_a in body or code_b in body for body in outsiders)
+    # The inbox shares one text: no code in it.
+    assert not InboxEntry.objects.filter(notification__body__contains=code_a).exists()
 
 
 def test_an_exercise_is_marked_everywhere() -> None:
@@ -129,14 +187,19 @@ def test_a_classified_alert_stays_classified_in_the_inbox_and_email() -> None:
     alert = issued(classification=1, addressed_agencies=[agency("BĐBP"), agency("SCT")])
     mail.outbox.clear()
     deliver_pending(T0)
-    border = alert.deliveries.get(agency=agency("BĐBP")).notification
-    assert border is not None and border.classification == 1
-    assert InboxEntry.objects.filter(notification=border, user=user("bienphong")).exists()
-    # congthuong (Thường) gets nothing of a Mật alert, and mail carries no content.
-    dit = alert.deliveries.get(agency=agency("SCT")).notification
-    assert not InboxEntry.objects.filter(notification=dit, user=user("congthuong")).exists()
+    n = _notification(alert)
+    assert n.classification == 1
+    assert InboxEntry.objects.filter(notification=n, user=user("bienphong")).exists()
+    # congthuong (Thường) gets nothing of a Mật alert, and mail carries no content,
+    # not even the codes (those go only to cleared duty officers, by SMS).
+    assert not InboxEntry.objects.filter(notification=n, user=user("congthuong")).exists()
+    codes = list(alert.deliveries.values_list("ack_code", flat=True))
+    assert mail.outbox
     assert all(
-        alert.headline not in m.body and alert.headline not in m.subject for m in mail.outbox
+        alert.headline not in m.body
+        and alert.headline not in m.subject
+        and not any(code in m.body for code in codes)
+        for m in mail.outbox
     )
 
 

@@ -8,7 +8,8 @@ import hmac
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vigil.core import audit, dates
+from vigil.core import audit, clock, dates
 from vigil.core.classification import Classification
 from vigil.core.endpoints import Audited, BooleanFilter, Id, Scoped, Text, valid
 from vigil.core.pages import acting
@@ -26,7 +27,7 @@ from vigil.core.parsers import JSONParser
 from vigil.inbox.models import EscalationEvent
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
-from vigil.situation.alerts import rules, services
+from vigil.situation.alerts import queries, rules, services
 from vigil.situation.alerts.acknowledgement import TooManyTries
 from vigil.situation.alerts.models import (
     AckMethod,
@@ -191,7 +192,6 @@ class DeliverySerializer(serializers.ModelSerializer[AlertDelivery]):
 def board_rows(alert: Alert) -> list[AlertDelivery]:
     """Each recipient of ``alert`` with when its inbox got it, when first read, and the
     escalation steps taken (the delivery's own ``first_read_at`` before the inbox's)."""
-    read = Min("notification__entries__read_at")
     steps = EscalationEvent.objects.filter(
         type=EscalationEvent.Type.STEP,
         case__about_type__model="alertdelivery",
@@ -200,7 +200,6 @@ def board_rows(alert: Alert) -> list[AlertDelivery]:
     rows = (
         AlertDelivery.objects.filter(alert=alert)
         .select_related("agency", "committee", "acknowledged_by", "recorded_by", "notification")
-        .annotate(inbox_read_at=read)
         .order_by("pk")
     )
     counts = dict(
@@ -210,9 +209,10 @@ def board_rows(alert: Alert) -> list[AlertDelivery]:
         .values_list("case__about_id", "n")
     )
     result: list[AlertDelivery] = list(rows)
+    inbox_read = queries.inbox_reads(result, timezone.localdate(clock.now()))
     for row in result:
         row.delivered_at = row.notification.delivered_at if row.notification else None  # type: ignore[attr-defined]
-        row.read_at = row.first_read_at or row.inbox_read_at  # type: ignore[attr-defined]
+        row.read_at = row.first_read_at or inbox_read.get(row.pk)  # type: ignore[attr-defined]
         row.escalation_steps = counts.get(str(row.pk), 0)  # type: ignore[attr-defined]
     return result
 

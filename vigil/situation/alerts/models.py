@@ -204,7 +204,7 @@ class AlertDelivery(models.Model):
     """An issued alert to one recipient agency (or committee), and its acknowledgement.
 
     Written in the approving transaction, one per recipient; the worker delivers
-    its notification. Acknowledged once: who, when, how, with an optional note.
+    the alert's one notification (every delivery of an alert points to it). Acknowledged once: who, when, how, with an optional note.
     """
 
     alert = models.ForeignKey(

@@ -2,10 +2,12 @@
 acknowledge (in Vigil, by code, by SMS through ``sms.py``) and mark read.
 
 Every write: permission, validation, one transaction, the side effects as rows
-(one ``AlertDelivery`` and one notification per recipient, escalation cases
-closed), the audit event last. Approval is one transaction: the deliveries are
-the outbox, so a crash before the commit sends nothing and a crash after it
-loses nothing (the worker fans each notification out exactly once per user).
+(one ``AlertDelivery`` per recipient and one notification to them all, escalation cases
+closed), the audit event last. Approval is one transaction: the deliveries and the
+alert's one notification to all its recipients are the outbox, so a crash before
+the commit sends nothing and a crash after it loses nothing (the worker fans the
+notification out exactly once per user; each recipient's code joins its members'
+e-mail when the worker builds it, never the shared text).
 
 Who may is ``rules.py``; acknowledging is ``acknowledgement.py``. Both are
 re-exported here, so the pages, the API and the other concepts import every
@@ -340,20 +342,19 @@ def _subject(alert: Alert) -> str:
     return f"[{EXERCISE_MARK}] {subject}" if alert.is_exercise else subject
 
 
-def _body(alert: Alert, delivery: AlertDelivery) -> str:
+def _body(alert: Alert) -> str:
+    """The text every recipient shares. Each recipient's own acknowledgement code is
+    added to its members' e-mail when the worker builds it (``inbox_actions``)."""
     parts = [EXERCISE_MARK] if alert.is_exercise else []
     parts += [alert.headline, alert.description, alert.instruction]
-    parts.append(
-        _("Acknowledgement code: %(code)s. Acknowledge in Vigil, read the code to the "
-          "standing office by telephone, or reply to the SMS with it.") % {"code": delivery.ack_code}
-    )  # fmt: skip
-    if delivery.ack_due_at is not None:
-        parts.append(_("Acknowledge by %(time)s.") % {"time": shown_time(delivery.ack_due_at)})
+    if alert.ack_due_at is not None:
+        parts.append(_("Acknowledge by %(time)s.") % {"time": shown_time(alert.ack_due_at)})
     return "\n\n".join(p for p in parts if p)
 
 
 def approve_within(alert: Alert, *, actor: Actor, now: dt.datetime | None = None) -> Alert:
-    """Issue ``alert``: one delivery and one notification per recipient, in this transaction."""
+    """Issue ``alert``: one delivery per recipient and one notification to them all, in
+    this transaction."""
     require_visible(alert, actor)
     alert = _locked(alert)
     at = now or clock.now()
@@ -419,25 +420,27 @@ approve = transaction.atomic(durable=True)(approve_within)
 
 def _fan_out(alert: Alert, agencies: list[Agency], committees: list[Committee],
              at: dt.datetime) -> list[AlertDelivery]:  # fmt: skip
+    """One notification to every recipient (one fan-out for the worker) and one delivery
+    per recipient, each with its own code, written together."""
     recipients: list[Agency | Committee] = [*agencies, *committees]
     codes = _codes(len(recipients))
-    url = alert_url(alert)
-    subject = _subject(alert)
-    deliveries = []
-    for recipient, code in zip(recipients, codes, strict=True):
-        delivery = AlertDelivery.objects.create(
+    notification = notify(
+        recipients, _subject(alert), about=alert, kind=Kind.ALERT, body=_body(alert),
+        url=alert_url(alert), classification=alert.classification,
+        committee=alert.owning_committee,
+    )  # fmt: skip
+    return AlertDelivery.objects.bulk_create(
+        AlertDelivery(
             alert=alert,
             agency=recipient if isinstance(recipient, Agency) else None,
             committee=recipient if isinstance(recipient, Committee) else None,
-            created_at=at, ack_code=code, ack_due_at=alert.ack_due_at,
-        )  # fmt: skip
-        delivery.notification = notify(
-            recipient, subject, about=alert, kind=Kind.ALERT, body=_body(alert, delivery),
-            url=url, classification=alert.classification, committee=alert.owning_committee,
-        )  # fmt: skip
-        delivery.save(update_fields=["notification"])
-        deliveries.append(delivery)
-    return deliveries
+            created_at=at,
+            ack_code=code,
+            ack_due_at=alert.ack_due_at,
+            notification=notification,
+        )
+        for recipient, code in zip(recipients, codes, strict=True)
+    )
 
 
 def _follow_original(original: Alert, followup: Alert, actor: Actor, at: dt.datetime) -> None:

@@ -8,12 +8,19 @@ An alert's ``<eventCode>`` carries two codes:
 - ``VIGIL_TYPE`` with our own incident type, for every incident the alert links,
   so a Vigil on the other side reads the type without a table.
 
-``TERMS`` maps each ``IncidentType`` to the OASIS term it corresponds to and,
-where it has been checked against the OASIS lookup table, the term's code
-(``OET-nnn``). A type without a checked code has ``code = ""``: Vigil then
-writes no OASIS code rather than a guessed one. Fill a code in only from the
-lookup table itself (OASIS Event Terms List for use with CAP 1.2, Committee
-Note 01, 2020).
+``TERMS`` maps each ``IncidentType`` to a term and, where the OASIS list has a
+term for the same kind of event, that term as the list writes it and its code
+(``OET-nnn``). A type without such a term has ``code = ""`` and our own English
+name: Vigil then writes no OASIS code rather than a stretched one (the nearest
+OASIS term is named beside it, for whoever decides otherwise).
+
+Source of the codes: the OASIS Event Terms List for use with CAP 1.2 (Committee
+Note 01, 19 November 2020, docs.oasis-open.org/emergency/cap-etl/v1.2/), as the
+``cap-oet`` package (0.1.0, the one DESIGN.md names) transcribes its 224 terms,
+OET-000 "other event" to OET-223 "winter weather". The numbering agrees with
+CAP messages published by national warning services (OET-004 air quality,
+OET-081 flood, OET-194 thunderstorm, OET-218 wind). Check a code against the
+OASIS lookup table itself before adding one.
 """
 
 from __future__ import annotations
@@ -34,18 +41,18 @@ class EventTerm:
 
 T = IncidentType
 TERMS: dict[str, EventTerm] = {
-    T.BOMB_THREAT: EventTerm("Bomb threat"),
-    T.EXPLOSION: EventTerm("Explosion"),
-    T.TERRORIST_INCIDENT: EventTerm("Terrorism"),
-    T.ACTIVE_SHOOTER: EventTerm("Active shooter"),
-    T.HOSTAGE: EventTerm("Hostage situation"),
-    T.HIJACKING: EventTerm("Hijacking"),
-    T.SUSPICIOUS_OBJECT: EventTerm("Suspicious package"),
-    T.ARSON: EventTerm("Arson"),
-    T.DRONE_INTRUSION: EventTerm("Unauthorized aircraft"),
-    T.CYBER_ATTACK: EventTerm("Cyber attack"),
-    T.EXPLOSIVES_LOSS: EventTerm("Lost or stolen explosives"),
-    T.OTHER: EventTerm("Security threat"),
+    T.BOMB_THREAT: EventTerm("bomb threat", "OET-028"),
+    T.EXPLOSION: EventTerm("Explosion"),  # nearest: OET-076 "explosion threat"
+    T.TERRORIST_INCIDENT: EventTerm("terrorist incident", "OET-193"),
+    T.ACTIVE_SHOOTER: EventTerm("active shooter situation", "OET-001"),
+    T.HOSTAGE: EventTerm("Hostage situation"),  # nearest: OET-049 "criminal activity"
+    T.HIJACKING: EventTerm("Hijacking"),  # nearest: OET-020 "aviation security"
+    T.SUSPICIOUS_OBJECT: EventTerm("Suspicious package"),  # no OASIS term
+    T.ARSON: EventTerm("Arson"),  # nearest: OET-078 "fire"
+    T.DRONE_INTRUSION: EventTerm("Unauthorized aircraft"),  # nearest: OET-020 "aviation security"
+    T.CYBER_ATTACK: EventTerm("Cyber attack"),  # nearest: OET-050 "cybercrime threat"
+    T.EXPLOSIVES_LOSS: EventTerm("Lost or stolen explosives"),  # nearest: OET-049
+    T.OTHER: EventTerm("security", "OET-177"),
 }
 
 
