@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigil.controlled.blasts.queries import unbalanced_blasts
+from vigil.controlled.counts.queries import open_discrepancies
 from vigil.controlled.inspections.models import Inspection
 from vigil.controlled.ledger.models import StoreTotal
 from vigil.controlled.models import Licence, Store
@@ -134,40 +136,17 @@ def capacity_items(user: Any, stores: Any) -> list[dict[str, Any]]:
     return items
 
 
-def list_link(name: str, query: str, fallback: str) -> str:
-    """The list page ``name`` filtered by ``query`` when that page exists, else
-    ``fallback`` (the counts' and blasts' pages come with their own concepts)."""
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return fallback
-
-
-def unbalanced_blasts(user: Viewer) -> Any:
-    """The open blasts the user sees with a line whose results were recorded and do
-    not add up: used + returned ≠ issued (a blast with no results yet is in progress)."""
-    from vigil.controlled.blasts.models import Blast, BlastLine
-
-    recorded = Q(used__isnull=False) | Q(returned__isnull=False)
-    off = Q(used__isnull=True) | Q(returned__isnull=True) | ~Q(issued=F("used") + F("returned"))
-    lines = BlastLine.objects.filter(recorded & off, blast=OuterRef("pk"))
-    return Blast.objects.visible_to(user).filter(Exists(lines), status=Blast.Status.OPEN)
-
-
 def discrepancy_items(user: Viewer) -> list[dict[str, Any]]:
-    """Open discrepancies of stock counts, and unbalanced open blasts: each links to
-    its list (or, before those lists exist, to the one store it is about)."""
-    from vigil.controlled.counts.models import Discrepancy
-
-    open_ = Discrepancy.objects.visible_to(user).filter(status=Discrepancy.Status.OPEN)
-    counted = sorted(set(open_.values_list("store_id", flat=True)))
+    """Open discrepancies of stock counts (the count list shows them first), and the
+    open blasts that stand out (``blasts.queries.unbalanced_blasts``: the blast list's
+    "does not balance" filter, the same rule)."""
+    open_ = open_discrepancies(user)
     blasts = unbalanced_blasts(user)
-    blasted = sorted(set(blasts.values_list("store_id", flat=True)))
     return [
         {"label": _("open stock count discrepancies"), "value": open_.count(),
-         "url": list_link("controlled:count_list", "?discrepancy=open", store_link(counted)),
+         "url": reverse("controlled:count_list"),
          "urgency": "overdue", "counts": "discrepancies"},
         {"label": _("open blasts whose figures do not balance"), "value": blasts.count(),
-         "url": list_link("controlled:blast_list", "?unbalanced=1", store_link(blasted)),
+         "url": reverse("controlled:blast_list") + "?status=unbalanced",
          "urgency": "overdue", "counts": "blasts"},
     ]  # fmt: skip

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('controlled', '0006_blasts_counts_weapons'),
+        ('controlled', '0007_weapons_item_categories'),
         ('org', '0006_unique_codes_and_pending_role_requests'),
     ]
 
