@@ -70,15 +70,15 @@ def test_a_refused_replay_with_another_body_creates_no_account(
 ) -> None:
     kho = api_for("kho_mo", scope="write")
     mine = main().owning_agency
-    assert not Account.objects.filter(organisation=mine, kind="lost").exists()
+    assert not Account.objects.filter(organisation=mine, kind="destruction").exists()
     assert post(kho, "/api/v1/movements/", receipt(), "K-lost").status_code == 201
     before = state()
-    lost = {"item": item().pk, "quantity": "1", "from_store": main().pk, "to_kind": "lost"}
+    lost = {"item": item().pk, "quantity": "1", "from_store": main().pk, "to_kind": "destruction"}
     response = post(kho, "/api/v1/movements/", lost, "K-lost")
     assert response.status_code == 400
     assert "already used for a different movement" in str(response.json())
     assert state() == before  # no account, no entry, no audit event
-    assert not Account.objects.filter(organisation=mine, kind="lost").exists()
+    assert not Account.objects.filter(organisation=mine, kind="destruction").exists()
 
 
 def test_a_movement_refused_after_its_key_checks_creates_no_account_either(

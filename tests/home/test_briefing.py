@@ -65,6 +65,10 @@ def shown_by_link(client: Client, item: dict[str, Any]) -> int:
     if counts == "late_units":
         assert context["late"]
         return sum(1 for u in context["units"] if u["row"].state in OPEN_STATES)
+    if counts == "discrepancies":  # the count list shows the open ones first
+        return len(context["pending"])
+    if counts == "blasts":  # the blasts that do not balance
+        return rows_listed(client, item["url"])
     assert counts == "stores"
     today = clock.today()
     for pk in item["stores"]:
