@@ -289,4 +289,5 @@ def test_a_classified_incident_on_the_site_panel_is_audited_with_the_site_page(
     page = client_for("thuongtruc").get(f"/sites/{seaport.site.pk}/").content.decode()
     assert secret.title in page
     viewed = AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED).latest("seq")
+    assert viewed.after is not None
     assert f"situation.incident:{secret.pk}" in viewed.after["shown"]
