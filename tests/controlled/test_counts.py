@@ -20,7 +20,7 @@ from vigil.controlled.blasts.models import Blast
 from vigil.controlled.counts import services as counts
 from vigil.controlled.counts.models import CountLine, Discrepancy, StockCount
 from vigil.controlled.counts.services import CountLineInput
-from vigil.controlled.models import Account, Balance, ControlledAction, LedgerEntry, Store
+from vigil.controlled.models import Account, Balance, ControlledAction, Item, LedgerEntry, Store
 from vigil.controlled.transfers import services as transfers
 from vigil.core import clock
 from vigil.core.models import AuditEvent
@@ -63,7 +63,7 @@ def written() -> tuple[int, ...]:
 
 def record(store: Store, actor: Any, *lines: CountLineInput) -> StockCount:
     return counts.record_count(
-        store, counted_at=clock.now() - dt.timedelta(hours=1),
+        store, counted_at=clock.now(),
         counters="Bùi Văn Toàn (thủ kho); Lê Văn Hải (bảo vệ)", witnesses="Nguyễn Văn An",
         lines=list(lines) or [CountLineInput(item(), "98", "kg")], actor=actor,
     )  # fmt: skip
@@ -303,7 +303,7 @@ def test_the_pages_record_submit_and_resolve(
     url = reverse("controlled:count_create", args=[store_a.pk])
     assert client.get(url).status_code == 200
     form = {
-        "counted_at": timezone.localtime(clock.now() - dt.timedelta(hours=1)).strftime(
+        "counted_at": timezone.localtime(clock.now()).strftime(
             "%d/%m/%Y %H:%M"
         ),
         "counters": "Bùi Văn Toàn", "witnesses": "", "note": "",
@@ -334,3 +334,65 @@ def test_the_pages_record_submit_and_resolve(
     assert response.status_code == 302
     d.refresh_from_db()
     assert d.status == "found" and held(store_a) == 100_000
+
+
+def test_a_count_whose_items_moved_after_it_is_refused(
+    store_a: Store, persona: Callable[[str], Any]
+) -> None:
+    """The books are compared as they stand when submitted: a receipt after the count
+    would show as a shortage that never was, and raise a false alert to the police."""
+    kho_mo = persona("kho_mo")
+    count = counts.record_count(
+        store_a, counted_at=clock.now() - dt.timedelta(hours=2), counters="Tổ kiểm kê",
+        lines=[CountLineInput(item(), "100", "kg")], actor=kho_mo,
+    )  # fmt: skip
+    from vigil.controlled.ledger import services as ledger
+
+    ledger.post_movement(
+        mine(), item=item(), quantity=5, unit="kg", actor=SYSTEM, to_account=store_a.account,
+        from_account=ledger.external_account(mine(), Account.Kind.SUPPLIER),
+        idempotency_key="after-the-count",
+    )  # fmt: skip
+    before = written()
+    with pytest.raises(ValidationError, match="after the count"):
+        counts.submit_count(count, actor=kho_mo)
+    assert written() == before
+
+
+def test_a_shortage_is_recorded_even_when_the_licence_is_suspended(
+    store_a: Store, persona: Callable[[str], Any]
+) -> None:
+    """A count records a fact: a suspended licence must not hide a loss."""
+    from vigil.controlled.models import Licence
+    from vigil.controlled.registry import services as registry
+
+    for licence in Licence.objects.filter(owning_agency=mine(), status="active"):
+        registry.change_licence_status(licence, "suspended", reason="Kiểm tra", actor=SYSTEM)
+    kho_mo = persona("kho_mo")
+    count = record(store_a, kho_mo, CountLineInput(item(), "97", "kg"))
+    counts.submit_count(count, actor=kho_mo)
+    count.refresh_from_db()
+    assert count.status == "submitted" and count.incident is not None and count.alert is not None
+    assert held(store_a) == 97_000 and lost_balance() == 3000
+
+
+def test_a_serial_numbered_item_is_counted_piece_by_piece(
+    store_a: Store, persona: Callable[[str], Any]
+) -> None:
+    gun = Item.objects.filter(serial_required=True).first()
+    assert gun is not None
+    before = written()
+    for line in (CountLineInput(gun, "3"), CountLineInput(gun, "2", lot="K54-001")):
+        with pytest.raises(ValidationError, match="piece by piece"):
+            record(store_a, persona("kho_mo"), line)
+    assert written() == before
+
+
+def test_a_quantity_too_large_is_refused_not_a_crash(
+    store_a: Store, persona: Callable[[str], Any]
+) -> None:
+    before = written()
+    for quantity in ("99999999999999999", "1e1000000"):
+        with pytest.raises(ValidationError):
+            record(store_a, persona("kho_mo"), CountLineInput(item(), quantity, "kg"))
+    assert written() == before

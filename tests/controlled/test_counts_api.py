@@ -9,11 +9,13 @@ from collections.abc import Callable
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests.controlled import _counts
 from tests.controlled._counts import QUARRY, held, item
 from vigil.controlled.counts.models import Discrepancy, StockCount
 from vigil.controlled.models import LedgerEntry, Store
+from vigil.core import clock
 from vigil.core.models import AuditEvent
 from vigil.situation.alerts.models import Alert
 from vigil.situation.incidents.models import Incident, TimelineEntry
@@ -30,7 +32,7 @@ def _english(english: None) -> None:
 
 def body(store: Store, quantity: str = "98") -> dict[str, object]:
     return {
-        "store": store.pk, "counted_at": "2026-01-01T08:00:00+07:00",
+        "store": store.pk, "counted_at": clock.now().isoformat(),
         "counters": "Bùi Văn Toàn (thủ kho)", "witnesses": "Nguyễn Văn An",
         "lines": [{"item": item().pk, "quantity": quantity, "unit": "kg"},
                   {"item": item("DCN-1").pk, "quantity": "50", "unit": "m", "lot": "L1"}],
@@ -123,7 +125,7 @@ def _run(*args: str) -> str:
 def test_the_command_line_records_submits_and_resolves(store_a: Store) -> None:
     out = _run("record", "--as", "kho_mo", "--store", str(store_a.pk), "--counters",
                "Bùi Văn Toàn", "--line", "AN-NT13:99:kg", "--line", "DCN-1:50:m:L1",
-               "--counted-at", "01/01/2026 08:00")  # fmt: skip
+               "--counted-at", timezone.localtime(clock.now()).strftime("%d/%m/%Y %H:%M"))  # fmt: skip
     count = StockCount.objects.get(store=store_a)
     assert f"Count {count.pk} recorded" in out
     entries = LedgerEntry.objects.count()

@@ -493,14 +493,14 @@ def close_blast_within(
                 movements.append(Movement(
                     item=line.item, quantity=line.used, from_account=source, to_account=target,
                     idempotency_key=line_key(blast, leg, line), lot=line.lot,
-                    document_ref=document, reason=reason,
+                    document_ref=document, reason=reason, records_fact=True,
                 ))  # fmt: skip
                 legs.append((line, leg))
         if line.returned:
             movements.append(Movement(
                 item=line.item, quantity=line.returned, from_account=at_face,
                 to_account=store_account, idempotency_key=line_key(blast, "return", line),
-                lot=line.lot, document_ref=document, reason=back_reason,
+                lot=line.lot, document_ref=document, reason=back_reason, records_fact=True,
             ))  # fmt: skip
             legs.append((line, "return"))
     if movements:

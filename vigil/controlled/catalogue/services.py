@@ -3,7 +3,7 @@ quantity may be given in."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +61,12 @@ def create_item_within(
     return item
 
 
+# The most one movement or line may name, in stored units (a million tonnes of
+# explosives in grams): beyond it a quantity is a typing slip, and a database integer
+# would overflow.
+MAX_BASE_UNITS = 10**15
+
+
 def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
     """A quantity in ``unit`` (the shown or the stored unit) as an integer of stored units."""
     base, shown_unit, factor = UNITS[item.item_class]
@@ -77,7 +83,7 @@ def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
         raise ValidationError(_("The quantity must be a number."))
     try:
         value = Decimal(str(quantity)) * multiplier
-    except InvalidOperation:
+    except DecimalException:  # not a number, or one too large to multiply
         raise ValidationError(_("The quantity must be a number.")) from None
     if not value.is_finite() or value != value.to_integral_value():
         raise ValidationError(
@@ -85,4 +91,6 @@ def to_base_units(item: Item, quantity: Any, unit: str | None = None) -> int:
         )
     if value <= 0:
         raise ValidationError(_("The quantity must be greater than zero."))
+    if value > MAX_BASE_UNITS:
+        raise ValidationError(_("The quantity is too large: check what was typed."))
     return int(value)

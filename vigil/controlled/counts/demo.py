@@ -7,7 +7,6 @@ road, and a store with movements in flight cannot be counted."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from vigil.controlled.counts.models import StockCount
@@ -37,9 +36,10 @@ def seed_counts(
         idempotency_key="demo-c1", document_ref="PN-004", reason="Nhập kho theo hợp đồng",
         actor=actor,
     )  # fmt: skip
-    now = clock.now()
+    # The counts are at the seed's time: a count compares with the books of its time,
+    # and every demo movement is posted now (a count dated before them would be refused).
     clean = record_count_within(
-        store, counted_at=now - dt.timedelta(days=9), actor=actor,
+        store, counted_at=clock.now(), actor=actor,
         counters="Bùi Văn Toàn (thủ kho); Lê Văn Hải (tổ trưởng bảo vệ)",
         witnesses="Nguyễn Văn An (Phó Giám đốc)",
         lines=[CountLineInput(items["AN-NT13"], "49.5", "kg"),
@@ -47,7 +47,7 @@ def seed_counts(
     )  # fmt: skip
     submit_count_within(clean, actor=actor)
     short = record_count_within(
-        store, counted_at=now - dt.timedelta(days=2), actor=actor, note=SHORTAGE_NOTE,
+        store, counted_at=clock.now(), actor=actor, note=SHORTAGE_NOTE,
         counters="Bùi Văn Toàn (thủ kho); Lê Văn Hải (tổ trưởng bảo vệ)",
         witnesses="Nguyễn Văn An (Phó Giám đốc)",
         lines=[CountLineInput(items["DCN-1"], "298", "m", lot=CORD_LOT)],

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,13 @@ def _lines(lines: list[CountLineInput]) -> list[tuple[Item, str, int]]:
             raise ValidationError(
                 _("Line %(n)d: %(error)s") % {"n": number, "error": " ".join(exc.messages)}
             ) from exc
+        if line.item.serial_required and (not lot or quantity > 1):
+            # One line per piece, as the ledger holds it: else the count could never post.
+            raise ValidationError(
+                _("Line %(n)d: %(item)s is numbered piece by piece: count each piece on its "
+                  "own line with its serial number, as 1 (found) or 0 (not found).")
+                % {"n": number, "item": line.item}
+            )  # fmt: skip
         if (line.item.pk, lot) in seen:
             raise ValidationError(
                 _("Line %(n)d: %(item)s, lot “%(lot)s”, is already listed.")
@@ -192,7 +200,7 @@ def record_count_within(
     count = StockCount.objects.create(
         owning_committee_id=store.owning_committee_id, owning_agency_id=store.owning_agency_id,
         licensing_agency_id=store.licensing_agency_id, store=store, counted_at=counted_at,
-        counters=counters, witnesses=(witnesses or "").strip(), note=(note or "").strip(),
+        classification=store.classification, counters=counters, witnesses=(witnesses or "").strip(), note=(note or "").strip(),
         created_at=now, created_by=audit.actor_label(actor),
     )  # fmt: skip
     CountLine.objects.bulk_create(
@@ -238,6 +246,12 @@ def police_of(store: Store) -> Agency | None:
     return police or store.owning_committee.standing_agency
 
 
+def _after_the_count(count: StockCount) -> dt.datetime:
+    """When a movement is after the count: from the minute after the one it was
+    recorded at (a count's time is typed to the minute)."""
+    return count.counted_at.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
 @transaction.atomic(durable=True)
 def submit_count(count: StockCount, *, actor: Actor) -> StockCount:
     """Compare the count with the books; each difference a discrepancy, one incident
@@ -261,6 +275,21 @@ def submit_count_within(count: StockCount, *, actor: Actor) -> StockCount:
     if why:
         raise ValidationError(why)
     lines = list(count.lines.select_related("item").order_by("pk"))
+    moved_since = (
+        LedgerEntry.objects.filter(
+            Q(from_account__store=store) | Q(to_account__store=store),
+            item_id__in={line.item_id for line in lines}, at__gte=_after_the_count(count),
+        ).order_by("at").values_list("at", flat=True).first()
+    )  # fmt: skip
+    if moved_since is not None:
+        # The books are compared as they stand now: a movement after the count would
+        # show as a shortage or a surplus that never was (and raise a false alert).
+        raise ValidationError(
+            _("The counted items moved in or out of %(store)s after the count (first at "
+              "%(at)s): the books no longer say what was there when it was counted. "
+              "Record a new count.")
+            % {"store": store, "at": timezone.localtime(moved_since).strftime("%H:%M %d/%m/%Y")}
+        )  # fmt: skip
     books = {
         (b.item_id, b.lot): b.quantity
         for b in Balance.objects.filter(store=store, item_id__in={line.item_id for line in lines})
@@ -291,7 +320,7 @@ def submit_count_within(count: StockCount, *, actor: Actor) -> StockCount:
                 from_account=store.account if shortage else lost,
                 to_account=lost if shortage else store.account,
                 idempotency_key=derived_key("count", f"{count.pk}:{line.item_id}:{line.lot}"),
-                lot=line.lot,
+                lot=line.lot, records_fact=True,
                 reason=(_("Stock count of %(date)s: shortage") if shortage
                         else _("Stock count of %(date)s: surplus"))
                 % {"date": timezone.localtime(count.counted_at).strftime("%d/%m/%Y")},
@@ -308,7 +337,7 @@ def submit_count_within(count: StockCount, *, actor: Actor) -> StockCount:
             Discrepancy.objects.create(
                 owning_committee_id=store.owning_committee_id, owning_agency_id=organisation.pk,
                 licensing_agency_id=store.licensing_agency_id, count=count, store=store,
-                item=line.item, lot=line.lot, quantity=abs(difference), entry=entry.entry,
+                classification=store.classification, item=line.item, lot=line.lot, quantity=abs(difference), entry=entry.entry,
                 direction=Discrepancy.Direction.SHORTAGE if difference < 0
                 else Discrepancy.Direction.SURPLUS,
             )
@@ -483,12 +512,13 @@ def _resolution_entry(
         return None  # the books already say it: the quantity stays where the count put it
     if outcome == S.RECOUNTED:
         movement = reversal(d.entry, reason=_("Recounted: %(note)s") % {"note": note})
+        movement = dataclasses.replace(movement, records_fact=True)
     else:
         movement = Movement(
             item=d.item, quantity=d.quantity,
             from_account=outside_account(organisation, Account.Kind.LOST),
             to_account=d.store.account, lot=d.lot,
-            idempotency_key=derived_key("discrepancy", f"{d.pk}:found"),
+            idempotency_key=derived_key("discrepancy", f"{d.pk}:found"), records_fact=True,
             reason=_("Found after the stock count: %(note)s") % {"note": note},
         )  # fmt: skip
     movement = dataclasses.replace(movement, reason=movement.reason[:500])

@@ -21,7 +21,7 @@ from vigil.controlled.counts.models import Discrepancy, StockCount
 from vigil.controlled.counts.queries import open_discrepancies, visible_counts
 from vigil.controlled.ledger import inflight
 from vigil.controlled.registry.models import Store
-from vigil.core.pages import acting, submit
+from vigil.core.pages import acting, audit_classified_view, submit
 from vigil.org.scope import get_visible_or_404
 from vigil.situation.alerts.models import Alert
 from vigil.situation.incidents.models import Incident
@@ -42,7 +42,7 @@ def count_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "controlled/count_list.html",
         {"page": page, "status": status, "statuses": StockCount.Status.choices,
-         "pending": pending},
+         "pending": pending, "page_stamp": audit_classified_view(request, list(page))},
     )  # fmt: skip
 
 
@@ -90,7 +90,8 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "controlled/count_detail.html",
         {"count": count, "lines": lines, "found": found, "incident": incident, "alert": alert,
-         "can_submit": services.may_submit(request.user, count)},
+         "can_submit": services.may_submit(request.user, count),
+         "page_stamp": audit_classified_view(request, [count], about=count)},
     )  # fmt: skip
 
 

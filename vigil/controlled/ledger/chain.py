@@ -29,6 +29,12 @@ CANONICAL_FIELDS = (
 )  # fmt: skip
 
 
+def _same(a: str, b: str) -> bool:
+    """Two hashes equal, compared in constant time; as bytes, so that a hash column
+    edited to hold other characters is named broken instead of crashing the check."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
 def canonical_text(values: Mapping[str, Any]) -> str:
     payload = {name: jsonable(values[name]) for name in CANONICAL_FIELDS}
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -83,12 +89,12 @@ def _verify(key: str | None) -> LedgerVerification:
             return broken(entry.pk, "columns differ from the canonical text")
         if entry.prev_hash != prev:
             return broken(entry.pk, "link to the previous entry is broken")
-        if not hmac.compare_digest(compute_hash(entry.canonical, key), entry.hash):
+        if not _same(compute_hash(entry.canonical, key), entry.hash):
             return broken(entry.pk, "hash does not match (edited, or rebuilt without the key)")
         if (org, entry.idempotency_key) in keys:
             return broken(entry.pk, "idempotency key used twice")
         for anchor in anchored.pop((org, entry.seq), []):
-            if not hmac.compare_digest(anchor.hash, entry.hash):
+            if not _same(anchor.hash, entry.hash):
                 return broken(entry.pk, f"{anchor} names another hash", anchor)
             result.anchors += 1
         keys.add((org, entry.idempotency_key))
@@ -139,10 +145,10 @@ def check_anchor_events(vouched: list[Vouched]) -> tuple[int, str] | None:
 def _disagreement(anchor: Anchor, entry: LedgerEntry | None) -> str:
     if entry is None:
         return f"{anchor}: the ledger has no such entry (cut short)"
-    if not hmac.compare_digest(anchor.hash, entry.hash):
+    if not _same(anchor.hash, entry.hash):
         return f"{anchor}: entry id {entry.pk} has another hash"
     values = {name: getattr(entry, name) for name in CANONICAL_FIELDS}
-    if canonical_text(values) != entry.canonical or not hmac.compare_digest(
+    if canonical_text(values) != entry.canonical or not _same(
         compute_hash(entry.canonical), entry.hash
     ):
         return f"{anchor}: entry id {entry.pk} no longer matches its hash"
