@@ -404,6 +404,12 @@ class PostgresCluster(Database):
                 os.kill(child, signal.SIGKILL)
         for victim in (pid, *children):  # gone before the next start looks at shared memory
             _wait_gone(victim)
+        # Dead, but not yet reaped by whoever adopted it (pg_ctl has exited): while it is a
+        # zombie its PID still answers, and the next postmaster would refuse to start on
+        # the lock files naming it. It was killed here and has exited: remove them.
+        (self.cluster / "data" / "postmaster.pid").unlink(missing_ok=True)
+        for lock in self.cluster.glob(".s.PGSQL.*"):  # its socket and the socket's lock
+            lock.unlink(missing_ok=True)
         return len(children) + 1
 
     def close(self) -> None:

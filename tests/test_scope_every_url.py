@@ -377,6 +377,10 @@ LIST_URLS: dict[str, str | None] = {
     "controlled:transfer_list": "transfer",
     "controlled:blast_list": "blast",
     "api-blast-list": "blast",
+    # Period figures: sums over the scoped ledger, no rows of their own (their scope:
+    # tests/controlled/test_figures.py).
+    "controlled:figures": None,
+    "api-ledger-figures": None,
     "controlled:count_list": "count",
     "api-stockcount-list": "count",
     "api-discrepancy-list": "discrepancy",

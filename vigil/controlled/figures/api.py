@@ -71,8 +71,8 @@ class LineSerializer(serializers.Serializer[Any]):
 
 
 class FiguresSerializer(serializers.Serializer[Any]):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = dates.ApiDateField()
+    end = dates.ApiDateField()
     group = serializers.CharField()
     classification = serializers.IntegerField()
     totals = LineSerializer(many=True, help_text="the province's figures per item")
