@@ -14,18 +14,24 @@ from rest_framework.response import Response
 from vigil.controlled.figures.forms import LONGEST
 from vigil.controlled.figures.queries import GROUPS, period_figures
 from vigil.controlled.ledger.models import LedgerEntry
-from vigil.core import dates
+from vigil.core import clock, dates
 from vigil.core.endpoints import Id, Scoped
 
 
 class FiguresQuery(serializers.Serializer[Any]):
-    start = dates.ApiDateField(help_text="first day, YYYY-MM-DD (Vietnam time)")
-    end = dates.ApiDateField(help_text="last day, included")
+    start = dates.ApiDateField(
+        required=False, help_text="first day, YYYY-MM-DD (Vietnam time); default 1 January"
+    )
+    end = dates.ApiDateField(required=False, help_text="last day, included; default today")
     organisation = Id(required=False)
     commune = Id(required=False, help_text="the stores' administrative unit")
     group = serializers.ChoiceField(choices=list(GROUPS), required=False, default="organisation")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Without dates: this year so far, the question asked most.
+        today = clock.today()
+        attrs.setdefault("end", today)
+        attrs.setdefault("start", attrs["end"].replace(month=1, day=1))
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": _("The end date is before the start date.")})
         if (attrs["end"] - attrs["start"]).days > LONGEST:
