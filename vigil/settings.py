@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "vigil.work",
     "vigil.situation",
     "vigil.controlled",
+    "vigil.exercises",
     "vigil.home",
     "django_tasks",
     "django_tasks_db",

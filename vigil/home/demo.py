@@ -7,6 +7,7 @@ from vigil.core import clock
 from vigil.core.admin_units import import_admin_units
 from vigil.core.audit import SystemActor
 from vigil.core.workdays import seed_holidays
+from vigil.exercises.demo import seed_exercises
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
@@ -34,4 +35,5 @@ def seed_demo() -> OrgWorld:
     seed_obligations(world, actor)
     seed_sites(world, actor)
     seed_situation(world, actor)
+    seed_exercises(world, actor)
     return world

@@ -42,6 +42,7 @@ class SiteAction(models.TextChoices):
     SITES_IMPORTED = "key_site.imported", _("Key sites imported")
     PLAN_CREATED = "plan.created", _("Contingency plan created")
     REVISION_REQUIRED = "plan.revision_required", _("Plan revision required")
+    PLAN_EXERCISED = "plan.exercised", _("Plan exercised")
     VERSION_ADDED = "plan_version.added", _("Plan version drafted")
     VERSION_UPDATED = "plan_version.updated", _("Plan version draft changed")
     VERSION_SUBMITTED = "plan_version.submitted", _("Plan version submitted")
@@ -268,6 +269,9 @@ class Plan(Owned):
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     revision_required = models.BooleanField(_("revision required"), default=False)
     revision_reason = models.TextField(_("why a revision is required"), blank=True)
+    # The last day an exercise of the plan was conducted (the exercises app sets it
+    # through ``services.mark_exercised``): "exercised in the last 12 months".
+    last_exercised_on = models.DateField(_("last exercised on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
 
     objects = OwnedQuerySet.as_manager()

@@ -253,6 +253,11 @@ def risk_matrix(user: Viewer) -> list[tuple[int, list[MatrixCell]]]:
     ]
 
 
+def exercised_since(today: dt.date | None = None) -> dt.date:
+    """The first day that counts as "exercised in the last 12 months"."""
+    return add_months(today or clock.today(), -12)
+
+
 def plans_of_site(site: KeySite, user: Viewer) -> QuerySet[Any]:
     return (
         plans_with_state(user)

@@ -303,6 +303,24 @@ def require_revision(plan: Plan, *, reason: str, actor: Actor) -> Plan:
     return plan
 
 
+def mark_exercised(plan: Plan, *, on: dt.date, actor: Actor) -> Plan:
+    """An exercise of the plan was conducted ``on`` that day: the plan counts as
+    exercised for the 12 months after it. Joins the caller's transaction (the
+    exercises app calls it as it records the exercise conducted); an earlier day
+    than the one kept changes nothing."""
+    if on > clock.today():
+        raise ValidationError(_("A plan cannot be exercised on a day still to come."))
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.last_exercised_on is not None and plan.last_exercised_on >= on:
+        return plan
+    before = plan.last_exercised_on
+    plan.last_exercised_on = on
+    plan.save(update_fields=["last_exercised_on"])
+    audit.record(SiteAction.PLAN_EXERCISED, actor=actor, obj=plan,
+                 before={"last_exercised_on": before}, after={"last_exercised_on": on})  # fmt: skip
+    return plan
+
+
 def _sections(values: Mapping[str, str]) -> dict[str, str]:
     unknown = set(values) - set(SECTION_NAMES)
     if unknown:

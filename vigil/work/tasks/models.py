@@ -132,6 +132,9 @@ class Task(Owned):
     days_late = models.IntegerField(_("days late"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     return_reason = models.TextField(_("reason last returned"), blank=True)
+    # Reported done only with evidence: an attachment, or a reference in the note (a
+    # corrective action of an exercise is such a task).
+    evidence_required = models.BooleanField(_("evidence required to close"), default=False)
     created_at = models.DateTimeField(_("created at"))
 
     objects = TaskQuerySet.as_manager()

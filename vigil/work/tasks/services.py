@@ -389,6 +389,11 @@ def report_done(
 ) -> TaskEvent:  # fmt: skip
     fresh = _fresh(task)
     _as_assignee(fresh, actor)
+    if fresh.evidence_required and not files and not note.strip():
+        raise ValidationError(
+            {"note": _("This task closes only with evidence: attach a file, or give a "
+                       "reference (a document number, a record) in the note.")}
+        )  # fmt: skip
     event = _transition(
         fresh, TaskEvent.Type.DONE, actor=actor, version=_v(task, version), note=note.strip(),
         files=files, extra={"done_on": clock.today()},
