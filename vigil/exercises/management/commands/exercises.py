@@ -1,0 +1,51 @@
+"""``vigil exercises …``: exercises from the command line, acting as a named user.
+
+Every subcommand takes ``--as USERNAME`` and sees and does exactly what that user may
+(the pages' queries, the services' permissions). The subcommands are declared by the
+concepts (``drills/cli.py``, ``evaluation/cli.py``, ``live/cli.py``, ``figures/cli.py``),
+each a ``SUBCOMMANDS`` mapping of name to ``Subcommand``.
+
+Exit codes: 0 done; 1 refused (unknown user, not found, not allowed, bad input).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from vigil.accounts.cli import active_user
+from vigil.core.pages import refusal_text
+from vigil.exercises.cli import Subcommand
+from vigil.exercises.drills.cli import SUBCOMMANDS as DRILLS
+from vigil.exercises.evaluation.cli import SUBCOMMANDS as EVALUATION
+from vigil.exercises.figures.cli import SUBCOMMANDS as FIGURES
+from vigil.exercises.live.cli import SUBCOMMANDS as LIVE
+
+SUBCOMMANDS: dict[str, Subcommand] = {**DRILLS, **EVALUATION, **LIVE, **FIGURES}
+
+
+class Command(BaseCommand):
+    help = (
+        "Exercises from the command line, as a named user (--as USERNAME) with exactly "
+        "that user's scope: " + ", ".join(SUBCOMMANDS) + "."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, command in SUBCOMMANDS.items():
+            p = sub.add_parser(name, help=command.help)
+            p.add_argument("--as", dest="username", required=True, metavar="USERNAME",
+                           help="the user to act as: their scope, clearance and permissions")  # fmt: skip
+            command.arguments(p)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = active_user(options["username"])
+        try:
+            SUBCOMMANDS[options["subcommand"]].run(self, user, options)
+        except ValidationError as refused:
+            raise CommandError(refusal_text(refused)) from None
+        except PermissionDenied as refused:
+            raise CommandError(str(refused) or _("You may not do this.")) from None
