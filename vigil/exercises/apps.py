@@ -12,3 +12,12 @@ class ExercisesConfig(AppConfig):
         from vigil.exercises.models import ExerciseAction
 
         audit.register_actions(ExerciseAction)
+
+        from vigil.core import attachments, calendar
+        from vigil.exercises import calendar_source
+        from vigil.exercises.trainings.models import Training
+        from vigil.exercises.trainings.services import may_attach
+
+        attachments.register_attachable(Training, may_attach)
+        calendar.register_source("trainings", calendar_source.training_items)
+        calendar.register_source("exercises", calendar_source.exercise_items)
