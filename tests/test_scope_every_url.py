@@ -157,6 +157,9 @@ DETAIL_URLS: dict[str, str] = {
     # Alerts (tests/situation/alerts; vigil/situation/alerts/demo.py): cases 5 and 7.
     "api-alert-detail": "alert",
     "api-alert-board": "alert",
+    # Trainings (tests/exercises/trainings; vigil/exercises/trainings/demo.py): cases 1, 2, 4.
+    "exercises:training_detail": "training",
+    "api-training-detail": "training",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -213,6 +216,8 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
         f"situation:alert_{verb}": ("alert", "pk")
         for verb in ("edit", "approve", "acknowledge", "ack_code", "update", "cancel")
     },
+    # Trainings: the keepers of the committee (200), other readers 403 (tests/exercises/trainings).
+    **{f"exercises:training_{verb}": ("training", "pk") for verb in ("edit", "held", "cancel")},
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -286,6 +291,11 @@ POST_URLS: dict[str, tuple[str, str]] = {
         f"api-alert-{verb}": ("alert", "pk")
         for verb in ("approve", "acknowledge", "acknowledge-by-code", "update", "cancel")
     },
+    # Trainings: a material's upload (302 with a message, or 403); the API's actions take
+    # JSON only (415 for this empty form body) once the training is found.
+    "exercises:training_attach": ("training", "pk"),
+    "api-training-held": ("training", "pk"),
+    "api-training-cancel": ("training", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -316,6 +326,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     ),
     # Drafting an alert: the standing offices and leaders (tests/situation/board).
     "situation:alert_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Planning a training: the standing offices and leaders (tests/exercises/trainings).
+    "exercises:training_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -401,6 +413,8 @@ LIST_URLS: dict[str, str | None] = {
     "situation:incident_list": "incident",
     "api-incident-list": "incident",
     "api-alert-list": "alert",
+    "exercises:training_list": "training",
+    "api-training-list": "training",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -504,6 +518,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             objects |= _controlled_objects()
         objects |= _work_objects(case) | _site_objects(case)
         objects |= _incident_objects(case) | _alert_objects(case)
+        objects |= _training_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -520,7 +535,9 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         return {"adminunit": AdminUnit.objects.get(code="06994")}
     if case == 4:
         document = IssuedDocument.objects.get(subject=CASE_4_SUBJECT)
-        return {"task": Task.objects.get(document=document), "document": document}
+        return {"task": Task.objects.get(document=document), "document": document} | (
+            _training_objects(case)
+        )
     if case in REPORT_CASES:
         return _report_objects(case)
     if case == QUARRY_CASE:
@@ -594,6 +611,19 @@ def _incident_objects(case: int) -> dict[str, Any]:
     # The seaport's flash report (vigil/situation/demo.py) is seen by whoever sees it.
     report = incident.flash_reports.first()
     return {"incident": incident} | ({"flash_report": report} if report else {})
+
+
+def _training_objects(case: int) -> dict[str, Any]:
+    """The demo trainings that stand for the case (vigil/exercises/trainings/demo.py):
+    commune A's (1), commune B's Mật one (2), the province's with Sở Công Thương in its
+    audience (4)."""
+    from vigil.exercises.trainings import demo
+    from vigil.exercises.trainings.models import Training
+
+    topic = {1: demo.COMMUNE_A_TRAINING, 2: demo.COMMUNE_B_TRAINING,
+             4: demo.PROVINCE_TRAINING}.get(case)  # fmt: skip
+    training = Training.objects.filter(topic=topic).first() if topic else None
+    return {"training": training} if training is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:
