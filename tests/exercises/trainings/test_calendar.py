@@ -44,7 +44,9 @@ def test_trainings_are_on_the_calendar_of_those_who_act_on_them(
     assert f"training-{b.pk}@vigil" not in _uids(persona("xa_b"), *_around(b))
     assert f"training-{b.pk}@vigil" in _uids(persona("thuongtruc"), *_around(b))
     # Outside the days asked: not there.
-    assert uid not in _uids(persona("xa_a"), a.ends_on + dt.timedelta(days=1), a.ends_on + dt.timedelta(days=9))
+    assert uid not in _uids(
+        persona("xa_a"), a.ends_on + dt.timedelta(days=1), a.ends_on + dt.timedelta(days=9)
+    )
 
 
 def test_a_cancelled_training_leaves_the_calendar(

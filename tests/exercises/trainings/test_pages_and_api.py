@@ -57,7 +57,9 @@ def test_the_list_filters_and_totals(
     of_a = client.get("/exercises/trainings/", {"committee": committee("a").pk})
     assert [t.pk for t in of_a.context["page"]] == [trainings["a"].pk]
     assert of_a.context["page"][0].participants_total == 55
-    partial = client.get("/exercises/trainings/", {"status": "held"}, headers={"HX-Request": "true"})
+    partial = client.get(
+        "/exercises/trainings/", {"status": "held"}, headers={"HX-Request": "true"}
+    )
     assert partial.content.decode().lstrip().startswith('<div id="results">')
     # Commune A's standing office: its own training only, and its totals.
     mine = client_for("xa_a").get("/exercises/trainings/").context["totals"]
@@ -156,7 +158,9 @@ def test_the_api_plans_changes_holds_and_cancels(
     assert body["participants_total"] == 7 and body["status"] == "planned"
     assert body["owning_agency"] == agency("police_a").pk
     pk = body["id"]
-    response = _json(api, "patch", f"/api/v1/trainings/{pk}/", {"version": 1, "place": "Hội trường"})
+    response = _json(
+        api, "patch", f"/api/v1/trainings/{pk}/", {"version": 1, "place": "Hội trường"}
+    )
     assert response.status_code == 200 and response.json()["version"] == 2
     stale = _json(api, "patch", f"/api/v1/trainings/{pk}/", {"version": 1, "place": "Khác"})
     assert stale.status_code == 400

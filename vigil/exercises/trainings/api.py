@@ -28,7 +28,7 @@ from vigil.org.scope import admin_units_visible_to, get_visible_or_404
 # --- serializers
 
 
-class AudienceSerializer(serializers.ModelSerializer[TrainingAudience]):
+class TrainingAudienceSerializer(serializers.ModelSerializer[TrainingAudience]):
     class Meta:
         model = TrainingAudience
         fields = ["agency", "participants"]
@@ -36,7 +36,7 @@ class AudienceSerializer(serializers.ModelSerializer[TrainingAudience]):
 
 
 class TrainingSerializer(serializers.ModelSerializer[Training]):
-    audience = AudienceSerializer(many=True, read_only=True)
+    audience = TrainingAudienceSerializer(many=True, read_only=True)
     participants_total = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +54,7 @@ class TrainingSerializer(serializers.ModelSerializer[Training]):
         return sum(a.participants for a in obj.audience.all())
 
 
-class AudienceInput(serializers.Serializer[Any]):
+class TrainingAudienceInput(serializers.Serializer[Any]):
     agency = Id()
     participants = serializers.IntegerField(
         min_value=0, max_value=MOST_PARTICIPANTS,
@@ -71,7 +71,7 @@ class TrainingFields(serializers.Serializer[Any]):
     trainer_unit = Text(max_length=300, required=False, allow_blank=True)
     place = Text(max_length=300, required=False, allow_blank=True)
     commune = Id(required=False, allow_null=True)
-    audience = AudienceInput(many=True, required=False)
+    audience = TrainingAudienceInput(many=True, required=False)
     classification = serializers.IntegerField(min_value=0, max_value=3, required=False)
     shared_agencies = serializers.ListField(child=Id(), required=False, max_length=200)
 
@@ -89,14 +89,14 @@ class TrainingPlanSerializer(TrainingFields):
     ends_on = dates.ApiDateField()
 
 
-class HeldSerializer(serializers.Serializer[Any]):
+class TrainingHeldSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
-    audience = AudienceInput(
+    audience = TrainingAudienceInput(
         many=True, required=False, help_text="The final counts; by default the audience planned."
     )
 
 
-class CancelSerializer(serializers.Serializer[Any]):
+class TrainingCancelSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
     reason = Text(max_length=2000)
 
@@ -124,7 +124,8 @@ def _resolve(values: dict[str, Any], user: Any) -> dict[str, Any]:
         rows = values["audience"]
         agencies = _agencies([r["agency"] for r in rows], user, "audience")
         values["audience"] = [
-            AudienceSpec(agency, r["participants"]) for agency, r in zip(agencies, rows, strict=True)
+            AudienceSpec(agency, r["participants"])
+            for agency, r in zip(agencies, rows, strict=True)
         ]
     return values
 
@@ -192,11 +193,11 @@ class TrainingHeld(Scoped, generics.GenericAPIView[Training]):
     model = Training
     serializer_class = TrainingSerializer
 
-    @extend_schema(request=HeldSerializer, responses={200: TrainingSerializer})
+    @extend_schema(request=TrainingHeldSerializer, responses={200: TrainingSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         training = self.get_object()
         user = acting(request)
-        values = _resolve(valid(HeldSerializer, request), user)
+        values = _resolve(valid(TrainingHeldSerializer, request), user)
         held = services.record_held(training, actor=user, version=values.get("version"),
                                     audience=values.get("audience"))  # fmt: skip
         return Response(TrainingSerializer(held).data)
@@ -207,10 +208,10 @@ class TrainingCancel(Scoped, generics.GenericAPIView[Training]):
     model = Training
     serializer_class = TrainingSerializer
 
-    @extend_schema(request=CancelSerializer, responses={200: TrainingSerializer})
+    @extend_schema(request=TrainingCancelSerializer, responses={200: TrainingSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         training = self.get_object()
-        values = valid(CancelSerializer, request)
+        values = valid(TrainingCancelSerializer, request)
         cancelled = services.cancel_training(training, actor=acting(request),
                                              reason=values["reason"],
                                              version=values.get("version"))  # fmt: skip

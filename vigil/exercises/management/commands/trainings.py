@@ -59,7 +59,10 @@ class Command(BaseCommand):
             parsers[name].add_argument("id", type=int)
         for name in ("plan", "held"):
             parsers[name].add_argument(
-                "--audience", action="append", default=[], metavar="AGENCY_ID=COUNT",
+                "--audience",
+                action="append",
+                default=[],
+                metavar="AGENCY_ID=COUNT",
                 help="an agency of the audience and how many of its people (repeat it)",
             )
         parsers["cancel"].add_argument("--reason", required=True)
@@ -102,7 +105,8 @@ class Command(BaseCommand):
     def _list(self, user: Any, options: dict[str, Any]) -> None:
         filters = queries.TrainingFilters(year=options["year"], status=options["status"],
                                           committee=options["committee"])  # fmt: skip
-        rows = list(queries.trainings_for(user, filters))
+        # Each row carries ``participants_total`` (annotated by the query).
+        rows: list[Any] = list(queries.trainings_for(user, filters))
         audit.record_view(user, rows, path=_path("list"))
         for t in rows:
             self.stdout.write(f"{t.pk}  {t.starts_on:%d/%m/%Y}  {t.get_status_display()}  "
