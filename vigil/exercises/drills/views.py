@@ -43,6 +43,11 @@ from vigil.sites.models import KeySite, Plan
 PAGE = 50
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POSTed data, even empty (a form without fields is still submitted)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _exercise(request: HttpRequest, pk: int) -> Exercise:
     exercise: Exercise = get_visible_or_404(
         Exercise.objects.select_related(
@@ -132,7 +137,7 @@ def exercise_new(request: HttpRequest) -> HttpResponse:
     user = acting(request)
     committee, committees = _committee(request)
     offered = _offered(committee, user)
-    data = request.POST or None
+    data = _posted(request)
     form = ExerciseForm(data, user=user, committee=committee, **offered)
     participants = ParticipantFormSet(data, prefix="participants", agencies=offered["agencies"])
     objectives = ObjectiveFormSet(data, prefix="objectives")
@@ -161,7 +166,7 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_step(request, exercise, "edit")
     committee = exercise.owning_committee
     offered = _offered(committee, user)
-    data = request.POST or None
+    data = _posted(request)
     form = ExerciseForm(data, initial=exercise_initial(exercise), user=user,
                         committee=committee, exercise=exercise, **offered)  # fmt: skip
     participants = ParticipantFormSet(data, prefix="participants", agencies=offered["agencies"],
@@ -228,7 +233,7 @@ def exercise_objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     user = acting(request)
     return _step_page(
-        request, exercise, "objective", ObjectiveAddForm(request.POST or None),
+        request, exercise, "objective", ObjectiveAddForm(_posted(request)),
         lambda data: services.add_objective(exercise, actor=user, **data),
         title=_("Add an objective"),
         explanation=_("What the exercise sets out to test, tied to one capability. It is "
@@ -241,7 +246,7 @@ def exercise_objective_add(request: HttpRequest, pk: int) -> HttpResponse:
 def exercise_conduct(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     user = acting(request)
-    form = ConductForm(request.POST or None, initial={"on": min(clock.today(), exercise.ends_on)})
+    form = ConductForm(_posted(request), initial={"on": min(clock.today(), exercise.ends_on)})
     return _step_page(
         request, exercise, "conduct", form,
         lambda data: services.conduct(exercise, actor=user, on=data["on"]),
@@ -256,7 +261,7 @@ def exercise_conduct(request: HttpRequest, pk: int) -> HttpResponse:
 def exercise_finish_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     user = acting(request)
-    form = FinishForm(request.POST or None, initial={"summary": exercise.summary})
+    form = FinishForm(_posted(request), initial={"summary": exercise.summary})
     return _step_page(
         request, exercise, "finish", form,
         lambda data: services.finish_evaluation(exercise, actor=user, summary=data["summary"]),
@@ -272,7 +277,7 @@ def exercise_close(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     user = acting(request)
     return _step_page(
-        request, exercise, "close", CloseForm(request.POST or None),
+        request, exercise, "close", CloseForm(_posted(request)),
         lambda data: services.close_exercise(exercise, actor=user),
         title=_("Close the exercise"),
         explanation=_("Its report is complete. Its corrective actions go on as tasks until "
@@ -287,7 +292,7 @@ def exercise_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk)
     user = acting(request)
     return _step_page(
-        request, exercise, "cancel", CancelForm(request.POST or None),
+        request, exercise, "cancel", CancelForm(_posted(request)),
         lambda data: services.cancel_exercise(exercise, actor=user, reason=data["reason"]),
         title=_("Cancel the exercise"),
         explanation=_("A planned exercise that will not take place. This cannot be undone."),
