@@ -157,6 +157,10 @@ DETAIL_URLS: dict[str, str] = {
     # Alerts (tests/situation/alerts; vigil/situation/alerts/demo.py): cases 5 and 7.
     "api-alert-detail": "alert",
     "api-alert-board": "alert",
+    # Exercises (tests/exercises/drills; vigil/exercises/drills/demo.py): commune A's
+    # airport drill (case 1), commune B's Mật market drill (case 2).
+    "exercises:exercise_detail": "exercise",
+    "api-exercise-detail": "exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -208,6 +212,9 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:alert_import_cap": ("committee", "committee_pk"),
     "situation:incident_edit": ("incident", "pk"),
     "situation:incident_update": ("incident", "pk"),
+    # Exercise steps: 403 for a reader, and for a keeper a step the state does not open.
+    **{f"exercises:exercise_{step}": ("exercise", "pk") for step in (
+        "edit", "objective_add", "conduct", "finish_evaluation", "close", "cancel")},
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -280,6 +287,10 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Incident actions (JSON only: the empty form body is 415 once the incident is found).
     "api-incident-move": ("incident", "pk"),
     "api-incident-updates": ("incident", "pk"),
+    # Exercise steps (JSON only: 403 for a reader, then 415 for this empty form body; close
+    # reads no body and is refused, 400).
+    **{f"api-exercise-{verb}": ("exercise", "pk")
+       for verb in ("conduct", "finish-evaluation", "close", "cancel", "objectives")},
     # Alert actions: issued alerts, so approving is refused (400); the others take JSON
     # only (415 for this empty form body) once the alert is found.
     **{
@@ -316,6 +327,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     ),
     # Drafting an alert: the standing offices and leaders (tests/situation/board).
     "situation:alert_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Planning an exercise: the standing offices and leaders (tests/exercises/drills).
+    "exercises:exercise_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -401,6 +414,8 @@ LIST_URLS: dict[str, str | None] = {
     "situation:incident_list": "incident",
     "api-incident-list": "incident",
     "api-alert-list": "alert",
+    "exercises:exercise_list": "exercise",
+    "api-exercise-list": "exercise",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -504,6 +519,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             objects |= _controlled_objects()
         objects |= _work_objects(case) | _site_objects(case)
         objects |= _incident_objects(case) | _alert_objects(case)
+        objects |= _exercise_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -594,6 +610,17 @@ def _incident_objects(case: int) -> dict[str, Any]:
     # The seaport's flash report (vigil/situation/demo.py) is seen by whoever sees it.
     report = incident.flash_reports.first()
     return {"incident": incident} | ({"flash_report": report} if report else {})
+
+
+def _exercise_objects(case: int) -> dict[str, Any]:
+    """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
+    commune A's airport drill (1), commune B's Mật market drill (2)."""
+    from vigil.exercises.drills import demo
+    from vigil.exercises.drills.models import Exercise
+
+    name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
+    exercise = Exercise.objects.filter(name=name).first() if name else None
+    return {"exercise": exercise} if exercise is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:
