@@ -213,8 +213,10 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:incident_edit": ("incident", "pk"),
     "situation:incident_update": ("incident", "pk"),
     # Exercise steps: 403 for a reader, and for a keeper a step the state does not open.
-    **{f"exercises:exercise_{step}": ("exercise", "pk") for step in (
-        "edit", "objective_add", "conduct", "finish_evaluation", "close", "cancel")},
+    **{
+        f"exercises:exercise_{step}": ("exercise", "pk")
+        for step in ("edit", "objective_add", "conduct", "finish_evaluation", "close", "cancel")
+    },
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -289,8 +291,10 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-incident-updates": ("incident", "pk"),
     # Exercise steps (JSON only: 403 for a reader, then 415 for this empty form body; close
     # reads no body and is refused, 400).
-    **{f"api-exercise-{verb}": ("exercise", "pk")
-       for verb in ("conduct", "finish-evaluation", "close", "cancel", "objectives")},
+    **{
+        f"api-exercise-{verb}": ("exercise", "pk")
+        for verb in ("conduct", "finish-evaluation", "close", "cancel", "objectives")
+    },
     # Alert actions: issued alerts, so approving is refused (400); the others take JSON
     # only (415 for this empty form body) once the alert is found.
     **{

@@ -84,6 +84,7 @@ def test_an_exercise_goes_from_planned_to_closed(
     ]  # fmt: skip
     planned = AuditEvent.objects.get(action=ExerciseAction.EXERCISE_PLANNED,
                                      object_id=str(exercise.pk))  # fmt: skip
+    assert planned.after is not None
     assert planned.after["plans"] == [plan.pk] and len(planned.after["objectives"]) == 2
 
 

@@ -22,6 +22,8 @@ from vigil.sites.models import Plan
 
 pytestmark = pytest.mark.django_db
 S = ExerciseStatus
+
+
 def vi(message: str) -> str:
     """A message as the pages show it to a Vietnamese user (the personas' language)."""
     with translation.override("vi"):

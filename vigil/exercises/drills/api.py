@@ -32,19 +32,20 @@ from vigil.org.models import Agency, Committee
 from vigil.org.scope import admin_units_visible_to, get_visible_or_404
 from vigil.sites.models import KeySite, Plan
 
-COUNT = {"min_value": -(10**6), "max_value": 10**6}  # the service refuses a negative count
+# Counts below zero reach the service, which refuses them in its own words.
+COUNT_MIN, COUNT_MAX = -(10**6), 10**6
 
 # --- serializers
 
 
-class ParticipantSerializer(serializers.ModelSerializer[Participant]):
+class ExerciseParticipantSerializer(serializers.ModelSerializer[Participant]):
     class Meta:
         model = Participant
         fields = ["agency", "people", "equipment"]
         read_only_fields = fields
 
 
-class ObjectiveSerializer(serializers.ModelSerializer[Objective]):
+class ExerciseObjectiveSerializer(serializers.ModelSerializer[Objective]):
     class Meta:
         model = Objective
         fields = ["id", "number", "text", "capability", "rating", "observations", "rated_at"]
@@ -65,8 +66,8 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
 class ExerciseDetailSerializer(ExerciseSerializer):
     plans = serializers.SerializerMethodField()
     sites = serializers.SerializerMethodField()
-    participants = ParticipantSerializer(many=True, read_only=True)
-    objectives = ObjectiveSerializer(many=True, read_only=True)
+    participants = ExerciseParticipantSerializer(many=True, read_only=True)
+    objectives = ExerciseObjectiveSerializer(many=True, read_only=True)
     missing_for_close = serializers.SerializerMethodField()
 
     class Meta(ExerciseSerializer.Meta):
@@ -83,23 +84,27 @@ class ExerciseDetailSerializer(ExerciseSerializer):
 
     def get_plans(self, obj: Exercise) -> list[int]:
         """The ids of the plans tested that the requester sees."""
-        return list(obj.plans.visible_to(self._viewer()).order_by("pk").values_list("pk", flat=True))
+        return list(
+            obj.plans.visible_to(self._viewer()).order_by("pk").values_list("pk", flat=True)
+        )
 
     def get_sites(self, obj: Exercise) -> list[int]:
-        return list(obj.sites.visible_to(self._viewer()).order_by("pk").values_list("pk", flat=True))
+        return list(
+            obj.sites.visible_to(self._viewer()).order_by("pk").values_list("pk", flat=True)
+        )
 
     def get_missing_for_close(self, obj: Exercise) -> list[str]:
         """What still stops the exercise from being closed, in words (empty: nothing)."""
         return [str(m) for m in services.missing_for_close(obj)]
 
 
-class ParticipantInSerializer(serializers.Serializer[Any]):
+class ExerciseParticipantInSerializer(serializers.Serializer[Any]):
     agency = Id()
-    people = serializers.IntegerField(default=0, **COUNT)
-    equipment = serializers.IntegerField(default=0, **COUNT)
+    people = serializers.IntegerField(default=0, min_value=COUNT_MIN, max_value=COUNT_MAX)
+    equipment = serializers.IntegerField(default=0, min_value=COUNT_MIN, max_value=COUNT_MAX)
 
 
-class ObjectiveInSerializer(serializers.Serializer[Any]):
+class ExerciseObjectiveInSerializer(serializers.Serializer[Any]):
     text = Text(max_length=2000)
     capability = serializers.ChoiceField(choices=Capability.choices)
 
@@ -119,7 +124,9 @@ class ExerciseChangeSerializer(serializers.Serializer[Any]):
     summary = Text(max_length=20000, required=False, allow_blank=True)
     plans = serializers.ListField(child=Id(), required=False, max_length=100)
     sites = serializers.ListField(child=Id(), required=False, max_length=100)
-    participants = ParticipantInSerializer(many=True, required=False, max_length=200)
+    participants = serializers.ListField(
+        child=ExerciseParticipantInSerializer(), required=False, max_length=200
+    )
     classification = serializers.IntegerField(min_value=0, max_value=3, required=False)
 
 
@@ -131,19 +138,21 @@ class ExerciseCreateSerializer(ExerciseChangeSerializer):
     starts_on = dates.ApiDateField()
     ends_on = dates.ApiDateField()
     organising_agency = Id(required=False, allow_null=True)
-    objectives = ObjectiveInSerializer(many=True, required=False, max_length=100)
+    objectives = serializers.ListField(
+        child=ExerciseObjectiveInSerializer(), required=False, max_length=100
+    )
     summary = None  # type: ignore[assignment]
 
 
-class ConductSerializer(serializers.Serializer[Any]):
+class ExerciseConductSerializer(serializers.Serializer[Any]):
     on = dates.ApiDateField(required=False, allow_null=True, default=None)
 
 
-class FinishSerializer(serializers.Serializer[Any]):
+class ExerciseFinishSerializer(serializers.Serializer[Any]):
     summary = Text(max_length=20000, required=False, allow_null=True, default=None)
 
 
-class CancelSerializer(serializers.Serializer[Any]):
+class ExerciseCancelSerializer(serializers.Serializer[Any]):
     reason = Text(max_length=2000)
 
 
@@ -304,9 +313,9 @@ class _Step(Scoped, generics.GenericAPIView[Exercise]):
 
 
 class ExerciseConduct(_Step):
-    input_class = ConductSerializer
+    input_class = ExerciseConductSerializer
 
-    @extend_schema(request=ConductSerializer, responses={200: ExerciseDetailSerializer})
+    @extend_schema(request=ExerciseConductSerializer, responses={200: ExerciseDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
@@ -315,9 +324,9 @@ class ExerciseConduct(_Step):
 
 
 class ExerciseFinishEvaluation(_Step):
-    input_class = FinishSerializer
+    input_class = ExerciseFinishSerializer
 
-    @extend_schema(request=FinishSerializer, responses={200: ExerciseDetailSerializer})
+    @extend_schema(request=ExerciseFinishSerializer, responses={200: ExerciseDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
@@ -336,9 +345,9 @@ class ExerciseClose(_Step):
 
 
 class ExerciseCancel(_Step):
-    input_class = CancelSerializer
+    input_class = ExerciseCancelSerializer
 
-    @extend_schema(request=CancelSerializer, responses={200: ExerciseDetailSerializer})
+    @extend_schema(request=ExerciseCancelSerializer, responses={200: ExerciseDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
@@ -349,20 +358,24 @@ class ExerciseCancel(_Step):
 class ExerciseObjectives(_Step):
     """``POST``: one more objective (``GET``: the exercise's objectives)."""
 
-    serializer_class = ObjectiveSerializer  # type: ignore[assignment]
-    input_class = ObjectiveInSerializer
+    serializer_class = ExerciseObjectiveSerializer  # type: ignore[assignment]
+    input_class = ExerciseObjectiveInSerializer
     pagination_class = None
 
-    @extend_schema(responses={200: ObjectiveSerializer(many=True)})
+    @extend_schema(responses={200: ExerciseObjectiveSerializer(many=True)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         exercise = self.get_object()
         audit.record_view(request.user, [exercise], about=exercise, path=request.path)
-        return Response(ObjectiveSerializer(exercise.objectives.order_by("number"), many=True).data)
+        return Response(
+            ExerciseObjectiveSerializer(exercise.objectives.order_by("number"), many=True).data
+        )
 
-    @extend_schema(request=ObjectiveInSerializer, responses={201: ObjectiveSerializer})
+    @extend_schema(
+        request=ExerciseObjectiveInSerializer, responses={201: ExerciseObjectiveSerializer}
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         exercise = self.get_object()
         _require_keeper(request, exercise)
-        values = valid(ObjectiveInSerializer, request)
+        values = valid(ExerciseObjectiveInSerializer, request)
         objective = services.add_objective(exercise, actor=acting(request), **values)
-        return created(ObjectiveSerializer, objective, request)
+        return created(ExerciseObjectiveSerializer, objective, request)

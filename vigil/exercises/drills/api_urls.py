@@ -7,9 +7,7 @@ from vigil.exercises.drills import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("exercises/", api.ExerciseList.as_view(), name="api-exercise-list"),
     path("exercises/<int:pk>/", api.ExerciseDetail.as_view(), name="api-exercise-detail"),
-    path(
-        "exercises/<int:pk>/conduct/", api.ExerciseConduct.as_view(), name="api-exercise-conduct"
-    ),
+    path("exercises/<int:pk>/conduct/", api.ExerciseConduct.as_view(), name="api-exercise-conduct"),
     path(
         "exercises/<int:pk>/finish-evaluation/",
         api.ExerciseFinishEvaluation.as_view(),

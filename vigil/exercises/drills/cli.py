@@ -82,7 +82,8 @@ def _show(command: BaseCommand, user: User, options: dict[str, Any]) -> None:
     out.write(f"{_('Dates')}: {dates}")
     out.write(f"{_('Committee')}: {e.owning_committee.name}")
     out.write(f"{_('Organising agency')}: {e.owning_agency.name}")
-    plans = ", ".join(p.code_name for p in e.plans.visible_to(user).order_by("code_name"))
+    tested = Plan.objects.visible_to(user).filter(pk__in=e.plans.values("pk"))
+    plans = ", ".join(p.code_name for p in tested.order_by("code_name"))
     out.write(f"{_('Plans tested')}: {plans or '—'}")
     for p in e.participants.select_related("agency").order_by("pk"):
         out.write(f"  {p.agency.name}: {p.people} / {p.equipment}")
@@ -116,7 +117,7 @@ def _plan_arguments(parser: CommandParser) -> None:
 
 def _participant(text: str) -> services.ParticipantSpec:
     try:
-        agency, people, equipment = (text.split(":") + ["0", "0"])[:3]
+        agency, people, equipment = [*text.split(":"), "0", "0"][:3]
         found = Agency.objects.get(pk=int(agency))
         return services.ParticipantSpec(found, int(people or 0), int(equipment or 0))
     except (ValueError, Agency.DoesNotExist):
@@ -133,7 +134,9 @@ def _objective(text: str) -> services.ObjectiveSpec:
 def _plan(command: BaseCommand, user: User, options: dict[str, Any]) -> None:
     committee = Committee.objects.visible_to(user).filter(pk=options["committee"]).first()
     if committee is None:
-        raise CommandError(_("No committee %(id)s that you may see.") % {"id": options["committee"]})
+        raise CommandError(
+            _("No committee %(id)s that you may see.") % {"id": options["committee"]}
+        )
     plans = list(Plan.objects.filter(pk__in=options["plan"]))
     if len(plans) != len(set(options["plan"])):
         raise CommandError(_("Choose plans of this committee that you may see."))

@@ -140,24 +140,8 @@ class ParticipantForm(forms.Form):
         return data
 
 
-class BaseParticipantFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        self.agencies = agencies
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "agencies": self.agencies}
-
-    @property
-    def empty_form(self) -> Any:
-        return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False,
-                         agencies=self.agencies)  # fmt: skip
-
-
-ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=4, max_num=60
-)
+# Built with ``form_kwargs={"agencies": …}``: the agencies the committee's rows offer.
+ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=4, max_num=60)
 
 
 def participant_specs(formset: Any) -> list[ParticipantSpec]:

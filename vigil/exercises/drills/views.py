@@ -139,7 +139,9 @@ def exercise_new(request: HttpRequest) -> HttpResponse:
     offered = _offered(committee, user)
     data = _posted(request)
     form = ExerciseForm(data, user=user, committee=committee, **offered)
-    participants = ParticipantFormSet(data, prefix="participants", agencies=offered["agencies"])
+    participants = ParticipantFormSet(
+        data, prefix="participants", form_kwargs={"agencies": offered["agencies"]}
+    )
     objectives = ObjectiveFormSet(data, prefix="objectives")
 
     def plan(values: dict[str, Any]) -> Exercise:
@@ -169,7 +171,8 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _posted(request)
     form = ExerciseForm(data, initial=exercise_initial(exercise), user=user,
                         committee=committee, exercise=exercise, **offered)  # fmt: skip
-    participants = ParticipantFormSet(data, prefix="participants", agencies=offered["agencies"],
+    rows = {"agencies": offered["agencies"]}
+    participants = ParticipantFormSet(data, prefix="participants", form_kwargs=rows,
                                       initial=participant_initial(exercise))  # fmt: skip
 
     def change(values: dict[str, Any]) -> Exercise:
@@ -298,4 +301,3 @@ def exercise_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         explanation=_("A planned exercise that will not take place. This cannot be undone."),
         button=_("Cancel the exercise"), success=_("Exercise cancelled."), danger=True,
     )  # fmt: skip
-
