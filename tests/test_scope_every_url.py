@@ -160,6 +160,10 @@ DETAIL_URLS: dict[str, str] = {
     # Trainings (tests/exercises/trainings; vigil/exercises/trainings/demo.py): cases 1, 2, 4.
     "exercises:training_detail": "training",
     "api-training-detail": "training",
+    # Exercises (tests/exercises/drills; vigil/exercises/drills/demo.py): commune A's
+    # airport drill (case 1), commune B's Mật market drill (case 2).
+    "exercises:exercise_detail": "exercise",
+    "api-exercise-detail": "exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -211,6 +215,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:alert_import_cap": ("committee", "committee_pk"),
     "situation:incident_edit": ("incident", "pk"),
     "situation:incident_update": ("incident", "pk"),
+    # Exercise steps: 403 for a reader, and for a keeper a step the state does not open.
+    **{
+        f"exercises:exercise_{step}": ("exercise", "pk")
+        for step in ("edit", "objective_add", "conduct", "finish_evaluation", "close", "cancel")
+    },
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -285,6 +294,12 @@ POST_URLS: dict[str, tuple[str, str]] = {
     # Incident actions (JSON only: the empty form body is 415 once the incident is found).
     "api-incident-move": ("incident", "pk"),
     "api-incident-updates": ("incident", "pk"),
+    # Exercise steps (JSON only: 403 for a reader, then 415 for this empty form body; close
+    # reads no body and is refused, 400).
+    **{
+        f"api-exercise-{verb}": ("exercise", "pk")
+        for verb in ("conduct", "finish-evaluation", "close", "cancel", "objectives")
+    },
     # Alert actions: issued alerts, so approving is refused (400); the others take JSON
     # only (415 for this empty form body) once the alert is found.
     **{
@@ -328,6 +343,8 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "situation:alert_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     # Planning a training: the standing offices and leaders (tests/exercises/trainings).
     "exercises:training_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Planning an exercise: the standing offices and leaders (tests/exercises/drills).
+    "exercises:exercise_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -415,6 +432,8 @@ LIST_URLS: dict[str, str | None] = {
     "api-alert-list": "alert",
     "exercises:training_list": "training",
     "api-training-list": "training",
+    "exercises:exercise_list": "exercise",
+    "api-exercise-list": "exercise",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -519,6 +538,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         objects |= _work_objects(case) | _site_objects(case)
         objects |= _incident_objects(case) | _alert_objects(case)
         objects |= _training_objects(case)
+        objects |= _exercise_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -624,6 +644,15 @@ def _training_objects(case: int) -> dict[str, Any]:
              4: demo.PROVINCE_TRAINING}.get(case)  # fmt: skip
     training = Training.objects.filter(topic=topic).first() if topic else None
     return {"training": training} if training is not None else {}
+def _exercise_objects(case: int) -> dict[str, Any]:
+    """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
+    commune A's airport drill (1), commune B's Mật market drill (2)."""
+    from vigil.exercises.drills import demo
+    from vigil.exercises.drills.models import Exercise
+
+    name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
+    exercise = Exercise.objects.filter(name=name).first() if name else None
+    return {"exercise": exercise} if exercise is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:

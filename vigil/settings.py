@@ -379,6 +379,10 @@ SPECTACULAR_SETTINGS = {
         "CapUrgencyEnum": "vigil.situation.terms.Urgency",
         "FlashSigningFormEnum": "vigil.situation.flash.services.SIGNING_FORM_CHOICES",
         "UrgencyMarkEnum": "vigil.situation.incidents.models.UrgencyMark",
+        "ExerciseTypeEnum": "vigil.exercises.drills.models.ExerciseType",
+        "ExerciseStatusEnum": "vigil.exercises.drills.models.ExerciseStatus",
+        "CapabilityEnum": "vigil.exercises.drills.models.Capability",
+        "RatingEnum": "vigil.exercises.drills.models.Rating",
     },
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +38,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("situation", "", "situation"),
     ("sites", "site_map", "site_map"),
     ("sites", "", "sites"),
+    ("exercises", "", "exercises"),
     ("inbox", "", "inbox"),
     ("accounts", "", "account"),
 ]
@@ -184,6 +185,19 @@ class Menus:
             (_("Licences"), licences),
             (_("Expiring licences"), licences + "?days=60"),
         ]
+        return mark_current(self.request, items)
+
+    @cached_property
+    def exercises(self) -> list[Item]:
+        """Exercises, trainings and their figures (each concept's page, when installed)."""
+        items: list[tuple[Any, str]] = []
+        for label, name in ((_("Exercises"), "exercises:exercise_list"),
+                            (_("Trainings"), "exercises:training_list"),
+                            (_("Exercise figures"), "exercises:figures")):  # fmt: skip
+            try:
+                items.append((label, reverse(name)))
+            except NoReverseMatch:
+                continue
         return mark_current(self.request, items)
 
     @cached_property

@@ -136,12 +136,15 @@ def _check_participants(committee: Committee, specs: Sequence[ParticipantSpec]) 
     for spec in specs:
         if spec.people < 0 or spec.equipment < 0:
             raise ValidationError({"participants": _("Counts cannot be negative.")})
-    outside = set(agencies) - set(agencies_in_tree(committee, agencies))
-    if outside:
-        raise ValidationError(
-            {"participants": _("%(names)s: not an agency of this committee.")
-             % {"names": ", ".join(sorted(a.name for a in outside))}}
-        )  # fmt: skip
+    _in_tree(committee, agencies, "participants")
+
+
+def _in_tree(committee: Committee, agencies: Sequence[Agency], field: str) -> None:
+    """``agencies_in_tree`` names its refusal ``agencies``: here it is the form's ``field``."""
+    try:
+        agencies_in_tree(committee, agencies)
+    except ValidationError as refused:
+        raise ValidationError({field: refused.messages}) from None
 
 
 def _check_objective(spec: ObjectiveSpec) -> None:
@@ -203,8 +206,7 @@ def plan_exercise_within(
     owner = organising_agency or committee.standing_agency
     if owner is None:
         raise ValidationError({"organising_agency": _("Name the organising agency.")})
-    if not agencies_in_tree(committee, [owner]):
-        raise ValidationError({"organising_agency": _("Choose an agency of this committee.")})
+    _in_tree(committee, [owner], "organising_agency")
     plans, sites = list(dict.fromkeys(plans)), list(dict.fromkeys(sites))
     if site is not None and site not in sites:
         sites.append(site)
@@ -258,8 +260,10 @@ def change_exercise(
 ) -> Exercise:
     """Change what the exercise is; what it tests and when only while it is planned.
     ``participants`` is a list of ``ParticipantSpec``; ``plans`` and ``sites`` lists."""
-    fresh = _locked(exercise, version)
-    _require_keeper(actor, fresh)
+    fresh = _locked(exercise, None)
+    _require_keeper(actor, fresh)  # a reader is refused (403) before a stale version (409)
+    if version is not None and fresh.version != version:
+        raise StaleExercise
     unknown = set(changes) - CHANGEABLE
     if unknown:
         raise ValueError(f"not a changeable field: {sorted(unknown)}")
@@ -284,6 +288,8 @@ def change_exercise(
         _check_plans(committee, list(plans), actor)
     if sites is not None:
         _check_sites(committee, list(sites), actor)
+    if changes.get("site") is not None:
+        _check_sites(committee, [changes["site"]], actor)
     if participants is not None:
         _check_participants(committee, participants)
     _bump(fresh, **changes)
@@ -385,6 +391,8 @@ def close_exercise(exercise: Exercise, *, actor: Actor) -> Exercise:
     tasks until each is done."""
     fresh = _locked(exercise, None)
     _require_keeper(actor, fresh)
+    if fresh.status in (ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED):
+        raise ValidationError(_("This exercise is already closed or cancelled."))
     missing = missing_for_close(fresh)
     if missing:
         raise ValidationError(
