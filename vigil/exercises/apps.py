@@ -12,3 +12,9 @@ class ExercisesConfig(AppConfig):
         from vigil.exercises.models import ExerciseAction
 
         audit.register_actions(ExerciseAction)
+
+        # A corrective action's task says on its page which exercise it comes from.
+        from vigil.exercises.evaluation.queries import task_origin
+        from vigil.work.tasks.queries import register_origin
+
+        register_origin(task_origin)
