@@ -138,7 +138,7 @@ def test_bad_corrective_actions_are_refused_and_nothing_is_written(
     change: dict[str, Any], field: str
 ) -> None:
     finding = _area()
-    values = {"agency": agency(DIT), "due_on": clock.today() + dt.timedelta(days=5),
+    values: dict[str, Any] = {"agency": agency(DIT), "due_on": clock.today() + dt.timedelta(days=5),
               "description": "Làm ngay."} | change  # fmt: skip
     before = (Task.objects.count(), CorrectiveAction.objects.count())
     with pytest.raises(ValidationError) as refused:
@@ -242,7 +242,10 @@ def test_the_list_shows_open_overdue_and_closed_and_congthuong_its_own(
         overdue = office.get("/exercises/corrective-actions/?state=overdue").context["rows"]
         assert soon.pk in {r["action"].pk for r in overdue}
         assert later.pk not in {r["action"].pk for r in overdue}
-        assert "tag overdue" in office.get("/exercises/corrective-actions/?state=overdue").content.decode()
+        assert (
+            "tag overdue"
+            in office.get("/exercises/corrective-actions/?state=overdue").content.decode()
+        )
     tasks.acknowledge_task(soon.task, actor=SYSTEM)
     tasks.report_done(soon.task, note="Biên bản số 3.", actor=SYSTEM)
     closed = client_for("thuongtruc").get("/exercises/corrective-actions/?state=closed&view=all")

@@ -22,7 +22,9 @@ def test_the_seaport_tabletop_is_evaluated_with_open_actions_and_a_plan_to_revis
     kinds = list(seaport.findings.order_by("pk").values_list("kind", flat=True))
     assert kinds.count(FindingKind.STRENGTH) == 1
     assert kinds.count(FindingKind.IMPROVEMENT) >= 2
-    agencies = {a.task.assignee.name for a in seaport.corrective_actions.select_related("task__assignee")}
+    agencies = {
+        a.task.assignee.name for a in seaport.corrective_actions.select_related("task__assignee")
+    }
     assert {"Sở Công Thương", "Công an tỉnh Quảng Ninh"} <= agencies
     plan = Plan.objects.get(code_name="KB-CB 01")
     assert plan.revision_required

@@ -42,7 +42,9 @@ def test_a_strength_and_an_area_for_improvement_are_recorded() -> None:
         ({"kind": "improvement", "text": "x", "requires_revision": True}, "plan"),
     ],
 )
-def test_bad_findings_are_refused_and_nothing_is_written(values: dict[str, Any], field: str) -> None:
+def test_bad_findings_are_refused_and_nothing_is_written(
+    values: dict[str, Any], field: str
+) -> None:
     exercise = conducted()
     with pytest.raises(ValidationError) as refused:
         services.record_finding(exercise, actor=SYSTEM, **values)
@@ -147,8 +149,12 @@ def test_the_page_and_the_api_record_findings(
     assert plan.revision_required
     api = api_for("thuongtruc", scope="write")
     first = exercise.objectives.get(number=1)
-    body = {"exercise": exercise.pk, "kind": "strength", "text": "Phối hợp tốt",
-            "objective": first.pk}
+    body = {
+        "exercise": exercise.pk,
+        "kind": "strength",
+        "text": "Phối hợp tốt",
+        "objective": first.pk,
+    }
     created = api.post("/api/v1/findings/", json.dumps(body), content_type="application/json")
     assert created.status_code == 201, created.content
     finding = created.json()

@@ -216,7 +216,9 @@ class CorrectiveActionList(_ByExercise, generics.ListCreateAPIView[CorrectiveAct
     def get_queryset(self) -> QuerySet[CorrectiveAction]:
         return queries.visible_actions(self.request.user).order_by("pk")
 
-    @extend_schema(request=CorrectiveActionInSerializer, responses={201: CorrectiveActionSerializer})
+    @extend_schema(
+        request=CorrectiveActionInSerializer, responses={201: CorrectiveActionSerializer}
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = valid(CorrectiveActionInSerializer, request)
         user = acting(request)

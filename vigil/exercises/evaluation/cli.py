@@ -98,7 +98,9 @@ def _action(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
         description=o["description"], plan=_visible(Plan.objects, user, o["plan"]),
         capability=o["capability"], actor=user,
     )  # fmt: skip
-    command.stdout.write(f"{action.pk}\t{_('task')} {action.task_id}\t{action.task.deadline:%d/%m/%Y}")
+    command.stdout.write(
+        f"{action.pk}\t{_('task')} {action.task_id}\t{action.task.deadline:%d/%m/%Y}"
+    )
 
 
 def _actions_arguments(p: CommandParser) -> None:
@@ -141,7 +143,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "rate": Subcommand(f"rate an objective ({', '.join(Rating.values)})", _rate_arguments, _rate),
     "finding": Subcommand("record a finding of an exercise", _finding_arguments, _finding),
     "action": Subcommand("file a corrective action of a finding", _action_arguments, _action),
-    "actions": Subcommand("list the corrective actions the user sees", _actions_arguments,
-                          _actions),  # fmt: skip
+    "actions": Subcommand(
+        "list the corrective actions the user sees", _actions_arguments, _actions
+    ),
     "aar": Subcommand("write an exercise's after-action report (.docx)", _aar_arguments, _aar),
 }

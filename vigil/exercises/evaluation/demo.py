@@ -18,7 +18,9 @@ from vigil.exercises.evaluation import services
 from vigil.exercises.evaluation.models import FindingKind
 from vigil.org.demo import OrgWorld
 
-SEAPORT_STRENGTH = "Sở chỉ huy được kích hoạt và phân công lực lượng trong 25 phút, sớm hơn chỉ tiêu."
+SEAPORT_STRENGTH = (
+    "Sở chỉ huy được kích hoạt và phân công lực lượng trong 25 phút, sớm hơn chỉ tiêu."
+)
 DIT_FINDING = (
     "Kênh liên lạc dự phòng với doanh nghiệp kinh doanh xăng dầu tại cảng không thông suốt; "
     "danh bạ đầu mối của Sở Công Thương chưa được cập nhật."

@@ -177,8 +177,7 @@ def official_document(exercise: Exercise) -> OfficialDocument:
         place=place_of(committee),
         symbol=f"{DocType.BAO_CAO.value}-{committee.short_name or 'BCĐ'}",
         signature=default_signature(committee),
-        body=(*_overview(exercise), *_objectives(exercise), *_findings(exercise),
-              *_plan(exercise)),  # fmt: skip
+        body=(*_overview(exercise), *_objectives(exercise), *_findings(exercise), *_plan(exercise)),
         recipients=(*recipients, "Lưu: VT"),
         classification_stamp=STAMPS[Classification(level)] if level else "",
     )

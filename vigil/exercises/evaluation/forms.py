@@ -42,7 +42,9 @@ def tested_plans(exercise: Exercise, user: Viewer) -> QuerySet[Plan]:
 
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
-    text = forms.CharField(label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     objective = forms.ModelChoiceField(
         label=_("Objective"), queryset=Objective.objects.none(), required=False
     )

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from vigil.core import clock
 from vigil.exercises.drills.models import Exercise, ExerciseStatus, Rating
@@ -25,10 +25,10 @@ from vigil.work.tasks.models import Task
 
 OPEN, OVERDUE, CLOSED, CANCELLED = "open", "overdue", "closed", "cancelled"
 STATES = {
-    OPEN: gettext_lazy("Open"),
-    OVERDUE: gettext_lazy("Overdue"),
-    CLOSED: gettext_lazy("Closed"),
-    CANCELLED: gettext_lazy("Cancelled"),
+    OPEN: pgettext_lazy("corrective action", "Open"),
+    OVERDUE: pgettext_lazy("corrective action", "Overdue"),
+    CLOSED: pgettext_lazy("corrective action", "Closed"),
+    CANCELLED: pgettext_lazy("corrective action", "Cancelled"),
 }
 VIEWS = ("mine", "all")
 
@@ -97,7 +97,9 @@ def action_rows(user: Viewer, actions: list[CorrectiveAction]) -> list[dict[str,
             "task": a.task,
             "state": action_state(a.task, today),
             "state_label": STATES[action_state(a.task, today)],
-            "task_url": reverse("work:task_detail", args=[a.task_id]) if a.task_id in linked else "",
+            "task_url": reverse("work:task_detail", args=[a.task_id])
+            if a.task_id in linked
+            else "",
         }
         for a in actions
     ]
@@ -125,7 +127,7 @@ def panel_context(exercise: Exercise, user: Viewer) -> dict[str, Any]:
     for row in rows:
         by_finding.setdefault(row["action"].finding_id, []).append(row)
     evaluating = status in (ExerciseStatus.CONDUCTED, ExerciseStatus.EVALUATED)
-    finding_rows = [
+    finding_rows: list[dict[str, Any]] = [
         {"finding": f, "actions": by_finding.get(f.pk, []),
          "plan": f.plan if f.plan_id in seen_plans else None}
         for f in findings

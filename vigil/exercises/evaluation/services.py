@@ -16,6 +16,7 @@ office or a leader there or above may ask for a plan's revision.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -80,7 +81,7 @@ def _check_plan(exercise: Exercise, plan: Plan | None) -> None:
         raise ValidationError({"plan": _("Choose a plan this exercise tested.")})
 
 
-def _scope(exercise: Exercise) -> dict[str, int]:
+def _scope(exercise: Exercise) -> dict[str, Any]:
     return {"classification": exercise.classification,
             "committee_id": exercise.owning_committee_id}  # fmt: skip
 
