@@ -379,6 +379,7 @@ SPECTACULAR_SETTINGS = {
         "CapUrgencyEnum": "vigil.situation.terms.Urgency",
         "FlashSigningFormEnum": "vigil.situation.flash.services.SIGNING_FORM_CHOICES",
         "UrgencyMarkEnum": "vigil.situation.incidents.models.UrgencyMark",
+        "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
     },
 }
 
