@@ -70,9 +70,13 @@ CASES: dict[int, str] = {
     # The second licensed organisation's (the quarry's) records, owned by P and shared with DIT:
     # case 8 for another organisation, so the mine's storekeeper finds none of them.
     19: "YYYNNNYNY",
+    # An exercise of P in which DIT and the Border Guard take part (the seaport tabletop):
+    # its objectives, findings and corrective actions are seen with it.
+    20: "YYYYNNYNY",
 }
 REPORT_CASES = [14, 15, 16, 17, 18]
 QUARRY_CASE = 19  # the second licensed organisation (the quarry)
+EXERCISE_CASE = 20  # the province's exercise with DIT and the Border Guard taking part
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
 DUTY_CASES = [1, 3]  # the demo's commune A police and provincial police rosters
 
@@ -164,6 +168,11 @@ DETAIL_URLS: dict[str, str] = {
     # airport drill (case 1), commune B's Mật market drill (case 2).
     "exercises:exercise_detail": "exercise",
     "api-exercise-detail": "exercise",
+    # Exercise evaluation (tests/exercises/evaluation): seen with their exercise.
+    "api-finding-detail": "finding",
+    "api-correctiveaction-detail": "caction",
+    "exercises:exercise_docx": "exercise",
+    "api-exercise-docx": "exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -227,6 +236,10 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     },
     # Trainings: the keepers of the committee (200), other readers 403 (tests/exercises/trainings).
     **{f"exercises:training_{verb}": ("training", "pk") for verb in ("edit", "held", "cancel")},
+    # Exercise evaluation: the exercise's keepers, 403 for a visible one they do not keep.
+    "exercises:objective_rate": ("objective", "pk"),
+    "exercises:finding_new": ("exercise", "pk"),
+    "exercises:action_new": ("finding", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -311,6 +324,8 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "exercises:training_attach": ("training", "pk"),
     "api-training-held": ("training", "pk"),
     "api-training-cancel": ("training", "pk"),
+    # Rating an objective takes JSON only (415 for this empty form body once it is found).
+    "api-objective-rate": ("objective", "pk"),
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -434,6 +449,9 @@ LIST_URLS: dict[str, str | None] = {
     "api-training-list": "training",
     "exercises:exercise_list": "exercise",
     "api-exercise-list": "exercise",
+    "exercises:action_list": "caction",
+    "api-finding-list": "finding",
+    "api-correctiveaction-list": "caction",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -539,6 +557,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         objects |= _incident_objects(case) | _alert_objects(case)
         objects |= _training_objects(case)
         objects |= _exercise_objects(case)
+        objects |= _evaluation_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -562,6 +581,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         return _report_objects(case)
     if case == QUARRY_CASE:
         return _quarry_objects()
+    if case == EXERCISE_CASE:
+        return _evaluation_objects(case)
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
@@ -653,6 +674,22 @@ def _exercise_objects(case: int) -> dict[str, Any]:
     name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
     exercise = Exercise.objects.filter(name=name).first() if name else None
     return {"exercise": exercise} if exercise is not None else {}
+def _evaluation_objects(case: int) -> dict[str, Any]:
+    """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
+    commune A's airport drill (1), commune B's Mật market drill, planned (2), the
+    province's seaport tabletop with DIT and the Border Guard taking part (20); their objectives,
+    findings and corrective actions (vigil/exercises/evaluation/demo.py)."""
+    from vigil.exercises.drills import demo
+    from vigil.exercises.models import CorrectiveAction, Exercise
+
+    name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL, 20: demo.SEAPORT_TABLETOP}.get(case)
+    exercise = Exercise.objects.filter(name=name).first() if name else None
+    if exercise is None:
+        return {}
+    objects = {"exercise": exercise, "objective": exercise.objectives.order_by("number").first(),
+               "finding": exercise.findings.order_by("pk").first(),
+               "caction": CorrectiveAction.objects.filter(exercise=exercise).order_by("pk").first()}  # fmt: skip
+    return {kind: obj for kind, obj in objects.items() if obj is not None}
 
 
 def _controlled_objects() -> dict[str, Any]:

@@ -383,6 +383,7 @@ SPECTACULAR_SETTINGS = {
         "ExerciseStatusEnum": "vigil.exercises.drills.models.ExerciseStatus",
         "CapabilityEnum": "vigil.exercises.drills.models.Capability",
         "RatingEnum": "vigil.exercises.drills.models.Rating",
+        "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
     },
 }
 

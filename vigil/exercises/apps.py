@@ -21,3 +21,8 @@ class ExercisesConfig(AppConfig):
         attachments.register_attachable(Training, may_attach)
         calendar.register_source("trainings", calendar_source.training_items)
         calendar.register_source("exercises", calendar_source.exercise_items)
+        # A corrective action's task says on its page which exercise it comes from.
+        from vigil.exercises.evaluation.queries import task_origin
+        from vigil.work.tasks.queries import register_origin
+
+        register_origin(task_origin)

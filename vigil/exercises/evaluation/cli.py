@@ -1,7 +1,150 @@
-"""This concept's ``vigil exercises`` subcommands (filled by its builder)."""
+"""``vigil exercises rate|finding|action|actions|aar``: the evaluation from the command
+line, as the named user (``--as``), through the same services and scope as the pages.
+
+- ``rate OBJECTIVE_ID --rating P|S|M|U [--observations TEXT]``
+- ``finding EXERCISE_ID --kind strength|improvement --text TEXT [--objective NUMBER]
+  [--capability KEY] [--plan ID] [--requires-revision]``
+- ``action FINDING_ID --agency ID --due DD/MM/YYYY --description TEXT [--plan ID]
+  [--capability KEY]``
+- ``actions [--state open|overdue|closed|cancelled] [--mine] [--exercise ID]``
+- ``aar EXERCISE_ID -o FILE.docx``: the after-action report and improvement plan.
+"""
 
 from __future__ import annotations
 
-from vigil.exercises.cli import Subcommand
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-SUBCOMMANDS: dict[str, Subcommand] = {}
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from vigil.core import audit, dates
+from vigil.exercises.cli import Subcommand
+from vigil.exercises.drills.models import Capability, Exercise, Objective, Rating
+from vigil.exercises.evaluation import documents, queries, services
+from vigil.exercises.evaluation.models import Finding, FindingKind
+from vigil.org.models import Agency
+from vigil.org.scope import scope_for
+from vigil.sites.models import Plan
+
+if TYPE_CHECKING:
+    from vigil.accounts.models import User
+
+
+def _visible(queryset: Any, user: User, pk: int | None) -> Any:
+    """The object if ``user`` sees it; otherwise refused as not found."""
+    if pk is None:
+        return None
+    found = queryset.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise CommandError(_("Not found: %(id)s.") % {"id": pk})
+    return found
+
+
+def _rate_arguments(p: CommandParser) -> None:
+    p.add_argument("objective", type=int, metavar="OBJECTIVE_ID")
+    p.add_argument("--rating", required=True, help="P, S, M or U")
+    p.add_argument("--observations", default="", metavar="TEXT")
+
+
+def _rate(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    objective = _visible(Objective.objects.select_related("exercise"), user, o["objective"])
+    rated = services.rate_objective(objective, rating=o["rating"],
+                                    observations=o["observations"], actor=user)  # fmt: skip
+    command.stdout.write(f"{rated.pk}\t{rated.number}\t{rated.rating}")
+
+
+def _finding_arguments(p: CommandParser) -> None:
+    p.add_argument("exercise", type=int, metavar="EXERCISE_ID")
+    p.add_argument("--kind", required=True, choices=FindingKind.values)
+    p.add_argument("--text", required=True)
+    p.add_argument("--objective", type=int, metavar="NUMBER", help="the objective's number")
+    p.add_argument("--capability", default="", choices=["", *Capability.values])
+    p.add_argument("--plan", type=int, metavar="ID", help="a plan the exercise tested")
+    p.add_argument("--requires-revision", action="store_true",
+                   help="the plan must be revised (an area for improvement)")  # fmt: skip
+
+
+def _finding(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    exercise = _visible(Exercise.objects.select_related("owning_committee"), user, o["exercise"])
+    objective = None
+    if o["objective"] is not None:
+        objective = exercise.objectives.filter(number=o["objective"]).first()
+        if objective is None:
+            raise CommandError(_("The exercise has no objective %(n)d.") % {"n": o["objective"]})
+    finding = services.record_finding(
+        exercise, kind=o["kind"], text=o["text"], objective=objective,
+        capability=o["capability"], plan=_visible(Plan.objects, user, o["plan"]),
+        requires_revision=o["requires_revision"], actor=user,
+    )  # fmt: skip
+    command.stdout.write(f"{finding.pk}\t{finding.kind}\t{finding.text}")
+
+
+def _action_arguments(p: CommandParser) -> None:
+    p.add_argument("finding", type=int, metavar="FINDING_ID")
+    p.add_argument("--agency", type=int, metavar="ID", help="the responsible agency")
+    p.add_argument("--due", default="", metavar="DD/MM/YYYY")
+    p.add_argument("--description", required=True)
+    p.add_argument("--plan", type=int, metavar="ID", help="the plan it improves")
+    p.add_argument("--capability", default="", choices=["", *Capability.values])
+
+
+def _action(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    finding = _visible(Finding.objects.select_related("exercise"), user, o["finding"])
+    due = dates.DateField(required=False).clean(o["due"]) if o["due"] else None
+    action = services.file_corrective_action(
+        finding, agency=_visible(Agency.objects, user, o["agency"]), due_on=due,
+        description=o["description"], plan=_visible(Plan.objects, user, o["plan"]),
+        capability=o["capability"], actor=user,
+    )  # fmt: skip
+    command.stdout.write(
+        f"{action.pk}\t{_('task')} {action.task_id}\t{action.task.deadline:%d/%m/%Y}"
+    )
+
+
+def _actions_arguments(p: CommandParser) -> None:
+    p.add_argument("--state", default="", choices=["", *queries.STATES])
+    p.add_argument("--mine", action="store_true", help="only those of my agencies")
+    p.add_argument("--exercise", type=int, metavar="ID")
+
+
+def _actions(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    rows = list(queries.actions_for(user, view="mine" if o["mine"] else "all",
+                                    state=o["state"], exercise=o["exercise"]))  # fmt: skip
+    audit.record_view(user, [a.task for a in rows], path="cli:exercises actions")
+    for row in queries.action_rows(user, rows):
+        task = row["task"]
+        command.stdout.write("\t".join([
+            str(row["action"].pk), str(row["state_label"]), f"{task.deadline:%d/%m/%Y}",
+            task.assignee.name, row["action"].exercise.name, task.description or task.title,
+        ]))  # fmt: skip
+
+
+def _aar_arguments(p: CommandParser) -> None:
+    p.add_argument("exercise", type=int, metavar="EXERCISE_ID")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.docx")
+
+
+def _aar(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    exercise = _visible(Exercise.objects.select_related("owning_committee"), user, o["exercise"])
+    if documents.report_classification(exercise) > scope_for(user).clearance:
+        raise PermissionDenied(_("The report names a plan classified above your clearance."))
+    output = Path(o["output"])
+    if not output.parent.is_dir():
+        raise CommandError(_("No such folder: %(path)s") % {"path": output.parent})
+    audit.record_view(user, [exercise, *exercise.plans.all()], about=exercise,
+                      path=f"cli:exercises aar {exercise.pk}")  # fmt: skip
+    output.write_bytes(documents.after_action_docx(exercise))
+    command.stdout.write(str(output))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "rate": Subcommand(f"rate an objective ({', '.join(Rating.values)})", _rate_arguments, _rate),
+    "finding": Subcommand("record a finding of an exercise", _finding_arguments, _finding),
+    "action": Subcommand("file a corrective action of a finding", _action_arguments, _action),
+    "actions": Subcommand(
+        "list the corrective actions the user sees", _actions_arguments, _actions
+    ),
+    "aar": Subcommand("write an exercise's after-action report (.docx)", _aar_arguments, _aar),
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -70,3 +71,23 @@ def task_rows(user: Viewer, view: str, filters: dict[str, Any] | None) -> TaskQu
         if filters["q"]:
             tasks = tasks.filter(title__icontains=filters["q"])
     return tasks.order_by("deadline", "pk")
+
+
+# --- where a task comes from, told by a later app (an exercise's corrective action),
+# so work never imports it: each registers a function (task, user) -> a line or None.
+
+OriginFunction = Callable[[Task, Viewer], "dict[str, Any] | None"]
+_ORIGINS: list[OriginFunction] = []
+
+
+def register_origin(function: OriginFunction) -> None:
+    """``function(task, user)`` returns ``{"label", "text", "url"}`` (``url`` may be
+    empty: the user does not see the object the task comes from) or ``None``."""
+    if function not in _ORIGINS:
+        _ORIGINS.append(function)
+
+
+def origins_for(task: Task, user: Viewer) -> list[dict[str, Any]]:
+    """The lines the task's page shows under "Comes from" (each registered function
+    scopes its own rows with ``user``)."""
+    return [line for function in _ORIGINS if (line := function(task, user))]

@@ -84,9 +84,11 @@ def fan_out_within(
     assigned_on: dt.date,
     links: dict[str, Any],
     actor: Actor,
+    evidence_required: bool = False,
 ) -> list[Task]:
     """One task per agency; ``links`` names where it comes from (document and point,
-    plan item, meeting conclusion or incoming point)."""
+    plan item, meeting conclusion or incoming point). ``evidence_required``: each task
+    is reported done only with a file or a reference (an exercise's corrective action)."""
     if not lead:
         raise ValidationError({"agencies": _("Name at least one lead agency.")})
     if not title.strip():
@@ -108,7 +110,7 @@ def fan_out_within(
             **links, batch=batch, assignee=agency, role=role,
             title=title.strip()[:300], description=description, priority=priority,
             assigned_on=assigned_on, deadline=due, deadline_working_days=deadline_working_days,
-            created_at=now,
+            evidence_required=evidence_required, created_at=now,
         )  # fmt: skip
         task.full_clean()
         task.save()

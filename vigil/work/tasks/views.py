@@ -85,7 +85,7 @@ def _detail(
         {
             "task": task, "timeline": queries.timeline(task, user), "siblings": siblings,
             "assignee": assignee, "judge": judge or deputy is not None, "deputy": deputy,
-            "today": clock.today(),
+            "today": clock.today(), "origins": queries.origins_for(task, user),
             "note_form": note_form or NoteForm(initial=initial), "accept_form": AcceptForm(initial=initial),
             "reason_form": ReasonForm(initial=initial),
             "edit_form": TaskEditForm(initial={**initial, "deadline": task.deadline,

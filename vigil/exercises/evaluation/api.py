@@ -1,0 +1,294 @@
+"""REST API of the evaluation: findings, corrective actions, an objective's rating, the
+after-action report. Thin: scope, then services. Findings and corrective actions are
+as classified as their exercise: a response that shows one of a classified exercise
+records one view event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vigil.core import audit, clock, dates
+from vigil.core.documents.decree30 import DOCX_TYPE, docx_response
+from vigil.core.endpoints import BooleanFilter, Id, IdFilter, Scoped, Text, valid
+from vigil.core.pages import acting
+from vigil.core.parsers import JSONParser
+from vigil.exercises.drills.models import Capability, Exercise, Objective, Rating
+from vigil.exercises.evaluation import documents, queries, services
+from vigil.exercises.evaluation.models import CorrectiveAction, Finding, FindingKind
+from vigil.org.models import Agency
+from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.sites.models import Plan
+
+RATING_REFUSED = _("A rating is P, S, M or U.")
+CAPABILITIES = [("", "—"), *Capability.choices]
+
+
+# --- serializers
+
+
+class FindingSerializer(serializers.ModelSerializer[Finding]):
+    corrective_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "exercise", "objective", "kind", "text", "capability", "plan",
+                  "requires_revision", "created_at", "corrective_actions"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_corrective_actions(self, obj: Finding) -> list[int]:
+        return sorted(a.pk for a in obj.corrective_actions.all())
+
+
+class FindingInSerializer(serializers.Serializer[Any]):
+    exercise = Id()
+    kind = serializers.ChoiceField(choices=FindingKind.choices)
+    text = Text(max_length=5000)
+    objective = Id(required=False, allow_null=True, default=None)
+    capability = serializers.ChoiceField(choices=CAPABILITIES, required=False, default="")
+    plan = Id(required=False, allow_null=True, default=None)
+    requires_revision = serializers.BooleanField(required=False, default=False)
+
+
+class CorrectiveActionSerializer(serializers.ModelSerializer[CorrectiveAction]):
+    agency = serializers.IntegerField(source="task.assignee_id", read_only=True)
+    agency_name = serializers.CharField(source="task.assignee.name", read_only=True)
+    description = serializers.CharField(source="task.description", read_only=True)
+    due_on = serializers.DateField(source="task.deadline", read_only=True)
+    task_state = serializers.CharField(source="task.state", read_only=True)
+    done_on = serializers.DateField(source="task.done_on", read_only=True, allow_null=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["id", "exercise", "finding", "task", "agency", "agency_name", "description",
+                  "due_on", "state", "task_state", "done_on", "plan", "capability",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_state(self, obj: CorrectiveAction) -> str:
+        """open, overdue, closed (reported done or accepted) or cancelled."""
+        return queries.action_state(obj.task, clock.today())
+
+
+class CorrectiveActionInSerializer(serializers.Serializer[Any]):
+    finding = Id()
+    description = Text(max_length=5000)
+    # Refused by the use case with its own words when missing.
+    agency = Id(required=False, allow_null=True, default=None)
+    due_on = dates.ApiDateField(required=False, allow_null=True, default=None)
+    plan = Id(required=False, allow_null=True, default=None)
+    capability = serializers.ChoiceField(choices=CAPABILITIES, required=False, default="")
+
+
+class ObjectiveSerializer(serializers.ModelSerializer[Objective]):
+    class Meta:
+        model = Objective
+        fields = ["id", "exercise", "number", "text", "capability", "rating", "observations",
+                  "rated_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class RateSerializer(serializers.Serializer[Any]):
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        error_messages={"invalid_choice": RATING_REFUSED, "required": RATING_REFUSED},
+    )
+    observations = Text(required=False, default="", allow_blank=True, max_length=5000)
+
+
+# --- audit: a finding or an action is as classified as its exercise
+
+
+class _ByExercise(Scoped):
+    """Lists and details that record one view event when they show something of a
+    classified exercise."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        audit.record_view(request.user, [r.exercise for r in rows], path=request.get_full_path())
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        audit.record_view(request.user, [obj.exercise], about=obj, path=request.path)
+        return Response(self.get_serializer(obj).data)
+
+
+def _plan(user: Any, pk: int | None) -> Plan | None:
+    return None if pk is None else get_visible_or_404(Plan.objects, user, pk=pk)
+
+
+# --- findings
+
+
+class FindingFilter(filters.FilterSet):  # type: ignore[misc]
+    exercise = IdFilter(field_name="exercise_id")
+    plan = IdFilter(field_name="plan_id")
+    kind = filters.ChoiceFilter(choices=FindingKind.choices)
+    requires_revision = BooleanFilter()
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+
+class FindingList(_ByExercise, generics.ListCreateAPIView[Finding]):
+    parser_classes = [JSONParser]
+    model = Finding
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilter
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        return (
+            queries.findings_for(self.request.user)
+            .prefetch_related("corrective_actions")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=FindingInSerializer, responses={201: FindingSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(FindingInSerializer, request)
+        user = acting(request)
+        exercise: Exercise = get_visible_or_404(
+            Exercise.objects.select_related("owning_committee"), user, pk=values.pop("exercise")
+        )
+        number = values.pop("objective")
+        values["objective"] = (
+            None if number is None else generics.get_object_or_404(exercise.objectives, pk=number)
+        )
+        values["plan"] = _plan(user, values["plan"])
+        finding = services.record_finding(exercise, actor=user, **values)
+        return Response(FindingSerializer(finding).data, status=201)
+
+
+class FindingDetail(_ByExercise, generics.RetrieveAPIView[Finding]):
+    model = Finding
+    serializer_class = FindingSerializer
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        return queries.findings_for(self.request.user).prefetch_related("corrective_actions")
+
+
+# --- corrective actions
+
+
+class CorrectiveActionFilter(filters.FilterSet):  # type: ignore[misc]
+    exercise = IdFilter(field_name="exercise_id")
+    finding = IdFilter(field_name="finding_id")
+    agency = IdFilter(field_name="task__assignee_id")
+    state = filters.ChoiceFilter(choices=list(queries.STATES.items()), method="by_state")
+    mine = BooleanFilter(method="by_mine", label=_("Only those assigned to my agencies"))
+
+    class Meta:
+        model = CorrectiveAction
+        fields: list[str] = []
+
+    def by_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(queries.state_filter(value))
+
+    def by_mine(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        return queryset.filter(task__assignee_id__in=scope_for(self.request.user).agency_ids)
+
+
+class CorrectiveActionList(_ByExercise, generics.ListCreateAPIView[CorrectiveAction]):
+    parser_classes = [JSONParser]
+    model = CorrectiveAction
+    serializer_class = CorrectiveActionSerializer
+    filterset_class = CorrectiveActionFilter
+
+    def get_queryset(self) -> QuerySet[CorrectiveAction]:
+        return queries.visible_actions(self.request.user).order_by("pk")
+
+    @extend_schema(
+        request=CorrectiveActionInSerializer, responses={201: CorrectiveActionSerializer}
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = valid(CorrectiveActionInSerializer, request)
+        user = acting(request)
+        finding: Finding = get_visible_or_404(
+            Finding.objects.select_related("exercise"), user, pk=values.pop("finding")
+        )
+        agency = values["agency"]
+        values["agency"] = None if agency is None else get_visible_or_404(
+            Agency.objects, user, pk=agency)  # fmt: skip
+        values["plan"] = _plan(user, values["plan"])
+        action = services.file_corrective_action(finding, actor=user, **values)
+        shown = queries.visible_actions(user).get(pk=action.pk)
+        return Response(CorrectiveActionSerializer(shown).data, status=201)
+
+
+class CorrectiveActionDetail(_ByExercise, generics.RetrieveAPIView[CorrectiveAction]):
+    model = CorrectiveAction
+    serializer_class = CorrectiveActionSerializer
+
+    def get_queryset(self) -> QuerySet[CorrectiveAction]:
+        return queries.visible_actions(self.request.user)
+
+
+# --- an objective's rating
+
+
+class ObjectiveRate(Scoped):
+    parser_classes = [JSONParser]
+    model = Objective
+    serializer_class = ObjectiveSerializer
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        return super().get_queryset().select_related("exercise__owning_committee")
+
+    @extend_schema(request=RateSerializer, responses={200: ObjectiveSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rate the objective P, S, M or U, with observations (the exercise's keepers,
+        while it is conducted)."""
+        objective = self.get_object()
+        values = valid(RateSerializer, request)
+        rated = services.rate_objective(objective, actor=acting(request), **values)
+        return Response(ObjectiveSerializer(rated).data)
+
+
+# --- the after-action report
+
+
+class ExerciseDocx(APIView):
+    """``GET /api/v1/exercises/<id>/after-action.docx``: the after-action report and
+    improvement plan as a Decree 30 .docx (a draft)."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The file goes out as .docx whatever the client accepts; errors as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, DOCX_TYPE): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The after-action report as .docx."
+            )
+        }
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        exercise: Exercise = get_visible_or_404(
+            Exercise.objects.select_related("owning_committee__admin_unit__parent",
+                                            "owning_agency"),
+            request.user, pk=pk,
+        )  # fmt: skip
+        if documents.report_classification(exercise) > scope_for(request.user).clearance:
+            raise PermissionDenied(_("The report names a plan classified above your clearance."))
+        audit.record_view(request.user, [exercise, *exercise.plans.all()], about=exercise,
+                          path=request.get_full_path())  # fmt: skip
+        return docx_response(documents.filename(exercise), documents.after_action_docx(exercise))
