@@ -12,3 +12,9 @@ class ExercisesConfig(AppConfig):
         from vigil.exercises.models import ExerciseAction
 
         audit.register_actions(ExerciseAction)
+
+        # A key site's page lists the exercises held at it or testing it.
+        from vigil.exercises.live.queries import site_panel
+        from vigil.sites.queries import register_panel
+
+        register_panel(site_panel)
