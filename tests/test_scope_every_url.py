@@ -157,6 +157,11 @@ DETAIL_URLS: dict[str, str] = {
     # Alerts (tests/situation/alerts; vigil/situation/alerts/demo.py): cases 5 and 7.
     "api-alert-detail": "alert",
     "api-alert-board": "alert",
+    # Exercise mode (tests/exercises/live): an exercise's timeline, incidents and alerts.
+    "exercises:exercise_timeline": "live_exercise",
+    "api-exercise-timeline": "live_exercise",
+    "api-exercise-incidents": "live_exercise",
+    "api-exercise-alerts": "live_exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -208,6 +213,10 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "situation:alert_import_cap": ("committee", "committee_pk"),
     "situation:incident_edit": ("incident", "pk"),
     "situation:incident_update": ("incident", "pk"),
+    # Exercise mode: who sees the exercise and may report (draft) for its committee; a
+    # closed exercise mode says why (tests/exercises/live).
+    "exercises:exercise_incident_new": ("live_exercise", "pk"),
+    "exercises:exercise_alert_new": ("live_exercise", "pk"),
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -504,6 +513,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
             objects |= _controlled_objects()
         objects |= _work_objects(case) | _site_objects(case)
         objects |= _incident_objects(case) | _alert_objects(case)
+        objects |= _live_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -594,6 +604,18 @@ def _incident_objects(case: int) -> dict[str, Any]:
     # The seaport's flash report (vigil/situation/demo.py) is seen by whoever sees it.
     report = incident.flash_reports.first()
     return {"incident": incident} | ({"flash_report": report} if report else {})
+
+
+def _live_objects(case: int) -> dict[str, Any]:
+    """The demo exercises whose exercise mode stands for the case
+    (vigil/exercises/drills/demo.py): commune A's drill at the airport (1), commune B's
+    Mật drill at the market (2)."""
+    from vigil.exercises.drills import demo
+    from vigil.exercises.drills.models import Exercise
+
+    name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
+    exercise = Exercise.objects.filter(name=name).first() if name else None
+    return {"live_exercise": exercise} if exercise is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:
