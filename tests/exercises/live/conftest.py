@@ -19,7 +19,7 @@ from vigil.sites import demo as sites_demo
 from vigil.sites.models import KeySite
 
 SEED = SystemActor("test")
-COMMITTEES = {"province": {"level": Committee.Level.PROVINCE},
+COMMITTEES: dict[str, dict[str, Any]] = {"province": {"level": Committee.Level.PROVINCE},
               "a": {"name__endswith": "đặc khu Vân Đồn"},
               "b": {"name__endswith": "phường Móng Cái 1"}}  # fmt: skip
 SITES = {"province": sites_demo.SEAPORT, "a": sites_demo.AIRPORT, "b": None}

@@ -26,8 +26,8 @@ from vigil.exercises.models import ExerciseAction
 from vigil.situation.alerts.models import Alert, CapStatus
 from vigil.situation.incidents.models import Incident
 
-INCIDENT = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
-ALERT = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
+INCIDENT: dict[str, Any] = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
+ALERT: dict[str, Any] = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
          "urgency": "Immediate", "severity": "Severe", "certainty": "Likely"}  # fmt: skip
 
 
@@ -46,6 +46,7 @@ def test_an_exercise_incident_is_an_exercise_at_the_exercise_site_and_linked(
     assert incident.site_id == exercise.site_id
     assert ExerciseIncident.objects.get(incident=incident).exercise_id == exercise.pk
     event = AuditEvent.objects.filter(action=ExerciseAction.INCIDENT_LINKED).latest("seq")
+    assert event.after is not None
     assert event.object_id == str(exercise.pk) and event.after["incident"] == incident.pk
 
 
@@ -153,6 +154,7 @@ def test_who_may_report_and_sees_the_exercise_opens_an_incident_and_no_one_else(
     # An officer of a participating agency of the committee reports (at the site's
     # commune: the officer does not see the key site); a leader drafts.
     incident = services.open_exercise_incident(exercise, actor=persona("congthuong"), **INCIDENT)
+    assert exercise.site is not None
     assert incident.site is None and incident.commune_id == exercise.site.commune_id
     assert services.draft_exercise_alert(exercise, actor=persona("lanhdao"), **ALERT)
     before = _written()

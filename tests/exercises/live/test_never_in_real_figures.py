@@ -19,8 +19,8 @@ from vigil.situation.alerts.queries import AlertFilters, alerts_for
 from vigil.situation.incidents.queries import IncidentFilters, incidents_for
 from vigil.situation.summary import summary_for
 
-INCIDENT = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
-ALERT = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
+INCIDENT: dict[str, Any] = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
+ALERT: dict[str, Any] = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
          "urgency": "Immediate", "severity": "Severe", "certainty": "Likely"}  # fmt: skip
 
 

@@ -21,10 +21,10 @@ from vigil.exercises.live.models import ExerciseAlert, ExerciseIncident
 from vigil.situation.alerts.models import Alert
 from vigil.situation.incidents.models import Incident
 
-INCIDENT = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
-ALERT = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
+INCIDENT: dict[str, Any] = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
+ALERT: dict[str, Any] = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
          "urgency": "Immediate", "severity": "Severe", "certainty": "Likely"}  # fmt: skip
-FORM = {**INCIDENT, "occurred_at": "", "severity": "Unknown", "urgency": "Unknown",
+FORM: dict[str, Any] = {**INCIDENT, "occurred_at": "", "severity": "Unknown", "urgency": "Unknown",
         "certainty": "Unknown", "dead": 0, "injured": 0, "evacuated": 0,
         "classification": 0}  # fmt: skip
 

@@ -19,8 +19,8 @@ from vigil.exercises.live import demo, queries, services
 from vigil.situation.alerts import services as alert_services
 from vigil.situation.incidents import services as incident_services
 
-INCIDENT = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
-ALERT = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
+INCIDENT: dict[str, Any] = {"title": "Tin báo có bom (giả định)", "type": "bomb_threat"}
+ALERT: dict[str, Any] = {"event": "Đe dọa đánh bom", "headline": "Diễn tập: đe dọa đánh bom",
          "urgency": "Immediate", "severity": "Severe", "certainty": "Likely"}  # fmt: skip
 
 
@@ -78,7 +78,8 @@ def test_a_classified_incident_on_the_timeline_is_an_audited_read(
         head = AuditEvent.objects.latest("seq").seq
         assert client.get(reverse(name, args=[exercise.pk])).status_code == 200
         views = AuditEvent.objects.filter(seq__gt=head, action=CoreAction.OBJECT_VIEWED)
-        assert [e.after["shown"] for e in views] == [[f"situation.incident:{secret.pk}"]], name
+        shown = [e.after["shown"] if e.after else None for e in views]
+        assert shown == [[f"situation.incident:{secret.pk}"]], name
     # xa_a (no clearance for Mật, not of the province) does not see the exercise at all.
     assert client_for("xa_a").get(
         reverse("exercises:exercise_timeline", args=[exercise.pk])).status_code == 404  # fmt: skip
