@@ -173,6 +173,11 @@ DETAIL_URLS: dict[str, str] = {
     "api-correctiveaction-detail": "caction",
     "exercises:exercise_docx": "exercise",
     "api-exercise-docx": "exercise",
+    # Exercise mode (tests/exercises/live): an exercise's timeline, incidents and alerts.
+    "exercises:exercise_timeline": "live_exercise",
+    "api-exercise-timeline": "live_exercise",
+    "api-exercise-incidents": "live_exercise",
+    "api-exercise-alerts": "live_exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -229,6 +234,10 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
         f"exercises:exercise_{step}": ("exercise", "pk")
         for step in ("edit", "objective_add", "conduct", "finish_evaluation", "close", "cancel")
     },
+    # Exercise mode: who sees the exercise and may report (draft) for its committee; a
+    # closed exercise mode says why (tests/exercises/live).
+    "exercises:exercise_incident_new": ("live_exercise", "pk"),
+    "exercises:exercise_alert_new": ("live_exercise", "pk"),
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -558,6 +567,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         objects |= _training_objects(case)
         objects |= _exercise_objects(case)
         objects |= _evaluation_objects(case)
+        objects |= _live_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -668,6 +678,10 @@ def _training_objects(case: int) -> dict[str, Any]:
 def _exercise_objects(case: int) -> dict[str, Any]:
     """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
     commune A's airport drill (1), commune B's Mật market drill (2)."""
+def _live_objects(case: int) -> dict[str, Any]:
+    """The demo exercises whose exercise mode stands for the case
+    (vigil/exercises/drills/demo.py): commune A's drill at the airport (1), commune B's
+    Mật drill at the market (2)."""
     from vigil.exercises.drills import demo
     from vigil.exercises.drills.models import Exercise
 
@@ -690,6 +704,7 @@ def _evaluation_objects(case: int) -> dict[str, Any]:
                "finding": exercise.findings.order_by("pk").first(),
                "caction": CorrectiveAction.objects.filter(exercise=exercise).order_by("pk").first()}  # fmt: skip
     return {kind: obj for kind, obj in objects.items() if obj is not None}
+    return {"live_exercise": exercise} if exercise is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:

@@ -26,3 +26,8 @@ class ExercisesConfig(AppConfig):
         from vigil.work.tasks.queries import register_origin
 
         register_origin(task_origin)
+        # A key site's page lists the exercises held at it or testing it.
+        from vigil.exercises.live.queries import site_panel
+        from vigil.sites.queries import register_panel
+
+        register_panel(site_panel)
