@@ -8,26 +8,21 @@ class ExercisesConfig(AppConfig):
     verbose_name = _("Trainings and exercises")
 
     def ready(self) -> None:
-        from vigil.core import audit
-        from vigil.exercises.models import ExerciseAction
-
-        audit.register_actions(ExerciseAction)
-
-        from vigil.core import attachments, calendar
+        from vigil.core import attachments, audit, calendar
         from vigil.exercises import calendar_source
+        from vigil.exercises.evaluation.queries import task_origin
+        from vigil.exercises.live.queries import site_panel
+        from vigil.exercises.models import ExerciseAction
         from vigil.exercises.trainings.models import Training
         from vigil.exercises.trainings.services import may_attach
+        from vigil.sites.queries import register_panel
+        from vigil.work.tasks.queries import register_origin
 
+        audit.register_actions(ExerciseAction)
         attachments.register_attachable(Training, may_attach)
         calendar.register_source("trainings", calendar_source.training_items)
         calendar.register_source("exercises", calendar_source.exercise_items)
         # A corrective action's task says on its page which exercise it comes from.
-        from vigil.exercises.evaluation.queries import task_origin
-        from vigil.work.tasks.queries import register_origin
-
         register_origin(task_origin)
         # A key site's page lists the exercises held at it or testing it.
-        from vigil.exercises.live.queries import site_panel
-        from vigil.sites.queries import register_panel
-
         register_panel(site_panel)

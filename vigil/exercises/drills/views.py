@@ -109,7 +109,12 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objectives": list(exercise.objectives.order_by("number")),
         "missing": services.missing_for_close(exercise)
         if exercise.status in queries.STEPS["finish"] + queries.STEPS["close"] else [],
-        "page_stamp": audit_classified_view(request, [exercise, *plans, *sites], about=exercise),
+        # The panels' tasks, incidents and alerts are read on this page too.
+        "page_stamp": audit_classified_view(
+            request,
+            [exercise, *plans, *sites, *context["evaluation"]["shown"], *context["live"].shown],
+            about=exercise,
+        ),
     }  # fmt: skip
     return render(request, "exercises/exercise_detail.html", context)
 
