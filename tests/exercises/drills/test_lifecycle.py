@@ -158,15 +158,19 @@ def test_objectives_are_added_until_the_evaluation_is_finished(
     exercises: dict[str, Exercise], persona: Callable[[str], Any]
 ) -> None:
     actor = persona("thuongtruc")
-    seaport = exercises["seaport"]
-    objective = services.add_objective(seaport, text="Phối hợp với Cảng vụ.",
+    province = exercises["province"]  # planned
+    before = province.objectives.count()
+    objective = services.add_objective(province, text="Phối hợp với Cảng vụ.",
                                        capability="communications", actor=actor)  # fmt: skip
-    assert objective.number == seaport.objectives.count() == 4
+    assert objective.number == province.objectives.count() == before + 1
     event = AuditEvent.objects.filter(action=ExerciseAction.OBJECTIVE_ADDED).latest("seq")
     assert event.object_id == str(objective.pk)
     with pytest.raises(ValidationError):
-        services.add_objective(seaport, text="x", capability="telepathy", actor=actor)
-    assert seaport.objectives.count() == 4
+        services.add_objective(province, text="x", capability="telepathy", actor=actor)
+    assert province.objectives.count() == before + 1
+    seaport = exercises["seaport"]  # evaluated in the demo: its objectives are set
+    with pytest.raises(ValidationError, match="đánh giá"):
+        services.add_objective(seaport, text="Muộn.", capability="command", actor=actor)
 
 
 def test_what_an_exercise_tests_changes_only_while_it_is_planned(

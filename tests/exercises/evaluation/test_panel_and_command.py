@@ -72,3 +72,11 @@ def test_the_command_rates_records_files_and_lists() -> None:
          "--description", "Cập nhật danh bạ", "--as", "thuongtruc")  # fmt: skip
     listed = _run("actions", "--mine", "--state", "open", "--as", "congthuong")
     assert "Cập nhật danh bạ" in listed and "31/12/2026" in listed
+    action = listed.split("\t")[0]
+    with pytest.raises(CommandError, match="minh chứng"):  # no evidence: nothing changes
+        _run("done", action, "--as", "congthuong")
+    with pytest.raises(CommandError):  # not the responsible agency
+        _run("done", action, "--reference", "BB 1", "--as", "xa_a")
+    done = _run("done", action, "--reference", "Biên bản số 12/BB-SCT", "--as", "congthuong")
+    assert "Cập nhật danh bạ" in done
+    assert "Cập nhật danh bạ" in _run("actions", "--state", "closed", "--as", "congthuong")

@@ -88,7 +88,9 @@ def _show(command: BaseCommand, user: User, options: dict[str, Any]) -> None:
     for p in e.participants.select_related("agency").order_by("pk"):
         out.write(f"  {p.agency.name}: {p.people} / {p.equipment}")
     for o in e.objectives.order_by("number"):
-        out.write(f"  {o.number}. [{o.get_capability_display()}] {o.rating or '—'} {o.text}")
+        # The objective's id is what ``vigil exercises rate`` takes.
+        out.write(f"  {o.number}. [{o.get_capability_display()}] {o.rating or '—'} {o.text}"
+                  f"  (id {o.pk})")  # fmt: skip
     for missing in services.missing_for_close(e) if e.status != ExerciseStatus.PLANNED else []:
         out.write(f"{_('Still missing before the exercise can be closed:')} {missing}")
 

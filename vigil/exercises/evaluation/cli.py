@@ -7,6 +7,8 @@ line, as the named user (``--as``), through the same services and scope as the p
 - ``action FINDING_ID --agency ID --due DD/MM/YYYY --description TEXT [--plan ID]
   [--capability KEY]``
 - ``actions [--state open|overdue|closed|cancelled] [--mine] [--exercise ID]``
+- ``done ACTION_ID (--reference TEXT | --file PATH ...)``: the responsible agency
+  reports its corrective action done, with its evidence (work's ``report_done``).
 - ``aar EXERCISE_ID -o FILE.docx``: the after-action report and improvement plan.
 """
 
@@ -23,7 +25,7 @@ from vigil.core import audit, dates
 from vigil.exercises.cli import Subcommand
 from vigil.exercises.drills.models import Capability, Exercise, Objective, Rating
 from vigil.exercises.evaluation import documents, queries, services
-from vigil.exercises.evaluation.models import Finding, FindingKind
+from vigil.exercises.evaluation.models import CorrectiveAction, Finding, FindingKind
 from vigil.org.models import Agency
 from vigil.org.scope import scope_for
 from vigil.sites.models import Plan
@@ -121,6 +123,35 @@ def _actions(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
         ]))  # fmt: skip
 
 
+def _done_arguments(p: CommandParser) -> None:
+    p.add_argument("action", type=int, metavar="ACTION_ID")
+    p.add_argument("--reference", default="", metavar="TEXT",
+                   help="the evidence: a document number, a record")  # fmt: skip
+    p.add_argument("--file", action="append", default=[], metavar="PATH",
+                   help="a file of evidence (repeat for several)")  # fmt: skip
+
+
+def _done(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vigil.work.tasks.services import acknowledge_task, report_done
+
+    action = _visible(CorrectiveAction.objects.select_related("task"), user, o["action"])
+    files = []
+    for name in o["file"]:
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        files.append(SimpleUploadedFile(path.name, path.read_bytes()))
+    task = action.task
+    if task.state == task.State.ASSIGNED and (files or o["reference"].strip()):
+        # Reporting it done says it was received: acknowledged first, as the task page would.
+        acknowledge_task(task, actor=user)
+        command.stdout.write(_("Acknowledged: %(title)s") % {"title": task.title})
+    report_done(task, note=o["reference"], files=files, actor=user)
+    command.stdout.write(_("Reported done: %(title)s") % {"title": action.task.title})
+
+
 def _aar_arguments(p: CommandParser) -> None:
     p.add_argument("exercise", type=int, metavar="EXERCISE_ID")
     p.add_argument("-o", "--output", required=True, metavar="FILE.docx")
@@ -145,6 +176,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "action": Subcommand("file a corrective action of a finding", _action_arguments, _action),
     "actions": Subcommand(
         "list the corrective actions the user sees", _actions_arguments, _actions
+    ),
+    "done": Subcommand(
+        "report a corrective action done, with its evidence", _done_arguments, _done
     ),
     "aar": Subcommand("write an exercise's after-action report (.docx)", _aar_arguments, _aar),
 }
