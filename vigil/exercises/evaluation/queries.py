@@ -146,8 +146,6 @@ def panel_context(exercise: Exercise, user: Viewer) -> dict[str, Any]:
         "can_record": keeper and evaluating,
         "shown": [r["task"] for r in rows],
     }
-    # The template reads ``evaluation``: the page merges this dict into its context, or
-    # passes it whole as ``evaluation`` (the template reads ``evaluation.evaluation`` then).
     return {"evaluation": panel}
 
 
