@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from tests.exercises.evaluation.helpers import conducted
 from vigil.core import clock
 from vigil.core.dates import shown
 from vigil.core.models import AuditEvent
@@ -106,7 +107,7 @@ def test_a_participating_agency_sees_the_exercise_and_changes_nothing(
 def test_the_detail_shows_the_steps_and_what_is_missing(
     exercises: dict[str, Exercise], client_for: Callable[[str], Client]
 ) -> None:
-    seaport = exercises["seaport"]  # conducted, objectives not yet rated
+    seaport = conducted(objectives=3)  # conducted, objectives not yet rated
     body = client_for("thuongtruc").get(_url(seaport)).content.decode()
     for rest in ("edit/", "objectives/add/", "finish-evaluation/"):
         assert _url(seaport, rest) in body, rest
@@ -210,7 +211,7 @@ def test_the_lifecycle_through_the_pages(
     province.refresh_from_db()
     assert province.status == S.CANCELLED
 
-    seaport = exercises["seaport"]
+    seaport = conducted(objectives=3)
     refused = client.post(_url(seaport, "finish-evaluation/"), {"summary": "Tốt"})
     unrated = vi("Rate every objective first (not yet rated: %(numbers)s).") % {
         "numbers": "1, 2, 3"}  # fmt: skip

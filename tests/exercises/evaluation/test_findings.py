@@ -66,7 +66,7 @@ def test_the_objective_and_the_plan_must_be_the_exercise_s() -> None:
 def test_a_strength_cannot_require_a_revision() -> None:
     plan = new_plan("KB-TH 11")
     exercise = conducted(plans=[plan])
-    with pytest.raises(ValidationError, match="Chỉ nội dung cần khắc phục"):
+    with pytest.raises(ValidationError, match="Chỉ điểm cần khắc phục"):
         services.record_finding(exercise, kind="strength", text="x", plan=plan,
                                 requires_revision=True, actor=SYSTEM)  # fmt: skip
     plan.refresh_from_db()
@@ -140,7 +140,7 @@ def test_the_page_and_the_api_record_findings(
     refused = client.post(url, {"kind": "strength", "text": "x", "plan": plan.pk,
                                 "requires_revision": "on"})  # fmt: skip
     assert refused.status_code == 200
-    assert "Chỉ nội dung cần khắc phục" in refused.content.decode()
+    assert "Chỉ điểm cần khắc phục" in refused.content.decode()
     assert not exercise.findings.exists()
     done = client.post(url, {"kind": "improvement", "text": "Cần bổ sung", "plan": plan.pk,
                              "requires_revision": "on"})  # fmt: skip

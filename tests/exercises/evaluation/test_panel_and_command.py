@@ -59,7 +59,7 @@ def _run(*args: str) -> str:
 def test_the_command_rates_records_files_and_lists() -> None:
     exercise = conducted(name="Diễn tập dòng lệnh")
     objective = exercise.objectives.get(number=1)
-    with pytest.raises(CommandError, match="Đánh giá là P, S, M hoặc U"):
+    with pytest.raises(CommandError, match="Xếp loại phải là P, S, M hoặc U"):
         _run("rate", str(objective.pk), "--rating", "X", "--as", "thuongtruc")
     assert _run("rate", str(objective.pk), "--rating", "P", "--as", "thuongtruc").split()[-1] == "P"
     with pytest.raises(CommandError):

@@ -17,7 +17,7 @@ from vigil.exercises.evaluation import services
 from vigil.exercises.models import ExerciseAction
 
 pytestmark = pytest.mark.django_db
-REFUSED = "Đánh giá là P, S, M hoặc U."
+REFUSED = "Xếp loại phải là P, S, M hoặc U."
 
 
 def _rated_events() -> int:
