@@ -401,6 +401,11 @@ LIST_URLS: dict[str, str | None] = {
     "situation:incident_list": "incident",
     "api-incident-list": "incident",
     "api-alert-list": "alert",
+    # Exercise figures: sums over the scoped exercises, trainings, sites and corrective
+    # actions, no rows of their own (their scope: tests/exercises/figures/).
+    "exercises:figures": None,
+    "exercises:figures_xlsx": None,
+    "api-exercise-figures": None,
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
