@@ -217,3 +217,23 @@ def test_the_figures_are_a_frozen_value(year: Year, persona: Callable[[str], Any
     with pytest.raises(AttributeError):
         f.exercises = 0  # type: ignore[misc]
     assert agency("dit").name == "Sở Công Thương"
+
+
+def test_an_exercise_mode_incident_counts_in_no_figure(
+    year: Year, persona: Callable[[str], Any]
+) -> None:
+    """What happens in exercise mode is the exercise's own timeline: opening an incident
+    for it (``is_exercise``, linked by the live concept's row) changes no figure."""
+    from django.db import transaction
+
+    from vigil.exercises.live.models import ExerciseIncident
+    from vigil.situation.incidents.services import open_incident_within
+
+    before = figures(persona)
+    with transaction.atomic():
+        incident = open_incident_within(
+            committee("province"), actor=SYSTEM, title="DIỄN TẬP: vật nghi nổ tại cầu cảng",
+            type="bomb_threat", is_exercise=True, site=plan("KB-CB 01").sites.get(),
+        )  # fmt: skip
+        ExerciseIncident.objects.create(exercise=year.tabletop, incident=incident)
+    assert figures(persona) == before

@@ -30,7 +30,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -128,39 +139,40 @@ def exercise_figures(
     all_of_year = exercises_of_year(viewer, year, committee)
     statuses: dict[str, int] = dict.fromkeys(ExerciseStatus.values, 0)
     types: dict[str, int] = dict.fromkeys(ExerciseType.values, 0)
-    level = 0
+    level, exercise_people = 0, 0
+    # One pass: per type and status, the exercises and the people taking part (the
+    # join repeats an exercise per participating agency: counted once each).
     for row in all_of_year.values("type", "status").annotate(
-        n=Count("pk"), c=Max("classification")
+        n=Count("pk", distinct=True), people=Sum("participants__people"),
+        c=Max("classification"),
     ).order_by():  # fmt: skip
         statuses[row["status"]] += row["n"]
         if row["status"] != ExerciseStatus.CANCELLED:
             types[row["type"]] += row["n"]
+            exercise_people += row["people"] or 0
             level = max(level, row["c"] or 0)
-    counted = all_of_year.exclude(status=ExerciseStatus.CANCELLED)
-    counted_ids = counted.values("pk")
+    counted_ids = all_of_year.exclude(status=ExerciseStatus.CANCELLED).values("pk")
     trainings = trainings_held(viewer, year, committee)
-    held = trainings.aggregate(n=Count("pk"), c=Max("classification"))
+    held = trainings.aggregate(
+        n=Count("pk", distinct=True), people=Sum("audience__participants"),
+        c=Max("classification"),
+    )  # fmt: skip
     level = max(level, held["c"] or 0)
     training_ids = trainings.values("pk")
-    exercise_people = Participant.objects.filter(exercise__in=counted_ids).aggregate(
-        n=Sum("people")
-    )["n"]
-    training_people = TrainingAudience.objects.filter(training__in=training_ids).aggregate(
-        n=Sum("participants")
-    )["n"]
-    sites = site_figures(viewer, committee, exercised_since(today))
-    actions = _action_figures(counted_ids, today)
+    exercised, sites_total = site_figures(viewer, committee, exercised_since(today))
+    actions, median = _action_figures(counted_ids, today)
     plans = _revised_plans(counted_ids)
     return ExerciseFigures(
         year=year, committee_id=committee.pk if committee else None,
         committee_name=committee.name if committee else "",
         by_type=types, by_status=statuses, exercises=sum(types.values()),
-        trainings_held=held["n"], exercise_participants=exercise_people or 0,
-        training_participants=training_people or 0,
+        trainings_held=held["n"], exercise_participants=exercise_people,
+        training_participants=held["people"] or 0,
         agencies=_agencies_involved(counted_ids, training_ids),
-        sites_exercised=sites[0], sites_total=sites[1], exercised_since=exercised_since(today),
+        sites_exercised=exercised, sites_total=sites_total,
+        exercised_since=exercised_since(today),
         actions_open=actions["open"], actions_overdue=actions["overdue"],
-        actions_closed=actions["closed"], median_days_to_close=_median_days(counted_ids),
+        actions_closed=actions["closed"], median_days_to_close=median,
         plans_revision_required=plans["required"], plans_revised=plans["revised"],
         classification=level, today=today,
     )  # fmt: skip
@@ -182,10 +194,12 @@ def site_figures(viewer: Viewer, committee: Committee | None, since: dt.date) ->
     with a plan (one the viewer sees) exercised on or after ``since``."""
     sites = _in_committee(KeySite.objects.visible_to(viewer).filter(archived=False), committee)
     exercised_plans = Plan.objects.visible_to(viewer).filter(last_exercised_on__gte=since)
-    links = Plan.sites.through.objects.filter(
-        keysite_id=OuterRef("pk"), plan_id__in=exercised_plans.values("pk")
+    # One list of the sites exercised (a subquery the database reads once), not a
+    # correlated test per site.
+    exercised = Plan.sites.through.objects.filter(plan_id__in=exercised_plans.values("pk")).values(
+        "keysite_id"
     )
-    row = sites.aggregate(total=Count("pk"), exercised=Count("pk", filter=Q(Exists(links))))
+    row = sites.aggregate(total=Count("pk"), exercised=Count("pk", filter=Q(pk__in=exercised)))
     return row["exercised"], row["total"]
 
 
@@ -207,23 +221,31 @@ def action_state_q(state: str, today: dt.date, prefix: str = "task__") -> Q:
     raise ValueError(state)
 
 
-def _action_figures(exercise_ids: Any, today: dt.date) -> dict[str, int]:
+def _action_figures(exercise_ids: Any, today: dt.date) -> tuple[dict[str, int], float | None]:
+    """The corrective actions by state, and the median days to close the closed ones:
+    one row per distinct number of days to close (and one for those not closed)."""
+    closed = action_state_q("closed", today)
     counts = {s: Count("pk", filter=action_state_q(s, today)) for s in ACTION_STATES}
-    return _corrective_actions(exercise_ids).aggregate(**counts)
-
-
-def _median_days(exercise_ids: Any) -> float | None:
-    """The median of (day reported done − day assigned) over the closed corrective
-    actions, from one row per distinct number of days."""
     rows = (
         _corrective_actions(exercise_ids)
-        .filter(task__state__in=Task.FINISHED_STATES, task__done_on__isnull=False)
-        .annotate(days=DaysBetween("task__done_on", "task__assigned_on"))
+        .annotate(
+            days=Case(
+                When(closed, then=DaysBetween("task__done_on", "task__assigned_on")),
+                default=None, output_field=IntegerField(),
+            )
+        )
         .values("days")
-        .annotate(n=Count("pk"))
+        .annotate(**counts)
         .order_by("days")
-    )
-    return median_of_counts([(row["days"], row["n"]) for row in rows])
+    )  # fmt: skip
+    totals = dict.fromkeys(ACTION_STATES, 0)
+    histogram: list[tuple[int, int]] = []
+    for row in rows:
+        for state in ACTION_STATES:
+            totals[state] += row[state]
+        if row["days"] is not None and row["closed"]:
+            histogram.append((row["days"], row["closed"]))
+    return totals, median_of_counts(histogram)
 
 
 def median_of_counts(counted: list[tuple[int, int]]) -> float | None:
