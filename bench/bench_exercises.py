@@ -287,6 +287,22 @@ def time_docx(runs: int) -> str:
             f"over {runs} runs, {size / 1024:.0f} kB  {verdict}")  # fmt: skip
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and, on PostgreSQL, of its server backend (the same
+    machine): what a request costs, whatever else the machine's cores are doing."""
+    from django.db import connection
+
+    spent = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            row = cursor.fetchone()
+        with open(f"/proc/{row[0]}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return spent
+
+
 def child(exercises: int, findings: int, actions: int, sites: int, requests: int) -> None:
     import django
 
@@ -330,24 +346,27 @@ def child(exercises: int, findings: int, actions: int, sites: int, requests: int
     client = Client()
     client.force_login(viewer)
     results: dict[str, tuple[float, float]] = {}
+    cpus: dict[str, float] = {}
     with override_settings(ROOT_URLCONF="_bench_urls"):
         for name, url in pages.items():
             for _ in range(3):
                 assert client.get(url).status_code == 200, url
-            times = []
+            times, cpu = [], []
             for _ in range(requests):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), cpu_seconds()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((cpu_seconds() - c0) * 1000)
                 assert response.status_code == 200
             results[name] = (statistics.median(times), percentile(times, 95))
+            cpus[name] = statistics.median(cpu)
     base = results["empty base layout"][1]
     for name, (median, p95) in results.items():
         verdict = "" if name == "empty base layout" else (
             "  ok" if p95 < 150 else "  ABOVE GOAL"
         )  # fmt: skip
         print(f"    {name:<18} median {median:7.1f} ms  p95 {p95:7.1f} ms  "
-              f"p95/empty {p95 / base:5.1f}x{verdict}")  # fmt: skip
+              f"p95/empty {p95 / base:5.1f}x  CPU median {cpus[name]:6.1f} ms{verdict}")  # fmt: skip
     f = exercise_figures(viewer, clock.today().year)
     print(f"    figures: {f.exercises} exercises ({f.by_status['cancelled']} cancelled apart), "
           f"{f.participants:,} participants, {f.agencies} agencies, sites exercised "
@@ -355,6 +374,10 @@ def child(exercises: int, findings: int, actions: int, sites: int, requests: int
           f"{f.actions_overdue:,}) closed {f.actions_closed:,}, median "
           f"{f.median_days_to_close} days, plans revised {f.plans_revised}/"
           f"{f.plans_revision_required}")  # fmt: skip
+    print(
+        f"    load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times "
+        "grow with it; CPU times do not)"
+    )
     print(f"    after-action .docx (25 findings, 60 actions): {time_docx(5)}")
 
 
