@@ -461,6 +461,11 @@ LIST_URLS: dict[str, str | None] = {
     "exercises:action_list": "caction",
     "api-finding-list": "finding",
     "api-correctiveaction-list": "caction",
+    # Exercise figures: sums over the scoped exercises, trainings, sites and corrective
+    # actions, no rows of their own (their scope: tests/exercises/figures/).
+    "exercises:figures": None,
+    "exercises:figures_xlsx": None,
+    "api-exercise-figures": None,
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.

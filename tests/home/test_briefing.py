@@ -69,6 +69,8 @@ def shown_by_link(client: Client, item: dict[str, Any]) -> int:
         return len(context["pending"])
     if counts == "blasts":  # the blasts that do not balance
         return rows_listed(client, item["url"])
+    if counts == "exercise_figures":  # the figures page shows the same figure
+        return int(getattr(context["figures"], item["figure"]))
     assert counts == "stores"
     today = clock.today()
     for pk in item["stores"]:

@@ -22,6 +22,7 @@ from django.shortcuts import render
 
 from vigil.controlled.summary import summary_for as controlled_summary
 from vigil.core import clock
+from vigil.exercises.summary import summary_for as exercises_summary
 from vigil.org.audit.summary import summary_for as audit_summary
 from vigil.org.models import Committee
 from vigil.org.scope import Role, primary_membership, scope_for
@@ -36,6 +37,7 @@ from vigil.work.summary import summary_for as work_summary
 SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
     situation_summary, work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
     audit_summary, administration_for,
+    exercises_summary,
 ]  # fmt: skip
 # The briefing keys: the roles, and "commune" (a committee-wide role in a commune's committee).
 ROLE_ORDER = (

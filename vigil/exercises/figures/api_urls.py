@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""The figures API."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, URLResolver, path
+
+from vigil.exercises.figures import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("exercise-figures/", api.ExerciseFiguresView.as_view(), name="api-exercise-figures"),
+]
