@@ -680,9 +680,13 @@ def _training_objects(case: int) -> dict[str, Any]:
              4: demo.PROVINCE_TRAINING}.get(case)  # fmt: skip
     training = Training.objects.filter(topic=topic).first() if topic else None
     return {"training": training} if training is not None else {}
+
+
 def _exercise_objects(case: int) -> dict[str, Any]:
     """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
     commune A's airport drill (1), commune B's Mật market drill (2)."""
+
+
 def _live_objects(case: int) -> dict[str, Any]:
     """The demo exercises whose exercise mode stands for the case
     (vigil/exercises/drills/demo.py): commune A's drill at the airport (1), commune B's
@@ -693,6 +697,8 @@ def _live_objects(case: int) -> dict[str, Any]:
     name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
     exercise = Exercise.objects.filter(name=name).first() if name else None
     return {"exercise": exercise} if exercise is not None else {}
+
+
 def _evaluation_objects(case: int) -> dict[str, Any]:
     """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
     commune A's airport drill (1), commune B's Mật market drill, planned (2), the

@@ -230,7 +230,7 @@ def test_the_lifecycle_through_the_pages(
     assert seaport.status == S.EVALUATED
     edit = client.post(_url(seaport, "edit/"), {
         "version": seaport.version, "name": seaport.name, "scenario": seaport.scenario,
-        "place": seaport.place, "site": seaport.site_id, "summary": "Đạt yêu cầu, cần diễn tập lại.",
+        "place": seaport.place, "site": seaport.site_id or "", "summary": "Đạt yêu cầu, cần diễn tập lại.",
         "participants-TOTAL_FORMS": 0, "participants-INITIAL_FORMS": 0,
     })  # fmt: skip
     assert edit.status_code == 302
