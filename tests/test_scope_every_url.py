@@ -174,10 +174,10 @@ DETAIL_URLS: dict[str, str] = {
     "exercises:exercise_docx": "exercise",
     "api-exercise-docx": "exercise",
     # Exercise mode (tests/exercises/live): an exercise's timeline, incidents and alerts.
-    "exercises:exercise_timeline": "live_exercise",
-    "api-exercise-timeline": "live_exercise",
-    "api-exercise-incidents": "live_exercise",
-    "api-exercise-alerts": "live_exercise",
+    "exercises:exercise_timeline": "exercise",
+    "api-exercise-timeline": "exercise",
+    "api-exercise-incidents": "exercise",
+    "api-exercise-alerts": "exercise",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -236,8 +236,8 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     },
     # Exercise mode: who sees the exercise and may report (draft) for its committee; a
     # closed exercise mode says why (tests/exercises/live).
-    "exercises:exercise_incident_new": ("live_exercise", "pk"),
-    "exercises:exercise_alert_new": ("live_exercise", "pk"),
+    "exercises:exercise_incident_new": ("exercise", "pk"),
+    "exercises:exercise_alert_new": ("exercise", "pk"),
     # Alerts (tests/situation/board): 403 for a visible alert the user may not act on.
     **{
         f"situation:alert_{verb}": ("alert", "pk")
@@ -571,8 +571,6 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         objects |= _incident_objects(case) | _alert_objects(case)
         objects |= _training_objects(case)
         objects |= _exercise_objects(case)
-        objects |= _evaluation_objects(case)
-        objects |= _live_objects(case)
         return objects
     if case == 5:
         return _alert_objects(case)
@@ -597,7 +595,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     if case == QUARRY_CASE:
         return _quarry_objects()
     if case == EXERCISE_CASE:
-        return _evaluation_objects(case)
+        return _exercise_objects(case)
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
@@ -684,26 +682,9 @@ def _training_objects(case: int) -> dict[str, Any]:
 
 def _exercise_objects(case: int) -> dict[str, Any]:
     """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
-    commune A's airport drill (1), commune B's Mật market drill (2)."""
-
-
-def _live_objects(case: int) -> dict[str, Any]:
-    """The demo exercises whose exercise mode stands for the case
-    (vigil/exercises/drills/demo.py): commune A's drill at the airport (1), commune B's
-    Mật drill at the market (2)."""
-    from vigil.exercises.drills import demo
-    from vigil.exercises.drills.models import Exercise
-
-    name = {1: demo.AIRPORT_DRILL, 2: demo.MARKET_DRILL}.get(case)
-    exercise = Exercise.objects.filter(name=name).first() if name else None
-    return {"exercise": exercise} if exercise is not None else {}
-
-
-def _evaluation_objects(case: int) -> dict[str, Any]:
-    """The demo's exercises that stand for the case (vigil/exercises/drills/demo.py):
     commune A's airport drill (1), commune B's Mật market drill, planned (2), the
-    province's seaport tabletop with DIT and the Border Guard taking part (20); their objectives,
-    findings and corrective actions (vigil/exercises/evaluation/demo.py)."""
+    province's seaport tabletop with DIT and the Border Guard taking part (20); their
+    objectives, findings and corrective actions (vigil/exercises/evaluation/demo.py)."""
     from vigil.exercises.drills import demo
     from vigil.exercises.models import CorrectiveAction, Exercise
 
@@ -715,7 +696,6 @@ def _evaluation_objects(case: int) -> dict[str, Any]:
                "finding": exercise.findings.order_by("pk").first(),
                "caction": CorrectiveAction.objects.filter(exercise=exercise).order_by("pk").first()}  # fmt: skip
     return {kind: obj for kind, obj in objects.items() if obj is not None}
-    return {"live_exercise": exercise} if exercise is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:
