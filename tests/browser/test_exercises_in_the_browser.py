@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +252,12 @@ def test_an_exercise_finding_is_followed_to_closure_and_the_plan_revised(
             vi("Corrective actions: %(open)s open (%(overdue)s overdue), %(closed)s closed.")
             % {"open": 0, "overdue": 0, "closed": 1}
         )
+        # The after-action report and improvement plan opens as a Word document.
+        with page.expect_download() as download:
+            page.get_by_role("link", name=vi("After-action report (.docx)")).click()
+        with zipfile.ZipFile(download.value.path()) as docx:
+            body = docx.read("word/document.xml").decode()
+        assert GAP in body and ACTION in body
     finally:
         leader.close()
     assert outside == []
