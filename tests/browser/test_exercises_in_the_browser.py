@@ -262,3 +262,20 @@ def test_an_exercise_finding_is_followed_to_closure_and_the_plan_revised(
         leader.close()
     assert outside == []
     assert errors == []
+
+
+@pytest.mark.parametrize("username", ["thuongtruc", "congthuong"])
+def test_the_corrective_actions_fit_a_phone(browser: Any, site: str, username: str) -> None:
+    """The list the sub-menu now leads every persona to (the demo's open actions)."""
+    phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    try:
+        page = phone.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, site, username)
+        page.goto(f"{site}{reverse('exercises:action_list')}?view=all")
+        rows = page.locator("#corrective-actions tbody tr")
+        expect(rows.first.locator("a[href^='/work/tasks/']")).to_be_visible()  # not empty
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the corrective actions are {width} px wide on a 390 px phone"
+    finally:
+        phone.close()
