@@ -193,6 +193,7 @@ class Menus:
         items: list[tuple[Any, str]] = []
         for label, name in ((_("Exercises"), "exercises:exercise_list"),
                             (_("Trainings"), "exercises:training_list"),
+                            (_("Corrective actions"), "exercises:action_list"),
                             (_("Exercise figures"), "exercises:figures")):  # fmt: skip
             try:
                 items.append((label, reverse(name)))
