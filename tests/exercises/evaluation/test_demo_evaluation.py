@@ -28,7 +28,8 @@ def test_the_seaport_tabletop_is_evaluated_with_open_actions_and_a_plan_to_revis
     assert {"Sở Công Thương", "Công an tỉnh Quảng Ninh"} <= agencies
     plan = Plan.objects.get(code_name="KB-CB 01")
     assert plan.revision_required
-    assert demo.REVISION_FINDING in plan.revision_reason
+    finding = seaport.findings.get(text=demo.REVISION_FINDING)
+    assert finding.requires_revision and str(finding.pk) in plan.revision_reason
 
 
 def test_congthuong_has_an_open_corrective_action(persona) -> None:  # type: ignore[no-untyped-def]

@@ -116,8 +116,10 @@ def test_a_finding_requires_the_revision_and_the_next_approved_version_clears_it
         requires_revision=True, actor=persona("thuongtruc"),
     )  # fmt: skip
     plan.refresh_from_db()
-    assert plan.revision_required and "Thiếu phối hợp với Cảng vụ." in plan.revision_reason
-    assert exercise.name in plan.revision_reason
+    assert plan.revision_required and str(finding.pk) in plan.revision_reason
+    # Every reader of the plan reads the reason, and not all of them see the exercise.
+    assert "Thiếu phối hợp với Cảng vụ." not in plan.revision_reason
+    assert exercise.name not in plan.revision_reason
     assert finding.requires_revision
     # The standing office drafts and submits the next version; a leader approves it.
     version = sites.add_version(plan, sections={"situation": "Bổ sung phối hợp."},

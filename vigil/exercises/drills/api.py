@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,6 +53,8 @@ class ExerciseObjectiveSerializer(serializers.ModelSerializer[Objective]):
 
 
 class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
+    site = serializers.SerializerMethodField()
+
     class Meta:
         model = Exercise
         fields = [
@@ -61,6 +63,20 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "version",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_site(self, obj: Exercise) -> int | None:
+        """The key site's id when the requester sees the site (a participant may see an
+        exercise held at a site it may not see); the page's rows share one lookup."""
+        request = self.context.get("request")
+        if request is None or obj.site_id is None:
+            return None
+        cache = self.context.setdefault("_sites_seen", {})
+        if obj.site_id not in cache:
+            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [obj]
+            seen = queries.visible_site_ids(request.user, rows or [obj])
+            cache.update({e.site_id: e.site_id in seen for e in (rows or [obj]) if e.site_id})
+        return obj.site_id if cache.get(obj.site_id) else None
 
 
 class ExerciseDetailSerializer(ExerciseSerializer):

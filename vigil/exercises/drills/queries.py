@@ -4,6 +4,7 @@ open to a user. Nothing here writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -57,6 +58,21 @@ def exercises_for(user: Viewer, filters: ExerciseFilters | None = None) -> Query
     if f.site:
         rows = rows.filter(Q(sites=f.site) | Q(site=f.site)).distinct()
     return rows.order_by("-starts_on", "-pk")
+
+
+def visible_site_ids(user: Viewer, exercises: Iterable[Exercise]) -> set[int]:
+    """The ids of the exercises' key sites (the single ``site``) that ``user`` sees: a
+    participant may see an exercise held at a site it may not see, and then the site
+    is not named (the sites app's scope rule)."""
+    ids = {e.site_id for e in exercises if e.site_id}
+    if not ids:
+        return set()
+    return set(KeySite.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def shown_site(user: Viewer, exercise: Exercise) -> KeySite | None:
+    """The exercise's key site if ``user`` sees it, else None."""
+    return exercise.site if exercise.site_id in visible_site_ids(user, [exercise]) else None
 
 
 def years_for(user: Viewer) -> list[int]:

@@ -83,10 +83,15 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.exercises_for(request.user, filters), PAGE).get_page(
         request.GET.get("page")
     )
+    rows = list(page.object_list)
+    seen = queries.visible_site_ids(request.user, rows)
+    for row in rows:
+        row.shown_site = row.site if row.site_id in seen else None  # type: ignore[attr-defined]
+    shown = [row.site for row in rows if row.site_id in seen]
     context = {
         "form": form, "page": page,
         "can_plan": queries.keeping_committees(request.user).exists(),
-        "page_stamp": audit_classified_view(request, list(page.object_list)),
+        "page_stamp": audit_classified_view(request, [*rows, *shown]),
     }  # fmt: skip
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "exercises/exercise_list.html#results", context)
@@ -98,13 +103,14 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plans = list(exercise.plans.visible_to(user).order_by("code_name"))
     sites = list(exercise.sites.visible_to(user).order_by("name"))
+    site = queries.shown_site(user, exercise)
     steps = queries.steps_for(user, exercise)
     context: dict[str, Any] = {
         **evaluation_queries.panel_context(exercise, user),
         **live_queries.panel_context(exercise, user),
     }
     context |= {
-        "exercise": exercise, "plans": plans, "sites": sites, "steps": steps,
+        "exercise": exercise, "plans": plans, "sites": sites, "site": site, "steps": steps,
         "participants": list(exercise.participants.select_related("agency").order_by("pk")),
         "objectives": list(exercise.objectives.order_by("number")),
         "missing": services.missing_for_close(exercise)
@@ -112,7 +118,8 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The panels' tasks, incidents and alerts are read on this page too.
         "page_stamp": audit_classified_view(
             request,
-            [exercise, *plans, *sites, *context["evaluation"]["shown"], *context["live"].shown],
+            [exercise, *plans, *sites, *([site] if site else []),
+             *context["evaluation"]["shown"], *context["live"].shown],
             about=exercise,
         ),
     }  # fmt: skip

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -38,7 +38,29 @@ CAPABILITIES = [("", "—"), *Capability.choices]
 # --- serializers
 
 
-class FindingSerializer(serializers.ModelSerializer[Finding]):
+class SeenPlan(serializers.Serializer[Any]):
+    """A ``plan`` field that names the plan's id only to a requester who sees the plan
+    (a participant sees the exercise, not always the plans it tested); the rows of one
+    response share one lookup."""
+
+    plan = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_plan(self, obj: Any) -> int | None:
+        request = self.context.get("request")
+        if request is None or obj.plan_id is None:
+            return None
+        cache = self.context.setdefault("_plans_seen", {})
+        if obj.plan_id not in cache:
+            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+            ids = {r.plan_id for r in (rows or [obj]) if r.plan_id}
+            seen = set(Plan.objects.visible_to(request.user).filter(pk__in=ids)
+                       .values_list("pk", flat=True))  # fmt: skip
+            cache.update({pk: pk in seen for pk in ids})
+        return obj.plan_id if cache.get(obj.plan_id) else None
+
+
+class FindingSerializer(SeenPlan, serializers.ModelSerializer[Finding]):
     corrective_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +83,7 @@ class FindingInSerializer(serializers.Serializer[Any]):
     requires_revision = serializers.BooleanField(required=False, default=False)
 
 
-class CorrectiveActionSerializer(serializers.ModelSerializer[CorrectiveAction]):
+class CorrectiveActionSerializer(SeenPlan, serializers.ModelSerializer[CorrectiveAction]):
     agency = serializers.IntegerField(source="task.assignee_id", read_only=True)
     agency_name = serializers.CharField(source="task.assignee.name", read_only=True)
     description = serializers.CharField(source="task.description", read_only=True)

@@ -91,6 +91,11 @@ def visible_task_ids(user: Viewer, actions: list[CorrectiveAction]) -> set[int]:
 def action_rows(user: Viewer, actions: list[CorrectiveAction]) -> list[dict[str, Any]]:
     today = clock.today()
     linked = visible_task_ids(user, actions)
+    # An agency sees an action given to it through its task, not always its exercise.
+    exercise_ids = {a.exercise_id for a in actions}
+    seen = set(
+        Exercise.objects.visible_to(user).filter(pk__in=exercise_ids).values_list("pk", flat=True)
+    ) if exercise_ids else set()  # fmt: skip
     return [
         {
             "action": a,
@@ -100,6 +105,7 @@ def action_rows(user: Viewer, actions: list[CorrectiveAction]) -> list[dict[str,
             "task_url": reverse("work:task_detail", args=[a.task_id])
             if a.task_id in linked
             else "",
+            "exercise_url": a.exercise.get_absolute_url() if a.exercise_id in seen else "",
         }
         for a in actions
     ]

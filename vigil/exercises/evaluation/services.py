@@ -116,13 +116,16 @@ def rate_objective(objective: Objective, *, rating: str, observations: str = "",
     return fresh
 
 
-def revision_reason(exercise: Exercise, text: str) -> str:
-    """What the plan's page says about why it must be revised."""
-    return _("Exercise “%(exercise)s” (%(day)s): %(finding)s") % {
-        "exercise": exercise.name,
+def revision_reason(exercise: Exercise, finding: Finding) -> str:
+    """What the plan's page says about why it must be revised. Everyone who reads the
+    plan reads it, and not all of them see the exercise (nor is the plan always as
+    classified as the exercise): so it names neither the exercise nor the finding's
+    text, only the day and the finding's number, which its readers follow up."""
+    return _("An exercise conducted on %(day)s found that the plan must be revised "
+             "(finding no. %(number)s).") % {
         "day": (exercise.conducted_on or exercise.starts_on).strftime("%d/%m/%Y"),
-        "finding": text,
-    }
+        "number": finding.pk,
+    }  # fmt: skip
 
 
 @transaction.atomic(durable=True)
@@ -167,7 +170,7 @@ def record_finding(
     if requires_revision:
         assert plan is not None
         sites_services.require_revision(
-            plan, reason=revision_reason(fresh, finding.text), actor=actor
+            plan, reason=revision_reason(fresh, finding), actor=actor
         )
     audit.record(ExerciseAction.FINDING_RECORDED, actor=actor, obj=finding,
                  after=audit.snapshot(finding), **_scope(fresh))  # fmt: skip
