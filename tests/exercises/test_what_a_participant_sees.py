@@ -24,7 +24,9 @@ def seaport() -> Exercise:
     return Exercise.objects.get(name=SEAPORT_TABLETOP)
 
 
-def test_the_demo_is_what_these_tests_assume(seaport: Exercise, persona: Callable[[str], Any]) -> None:
+def test_the_demo_is_what_these_tests_assume(
+    seaport: Exercise, persona: Callable[[str], Any]
+) -> None:
     dit = persona("congthuong")
     assert Exercise.objects.visible_to(dit).filter(pk=seaport.pk).exists()
     assert seaport.site is not None and seaport.site.name == SEAPORT

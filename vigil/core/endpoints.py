@@ -60,6 +60,17 @@ def created(serializer_class: Any, obj: Any, request: Request) -> Response:
     return Response(serializer_class(obj, context={"request": request}).data, status=201)
 
 
+class Flag(serializers.BooleanField):
+    """A JSON ``true`` or ``false``, and nothing else: DRF's own field also takes
+    ``"yes"``, ``1`` or ``"on"``, which the schema (a boolean) says are wrong."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError  # fail() raises
+
+
 # --- filters
 
 

@@ -73,7 +73,11 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             return None
         cache = self.context.setdefault("_sites_seen", {})
         if obj.site_id not in cache:
-            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [obj]
+            rows = (
+                self.parent.instance
+                if isinstance(self.parent, serializers.ListSerializer)
+                else [obj]
+            )
             seen = queries.visible_site_ids(request.user, rows or [obj])
             cache.update({e.site_id: e.site_id in seen for e in (rows or [obj]) if e.site_id})
         return obj.site_id if cache.get(obj.site_id) else None

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from vigil.core import audit, clock, dates
 from vigil.core.documents.decree30 import DOCX_TYPE, docx_response
-from vigil.core.endpoints import BooleanFilter, Id, IdFilter, Scoped, Text, valid
+from vigil.core.endpoints import BooleanFilter, Flag, Id, IdFilter, Scoped, Text, valid
 from vigil.core.pages import acting
 from vigil.core.parsers import JSONParser
 from vigil.exercises.drills.models import Capability, Exercise, Objective, Rating
@@ -52,7 +52,11 @@ class SeenPlan(serializers.Serializer[Any]):
             return None
         cache = self.context.setdefault("_plans_seen", {})
         if obj.plan_id not in cache:
-            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+            rows = (
+                self.parent.instance
+                if isinstance(self.parent, serializers.ListSerializer)
+                else None
+            )
             ids = {r.plan_id for r in (rows or [obj]) if r.plan_id}
             seen = set(Plan.objects.visible_to(request.user).filter(pk__in=ids)
                        .values_list("pk", flat=True))  # fmt: skip
@@ -61,6 +65,8 @@ class SeenPlan(serializers.Serializer[Any]):
 
 
 class FindingSerializer(SeenPlan, serializers.ModelSerializer[Finding]):
+    # Empty when none is named: the schema says so (the model's field is blank=True).
+    capability = serializers.ChoiceField(choices=CAPABILITIES, read_only=True)
     corrective_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -80,10 +86,11 @@ class FindingInSerializer(serializers.Serializer[Any]):
     objective = Id(required=False, allow_null=True, default=None)
     capability = serializers.ChoiceField(choices=CAPABILITIES, required=False, default="")
     plan = Id(required=False, allow_null=True, default=None)
-    requires_revision = serializers.BooleanField(required=False, default=False)
+    requires_revision = Flag(required=False, default=False)
 
 
 class CorrectiveActionSerializer(SeenPlan, serializers.ModelSerializer[CorrectiveAction]):
+    capability = serializers.ChoiceField(choices=CAPABILITIES, read_only=True)
     agency = serializers.IntegerField(source="task.assignee_id", read_only=True)
     agency_name = serializers.CharField(source="task.assignee.name", read_only=True)
     description = serializers.CharField(source="task.description", read_only=True)

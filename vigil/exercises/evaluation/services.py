@@ -169,9 +169,7 @@ def record_finding(
     finding.save()
     if requires_revision:
         assert plan is not None
-        sites_services.require_revision(
-            plan, reason=revision_reason(fresh, finding), actor=actor
-        )
+        sites_services.require_revision(plan, reason=revision_reason(fresh, finding), actor=actor)
     audit.record(ExerciseAction.FINDING_RECORDED, actor=actor, obj=finding,
                  after=audit.snapshot(finding), **_scope(fresh))  # fmt: skip
     return finding
