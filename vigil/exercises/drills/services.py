@@ -259,7 +259,9 @@ def change_exercise(
     exercise: Exercise, *, actor: Actor, version: int | None = None, **changes: Any
 ) -> Exercise:
     """Change what the exercise is; what it tests and when only while it is planned.
-    ``participants`` is a list of ``ParticipantSpec``; ``plans`` and ``sites`` lists."""
+    ``participants`` is a list of ``ParticipantSpec``; ``plans`` and ``sites`` lists of
+    those the actor sees (the plans and sites the actor cannot see are kept, and so is
+    a ``site`` the actor cannot see unless another is set)."""
     fresh = _locked(exercise, None)
     _require_keeper(actor, fresh)  # a reader is refused (403) before a stale version (409)
     if version is not None and fresh.version != version:
@@ -292,11 +294,17 @@ def change_exercise(
         _check_sites(committee, [changes["site"]], actor)
     if participants is not None:
         _check_participants(committee, participants)
+    if "site" in changes and changes["site"] is None and fresh.site_id is not None:
+        if not KeySite.objects.visible_to(actor).filter(pk=fresh.site_id).exists():
+            del changes["site"]  # the editor cannot see it (nor choose it): kept
     _bump(fresh, **changes)
+    # The editor replaces the plans and sites they see; those they cannot see stay.
     if plans is not None:
-        fresh.plans.set(list(plans))
+        unseen = fresh.plans.exclude(pk__in=Plan.objects.visible_to(actor).values("pk"))
+        fresh.plans.set([*plans, *unseen])
     if sites is not None:
-        fresh.sites.set(list(sites))
+        hidden = fresh.sites.exclude(pk__in=KeySite.objects.visible_to(actor).values("pk"))
+        fresh.sites.set([*sites, *hidden])
     if participants is not None:
         _set_participants(fresh, participants)
     audit.record(ExerciseAction.EXERCISE_CHANGED, actor=actor, obj=fresh, before=before,
