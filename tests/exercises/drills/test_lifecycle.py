@@ -214,3 +214,18 @@ def test_an_edit_keeps_the_plans_and_sites_the_editor_cannot_see(
     # What the editor sees is replaced: without the seaport plan, only the unseen one stays.
     services.change_exercise(province, actor=actor, version=province.version, plans=[])
     assert list(province.plans.all()) == [airport_plan]
+
+
+def test_an_area_for_improvement_whose_only_action_was_cancelled_is_not_covered(
+    exercises: dict[str, Exercise],
+) -> None:
+    from vigil.exercises.evaluation.demo import DIT_FINDING
+    from vigil.exercises.evaluation.models import CorrectiveAction
+    from vigil.work.tasks.models import Task
+
+    seaport = exercises["seaport"]  # evaluated: each area for improvement has an action
+    bare = gettext("an area for improvement has no corrective action")
+    assert bare not in services.missing_for_close(seaport)
+    action = CorrectiveAction.objects.get(finding__text=DIT_FINDING)
+    Task.objects.filter(pk=action.task_id).update(state=Task.State.CANCELLED)
+    assert bare in services.missing_for_close(seaport)

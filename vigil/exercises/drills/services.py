@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
@@ -36,6 +36,7 @@ from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.sites import services as sites_services
 from vigil.sites.models import KeySite, Plan
 from vigil.work.services import agencies_in_tree
+from vigil.work.tasks.models import Task
 
 KEEPERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 # What ``change_exercise`` may change, and in which states.
@@ -386,8 +387,12 @@ def missing_for_close(exercise: Exercise) -> list[str]:
         missing.append(_("the after-action summary is empty"))
     if exercise.objectives.filter(rating="").exists():
         missing.append(_("an objective is not rated"))
+    # A corrective action whose task was cancelled covers nothing.
+    live = Q(
+        corrective_actions__task__state__in=[s for s in Task.State if s != Task.State.CANCELLED]
+    )
     bare = exercise.findings.filter(kind="improvement").annotate(
-        n=Count("corrective_actions")).filter(n=0)  # fmt: skip
+        n=Count("corrective_actions", filter=live)).filter(n=0)  # fmt: skip
     if bare.exists():
         missing.append(_("an area for improvement has no corrective action"))
     return missing
