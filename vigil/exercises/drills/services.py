@@ -295,9 +295,10 @@ def change_exercise(
         _check_sites(committee, [changes["site"]], actor)
     if participants is not None:
         _check_participants(committee, participants)
-    if "site" in changes and changes["site"] is None and fresh.site_id is not None:
-        if not KeySite.objects.visible_to(actor).filter(pk=fresh.site_id).exists():
-            del changes["site"]  # the editor cannot see it (nor choose it): kept
+    unseen_site = KeySite.objects.filter(pk=fresh.site_id).exclude(
+        pk__in=KeySite.objects.visible_to(actor).values("pk"))  # fmt: skip
+    if "site" in changes and changes["site"] is None and unseen_site.exists():
+        del changes["site"]  # the editor cannot see it (nor choose it): kept
     _bump(fresh, **changes)
     # The editor replaces the plans and sites they see; those they cannot see stay.
     if plans is not None:
