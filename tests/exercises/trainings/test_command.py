@@ -106,7 +106,11 @@ def test_a_commune_outside_the_committees_area_is_refused(
     province = committee("province")
     assert province.admin_unit is not None
     theirs = services.plan_training(
-        province, actor=User.objects.get(username="thuongtruc"), topic="Của tỉnh",
-        starts_on=day, ends_on=day, commune=b.admin_unit,
+        province,
+        actor=User.objects.get(username="thuongtruc"),
+        topic="Của tỉnh",
+        starts_on=day,
+        ends_on=day,
+        commune=b.admin_unit,
     )  # the province's area holds commune B
     assert theirs.commune == b.admin_unit

@@ -295,7 +295,7 @@ def change_exercise(
         _check_sites(committee, [changes["site"]], actor)
     if participants is not None:
         _check_participants(committee, participants)
-    unseen_site = KeySite.objects.filter(pk=fresh.site_id).exclude(
+    unseen_site = KeySite.objects.filter(pk=fresh.site_id or 0).exclude(
         pk__in=KeySite.objects.visible_to(actor).values("pk"))  # fmt: skip
     if "site" in changes and changes["site"] is None and unseen_site.exists():
         del changes["site"]  # the editor cannot see it (nor choose it): kept
