@@ -20,7 +20,6 @@ from vigil.exercises.drills.models import Exercise, ExerciseStatus
 from vigil.exercises.evaluation.models import CorrectiveAction
 from vigil.exercises.figures.queries import action_state_q, exercises_of_year, site_figures
 from vigil.org.scope import Role, Viewer
-from vigil.sites.queries import exercised_since
 from vigil.work.tasks.models import Task
 
 TITLE = _("Trainings and exercises")
@@ -58,7 +57,7 @@ def summary_for(user: Viewer) -> dict[str, Any]:
          "value": actions_in_state(user, "overdue").count(), "url": _action_list("overdue"),
          "urgency": "overdue"},
     ]  # fmt: skip
-    exercised, total = site_figures(user, None, exercised_since(today))
+    exercised, total = site_figures(user, None, today)
     if total:
         items.append(
             {"label": _("of key sites exercised in the last 12 months"),

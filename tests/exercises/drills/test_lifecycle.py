@@ -183,3 +183,49 @@ def test_what_an_exercise_tests_changes_only_while_it_is_planned(
                                  starts_on=seaport.starts_on - dt.timedelta(days=1))  # fmt: skip
     seaport.refresh_from_db()
     assert seaport.version == before  # nothing written
+
+
+def test_an_edit_keeps_the_plans_and_sites_the_editor_cannot_see(
+    exercises: dict[str, Exercise], persona: Callable[[str], Any]
+) -> None:
+    """The province's full-scale exercise tests the seaport and the airport; the airport,
+    its plan and the exercise's single site made Tối mật (above the standing office's
+    Mật clearance): an edit of what the office sees leaves them in place."""
+    from vigil.core.classification import Classification
+    from vigil.sites.models import KeySite, Plan
+
+    province = exercises["province"]
+    seaport_plan, airport_plan = (Plan.objects.get(code_name="KB-CB 01"),
+                                  Plan.objects.get(code_name="KB-SB 01"))  # fmt: skip
+    seaport, airport = seaport_plan.sites.get(), airport_plan.sites.get()
+    province.plans.set([seaport_plan, airport_plan])
+    assert province.site == seaport and set(province.sites.all()) == {seaport, airport}
+    secret = Classification.SECRET
+    Plan.objects.filter(pk=airport_plan.pk).update(classification=secret)
+    KeySite.objects.filter(pk__in=[airport.pk, seaport.pk]).update(classification=secret)
+    actor = persona("thuongtruc")
+    assert actor.clearance < secret
+    services.change_exercise(province, actor=actor, version=province.version,
+                             plans=[seaport_plan], sites=[], site=None)  # fmt: skip
+    province.refresh_from_db()
+    assert set(province.plans.all()) == {seaport_plan, airport_plan}
+    assert set(province.sites.all()) == {seaport, airport}
+    assert province.site == seaport
+    # What the editor sees is replaced: without the seaport plan, only the unseen one stays.
+    services.change_exercise(province, actor=actor, version=province.version, plans=[])
+    assert list(province.plans.all()) == [airport_plan]
+
+
+def test_an_area_for_improvement_whose_only_action_was_cancelled_is_not_covered(
+    exercises: dict[str, Exercise],
+) -> None:
+    from vigil.exercises.evaluation.demo import DIT_FINDING
+    from vigil.exercises.evaluation.models import CorrectiveAction
+    from vigil.work.tasks.models import Task
+
+    seaport = exercises["seaport"]  # evaluated: each area for improvement has an action
+    bare = gettext("an area for improvement has no corrective action")
+    assert bare not in services.missing_for_close(seaport)
+    action = CorrectiveAction.objects.get(finding__text=DIT_FINDING)
+    Task.objects.filter(pk=action.task_id).update(state=Task.State.CANCELLED)
+    assert bare in services.missing_for_close(seaport)

@@ -237,3 +237,60 @@ def test_an_exercise_mode_incident_counts_in_no_figure(
         )  # fmt: skip
         ExerciseIncident.objects.create(exercise=year.tabletop, incident=incident)
     assert figures(persona) == before
+
+
+def test_the_share_of_sites_exercised_of_a_past_year_is_that_of_its_31_december(
+    year: Year, persona: Callable[[str], Any], client_for: Callable[[str], Any],
+    api_for: Callable[..., Any],
+) -> None:  # fmt: skip
+    """2027 is counted on 31/12/2027 from the exercises conducted from 31/12/2026: the
+    market drill of June 2027, not the tabletop and the drill of February 2028 (whose
+    plans were exercised last). This year's share counts on today, the market with it."""
+    user = persona("thuongtruc")
+    market = plan("KB-MC 01")
+    with at(d(5, 2, 2027)):
+        drill = exercise("b", ExerciseType.DRILL, "Diễn tập chợ 2027", d(6, 1, 2027),
+                         [("police_b", 5)], [market])  # fmt: skip
+    with at(d(6, 1, 2027)):
+        drills.conduct(drill, actor=SYSTEM, on=d(6, 1, 2027))
+    past = exercise_figures(user, YEAR - 1)
+    assert past.sites_as_of == d(12, 31, 2027) and past.exercised_since == d(12, 31, 2026)
+    assert past.sites_exercised == 1  # the market only
+    now = exercise_figures(user, YEAR)
+    assert now.sites_as_of == TODAY and now.sites_exercised == 3  # seaport, airport, market
+    assert exercise_figures(user, YEAR + 1).sites_as_of == TODAY  # a future year: today
+    assert annual_summary(user, YEAR - 1)["sites_exercised_as_of"] == "2027-12-31"
+    assert annual_summary(user, YEAR)["sites_exercised_as_of"] == TODAY.isoformat()
+    api = api_for("thuongtruc").get(f"/api/v1/exercise-figures/?year={YEAR - 1}").json()
+    assert (api["sites_exercised"], api["sites_exercised_as_of"]) == (1, "2027-12-31")
+    page = client_for("thuongtruc").get(f"/exercises/figures/?year={YEAR - 1}")
+    assert "31/12/2027" in page.content.decode()
+    # A cancelled exercise does not count, even once conducted.
+    type(drill).objects.filter(pk=drill.pk).update(status="cancelled")
+    assert exercise_figures(user, YEAR - 1).sites_exercised == 0
+
+
+def test_only_plans_the_viewer_sees_count_as_revised(
+    year: Year, persona: Callable[[str], Any]
+) -> None:
+    """DIT's officer counts the tabletop DIT took part in, not plan KB-CB 01 it does
+    not see: no plan whose revision was required."""
+    assert figures(persona).plans_revision_required == 1
+    dit = figures(persona, "congthuong")
+    assert dit.exercises == 1 and (dit.plans_revision_required, dit.plans_revised) == (0, 0)
+
+
+def test_a_version_approved_on_the_findings_day_counts_only_if_made_after_it(
+    year: Year, persona: Callable[[str], Any]
+) -> None:
+    seaport = plan("KB-CB 01")
+    with at(d(2, 12), hour=9):  # the finding is recorded at 10:00 that day
+        early = sites.add_version(seaport, sections={"situation": "Sửa sớm."}, actor=SYSTEM)
+        sites.submit_version(early, actor=SYSTEM)
+        sites.approve_version(early, decision_number="16/QĐ-BCĐ", actor=SYSTEM)
+    assert figures(persona).plans_revised == 0
+    with at(d(2, 12), hour=11):
+        later = sites.add_version(seaport, sections={"situation": "Sửa sau."}, actor=SYSTEM)
+        sites.submit_version(later, actor=SYSTEM)
+        sites.approve_version(later, decision_number="17/QĐ-BCĐ", actor=SYSTEM)
+    assert figures(persona).plans_revised == 1

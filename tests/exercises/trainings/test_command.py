@@ -60,3 +60,57 @@ def test_plan_held_and_cancel(
     _run("cancel", str(other.pk), "--as", "xa_a", "--reason", "Trùng lịch")
     other.refresh_from_db()
     assert other.status == "cancelled"
+
+
+def test_a_committee_agency_or_commune_not_seen_is_not_found_alike(
+    committee: Callable[[str], Committee], agency: Callable[[str], Agency]
+) -> None:
+    """Outside every committee, ``kho_mo`` sees no committee: an existing id and a
+    missing one answer the same "not found" (no 403 telling the id exists)."""
+    today = clock.today().strftime("%d/%m/%Y")
+    answers = set()
+    for pk in (committee("a").pk, 999999):
+        with pytest.raises(CommandError) as refused:
+            _run("plan", "--as", "kho_mo", "--committee", str(pk), "--topic", "X",
+                 "--starts", today)  # fmt: skip
+        answers.add(str(refused.value))
+    assert answers == {"Không tìm thấy."}
+    for flag in ("--agency", "--commune"):
+        with pytest.raises(CommandError, match=r"^Không tìm thấy\.$"):
+            _run("plan", "--as", "xa_a", "--committee", str(committee("a").pk), "--topic", "X",
+                 "--starts", today, flag, "999999")  # fmt: skip
+    with pytest.raises(CommandError, match=r"^Không tìm thấy\.$"):
+        _run("plan", "--as", "xa_a", "--committee", str(committee("a").pk), "--topic", "X",
+             "--starts", today, "--audience", "999999=3")  # fmt: skip
+
+
+def test_a_commune_outside_the_committees_area_is_refused(
+    committee: Callable[[str], Committee],
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from vigil.accounts.models import User
+    from vigil.exercises.trainings import services
+
+    a, b = committee("a"), committee("b")
+    assert a.admin_unit is not None and b.admin_unit is not None
+    actor = User.objects.get(username="xa_a")
+    day = clock.today()
+    with pytest.raises(ValidationError, match=r"địa bàn|area"):
+        services.plan_training(a, actor=actor, topic="Ngoài địa bàn", starts_on=day,
+                               ends_on=day, commune=b.admin_unit)  # fmt: skip
+    assert not Training.objects.filter(topic="Ngoài địa bàn").exists()
+    ours = services.plan_training(a, actor=actor, topic="Trong địa bàn", starts_on=day,
+                                  ends_on=day, commune=a.admin_unit)  # fmt: skip
+    assert ours.commune == a.admin_unit
+    province = committee("province")
+    assert province.admin_unit is not None
+    theirs = services.plan_training(
+        province,
+        actor=User.objects.get(username="thuongtruc"),
+        topic="Của tỉnh",
+        starts_on=day,
+        ends_on=day,
+        commune=b.admin_unit,
+    )  # the province's area holds commune B
+    assert theirs.commune == b.admin_unit

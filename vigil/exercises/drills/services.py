@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
@@ -36,6 +36,7 @@ from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.sites import services as sites_services
 from vigil.sites.models import KeySite, Plan
 from vigil.work.services import agencies_in_tree
+from vigil.work.tasks.models import Task
 
 KEEPERS = (Role.STANDING_OFFICE, Role.COMMITTEE_LEADER)
 # What ``change_exercise`` may change, and in which states.
@@ -259,7 +260,9 @@ def change_exercise(
     exercise: Exercise, *, actor: Actor, version: int | None = None, **changes: Any
 ) -> Exercise:
     """Change what the exercise is; what it tests and when only while it is planned.
-    ``participants`` is a list of ``ParticipantSpec``; ``plans`` and ``sites`` lists."""
+    ``participants`` is a list of ``ParticipantSpec``; ``plans`` and ``sites`` lists of
+    those the actor sees (the plans and sites the actor cannot see are kept, and so is
+    a ``site`` the actor cannot see unless another is set)."""
     fresh = _locked(exercise, None)
     _require_keeper(actor, fresh)  # a reader is refused (403) before a stale version (409)
     if version is not None and fresh.version != version:
@@ -292,11 +295,18 @@ def change_exercise(
         _check_sites(committee, [changes["site"]], actor)
     if participants is not None:
         _check_participants(committee, participants)
+    unseen_site = KeySite.objects.filter(pk=fresh.site_id or 0).exclude(
+        pk__in=KeySite.objects.visible_to(actor).values("pk"))  # fmt: skip
+    if "site" in changes and changes["site"] is None and unseen_site.exists():
+        del changes["site"]  # the editor cannot see it (nor choose it): kept
     _bump(fresh, **changes)
+    # The editor replaces the plans and sites they see; those they cannot see stay.
     if plans is not None:
-        fresh.plans.set(list(plans))
+        unseen = fresh.plans.exclude(pk__in=Plan.objects.visible_to(actor).values("pk"))
+        fresh.plans.set([*plans, *unseen])
     if sites is not None:
-        fresh.sites.set(list(sites))
+        hidden = fresh.sites.exclude(pk__in=KeySite.objects.visible_to(actor).values("pk"))
+        fresh.sites.set([*sites, *hidden])
     if participants is not None:
         _set_participants(fresh, participants)
     audit.record(ExerciseAction.EXERCISE_CHANGED, actor=actor, obj=fresh, before=before,
@@ -378,8 +388,12 @@ def missing_for_close(exercise: Exercise) -> list[str]:
         missing.append(_("the after-action summary is empty"))
     if exercise.objectives.filter(rating="").exists():
         missing.append(_("an objective is not rated"))
+    # A corrective action whose task was cancelled covers nothing.
+    live = Q(
+        corrective_actions__task__state__in=[s for s in Task.State if s != Task.State.CANCELLED]
+    )
     bare = exercise.findings.filter(kind="improvement").annotate(
-        n=Count("corrective_actions")).filter(n=0)  # fmt: skip
+        n=Count("corrective_actions", filter=live)).filter(n=0)  # fmt: skip
     if bare.exists():
         missing.append(_("an area for improvement has no corrective action"))
     return missing

@@ -14,7 +14,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -297,7 +296,8 @@ class ObjectiveRate(Scoped):
 
 class ExerciseDocx(APIView):
     """``GET /api/v1/exercises/<id>/after-action.docx``: the after-action report and
-    improvement plan as a Decree 30 .docx (a draft)."""
+    improvement plan as a Decree 30 .docx (a draft), naming only the plans, sites and
+    tasks the reader sees."""
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The file goes out as .docx whatever the client accepts; errors as JSON.
@@ -316,8 +316,7 @@ class ExerciseDocx(APIView):
                                             "owning_agency"),
             request.user, pk=pk,
         )  # fmt: skip
-        if documents.report_classification(exercise) > scope_for(request.user).clearance:
-            raise PermissionDenied(_("The report names a plan classified above your clearance."))
-        audit.record_view(request.user, [exercise, *exercise.plans.all()], about=exercise,
+        contents = documents.contents(exercise, request.user)
+        audit.record_view(request.user, contents.shown, about=exercise,
                           path=request.get_full_path())  # fmt: skip
-        return docx_response(documents.filename(exercise), documents.after_action_docx(exercise))
+        return docx_response(documents.filename(exercise), documents.build(contents))

@@ -17,7 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,6 @@ from vigil.exercises.drills.models import Capability, Exercise, Objective, Ratin
 from vigil.exercises.evaluation import documents, queries, services
 from vigil.exercises.evaluation.models import CorrectiveAction, Finding, FindingKind
 from vigil.org.models import Agency
-from vigil.org.scope import scope_for
 from vigil.sites.models import Plan
 
 if TYPE_CHECKING:
@@ -159,14 +157,13 @@ def _aar_arguments(p: CommandParser) -> None:
 
 def _aar(command: BaseCommand, user: User, o: dict[str, Any]) -> None:
     exercise = _visible(Exercise.objects.select_related("owning_committee"), user, o["exercise"])
-    if documents.report_classification(exercise) > scope_for(user).clearance:
-        raise PermissionDenied(_("The report names a plan classified above your clearance."))
     output = Path(o["output"])
     if not output.parent.is_dir():
         raise CommandError(_("No such folder: %(path)s") % {"path": output.parent})
-    audit.record_view(user, [exercise, *exercise.plans.all()], about=exercise,
+    contents = documents.contents(exercise, user)
+    audit.record_view(user, contents.shown, about=exercise,
                       path=f"cli:exercises aar {exercise.pk}")  # fmt: skip
-    output.write_bytes(documents.after_action_docx(exercise))
+    output.write_bytes(documents.build(contents))
     command.stdout.write(str(output))
 
 

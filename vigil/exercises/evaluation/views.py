@@ -19,7 +19,7 @@ from vigil.exercises.drills.services import may_keep
 from vigil.exercises.evaluation import documents, queries, services
 from vigil.exercises.evaluation.forms import ActionFilterForm, ActionForm, FindingForm, RateForm
 from vigil.exercises.evaluation.models import Finding
-from vigil.org.scope import get_visible_or_404, scope_for
+from vigil.org.scope import get_visible_or_404
 
 PAGE = 50
 
@@ -101,16 +101,15 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def exercise_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The after-action report and improvement plan (.docx); it names the plans tested,
-    so a reader below the clearance of one of them is refused."""
+    """The after-action report and improvement plan (.docx), naming only the plans,
+    sites and tasks the reader sees; one view event for what it shows."""
     exercise: Exercise = get_visible_or_404(
         Exercise.objects.select_related("owning_committee__admin_unit__parent", "owning_agency"),
         request.user, pk=pk,
     )  # fmt: skip
-    if documents.report_classification(exercise) > scope_for(request.user).clearance:
-        raise PermissionDenied(_("The report names a plan classified above your clearance."))
-    audit_classified_view(request, [exercise, *exercise.plans.all()], about=exercise)
-    return docx_response(documents.filename(exercise), documents.after_action_docx(exercise))
+    contents = documents.contents(exercise, request.user)
+    audit_classified_view(request, contents.shown, about=exercise)
+    return docx_response(documents.filename(exercise), documents.build(contents))
 
 
 @require_GET

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from vigil.core import clock, dates
 from vigil.core.endpoints import Id, Scoped
 from vigil.exercises.drills.models import Exercise, ExerciseStatus, ExerciseType
+from vigil.exercises.figures import exports
 from vigil.exercises.figures.forms import committees_for
 from vigil.exercises.figures.queries import ExerciseFigures, exercise_figures
 
@@ -50,17 +51,21 @@ class ExerciseFiguresSerializer(serializers.Serializer[Any]):
     agencies_involved = serializers.IntegerField(help_text="distinct, organising or taking part")
     sites_total = serializers.IntegerField(help_text="active key sites")
     sites_exercised = serializers.IntegerField(
-        help_text="active key sites with a plan exercised since exercised_since"
+        help_text="active key sites an exercise conducted from exercised_since to "
+        "sites_exercised_as_of tested (through a plan or directly)"
     )
     sites_exercised_percent = serializers.IntegerField(allow_null=True)
-    exercised_since = dates.ApiDateField(help_text="the first day of the last 12 months")
+    exercised_since = dates.ApiDateField(help_text="the first day of the 12 months")
+    sites_exercised_as_of = dates.ApiDateField(
+        help_text="the last day of the 12 months: 31 December of a past year, else today"
+    )
     corrective_actions_open = serializers.IntegerField(help_text="overdue ones included")
     corrective_actions_overdue = serializers.IntegerField()
     corrective_actions_closed = serializers.IntegerField()
     median_days_to_close = serializers.FloatField(allow_null=True)
     plans_revision_required = serializers.IntegerField()
     plans_revised = serializers.IntegerField(
-        help_text="with a version approved on or after the finding that required it"
+        help_text="seen by you, with a version approved after the finding that required it"
     )
 
 
@@ -77,7 +82,7 @@ def as_data(f: ExerciseFigures) -> dict[str, Any]:
         "training_participants": f.training_participants, "agencies_involved": f.agencies,
         "sites_total": f.sites_total, "sites_exercised": f.sites_exercised,
         "sites_exercised_percent": f.sites_exercised_percent,
-        "exercised_since": f.exercised_since,
+        "exercised_since": f.exercised_since, "sites_exercised_as_of": f.sites_as_of,
         "corrective_actions_open": f.actions_open,
         "corrective_actions_overdue": f.actions_overdue,
         "corrective_actions_closed": f.actions_closed,
@@ -110,4 +115,5 @@ class ExerciseFiguresView(Scoped):
                 )
         year = values.get("year") or clock.today().year
         figures = exercise_figures(request.user, year, committee=committee)
+        exports.record_view(request.user, figures, path=request.get_full_path())
         return Response(ExerciseFiguresSerializer(as_data(figures)).data)

@@ -40,6 +40,7 @@ def _run(command: BaseCommand, user: User, options: dict[str, Any]) -> None:
         if committee is None:
             raise CommandError(_("Choose a committee you may see."))
     figures = exercise_figures(user, year, committee=committee)
+    exports.record_view(user, figures, path=f"cli:exercises figures {year}")
     if options["xlsx"]:
         path = Path(options["xlsx"])
         if path.suffix.lower() != ".xlsx":

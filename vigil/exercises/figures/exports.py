@@ -7,12 +7,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigil.core import dates
+from vigil.core import audit, dates
+from vigil.core.classification import STAMPS, Classification
 from vigil.core.xlsx import Sheet, workbook_bytes
 from vigil.exercises.drills.models import ExerciseStatus, ExerciseType
 from vigil.exercises.figures.queries import ExerciseFigures
+
+
+def stamp(f: ExerciseFigures) -> str:
+    """The page's stamp: that of the most classified exercise or training counted."""
+    return STAMPS[Classification(f.classification)] if f.classification else ""
+
+
+def record_view(user: Any, f: ExerciseFigures, *, path: str) -> None:
+    """One view event for figures counted from classified exercises or trainings (page,
+    API and .xlsx alike): reading them is audited like reading those. Figures counted
+    from unclassified ones record nothing."""
+    if not f.classification:
+        return
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
+            object_id=path[:64], classification=f.classification,
+            committee_id=f.committee_id,
+            after={"path": path, "year": f.year, "committee": f.committee_id},
+        )  # fmt: skip
 
 
 def figure_rows(f: ExerciseFigures) -> list[tuple[str, Any]]:
@@ -26,7 +48,8 @@ def figure_rows(f: ExerciseFigures) -> list[tuple[str, Any]]:
         (_("Participants in trainings"), f.training_participants),
         (_("Agencies involved"), f.agencies),
         (_("Active key sites"), f.sites_total),
-        (_("Key sites whose plan was exercised in the last 12 months"), f.sites_exercised),
+        (_("Key sites exercised in the 12 months to %(day)s")
+         % {"day": dates.shown(f.sites_as_of)}, f.sites_exercised),
         (_("Share of key sites exercised (%)"), "" if percent is None else percent),
         (_("Corrective actions open"), f.actions_open),
         (_("Corrective actions overdue"), f.actions_overdue),
@@ -48,7 +71,8 @@ def status_rows(f: ExerciseFigures) -> list[tuple[str, int]]:
 
 def figures_sheets(f: ExerciseFigures) -> list[Sheet]:
     scope = f.committee_name or _("Everything you may see")
-    since = _("Sites exercised since %(day)s") % {"day": dates.shown(f.exercised_since)}
+    since = _("Sites exercised from %(since)s to %(day)s") % {
+        "since": dates.shown(f.exercised_since), "day": dates.shown(f.sites_as_of)}  # fmt: skip
     return [
         Sheet(_("Figures"), [_("Figure"), str(f.year)],
               [*figure_rows(f), (_("Committee"), scope), (since, "")]),

@@ -14,10 +14,13 @@ Counted, per the rule the parts of issue 26 agreed:
   (``Task.FINISHED_STATES``), overdue = open and past its deadline, open = not finished
   (overdue ones included); a cancelled task is not counted; days to close = the day
   reported done − the day assigned;
-- a key site is exercised when one of its plans was exercised since
-  ``sites.queries.exercised_since(today)`` (active sites only);
-- a plan is revised after an exercise when a finding of that year's exercises required
-  its revision and a version of it was approved on or after the finding's day.
+- a key site (active) is exercised when an exercise conducted (not cancelled) from
+  ``sites.queries.exercised_since(as_of)`` to ``as_of`` tested one of its plans or the
+  site itself; ``as_of`` is 31 December of a past year, today for this year (or a
+  future one);
+- a plan (one the viewer sees) is revised after an exercise when a finding of that
+  year's exercises required its revision and a version of it was approved after the
+  finding (a later day, or the same day by a version created after the finding).
 
 Everything is read through the scope rule (``visible_to``) by the database, in a
 handful of aggregate queries whatever the number of rows: Python sees sums and, for the
@@ -77,6 +80,7 @@ class ExerciseFigures:
     sites_exercised: int
     sites_total: int
     exercised_since: dt.date
+    sites_as_of: dt.date  # the day the 12 months end on: 31/12 of a past year, else today
     actions_open: int  # overdue ones included
     actions_overdue: int
     actions_closed: int
@@ -105,6 +109,12 @@ class ExerciseFigures:
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def sites_as_of(year: int, today: dt.date) -> dt.date:
+    """The day "exercised in the last 12 months" is counted on for ``year``: its last day
+    for a past year, today for this year or a future one."""
+    return dt.date(year, 12, 31) if year < today.year else today
 
 
 def _in_committee(queryset: QuerySet[Any], committee: Committee | None) -> QuerySet[Any]:
@@ -159,9 +169,10 @@ def exercise_figures(
     )  # fmt: skip
     level = max(level, held["c"] or 0)
     training_ids = trainings.values("pk")
-    exercised, sites_total = site_figures(viewer, committee, exercised_since(today))
+    as_of = sites_as_of(year, today)
+    exercised, sites_total = site_figures(viewer, committee, as_of)
     actions, median = _action_figures(counted_ids, today)
-    plans = _revised_plans(counted_ids)
+    plans = _revised_plans(viewer, counted_ids)
     return ExerciseFigures(
         year=year, committee_id=committee.pk if committee else None,
         committee_name=committee.name if committee else "",
@@ -170,7 +181,7 @@ def exercise_figures(
         training_participants=held["people"] or 0,
         agencies=_agencies_involved(counted_ids, training_ids),
         sites_exercised=exercised, sites_total=sites_total,
-        exercised_since=exercised_since(today),
+        exercised_since=exercised_since(as_of), sites_as_of=as_of,
         actions_open=actions["open"], actions_overdue=actions["overdue"],
         actions_closed=actions["closed"], median_days_to_close=median,
         plans_revision_required=plans["required"], plans_revised=plans["revised"],
@@ -189,17 +200,29 @@ def _agencies_involved(exercise_ids: Any, training_ids: Any) -> int:
     return parts[0].order_by().union(*(p.order_by() for p in parts[1:])).count()
 
 
-def site_figures(viewer: Viewer, committee: Committee | None, since: dt.date) -> tuple[int, int]:
+def site_figures(viewer: Viewer, committee: Committee | None, as_of: dt.date) -> tuple[int, int]:
     """(sites exercised, active sites): the active key sites the viewer sees, and those
-    with a plan (one the viewer sees) exercised on or after ``since``."""
+    an exercise conducted in the 12 months up to ``as_of`` (from ``exercised_since``,
+    as the sites app counts, to ``as_of``; not cancelled) tested, through one of their
+    plans (one the viewer sees) or directly. From the exercises themselves, not from
+    ``Plan.last_exercised_on`` (a plan keeps only its last day), so a past year's share
+    is that of its 31 December."""
     sites = _in_committee(KeySite.objects.visible_to(viewer).filter(archived=False), committee)
-    exercised_plans = Plan.objects.visible_to(viewer).filter(last_exercised_on__gte=since)
-    # One list of the sites exercised (a subquery the database reads once), not a
-    # correlated test per site.
-    exercised = Plan.sites.through.objects.filter(plan_id__in=exercised_plans.values("pk")).values(
-        "keysite_id"
+    conducted = (
+        Exercise.objects.exclude(status=ExerciseStatus.CANCELLED)
+        .filter(conducted_on__gte=exercised_since(as_of), conducted_on__lte=as_of)
+        .values("pk")
     )
-    row = sites.aggregate(total=Count("pk"), exercised=Count("pk", filter=Q(pk__in=exercised)))
+    # Lists of the sites exercised (subqueries the database reads once), not a
+    # correlated test per site.
+    tested_plans = Exercise.plans.through.objects.filter(
+        exercise_id__in=conducted, plan_id__in=Plan.objects.visible_to(viewer).values("pk")
+    ).values("plan_id")
+    through_plans = Plan.sites.through.objects.filter(plan_id__in=tested_plans).values("keysite_id")
+    tested = Exercise.sites.through.objects.filter(exercise_id__in=conducted).values("keysite_id")
+    row = sites.aggregate(
+        total=Count("pk"), exercised=Count("pk", filter=Q(pk__in=through_plans) | Q(pk__in=tested))
+    )
     return row["exercised"], row["total"]
 
 
@@ -264,17 +287,21 @@ def median_of_counts(counted: list[tuple[int, int]]) -> float | None:
     return (found[0] + found[1]) / 2
 
 
-def _revised_plans(exercise_ids: Any) -> dict[str, int]:
-    """Plans a finding of the counted exercises required to revise, and those of them
-    with a version approved on or after that finding's day (Vietnam date)."""
+def _revised_plans(viewer: Viewer, exercise_ids: Any) -> dict[str, int]:
+    """Plans (those the viewer sees) a finding of the counted exercises required to
+    revise, and those of them with a version approved after that finding: approved on a
+    later day (Vietnam date), or on its day by a version created after the finding."""
     tz = timezone.get_default_timezone()
     approved_after = PlanVersion.objects.filter(
-        plan=OuterRef("plan"), approved_on__isnull=False, approved_on__gte=OuterRef("day")
-    )
+        Q(approved_on__gt=OuterRef("day"))
+        | Q(approved_on=OuterRef("day"), created_at__gt=OuterRef("created_at")),
+        plan=OuterRef("plan"), approved_on__isnull=False,
+    )  # fmt: skip
     # The test of each finding is an annotation (an aggregate's filter would name the
     # day by its alias, which the inner query cannot see).
+    seen = Plan.objects.visible_to(viewer).values("pk")
     findings = (
-        Finding.objects.filter(exercise__in=exercise_ids, requires_revision=True)
+        Finding.objects.filter(exercise__in=exercise_ids, requires_revision=True, plan__in=seen)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .annotate(was_revised=Exists(approved_after))
     )
@@ -303,6 +330,7 @@ def annual_summary(viewer: Viewer, year: int) -> dict[str, Any]:
         "sites_total": f.sites_total,
         "sites_exercised_percent": f.sites_exercised_percent,
         "exercised_since": f.exercised_since.isoformat(),
+        "sites_exercised_as_of": f.sites_as_of.isoformat(),
         "corrective_actions_open": f.actions_open,
         "corrective_actions_overdue": f.actions_overdue,
         "corrective_actions_closed": f.actions_closed,

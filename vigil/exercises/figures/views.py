@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vigil.core import clock
+from vigil.core.pages import acting
 from vigil.core.xlsx import xlsx_response
 from vigil.exercises.figures import exports
 from vigil.exercises.figures.forms import FiguresForm, committees_for
@@ -31,13 +32,14 @@ def _page(
             "form": form, "figures": figures, "invalid": not valid,
             "lines": exports.figure_rows(figures), "types": exports.type_rows(figures),
             "statuses": exports.status_rows(figures), "chart": exports.chart(figures),
-            "xlsx_query": request.GET.urlencode(),
+            "xlsx_query": request.GET.urlencode(), "page_stamp": exports.stamp(figures),
         },
     )  # fmt: skip
 
 
 def figures_page(request: HttpRequest) -> HttpResponse:
     form, figures, valid = _figures(request)
+    exports.record_view(acting(request), figures, path=request.get_full_path())
     return _page(request, form, figures, valid)
 
 
@@ -45,6 +47,7 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
     form, figures, valid = _figures(request)
     if not valid:  # the page says what is wrong
         return _page(request, form, figures, valid)
+    exports.record_view(acting(request), figures, path=request.get_full_path())
     return xlsx_response(
         exports.filename(figures), exports.figures_sheets(figures),
         classification=figures.classification,

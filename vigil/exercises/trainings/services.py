@@ -121,6 +121,21 @@ def _check_organiser(committee: Committee, organiser: Agency | None) -> Agency:
     return organiser
 
 
+COMMUNE_KINDS = (AdminUnit.Kind.COMMUNE, AdminUnit.Kind.WARD, AdminUnit.Kind.SPECIAL_ZONE)
+
+
+def _check_commune(committee: Committee, commune: AdminUnit | None) -> None:
+    """A commune (ward, special zone) within the committee's area: its own commune, or
+    one of its province (a committee without an admin unit is not checked)."""
+    if commune is None:
+        return
+    if commune.kind not in COMMUNE_KINDS:
+        raise ValidationError({"commune": _("Choose a commune, ward or special zone.")})
+    area = committee.admin_unit_id
+    if area is not None and area not in (commune.pk, commune.parent_id):
+        raise ValidationError({"commune": _("Choose a commune within the committee's area.")})
+
+
 def _text(value: Any, limit: int | None = None) -> str:
     text = str(value or "").strip()
     return text[:limit] if limit else text
@@ -159,6 +174,7 @@ def plan_training_within(
     _check_dates(starts_on, ends_on)
     owner = _check_organiser(committee, organising_agency or committee.standing_agency)
     _check_audience(committee, audience)
+    _check_commune(committee, commune)
     training = Training(
         owning_committee=committee, owning_agency=owner, classification=int(classification),
         topic=_text(topic, 300), description=_text(description), starts_on=starts_on,
@@ -214,6 +230,8 @@ def change_training(
     shared = changes.pop("shared_agencies", None)
     if "organising_agency" in changes:
         changes["owning_agency"] = _check_organiser(committee, changes.pop("organising_agency"))
+    if "commune" in changes:
+        _check_commune(committee, changes["commune"])
     if "classification" in changes:
         changes["classification"] = int(changes["classification"])
         check_clearance(actor, changes["classification"])

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from vigil.accounts.cli import active_user
 from vigil.core import audit
 from vigil.core.dates import DateField
-from vigil.core.models import AdminUnit
 from vigil.core.pages import refusal_text
 from vigil.exercises.trainings import queries, services
 from vigil.exercises.trainings.models import Training, TrainingStatus
 from vigil.exercises.trainings.services import AudienceSpec
 from vigil.org.models import Agency, Committee
+from vigil.org.scope import admin_units_visible_to
 
 
 class Command(BaseCommand):
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Training %(id)s planned.") % {"id": training.pk})
             elif command == "held":
                 services.record_held(_training(user, options["id"]), actor=user,
-                                     audience=_audience(options["audience"]) or None)  # fmt: skip
+                                     audience=_audience(user, options["audience"]) or None)  # fmt: skip
                 self.stdout.write(_("Training recorded as held."))
             else:
                 services.cancel_training(_training(user, options["id"]), actor=user,
@@ -136,7 +136,7 @@ def _training(user: Any, pk: int) -> Training:
     return found
 
 
-def _audience(values: list[str]) -> list[AudienceSpec]:
+def _audience(user: Any, values: list[str]) -> list[AudienceSpec]:
     specs = []
     for value in values:
         agency_id, sep, count = value.partition("=")
@@ -146,9 +146,9 @@ def _audience(values: list[str]) -> list[AudienceSpec]:
             raise CommandError(
                 _("Give the audience as AGENCY_ID=COUNT, not %(value)s.") % {"value": value}
             ) from None
-        agency = Agency.objects.filter(pk=pk).first() if sep else None
+        agency = _seen(Agency.objects.visible_to(user), pk) if sep else None
         if agency is None:
-            raise CommandError(_("No agency %(id)s.") % {"id": agency_id})
+            raise CommandError(_("Not found."))
         specs.append(AudienceSpec(agency, participants))
     return specs
 
@@ -160,24 +160,32 @@ def _day(value: str) -> Any:
         raise CommandError(refusal_text(exc)) from None
 
 
+def _seen(visible: Any, pk: int) -> Any:
+    """The row of ``visible`` (already narrowed to what the user sees) with this id, or
+    None: a missing id and one the user may not see answer alike (one "not found")."""
+    return visible.filter(pk=pk).first()
+
+
 def _plan(user: Any, options: dict[str, Any]) -> dict[str, Any]:
-    committee = Committee.objects.filter(pk=options["committee"]).first()
+    committee = _seen(Committee.objects.visible_to(user), options["committee"])
     if committee is None:
-        raise CommandError(_("No committee %(id)s.") % {"id": options["committee"]})
+        raise CommandError(_("Not found."))
     starts_on = _day(options["starts"])
     values: dict[str, Any] = {
         "committee": committee, "actor": user, "topic": options["topic"],
         "starts_on": starts_on, "ends_on": _day(options["ends"]) if options["ends"] else starts_on,
         "place": options["place"], "trainer_unit": options["trainer_unit"],
         "description": options["description"], "classification": options["classification"],
-        "audience": _audience(options["audience"]),
+        "audience": _audience(user, options["audience"]),
     }  # fmt: skip
     if options["agency"]:
-        values["organising_agency"] = Agency.objects.filter(pk=options["agency"]).first()
+        values["organising_agency"] = _seen(Agency.objects.visible_to(user), options["agency"])
         if values["organising_agency"] is None:
-            raise CommandError(_("No agency %(id)s.") % {"id": options["agency"]})
+            raise CommandError(_("Not found."))
     if options["commune"]:
-        values["commune"] = AdminUnit.objects.filter(pk=options["commune"]).first()
+        values["commune"] = _seen(admin_units_visible_to(user), options["commune"])
+        if values["commune"] is None:
+            raise CommandError(_("Not found."))
     return values
 
 
