@@ -30,7 +30,7 @@ def test_the_demo_is_what_these_tests_assume(
     dit = persona("congthuong")
     assert Exercise.objects.visible_to(dit).filter(pk=seaport.pk).exists()
     assert seaport.site is not None and seaport.site.name == SEAPORT
-    assert not KeySite.objects.visible_to(dit).filter(pk=seaport.site_id).exists()
+    assert not KeySite.objects.visible_to(dit).filter(pk=seaport.site.pk).exists()
     assert not Plan.objects.visible_to(dit).filter(code_name="KB-CB 01").exists()
 
 

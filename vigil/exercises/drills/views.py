@@ -86,7 +86,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     seen = queries.visible_site_ids(request.user, rows)
     for row in rows:
-        row.shown_site = row.site if row.site_id in seen else None  # type: ignore[attr-defined]
+        row.shown_site = row.site if row.site_id in seen else None
     shown = [row.site for row in rows if row.site_id in seen]
     context = {
         "form": form, "page": page,
