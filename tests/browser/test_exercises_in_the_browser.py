@@ -71,8 +71,8 @@ def test_an_exercise_finding_is_followed_to_closure_and_the_plan_revised(
     province = Committee.objects.get(name="Ban Chỉ đạo Phòng, chống khủng bố tỉnh Quảng Ninh")
     dit = Agency.objects.get(name="Sở Công Thương")
     plan = Plan.objects.get(code_name="KB-CB 01")
-    # The demo's evaluated seaport drill already asks for the plan's revision: a version
-    # approved before the test starts clears it, so the test sees its own finding set it.
+    # A version approved before the test starts: the plan is current, so the test sees
+    # its own finding mark it "revision required".
     approve_next_version(plan, "130/QĐ-BCĐ")
     plan.refresh_from_db()
     assert not plan.revision_required

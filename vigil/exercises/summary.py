@@ -36,7 +36,8 @@ def actions_in_state(user: Viewer, state: str) -> Any:
 
 def _action_list(state: str) -> str | None:
     try:
-        return reverse("exercises:action_list") + f"?state={state}"
+        # Every action the user sees (an agency's officer would see its own first).
+        return reverse("exercises:action_list") + f"?view=all&state={state}"
     except NoReverseMatch:  # the evaluation's list is not installed
         return None
 

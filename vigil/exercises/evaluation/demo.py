@@ -66,9 +66,14 @@ def seed(world: OrgWorld, actor: SystemActor, exercises: dict[str, Any]) -> None
                                     due_on=today + dt.timedelta(days=45),
                                     description=POLICE_ACTION, actor=actor)  # fmt: skip
     plan = seaport.plans.get()
+    # About the plan, with an action to draft its next version, but not marking it
+    # "revision required": the demo keeps the seaport's plan overdue for review (the map's
+    # and the site list's overdue example); the plan the demo shows as "revision
+    # required" is the border gate's (vigil/sites/demo.py), and a tester sets one through
+    # an exercise of their own.
     revision = services.record_finding(
         seaport, kind=FindingKind.IMPROVEMENT, text=REVISION_FINDING, plan=plan,
-        capability=Capability.COMMAND, requires_revision=True, actor=actor,
+        capability=Capability.COMMAND, actor=actor,
     )  # fmt: skip
     services.file_corrective_action(
         revision, agency=ag["police"], due_on=today + dt.timedelta(days=60),
