@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext
 
 from vigil.core import clock
@@ -169,7 +170,7 @@ def test_objectives_are_added_until_the_evaluation_is_finished(
         services.add_objective(province, text="x", capability="telepathy", actor=actor)
     assert province.objectives.count() == before + 1
     seaport = exercises["seaport"]  # evaluated in the demo: its objectives are set
-    with pytest.raises(ValidationError, match="đánh giá"):
+    with translation.override("vi"), pytest.raises(ValidationError, match="đánh giá"):
         services.add_objective(seaport, text="Muộn.", capability="command", actor=actor)
 
 

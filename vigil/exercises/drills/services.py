@@ -31,6 +31,7 @@ from vigil.exercises.drills.models import (
     Participant,
 )
 from vigil.exercises.models import ExerciseAction
+from vigil.exercises.versioned import bump, locked
 from vigil.org.models import Agency, Committee, Role
 from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.sites import services as sites_services
@@ -240,19 +241,7 @@ plan_exercise = transaction.atomic(durable=True)(plan_exercise_within)
 
 
 def _locked(exercise: Exercise, version: int | None) -> Exercise:
-    fresh = Exercise.objects.select_for_update(of=("self",)).select_related(
-        "owning_committee").get(pk=exercise.pk)  # fmt: skip
-    if version is not None and fresh.version != version:
-        raise StaleExercise
-    return fresh
-
-
-def _bump(exercise: Exercise, **changes: Any) -> None:
-    for name, value in changes.items():
-        setattr(exercise, name, value)
-    exercise.version += 1
-    exercise.full_clean(exclude=["shared_agencies", "shared_committees"])
-    exercise.save(update_fields=[*changes, "version"])
+    return locked(Exercise, exercise.pk, version, StaleExercise)
 
 
 @transaction.atomic(durable=True)
@@ -299,7 +288,7 @@ def change_exercise(
         pk__in=KeySite.objects.visible_to(actor).values("pk"))  # fmt: skip
     if "site" in changes and changes["site"] is None and unseen_site.exists():
         del changes["site"]  # the editor cannot see it (nor choose it): kept
-    _bump(fresh, **changes)
+    bump(fresh, **changes)
     # The editor replaces the plans and sites they see; those they cannot see stay.
     if plans is not None:
         unseen = fresh.plans.exclude(pk__in=Plan.objects.visible_to(actor).values("pk"))
@@ -344,7 +333,7 @@ def conduct_within(exercise: Exercise, *, actor: Actor, on: dt.date | None = Non
     if not fresh.objectives.exists():
         raise ValidationError(_("Set at least one objective before the exercise is conducted."))
     before = _snapshot(fresh)
-    _bump(fresh, status=ExerciseStatus.CONDUCTED, conducted_on=day)
+    bump(fresh, status=ExerciseStatus.CONDUCTED, conducted_on=day)
     for plan in fresh.plans.all():
         sites_services.mark_exercised(plan, on=day, actor=actor)
     audit.record(ExerciseAction.EXERCISE_CONDUCTED, actor=actor, obj=fresh, before=before,
@@ -373,7 +362,7 @@ def finish_evaluation(exercise: Exercise, *, actor: Actor, summary: str | None =
     changes: dict[str, Any] = {"status": ExerciseStatus.EVALUATED, "evaluated_at": clock.now()}
     if summary is not None:
         changes["summary"] = summary.strip()
-    _bump(fresh, **changes)
+    bump(fresh, **changes)
     audit.record(ExerciseAction.EXERCISE_EVALUATED, actor=actor, obj=fresh, before=before,
                  after=_snapshot(fresh))  # fmt: skip
     return fresh
@@ -413,7 +402,7 @@ def close_exercise(exercise: Exercise, *, actor: Actor) -> Exercise:
             _("The exercise cannot be closed yet: %(missing)s.") % {"missing": "; ".join(missing)}
         )
     before = _snapshot(fresh)
-    _bump(fresh, status=ExerciseStatus.CLOSED, closed_at=clock.now())
+    bump(fresh, status=ExerciseStatus.CLOSED, closed_at=clock.now())
     audit.record(ExerciseAction.EXERCISE_CLOSED, actor=actor, obj=fresh, before=before,
                  after=_snapshot(fresh))  # fmt: skip
     return fresh
@@ -428,7 +417,7 @@ def cancel_exercise(exercise: Exercise, *, reason: str, actor: Actor) -> Exercis
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the exercise is cancelled.")})
     before = _snapshot(fresh)
-    _bump(fresh, status=ExerciseStatus.CANCELLED, cancel_reason=reason.strip())
+    bump(fresh, status=ExerciseStatus.CANCELLED, cancel_reason=reason.strip())
     audit.record(ExerciseAction.EXERCISE_CANCELLED, actor=actor, obj=fresh, before=before,
                  after=_snapshot(fresh))  # fmt: skip
     return fresh

@@ -24,6 +24,7 @@ from vigil.core.models import AdminUnit
 from vigil.exercises.drills.services import may_keep_exercises
 from vigil.exercises.models import ExerciseAction
 from vigil.exercises.trainings.models import Training, TrainingAudience, TrainingStatus
+from vigil.exercises.versioned import bump, locked
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import Viewer, check_clearance, scope_for
 from vigil.work.services import agencies_in_tree
@@ -195,19 +196,7 @@ plan_training = transaction.atomic(durable=True)(plan_training_within)
 
 
 def _locked(training: Training, version: int | None) -> Training:
-    fresh = Training.objects.select_for_update(of=("self",)).select_related(
-        "owning_committee").get(pk=training.pk)  # fmt: skip
-    if version is not None and fresh.version != version:
-        raise StaleTraining
-    return fresh
-
-
-def _bump(training: Training, **changes: Any) -> None:
-    for name, value in changes.items():
-        setattr(training, name, value)
-    training.version += 1
-    training.full_clean(exclude=["shared_agencies", "shared_committees"])
-    training.save(update_fields=[*changes, "version"])
+    return locked(Training, training.pk, version, StaleTraining)
 
 
 @transaction.atomic(durable=True)
@@ -245,7 +234,7 @@ def change_training(
     _check_dates(changes.get("starts_on", fresh.starts_on), changes.get("ends_on", fresh.ends_on))
     if audience is not None:
         _check_audience(committee, audience)
-    _bump(fresh, **changes)
+    bump(fresh, **changes)
     if audience is not None:
         _set_audience(fresh, audience)
     if shared is not None:
@@ -281,7 +270,7 @@ def record_held(
     elif not fresh.audience.exists():
         raise ValidationError({"audience": _("Say which agencies took part, and how many.")})
     before = _snapshot(fresh)
-    _bump(fresh, status=TrainingStatus.HELD)
+    bump(fresh, status=TrainingStatus.HELD)
     if audience is not None:
         _set_audience(fresh, audience)
     audit.record(ExerciseAction.TRAINING_HELD, actor=actor, obj=fresh, before=before,
@@ -301,7 +290,7 @@ def cancel_training(
     if not _text(reason):
         raise ValidationError({"reason": _("Say why the training is cancelled.")})
     before = _snapshot(fresh)
-    _bump(fresh, status=TrainingStatus.CANCELLED, cancel_reason=_text(reason))
+    bump(fresh, status=TrainingStatus.CANCELLED, cancel_reason=_text(reason))
     audit.record(ExerciseAction.TRAINING_CANCELLED, actor=actor, obj=fresh, before=before,
                  after=_snapshot(fresh))  # fmt: skip
     return fresh
