@@ -112,7 +112,6 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {
         "exercise": exercise, "plans": plans, "sites": sites, "site": site, "steps": steps,
         "participants": list(exercise.participants.select_related("agency").order_by("pk")),
-        "objectives": list(exercise.objectives.order_by("number")),
         "missing": services.missing_for_close(exercise)
         if exercise.status in queries.STEPS["finish"] + queries.STEPS["close"] else [],
         # The panels' tasks, incidents and alerts are read on this page too.
