@@ -15,7 +15,10 @@ from vigil.exercises.figures.queries import ExerciseFigures, exercise_figures
 
 
 def _figures(request: HttpRequest) -> tuple[FiguresForm, ExerciseFigures, bool]:
-    form = FiguresForm(request.GET or None, committees=committees_for(request.user))
+    form = FiguresForm(
+        request.GET or None, committees=committees_for(request.user),
+        initial={"year": clock.today().year},  # the year shown when none is asked for
+    )  # fmt: skip
     valid = not form.is_bound or form.is_valid()
     data = form.cleaned_data if form.is_bound and valid else {}
     year = data.get("year") or clock.today().year
