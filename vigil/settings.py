@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "vigil.situation",
     "vigil.controlled",
     "vigil.exercises",
+    "vigil.reports",
     "vigil.home",
     "django_tasks",
     "django_tasks_db",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("vigil.work.urls")),
     path("", include("vigil.controlled.urls")),
     path("", include("vigil.exercises.urls")),
+    path("", include("vigil.reports.urls")),
     path("", include("vigil.core.urls")),
     path("api/v1/", include("vigil.org.api_urls")),
     path("api/v1/", include("vigil.inbox.api_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("vigil.work.api_urls")),
     path("api/v1/", include("vigil.controlled.api_urls")),
     path("api/v1/", include("vigil.exercises.api_urls")),
+    path("api/v1/", include("vigil.reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
