@@ -74,9 +74,7 @@ class Commendation(Owned):
     kind = models.CharField(_("kind"), max_length=20, choices=CommendationKind.choices)
     form = models.CharField(_("form"), max_length=20, choices=CommendationForm.choices)
     authority = models.CharField(_("granting authority"), max_length=30, choices=Authority.choices)
-    recipient_kind = models.CharField(
-        _("recipient"), max_length=20, choices=RecipientKind.choices
-    )
+    recipient_kind = models.CharField(_("recipient"), max_length=20, choices=RecipientKind.choices)
     recipient_agency = models.ForeignKey(
         "org.Agency",
         verbose_name=_("agency commended"),
@@ -157,8 +155,11 @@ class Commendation(Owned):
                     & (Q(recipient_agency__isnull=False) | Q(recipient_committee__isnull=False))
                 )
                 | (
-                    Q(recipient_kind="individual", recipient_agency__isnull=True,
-                      recipient_committee__isnull=True)
+                    Q(
+                        recipient_kind="individual",
+                        recipient_agency__isnull=True,
+                        recipient_committee__isnull=True,
+                    )
                     & ~Q(person_name="")
                 ),
                 name="reports_commendation_one_recipient",
@@ -166,12 +167,13 @@ class Commendation(Owned):
                     "A collective is an agency or a committee; an individual has a name "
                     "(with position and unit) and nothing else."
                 ),
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
-                condition=~Q(state="decided") | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                condition=~Q(state="decided")
+                | (~Q(decision_number="") & Q(decision_date__isnull=False)),
                 name="reports_decided_commendation_has_decision",
                 violation_error_message=_("A decided commendation has a decision number and date."),
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:

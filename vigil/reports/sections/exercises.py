@@ -23,8 +23,10 @@ TYPE_WORDS = {
 
 def compute(ctx: Context) -> SectionContent:
     f = exercise_figures(ctx.viewer, ctx.period.year, committee=ctx.committee)
-    page = reverse("exercises:figures") + "?" + urlencode(
-        {"year": ctx.period.year, "committee": ctx.committee.pk}
+    page = (
+        reverse("exercises:figures")
+        + "?"
+        + urlencode({"year": ctx.period.year, "committee": ctx.committee.pk})
     )
     percent = f.sites_exercised_percent
     figures = [

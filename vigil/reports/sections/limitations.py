@@ -45,5 +45,7 @@ def compute(ctx: Context) -> SectionContent:
     if agencies is not None and agencies.rows:
         names = ", ".join(str(row[0]) for row in agencies.rows[:5])
         lines.append(f"- Các đơn vị còn nhiệm vụ chậm, quá hạn: {names}.")
-    text = "\n".join(lines) if lines else "Số liệu trong kỳ không cho thấy tồn tại, hạn chế nổi bật."
+    text = (
+        "\n".join(lines) if lines else "Số liệu trong kỳ không cho thấy tồn tại, hạn chế nổi bật."
+    )
     return SectionContent(text=text, classification=level)

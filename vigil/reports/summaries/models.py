@@ -11,8 +11,6 @@ its sections. Issued, it is frozen: its sections are never written again and its
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -95,9 +93,7 @@ class SummaryReport(Owned):
             models.UniqueConstraint(
                 fields=["owning_committee", "kind", "year", "part"],
                 name="reports_one_report_per_period",
-                violation_error_message=_(
-                    "This committee already has a report for this period."
-                ),
+                violation_error_message=_("This committee already has a report for this period."),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),

@@ -29,6 +29,7 @@ from vigil.reports.periods import Period, period_of
 from vigil.reports.sections.base import Context, SectionContent
 from vigil.reports.sections.outline import outline_for
 from vigil.reports.summaries.models import ReportKind, ReportState, SummaryReport, SummarySection
+from vigil.work.records.models import Meeting
 
 Progress = Callable[[int, int, str], None]  # (done, total, section title)
 
@@ -108,7 +109,7 @@ def draft_report(
     part: int = 0,
     *,
     actor: Actor,
-    conference: object = None,
+    conference: Meeting | None = None,
     progress: Progress | None = None,
 ) -> SummaryReport:
     """Draft the committee's report for the period: every section computed, its text
@@ -156,7 +157,10 @@ def _locked(report: SummaryReport, version: int | None) -> SummaryReport:
 
 @transaction.atomic(durable=True)
 def redraft_report(
-    report: SummaryReport, *, actor: Actor, version: int | None = None,
+    report: SummaryReport,
+    *,
+    actor: Actor,
+    version: int | None = None,
     progress: Progress | None = None,
 ) -> SummaryReport:
     """Compute a draft's figures again (the data moved on). A section's drafted text
