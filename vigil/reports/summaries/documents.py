@@ -78,3 +78,8 @@ def docx_bytes(report: SummaryReport) -> bytes:
 def filename(report: SummaryReport, ext: str) -> str:
     part = f"-{report.part:02d}" if report.part else ""
     return f"bao-cao-{report.kind}-{report.year}{part}.{ext}"
+
+
+def edxml_bytes(report: SummaryReport) -> bytes:
+    """The issued report as an edXML package (to be built)."""
+    raise NotImplementedError
