@@ -100,9 +100,7 @@ def test_a_chart_with_no_bars_still_draws() -> None:
 def test_the_annual_report_draft_and_issued_pass_the_checker_with_its_charts(
     persona: Callable[[str], Any],
 ) -> None:
-    report = services.draft_report(
-        province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc")
-    )
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc"))
     charts = charts_of(report)
     assert charts >= 1  # the demo's drills by type
     draft = docx_bytes(report)
@@ -135,14 +133,12 @@ def test_a_quarterly_report_passes_the_checker(persona: Callable[[str], Any]) ->
     )
     assert check_docx(docx_bytes(report)) == []
     report = issued(report, persona("lanhdao"))
-    assert check_docx(bytes(report.issued_docx)) == []
-    assert f"Số: {report.number.split('/')[0].zfill(2)}/" in text_of(bytes(report.issued_docx))
+    assert check_docx(docx_bytes(report)) == []
+    assert f"Số: {report.number.split('/')[0].zfill(2)}/" in text_of(docx_bytes(report))
 
 
 def test_a_report_with_no_data_still_builds(persona: Callable[[str], Any]) -> None:
-    report = services.draft_report(
-        province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc")
-    )
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc"))
     assert charts_of(report) == 0
     data = docx_bytes(report)
     assert check_docx(data) == []
@@ -158,9 +154,7 @@ def test_the_issued_report_goes_out_as_edxml_and_reads_back(
     persona: Callable[[str], Any],
 ) -> None:
     # A year with nothing classified in it (2026's drills include Mật ones).
-    report = services.draft_report(
-        province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc")
-    )
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc"))
     assert report.classification == 0
     with pytest.raises(ValidationError, match="draft"):
         edxml_bytes(report)
@@ -174,14 +168,12 @@ def test_the_issued_report_goes_out_as_edxml_and_reads_back(
     assert "Ban Chỉ đạo Phòng, chống khủng bố quốc gia" in [r.name for r in package.recipients]
     assert package.date == report.issued_on
     (attachment,) = package.attachments
-    assert attachment.data == bytes(report.issued_docx)
+    assert attachment.data == docx_bytes(report)
     assert attachment.name.endswith(".docx")
 
 
 def test_a_classified_report_does_not_go_out_as_edxml(persona: Callable[[str], Any]) -> None:
-    report = services.draft_report(
-        province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc")
-    )
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc"))
     report = issued(report, persona("lanhdao"))
     assert report.classification > 0  # Mật drills counted in the exercises section
     with pytest.raises(ValidationError, match="classified"):
@@ -189,9 +181,7 @@ def test_a_classified_report_does_not_go_out_as_edxml(persona: Callable[[str], A
 
 
 def test_the_xlsx_has_the_figures_and_a_sheet_per_table(persona: Callable[[str], Any]) -> None:
-    report = services.draft_report(
-        province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc")
-    )
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc"))
     book = load_workbook(io.BytesIO(xlsx_bytes(report)))
     assert book.sheetnames[0] == "Số liệu"
     figures = book["Số liệu"]
@@ -203,7 +193,8 @@ def test_the_xlsx_has_the_figures_and_a_sheet_per_table(persona: Callable[[str],
     rows = {(r[0], r[1]): (r[2], r[3]) for r in figures.iter_rows(min_row=3, values_only=True)}
     exercises = SectionContent.from_json(report.sections.get(key="exercises").content)
     assert rows[("Công tác tập huấn, diễn tập", "Cuộc diễn tập")] == (
-        exercises.figure("exercises"), "cuộc"
+        exercises.figure("exercises"),
+        "cuộc",
     )
     tables = [t for s in report.sections.all() for t in SectionContent.from_json(s.content).tables]
     assert len(book.sheetnames) == 1 + len(tables)
