@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from vigil.core import clock
 from vigil.core.documents.official import Signature
-from vigil.org.models import Committee, Period, Post, PostHolder
+from vigil.org.models import Agency, Committee, Period, Post, PostHolder
+
+
+def host_agency(committee: Committee) -> Agency | None:
+    """The agency of the committee's head's post ("Ủy ban nhân dân tỉnh …"): printed
+    above the committee's name, and whom its reports are addressed to."""
+    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
+    return head.agency if head is not None else None
 
 
 def parent_body(committee: Committee) -> str:
     """The host body printed above the committee: the agency of its head's post, in full."""
-    head = committee.posts.filter(kind=Post.Kind.HEAD).select_related("agency").first()
-    agency = head.agency if head is not None else None
+    agency = host_agency(committee)
     return agency.name.upper() if agency is not None else ""
 
 

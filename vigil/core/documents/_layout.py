@@ -30,6 +30,7 @@ from vigil.core.documents.official import (
     OfficialDocument,
     PageBreak,
     Paragraph,
+    Picture,
     SectionBreak,
     Table,
     appendix_reference,
@@ -286,6 +287,23 @@ def _table(document: Any, block: Table) -> None:
         spacer.paragraph_format.space_after = SPACING
 
 
+def _picture(document: Any, block: Picture) -> None:
+    """The image centred on its own line, never wider than the text; its caption under it."""
+    available = text_width(document.sections[-1])
+    width = min(int(Cm(block.width_cm)), available)
+    paragraph = add_paragraph(document, "", BODY_SIZE)
+    fmt = paragraph.paragraph_format
+    fmt.space_before = SPACING
+    fmt.space_after = Pt(0) if block.caption else SPACING
+    fmt.keep_with_next = bool(block.caption)
+    run = paragraph.runs[0] if paragraph.runs else paragraph.add_run()
+    run.add_picture(io.BytesIO(block.data), width=Emu(width))
+    if block.caption:
+        caption = add_paragraph(document, block.caption, 13, italic=True)
+        caption.paragraph_format.space_before = Pt(3)
+        caption.paragraph_format.space_after = SPACING
+
+
 def _blocks(document: Any, blocks: Sequence[Block]) -> None:
     for block in blocks:
         if isinstance(block, Heading):
@@ -300,6 +318,8 @@ def _blocks(document: Any, blocks: Sequence[Block]) -> None:
             _body_paragraph(document, block.text, bold=block.bold, italic=block.italic)
         elif isinstance(block, Table):
             _table(document, block)
+        elif isinstance(block, Picture):
+            _picture(document, block)
         elif isinstance(block, SectionBreak):
             _new_section(document, landscape=block.landscape)
         elif isinstance(block, PageBreak):

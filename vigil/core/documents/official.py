@@ -61,6 +61,16 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image (PNG or JPEG bytes) centred on its own line, ``width_cm`` wide (at
+    most the text's width), its caption centred in italics under it."""
+
+    data: bytes
+    width_cm: float
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class SectionBreak:
     """Start a new page; the pages after it are landscape or portrait."""
 
@@ -72,7 +82,7 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Table | SectionBreak | PageBreak
+Block = Heading | Paragraph | Table | Picture | SectionBreak | PageBreak
 
 
 @dataclass(frozen=True)

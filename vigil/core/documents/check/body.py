@@ -16,9 +16,11 @@ from vigil.core.documents.check.reading import (
     AS_ABOVE,
     DOUBLED_DASH,
     MARKS,
+    TOLERANCE,
     all_have,
     borders,
     centred,
+    has_drawing,
     norm,
     paragraph_sizes,
     run_flag,
@@ -69,7 +71,8 @@ class BodyChecker(SignatureChecker):
             for e, _s in items[: signature_at if signature_at is not None else len(items)]
             if e.tag == qn("w:p")
         ]
-        texts = [p for p in main if p.text.strip()]
+        captions = self._pictures(main)
+        texts = [p for p in main if p.text.strip() and p._p not in captions]
         marks = [p for p in texts if norm(p.text).upper() in MARKS]
         for mark in marks:
             if not all_have(mark, "bold") or not {"top", "bottom", "left", "right"} <= borders(
@@ -111,6 +114,32 @@ class BodyChecker(SignatureChecker):
         if signature_at is not None and not self.telegram:
             self._as_above(DocxTable(items[signature_at][0], body))
         self.appendices(paragraphs)
+
+    def _pictures(self, main: list[DocxParagraph]) -> set[Any]:
+        """A picture: centred on its own line, no wider than the text; the centred
+        line under it is its caption (size 13–14). Returns the captions' elements."""
+        captions: set[Any] = set()
+        section = self.document.sections[0]
+        available = int(section.page_width - section.left_margin - section.right_margin)
+        for index, paragraph in enumerate(main):
+            if not has_drawing(paragraph) or not paragraph._p.xpath(".//pic:pic"):
+                continue
+            if paragraph.text.strip() or not centred(paragraph):
+                self.fail("picture.align", _("A picture must be centred on a line of its own."))
+            widths = [int(w) for w in paragraph._p.xpath(".//wp:extent/@cx")]
+            if any(w > available + TOLERANCE for w in widths):
+                self.fail("picture.width", _("A picture is wider than the text."))
+            following = main[index + 1] if index + 1 < len(main) else None
+            if following is None or not following.text.strip() or not centred(following):
+                continue
+            captions.add(following._p)
+            if not sizes_within(following, 13, 14):
+                self.fail(
+                    "picture.caption",
+                    _("A picture's caption must be size 13–14: “%(text)s”.")
+                    % {"text": norm(following.text)[:40]},
+                )
+        return captions
 
     def _decision(self, rest: list[DocxParagraph]) -> list[DocxParagraph]:
         """Mẫu 1.2/1.3: authority line, "Căn cứ …", "QUYẾT ĐỊNH:", then articles."""
