@@ -39,7 +39,7 @@ def _province(committee: Committee) -> Committee:
 
 
 def _unit_name(committee: Committee) -> str:
-    """"tỉnh Quảng Ninh" from the committee's administrative unit."""
+    """ "tỉnh Quảng Ninh" from the committee's administrative unit."""
     unit = committee.admin_unit
     if unit is None:
         return ""

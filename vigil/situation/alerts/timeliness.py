@@ -32,8 +32,8 @@ def acknowledgements(
     committees: Collection[int] = (),
 ) -> Acknowledgements:
     tz = timezone.get_default_timezone()
-    since = timezone.make_aware(dt.datetime(year, 1, 1), tz)
-    until = timezone.make_aware(dt.datetime(year + 1, 1, 1), tz)
+    since = dt.datetime(year, 1, 1, tzinfo=tz)
+    until = dt.datetime(year + 1, 1, 1, tzinfo=tz)
     alerts = Alert.objects.visible_to(viewer).filter(state=AlertState.ISSUED)
     deliveries = AlertDelivery.objects.filter(
         Q(agency_id__in=agencies) | Q(committee_id__in=committees),

@@ -46,7 +46,7 @@ def punctuality(
     ):
         expected += 1
         level = max(level, classification)
-        if state in sent and submitted_at is not None:
-            if timezone.localtime(submitted_at).date() <= due_on:
-                on_time += 1
+        if (state in sent and submitted_at is not None
+                and timezone.localtime(submitted_at).date() <= due_on):  # fmt: skip
+            on_time += 1
     return Punctuality(expected, on_time, level)
