@@ -18,7 +18,7 @@ from vigil.core.documents.decree30 import (
     build_docx,
 )
 from vigil.org.letterhead import place_of
-from vigil.org.models import Committee
+from vigil.org.models import Committee, Period, Post, PostHolder
 from vigil.reports.commendations.models import (
     Authority,
     Commendation,
@@ -38,13 +38,20 @@ def _province(committee: Committee) -> Committee:
     return committee
 
 
+UNIT_WORDS = {"province": "tỉnh", "municipality": "thành phố", "ward": "phường",
+              "commune": "xã", "special_zone": "đặc khu"}  # fmt: skip
+
+
 def _unit_name(committee: Committee) -> str:
-    """ "tỉnh Quảng Ninh" from the committee's administrative unit."""
+    """"tỉnh Quảng Ninh", "đặc khu Vân Đồn": the committee's administrative unit."""
     unit = committee.admin_unit
     if unit is None:
         return ""
+    word = UNIT_WORDS.get(unit.kind, "")
     name = unit.name
-    return name[:1].lower() + name[1:]
+    if word and name.lower().startswith(word):
+        return name[:1].lower() + name[1:]
+    return f"{word} {name}".strip()
 
 
 def issuer(c: Commendation) -> tuple[str, str, str, str]:
@@ -74,16 +81,36 @@ def recipient_words(c: Commendation) -> str:
     return c.recipient_label
 
 
-def _signature(c: Commendation, authority: str) -> Signature:
-    title = authority.split(" ", 2)
-    if c.authority in (Authority.PROVINCE_CHAIRMAN, Authority.COMMUNE_CHAIRMAN):
-        return Signature(name="", title="CHỦ TỊCH")
+def _holder(committee: Committee, kind: str) -> str:
+    """Today's holder of the committee's post of ``kind``, by name ("" when none)."""
+    holder = (
+        PostHolder.objects.filter(
+            Period.current_on(clock.today()), post__committee=committee, post__kind=kind
+        )
+        .order_by("pk")
+        .first()
+    )
+    return holder.holder_name if holder is not None else ""
+
+
+def _signature(c: Commendation) -> Signature:
+    """The granting authority signs in person: the committee's head (who, in the demo
+    as in most provinces, is the provincial chairman), the police director (the
+    committee's standing deputy), a commune's head; the name is left to fill in where
+    the directory does not hold it."""
+    blank = "(Họ và tên)"
+    committee = c.owning_committee
+    province = _province(committee)
+    if c.authority == Authority.PROVINCE_CHAIRMAN:
+        return Signature(name=_holder(province, Post.Kind.HEAD) or blank, title="CHỦ TỊCH")
+    if c.authority == Authority.COMMUNE_CHAIRMAN:
+        return Signature(name=_holder(committee, Post.Kind.HEAD) or blank, title="CHỦ TỊCH")
     if c.authority == Authority.MINISTER:
-        return Signature(name="", title="BỘ TRƯỞNG")
+        return Signature(name=blank, title="BỘ TRƯỞNG")
     if c.authority == Authority.POLICE_DIRECTOR:
-        return Signature(name="", title="GIÁM ĐỐC")
-    del title
-    return Signature(name="", title="TRƯỞNG BAN")
+        name = _holder(province, Post.Kind.STANDING_DEPUTY)
+        return Signature(name=name or blank, title="GIÁM ĐỐC")
+    return Signature(name=_holder(committee, Post.Kind.HEAD) or blank, title="TRƯỞNG BAN")
 
 
 def official_document(c: Commendation) -> OfficialDocument:
@@ -116,7 +143,7 @@ def official_document(c: Commendation) -> OfficialDocument:
         place=place_of(committee),
         number=c.decision_number,
         symbol=symbol,
-        signature=_signature(c, authority),
+        signature=_signature(c),
         body=body,
         recipients=["Như Điều 3", "Lưu: VT, TĐKT"],
         authority=authority,

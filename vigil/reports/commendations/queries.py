@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
@@ -53,13 +53,9 @@ def proposing_committees(user: Viewer) -> QuerySet[Committee]:
     headed = Agency.objects.filter(
         pk__in=[a for role, a, c, _p in scope.roles if role == Role.AGENCY_HEAD and c is None]
     ).values("committee")
-    return (
-        Committee.objects.filter(pk__in=kept)
-        .union(Committee.objects.filter(pk__in=headed))
-        .order_by("path")
-        if not scope.everything
-        else Committee.objects.order_by("path")
-    )
+    if scope.everything:
+        return Committee.objects.order_by("path")
+    return Committee.objects.filter(Q(pk__in=kept) | Q(pk__in=headed)).order_by("path")
 
 
 def agencies_of(committee: Committee) -> QuerySet[Agency]:
@@ -68,6 +64,8 @@ def agencies_of(committee: Committee) -> QuerySet[Agency]:
 
 
 def committees_below(committee: Committee) -> QuerySet[Committee]:
-    return Committee.objects.filter(path__startswith=committee.path).exclude(
-        pk=committee.pk
-    ).order_by("path")  # fmt: skip
+    return (
+        Committee.objects.filter(path__startswith=committee.path)
+        .exclude(pk=committee.pk)
+        .order_by("path")
+    )
