@@ -41,9 +41,11 @@ def test_the_controlled_figures_agree_with_the_figures_page_and_api(
     client_for: Callable[[str], Client],
 ) -> None:  # fmt: skip
     content = controlled.compute(_ctx(persona("thuongtruc"), province()))
-    api = api_for("thuongtruc").get(
-        "/api/v1/ledger-figures/?start=2026-01-01&end=2026-12-31&group=organisation"
-    ).json()
+    api = (
+        api_for("thuongtruc")
+        .get("/api/v1/ledger-figures/?start=2026-01-01&end=2026-12-31&group=organisation")
+        .json()
+    )
     totals = api["totals"]
     assert totals, "the demo has ledger movements in 2026"
     rows = _table(content, "controlled_items")

@@ -71,7 +71,9 @@ def test_propose_and_review_through_the_pages(client_for: Callable[[str], Client
     client = client_for("thuongtruc")
     p = Committee.objects.get(name__endswith="tỉnh Quảng Ninh")
     border = Agency.objects.get(name="Bộ Chỉ huy Bộ đội Biên phòng tỉnh")
-    url = reverse("reports:commendation_new") + f"?committee={p.pk}&year=2026&recipient=a{border.pk}"
+    url = (
+        reverse("reports:commendation_new") + f"?committee={p.pk}&year=2026&recipient=a{border.pk}"
+    )
     page = client.get(url)
     assert page.status_code == 200
     assert [k for k, _label in page.context["form"].fields["evidence_kinds"].choices] == [

@@ -14,7 +14,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vigil.core import dates
+from vigil.core import clock, dates
 from vigil.core.endpoints import Audited, Id, IdFilter, Scoped, Text, created, valid
 from vigil.core.pages import acting
 from vigil.core.parsers import JSONParser
@@ -87,7 +87,8 @@ class RefuseSerializer(serializers.Serializer[Any]):
 
 
 class EvidenceQuery(serializers.Serializer[Any]):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False,
+                                    help_text="default: this year")  # fmt: skip
     agency = Id(required=False)
     committee = Id(required=False)
 
@@ -210,7 +211,7 @@ class CommendationRefuse(_Step):
 
 class CommendationEvidence(Scoped):
     """What Vigil shows of an agency's or a committee's year, as you see it: the items
-    a proposal may cite (``evidence_kinds``)."""
+    a proposal may cite (``evidence_kinds``). Without a recipient, nothing."""
 
     model = Commendation
     pagination_class = None
@@ -220,11 +221,14 @@ class CommendationEvidence(Scoped):
         query = EvidenceQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         values = query.validated_data
-        if (values.get("agency") is None) == (values.get("committee") is None):
+        if values.get("agency") is None and values.get("committee") is None:
+            return Response([])
+        if values.get("agency") is not None and values.get("committee") is not None:
             raise serializers.ValidationError(
                 {"agency": _("Choose the collective commended: an agency or a committee.")}
             )
         agency = _agency(values.get("agency"), "agency")
         committee = _committee(request.user, values.get("committee"), "committee")
-        items = evidence_for(request.user, values["year"], agency=agency, committee=committee)
+        year = values.get("year") or clock.today().year
+        items = evidence_for(request.user, year, agency=agency, committee=committee)
         return Response(EvidenceItemSerializer(items, many=True).data)

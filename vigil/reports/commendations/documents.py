@@ -43,7 +43,7 @@ UNIT_WORDS = {"province": "tỉnh", "municipality": "thành phố", "ward": "ph�
 
 
 def _unit_name(committee: Committee) -> str:
-    """"tỉnh Quảng Ninh", "đặc khu Vân Đồn": the committee's administrative unit."""
+    """ "tỉnh Quảng Ninh", "đặc khu Vân Đồn": the committee's administrative unit."""
     unit = committee.admin_unit
     if unit is None:
         return ""
