@@ -32,7 +32,7 @@ from vigil.reports.commendations.models import (
 
 class EvidenceItemSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     url = serializers.CharField()
     figure = serializers.CharField()
 
