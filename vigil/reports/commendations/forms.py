@@ -32,7 +32,7 @@ class RecipientForm(forms.Form):
     proposal form then offers."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    recipient = forms.ChoiceField(label=_("Recipient"), choices=[])
+    recipient = forms.ChoiceField(label=_("Who is commended"), choices=[])
 
     def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
