@@ -81,7 +81,8 @@ def test_propose_and_review_through_the_pages(client_for: Callable[[str], Client
     refused = client.post(url, {"kind": "yearly", "form": "giay_khen",
                                 "authority": "committee_head"})  # fmt: skip
     assert refused.status_code == 400
-    assert "at least one piece of evidence" in refused.content.decode()
+    # In the reader's language (thuongtruc reads Vietnamese).
+    assert "ít nhất một căn cứ thành tích" in refused.context["form"].errors["evidence_kinds"][0]
     count = Commendation.objects.count()
     done = client.post(url, {"kind": "yearly", "form": "giay_khen", "authority": "committee_head",
                              "evidence_kinds": ["exercises", "alerts"]})  # fmt: skip
