@@ -154,3 +154,24 @@ def test_the_command_line() -> None:
                  "--number", "12/QĐ-UBND", "--on", "20/11/2026", stdout=out)  # fmt: skip
     c.refresh_from_db()
     assert (c.state, c.decision_number) == ("decided", "12/QĐ-UBND")
+
+
+def test_a_proposal_is_changed_through_the_api(api_for: Callable[..., Client]) -> None:
+    api = api_for("thuongtruc", scope="write")
+    c = commune_a()
+    url = f"/api/v1/commendations/{c.pk}/"
+    changed = api.patch(url, {"version": c.version, "achievement": "Xuất sắc"},
+                        content_type="application/json")  # fmt: skip
+    assert changed.status_code == 200 and changed.json()["achievement"] == "Xuất sắc"
+    stale = api.patch(url, {"version": c.version, "achievement": "Cũ"},
+                      content_type="application/json")  # fmt: skip
+    assert stale.status_code == 409
+    wrong = api.patch(url, {"version": c.version + 1, "authority": "committee_head"},
+                      content_type="application/json")  # fmt: skip
+    assert wrong.status_code == 400
+    assert api_for("xa_b", scope="write").patch(url, {"version": 1},
+                                                content_type="application/json").status_code == 404  # fmt: skip
+    decided_url = f"/api/v1/commendations/{decided().pk}/"
+    refused = api.patch(decided_url, {"version": decided().version, "achievement": "x"},
+                        content_type="application/json")  # fmt: skip
+    assert refused.status_code == 400

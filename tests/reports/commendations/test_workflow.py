@@ -192,3 +192,24 @@ def test_the_evidence_of_the_demo_agencies(persona: Callable[[str], Any]) -> Non
     assert "exercises" in kinds
     # Another year shows nothing of those.
     assert evidence_for(persona("thuongtruc"), 2020, agency=dit) == []
+
+
+def test_an_agency_head_proposes_for_their_own_agency_only(
+    persona: Callable[[str], Any],
+) -> None:
+    from vigil.core.audit import SystemActor
+    from vigil.org import services as org
+
+    head = persona("congthuong")
+    dit = Agency.objects.get(name="Sở Công Thương")
+    org.grant_membership(head, agency=dit, role="agency_head", valid_from=dt.date(2026, 1, 1),
+                         actor=SystemActor("test"))  # fmt: skip
+    head = persona("congthuong")  # a fresh scope
+    with pytest.raises(PermissionDenied):
+        _propose(head)  # the Border Guard is not theirs
+    c = _propose(head, recipient_agency=dit)
+    assert (c.owning_agency, c.owning_committee) == (dit, province())
+    c = services.change(c, actor=head, achievement="Phối hợp tốt")
+    assert c.achievement == "Phối hợp tốt"
+    with pytest.raises(PermissionDenied):  # the standing office reviews, not the proposer
+        services.review(c, actor=head)

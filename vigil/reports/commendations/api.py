@@ -70,6 +70,21 @@ class ProposeSerializer(serializers.Serializer[Any]):
                                            max_length=10)  # fmt: skip
 
 
+class ChangeSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The proposal's version you read; refused (409) if it changed since."
+    )
+    kind = serializers.ChoiceField(choices=CommendationKind.choices, required=False)
+    form = serializers.ChoiceField(choices=CommendationForm.choices, required=False)
+    authority = serializers.ChoiceField(choices=Authority.choices, required=False)
+    achievement = Text(max_length=5000, required=False, allow_blank=True)
+    evidence_kinds = serializers.ListField(child=serializers.CharField(max_length=20),
+                                           max_length=10, required=False)  # fmt: skip
+    person_name = Text(max_length=200, required=False)
+    person_position = Text(max_length=200, required=False)
+    unit = Id(required=False, allow_null=True, help_text="an individual's agency")
+
+
 class ReviewSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
     note = Text(max_length=5000, required=False, allow_blank=True, default="")
@@ -156,8 +171,18 @@ class _Conflict:
 
 
 class CommendationDetail(_Conflict, Scoped, Audited, generics.RetrieveAPIView[Commendation]):
+    parser_classes = [JSONParser]
     model = Commendation
     serializer_class = CommendationSerializer
+
+    @extend_schema(request=ChangeSerializer, responses={200: CommendationSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a proposal while it is proposed (the version read is required)."""
+        c = self.get_object()
+        values = valid(ChangeSerializer, request)
+        unit = _agency(values.pop("unit", None), "unit")
+        changed = services.change(c, actor=acting(request), unit=unit, **values)
+        return Response(CommendationSerializer(changed).data)
 
 
 class _Step(_Conflict, Scoped, generics.GenericAPIView[Commendation]):
