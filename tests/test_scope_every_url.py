@@ -178,6 +178,11 @@ DETAIL_URLS: dict[str, str] = {
     "api-exercise-timeline": "exercise",
     "api-exercise-incidents": "exercise",
     "api-exercise-alerts": "exercise",
+    # Commendation proposals (tests/reports/commendations; vigil/reports/commendations/demo.py):
+    # the individual's (case 3), the Giấy khen to DIT (case 4), the Bằng khen to commune A (5).
+    "reports:commendation_detail": "commendation",
+    "reports:commendation_docx": "commendation",
+    "api-commendation-detail": "commendation",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -249,6 +254,11 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
     "exercises:objective_rate": ("objective", "pk"),
     "exercises:finding_new": ("exercise", "pk"),
     "exercises:action_new": ("finding", "pk"),
+    # Commendation steps: 403 for a reader, and for a keeper a step the state does not open.
+    **{
+        f"reports:commendation_{step}": ("commendation", "pk")
+        for step in ("review", "decide", "refuse")
+    },
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -335,6 +345,11 @@ POST_URLS: dict[str, tuple[str, str]] = {
     "api-training-cancel": ("training", "pk"),
     # Rating an objective takes JSON only (415 for this empty form body once it is found).
     "api-objective-rate": ("objective", "pk"),
+    # Commendation steps take JSON only (415 for this empty form body once it is found).
+    **{
+        f"api-commendation-{verb}": ("commendation", "pk")
+        for verb in ("review", "decide", "refuse")
+    },
 }
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
@@ -369,6 +384,9 @@ ROLE_URLS: dict[str, tuple[Callable[[], dict[str, Any]], set[str]]] = {
     "exercises:training_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
     # Planning an exercise: the standing offices and leaders (tests/exercises/drills).
     "exercises:exercise_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
+    # Proposing a commendation: the standing offices and leaders, and agency heads
+    # (none among the personas) (tests/reports/commendations).
+    "reports:commendation_new": (dict, {"lanhdao", "thuongtruc", "xa_a", "xa_b"}),
 }
 # Lists: URL name -> the kind of object listed (None: a page without scoped rows of its own).
 LIST_URLS: dict[str, str | None] = {
@@ -466,6 +484,11 @@ LIST_URLS: dict[str, str | None] = {
     "exercises:figures": None,
     "exercises:figures_xlsx": None,
     "api-exercise-figures": None,
+    "reports:commendation_list": "commendation",
+    "api-commendation-list": "commendation",
+    # What Vigil shows of a recipient's year, as the reader sees it (no rows of its own;
+    # its scope: tests/reports/commendations/test_pages_api_cli.py).
+    "api-commendation-evidence": None,
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -571,9 +594,10 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         objects |= _incident_objects(case) | _alert_objects(case)
         objects |= _training_objects(case)
         objects |= _exercise_objects(case)
+        objects |= _commendation_objects(case)
         return objects
     if case == 5:
-        return _alert_objects(case)
+        return _alert_objects(case) | _commendation_objects(case)
     if case == 9:
         b = Committee.objects.get(name__endswith="phường Móng Cái 1")
         post = Post.objects.filter(committee=b).first()
@@ -588,7 +612,7 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
     if case == 4:
         document = IssuedDocument.objects.get(subject=CASE_4_SUBJECT)
         return {"task": Task.objects.get(document=document), "document": document} | (
-            _training_objects(case)
+            _training_objects(case) | _commendation_objects(case)
         )
     if case in REPORT_CASES:
         return _report_objects(case)
@@ -696,6 +720,22 @@ def _exercise_objects(case: int) -> dict[str, Any]:
                "finding": exercise.findings.order_by("pk").first(),
                "caction": CorrectiveAction.objects.filter(exercise=exercise).order_by("pk").first()}  # fmt: skip
     return {kind: obj for kind, obj in objects.items() if obj is not None}
+
+
+def _commendation_objects(case: int) -> dict[str, Any]:
+    """The demo's commendation proposals (vigil/reports/commendations/demo.py): the
+    individual's, owned by the province and addressed to no one (3); the decided Giấy
+    khen to DIT (4); the Bằng khen proposed for commune A's committee (5)."""
+    from vigil.reports.commendations import demo
+    from vigil.reports.models import Commendation
+
+    found = {
+        3: Commendation.objects.filter(person_name=demo.PERSON_NAME),
+        4: Commendation.objects.filter(decision_number=demo.DECISION_NUMBER),
+        5: Commendation.objects.filter(recipient_committee__name__endswith="đặc khu Vân Đồn"),
+    }.get(case)
+    commendation = found.first() if found is not None else None
+    return {"commendation": commendation} if commendation is not None else {}
 
 
 def _controlled_objects() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vigil.controlled.figures.forms import LONGEST
+from vigil.controlled.figures.oversight import oversight_figures
 from vigil.controlled.figures.queries import GROUPS, period_figures
 from vigil.controlled.ledger.models import LedgerEntry
 from vigil.core import clock, dates
@@ -76,6 +78,16 @@ class LineSerializer(serializers.Serializer[Any]):
     shown = ShownSerializer()
 
 
+class OversightSerializer(serializers.Serializer[Any]):
+    """Inspections held and discrepancies found, resolved and open in the period."""
+
+    inspections = serializers.IntegerField()
+    inspections_with_deficiencies = serializers.IntegerField()
+    discrepancies_found = serializers.IntegerField()
+    discrepancies_resolved = serializers.IntegerField()
+    discrepancies_open = serializers.IntegerField()
+
+
 class FiguresSerializer(serializers.Serializer[Any]):
     start = dates.ApiDateField()
     end = dates.ApiDateField()
@@ -83,6 +95,7 @@ class FiguresSerializer(serializers.Serializer[Any]):
     classification = serializers.IntegerField()
     totals = LineSerializer(many=True, help_text="the province's figures per item")
     lines = LineSerializer(many=True, help_text="per group and item")
+    oversight = OversightSerializer()
 
 
 class LedgerFigures(Scoped):
@@ -109,5 +122,9 @@ class LedgerFigures(Scoped):
             "classification": figures.classification,
             "totals": [line.as_dict() for line in figures.by_item],
             "lines": [line.as_dict() for line in figures.lines(group)],
+            "oversight": asdict(oversight_figures(
+                request.user, start=values["start"], end=values["end"],
+                admin_unit=values.get("commune"),
+            )),
         }  # fmt: skip
         return Response(FiguresSerializer(data).data)

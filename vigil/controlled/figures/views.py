@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from vigil.controlled.figures import exports
 from vigil.controlled.figures.forms import FiguresForm, default_period
+from vigil.controlled.figures.oversight import oversight_figures
 from vigil.controlled.figures.queries import COLUMN_LABELS, COLUMNS, GROUPS, period_figures
 from vigil.controlled.registry.models import Store
 from vigil.controlled.registry.queries import visible_organisations
@@ -44,6 +45,9 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             exports.figures_sheets(figures, group),
             classification=figures.classification,
         )
+    commune = data.get("commune")
+    oversight = oversight_figures(request.user, start=start, end=end,
+                                  admin_unit=commune.pk if commune else None)  # fmt: skip
     query = request.GET.copy()
     query["format"] = "xlsx"
     return render(
@@ -53,5 +57,6 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             "totals": figures.by_item, "group": group, "group_label": GROUPS[group],
             "columns": [COLUMN_LABELS[c] for c in COLUMNS], "chart": exports.chart(figures),
             "xlsx_query": query.urlencode(), "invalid": form.is_bound and not valid,
+            "oversight": oversight,
         },
     )  # fmt: skip
