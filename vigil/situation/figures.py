@@ -171,11 +171,13 @@ def situation_figures(
         late=Count("pk", filter=Q(acknowledged_at__gt=F("ack_due_at"))),
         silent=Count("pk", filter=Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
     )  # fmt: skip
+    times = deliveries.filter(acknowledged_at__isnull=False).values_list(
+        "created_at", "acknowledged_at"
+    )
     minutes = sorted(
         round((acked - sent).total_seconds() / 60, 1)
-        for sent, acked in deliveries.filter(acknowledged_at__isnull=False)
-        .values_list("created_at", "acknowledged_at")
-        .order_by()
+        for sent, acked in times.order_by()
+        if acked is not None
     )
     return SituationFigures(
         start=start, end=end, committee_id=committee.pk if committee else None,
