@@ -56,8 +56,10 @@ def approved(plan: Plan, number: str, on: dt.date) -> PlanVersion:
 
 
 def test_a_new_site_counts_for_its_committee_and_those_above_it() -> None:
-    before, before_a, before_b = figures(), figures(committee=commune_a()), figures(
-        committee=commune_b()
+    before, before_a, before_b = (
+        figures(),
+        figures(committee=commune_a()),
+        figures(committee=commune_b()),
     )
     new_site("Bến tàu thử", committee=commune_a())
     assert moved(before, figures()) == {"sites_total": 1, "sites_without_plan": 1}
