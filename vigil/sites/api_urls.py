@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.sites import api, figures_views
+from vigil.sites import api, figures_api
 
 urlpatterns = [
     path("sites/", api.SiteList.as_view(), name="api-site-list"),
@@ -46,5 +46,5 @@ urlpatterns += [
 
 # The figures of a period (issue 27).
 urlpatterns += [
-    path("site-figures/", figures_views.SiteFiguresView.as_view(), name="api-site-figures")
+    path("site-figures/", figures_api.SiteFiguresView.as_view(), name="api-site-figures")
 ]

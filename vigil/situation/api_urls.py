@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from vigil.situation.api import Picture
-from vigil.situation.figures_views import SituationFiguresView
+from vigil.situation.figures_api import SituationFiguresView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("situation/", Picture.as_view(), name="api-situation-picture"),

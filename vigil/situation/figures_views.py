@@ -1,6 +1,5 @@
-"""The figures page of incidents and alerts (``/situation/figures/``) and its API
-(``/api/v1/situation-figures/``): a year or a part of it, a committee. Thin: the form
-(or the query) parses, ``figures.situation_figures`` computes through the scope rule,
+"""The figures page of incidents and alerts (``/situation/figures/``; its API is
+``figures_api.py``): a year or a part of it, a committee. Thin: the form parses, ``figures.situation_figures`` computes through the scope rule,
 as the reports app's sections do. Aggregates only."""
 
 from __future__ import annotations
@@ -9,21 +8,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from vigil.core import clock
 from vigil.core.classification import STAMPS, Classification
-from vigil.core.endpoints import Scoped
 from vigil.core.pages import acting
 from vigil.org import figure_periods
 from vigil.org.figure_periods import PeriodForm, committees_for
-from vigil.situation.figures import FIGURE_KEYS, SituationFigures, as_data, situation_figures
-from vigil.situation.incidents.models import Incident
-
-MINUTES = ("ack_median_minutes", "ack_p90_minutes")
+from vigil.situation.figures import SituationFigures, as_data, situation_figures
 
 
 def _stamp(f: SituationFigures) -> str:
@@ -55,38 +46,3 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "page_stamp": _stamp(figures),
     }  # fmt: skip
     return render(request, "situation/figures.html", context)
-
-
-_FIGURES = inline_serializer(
-    "SituationFigures",
-    {
-        "start": serializers.DateField(), "end": serializers.DateField(),
-        "committee": serializers.IntegerField(allow_null=True),
-        "classification": serializers.IntegerField(),
-        **{key: serializers.FloatField(allow_null=True) if key in MINUTES
-           else serializers.IntegerField() for key in FIGURE_KEYS},
-        "incidents_by_type": serializers.ListField(child=serializers.DictField()),
-        "incidents_by_state": serializers.ListField(child=serializers.DictField()),
-        "alerts_by_msg_type": serializers.ListField(child=serializers.DictField()),
-    },
-)  # fmt: skip
-
-
-class SituationFiguresView(Scoped):
-    """Incidents and alerts of a period, counted from what you may see (real ones;
-    exercise ones apart): incidents by type and state, verified, with flash reports;
-    alerts issued, deliveries, acknowledgements and their times in minutes."""
-
-    model = Incident
-    pagination_class = None
-
-    @extend_schema(parameters=[figure_periods.FiguresQuery], responses={200: _FIGURES})
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        asked = figure_periods.asked_by_api(
-            request.user, request.query_params.dict(), clock.today().year
-        )
-        figures = situation_figures(request.user, committee=asked.committee,
-                                    start=asked.start, end=asked.end)  # fmt: skip
-        figure_periods.record_view(request.user, asked, figures.classification,
-                                   path=request.get_full_path())  # fmt: skip
-        return Response(as_data(figures))
