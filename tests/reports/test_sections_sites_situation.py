@@ -6,6 +6,7 @@ section classified; a year without data drafts with notes; the text names no one
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,10 @@ SECTIONS = {"situation": situation, "sites": sites, "incidents": incidents}
 # Each figures page and the API endpoint with the same query.
 API = {"/sites/figures/": "/api/v1/site-figures/",
        "/situation/figures/": "/api/v1/situation-figures/"}  # fmt: skip
+
+
+# A figure's cell in a page's table: <td class="number" data-key="…">…</td>.
+CELL = re.compile(r'data-key="([a-z_0-9]+)">([^<]*)<')
 
 
 def committee(suffix: str) -> Committee:
@@ -74,9 +79,12 @@ def test_every_figure_is_what_the_page_and_the_api_show(
                 parts = urlsplit(figure.source)
                 api = api_client.get(f"{API[parts.path]}?{parts.query}")
                 assert api.status_code == 200
-                pages[figure.source] = (page.context["figures"], api.json())
-            shown, data = pages[figure.source]
+                cells = dict(CELL.findall(page.content.decode()))
+                pages[figure.source] = (page.context["figures"], api.json(), cells)
+            shown, data, cells = pages[figure.source]
             assert getattr(shown, figure.key) == figure.value, (key, figure.key)
+            if isinstance(figure.value, int):  # the number printed in the page's table
+                assert cells[figure.key] == str(figure.value), (key, figure.key)
             assert data[figure.key] == figure.value, (key, figure.key)
             compared += 1
     assert compared >= 30
