@@ -489,6 +489,13 @@ LIST_URLS: dict[str, str | None] = {
     # What Vigil shows of a recipient's year, as the reader sees it (no rows of its own;
     # its scope: tests/reports/commendations/test_pages_api_cli.py).
     "api-commendation-evidence": None,
+    # Figures of key sites and plans, of incidents and alerts, for a period: counts over
+    # the scoped sites, plans, incidents and alerts, no rows of their own (their scope:
+    # tests/sites/test_figures.py, tests/situation/test_figures.py).
+    "sites:figures": None,
+    "api-site-figures": None,
+    "situation:figures": None,
+    "api-situation-figures": None,
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.sites import api
+from vigil.sites import api, figures_api
 
 urlpatterns = [
     path("sites/", api.SiteList.as_view(), name="api-site-list"),
@@ -42,4 +42,9 @@ urlpatterns += [
         api.VersionDocx.as_view(),
         name="api-planversion-docx",
     ),
+]
+
+# The figures of a period (issue 27).
+urlpatterns += [
+    path("site-figures/", figures_api.SiteFiguresView.as_view(), name="api-site-figures")
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.sites import views
+from vigil.sites import figures_views, views
 
 app_name = "sites"
 
@@ -31,3 +31,6 @@ urlpatterns += [
     path("sites/import/template.xlsx", views.site_import_template, name="site_import_template"),
     path("plan-versions/<int:pk>/docx/", views.version_docx, name="version_docx"),
 ]
+
+# The figures of a period (issue 27: the annual review's "key sites and plans").
+urlpatterns += [path("sites/figures/", figures_views.figures_page, name="figures")]
