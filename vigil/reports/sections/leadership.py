@@ -22,7 +22,7 @@ def type_word(doc_type: str) -> str:
 
 
 def ordered_types(f: WorkFigures) -> list[tuple[str, int]]:
-    order = {t: i for i, t in enumerate(TYPE_ORDER)}
+    order: dict[str, int] = {str(t): i for i, t in enumerate(TYPE_ORDER)}
     types = sorted(f.documents_by_type.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
     return [(t, n) for t, n in types if n]
 

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accounts.models import User
 from vigil.org.models import Committee
 from vigil.org.scope import Viewer, primary_membership
 
@@ -39,7 +40,7 @@ def committees_for(user: Viewer) -> QuerySet[Committee]:
 
 def default_committee(user: Viewer, committees: QuerySet[Committee]) -> Committee | None:
     """The committee of the user's primary role, else the first they see."""
-    membership = primary_membership(user) if getattr(user, "pk", None) else None
+    membership = primary_membership(user) if isinstance(user, User) else None
     committee_id = getattr(membership, "committee_id", None)
     chosen = committees.filter(pk=committee_id).first() if committee_id else None
     return chosen or committees.first()

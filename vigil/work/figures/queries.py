@@ -234,7 +234,7 @@ def _ack_median(tasks: QuerySet[Task]) -> float | None:
         return None
     created = dict(Task.objects.filter(pk__in=list(acked)).values_list("pk", "created_at"))
     hours = [max(0.0, (at - created[pk]).total_seconds() / 3600) for pk, at in acked.items()]
-    return round(statistics.median(hours), 1)
+    return round(float(statistics.median(hours)), 1)
 
 
 def _report_figures(
