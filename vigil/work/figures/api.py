@@ -75,8 +75,8 @@ class WorkFiguresView(Scoped):
                     {"committee": _("Choose a committee you may see.")}
                 )
         committee, _year, _part, start, end = choose(request.user, values)
-        if committee is None:
-            raise serializers.ValidationError({"committee": _("Choose a committee you may see.")})
+        if committee is None:  # the user sees no committee (a licensed organisation)
+            return Response({"committee": None})
         figures = work_figures(request.user, committee=committee, start=start, end=end)
         record_view(request.user, figures, path=request.get_full_path())
         return Response(as_data(figures))
