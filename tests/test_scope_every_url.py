@@ -610,7 +610,7 @@ def _work_objects(case: int) -> dict[str, Any]:
     and its confidential meeting with the Border Guard (case 7)."""
     if case == 3:
         return {
-            "plan": WorkPlan.objects.get(owning_committee__level="province"),
+            "plan": WorkPlan.objects.get(owning_committee__level="province", year=2026),
             "incoming": IncomingDocument.objects.get(notation="CV-BCĐ", number="125"),
         }
     if case == 7:
