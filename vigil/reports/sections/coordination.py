@@ -81,9 +81,11 @@ def _text(f: WorkFigures) -> str:
             f"{number(f.total('overdue'))})."
         )
         if f.ack_median_hours is not None:
+            hours = f.ack_median_hours
             lines.append(
                 "Các cơ quan tiếp nhận nhiệm vụ trong thời gian trung vị "
-                f"{number(f.ack_median_hours)} giờ kể từ khi được giao."
+                + ("dưới 1 giờ" if hours < 1 else f"{number(hours)} giờ")
+                + " kể từ khi được giao."
             )
     else:
         lines.append("Trong kỳ không có nhiệm vụ nào được giao.")

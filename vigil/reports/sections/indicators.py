@@ -24,7 +24,8 @@ def compute(ctx: Context) -> SectionContent:
         *[Figure(f"indicator_{i.code}", i.label, i.value, i.unit, page) for i in f.indicators],
     ]  # fmt: skip
     missing: list[list[Value]] = [[m.period, m.unit] for m in f.missing]
-    values: list[list[Value]] = [[i.label, i.value, i.unit] for i in f.indicators]
+    # The table shows what was reported; the figures give every indicator (0 when none).
+    values: list[list[Value]] = [[i.label, i.value, i.unit] for i in f.indicators if i.reports]
     tables = []
     if values:
         tables.append(TableData("indicator_totals", "Kết quả các chỉ tiêu (tổng hợp)",
@@ -35,7 +36,7 @@ def compute(ctx: Context) -> SectionContent:
     notes = []
     if not f.reports_expected:
         notes.append(f"Trong {ctx.period.label} không có kỳ báo cáo định kỳ nào đến hạn.")
-    if not f.indicators:
+    if not any(i.reports for i in f.indicators):
         notes.append(f"Trong {ctx.period.label} chưa có số liệu chỉ tiêu do thành viên báo cáo.")
     return SectionContent(
         figures=figures, tables=tables, text=_text(f),

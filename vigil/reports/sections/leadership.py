@@ -48,7 +48,7 @@ def compute(ctx: Context) -> SectionContent:
     ] if types else []  # fmt: skip
     empty = not f.documents_issued and not f.meetings and not f.plans
     return SectionContent(
-        figures=figures, tables=tables, text=_text(f, types), classification=f.levels.get(
+        figures=figures, tables=tables, text=_text(f, types, annual=ctx.period.is_annual), classification=f.levels.get(
             "leadership", 0),
         notes=[f"Trong {ctx.period.label} không có văn bản, cuộc họp hoặc kế hoạch công tác "
                "nào được ghi nhận."] if empty else [],
@@ -56,7 +56,7 @@ def compute(ctx: Context) -> SectionContent:
     )  # fmt: skip
 
 
-def _text(f: WorkFigures, types: list[tuple[str, int]]) -> str:
+def _text(f: WorkFigures, types: list[tuple[str, int]], *, annual: bool) -> str:
     lines: list[str] = []
     if types:
         kinds = ", ".join(f"{number(n)} {type_word(t)}" for t, n in types)
@@ -78,5 +78,7 @@ def _text(f: WorkFigures, types: list[tuple[str, int]]) -> str:
     else:
         lines.append("Trong kỳ không tổ chức cuộc họp nào.")
     for title, items in f.plans:
-        lines.append(f"Ban hành {title} với {number(items)} nội dung.")
+        # A part of the year carries on the year's plan; the year's review names it issued.
+        lines.append(f"Ban hành {title} với {number(items)} nội dung." if annual
+                     else f"Tiếp tục triển khai {title}.")  # fmt: skip
     return "\n".join(lines)
