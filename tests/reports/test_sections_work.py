@@ -96,6 +96,13 @@ def test_every_work_figure_is_the_page_and_api_figure(
     next_period = report.sections.get(key="next_period")
     assert "Phương hướng, nhiệm vụ năm 2027" in next_period.text
     assert "Diễn tập tổng hợp phương án" in next_period.text
+    # Next year's items are those the plan's own page lists.
+    items = SectionContent.from_json(next_period.content)
+    plan_figure = next(f for f in items.figures if f.key == "next_plan_items")
+    plan_page = client_for("thuongtruc").get(plan_figure.source).content.decode()
+    rows = next(t for t in items.tables if t.key == "next_plan_items").rows
+    assert plan_figure.value == len(rows) == 3
+    assert all(str(text) in plan_page for _n, text in rows)
 
 
 def test_a_confidential_task_makes_coordination_confidential(
