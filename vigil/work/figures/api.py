@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -61,7 +62,7 @@ class WorkFiguresView(Scoped):
     model = Task
     pagination_class = None
 
-    @extend_schema(parameters=[FiguresQuery], responses={200: dict})
+    @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = FiguresQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
