@@ -424,9 +424,11 @@ LIST_URLS: dict[str, str | None] = {
     "work:document_list": "document",
     "work:scorecard": None,
     "work:scorecard_xlsx": None,
+    "work:figures": None,
     "api-task-list": "task",
     "api-document-list": "document",
     "api-scorecard": None,
+    "api-work-figures": None,
     "work:plan_list": "plan",
     "work:meeting_list": "meeting",
     "work:incoming_list": "incoming",
@@ -639,7 +641,7 @@ def _work_objects(case: int) -> dict[str, Any]:
     and its confidential meeting with the Border Guard (case 7)."""
     if case == 3:
         return {
-            "plan": WorkPlan.objects.get(owning_committee__level="province"),
+            "plan": WorkPlan.objects.get(owning_committee__level="province", year=2026),
             "incoming": IncomingDocument.objects.get(notation="CV-BCĐ", number="125"),
         }
     if case == 7:

@@ -124,7 +124,7 @@ def test_a_confirmation_page_showing_a_classified_file_is_an_audited_read(
     from vigil.core.models import AuditEvent
     from vigil.work.models import WorkPlan
 
-    plan = WorkPlan.objects.get(owning_committee=province())
+    plan = WorkPlan.objects.get(owning_committee=province(), year=2026)  # the demo year
     annex = attachments.attach(
         plan, SimpleUploadedFile("phu-luc-mat.txt", b"x"), actor=SYSTEM, classification=1
     )

@@ -81,7 +81,7 @@ def test_a_meetings_conclusions_notice_is_issued_once_from_its_page(
 def test_a_work_plan_issues_as_a_numbered_plan_with_its_items(
     client_for: Callable[[str], Client],
 ) -> None:
-    plan = WorkPlan.objects.get(owning_committee=province())
+    plan = WorkPlan.objects.get(owning_committee=province(), year=2026)  # the demo year
     office = client_for("thuongtruc")
     assert "?plan=" in office.get(plan.get_absolute_url()).content.decode()
     _page, response = _issue_from(office, plan)
@@ -127,7 +127,7 @@ def test_a_document_cannot_be_less_classified_than_its_record(
 def test_the_issued_symbol_shows_only_to_who_may_see_the_document(
     client_for: Callable[[str], Client],
 ) -> None:
-    plan = WorkPlan.objects.get(owning_committee=province())
+    plan = WorkPlan.objects.get(owning_committee=province(), year=2026)  # the demo year
     meeting = Meeting.objects.get(title="Họp Ban Chỉ đạo thường kỳ quý IV")
     office = client_for("thuongtruc")
     for record in (plan, meeting):

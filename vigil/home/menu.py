@@ -155,6 +155,7 @@ class Menus:
             (_("Report obligations"), reverse("work:obligation_list")),
             (_("Calendar"), reverse("work:calendar")),
             (_("Scorecard"), reverse("work:scorecard")),
+            (_("Work figures"), reverse("work:figures")),
         ]
         # The task list shows "mine" when asked for nothing, if the user has an agency.
         default = mine if scope_for(self.user).agency_ids else tasks + "?view=all"

@@ -130,6 +130,35 @@ def _seed_records(w: OrgWorld, actor: SystemActor) -> None:
         ],
         actor=actor,
     )  # fmt: skip
+    # Last year's review conference, held in January: its conclusions became this year's
+    # tasks; and next year's plan, so the annual summary shows next year's tasks.
+    last = today.year - 1
+    record_services.record_meeting(
+        p, kind=Meeting.Kind.REGULAR, reviews_year=last,
+        title=f"Hội nghị tổng kết công tác phòng, chống khủng bố năm {last}",
+        held_on=dt.date(today.year, 1, 15), invited=[ag["dit"], ag["border"], ag["police"]],
+        attending=[ag["dit"], ag["border"], ag["police"]],
+        conclusions=f"Đánh giá kết quả năm {last}; triển khai nhiệm vụ năm {today.year}.",
+        points=[
+            PointSpec(text="Công an tỉnh xây dựng kế hoạch tuyên truyền phòng, chống khủng bố "
+                           f"năm {today.year}.", lead=[ag["police"]],
+                      deadline=dt.date(today.year, 2, 28)),
+            PointSpec(text="Bộ đội Biên phòng tăng cường kiểm soát xuất nhập cảnh tại các cửa "
+                           "khẩu.", lead=[ag["border"]], deadline=dt.date(today.year, 6, 30)),
+        ],
+        chair=_holder(p, Post.Kind.HEAD), actor=actor,
+    )  # fmt: skip
+    record_services.create_work_plan(
+        p, year=today.year + 1,
+        title=f"Kế hoạch công tác phòng, chống khủng bố năm {today.year + 1}",
+        items=[
+            # Items only: they become tasks when the year comes.
+            PointSpec(text=f"Tổ chức Hội nghị tổng kết công tác năm {today.year}."),
+            PointSpec(text="Rà soát, cập nhật phương án bảo vệ các mục tiêu trọng điểm."),
+            PointSpec(text="Diễn tập tổng hợp phương án xử lý tình huống khủng bố tại cửa khẩu."),
+        ],
+        actor=actor,
+    )  # fmt: skip
     record_services.record_meeting(
         p, kind=Meeting.Kind.REGULAR, title="Họp Ban Chỉ đạo thường kỳ quý IV",
         held_on=today - dt.timedelta(days=7), agenda="Đánh giá tình hình; triển khai nhiệm vụ.",

@@ -248,6 +248,13 @@ class MeetingForm(_ClassifiedForm):
         label=_("Attending agencies"), queryset=Agency.objects.none(), required=False
     )
     conclusions = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)
+    reviews_year = forms.IntegerField(
+        label=_("Annual review of the year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("For the annual review conference only: the year it reviews."),
+    )
 
     def __init__(self, *args: Any, committee: Committee, clearance: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("held_on", clock.today())

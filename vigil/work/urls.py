@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work/calendar/", views.calendar_page, name="calendar"),
     path("work/calendar/feed/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("work/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("", include("vigil.work.figures.urls")),
     path("work/scorecard/", views.scorecard, name="scorecard"),
     path("work/scorecard.xlsx", views.scorecard_xlsx, name="scorecard_xlsx"),
     path("work/reports/", include("vigil.work.obligations.urls")),

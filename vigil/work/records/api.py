@@ -50,7 +50,8 @@ class MeetingSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = Meeting
         fields = ["id", "committee", "kind", "title", "held_on", "agenda", "invited",
-                  "attending", "conclusions", "classification", "points"]  # fmt: skip
+                  "attending", "conclusions", "reviews_year", "classification",
+                  "points"]  # fmt: skip
 
     def get_points(self, obj: Any) -> list[dict[str, Any]]:
         return [{"order": p.order, "text": p.text} for p in obj.points.all()]
@@ -92,6 +93,10 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     conclusions = serializers.CharField(required=False, allow_blank=True, default="")
     classification = serializers.ChoiceField(choices=Classification.choices, default=0)
     points = points_field(required=False, default=list)
+    reviews_year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=2000, max_value=2100,
+        help_text="For the annual review conference (hội nghị tổng kết): the year it reviews.",
+    )  # fmt: skip
 
 
 class ConclusionTasksSerializer(_PointTasksSerializer):

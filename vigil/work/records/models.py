@@ -102,6 +102,12 @@ class Meeting(Owned):
         "org.Agency", verbose_name=_("attending agencies"), blank=True, related_name="+"
     )
     conclusions = models.TextField(_("conclusions"), blank=True)
+    # The year an annual review conference (hội nghị tổng kết) reviews: held in that
+    # year or early in the next; empty for every other meeting.
+    reviews_year = models.PositiveSmallIntegerField(
+        _("annual review of the year"), null=True, blank=True,
+        help_text=_("For the annual review conference only: the year it reviews."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"))
 
     objects = OwnedQuerySet.as_manager()
@@ -111,6 +117,16 @@ class Meeting(Owned):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owning_committee", "reviews_year"],
+                condition=models.Q(reviews_year__isnull=False),
+                name="work_meeting_one_review_per_year",
+                violation_error_message=_(
+                    "This committee already has a review conference of this year."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

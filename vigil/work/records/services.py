@@ -97,9 +97,12 @@ def record_meeting(
     starts_at: dt.time | None = None,
     venue: str = "",
     chair: PostHolder | None = None,
+    reviews_year: int | None = None,
     actor: Actor,
 ) -> Meeting:
-    """A meeting and its conclusions; each conclusion point may become tasks."""
+    """A meeting and its conclusions; each conclusion point may become tasks. The annual
+    review conference names the year it reviews (``reviews_year``): it is held in that
+    year or the next."""
     require_issuer(actor, committee)
     check_clearance(actor, classification)
     if kind not in Meeting.Kind.values:
@@ -108,11 +111,15 @@ def record_meeting(
     attending = agencies_in_tree(committee, attending)
     if chair is not None and chair.post.committee_id != committee.pk:
         raise ValidationError({"chair": _("The chair holds no post of this committee.")})
+    if reviews_year is not None and held_on.year not in (reviews_year, reviews_year + 1):
+        raise ValidationError(
+            {"reviews_year": _("A review conference is held in the year it reviews or the next.")}
+        )
     meeting = Meeting(
         starts_at=starts_at, venue=venue.strip(), chair=chair,
         owning_committee=committee, owning_agency=standing_agency(committee), kind=kind,
         title=title.strip(), held_on=held_on, agenda=agenda, conclusions=conclusions,
-        classification=classification, created_at=clock.now(),
+        classification=classification, reviews_year=reviews_year, created_at=clock.now(),
     )  # fmt: skip
     meeting.full_clean()
     meeting.save()

@@ -156,7 +156,7 @@ def meeting_create(request: HttpRequest, committee_pk: int) -> HttpResponse:
             attending=list(data["attending"]), conclusions=data["conclusions"],
             points=point_specs(points), classification=data["classification"],
             starts_at=data["starts_at"], venue=data["venue"], chair=data["chair"],
-            actor=user,
+            reviews_year=data.get("reviews_year"), actor=user,
         ),
         success=_("Meeting recorded."), also=[points],
     )  # fmt: skip
