@@ -11,6 +11,7 @@ from vigil.exercises.demo import seed_exercises
 from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
+from vigil.reports.demo import seed_reports
 from vigil.sites.demo import seed_sites
 from vigil.situation.demo import seed_situation
 from vigil.work.demo import seed_work
@@ -36,4 +37,5 @@ def seed_demo() -> OrgWorld:
     seed_sites(world, actor)
     seed_situation(world, actor)
     seed_exercises(world, actor)
+    seed_reports(world, actor)
     return world
