@@ -88,9 +88,15 @@ def test_a_sections_chart_is_a_png_on_the_report_page(
         assert response["Content-Type"] == "image/png"
         assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
     section, chart = charted[0]
-    assert client_for("xa_a").get(
-        reverse("reports:report_chart", args=[report.pk, section.key, chart.key])
-    ).status_code == 404
-    assert client.get(
-        reverse("reports:report_chart", args=[report.pk, section.key, "no-such-chart"])
-    ).status_code == 404
+    assert (
+        client_for("xa_a")
+        .get(reverse("reports:report_chart", args=[report.pk, section.key, chart.key]))
+        .status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("reports:report_chart", args=[report.pk, section.key, "no-such-chart"])
+        ).status_code
+        == 404
+    )
