@@ -91,14 +91,14 @@ class SectionChangeSerializer(serializers.Serializer[Any]):
     text = Text(max_length=services.MAX_TEXT * 2)
 
 
-class VersionSerializer(serializers.Serializer[Any]):
+class ReportVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None,
         help_text="The report's version you read; refused (409) if it changed since.",
     )  # fmt: skip
 
 
-class IssueSerializer(VersionSerializer):
+class IssueSerializer(ReportVersionSerializer):
     issued_on = dates.ApiDateField(required=False, allow_null=True, default=None)
     signer_name = Text(max_length=200, required=False, default="", allow_blank=True)
     signer_title = Text(max_length=200, required=False, default="", allow_blank=True)
@@ -221,12 +221,12 @@ class ReportSection(_Report):
 
 
 class ReportRedraft(_Report):
-    @extend_schema(request=VersionSerializer, responses={200: ReportDetailSerializer})
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportDetailSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Compute a draft's figures again; the sections you edited keep their text."""
         report = self.get_object()
         _require_drafter(request, report)
-        values = valid(VersionSerializer, request)
+        values = valid(ReportVersionSerializer, request)
         services.redraft_report(report, actor=acting(request), version=values["version"])
         return _detail(report, request)
 
