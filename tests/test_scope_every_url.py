@@ -73,10 +73,14 @@ CASES: dict[int, str] = {
     # An exercise of P in which DIT and the Border Guard take part (the seaport tabletop):
     # its objectives, findings and corrective actions are seen with it.
     20: "YYYYNNYNY",
+    # A summary report of P classified Mật (the demo's issued quarterly report): the
+    # committee-wide roles of P cleared Mật; the administrator is cleared Thường.
+    21: "YYNNNNYNN",
 }
 REPORT_CASES = [14, 15, 16, 17, 18]
 QUARRY_CASE = 19  # the second licensed organisation (the quarry)
 EXERCISE_CASE = 20  # the province's exercise with DIT and the Border Guard taking part
+SUMMARY_CASE = 21  # the province's issued quarterly summary report, Mật (vigil/reports/demo.py)
 CONTACT_CASES = [1, 2, 3, 6, 7, 8, 12]
 DUTY_CASES = [1, 3]  # the demo's commune A police and provincial police rosters
 
@@ -183,6 +187,11 @@ DETAIL_URLS: dict[str, str] = {
     "reports:commendation_detail": "commendation",
     "reports:commendation_docx": "commendation",
     "api-commendation-detail": "commendation",
+    # Summary reports (tests/reports): the report, its sections, its .docx.
+    "reports:report_detail": "summary_report",
+    "reports:report_docx": "summary_report",
+    "api-report-detail": "summary_report",
+    "api-report-docx": "summary_report",
 }
 # Exports that refuse some visible objects (edXML: nothing classified travels; the
 # page sends the user back with the reason, the API answers 403): 404 when not visible.
@@ -191,6 +200,9 @@ EXPORT_URLS: dict[str, str] = {
     "api-document-edxml": "document",
     "situation:flash_report_edxml": "flash_report",
     "api-flashreport-edxml": "flash_report",
+    # A summary report's edXML: an issued, unclassified report only (tests/reports).
+    "reports:report_edxml": "summary_report",
+    "api-report-edxml": "summary_report",
 }
 # Pages that change an object: 404 when it is not visible, 200 or 403 when it is.
 WRITE_URLS: dict[str, tuple[str, str]] = {
@@ -259,6 +271,10 @@ WRITE_URLS: dict[str, tuple[str, str]] = {
         f"reports:commendation_{step}": ("commendation", "pk")
         for step in ("review", "decide", "refuse")
     },
+    # Summary reports: issuing is a leader's (403 for the others who see it); discarding
+    # a draft the standing office's and leaders' (tests/reports/test_pages.py).
+    "reports:report_issue": ("summary_report", "pk"),
+    "reports:report_discard": ("summary_report", "pk"),
 }
 # POST-only actions on an object: 404 when it is not visible; otherwise done, refused
 # (403) or sent back with a message (302/400).
@@ -350,7 +366,29 @@ POST_URLS: dict[str, tuple[str, str]] = {
         f"api-commendation-{verb}": ("commendation", "pk")
         for verb in ("review", "decide", "refuse")
     },
+    # Summary reports: the demo's is issued, so recomputing is refused (sent back, 302);
+    # the API's take JSON only (415 for this empty form body) once the report is found,
+    # 403 for who sees it but may not act.
+    "reports:report_redraft": ("summary_report", "pk"),
+    "api-report-redraft": ("summary_report", "pk"),
+    "api-report-issue": ("summary_report", "pk"),
 }
+# URLs under an object with more than its id (a report's section): URL name -> (kind, the
+# kwargs for that object). 404 when the object is not visible; 200, or 403 for a page
+# that changes it, when it is.
+NESTED_URLS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    "reports:section_edit": ("summary_report", lambda r: {"pk": r.pk, "key": _first_key(r)}),
+    "api-report-section": ("summary_report", lambda r: {"pk": r.pk, "key": _first_key(r)}),
+}
+# The report's files built by the chart, .xlsx and edXML outputs: scope and types checked
+# per persona in tests/reports/test_downloads.py.
+REPORT_OUTPUT_URLS = {"reports:report_xlsx", "api-report-xlsx", "reports:report_chart"}
+
+
+def _first_key(report: Any) -> str:
+    return str(report.sections.order_by("order").values_list("key", flat=True).first())
+
+
 # Lists of a parent's children, found by ?parent_type=&parent_id= : 404 when the parent is not visible.
 PARENT_LIST_URLS: dict[str, str] = {"api-attachment-list": "contact"}
 # Pages for some roles only: URL name -> (kwargs maker, personas who get 200; others 404).
@@ -498,6 +536,8 @@ LIST_URLS: dict[str, str | None] = {
     "api-site-figures": None,
     "situation:figures": None,
     "api-situation-figures": None,
+    "reports:report_list": "summary_report",
+    "api-report-list": "summary_report",
 }
 # Pages for the registry's keepers (the licensing department, the standing office,
 # administrators): 200 for them, 403 for everyone else.
@@ -581,6 +621,7 @@ def test_every_url_is_registered() -> None:
         set(DETAIL_URLS) | set(EXPORT_URLS) | set(WRITE_URLS) | set(LIST_URLS) | UNSCOPED_URLS
         | set(POST_URLS) | set(PARENT_LIST_URLS) | set(ROLE_URLS) | AUDITOR_ACTIONS
         | OWN_ACCOUNT_URLS | set(ADMIN_URLS) | POST_ONLY_URLS | set(KEEPER_PAGES)
+        | set(NESTED_URLS) | REPORT_OUTPUT_URLS
     )  # fmt: skip
     assert _names(get_resolver()) - registered == set()
 
@@ -629,6 +670,8 @@ def _objects(case: int, case_object: Callable[[int], Any]) -> dict[str, Any]:
         return _quarry_objects()
     if case == EXERCISE_CASE:
         return _exercise_objects(case)
+    if case == SUMMARY_CASE:
+        return _summary_objects()
     name = {10: "Công an tỉnh Quảng Ninh", 11: "Sở Công Thương"}[case]
     objects = {"agency": Agency.objects.get(name=name)}
     if case == 11:
@@ -799,6 +842,14 @@ def _report_objects(case: int) -> dict[str, Any]:
     return {"report_submission": ReportSubmission.objects.get(period=latest, **unit)}
 
 
+def _summary_objects() -> dict[str, Any]:
+    """The demo's issued quarterly report of the province, Mật (vigil/reports/demo.py)."""
+    from vigil.reports.summaries.models import SummaryReport
+
+    return {"summary_report": SummaryReport.objects.get(
+        kind="quarterly", state="issued", owning_committee__level="province")}  # fmt: skip
+
+
 def _attachment_on(contact: ContactPoint) -> Attachment:
     upload = SimpleUploadedFile("biên bản.txt", "Nội dung thử\n".encode())
     return attachments.attach(contact, upload, actor=SystemActor("test"))
@@ -850,6 +901,11 @@ def test_detail_urls_follow_the_scope_cases(
                 assert response.status_code in (302, 400, 403, 415), url_name
             else:
                 assert response.status_code == 404, url_name
+            checked += 1
+    for url_name, (kind, kwargs) in NESTED_URLS.items():
+        if kind in objects:
+            response = client.get(reverse(url_name, kwargs=kwargs(objects[kind])))
+            assert response.status_code in ((200, 403) if visible else (404,)), url_name
             checked += 1
     for url_name, kind in PARENT_LIST_URLS.items():
         if kind in objects:

@@ -385,6 +385,8 @@ SPECTACULAR_SETTINGS = {
         "CapabilityEnum": "vigil.exercises.drills.models.Capability",
         "RatingEnum": "vigil.exercises.drills.models.Rating",
         "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
+        "ReportKindEnum": "vigil.reports.summaries.models.ReportKind",
+        "ReportStateEnum": "vigil.reports.summaries.models.ReportState",
     },
 }
 

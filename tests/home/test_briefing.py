@@ -69,6 +69,8 @@ def shown_by_link(client: Client, item: dict[str, Any]) -> int:
         return len(context["pending"])
     if counts == "blasts":  # the blasts that do not balance
         return rows_listed(client, item["url"])
+    if counts == "to_draft":  # the reports list names the annual summaries still to draft
+        return len(context["to_draft"])
     if counts == "exercise_figures":  # the figures page shows the same figure
         return int(getattr(context["figures"], item["figure"]))
     assert counts == "stores"

@@ -12,6 +12,7 @@ from vigil.inbox.demo import seed_inbox
 from vigil.org.demo import OrgWorld, seed_org
 from vigil.org.models import Committee
 from vigil.reports.commendations.demo import seed_commendations
+from vigil.reports.demo import seed_reports
 from vigil.sites.demo import seed_sites
 from vigil.situation.demo import seed_situation
 from vigil.work.demo import seed_work
@@ -38,4 +39,5 @@ def seed_demo() -> OrgWorld:
     seed_situation(world, actor)
     seed_exercises(world, actor)
     seed_commendations(world, actor)
+    seed_reports(world, actor)
     return world

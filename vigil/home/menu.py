@@ -39,6 +39,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("sites", "site_map", "site_map"),
     ("sites", "", "sites"),
     ("exercises", "", "exercises"),
+    ("reports", "", "summary_reports"),
     ("inbox", "", "inbox"),
     ("accounts", "", "account"),
 ]
@@ -200,6 +201,28 @@ class Menus:
                 items.append((label, reverse(name)))
             except NoReverseMatch:
                 continue
+        return mark_current(self.request, items)
+
+    @cached_property
+    def summary_reports(self) -> bool:
+        """The summary reports: for those who see one or may draft a committee's (the
+        standing office and leaders)."""
+        from vigil.reports.summaries.models import SummaryReport
+        from vigil.reports.summaries.services import KEEPERS
+
+        return bool(
+            committees_with_role(self.user, *KEEPERS)
+            or SummaryReport.objects.visible_to(self.user).exists()
+        )
+
+    @cached_property
+    def summaries(self) -> list[Item]:
+        reports = reverse("reports:report_list")
+        items: list[tuple[Any, str]] = [
+            (_("All summary reports"), reports),
+            (_("Drafts"), reports + "?state=draft"),
+            (_("Issued"), reports + "?state=issued"),
+        ]
         return mark_current(self.request, items)
 
     @cached_property

@@ -28,6 +28,7 @@ from vigil.org.models import Committee
 from vigil.org.scope import Role, primary_membership, scope_for
 from vigil.org.summary import administration_for
 from vigil.org.summary import summary_for as on_duty_for
+from vigil.reports.summary import summary_for as summary_reports_summary
 from vigil.sites.summary import summary_for as sites_summary
 from vigil.situation.summary import summary_for as situation_summary
 from vigil.work.obligations.summary import summary_for as reports_summary
@@ -37,7 +38,7 @@ from vigil.work.summary import summary_for as work_summary
 SUMMARIES: list[Callable[[Any], dict[str, Any]]] = [
     situation_summary, work_summary, reports_summary, sites_summary, on_duty_for, controlled_summary,
     audit_summary, administration_for,
-    exercises_summary,
+    exercises_summary, summary_reports_summary,
 ]  # fmt: skip
 # The briefing keys: the roles, and "commune" (a committee-wide role in a commune's committee).
 ROLE_ORDER = (

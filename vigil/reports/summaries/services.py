@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vigil.core import audit, clock
 from vigil.core.audit import Actor
+from vigil.core.classification import Classification
 from vigil.core.numbering import DocType
 from vigil.org.models import Committee
 from vigil.org.registers.services import issue_number
@@ -111,12 +112,16 @@ def draft_report(
     actor: Actor,
     conference: Meeting | None = None,
     progress: Progress | None = None,
+    classification: int = 0,
 ) -> SummaryReport:
     """Draft the committee's report for the period: every section computed, its text
-    drafted from its figures. One report per committee and period."""
+    drafted from its figures. One report per committee and period. ``classification``:
+    the drafter may classify the report higher than its figures (never lower, never
+    above their own clearance)."""
     _require(may_draft(actor, committee),
              _("Only the committee's standing office or a leader may draft its reports."))  # fmt: skip
     period = period_of(kind, year, part)
+    _check_classification(actor, classification)
     if SummaryReport.objects.filter(owning_committee=committee, kind=kind, year=period.year,
                                     part=period.part).exists():  # fmt: skip
         raise ValidationError(_("This committee already has a report for this period."))
@@ -130,7 +135,7 @@ def draft_report(
         part=period.part, starts_on=period.start, ends_on=period.end,
         title=title_of(kind, period), drafted_at=now, created_at=now,
         created_by=audit.acting_user(actor), conference=conference,
-        classification=max((c.classification for _k, _t, c in sections), default=0),
+        classification=max([classification, *(c.classification for _k, _t, c in sections)]),
     )  # fmt: skip
     report.full_clean(exclude=["shared_agencies", "shared_committees"])
     try:
@@ -145,6 +150,13 @@ def draft_report(
     )  # fmt: skip
     audit.record(ReportAction.REPORT_DRAFTED, actor=actor, obj=report, after=_snapshot(report))
     return report
+
+
+def _check_classification(actor: Actor, level: int) -> None:
+    if level not in Classification.values or level > scope_for(actor).clearance:
+        raise ValidationError(
+            {"classification": _("Choose a classification up to your own clearance.")}
+        )
 
 
 def _locked(report: SummaryReport, version: int | None) -> SummaryReport:
@@ -183,7 +195,9 @@ def redraft_report(
         section.save()
     for gone in existing.values():
         gone.delete()
-    report.classification = max((c.classification for _k, _t, c in computed), default=0)
+    # Never lowered: the drafter may have classified the report above its figures.
+    report.classification = max([report.classification,
+                                 *(c.classification for _k, _t, c in computed)])  # fmt: skip
     report.drafted_at = clock.now()
     report.version += 1
     report.save(update_fields=["classification", "drafted_at", "version"])
