@@ -31,7 +31,8 @@ class Command(BaseCommand):
     help = (
         "Summary reports and commendations from the command line, as a named user "
         "(--as USERNAME) with exactly that user's scope: "
-        + ", ".join([*SUBCOMMANDS, "commendations"]) + "."
+        + ", ".join([*SUBCOMMANDS, "commendations"])
+        + "."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
