@@ -107,7 +107,8 @@ def test_the_annual_report_draft_and_issued_pass_the_checker_with_its_charts(
     assert check_docx(draft) == []
     assert len(images(draft)) == charts
     text = text_of(draft)
-    assert "DỰ THẢO" in text and "Biểu đồ 1. Diễn tập theo loại hình" in text
+    assert "DỰ THẢO" in text and "Biểu đồ 1. " in text
+    assert "Diễn tập theo loại hình" in text
     assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH" in text
     assert "Kính gửi:" in text
     assert "- Ban Chỉ đạo Phòng, chống khủng bố quốc gia;" in text
@@ -129,7 +130,7 @@ def test_the_annual_report_draft_and_issued_pass_the_checker_with_its_charts(
 
 def test_a_quarterly_report_passes_the_checker(persona: Callable[[str], Any]) -> None:
     report = services.draft_report(
-        province(), ReportKind.QUARTERLY, 2026, 3, actor=persona("thuongtruc")
+        province(), ReportKind.QUARTERLY, 2026, 2, actor=persona("thuongtruc")
     )
     assert check_docx(docx_bytes(report)) == []
     report = issued(report, persona("lanhdao"))
@@ -138,7 +139,7 @@ def test_a_quarterly_report_passes_the_checker(persona: Callable[[str], Any]) ->
 
 
 def test_a_report_with_no_data_still_builds(persona: Callable[[str], Any]) -> None:
-    report = services.draft_report(province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc"))
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2019, actor=persona("thuongtruc"))
     assert charts_of(report) == 0
     data = docx_bytes(report)
     assert check_docx(data) == []
@@ -153,8 +154,8 @@ def test_a_report_with_no_data_still_builds(persona: Callable[[str], Any]) -> No
 def test_the_issued_report_goes_out_as_edxml_and_reads_back(
     persona: Callable[[str], Any],
 ) -> None:
-    # A year with nothing classified in it (2026's drills include Mật ones).
-    report = services.draft_report(province(), ReportKind.ANNUAL, 2031, actor=persona("thuongtruc"))
+    # A year with nothing classified in it (2026's drills include Mật ones); 2019 is before the demo's first key site.
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2019, actor=persona("thuongtruc"))
     assert report.classification == 0
     with pytest.raises(ValidationError, match="draft"):
         edxml_bytes(report)

@@ -137,9 +137,9 @@ def test_a_quarterly_report_lists_the_next_quarters_deadlines(
     persona: Callable[[str], Any],
 ) -> None:
     report = services.draft_report(
-        province(), ReportKind.QUARTERLY, 2026, 3, actor=persona("thuongtruc")
-    )
+        province(), ReportKind.QUARTERLY, 2026, 4, actor=persona("thuongtruc")
+    )  # the demo has the third quarter's, issued
     leadership = SectionContent.from_json(report.sections.get(key="leadership").content)
-    assert leadership.figures[0].source.endswith("part=q3")
+    assert leadership.figures[0].source.endswith("part=q4")
     next_period = SectionContent.from_json(report.sections.get(key="next_period").content)
     assert next_period.figure("next_tasks_due") is not None

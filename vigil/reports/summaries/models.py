@@ -46,15 +46,6 @@ class SummaryReport(Owned):
         _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    # The review conference (a meeting of the work app) and the year's work plan.
-    conference = models.ForeignKey(
-        "work.Meeting",
-        verbose_name=_("review conference"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     drafted_at = models.DateTimeField(_("figures computed at"))
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(

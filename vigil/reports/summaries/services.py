@@ -30,7 +30,6 @@ from vigil.reports.periods import Period, period_of
 from vigil.reports.sections.base import Context, SectionContent
 from vigil.reports.sections.outline import outline_for
 from vigil.reports.summaries.models import ReportKind, ReportState, SummaryReport, SummarySection
-from vigil.work.records.models import Meeting
 
 Progress = Callable[[int, int, str], None]  # (done, total, section title)
 
@@ -110,7 +109,6 @@ def draft_report(
     part: int = 0,
     *,
     actor: Actor,
-    conference: Meeting | None = None,
     progress: Progress | None = None,
     classification: int = 0,
 ) -> SummaryReport:
@@ -134,7 +132,7 @@ def draft_report(
         owning_committee=committee, owning_agency=owner, kind=kind, year=period.year,
         part=period.part, starts_on=period.start, ends_on=period.end,
         title=title_of(kind, period), drafted_at=now, created_at=now,
-        created_by=audit.acting_user(actor), conference=conference,
+        created_by=audit.acting_user(actor),
         classification=max([classification, *(c.classification for _k, _t, c in sections)]),
     )  # fmt: skip
     report.full_clean(exclude=["shared_agencies", "shared_committees"])

@@ -36,6 +36,7 @@ from vigil.reports.summaries.forms import (
     SectionForm,
 )
 from vigil.reports.summaries.models import SummaryReport, SummarySection
+from vigil.work.figures.queries import review_conference, work_plan_of
 
 PAGE = 50
 
@@ -119,6 +120,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_draft": draft and services.may_draft(user, committee),
         "may_issue": draft and services.may_issue(user, committee),
         "page_stamp": audit_classified_view(request, [report], about=report),
+        # The year's review conference and work plan, in the work app, as the user sees them.
+        "conference": review_conference(user, committee, report.year),
+        "work_plan": work_plan_of(user, committee, report.year),
     }  # fmt: skip
     return render(request, "reports/report_detail.html", context)
 
