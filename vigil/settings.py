@@ -387,6 +387,8 @@ SPECTACULAR_SETTINGS = {
         "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
         "ReportKindEnum": "vigil.reports.summaries.models.ReportKind",
         "ReportStateEnum": "vigil.reports.summaries.models.ReportState",
+        "CommendationKindEnum": "vigil.reports.commendations.models.CommendationKind",
+        "CommendationStateEnum": "vigil.reports.commendations.models.CommendationState",
     },
 }
 
