@@ -47,8 +47,12 @@ def test_annual_drafts_with_progress_then_recomputes_then_exports_the_issued_rep
     assert str(target) in out and report.title in out
     assert target.stat().st_size > 1000 and "DỰ THẢO" in _docx_text(target)
 
+    # A draft is written as it stands, unless asked to recompute it.
     _run("annual", "--committee", province.pk, "--year", 2026, "--as", "thuongtruc",
          "-o", target)  # fmt: skip
+    assert not AuditEvent.objects.filter(action=ReportAction.REPORT_REDRAFTED).exists()
+    _run("annual", "--committee", province.pk, "--year", 2026, "--as", "thuongtruc",
+         "--recompute", "-o", target)  # fmt: skip
     assert AuditEvent.objects.filter(action=ReportAction.REPORT_REDRAFTED,
                                      object_id=str(report.pk)).count() == 1  # fmt: skip
     assert SummaryReport.objects.filter(owning_committee=province,

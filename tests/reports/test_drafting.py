@@ -86,6 +86,7 @@ def test_an_edited_section_survives_a_redraft_and_an_issued_report_is_frozen(
     report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=office)
     section = report.sections.get(key="situation")
     services.edit_section(section, "Tình hình ổn định.", actor=office, version=section.version)
+    report.refresh_from_db()  # the edit changed the report's version
     report = services.redraft_report(report, actor=office, version=report.version)
     assert report.sections.get(key="situation").text == "Tình hình ổn định."
     with pytest.raises(PermissionDenied):
@@ -98,3 +99,51 @@ def test_an_edited_section_survives_a_redraft_and_an_issued_report_is_frozen(
     with pytest.raises(ValidationError, match="issued"):
         services.edit_section(report.sections.get(key="situation"), "x", actor=office)
     assert report.sections.get(key="situation").text == "Tình hình ổn định."
+
+
+def test_a_leader_cannot_issue_a_version_older_than_the_last_section_edit(
+    persona: Callable[[str], Any],
+) -> None:
+    office, leader = persona("thuongtruc"), persona("lanhdao")
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=office)
+    read_by_leader = report.version
+    section = report.sections.get(key="situation")
+    services.edit_section(section, "Câu mới.", actor=office, version=section.version)
+    with pytest.raises(services.StaleReport):
+        services.issue_report(report, actor=leader, version=read_by_leader)
+    assert SummaryReport.objects.get(pk=report.pk).state == ReportState.DRAFT
+
+
+def test_a_leader_recomputes_as_the_drafter_sees_the_committee(
+    persona: Callable[[str], Any],
+) -> None:
+    office, leader = persona("thuongtruc"), persona("lanhdao")
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=office)
+    level, figures = report.classification, {
+        s.key: s.content for s in report.sections.all()
+    }  # fmt: skip
+    report = services.redraft_report(report, actor=leader)
+    assert report.classification == level
+    assert {s.key: s.content for s in report.sections.all()} == figures
+
+
+def test_issuing_on_a_day_outside_the_period_or_ahead_is_refused(
+    persona: Callable[[str], Any],
+) -> None:
+    import datetime as dt
+
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc"))
+    for day in (dt.date(2025, 12, 31), dt.date(2030, 1, 5)):
+        with pytest.raises(ValidationError) as caught:
+            services.issue_report(report, actor=persona("lanhdao"), issued_on=day)
+        assert "issued_on" in caught.value.message_dict
+    assert SummaryReport.objects.get(pk=report.pk).number == ""
+
+
+def test_a_discarded_draft_is_gone_with_its_event(persona: Callable[[str], Any]) -> None:
+    report = services.draft_report(province(), ReportKind.ANNUAL, 2026, actor=persona("thuongtruc"))
+    pk = report.pk
+    services.discard_report(report, actor=persona("thuongtruc"))
+    assert not SummaryReport.objects.filter(pk=pk).exists()
+    event = AuditEvent.objects.get(action=ReportAction.REPORT_DISCARDED)
+    assert event.object_id == str(pk) and event.object_type == "reports.summaryreport"

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from vigil.core.documents.check import check_docx
 from vigil.core.documents.edxml import parse_package
 from vigil.org.models import Committee
-from vigil.reports.charts import chart_png
+from vigil.reports.charts import MAX_BARS, OTHERS, chart_png, shortened
 from vigil.reports.models import ReportKind, SummaryReport
 from vigil.reports.sections.base import Chart, SectionContent
 from vigil.reports.summaries import services
@@ -203,3 +203,13 @@ def test_the_xlsx_has_the_figures_and_a_sheet_per_table(persona: Callable[[str],
     sheet = book[by_type.title[:31]]
     assert [c.value for c in sheet[2]] == by_type.header
     assert [list(r) for r in sheet.iter_rows(min_row=3, values_only=True)] == by_type.rows
+
+
+def test_a_chart_of_many_bars_keeps_the_largest_and_sums_the_rest() -> None:
+    labels = [f"Đơn vị {n}" for n in range(40)]
+    values = [float(n) for n in range(40)]
+    kept, sums = shortened(labels, values)
+    assert len(kept) == MAX_BARS and kept[-1] == OTHERS
+    assert kept[:-1] == labels[40 - MAX_BARS + 1 :]
+    assert sum(sums) == sum(values)
+    assert chart_png(Chart("k", "Nhiều đơn vị", labels, values)).startswith(b"\x89PNG")

@@ -223,12 +223,12 @@ def test_a_leader_issues_a_draft_with_the_committees_signer_by_default(
         "version", "signer_name", "signer_title", "signing_form")}  # fmt: skip
     assert initial["signing_form"] in ("TM.", "KT.") and initial["signer_title"]
     response = leader.post(url, {
-        **initial, "issued_on": "01/12/2026",
+        **initial, "issued_on": "25/11/2026",
         "recipients": "Ban Chỉ đạo quốc gia\nUBND tỉnh\n"})  # fmt: skip
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.ISSUED and report.number
-    assert report.issued_on == dt.date(2026, 12, 1)
+    assert report.issued_on == dt.date(2026, 11, 25)
     assert report.recipients.splitlines() == ["Ban Chỉ đạo quốc gia", "UBND tỉnh"]
     shown = body(leader.get(report.get_absolute_url()))
     assert report.number in shown
@@ -242,6 +242,7 @@ def test_recomputing_keeps_an_edited_section_and_discarding_deletes_the_draft(
     report = draft()
     section = report.sections.get(key="exercises")
     services.edit_section(section, "Giữ nguyên sau khi tính lại.", actor=persona("thuongtruc"))
+    report.refresh_from_db()  # an edit changes the report's version
     client = client_for("thuongtruc")
     stale = client.post(reverse("reports:report_redraft", args=[report.pk]),
                         {"version": report.version + 5})  # fmt: skip

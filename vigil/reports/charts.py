@@ -30,6 +30,10 @@ VALUE_SIZE = 11
 BAR = "#1f4e79"  # dark blue: still dark printed in grey
 WRAP = 24  # characters of a label on one line
 MAX_LINES = 3
+# The most bars a chart draws (the largest ones, then one bar for the rest), so that a
+# chart of every agency still fits a page of the .docx.
+MAX_BARS = 15
+OTHERS = "Còn lại"
 
 
 def _label(text: str) -> str:
@@ -58,7 +62,19 @@ def _width_in(text: str, font: FontProperties) -> float:
 def chart_png(chart: Chart) -> bytes:
     """The bar chart as a PNG image (byte-equal for the same chart, so the last ones
     drawn are kept: a draft's .docx and its page draw the same charts again)."""
-    return _drawn(chart.title, tuple(chart.labels), tuple(chart.values), chart.unit)
+    labels, values = shortened(chart.labels, chart.values)
+    return _drawn(chart.title, tuple(labels), tuple(values), chart.unit)
+
+
+def shortened(labels: list[str], values: list[float]) -> tuple[list[str], list[float]]:
+    """At most ``MAX_BARS`` bars: the largest, in their order, and "Còn lại" summing the
+    others."""
+    if len(labels) <= MAX_BARS:
+        return labels, values
+    ranked = sorted(range(len(values)), key=lambda i: (-values[i], i))
+    kept = sorted(ranked[: MAX_BARS - 1])
+    rest = sum(values[i] for i in ranked[MAX_BARS - 1 :])
+    return [labels[i] for i in kept] + [OTHERS], [values[i] for i in kept] + [rest]
 
 
 @functools.lru_cache(maxsize=64)

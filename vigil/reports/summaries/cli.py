@@ -65,6 +65,8 @@ def _period_arguments(parser: CommandParser) -> None:
                         help="where to write the report's .docx")  # fmt: skip
     parser.add_argument("--classification", type=int, default=0, choices=[0, 1, 2, 3],
                         help="classify a new draft at least this high")  # fmt: skip
+    parser.add_argument("--recompute", action="store_true",
+                        help="compute an existing draft's figures again before writing it")  # fmt: skip
 
 
 def _periodic_arguments(parser: CommandParser) -> None:
@@ -113,10 +115,10 @@ def _draft_or_export(
         report = services.draft_report(committee, kind, options["year"], part, actor=user,
                                        progress=progress,
                                        classification=options["classification"])  # fmt: skip
-    elif existing.state == ReportState.DRAFT:
+    elif existing.state == ReportState.DRAFT and options["recompute"]:
         report = services.redraft_report(existing, actor=user, progress=progress)
     else:
-        report = existing  # issued: exported as issued, never computed again
+        report = existing  # a draft as it stands; an issued report as issued
     _write(command, user, SummaryReport.objects.get(pk=report.pk), options["output"])
 
 

@@ -174,14 +174,18 @@ def redraft_report(
     progress: Progress | None = None,
 ) -> SummaryReport:
     """Compute a draft's figures again (the data moved on). A section's drafted text
-    follows its figures; a text the office edited is kept as edited."""
+    follows its figures; a text the office edited is kept as edited. The figures are
+    computed as the report's drafter sees the committee, whoever asks for them, so a
+    leader of higher clearance who recomputes does not raise the report above the
+    drafter's reach (and lock its drafter out of it)."""
     _require(may_draft(actor, report.owning_committee),
              _("Only the committee's standing office or a leader may draft its reports."))  # fmt: skip
     report = _locked(report, version)
     _require_draft(report)
     before = _snapshot(report)
     period = period_of(report.kind, report.year, report.part)
-    computed = compute_sections(actor, report.owning_committee, period, progress=progress)
+    reader: Actor = report.created_by or actor
+    computed = compute_sections(reader, report.owning_committee, period, progress=progress)
     existing = {s.key: s for s in report.sections.all()}
     for n, (key, title, c) in enumerate(computed, 1):
         section = existing.pop(key, None) or SummarySection(report=report, key=key)
@@ -212,8 +216,8 @@ def edit_section(
     report = section.report
     _require(may_draft(actor, report.owning_committee),
              _("Only the committee's standing office or a leader may edit its reports."))  # fmt: skip
-    _locked(report, None)
-    _require_draft(report)
+    locked = _locked(report, None)
+    _require_draft(locked)
     fresh = SummarySection.objects.select_for_update().get(pk=section.pk)
     if version is not None and fresh.version != version:
         raise StaleReport
@@ -230,6 +234,9 @@ def edit_section(
     fresh.edited_by = audit.acting_user(actor)
     fresh.version += 1
     fresh.save(update_fields=["text", "edited_at", "edited_by", "version"])
+    # The report changed too: a leader who read it before this edit is refused its issue.
+    locked.version += 1
+    locked.save(update_fields=["version"])
     audit.record(ReportAction.SECTION_EDITED, actor=actor, obj=report, before=before,
                  after={"key": fresh.key, "text": fresh.text, "version": fresh.version})  # fmt: skip
     return fresh
@@ -259,10 +266,15 @@ def issue_report(
         raise ValidationError(
             _("This report was already issued as %(number)s.") % {"number": report.number}
         )
+    day = issued_on or clock.today()
+    if not report.starts_on <= day <= clock.today():
+        raise ValidationError({"issued_on": _(
+            "A report is issued on a day from the start of its period to today."
+        )})  # fmt: skip
     before = _snapshot(report)
-    issued = issue_number(committee, DocType.BAO_CAO, actor=actor, about=report)
+    issued = issue_number(committee, DocType.BAO_CAO, actor=actor, about=report, year=day.year)
     report.number = issued.symbol
-    report.issued_on = issued_on or clock.today()
+    report.issued_on = day
     report.issued_at = clock.now()
     report.issued_by = audit.acting_user(actor)
     report.recipients = "\n".join(r.strip() for r in recipients if r.strip())
@@ -285,6 +297,8 @@ def discard_report(report: SummaryReport, *, actor: Actor) -> None:
              _("Only the committee's standing office or a leader may draft its reports."))  # fmt: skip
     report = _locked(report, None)
     _require_draft(report)
-    before = _snapshot(report)
-    audit.record(ReportAction.REPORT_DISCARDED, actor=actor, obj=report, before=before)
+    before, pk = _snapshot(report), report.pk
     report.delete()
+    audit.record(ReportAction.REPORT_DISCARDED, actor=actor, object_type="reports.summaryreport",
+                 object_id=str(pk), before=before, classification=int(report.classification),
+                 committee_id=report.owning_committee_id)  # fmt: skip
