@@ -386,6 +386,7 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "vigil.exercises.drills.models.Rating",
         "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
         "ReportKindEnum": "vigil.reports.summaries.models.ReportKind",
+        "CommendationKindEnum": "vigil.reports.commendations.models.CommendationKind",
         "ReportStateEnum": "vigil.reports.summaries.models.ReportState",
     },
 }
