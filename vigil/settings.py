@@ -386,8 +386,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "vigil.exercises.drills.models.Rating",
         "FindingKindEnum": "vigil.exercises.evaluation.models.FindingKind",
         "ReportKindEnum": "vigil.reports.summaries.models.ReportKind",
-        "ReportStateEnum": "vigil.reports.summaries.models.ReportState",
         "CommendationKindEnum": "vigil.reports.commendations.models.CommendationKind",
+        "ReportStateEnum": "vigil.reports.summaries.models.ReportState",
         "CommendationStateEnum": "vigil.reports.commendations.models.CommendationState",
     },
 }

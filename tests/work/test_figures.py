@@ -15,7 +15,7 @@ import time_machine
 from tests.work.helpers import agency, commune, province
 from vigil.core.audit import SystemActor
 from vigil.core.classification import Classification
-from vigil.work.figures.forms import span
+from vigil.org.figure_periods import bounds
 from vigil.work.figures.queries import work_figures
 from vigil.work.tasks import services as task_services
 
@@ -62,7 +62,7 @@ def world() -> None:
 
 
 def test_tasks_by_agency_in_the_quarter(world: None, persona: Callable[[str], Any]) -> None:
-    start, end = span(2029, "q1")
+    start, end = bounds(2029, "q1")
     with at("2029-05-01"):
         f = work_figures(persona("thuongtruc"), committee=province(), start=start, end=end)
     rows = {a.agency: a for a in f.agencies}
@@ -79,7 +79,7 @@ def test_tasks_by_agency_in_the_quarter(world: None, persona: Callable[[str], An
 
 
 def test_a_committee_below_counts_only_its_own(world: None, persona: Callable[[str], Any]) -> None:
-    start, end = span(2029)
+    start, end = bounds(2029)
     with at("2029-05-01"):
         f = work_figures(persona("thuongtruc"), committee=commune("a"), start=start, end=end)
     assert [a.agency for a in f.agencies] == [agency("police_a").name]
@@ -88,7 +88,7 @@ def test_a_committee_below_counts_only_its_own(world: None, persona: Callable[[s
 def test_overdue_is_counted_as_of_today_when_earlier(
     world: None, persona: Callable[[str], Any]
 ) -> None:
-    start, end = span(2029, "q1")
+    start, end = bounds(2029, "q1")
     with at("2029-03-12"):
         f = work_figures(persona("thuongtruc"), committee=province(), start=start, end=end)
     assert f.as_of == dt.date(2029, 3, 12)
@@ -96,7 +96,7 @@ def test_overdue_is_counted_as_of_today_when_earlier(
 
 
 def test_a_year_with_nothing_counts_nothing(persona: Callable[[str], Any]) -> None:
-    start, end = span(2031)
+    start, end = bounds(2031)
     f = work_figures(persona("thuongtruc"), committee=province(), start=start, end=end)
     assert f.agencies == [] and f.documents_issued == 0 and f.reports_expected == 0
     assert f.ack_median_hours is None and f.classification == 0
@@ -106,7 +106,7 @@ def test_the_page_and_the_api_show_the_function(
     world: None, client_for: Callable[[str], Any], api_for: Callable[..., Any],
     persona: Callable[[str], Any],
 ) -> None:  # fmt: skip
-    query = f"?year=2029&part=q1&committee={province().pk}"
+    query = f"?year=2029&period=q1&committee={province().pk}"
     with at("2029-05-01"):
         page = client_for("thuongtruc").get("/work/figures/" + query)
         data = api_for("thuongtruc").get("/api/v1/work-figures/" + query).json()
@@ -132,3 +132,13 @@ def test_a_commune_sees_only_its_share_of_the_province(
         f = work_figures(persona("xa_a"), committee=province(), start=dt.date(2029, 1, 1),
                          end=dt.date(2029, 3, 31))  # fmt: skip
     assert agency("dit").name not in [a.agency for a in f.agencies]
+
+
+def test_the_users_committee_by_default(
+    client_for: Callable[[str], Any], api_for: Callable[..., Any]
+) -> None:
+    page = client_for("xa_a").get("/work/figures/?year=2029&period=h1")
+    data = api_for("xa_a").get("/api/v1/work-figures/?year=2029&period=h1").json()
+    assert page.context["asked"].committee == commune("a")
+    assert page.context["figures"].end == dt.date(2029, 6, 30)
+    assert (data["committee"], data["end"]) == (commune("a").pk, "2029-06-30")

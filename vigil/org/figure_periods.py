@@ -151,10 +151,14 @@ class FiguresQuery(serializers.Serializer[Any]):
     )
 
 
-def asked_by_api(user: Viewer, params: dict[str, Any], default_year: int) -> Asked:
-    """The period and committee an API request asks for; a committee the user does not
-    see is refused as a missing one is (400, the same words)."""
-    query = FiguresQuery(data=params)
+def asked_by_api(
+    user: Viewer, params: dict[str, Any], default_year: int,
+    serializer: type[FiguresQuery] = FiguresQuery,
+) -> Asked:  # fmt: skip
+    """The period and committee an API request asks for (read by ``serializer``, the
+    shared query or a subclass of it); a committee the user does not see is refused as
+    a missing one is (400, the same words)."""
+    query = serializer(data=params)
     query.is_valid(raise_exception=True)
     values = query.validated_data
     committee = None

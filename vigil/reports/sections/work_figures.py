@@ -1,7 +1,8 @@
 """What the work sections (leadership, coordination, indicators, next period) share: the
 work app's figures for the report's committee and period
 (``vigil.work.figures.queries.work_figures``, the function the work figures page and its
-API call) and the address of that page for the same committee and period."""
+API call) and the address of that page for the same committee and period
+(``vigil.org.figure_periods.page_query``, as the other figures pages)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,15 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from vigil.reports.periods import Period
+from vigil.org.figure_periods import page_query, period_code
 from vigil.reports.sections.base import Context
-from vigil.reports.summaries.models import ReportKind
 from vigil.work.figures.queries import WorkFigures, work_figures
-
-PART_PREFIX = {ReportKind.SIX_MONTH: "h", ReportKind.QUARTERLY: "q", ReportKind.MONTHLY: "m"}
-
-
-def page_query(committee_id: int, period: Period) -> dict[str, str | int]:
-    query: dict[str, str | int] = {"year": period.year, "committee": committee_id}
-    prefix = PART_PREFIX.get(ReportKind(period.kind), "")
-    if prefix and period.part:
-        query["part"] = f"{prefix}{period.part}"
-    return query
 
 
 def page_url(ctx: Context) -> str:
-    return reverse("work:figures") + "?" + urlencode(page_query(ctx.committee.pk, ctx.period))
+    code = period_code(ctx.period.kind, ctx.period.part)
+    query = page_query(ctx.period.year, code, ctx.committee)
+    return reverse("work:figures") + "?" + urlencode(query)
 
 
 def figures_of(ctx: Context) -> WorkFigures:

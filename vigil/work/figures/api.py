@@ -5,29 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vigil.core import clock
 from vigil.core.endpoints import Id, Scoped
-from vigil.work.figures.forms import PARTS, committees_for
+from vigil.org import figure_periods
+from vigil.work.figures.forms import with_committee
 from vigil.work.figures.queries import WorkFigures, work_figures
-from vigil.work.figures.views import choose, record_view
 from vigil.work.models import Task
 
 
-class FiguresQuery(serializers.Serializer[Any]):
-    year = serializers.IntegerField(
-        required=False, min_value=2000, max_value=2100, help_text="default: this year"
+class WorkFiguresQuery(figure_periods.FiguresQuery):
+    """The figures pages' query; work figures are a committee's: the user's by default."""
+
+    committee = Id(
+        required=False, help_text="this committee and those below it; default: your committee"
     )
-    part = serializers.ChoiceField(
-        choices=[p for p, _label in PARTS], required=False, allow_blank=True,
-        help_text="h1–h2, q1–q4 or m1–m12; default: the whole year",
-    )  # fmt: skip
-    committee = Id(required=False, help_text="this committee and those below it")
 
 
 def as_data(f: WorkFigures) -> dict[str, Any]:
@@ -62,22 +58,16 @@ class WorkFiguresView(Scoped):
     model = Task
     pagination_class = None
 
-    @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[WorkFiguresQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        query = FiguresQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        values = dict(query.validated_data)
-        if values.get("committee") is not None:
-            values["committee"] = (
-                committees_for(request.user).filter(pk=values["committee"]).first()
-            )
-            if values["committee"] is None:  # missing and unseen alike
-                raise serializers.ValidationError(
-                    {"committee": _("Choose a committee you may see.")}
-                )
-        committee, _year, _part, start, end = choose(request.user, values)
-        if committee is None:  # the user sees no committee (a licensed organisation)
+        asked = figure_periods.asked_by_api(
+            request.user, request.query_params.dict(), clock.today().year, WorkFiguresQuery
+        )
+        asked = with_committee(request.user, asked)
+        if asked.committee is None:  # the user sees no committee (a licensed organisation)
             return Response({"committee": None})
-        figures = work_figures(request.user, committee=committee, start=start, end=end)
-        record_view(request.user, figures, path=request.get_full_path())
+        figures = work_figures(request.user, committee=asked.committee, start=asked.start,
+                               end=asked.end)  # fmt: skip
+        figure_periods.record_view(request.user, asked, figures.classification,
+                                   path=request.get_full_path())  # fmt: skip
         return Response(as_data(figures))

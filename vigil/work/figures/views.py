@@ -4,41 +4,19 @@ summary report's sections and the API call."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from vigil.core import audit, clock
+from vigil.core import clock
 from vigil.core.pages import acting
-from vigil.org.models import Committee
-from vigil.work.figures.forms import FiguresForm, committees_for, default_committee, span
+from vigil.org import figure_periods
+from vigil.org.figure_periods import committees_for
+from vigil.work.figures.forms import WorkPeriodForm, with_committee
 from vigil.work.figures.queries import WorkFigures, work_figures
 from vigil.work.models import TYPE_NAMES, Meeting
-
-
-def choose(user: Any, data: dict[str, Any]) -> tuple[Committee | None, int, str, dt.date, dt.date]:
-    """The committee (the user's by default), the year (this one), the part, its days."""
-    year = data.get("year") or clock.today().year
-    part = data.get("part") or ""
-    committee = data.get("committee") or default_committee(user, committees_for(user))
-    start, end = span(year, part)
-    return committee, year, part, start, end
-
-
-def record_view(user: Any, figures: WorkFigures, *, path: str) -> None:
-    """One audit event for figures counted from classified objects; nothing otherwise."""
-    if not figures.classification:
-        return
-    with transaction.atomic():
-        audit.record(
-            audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
-            object_id=path[:64], classification=figures.classification,
-            committee_id=figures.committee_id, after={"path": path},
-        )  # fmt: skip
 
 
 def lines(f: WorkFigures) -> list[tuple[str, Any]]:
@@ -70,19 +48,19 @@ def lines(f: WorkFigures) -> list[tuple[str, Any]]:
 
 
 def figures_page(request: HttpRequest) -> HttpResponse:
-    committees = committees_for(request.user)
-    form = FiguresForm(
-        request.GET or None, committees=committees, initial={"year": clock.today().year}
+    today = clock.today()
+    form = WorkPeriodForm(
+        request.GET or None, committees=committees_for(request.user), initial={"year": today.year}
     )
-    valid = not form.is_bound or form.is_valid()
-    data = form.cleaned_data if form.is_bound and valid else {}
-    committee, year, part, start, end = choose(request.user, data)
+    asked = with_committee(request.user, form.asked(today.year))
     figures = None
-    if committee is not None:
-        figures = work_figures(request.user, committee=committee, start=start, end=end)
-        record_view(acting(request), figures, path=request.get_full_path())
+    if asked.committee is not None:
+        figures = work_figures(request.user, committee=asked.committee, start=asked.start,
+                               end=asked.end)  # fmt: skip
+        figure_periods.record_view(acting(request), asked, figures.classification,
+                                   path=request.get_full_path())  # fmt: skip
     return render(
         request, "work/figures.html",
-        {"form": form, "invalid": not valid, "figures": figures, "year": year, "part": part,
-         "lines": lines(figures) if figures else []},
+        {"form": form, "invalid": form.is_bound and not form.is_valid(), "figures": figures,
+         "asked": asked, "lines": lines(figures) if figures else []},
     )  # fmt: skip
