@@ -11,13 +11,15 @@ its sections. Issued, it is frozen: its sections are never written again and its
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vigil.org.scope import Owned, OwnedQuerySet
+from vigil.org.scope import Owned, OwnedQuerySet, Viewer
 
 
 class ReportKind(models.TextChoices):
@@ -30,6 +32,18 @@ class ReportKind(models.TextChoices):
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ISSUED = "issued", _("Issued")
+
+
+class SummaryReportQuerySet(OwnedQuerySet["SummaryReport"]):
+    def visible_to(self, user: Viewer) -> SummaryReportQuerySet:
+        """A report holds every agency's figures (tasks late by agency, units that did not
+        report): the issuing side only, committee-wide roles in the owning committee or
+        above, within clearance, as ``ReportPeriodQuerySet.visible_to`` for a
+        consolidation. Narrower than the rule on ``Owned``, which would also show it to
+        every member of the owning agency (the committee's standing agency). It is the
+        rule's first part (``OwnedQuerySet.visible_owned``);
+        ``tests/reports/test_report_scope.py`` holds it to that."""
+        return cast(SummaryReportQuerySet, self.visible_owned(user))
 
 
 class SummaryReport(Owned):
@@ -74,7 +88,7 @@ class SummaryReport(Owned):
     recipients = models.TextField(_("recipients"), blank=True)  # one per line
     issued_docx = models.BinaryField(_("issued document"), null=True, blank=True, editable=False)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = SummaryReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("summary report")
