@@ -42,11 +42,12 @@ class Period:
         return self.kind == ReportKind.ANNUAL
 
     def next(self) -> Period:
-        """The period after this one, of the same kind (next year's tasks, next month's)."""
+        """The period after this one, of the same kind (next year's tasks, next month's);
+        not checked against the years a report may be drafted for."""
         parts = PARTS[ReportKind(self.kind)]
         if parts == 0 or self.part == parts:
-            return period_of(self.kind, self.year + 1, 1 if parts else 0)
-        return period_of(self.kind, self.year, self.part + 1)
+            return _period(self.kind, self.year + 1, 1 if parts else 0)
+        return _period(self.kind, self.year, self.part + 1)
 
 
 def period_of(kind: str, year: int, part: int = 0) -> Period:
@@ -62,6 +63,11 @@ def period_of(kind: str, year: int, part: int = 0) -> Period:
         raise ValidationError(
             {"part": _("Give a part of the year from 1 to %(n)d.") % {"n": parts}}
         )
+    return _period(kind, year, part)
+
+
+def _period(kind: str, year: int, part: int) -> Period:
+    parts = PARTS[ReportKind(kind)]
     if parts == 0:
         return Period(kind, year, 0, dt.date(year, 1, 1), dt.date(year, 12, 31))
     months = 12 // parts
