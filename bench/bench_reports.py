@@ -97,6 +97,7 @@ def bulk_decade(documents: int, meetings: int, incidents: int, alerts: int) -> d
     def meeting(row: Any, n: int, rng: random.Random) -> None:
         at = _moment(rng, now)
         row.held_on, row.created_at, row.notice = at.date(), at, None
+        row.reviews_year = None  # a committee reviews a year at one conference only
         row.title = f"Hội nghị thử {n}"
 
     def incident(row: Any, n: int, rng: random.Random) -> None:
