@@ -14,7 +14,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from vigil.core.audit import SystemActor
+from vigil.controlled.figures.oversight import oversight_figures
+from vigil.controlled.figures.queries import period_figures
+from vigil.controlled.inspections.models import Inspection
+from vigil.controlled.registry.models import Store
+from vigil.core.audit import CoreAction, SystemActor
+from vigil.core.models import AuditEvent
 from vigil.org.models import Committee
 from vigil.reports.periods import period_of
 from vigil.reports.sections import commendations, controlled
@@ -40,12 +45,14 @@ def test_the_controlled_figures_agree_with_the_figures_page_and_api(
     persona: Callable[[str], Any], api_for: Callable[..., Client],
     client_for: Callable[[str], Client],
 ) -> None:  # fmt: skip
-    content = controlled.compute(_ctx(persona("thuongtruc"), province()))
+    p = province()
+    content = controlled.compute(_ctx(persona("thuongtruc"), p))
     api = (
         api_for("thuongtruc")
-        .get("/api/v1/ledger-figures/?start=2026-01-01&end=2026-12-31&group=organisation")
+        .get(f"/api/v1/ledger-figures/?start=2026-01-01&end=2026-12-31&group=organisation"
+             f"&committee={p.pk}")
         .json()
-    )
+    )  # fmt: skip
     totals = api["totals"]
     assert totals, "the demo has ledger movements in 2026"
     rows = _table(content, "controlled_items")
@@ -62,9 +69,10 @@ def test_the_controlled_figures_agree_with_the_figures_page_and_api(
                 "discrepancies_resolved", "discrepancies_open"):  # fmt: skip
         assert content.figure(key) == oversight[key], key
     assert content.figure("inspections") and content.figure("discrepancies_found")
-    # Each figure's source is the figures page of the year, which shows the same counts.
+    # Each figure's source is the figures page of the year and committee, which shows
+    # the same counts.
     source = {f.source for f in content.figures}
-    assert source == {reverse("controlled:figures") + "?year=2026"}
+    assert source == {reverse("controlled:figures") + f"?year=2026&committee={p.pk}"}
     page = client_for("thuongtruc").get(source.pop()).content.decode()
     open_cell = f'data-key="discrepancies_open">{oversight["discrepancies_open"]}<'
     assert open_cell in page
@@ -100,3 +108,54 @@ def test_the_commendations_section_lists_the_demo_proposals(
     # Commune B's standing office sees none of them.
     b = Committee.objects.get(name__endswith="Móng Cái 1")
     assert commendations.compute(_ctx(persona("xa_b"), b)).figure("proposed") == 0
+
+
+def test_the_controlled_section_counts_the_stores_of_its_committees_tree(
+    persona: Callable[[str], Any], api_for: Callable[..., Client],
+) -> None:  # fmt: skip
+    p, everyone = province(), SystemActor("test")
+    # A store of a committee above the province is not the province's.
+    moved = Store.objects.get(name="Kho VLNCN trung tâm Cẩm Phả")
+    Store.objects.filter(pk=moved.pk).update(owning_committee=p.parent)
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    every = period_figures(everyone, start=start, end=end)
+    mine = period_figures(everyone, start=start, end=end, committee=p)
+    assert {line.group_id for line in every.lines("store")} - {
+        line.group_id for line in mine.lines("store")
+    } == {moved.pk}
+    content = controlled.compute(_ctx(everyone, p))
+    assert _table(content, "controlled_items") == [controlled._row(line) for line in mine.by_item]
+    assert content.figure("items") == len(mine.by_item)
+    assert _table(content, "controlled_organisations") == [
+        controlled._row(line, group=True) for line in mine.by_organisation
+    ]
+    o = oversight_figures(everyone, start=start, end=end, committee=p)
+    assert content.figure("inspections") == o.inspections
+    assert content.figure("discrepancies_found") == o.discrepancies_found
+
+
+def test_the_controlled_figures_are_as_classified_as_their_oversight(
+    persona: Callable[[str], Any], api_for: Callable[..., Client],
+    client_for: Callable[[str], Client],
+) -> None:  # fmt: skip
+    inspection = Inspection.objects.filter(date__year=2026).select_related("store").first()
+    assert inspection is not None
+    Inspection.objects.filter(pk=inspection.pk).update(classification=2)
+    query = "start=2026-01-01&end=2026-12-31"
+    before = AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED, classification=2).count()
+    body = api_for("lanhdao").get(f"/api/v1/ledger-figures/?{query}").json()
+    assert body["classification"] == 2
+    page = client_for("lanhdao").get(reverse("controlled:figures") + "?year=2026")
+    assert page.context["classification"] == 2 and "TỐI MẬT" in page.content.decode()
+    assert AuditEvent.objects.filter(action=CoreAction.OBJECT_VIEWED,
+                                     classification=2).count() == before + 2  # fmt: skip
+    # The organisation filter narrows the oversight too.
+    org = inspection.store.owning_agency_id
+    narrowed = api_for("lanhdao").get(f"/api/v1/ledger-figures/?{query}&organisation={org}")
+    expected = oversight_figures(persona("lanhdao"), start=dt.date(2026, 1, 1),
+                                 end=dt.date(2026, 12, 31), organisation=org)  # fmt: skip
+    assert narrowed.json()["oversight"]["inspections"] == expected.inspections
+    assert (
+        expected.inspections
+        == Inspection.objects.filter(date__year=2026, store__owning_agency_id=org).count()
+    )

@@ -12,12 +12,14 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vigil.controlled.figures import exports
 from vigil.controlled.figures.forms import LONGEST
 from vigil.controlled.figures.oversight import oversight_figures
 from vigil.controlled.figures.queries import GROUPS, period_figures
 from vigil.controlled.ledger.models import LedgerEntry
 from vigil.core import clock, dates
 from vigil.core.endpoints import Id, Scoped
+from vigil.org.figure_periods import committees_for
 
 
 class FiguresQuery(serializers.Serializer[Any]):
@@ -27,6 +29,7 @@ class FiguresQuery(serializers.Serializer[Any]):
     end = dates.ApiDateField(required=False, help_text="last day, included; default today")
     organisation = Id(required=False)
     commune = Id(required=False, help_text="the stores' administrative unit")
+    committee = Id(required=False, help_text="the stores of this committee and those below it")
     group = serializers.ChoiceField(choices=list(GROUPS), required=False, default="organisation")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -112,19 +115,29 @@ class LedgerFigures(Scoped):
         query = FiguresQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         values = dict(query.validated_data)
-        figures = period_figures(
-            request.user, start=values["start"], end=values["end"],
-            organisation=values.get("organisation"), admin_unit=values.get("commune"),
-        )  # fmt: skip
+        committee = None
+        if values.get("committee") is not None:
+            committee = committees_for(request.user).filter(pk=values["committee"]).first()
+            if committee is None:
+                raise serializers.ValidationError(
+                    {"committee": _("Choose a committee you may see.")}
+                )
+        filters = {"organisation": values.get("organisation"),
+                   "admin_unit": values.get("commune"), "committee": committee}  # fmt: skip
+        figures = period_figures(request.user, start=values["start"], end=values["end"],
+                                 **filters)  # fmt: skip
+        oversight = oversight_figures(request.user, start=values["start"], end=values["end"],
+                                      **filters)  # fmt: skip
+        # The response shows both: as classified as the most classified of them.
+        level = max(figures.classification, oversight.classification)
+        exports.record_view(request.user, level, path=request.get_full_path(),
+                            committee_id=committee.pk if committee else None)  # fmt: skip
         group = values.get("group") or "organisation"
         data = {
             "start": figures.start, "end": figures.end, "group": group,
-            "classification": figures.classification,
+            "classification": level,
             "totals": [line.as_dict() for line in figures.by_item],
             "lines": [line.as_dict() for line in figures.lines(group)],
-            "oversight": asdict(oversight_figures(
-                request.user, start=values["start"], end=values["end"],
-                admin_unit=values.get("commune"),
-            )),
+            "oversight": asdict(oversight),
         }  # fmt: skip
         return Response(FiguresSerializer(data).data)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.controlled.catalogue.models import UNITS
 from vigil.controlled.figures.queries import COLUMN_LABELS, COLUMNS, GROUPS, Figures, Line
-from vigil.core import dates
+from vigil.core import audit, dates
 from vigil.core.xlsx import Sheet, workbook_bytes
 
 
@@ -101,3 +102,17 @@ def chart(figures: Figures) -> dict[str, Any]:
         "blocks": blocks, "height": y + 4, "width": LABEL_WIDTH + BAR_WIDTH + 110,
         "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "text_x": LABEL_WIDTH + 6,
     }  # fmt: skip
+
+
+def record_view(user: Any, classification: int, *, path: str, committee_id: int | None) -> None:
+    """One view event for figures counted from classified entries, inspections or
+    counts (page, .xlsx and API alike): reading them is audited like reading those.
+    Unclassified figures record nothing."""
+    if not classification:
+        return
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED, actor=user, object_type="page",
+            object_id=path[:64], classification=classification, committee_id=committee_id,
+            after={"path": path},
+        )  # fmt: skip

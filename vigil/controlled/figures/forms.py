@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.controlled.figures.queries import GROUPS, half_year_period, year_period
 from vigil.core import clock, dates
 from vigil.core.models import AdminUnit
-from vigil.org.models import Agency
+from vigil.org.models import Agency, Committee
 
 HALVES = [("", _("Whole year")), ("1", _("First half (January–June)")),
           ("2", _("Second half (July–December)"))]  # fmt: skip
@@ -30,19 +30,25 @@ class FiguresForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Commune"), queryset=AdminUnit.objects.none(), required=False
     )
+    committee = forms.ModelChoiceField(
+        label=_("Committee (its stores and those of the committees below it)"),
+        queryset=Committee.objects.none(), required=False,
+    )  # fmt: skip
     group = forms.ChoiceField(
         label=_("Figures by"), choices=[(k, v) for k, v in GROUPS.items()], required=False
     )
 
     def __init__(
         self, *args: Any, organisations: QuerySet[Agency], communes: QuerySet[AdminUnit],
-        **kwargs: Any,
+        committees: QuerySet[Committee] | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         org: Any = self.fields["organisation"]
         org.queryset = organisations
         unit: Any = self.fields["commune"]
         unit.queryset = communes
+        tree: Any = self.fields["committee"]
+        tree.queryset = committees if committees is not None else Committee.objects.none()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Q
 
 from vigil.controlled.counts.models import Discrepancy
 from vigil.controlled.figures.queries import period_bounds
 from vigil.controlled.inspections.models import Inspection, InspectionResult
+from vigil.org.models import Committee
 from vigil.org.scope import Viewer
 
 
@@ -31,14 +33,28 @@ class Oversight:
 
 
 def oversight_figures(
-    viewer: Viewer, *, start: dt.date, end: dt.date, admin_unit: int | None = None
+    viewer: Viewer,
+    *,
+    start: dt.date,
+    end: dt.date,
+    admin_unit: Any = None,
+    organisation: Any = None,
+    committee: Committee | None = None,
 ) -> Oversight:
+    """The figures of the stores the viewer sees, optionally of one commune (the
+    store's administrative unit), one organisation or one committee's tree (the
+    stores owned by ``committee`` or a committee below it), as ``period_figures``."""
     since, until = period_bounds(start, end)
     inspections = Inspection.objects.visible_to(viewer).filter(date__gte=start, date__lte=end)
     discrepancies = Discrepancy.objects.visible_to(viewer)
+    stores = Q()
     if admin_unit is not None:
-        inspections = inspections.filter(store__admin_unit_id=admin_unit)
-        discrepancies = discrepancies.filter(store__admin_unit_id=admin_unit)
+        stores &= Q(store__admin_unit_id=getattr(admin_unit, "pk", admin_unit))
+    if organisation is not None:
+        stores &= Q(store__owning_agency_id=getattr(organisation, "pk", organisation))
+    if committee is not None:
+        stores &= Q(store__owning_committee__path__startswith=committee.path)
+    inspections, discrepancies = inspections.filter(stores), discrepancies.filter(stores)
     i = inspections.aggregate(
         n=Count("pk"),
         bad=Count("pk", filter=~Q(result=InspectionResult.SATISFACTORY)),

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.controlled.catalogue.models import Item, shown
 from vigil.controlled.ledger.models import Account, LedgerEntry
 from vigil.controlled.registry.models import Store
+from vigil.org.models import Committee
 from vigil.org.scope import Viewer
 
 Kind = Account.Kind
@@ -183,6 +184,7 @@ class Figures:
     stores: dict[int, dict[str, Any]]
     items: dict[int, Item]
     classification: int = 0
+    committee_path: str | None = None  # only the stores of this committee's tree
     _cache: dict[str, list[Line]] = field(default_factory=dict)
 
     def lines(self, group: str = "item") -> list[Line]:
@@ -218,19 +220,22 @@ def period_figures(
     end: dt.date,
     organisation: Any = None,
     admin_unit: Any = None,
+    committee: Committee | None = None,
 ) -> Figures:
     """The figures from ``start`` to ``end`` (whole local days, both included) of the
-    stores the viewer may see (``visible_to``), optionally of one organisation or one
-    commune (the store's administrative unit)."""
+    stores the viewer may see (``visible_to``), optionally of one organisation, one
+    commune (the store's administrative unit) or one committee's tree (the stores
+    owned by ``committee`` or a committee below it)."""
     if end < start:
         raise ValueError("end before start")
     org_id = getattr(organisation, "pk", organisation)
     unit_id = getattr(admin_unit, "pk", admin_unit)
+    path = committee.path if committee is not None else None
     since, until = period_bounds(start, end)
     entries = LedgerEntry.objects.visible_to(viewer)
     if LedgerEntry.objects.filter(at__gte=until).exists():
         entries = entries.filter(at__lt=until)  # else every entry is before the end
-    narrowing = _account_filter(org_id, unit_id)
+    narrowing = _account_filter(org_id, unit_id, path)
     if narrowing is not None:
         entries = entries.filter(narrowing)
     # One pass in the order of the index controlled_entry_figures (no sort, no table
@@ -273,13 +278,14 @@ def period_figures(
         s["pk"]: dict(s)
         for s in Store.objects.filter(pk__in=store_ids).values(
             "pk", "name", "owning_agency_id", "owning_agency__name", "admin_unit_id",
-            "admin_unit__name",
+            "admin_unit__name", "owning_committee__path",
         )
     }  # fmt: skip
     items = Item.objects.in_bulk({k[2] for k in sums})
     return Figures(
         start=start, end=end, organisation=org_id, admin_unit=unit_id, sums=dict(sums),
         accounts=accounts, stores=stores, items=items, classification=level,
+        committee_path=path,
     )  # fmt: skip
 
 
@@ -305,17 +311,19 @@ def annual_summary(viewer: Viewer, year: int, **filters: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _account_filter(org_id: int | None, unit_id: int | None) -> Q | None:
-    """Only the entries that touch an account of the organisation's or the commune's
-    holdings (a face: of an organisation with a store there). Narrows the scan; which
-    holding each sum belongs to is decided afterwards, exactly."""
-    if org_id is None and unit_id is None:
+def _account_filter(org_id: int | None, unit_id: int | None, path: str | None = None) -> Q | None:
+    """Only the entries that touch an account of the organisation's, the commune's or
+    the committee tree's holdings (a face: of an organisation with a store there).
+    Narrows the scan; which holding each sum belongs to is decided afterwards, exactly."""
+    if org_id is None and unit_id is None and path is None:
         return None
     stores = Store.objects.all()
     if org_id is not None:
         stores = stores.filter(owning_agency_id=org_id)
     if unit_id is not None:
         stores = stores.filter(admin_unit_id=unit_id)
+    if path is not None:
+        stores = stores.filter(owning_committee__path__startswith=path)
     organisations = set(stores.values_list("owning_agency_id", flat=True))
     ids = list(
         Account.objects.filter(
@@ -382,8 +390,14 @@ def _inside(figures: Figures, h: Holding) -> bool:
     store = figures.stores.get(h.store) if h.store is not None else None
     if figures.organisation is not None and h.organisation != figures.organisation:
         return False
-    if figures.admin_unit is not None:
-        return store is not None and store["admin_unit_id"] == figures.admin_unit
+    if figures.admin_unit is not None and (
+        store is None or store["admin_unit_id"] != figures.admin_unit
+    ):
+        return False
+    if figures.committee_path is not None:
+        return store is not None and store["owning_committee__path"].startswith(
+            figures.committee_path
+        )
     return True
 
 

@@ -20,7 +20,7 @@ from vigil.core.pages import acting
 from vigil.core.parsers import JSONParser
 from vigil.org.models import Agency, Committee
 from vigil.reports.commendations import queries, services
-from vigil.reports.commendations.evidence import evidence_for
+from vigil.reports.commendations.evidence import evidence_for, record_view
 from vigil.reports.commendations.models import (
     Authority,
     Commendation,
@@ -35,6 +35,7 @@ class EvidenceItemSerializer(serializers.Serializer[Any]):
     label = serializers.CharField()  # type: ignore[assignment]
     url = serializers.CharField()
     figure = serializers.CharField()
+    classification = serializers.IntegerField(default=0)
 
 
 class CommendationSerializer(serializers.ModelSerializer[Commendation]):
@@ -118,10 +119,12 @@ class CommendationFilter(filters.FilterSet):  # type: ignore[misc]
         fields: list[str] = []
 
 
-def _agency(pk: int | None, field: str) -> Agency | None:
+def _agency(user: Any, pk: int | None, field: str) -> Agency | None:
+    """An agency of the directory the user sees: one unknown or out of sight is
+    answered as one that does not exist."""
     if pk is None:
         return None
-    found = Agency.objects.filter(pk=pk).first()
+    found = Agency.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
         raise serializers.ValidationError({field: _("Choose an agency of this committee.")})
     return found
@@ -151,11 +154,13 @@ class CommendationList(Scoped, Audited, generics.ListCreateAPIView[Commendation]
         values = valid(ProposeSerializer, request)
         committee = _committee(user, values.pop("committee"), "committee")
         assert committee is not None
-        values["recipient_agency"] = _agency(values.get("recipient_agency"), "recipient_agency")
+        values["recipient_agency"] = _agency(
+            user, values.get("recipient_agency"), "recipient_agency"
+        )
         values["recipient_committee"] = _committee(
             user, values.get("recipient_committee"), "recipient_committee"
         )
-        values["unit"] = _agency(values.get("unit"), "unit")
+        values["unit"] = _agency(user, values.get("unit"), "unit")
         c = services.propose(committee, actor=user, **values)
         return created(CommendationSerializer, c, request)
 
@@ -180,7 +185,7 @@ class CommendationDetail(_Conflict, Scoped, Audited, generics.RetrieveAPIView[Co
         """Change a proposal while it is proposed (the version read is required)."""
         c = self.get_object()
         values = valid(ChangeSerializer, request)
-        unit = _agency(values.pop("unit", None), "unit")
+        unit = _agency(request.user, values.pop("unit", None), "unit")
         changed = services.change(c, actor=acting(request), unit=unit, **values)
         return Response(CommendationSerializer(changed).data)
 
@@ -252,8 +257,11 @@ class CommendationEvidence(Scoped):
             raise serializers.ValidationError(
                 {"agency": _("Choose the collective commended: an agency or a committee.")}
             )
-        agency = _agency(values.get("agency"), "agency")
+        agency = _agency(request.user, values.get("agency"), "agency")
         committee = _committee(request.user, values.get("committee"), "committee")
         year = values.get("year") or clock.today().year
         items = evidence_for(request.user, year, agency=agency, committee=committee)
+        recipient = agency or committee
+        if recipient is not None:  # classified evidence is audited like what it counts
+            record_view(acting(request), items, recipient, path=request.get_full_path())
         return Response(EvidenceItemSerializer(items, many=True).data)

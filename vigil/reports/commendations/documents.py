@@ -10,6 +10,7 @@ proposal; once decided, it carries the decision's number and date."""
 from __future__ import annotations
 
 from vigil.core import clock
+from vigil.core.classification import STAMPS, Classification
 from vigil.core.documents.decree30 import (
     Block,
     OfficialDocument,
@@ -148,6 +149,7 @@ def official_document(c: Commendation) -> OfficialDocument:
         recipients=["Như Điều 3", "Lưu: VT, TĐKT"],
         authority=authority,
         legal_bases=bases,
+        classification_stamp=STAMPS[Classification(c.classification)] if c.classification else "",
     )
 
 

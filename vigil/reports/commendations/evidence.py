@@ -1,8 +1,8 @@
 """What Vigil shows of a recipient's year: the evidence a commendation proposal cites.
 
 For a collective (an agency, or a committee with the agencies that belong to it) and
-a year, each item is ``{"kind", "label", "url", "figure"}``, computed as the proposer
-sees it, through the functions the other apps expose:
+a year, each item is ``{"kind", "label", "url", "figure", "classification"}``,
+computed as the proposer sees it, through the functions the other apps expose:
 
 - ``tasks``: tasks done on time, from the work scorecard
   (``vigil.work.scorecard.scorecard``; the scorecard counts every year so far);
@@ -12,6 +12,10 @@ sees it, through the functions the other apps expose:
   (``vigil.situation.alerts.timeliness``);
 - ``reports``: periodic reports sent by the due day
   (``vigil.work.obligations.timeliness``).
+
+Each item carries the highest classification among the objects its figure counts
+(``classification``, as each source returns it): a proposal citing it is classified
+at least that high (``services.propose``).
 
 An item appears only when there is something to show (a figure above zero). The
 proposer picks from them (at least one); the service computes them again and stores
@@ -25,8 +29,10 @@ from collections.abc import Sequence
 from typing import TypedDict
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.urls import reverse
 
+from vigil.core import audit
 from vigil.exercises.figures.participation import participation
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import Viewer
@@ -42,6 +48,7 @@ class EvidenceItem(TypedDict):
     label: str
     url: str
     figure: str
+    classification: int
 
 
 def _percent(part: int, whole: int) -> str:
@@ -76,6 +83,7 @@ def evidence_for(
             "kind": "tasks", "label": "Nhiệm vụ được giao hoàn thành đúng hạn",
             "url": _url("work:scorecard"),
             "figure": _percent(on_time, done),
+            "classification": max((r.classification for r in rows), default=0),
         })  # fmt: skip
     took = participation(viewer, year, agencies=agencies, committees=committees)
     if took.exercises:
@@ -85,6 +93,7 @@ def evidence_for(
             "kind": "exercises", "label": f"Tham gia diễn tập năm {year}",
             "url": _url("exercises:exercise_list", year=year),
             "figure": f"{took.exercises} cuộc{rated}",
+            "classification": took.classification,
         })  # fmt: skip
     acks = acknowledgements(viewer, year, agencies=agencies, committees=committees)
     if acks.received:
@@ -92,6 +101,7 @@ def evidence_for(
             "kind": "alerts", "label": f"Xác nhận cảnh báo đúng thời hạn năm {year}",
             "url": _url("situation:alert_list"),
             "figure": _percent(acks.in_time, acks.received),
+            "classification": acks.classification,
         })  # fmt: skip
     reports = punctuality(viewer, year, agencies=agencies, committees=committees)
     if reports.expected:
@@ -99,6 +109,7 @@ def evidence_for(
             "kind": "reports", "label": f"Báo cáo định kỳ gửi đúng hạn năm {year}",
             "url": _url("work:reports_due"),
             "figure": _percent(reports.on_time, reports.expected),
+            "classification": reports.classification,
         })  # fmt: skip
     return items
 
@@ -107,3 +118,25 @@ def picked(items: Sequence[EvidenceItem], kinds: Sequence[str]) -> list[Evidence
     """The items of ``kinds``, in the order they were computed."""
     wanted = set(kinds)
     return [dict(i) for i in items if i["kind"] in wanted]  # type: ignore[misc]
+
+
+def level_of(items: Sequence[EvidenceItem]) -> int:
+    """The highest classification among ``items`` (0 for items stored without one)."""
+    return max((int(i.get("classification", 0) or 0) for i in items), default=0)
+
+
+def record_view(viewer: audit.Actor, items: Sequence[EvidenceItem], recipient: Agency | Committee,
+                *, path: str) -> None:  # fmt: skip
+    """One view event for evidence counted from classified objects (page, API alike):
+    reading the figures is audited like reading those. Unclassified evidence records
+    nothing."""
+    level = level_of(items)
+    if not level:
+        return
+    committee_id = recipient.pk if isinstance(recipient, Committee) else recipient.committee_id
+    with transaction.atomic():
+        audit.record(
+            audit.CoreAction.OBJECT_VIEWED, actor=viewer, obj=recipient,
+            classification=level, committee_id=committee_id,
+            after={"path": path, "evidence": [i["kind"] for i in items]},
+        )  # fmt: skip

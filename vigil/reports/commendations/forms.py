@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import clock, dates
+from vigil.org.models import Committee
+from vigil.reports.commendations import queries
 from vigil.reports.commendations.evidence import EvidenceItem
 from vigil.reports.commendations.models import (
     Authority,
@@ -23,8 +26,20 @@ RECIPIENT_KINDS = [("collective", _("A collective (agency or committee)")),
 class FilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("Any")), *CommendationState.choices], required=False
-    )
+        label=_("State"),
+        choices=[("", _("Any")), *CommendationState.choices,
+                 (queries.PENDING, _("Awaiting the decision"))],
+        required=False,
+    )  # fmt: skip
+    committee = forms.ModelChoiceField(
+        label=_("Committee (and those below it)"), queryset=Committee.objects.none(),
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, committees: QuerySet[Committee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["committee"]
+        field.queryset = committees
 
 
 class RecipientForm(forms.Form):

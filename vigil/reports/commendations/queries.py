@@ -10,14 +10,16 @@ from django.db.models import Q, QuerySet
 
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import Role, Viewer, committees_with_role, scope_for
-from vigil.reports.commendations.models import Commendation
+from vigil.reports.commendations.models import Commendation, CommendationState
 from vigil.reports.commendations.services import KEEPERS
+
+PENDING = "pending"
 
 
 @dataclass(frozen=True)
 class Filters:
     year: int | None = None
-    state: str = ""
+    state: str = ""  # a state, or "pending" (proposed or reviewed)
     committee: int | None = None  # this committee and those below it
 
 
@@ -28,7 +30,9 @@ def commendations_for(user: Viewer, filters: Filters | None = None) -> QuerySet[
     )
     if filters.year:
         rows = rows.filter(year=filters.year)
-    if filters.state:
+    if filters.state == PENDING:
+        rows = rows.filter(state__in=[CommendationState.PROPOSED, CommendationState.REVIEWED])
+    elif filters.state:
         rows = rows.filter(state=filters.state)
     if filters.committee:
         committee = Committee.objects.filter(pk=filters.committee).first()

@@ -19,8 +19,11 @@ A proposal names its form and the authority that grants it (``AUTHORITIES_OF``: 
 Bằng khen is the provincial chairman's or the minister's, a Giấy khen the committee
 head's, the police director's or a commune chairman's, the last only for a commune
 committee), and cites at least one item of evidence that Vigil shows for the
-recipient and the year (``evidence.evidence_for``). Anything else is refused in the
-reader's words, and nothing is written.
+recipient and the year (``evidence.evidence_for``). A proposal is classified as high
+as the most classified item it cites (each item carries the level of the objects its
+figure counts), so its page, API, decision and the report's section are read through
+the scope rule at that level; never above the proposer's clearance. Anything else is
+refused in the reader's words, and nothing is written.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from vigil.core.audit import Actor
 from vigil.core.dates import validate_plausible
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import Role, Viewer, scope_for
-from vigil.reports.commendations.evidence import EvidenceItem, evidence_for, picked
+from vigil.reports.commendations.evidence import EvidenceItem, evidence_for, level_of, picked
 from vigil.reports.commendations.models import (
     AUTHORITIES_OF,
     Authority,
@@ -170,6 +173,18 @@ def _evidence(
     return chosen
 
 
+def _level(actor: Actor, items: Sequence[EvidenceItem]) -> int:
+    """The proposal's classification: the highest among the items it cites, which
+    the proposer must be cleared to read."""
+    level = level_of(items)
+    if level > scope_for(actor).clearance:
+        raise ValidationError({"evidence_kinds": _(
+            "This evidence is counted from objects classified above your clearance: "
+            "someone cleared for them must propose it."
+        )})  # fmt: skip
+    return level
+
+
 def _snapshot(c: Commendation) -> dict[str, Any]:
     return {
         "committee": c.owning_committee_id, "agency": c.owning_agency_id, "year": c.year,
@@ -179,6 +194,7 @@ def _snapshot(c: Commendation) -> dict[str, Any]:
         "evidence": [i["kind"] for i in c.evidence], "state": c.state, "version": c.version,
         "decision_number": c.decision_number,
         "decision_date": c.decision_date.isoformat() if c.decision_date else None,
+        "classification": c.classification,
     }  # fmt: skip
 
 
@@ -252,8 +268,8 @@ def propose(
         recipient_agency=recipient_agency, recipient_committee=recipient_committee,
         person_name=name, person_position=position[:200],
         person_unit=(unit.name if individual and unit else "")[:300],
-        achievement=words, evidence=items, proposed_at=now,
-        proposed_by=audit.acting_user(actor),
+        achievement=words, evidence=items, classification=_level(actor, items),
+        proposed_at=now, proposed_by=audit.acting_user(actor),
     )  # fmt: skip
     c.full_clean(exclude=["shared_agencies", "shared_committees"])
     c.save()
@@ -330,6 +346,7 @@ def change(
         c.evidence = _evidence(actor, c.year, values["evidence_kinds"],
                                agency=unit if individual else c.recipient_agency,
                                committee=None if individual else c.recipient_committee)  # fmt: skip
+        c.classification = _level(actor, c.evidence)
     c.version += 1
     c.full_clean(exclude=["shared_agencies", "shared_committees"])
     c.save()

@@ -21,7 +21,7 @@ from vigil.core.pages import acting, audit_classified_view, submit
 from vigil.org.models import Agency, Committee
 from vigil.org.scope import get_visible_or_404
 from vigil.reports.commendations import documents, queries, services
-from vigil.reports.commendations.evidence import evidence_for
+from vigil.reports.commendations.evidence import evidence_for, record_view
 from vigil.reports.commendations.forms import (
     DecideForm,
     FilterForm,
@@ -51,9 +51,12 @@ def _commendation(request: HttpRequest, pk: int) -> Commendation:
 
 
 def commendation_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None,
+                      committees=Committee.objects.visible_to(request.user).order_by("path"))  # fmt: skip
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filters = queries.Filters(year=data.get("year"), state=data.get("state") or "")
+    committee = data.get("committee")
+    filters = queries.Filters(year=data.get("year"), state=data.get("state") or "",
+                              committee=committee.pk if committee else None)  # fmt: skip
     page = Paginator(queries.commendations_for(request.user, filters), PAGE).get_page(
         request.GET.get("page")
     )
@@ -103,13 +106,15 @@ def commendation_new(request: HttpRequest) -> HttpResponse:
     if picker.is_bound and picker.is_valid():
         year, code = picker.cleaned_data["year"], picker.cleaned_data["recipient"]
         target: dict[str, Any] = {}
+        recipient: Agency | Committee
         if code[0] == "c":
-            target["recipient_committee"] = Committee.objects.get(pk=int(code[1:]))
-            evidence = evidence_for(user, year, committee=target["recipient_committee"])
+            recipient = target["recipient_committee"] = Committee.objects.get(pk=int(code[1:]))
+            evidence = evidence_for(user, year, committee=recipient)
         else:
-            agency = Agency.objects.get(pk=int(code[1:]))
-            target["unit" if code[0] == "u" else "recipient_agency"] = agency
-            evidence = evidence_for(user, year, agency=agency)
+            recipient = Agency.objects.get(pk=int(code[1:]))
+            target["unit" if code[0] == "u" else "recipient_agency"] = recipient
+            evidence = evidence_for(user, year, agency=recipient)
+        record_view(user, evidence, recipient, path=request.get_full_path())
         form = ProposeForm(_posted(request), evidence=evidence)
 
         def propose(values: dict[str, Any]) -> Commendation:

@@ -1,7 +1,11 @@
 """Commendations (*đề xuất khen thưởng*): what was proposed and decided in the year for
 the committee (and the committees below it), as the drafter sees them (the scope
 rule): a table of recipient, form, authority, state and decision number, and the
-drafted text ("Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen cho …")."""
+drafted text ("Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen cho …").
+
+Each figure links to the commendation list of the same year and committee (and those
+below it), filtered by the state it counts, so the list shows the same number: the
+proposals (every state, refused ones too), decided, awaiting the decision, refused."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from vigil.reports.commendations.models import (
     CommendationForm,
     CommendationState,
 )
-from vigil.reports.commendations.queries import of_committee
+from vigil.reports.commendations.queries import PENDING, of_committee
 from vigil.reports.sections.base import Context, Figure, SectionContent, TableData, number
 
 FORMS = {CommendationForm.BANG_KHEN: "Bằng khen", CommendationForm.GIAY_KHEN: "Giấy khen"}
@@ -36,16 +40,24 @@ STATES = {
 
 def compute(ctx: Context) -> SectionContent:
     year = ctx.period.year
-    rows = [c for c in of_committee(ctx.viewer, ctx.committee, year)
-            if c.state != CommendationState.REFUSED]  # fmt: skip
-    page = reverse("reports:commendation_list") + "?" + urlencode({"year": year})
+    rows = list(of_committee(ctx.viewer, ctx.committee, year))
+
+    def page(state: str = "") -> str:
+        query = {"year": year, "committee": ctx.committee.pk} | ({"state": state} if state else {})
+        return reverse("reports:commendation_list") + "?" + urlencode(query)
+
     decided = [c for c in rows if c.state == CommendationState.DECIDED]
-    waiting = [c for c in rows if c.state != CommendationState.DECIDED]
+    waiting = [c for c in rows if c.state in (CommendationState.PROPOSED,
+                                              CommendationState.REVIEWED)]  # fmt: skip
+    refused = [c for c in rows if c.state == CommendationState.REFUSED]
     figures = [
-        Figure("proposed", "Đề nghị khen thưởng", len(rows), "trường hợp", page),
-        Figure("decided", "Đã có quyết định khen thưởng", len(decided), "trường hợp", page),
-        Figure("pending", "Đang chờ quyết định", len(waiting), "trường hợp", page),
-    ]
+        Figure("proposed", "Đề nghị khen thưởng", len(rows), "trường hợp", page()),
+        Figure("decided", "Đã có quyết định khen thưởng", len(decided), "trường hợp",
+               page(CommendationState.DECIDED)),
+        Figure("pending", "Đang chờ quyết định", len(waiting), "trường hợp", page(PENDING)),
+        Figure("refused", "Không đề nghị khen thưởng", len(refused), "trường hợp",
+               page(CommendationState.REFUSED)),
+    ]  # fmt: skip
     table = TableData(
         "commendations", "Đề nghị khen thưởng",
         ["Đối tượng", "Hình thức", "Cấp khen", "Tình trạng", "Số quyết định"],
@@ -58,7 +70,7 @@ def compute(ctx: Context) -> SectionContent:
         figures=figures, tables=[table] if rows else [], text=_text(decided, waiting, year),
         classification=max((c.classification for c in rows), default=0),
         notes=[] if rows else [f"Không có đề nghị khen thưởng năm {year}."],
-        links=[("Khen thưởng", page)],
+        links=[("Khen thưởng", page())],
     )  # fmt: skip
 
 

@@ -3,8 +3,10 @@ hỗ trợ*): the ledger's figures of the period (``vigil.controlled.figures.que
 period_figures``: received, used, destroyed, lost, closing per item and by
 organisation) and the inspections held and the stock counts' discrepancies
 (``vigil.controlled.figures.oversight.oversight_figures``), the functions the
-controlled figures page calls. A commune committee's report counts the stores of its
-commune; a province's, every store its drafter sees."""
+controlled figures page calls. A report counts the stores of its committee's tree (those
+owned by the committee or a committee below it) that its drafter sees; a commune
+committee's, of those, the stores of its commune. Each figure links to the figures page
+asked the same (period, committee, commune), which shows the same numbers."""
 
 from __future__ import annotations
 
@@ -22,12 +24,13 @@ HEADER = ["Loại", "Đơn vị tính", "Nhập", "Sử dụng", "Hủy", "Mất
 
 
 def figures_url(ctx: Context) -> str:
-    """The controlled figures page for the same period (and commune)."""
+    """The controlled figures page for the same period, committee (and commune)."""
     period = ctx.period
     query: dict[str, object] = (
         {"year": period.year} if period.is_annual
         else {"start": period.start.strftime("%d/%m/%Y"), "end": period.end.strftime("%d/%m/%Y")}
     )  # fmt: skip
+    query["committee"] = ctx.committee.pk
     unit = commune_of(ctx.committee)
     if unit is not None:
         query["commune"] = unit
@@ -54,8 +57,10 @@ def _row(line: Line, *, group: bool = False) -> list[str | int | float | None]:
 def compute(ctx: Context) -> SectionContent:
     unit = commune_of(ctx.committee)
     period = ctx.period
-    f = period_figures(ctx.viewer, start=period.start, end=period.end, admin_unit=unit)
-    o = oversight_figures(ctx.viewer, start=period.start, end=period.end, admin_unit=unit)
+    f = period_figures(ctx.viewer, start=period.start, end=period.end, admin_unit=unit,
+                       committee=ctx.committee)  # fmt: skip
+    o = oversight_figures(ctx.viewer, start=period.start, end=period.end, admin_unit=unit,
+                          committee=ctx.committee)  # fmt: skip
     page = figures_url(ctx)
     totals = f.by_item
     figures = [
