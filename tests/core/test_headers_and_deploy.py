@@ -20,7 +20,9 @@ from tests.test_scope_every_url import (
     ADMIN_URLS,
     DETAIL_URLS,
     EXPORT_URLS,
+    NESTED_URLS,
     POST_URLS,
+    REPORT_OUTPUT_URLS,
     ROLE_URLS,
     WRITE_URLS,
 )
@@ -52,6 +54,7 @@ from vigil.org.models import (
     PostHolder,
     RoleRequest,
 )
+from vigil.reports.models import Commendation, SummaryReport
 from vigil.situation.models import Alert, FlashReport, Incident
 from vigil.work.models import IncomingDocument, IssuedDocument, Meeting, Task, WorkPlan
 from vigil.work.obligations.models import ReportObligation, ReportPeriod, ReportSubmission
@@ -85,6 +88,7 @@ def every_url(user: User) -> list[str]:
         "organisation": OrganisationProfile, "inspection": Inspection,
         "transfer": Transfer, "incident": Incident, "alert": Alert,
         "count": StockCount, "discrepancy": Discrepancy,
+        "summary_report": SummaryReport, "commendation": Commendation,
     }  # fmt: skip
     objects: dict[str, Any] = {
         kind: model.objects.visible_to(user).first() or model.objects.first()
@@ -114,12 +118,16 @@ def every_url(user: User) -> list[str]:
         "api-reportsubmission-submit": "report_submission",
         "api-reportsubmission-return": "report_submission",
         "api-reportsubmission-accept": "report_submission",
+        **{name: kind for name, (kind, _kwargs) in NESTED_URLS.items()},
+        **dict.fromkeys(REPORT_OUTPUT_URLS, "summary_report"),
     }  # fmt: skip
     urls = []
     for name, pattern in _patterns(get_resolver()).items():
         args = list(pattern.pattern.regex.groupindex)
         if name in ROLE_URLS:
             kwargs = ROLE_URLS[name][0]()
+        elif name in NESTED_URLS and objects.get(kinds[name]) is not None:
+            kwargs = NESTED_URLS[name][1](objects[kinds[name]])
         elif args:
             # No such object in the demo: the 404 page must carry the headers too.
             obj = objects.get(kinds[name])
