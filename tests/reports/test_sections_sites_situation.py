@@ -100,6 +100,10 @@ def test_the_demo_year_drafts_in_the_reports_words(persona: Callable[[str], Any]
     assert "không xảy ra vụ khủng bố" in found["situation"].text
     assert "tỉnh Quảng Ninh" in found["situation"].text
     assert found["situation"].figure("incidents_terrorist") == 0
+    # Harm is said only where there was some: the demo's incidents injured people, killed none.
+    assert found["situation"].figure("dead") == 0 and found["situation"].figure("injured")
+    assert "người bị thương" in found["situation"].text
+    assert "người chết" not in found["situation"].text
     assert "phương án" in found["sites"].text
     assert found["sites"].charts and found["sites"].charts[0].key == "plans_by_state"
     assert found["incidents"].charts and "cảnh báo" in found["incidents"].text

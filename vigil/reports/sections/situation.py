@@ -98,10 +98,10 @@ def _text(ctx: Context, f: SituationFigures, types: list[tuple[str, int]]) -> st
         if f.incidents_false_alarm:
             sentence += f", trong đó {number(f.incidents_false_alarm)} vụ là báo động giả"
         lines.append(sentence + ".")
-        if f.dead or f.injured:
-            lines.append(
-                f"Các vụ việc làm {number(f.dead)} người chết, {number(f.injured)} người bị thương."
-            )
+        harm = [f"{number(n)} người {what}" for n, what in
+                ((f.dead, "chết"), (f.injured, "bị thương")) if n]  # fmt: skip
+        if harm:
+            lines.append(f"Các vụ việc làm {' và '.join(harm)}.")
     else:
         lines.append("Không ghi nhận vụ việc, tình huống nào có liên quan đến khủng bố.")
     return "\n".join(lines)
