@@ -304,6 +304,9 @@ def test_the_menu_shows_reports_to_who_sees_or_drafts_them(
     client_for: Callable[[str], Client],
 ) -> None:
     link = f'href="{reverse("reports:report_list")}"'
+    # congthuong sees no report, but the Giấy khen the demo awards its department.
     for username, shown in (("lanhdao", True), ("thuongtruc", True), ("xa_a", True),
-                            ("kiemtoan", True), ("congthuong", False), ("kho_mo", False)):  # fmt: skip
+                            ("kiemtoan", True), ("congthuong", True), ("kho_mo", False)):  # fmt: skip
         assert (link in body(client_for(username).get("/"))) is shown, username
+    commendations = f'href="{reverse("reports:commendation_list")}"'
+    assert commendations in body(client_for("congthuong").get(reverse("reports:report_list")))

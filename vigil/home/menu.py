@@ -205,14 +205,16 @@ class Menus:
 
     @cached_property
     def summary_reports(self) -> bool:
-        """The summary reports: for those who see one or may draft a committee's (the
-        standing office and leaders)."""
+        """The summary reports and commendations: for those who see one or may draft a
+        committee's reports (the standing office and leaders)."""
+        from vigil.reports.commendations.models import Commendation
         from vigil.reports.summaries.models import SummaryReport
         from vigil.reports.summaries.services import KEEPERS
 
         return bool(
             committees_with_role(self.user, *KEEPERS)
             or SummaryReport.objects.visible_to(self.user).exists()
+            or Commendation.objects.visible_to(self.user).exists()
         )
 
     @cached_property
@@ -222,6 +224,7 @@ class Menus:
             (_("All summary reports"), reports),
             (_("Drafts"), reports + "?state=draft"),
             (_("Issued"), reports + "?state=issued"),
+            (_("Commendations"), reverse("reports:commendation_list")),
         ]
         return mark_current(self.request, items)
 
