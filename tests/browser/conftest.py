@@ -95,3 +95,15 @@ def enrol_authenticator(page: Any) -> bytes:
     expect(page.locator(".codes li")).to_have_count(10)
     page.get_by_role("link", name="Tôi đã lưu các mã").click()
     return key
+
+
+def watch(page: Any, site: str, outside: list[str], errors: list[str]) -> None:
+    """Collect what a flow must not meet: requests to outside hosts (``outside``), script
+    errors and CSP refusals, server errors and 403/404 answers (``errors``). A refused
+    form answers 400 on purpose (the browser logs it as a failed resource): not an error."""
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and not m.text.startswith("Failed to load resource") else None)  # fmt: skip
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500
+            or (r.status in (403, 404) and not r.url.endswith("/favicon.ico")) else None)  # fmt: skip

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, watch
 from vigil.core import clock
 from vigil.core.audit import SystemActor
 from vigil.core.models import Attachment
@@ -44,17 +44,6 @@ ACTION = "Bổ sung quy trình dừng bốc dỡ hàng hóa nguy hiểm vào ph�
 def vi(text: str) -> str:
     with override("vi"):
         return gettext(text)
-
-
-def watch(page: Any, site: str, outside: list[str], errors: list[str]) -> None:
-    """Nothing from outside hosts; no script error, no CSP refusal, no server error (a
-    refused form answers 400 on purpose: the browser logs that as a failed resource)."""
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)  # fmt: skip
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500
-            or (r.status in (403, 404) and not r.url.endswith("/favicon.ico")) else None)  # fmt: skip
 
 
 def approve_next_version(plan: Plan, decision: str) -> None:

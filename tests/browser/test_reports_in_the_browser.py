@@ -12,7 +12,7 @@ import pytest
 from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, watch
 from vigil.org.models import Committee
 from vigil.reports.summaries.models import ReportKind, ReportState, SummaryReport
 
@@ -24,17 +24,6 @@ SENTENCE = "Năm 2026, công tác tập huấn, diễn tập được triển kh
 def vi(text: str) -> str:
     with override("vi"):
         return gettext(text)
-
-
-def watch(page: Any, site: str, outside: list[str], errors: list[str]) -> None:
-    """Nothing from outside hosts; no script error, no server error, no 403/404 (a refused
-    form answers 400 on purpose)."""
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)  # fmt: skip
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500
-            or (r.status in (403, 404) and not r.url.endswith("/favicon.ico")) else None)  # fmt: skip
 
 
 def test_the_office_drafts_and_edits_the_annual_summary_and_the_leader_issues_it(
